@@ -1,0 +1,39 @@
+# Helpers shared by the folders' CMakeLists.
+
+# Warnings are errors on our own code only.
+set(EARSHOT_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+
+# earshot_library(NAME DIR [DEPS ...]): one static library from the .cc files of a folder
+# (not its subfolders); headers are included as "<folder>/<file>.h" from the repo root.
+function(earshot_library name dir)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${dir}/*.cc)
+  if(NOT srcs)  # a folder whose first sources have not landed yet
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${name} INTERFACE ${ARG_DEPS})
+    return()
+  endif()
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${EARSHOT_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# earshot_test(NAME LABEL label SOURCES ... DEPS ...): one GoogleTest executable, one CTest entry.
+function(earshot_test name)
+  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_SOURCES)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${EARSHOT_WARNINGS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  add_test(NAME ${name} COMMAND ${name} --gtest_color=no)
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
+    ENVIRONMENT "EARSHOT_SOURCE_DIR=${PROJECT_SOURCE_DIR};EARSHOT_BINARY=$<TARGET_FILE:earshot>")
+endfunction()

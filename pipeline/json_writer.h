@@ -1,0 +1,69 @@
+// earshot::pipeline — a thin JSON writer over RapidJSON's Writer, appending to a std::string.
+//
+// Every string goes through utf8_repair() first, so the output is valid UTF-8 whatever the
+// input (invalid bytes become U+FFFD); RapidJSON escapes quotes, backslashes and control
+// characters. Non-finite doubles are written as 0 (I-JSON has no NaN/Infinity).
+//
+//   std::string out;
+//   JsonWriter w(out);
+//   w.begin_object(); w.key("v"); w.integer(1); w.key("text"); w.string("hi"); w.end_object();
+//
+// Internal to the codec (json_encode.cc); not thread-safe, one per call.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/writer.h>
+
+namespace earshot::pipeline {
+
+// True when `s` is valid UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
+bool utf8_valid(std::string_view s);
+// `s` with every invalid byte sequence replaced by U+FFFD.
+std::string utf8_repair(std::string_view s);
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : stream_{out}, writer_(stream_) {}
+
+  void begin_object() { writer_.StartObject(); }
+  void end_object() { writer_.EndObject(); }
+  void begin_array() { writer_.StartArray(); }
+  void end_array() { writer_.EndArray(); }
+  void key(std::string_view k) { writer_.Key(k.data(), static_cast<unsigned>(k.size())); }
+  void string(std::string_view s) {
+    if (utf8_valid(s)) {
+      writer_.String(s.data(), static_cast<unsigned>(s.size()));
+    } else {
+      std::string fixed = utf8_repair(s);
+      writer_.String(fixed.data(), static_cast<unsigned>(fixed.size()));
+    }
+  }
+  void integer(std::int64_t v) { writer_.Int64(v); }
+  void number(double v) { writer_.Double(std::isfinite(v) ? v : 0.0); }
+  void boolean(bool v) { writer_.Bool(v); }
+  void null() { writer_.Null(); }
+
+  // Shorthands for "key": value.
+  void field(std::string_view k, std::string_view v) { key(k); string(v); }
+  void field(std::string_view k, const char* v) { key(k); string(v); }
+  void field(std::string_view k, std::int64_t v) { key(k); integer(v); }
+  void field(std::string_view k, int v) { key(k); integer(v); }
+  void field(std::string_view k, double v) { key(k); number(v); }
+  void field(std::string_view k, bool v) { key(k); boolean(v); }
+
+ private:
+  struct Stream {
+    using Ch = char;
+    std::string& s;
+    void Put(char c) { s.push_back(c); }
+    void Flush() {}
+  };
+  Stream stream_;
+  rapidjson::Writer<Stream> writer_;
+};
+
+}  // namespace earshot::pipeline

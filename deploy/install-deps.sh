@@ -10,6 +10,7 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev rapidjson-dev
   libcpprest-dev libssl-dev libboost-dev libboost-system-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libexttextcat-data
   openjdk-17-jre-headless maven kcat curl python3 python3-venv
 )
 

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs earshot's main job on the embedded default:
+# the bundled sample stream (deploy/demo/sample_posts.jsonl) through every stage, then a
+# summary of what happened to it.
+#   deploy/demo.sh [earshot demo options]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/deploy/install-deps.sh"
+"$root/deploy/build.sh"
+exec "$root/build/pipeline/cli/earshot" demo "$@"

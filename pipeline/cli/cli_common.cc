@@ -1,0 +1,108 @@
+#include "pipeline/cli/cli_common.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+
+#include "pipeline/kafka_log.h"
+
+namespace earshot::cli {
+
+std::atomic<bool> g_stop{false};
+
+namespace {
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+void on_signal(int) { g_stop.store(true); }
+}  // namespace
+
+pipeline::Config load_config_or_exit(const std::string& path) {
+  auto config = pipeline::load_config(path);
+  if (!config) {
+    int code = config.error().code == pipeline::ErrorCode::kInvalidArgument ? kExitUsage : kExitUsage;
+    throw Exit{code, config.error().message};
+  }
+  return std::move(*config);
+}
+
+pipeline::Config default_config_or_exit() { return pipeline::default_config(); }
+
+pipeline::LogOptions log_options(const pipeline::Config& config) {
+  pipeline::LogOptions o;
+  o.kind = config.log.kind == pipeline::LogKind::kafka ? "kafka" : "embedded";
+  o.brokers = config.log.brokers;
+  o.path = config.log.path;
+  o.properties = config.log.properties;
+  o.partitions = config.log.partitions;
+  return o;
+}
+
+std::string cursor_topic(const pipeline::Config& config) {
+  return config.log.topic("posts") + ".cursors";
+}
+
+std::unique_ptr<pipeline::Log> open_log_or_exit(const pipeline::Config& config) {
+  pipeline::set_kafka_log_handler([](int level, std::string_view facility, std::string_view msg) {
+    if (level <= 3) {
+      std::fprintf(stderr, "kafka %.*s: %.*s\n", static_cast<int>(facility.size()), facility.data(),
+                   static_cast<int>(msg.size()), msg.data());
+    }
+  });
+  auto log = pipeline::open_log(log_options(config));
+  if (!log) throw Exit{kExitRuntime, log.error().message};
+  std::vector<pipeline::TopicSpec> topics;
+  for (std::string_view name : pipeline::kLogicalTopics) {
+    topics.push_back({config.log.topic(name), config.log.partitions, name == "aggregates"});
+  }
+  topics.push_back({cursor_topic(config), 1, true});
+  if (auto st = (*log)->create_topics(topics); !st) {
+    throw Exit{kExitRuntime, "cannot create topics on " + (*log)->describe() + ": " + st.error().message};
+  }
+  return std::move(*log);
+}
+
+std::string resolve_topic(const pipeline::Config& config, std::string_view name) {
+  for (std::string_view logical : pipeline::kLogicalTopics) {
+    if (logical == name) return config.log.topic(name);
+  }
+  return std::string(name);
+}
+
+void install_stop_signals() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+Progress::Progress(std::string unit, std::size_t total)
+    : unit_(std::move(unit)), total_(total), tty_(isatty(STDERR_FILENO) == 1), started_(now_s()) {}
+
+void Progress::update(std::size_t done) {
+  if (!tty_) return;
+  double t = now_s();
+  if (t - last_draw_ < 0.1 && done != total_) return;
+  last_draw_ = t;
+  double rate = done / std::max(1e-3, t - started_);
+  constexpr int kWidth = 30;
+  int filled = total_ ? static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(total_)) : 0;
+  std::string bar(static_cast<std::size_t>(std::min(filled, kWidth)), '#');
+  bar.resize(kWidth, ' ');
+  std::fprintf(stderr, "\r[%s] %zu/%zu %s, %.0f/s ", bar.c_str(), done, total_, unit_.c_str(), rate);
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (tty_) std::fputc('\n', stderr);
+}
+
+void log_info(std::string_view message) {
+  std::fprintf(stderr, "earshot: %.*s\n", static_cast<int>(message.size()), message.data());
+}
+
+void log_error(std::string_view message) {
+  std::fprintf(stderr, "earshot: error: %.*s\n", static_cast<int>(message.size()), message.data());
+}
+
+}  // namespace earshot::cli

@@ -1,0 +1,79 @@
+// earshot CLI — what every subcommand shares: config loading with exit code 2 on errors,
+// opening the configured Log and its topics, stop signals, progress output on a TTY.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "pipeline/config.h"
+#include "pipeline/log.h"
+
+namespace CLI {
+class App;
+}
+
+namespace earshot::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRuntime = 1;
+inline constexpr int kExitUsage = 2;
+
+// Thrown by helpers to leave a subcommand with an exit code and a message (main prints it).
+struct Exit {
+  int code;
+  std::string message;
+};
+
+// Loads and checks the whole config file; throws Exit{2, "<file:line: ...>"} when invalid.
+pipeline::Config load_config_or_exit(const std::string& path);
+// The embedded default: what `earshot demo` and commands without --config use.
+pipeline::Config default_config_or_exit();
+
+// Opens the configured Log and creates its topics (the 7 logical ones, aggregates
+// compacted, plus the ingest cursor topic). Throws Exit{1, ...} on failure.
+std::unique_ptr<pipeline::Log> open_log_or_exit(const pipeline::Config& config);
+pipeline::LogOptions log_options(const pipeline::Config& config);
+// The compacted topic where ingest keeps its source cursors.
+std::string cursor_topic(const pipeline::Config& config);
+
+// A logical name (posts, scored, ...) or a real topic name.
+std::string resolve_topic(const pipeline::Config& config, std::string_view name);
+
+// Set by SIGINT/SIGTERM once install_stop_signals() ran.
+extern std::atomic<bool> g_stop;
+void install_stop_signals();
+
+// "\r[#####     ] 512/1000 posts, 2,300/s" on stderr when it is a terminal; nothing otherwise.
+class Progress {
+ public:
+  Progress(std::string unit, std::size_t total);
+  void update(std::size_t done);
+  void finish();
+
+ private:
+  std::string unit_;
+  std::size_t total_;
+  bool tty_;
+  double started_;
+  double last_draw_ = 0;
+};
+
+void log_info(std::string_view message);  // one line on stderr
+void log_error(std::string_view message);
+
+// Subcommand registration: each adds itself to the app and stores its runner.
+void add_replay(CLI::App& app);
+void add_tail(CLI::App& app);
+void add_score(CLI::App& app);
+void add_eval(CLI::App& app);
+void add_train(CLI::App& app);
+void add_roles(CLI::App& app);  // ingest, process, react, serve, run
+void add_demo(CLI::App& app);
+
+// The runner chosen by the parsed command line (set by the add_* callbacks).
+void set_runner(std::function<int()> runner);
+
+}  // namespace earshot::cli

@@ -1,0 +1,47 @@
+// The earshot command line (DESIGN.md §4): parses arguments, hands over to one subcommand.
+// Exit codes: 0 ok, 2 usage or config error, 1 runtime error.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <functional>
+#include <iostream>
+
+#include "pipeline/cli/cli_common.h"
+
+namespace earshot::cli {
+namespace {
+std::function<int()> g_runner;
+}
+void set_runner(std::function<int()> runner) { g_runner = std::move(runner); }
+}  // namespace earshot::cli
+
+int main(int argc, char** argv) {
+  using namespace earshot::cli;
+  CLI::App app{"earshot — social-media listening and sentiment stream processor", "earshot"};
+  app.set_version_flag("--version", std::string("earshot ") + EARSHOT_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  add_replay(app);
+  add_tail(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  try {
+    return g_runner ? g_runner() : kExitUsage;
+  } catch (const Exit& e) {
+    if (!e.message.empty()) log_error(e.message);
+    return e.code;
+  } catch (const std::exception& e) {
+    log_error(e.what());
+    return kExitRuntime;
+  }
+}

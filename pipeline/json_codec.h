@@ -38,6 +38,9 @@ void encode_to(const ScoredPost& r, std::string& out);
 void encode_to(const Mention& r, std::string& out);
 
 Result<Post> decode_post(std::string_view json);
+// Like decode_post, but only `text` is required: `earshot score` scores partial posts such
+// as {"text": "..."}. JSON, UTF-8 and type errors are still errors.
+Result<Post> decode_post_for_scoring(std::string_view json);
 Result<ScoredPost> decode_scored(std::string_view json);
 Result<Mention> decode_mention(std::string_view json);
 Result<Aggregate> decode_aggregate(std::string_view json);

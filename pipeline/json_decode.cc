@@ -138,9 +138,6 @@ Status read_post_refs(od::value& v, std::string_view path, std::vector<PostRef>&
   return ok();
 }
 
-namespace {
-enum PostBit : std::uint32_t { kV = 1, kUid = 2, kSource = 4, kCreated = 8, kText = 16, kAuthor = 32 };
-}
 
 Status read_post_member(std::string_view key, od::value& v, Post& p, std::uint32_t& seen, bool* known) {
   *known = true;
@@ -231,6 +228,19 @@ Result<Post> decode_post(std::string_view wire) {
   });
   if (!st) return std::unexpected(st.error());
   if (auto c = json::check_post(p, seen); !c) return std::unexpected(c.error());
+  return p;
+}
+
+Result<Post> decode_post_for_scoring(std::string_view wire) {
+  Post p;
+  std::uint32_t seen = 0;
+  auto st = json::parse_object(wire, [&](std::string_view key, json::od::value& v) -> Status {
+    bool known;
+    if (auto r = json::read_post_member(key, v, p, seen, &known); !r) return r;
+    return known ? ok() : json::check_any(v, key, 2);
+  });
+  if (!st) return std::unexpected(st.error());
+  if (!(seen & json::kText)) return fail(ErrorCode::kInvalidArgument, "text: required member missing");
   return p;
 }
 

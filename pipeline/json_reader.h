@@ -176,6 +176,9 @@ struct Required {
   }
 };
 
+// Bits of the Post members read_post_member() has seen.
+enum PostBit : std::uint32_t { kV = 1, kUid = 2, kSource = 4, kCreated = 8, kText = 16, kAuthor = 32 };
+
 Status read_sentiment(od::value& v, std::string_view path, sentiment::Sentiment& out);
 Status read_customer(od::value& v, std::string_view path, std::optional<CustomerRef>& out);
 Status read_post_refs(od::value& v, std::string_view path, std::vector<PostRef>& out);

@@ -27,7 +27,7 @@ std::string utf8_repair(std::string_view s);
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : stream_{out}, writer_(stream_) {}
+  explicit JsonWriter(std::string& out) : stream_{out}, writer_(stream_) { writer_.SetMaxDecimalPlaces(6); }
 
   void begin_object() { writer_.StartObject(); }
   void end_object() { writer_.EndObject(); }

@@ -49,12 +49,12 @@ namespace {
 void write_sentiment(JsonWriter& w, const sentiment::Sentiment& s) {
   w.begin_object();
   w.field("label", sentiment::to_string(s.label));
-  w.field("score", static_cast<double>(s.score));
+  w.field("score", (s.score));
   w.key("probs");
   w.begin_object();
-  w.field("neg", static_cast<double>(s.probs.neg));
-  w.field("neu", static_cast<double>(s.probs.neu));
-  w.field("pos", static_cast<double>(s.probs.pos));
+  w.field("neg", (s.probs.neg));
+  w.field("neu", (s.probs.neu));
+  w.field("pos", (s.probs.pos));
   w.end_object();
   w.field("model", s.model);
   w.end_object();
@@ -84,7 +84,7 @@ void write_post_fields(JsonWriter& w, const Post& p) {
   w.field("source", p.source);
   w.field("url", p.url);
   w.field("created_at", p.created_at);
-  w.field("ingested_at", p.ingested_at);
+  if (!p.ingested_at.empty()) w.field("ingested_at", p.ingested_at);
   w.key("author");
   w.begin_object();
   w.field("id", p.author.id);
@@ -108,7 +108,7 @@ void write_post_refs(JsonWriter& w, std::string_view k, const std::vector<PostRe
     w.field("uid", r.uid);
     w.field("url", r.url);
     w.field("text", r.text);
-    w.field("score", static_cast<double>(r.score));
+    w.field("score", (r.score));
     w.end_object();
   }
   w.end_array();

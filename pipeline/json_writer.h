@@ -11,6 +11,7 @@
 // Internal to the codec (json_encode.cc); not thread-safe, one per call.
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -27,7 +28,7 @@ std::string utf8_repair(std::string_view s);
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : stream_{out}, writer_(stream_) { writer_.SetMaxDecimalPlaces(6); }
+  explicit JsonWriter(std::string& out) : stream_{out}, writer_(stream_) {}
 
   void begin_object() { writer_.StartObject(); }
   void end_object() { writer_.EndObject(); }
@@ -44,6 +45,13 @@ class JsonWriter {
   }
   void integer(std::int64_t v) { writer_.Int64(v); }
   void number(double v) { writer_.Double(std::isfinite(v) ? v : 0.0); }
+  // A float in its shortest form that reads back as the same float ("0.9", not
+  // "0.8999999761581421").
+  void number(float v) {
+    char buf[32];
+    auto res = std::to_chars(buf, buf + sizeof buf, std::isfinite(v) ? v : 0.0f);
+    writer_.RawValue(buf, static_cast<std::size_t>(res.ptr - buf), rapidjson::kNumberType);
+  }
   void boolean(bool v) { writer_.Bool(v); }
   void null() { writer_.Null(); }
 
@@ -53,6 +61,7 @@ class JsonWriter {
   void field(std::string_view k, std::int64_t v) { key(k); integer(v); }
   void field(std::string_view k, int v) { key(k); integer(v); }
   void field(std::string_view k, double v) { key(k); number(v); }
+  void field(std::string_view k, float v) { key(k); number(v); }
   void field(std::string_view k, bool v) { key(k); boolean(v); }
 
  private:

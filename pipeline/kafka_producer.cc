@@ -11,7 +11,8 @@ namespace earshot::pipeline {
 namespace {
 
 constexpr int kInitTimeoutMs = 60000;
-constexpr int kTxnTimeoutMs = 60000;
+constexpr int kTxnTimeoutMs = 60000;       // how long a transactional call may block
+constexpr int kTxnLifetimeMs = 15000;      // a dead instance's open transaction is aborted after this
 constexpr int kCommitRetries = 3;
 
 class KafkaProducer final : public Producer {
@@ -27,7 +28,7 @@ class KafkaProducer final : public Producer {
         {"queue.buffering.max.kbytes", "262144"}, {"message.max.bytes", "4000000"}};
     if (transactional()) {
       extra["transactional.id"] = options_.transactional_id;
-      extra["transaction.timeout.ms"] = std::to_string(kTxnTimeoutMs);
+      extra["transaction.timeout.ms"] = std::to_string(kTxnLifetimeMs);
     }
     auto conf = kafka::make_conf(log_, extra);
     if (!conf) return std::unexpected(conf.error());

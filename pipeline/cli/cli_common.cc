@@ -44,6 +44,10 @@ std::string cursor_topic(const pipeline::Config& config) {
   return config.log.topic("posts") + ".cursors";
 }
 
+std::string dedup_topic(const pipeline::Config& config) {
+  return config.log.topic("posts") + ".dedup";
+}
+
 std::unique_ptr<pipeline::Log> open_log_or_exit(const pipeline::Config& config) {
   pipeline::set_kafka_log_handler([](int level, std::string_view facility, std::string_view msg) {
     if (level <= 3) {
@@ -58,6 +62,7 @@ std::unique_ptr<pipeline::Log> open_log_or_exit(const pipeline::Config& config) 
     topics.push_back({config.log.topic(name), config.log.partitions, name == "aggregates"});
   }
   topics.push_back({cursor_topic(config), 1, true});
+  topics.push_back({dedup_topic(config), config.log.partitions, true});
   if (auto st = (*log)->create_topics(topics); !st) {
     throw Exit{kExitRuntime, "cannot create topics on " + (*log)->describe() + ": " + st.error().message};
   }

@@ -39,6 +39,9 @@ pipeline::LogOptions log_options(const pipeline::Config& config);
 // The compacted topic where ingest keeps its source cursors.
 std::string cursor_topic(const pipeline::Config& config);
 
+// The compacted changelog of the process stage's dedup set.
+std::string dedup_topic(const pipeline::Config& config);
+
 // A logical name (posts, scored, ...) or a real topic name.
 std::string resolve_topic(const pipeline::Config& config, std::string_view name);
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("earshot ") + EARSHOT_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
+  add_roles(app);
   add_score(app);
   add_replay(app);
   add_tail(app);

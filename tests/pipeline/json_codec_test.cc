@@ -244,3 +244,17 @@ TEST(Base64, RoundTripsAndRejects) {
 
 }  // namespace
 }  // namespace earshot::pipeline
+
+namespace earshot::pipeline {
+namespace {
+TEST(JsonCodec, PostWithoutIngestedAtRoundTrips) {
+  Post p = sample_post();
+  p.ingested_at.clear();
+  std::string wire = encode(p);
+  EXPECT_EQ(wire.find("ingested_at"), std::string::npos);
+  auto back = decode_post(wire);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, p);
+}
+}  // namespace
+}  // namespace earshot::pipeline

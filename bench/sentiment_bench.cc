@@ -1,0 +1,152 @@
+// Benchmarks of the social tokenizer and the vader model on the TweetEval validation texts
+// (2,000 tweets, read from the VADER reference TSV so the corpus is fixed and in the repo).
+// Before timing, every text's compound score is checked against the Python reference.
+//
+//   build-vader/bench/sentiment_bench --benchmark_filter=Vader
+//   .venv-tools/bin/python bench/peers/vader_peer.py      # the Python peer, same texts
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sentiment/tokenizer.h"
+#include "sentiment/vader.h"
+
+namespace earshot::sentiment {
+namespace {
+
+struct Corpus {
+  std::vector<std::string> texts;
+  std::vector<double> compound;  // vaderSentiment 3.3.2 reference
+  std::size_t bytes = 0;
+  std::string error;
+};
+
+std::string unescape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      const char c = s[++i];
+      out.push_back(c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c);
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// The "#val" block of tests/sentiment/data/vader_parity.tsv.
+const Corpus& corpus() {
+  static const Corpus c = [] {
+    Corpus out;
+    const char* env = std::getenv("EARSHOT_SOURCE_DIR");
+    const std::string path = std::string(env ? env : EARSHOT_SOURCE_DIR) +
+                             "/tests/sentiment/data/vader_parity.tsv";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      out.error = "cannot open " + path;
+      return out;
+    }
+    std::size_t skip = 0;
+    std::size_t take = 0;
+    std::string line;
+    std::size_t row = 0;
+    while (std::getline(in, line)) {
+      if (line.starts_with("#")) {
+        const std::size_t tab = line.find('\t');
+        const std::size_t n = std::stoul(line.substr(tab + 1));
+        if (line.starts_with("#val\t")) {
+          take = n;
+        } else {
+          skip += n;
+        }
+        continue;
+      }
+      if (row++ < skip) continue;
+      if (out.texts.size() == take) break;
+      const std::size_t tab = line.find('\t');
+      out.compound.push_back(std::strtod(line.substr(0, tab).c_str(), nullptr));
+      std::string_view rest = line;
+      for (int k = 0; k < 4; ++k) rest.remove_prefix(rest.find('\t') + 1);
+      out.texts.push_back(unescape(rest));
+      out.bytes += out.texts.back().size();
+    }
+    if (out.texts.size() != 2000) out.error = "expected 2000 validation texts in " + path;
+    return out;
+  }();
+  return c;
+}
+
+// Verify before timing: every compound must match the Python reference.
+bool check(benchmark::State& state) {
+  const Corpus& c = corpus();
+  if (!c.error.empty()) {
+    state.SkipWithError(c.error.c_str());
+    return false;
+  }
+  for (std::size_t i = 0; i < c.texts.size(); ++i) {
+    if (std::fabs(vader_polarity_scores(c.texts[i]).compound - c.compound[i]) > 1e-4) {
+      state.SkipWithError(("compound differs from vaderSentiment 3.3.2 on: " + c.texts[i]).c_str());
+      return false;
+    }
+  }
+  std::vector<Token> tokens;
+  tokenize("so GOOD :) #acme", tokens);
+  if (tokens.size() != 4 || tokens[2].kind != TokenKind::emoticon) {
+    state.SkipWithError("tokenizer self-check failed");
+    return false;
+  }
+  return true;
+}
+
+void BM_Tokenize(benchmark::State& state) {
+  if (!check(state)) return;
+  const Corpus& c = corpus();
+  std::vector<Token> tokens;
+  for (auto _ : state) {
+    for (const std::string& t : c.texts) {
+      tokenize(t, tokens);
+      benchmark::DoNotOptimize(tokens.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.texts.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+}
+BENCHMARK(BM_Tokenize)->Unit(benchmark::kMillisecond);
+
+void BM_Vader_Score(benchmark::State& state) {
+  if (!check(state)) return;
+  const Corpus& c = corpus();
+  for (auto _ : state) {
+    for (const std::string& t : c.texts) {
+      VaderScores s = vader_polarity_scores(t);
+      benchmark::DoNotOptimize(s);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.texts.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+}
+BENCHMARK(BM_Vader_Score)->Unit(benchmark::kMillisecond);
+
+void BM_Vader_Scorer(benchmark::State& state) {
+  if (!check(state)) return;
+  const Corpus& c = corpus();
+  const std::unique_ptr<Scorer> scorer = make_vader_scorer();
+  for (auto _ : state) {
+    for (const std::string& t : c.texts) {
+      Sentiment s = scorer->score(t);
+      benchmark::DoNotOptimize(s);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.texts.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+}
+BENCHMARK(BM_Vader_Scorer)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace earshot::sentiment
+
+BENCHMARK_MAIN();

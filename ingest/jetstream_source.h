@@ -1,0 +1,74 @@
+// earshot::ingest — Bluesky posts from a Jetstream WebSocket (cpprestsdk client).
+//
+// Connects to <url>?wantedCollections=app.bsky.feed.post[&cursor=<time_us>] and turns each
+// message into a Post or tombstone (jetstream_event.h). The cursor is {"time_us": N}, the
+// newest event handled; on reconnect (after a disconnect, a stall or a restart) the stream
+// is resumed from it, and replayed events at or before it are dropped, so nothing is lost
+// or repeated. A connection with no message for stall_factor × expected_interval counts as
+// stalled and is replaced. Failed connects back off exponentially with jitter.
+//
+//   JetstreamOptions o{.url = "wss://jetstream2.us-east.bsky.network/subscribe"};
+//   o.resolver = std::make_shared<CachingHandleResolver>(plc_directory_lookup(make_http_fetcher()));
+//   JetstreamSource src(o);
+//   src.restore(committed_cursor);
+//   auto batch = src.poll(std::chrono::milliseconds(500));
+//
+// Thread safety: one thread at a time (the client's callbacks only fill a locked queue).
+// Lifetime: owned by the runner; the destructor closes the connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/handle_resolver.h"
+#include "ingest/rate_limit.h"
+#include "pipeline/source.h"
+
+namespace earshot::ingest {
+
+struct JetstreamOptions {
+  std::string url = "wss://jetstream2.us-east.bsky.network/subscribe";
+  std::vector<std::string> collections{"app.bsky.feed.post"};  // wantedCollections
+  milliseconds expected_interval{1000};
+  double stall_factor = 30;
+  milliseconds backoff_base{500};
+  milliseconds backoff_max{60000};
+  std::size_t max_batch = 1000;
+  std::size_t max_queue = 100000;  // messages buffered between polls; beyond: reconnect later
+  std::shared_ptr<HandleResolver> resolver;  // null: handles are DIDs
+};
+
+class JetstreamSource final : public pipeline::Source {
+ public:
+  explicit JetstreamSource(JetstreamOptions options);
+  ~JetstreamSource() override;
+  JetstreamSource(const JetstreamSource&) = delete;
+  JetstreamSource& operator=(const JetstreamSource&) = delete;
+
+  std::string name() const override;
+  pipeline::Status restore(std::string_view cursor) override;
+  pipeline::Result<pipeline::SourceBatch> poll(milliseconds timeout) override;
+  pipeline::SourceHealth health() const override;
+
+  std::int64_t connects() const { return connects_; }  // successful connections so far
+
+ private:
+  struct Connection;
+  pipeline::Status connect();
+  void disconnect();
+  std::string cursor() const;
+
+  JetstreamOptions options_;
+  std::unique_ptr<Connection> conn_;
+  std::int64_t time_us_ = 0;
+  Backoff backoff_;
+  StallDetector stall_;
+  Clock::time_point next_connect_{};
+  std::int64_t connects_ = 0;
+  pipeline::SourceHealth health_;
+};
+
+}  // namespace earshot::ingest

@@ -1,0 +1,59 @@
+// earshot process --config FILE [--instance ID] [--exit-when-idle SECONDS]
+// Consumes posts; produces scored, mentions and dead letters exactly once (one Kafka or
+// embedded transaction per batch, with the consumed offsets). Several instances with
+// different --instance ids form one consumer group and split the partitions. SIGTERM or
+// SIGINT finish or abort the open batch, never half-commit it.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/roles.h"
+#include "pipeline/process_stage.h"
+
+namespace earshot::cli {
+
+int run_process_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
+  auto enricher = pipeline::Enricher::build(&config, "");
+  if (!enricher) throw Exit{kExitUsage, enricher.error().message};
+  pipeline::ProcessTopics topics{config.log.topic("posts"), config.log.topic("scored"),
+                                 config.log.topic("mentions"), config.log.topic("deadletter"), dedup_topic(config)};
+  int threads = config.process.threads > 0 ? config.process.threads
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  pipeline::ProcessCounters counters;
+  pipeline::ProcessStage stage(**enricher, topics, threads, &counters);
+  if (auto st = stage.restore(log); !st) throw Exit{kExitRuntime, st.error().message};
+  const std::string group = config.log.group + ".process";
+  auto loop = pipeline::TransactionalLoop::create(
+      log, {.group = group, .inputs = {topics.posts}, .transactional_id = group + "-" + options.instance,
+            .batch_size = static_cast<std::size_t>(config.process.batch_size),
+            .poll_timeout = std::chrono::milliseconds(200), .on_committed = {}});
+  if (!loop) throw Exit{kExitRuntime, loop.error().message};
+  log_info("process: " + log.describe() + ", group " + group + ", instance " + options.instance + ", " +
+           std::to_string(threads) + " thread(s), model " + std::string((*enricher)->scorer().id()));
+  auto idle_since = std::chrono::steady_clock::now();
+  auto last_report = idle_since;
+  while (!g_stop && (!options.stop || !options.stop->load())) {
+    auto n = (*loop)->step(stage);
+    if (!n) throw Exit{kExitRuntime, "process: " + n.error().message};
+    auto now = std::chrono::steady_clock::now();
+    if (*n > 0) idle_since = now;
+    if (options.report && now - last_report > std::chrono::seconds(5)) {
+      last_report = now;
+      log_info("process: in " + std::to_string(counters.records_in) + ", scored " + std::to_string(counters.scored) +
+               ", mentions " + std::to_string(counters.mentions) + ", dead letters " +
+               std::to_string(counters.dead_letters) + ", duplicates " + std::to_string(counters.duplicates));
+    }
+    if (options.exit_when_idle.count() > 0 && now - idle_since > options.exit_when_idle && (*loop)->caught_up()) break;
+  }
+  const auto& s = (*loop)->stats();
+  log_info("process: committed " + std::to_string(s.batches) + " batch(es), " + std::to_string(s.records_in) +
+           " record(s) in, " + std::to_string(s.records_out) + " out, " + std::to_string(s.aborts) + " abort(s); scored " +
+           std::to_string(counters.scored) + ", dead letters " + std::to_string(counters.dead_letters) +
+           ", duplicates " + std::to_string(counters.duplicates) + ", near-duplicates " +
+           std::to_string(counters.near_duplicates));
+  return kExitOk;
+}
+
+}  // namespace earshot::cli

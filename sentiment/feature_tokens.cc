@@ -1,0 +1,332 @@
+#include "sentiment/feature_tokens.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdlib>
+#include <unordered_map>
+#include <vector>
+
+#include "sentiment/embedded_data.h"
+#include "sentiment/features.h"
+
+namespace earshot::sentiment {
+namespace {
+
+std::size_t decode_utf8(std::string_view s, std::size_t p, std::uint32_t* cp);
+
+// The VADER lexicon (token hash -> valence) and emoji descriptions (codepoint -> words),
+// parsed once from the embedded data files.
+struct Tables {
+  // Open addressing, linear probing, power-of-two size; key 0 marks an empty slot.
+  static constexpr int kBits = 14;
+  std::vector<std::uint64_t> keys = std::vector<std::uint64_t>(std::size_t{1} << kBits, 0);
+  std::vector<float> valence = std::vector<float>(std::size_t{1} << kBits, 0.0f);
+  std::unordered_map<std::uint32_t, std::string_view> emoji;
+};
+
+// Calls fn(first column, second column) for each "a<TAB>b..." line of `data`.
+template <typename Fn>
+void for_each_row(std::string_view data, Fn fn) {
+  while (!data.empty()) {
+    const std::size_t nl = data.find('\n');
+    std::string_view line = data.substr(0, nl);
+    data = nl == std::string_view::npos ? std::string_view() : data.substr(nl + 1);
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) continue;
+    std::string_view rest = line.substr(tab + 1);
+    fn(line.substr(0, tab), rest.substr(0, rest.find('\t')));
+  }
+}
+
+const Tables& tables() {
+  static const Tables t = [] {
+    Tables out;
+    for_each_row(embedded::vader_lexicon(), [&](std::string_view token, std::string_view v) {
+      const std::string value(v);
+      const std::uint64_t key = hash_bytes(token, kTokenHashSeed) | 1;
+      const std::size_t mask = out.keys.size() - 1;
+      std::size_t slot = key >> (64 - Tables::kBits);
+      while (out.keys[slot] != 0 && out.keys[slot] != key) slot = (slot + 1) & mask;
+      out.keys[slot] = key;
+      out.valence[slot] = std::strtof(value.c_str(), nullptr);
+    });
+    for_each_row(embedded::emoji_lexicon(), [&](std::string_view e, std::string_view words) {
+      std::uint32_t cp = 0;
+      if (!e.empty() && decode_utf8(e, 0, &cp) == e.size()) out.emoji.emplace(cp, words);
+    });
+    return out;
+  }();
+  return t;
+}
+
+constexpr std::array<std::string_view, 30> kEmoticons = {
+    ":-)", ":)", ":-(", ":(", ":-d", ":d", ";-)", ";)", ":-p", ":p", ":'(", ":'-(", "</3",
+    "<3", ":-/", ":/", ":\\", ":-|", ":|", ":o", "=)", "=(", "=d", "^_^", "^^", "-_-",
+    "xd", ":*", ";p", ":@"};
+
+constexpr std::array<std::string_view, 30> kNegators = {
+    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere",
+    "cannot", "without", "dont", "cant", "wont", "isnt", "arent", "wasnt", "werent",
+    "didnt", "doesnt", "hasnt", "havent", "hadnt", "couldnt", "shouldnt", "wouldnt",
+    "aint", "mustnt", "nope", "nah"};
+
+inline bool is_space(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
+inline bool is_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline char lower(unsigned char c) {
+  return static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+}
+
+// Length of the UTF-8 sequence at p (1 for invalid bytes) and its codepoint.
+std::size_t decode_utf8(std::string_view s, std::size_t p, std::uint32_t* cp) {
+  const auto b0 = static_cast<unsigned char>(s[p]);
+  std::size_t n = b0 >= 0xF0 && b0 < 0xF8 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1;
+  if (b0 >= 0xF8) n = 1;
+  if (p + n > s.size()) n = 1;
+  std::uint32_t v = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(s[p + i]);
+    if ((b & 0xC0) != 0x80) {
+      *cp = b0;
+      return 1;
+    }
+    v = (v << 6) | (b & 0x3F);
+  }
+  *cp = v;
+  return n;
+}
+
+// Codepoints that are symbols (emoji, dingbats, arrows) rather than letters.
+inline bool is_symbol(std::uint32_t cp) { return cp >= 0x2190 && !(cp >= 0x3040 && cp < 0xFE00); }
+inline bool is_ignorable(std::uint32_t cp) {
+  return cp == 0xFE0F || cp == 0xFE0E || cp == 0x200D || cp == 0x20E3 ||
+         (cp >= 0x1F3FB && cp <= 0x1F3FF);
+}
+
+class FeatureTokenizer {
+ public:
+  FeatureTokenizer(std::string_view text, bool negation, FeatureTokenBuffer& out)
+      : in_(text), negation_(negation), out_(out) {
+    out_.text.clear();
+    out_.tokens.clear();
+  }
+
+  void run() {
+    std::size_t i = 0;
+    while (i < in_.size()) {
+      if (is_space(static_cast<unsigned char>(in_[i]))) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j < in_.size() && !is_space(static_cast<unsigned char>(in_[j]))) ++j;
+      chunk(in_.substr(i, j - i));
+      i = j;
+    }
+  }
+
+ private:
+  void chunk(std::string_view c) {
+    if (starts_with_ci(c, "http://") || starts_with_ci(c, "https://") ||
+        starts_with_ci(c, "www.")) {
+      push("<url>", FeatureTokenKind::special);
+      return;
+    }
+    std::size_t p = 0;
+    if (c.size() > 1 && c[0] == '@' && is_alnum(static_cast<unsigned char>(c[1]))) {
+      p = 1;
+      while (p < c.size() && (is_alnum(static_cast<unsigned char>(c[p])) || c[p] == '_')) ++p;
+      push("<user>", FeatureTokenKind::special);
+    }
+    while (p < c.size()) p = piece(c, p);
+  }
+
+  // Consumes one token starting at c[p]; returns the position after it.
+  std::size_t piece(std::string_view c, std::size_t p) {
+    const auto b = static_cast<unsigned char>(c[p]);
+    const bool maybe_emoticon = b == ':' || b == ';' || b == '=' || b == '<' || b == '^' ||
+                                b == '-' || b == 'x' || b == 'X';
+    for (std::string_view e : kEmoticons) {
+      if (!maybe_emoticon) break;
+      if (c.size() - p < e.size() || lower(b) != e[0]) continue;
+      bool same = true;
+      for (std::size_t k = 0; k < e.size() && same; ++k) same = lower(c[p + k]) == e[k];
+      if (!same) continue;
+      const std::size_t q = p + e.size();
+      if (is_alnum(b) && (p > 0 || (q < c.size() && is_alnum(c[q])))) continue;  // "xdx"
+      if (q < c.size() && is_alnum(static_cast<unsigned char>(c[q])) && e.back() != ')' &&
+          e.back() != '(')
+        continue;  // ":d" inside ":data"
+      push(e, FeatureTokenKind::punct);
+      return q;
+    }
+    if (b == '#' && p + 1 < c.size() && is_alnum(static_cast<unsigned char>(c[p + 1]))) {
+      return p + 1;
+    }
+    if (is_alnum(b) || b == '_' || b >= 0x80) {
+      if (b >= 0x80) {
+        std::uint32_t cp = 0;
+        const std::size_t n = decode_utf8(c, p, &cp);
+        if (is_ignorable(cp)) return p + n;
+        // Symbols and emoji, general punctuation (dashes, quotes, "..."), Latin-1 marks
+        // (NBSP, inverted ! and ?) and invalid bytes are tokens of their own.
+        if (n == 1 || is_symbol(cp) || (cp >= 0x2000 && cp < 0x2190) || cp < 0xC0) {
+          push(c.substr(p, n), is_symbol(cp) ? FeatureTokenKind::emoji : FeatureTokenKind::punct);
+          if (cp == 0x2026) end_scope();
+          if (is_symbol(cp)) describe(cp);
+          return p + n;
+        }
+      }
+      return word(c, p);
+    }
+    // A run of ASCII punctuation, repeats squashed to two, at most three bytes kept.
+    std::size_t q = p;
+    bool ends_scope = false;
+    const std::size_t start = out_.text.size();
+    while (q < c.size()) {
+      const auto d = static_cast<unsigned char>(c[q]);
+      if (is_alnum(d) || d >= 0x80 || d == '_' || d == '#' || d == '@') break;
+      ends_scope |= d == '.' || d == ',' || d == ';' || d == ':' || d == '!' || d == '?';
+      const std::size_t len = out_.text.size() - start;
+      const bool repeat2 = len >= 2 && out_.text[start + len - 1] == static_cast<char>(d) &&
+                           out_.text[start + len - 2] == static_cast<char>(d);
+      if (!repeat2 && len < 3) out_.text.push_back(static_cast<char>(d));
+      ++q;
+    }
+    if (q == p) return p + 1;  // a lone '#' or '@'
+    add(start, FeatureTokenKind::punct, false, false);
+    if (ends_scope) end_scope();
+    return q;
+  }
+
+  std::size_t word(std::string_view c, std::size_t p) {
+    const std::size_t start = out_.text.size();
+    std::size_t q = p;
+    bool elongated = false, digits_only = true;
+    std::size_t upper = 0, letters = 0;
+    while (q < c.size()) {
+      auto d = static_cast<unsigned char>(c[q]);
+      std::size_t n = 1;
+      if (d >= 0x80) {
+        std::uint32_t cp = 0;
+        n = decode_utf8(c, q, &cp);
+        if (cp == 0x2019) {
+          d = '\'';
+        } else if (n == 1 || is_symbol(cp) || is_ignorable(cp) || (cp >= 0x2000 && cp < 0x2190) ||
+                   cp < 0xC0) {
+          break;
+        } else {
+          out_.text.append(c.substr(q, n));
+          digits_only = false;
+          q += n;
+          continue;
+        }
+      } else if (!is_alnum(d) && d != '_' && d != '\'') {
+        break;
+      }
+      if (d >= 'A' && d <= 'Z') ++upper;
+      if ((d >= 'A' && d <= 'Z') || (d >= 'a' && d <= 'z')) ++letters;
+      if (!(d >= '0' && d <= '9')) digits_only = false;
+      const char l = lower(d);
+      const std::size_t len = out_.text.size() - start;
+      if (len >= 2 && out_.text[start + len - 1] == l && out_.text[start + len - 2] == l) {
+        elongated = true;
+      } else {
+        out_.text.push_back(l);
+      }
+      q += n;
+    }
+    while (out_.text.size() > start && out_.text.back() == '\'') out_.text.pop_back();
+    std::size_t lead = 0;
+    while (start + lead < out_.text.size() && out_.text[start + lead] == '\'') ++lead;
+    out_.text.erase(start, lead);
+    if (out_.text.size() == start) return q == p ? p + 1 : q;
+    if (digits_only) {
+      out_.text.resize(start);
+      push("<num>", FeatureTokenKind::special);
+      return q;
+    }
+    const std::string_view w = std::string_view(out_.text).substr(start);
+    const bool negator = negation_ && is_negator(w);
+    add(start, FeatureTokenKind::word, elongated, letters >= 3 && upper == letters);
+    if (negator) {
+      out_.tokens.back().negated = false;
+      in_scope_ = true;
+    }
+    return q;
+  }
+
+  // The words of an emoji's description ("face with tears of joy") as ordinary tokens.
+  void describe(std::uint32_t cp) {
+    const auto& emoji = tables().emoji;
+    const auto it = emoji.find(cp);
+    if (it == emoji.end()) return;
+    std::string_view words = it->second;
+    while (!words.empty()) {
+      const std::size_t sp = words.find(' ');
+      const std::string_view w = words.substr(0, sp);
+      if (!w.empty()) chunk(w);
+      words = sp == std::string_view::npos ? std::string_view() : words.substr(sp + 1);
+    }
+  }
+
+  static bool is_negator(std::string_view w) {
+    if (w.size() > 3 && w.substr(w.size() - 3) == "n't") return true;
+    if (w.size() > 8 || w.size() < 2) return false;
+    for (std::string_view n : kNegators) {
+      if (n[0] == w[0] && n == w) return true;
+    }
+    return false;
+  }
+  static bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+      if (lower(s[i]) != prefix[i]) return false;
+    }
+    return true;
+  }
+  void end_scope() { in_scope_ = false; }
+  void push(std::string_view text, FeatureTokenKind kind) {
+    const std::size_t start = out_.text.size();
+    out_.text.append(text);
+    add(start, kind, false, false);
+  }
+  void add(std::size_t start, FeatureTokenKind kind, bool elongated, bool all_caps) {
+    FeatureToken t;
+    t.begin = static_cast<std::uint32_t>(start);
+    t.size = static_cast<std::uint32_t>(out_.text.size() - start);
+    t.kind = kind;
+    t.negated = negation_ && in_scope_ && kind == FeatureTokenKind::word;
+    t.elongated = elongated;
+    t.all_caps = all_caps;
+    out_.tokens.push_back(t);
+  }
+
+  std::string_view in_;
+  bool negation_;
+  FeatureTokenBuffer& out_;
+  bool in_scope_ = false;
+};
+
+}  // namespace
+
+void tokenize_for_features(std::string_view text, bool negation, FeatureTokenBuffer& out) {
+  FeatureTokenizer(text, negation, out).run();
+}
+
+float lexicon_valence_of_hash(std::uint64_t token_hash) {
+  const Tables& t = tables();
+  const std::uint64_t key = token_hash | 1;
+  const std::size_t mask = t.keys.size() - 1;
+  for (std::size_t slot = key >> (64 - Tables::kBits);; slot = (slot + 1) & mask) {
+    if (t.keys[slot] == key) return t.valence[slot];
+    if (t.keys[slot] == 0) return 0.0f;
+  }
+}
+
+float lexicon_valence(std::string_view token) {
+  return lexicon_valence_of_hash(hash_bytes(token, kTokenHashSeed));
+}
+
+}  // namespace earshot::sentiment

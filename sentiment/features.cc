@@ -1,0 +1,182 @@
+#include "sentiment/features.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "sentiment/feature_tokens.h"
+#include "sentiment/vader.h"
+
+namespace earshot::sentiment {
+namespace {
+
+// ---- Hashing -------------------------------------------------------------------------------
+
+constexpr std::uint64_t kP1 = 0x9E3779B185EBCA87ull;
+constexpr std::uint64_t kP2 = 0xC2B2AE3D27D4EB4Full;
+constexpr std::uint64_t kWordSeed = kTokenHashSeed;
+constexpr std::uint64_t kCharSeed = 0x14057B7EF767814Full;
+constexpr std::uint64_t kLexBinSeed = 0x2545F4914F6CDD1Dull;
+constexpr std::uint64_t kNegSalt = 0xD6E8FEB86659FD93ull;
+
+inline std::uint64_t fmix64(std::uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xFF51AFD7ED558CCDull;
+  k ^= k >> 33;
+  k *= 0xC4CEB9FE1A85EC53ull;
+  k ^= k >> 33;
+  return k;
+}
+
+inline std::uint64_t load64(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
+}
+
+struct Scratch {
+  FeatureTokenBuffer tokens;
+  std::vector<std::uint64_t> hashes;
+  std::vector<std::int64_t> lex_bins;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+}  // namespace
+
+std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) {
+  std::uint64_t h = seed ^ (bytes.size() * kP1);
+  const char* p = bytes.data();
+  std::size_t n = bytes.size();
+  while (n >= 8) {
+    h = std::rotl(h ^ (load64(p) * kP2), 31) * kP1;
+    p += 8;
+    n -= 8;
+  }
+  std::uint64_t tail = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  }
+  h = std::rotl(h ^ (tail * kP2), 27) * kP1;
+  return fmix64(h);
+}
+
+FeatureExtractor::FeatureExtractor(const FeatureConfig& config)
+    : config_(config), shift_(64u - config.hash_bits) {}
+
+void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out) const {
+  out.clear();
+  Scratch& s = scratch();
+  tokenize_for_features(text, config_.negation, s.tokens);
+  const auto& toks = s.tokens.tokens;
+  const std::string& norm = s.tokens.text;
+
+  s.hashes.clear();
+  float lex_pos = 0.0f, lex_neg = 0.0f;
+  auto& lex_bins = s.lex_bins;
+  lex_bins.clear();
+  for (const FeatureToken& t : toks) {
+    std::uint64_t h = hash_bytes(std::string_view(norm).substr(t.begin, t.size), kWordSeed);
+    if (config_.lexicon && t.kind != FeatureTokenKind::special) {
+      float v = lexicon_valence_of_hash(h);
+      if (v != 0.0f) {
+        if (t.negated) v *= -0.74f;  // VADER's negation scalar
+        (v > 0 ? lex_pos : lex_neg) += v;
+        lex_bins.push_back(static_cast<std::int64_t>(std::lround(v * 2.0f)));
+      }
+    }
+    if (t.negated) h = fmix64(h ^ kNegSalt);
+    s.hashes.push_back(h);
+  }
+  auto emit = [&](std::uint64_t h, float value) {
+    out.push_back(Feature{static_cast<std::uint32_t>(fmix64(h) >> shift_), value});
+  };
+
+  // Word 1..N-grams over the token sequence.
+  const std::size_t n_tok = s.hashes.size();
+  for (std::size_t i = 0; i < n_tok; ++i) {
+    std::uint64_t g = s.hashes[i];
+    emit(g + 1, 1.0f);
+    for (std::size_t n = 2; n <= config_.word_ngram_max && i + n <= n_tok; ++n) {
+      g = std::rotl(g * kP1, 23) ^ s.hashes[i + n - 1];
+      emit(g + n, 1.0f);
+    }
+  }
+
+  // Character n-grams of "<word>" for plain words.
+  if (config_.char_ngram_min > 0) {
+    const std::size_t lo = config_.char_ngram_min;
+    const std::size_t hi = config_.char_ngram_max;
+    for (const FeatureToken& t : toks) {
+      if (t.kind != FeatureTokenKind::word) continue;
+      std::array<unsigned char, 66> w;
+      const std::size_t len = std::min<std::size_t>(t.size, 64);
+      w[0] = '<';
+      std::memcpy(w.data() + 1, norm.data() + t.begin, len);
+      w[len + 1] = '>';
+      const std::size_t total = len + 2;
+      for (std::size_t b = 0; b < total; ++b) {
+        std::uint64_t h = kCharSeed;
+        for (std::size_t n = 1; n <= hi && b + n <= total; ++n) {
+          h = (h ^ w[b + n - 1]) * kP1;
+          if (n >= lo) {
+            // One multiply-xorshift is enough here: h is already a full-width product.
+            const std::uint64_t m = (h ^ (h >> 29) ^ n) * kP2;
+            out.push_back(Feature{static_cast<std::uint32_t>(m >> shift_), config_.char_weight});
+          }
+        }
+      }
+    }
+  }
+
+  // Flags, hashed like tokens of their own.
+  for (const FeatureToken& t : toks) {
+    if (t.elongated) emit(hash_bytes("<elongated>", kWordSeed), 1.0f);
+    if (t.all_caps) emit(hash_bytes("<allcaps>", kWordSeed), 1.0f);
+  }
+  for (std::int64_t bin : lex_bins) emit(kLexBinSeed + static_cast<std::uint64_t>(bin), 1.0f);
+  if (config_.normalize && !out.empty()) {
+    float sq = 0.0f;
+    for (const Feature& f : out) sq += f.value * f.value;
+    const float inv = 1.0f / std::sqrt(sq);
+    for (Feature& f : out) f.value *= inv;
+  }
+  if (config_.lexicon && (lex_pos != 0.0f || lex_neg != 0.0f)) {
+    // VADER's normalisation x / sqrt(x^2 + 15) keeps the sums in (-1, 1).
+    const auto squash = [](float x) { return x / std::sqrt(x * x + 15.0f); };
+    const float k = config_.dense_weight;
+    emit(kLexBinSeed + 101, k * squash(lex_pos));
+    emit(kLexBinSeed + 102, k * squash(lex_neg));
+    emit(kLexBinSeed + 103, k * squash(lex_pos + lex_neg));
+  }
+  if (config_.vader) {
+    const VaderScores v = vader_polarity_scores(text);
+    const auto bin = static_cast<std::uint64_t>(std::clamp((v.compound + 1.0) * 5.0, 0.0, 9.0));
+    const float k = config_.dense_weight;
+    emit(hash_bytes("<vader-bin>", kWordSeed) + bin, k);
+    emit(hash_bytes("<vader-compound>", kWordSeed), k * static_cast<float>(v.compound));
+    emit(hash_bytes("<vader-pos>", kWordSeed), k * static_cast<float>(v.pos));
+    emit(hash_bytes("<vader-neg>", kWordSeed), k * static_cast<float>(v.neg));
+  }
+}
+
+std::vector<std::string> feature_tokens(std::string_view text, bool negation) {
+  FeatureTokenBuffer buffer;
+  tokenize_for_features(text, negation, buffer);
+  std::vector<std::string> result;
+  for (const FeatureToken& t : buffer.tokens) {
+    std::string s(buffer.text.substr(t.begin, t.size));
+    if (t.negated) s += "_NEG";
+    result.push_back(std::move(s));
+  }
+  return result;
+}
+
+}  // namespace earshot::sentiment

@@ -1,0 +1,199 @@
+#include "sentiment/linear_model.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace earshot::sentiment {
+namespace {
+
+constexpr std::string_view kMagic = "EARSHOTM";
+constexpr std::uint32_t kVersion = 1;
+constexpr std::uint64_t kChecksumSeed = 0xEA25407ull;
+constexpr std::size_t kHeaderSize = 8 + 4 + 8 + 8 + 12 + 4 + 4 + 8;
+
+template <typename T>
+void put(std::string& out, T value) {
+  static_assert(std::endian::native == std::endian::little, "model files are little-endian");
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  template <typename T>
+  bool get(T* value) {
+    if (bytes_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(value, bytes_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  std::size_t pos() const { return pos_; }
+  std::size_t left() const { return bytes_.size() - pos_; }
+
+ private:
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+};
+
+std::string model_id(std::uint64_t checksum) {
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(checksum & 0xFFFFFFFFu));
+  return std::string("earshot-lr-1-") + hex;
+}
+
+}  // namespace
+
+std::string serialize_model(const LinearModelData& d) {
+  std::string out;
+  out.reserve(kHeaderSize + d.weights.size() + 8);
+  out.append(kMagic);
+  put<std::uint32_t>(out, kVersion);
+  const FeatureConfig& f = d.features;
+  put<std::uint8_t>(out, f.hash_bits);
+  put<std::uint8_t>(out, f.word_ngram_max);
+  put<std::uint8_t>(out, f.char_ngram_min);
+  put<std::uint8_t>(out, f.char_ngram_max);
+  put<std::uint8_t>(out, static_cast<std::uint8_t>((f.negation ? 1 : 0) | (f.vader ? 2 : 0) |
+                                                    (f.normalize ? 4 : 0) | (f.lexicon ? 8 : 0)));
+  out.append(3, '\0');
+  put<float>(out, f.char_weight);
+  put<float>(out, f.dense_weight);
+  for (float b : d.bias) put<float>(out, b);
+  put<float>(out, d.temperature);
+  put<float>(out, d.scale);
+  put<std::uint64_t>(out, d.weights.size());
+  out.append(reinterpret_cast<const char*>(d.weights.data()), d.weights.size());
+  put<std::uint64_t>(out, hash_bytes(out, kChecksumSeed));
+  return out;
+}
+
+std::expected<LinearModelData, std::string> parse_model(std::string_view bytes) {
+  if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic) {
+    return std::unexpected("not an earshot model file (bad magic)");
+  }
+  Reader r(bytes.substr(kMagic.size()));
+  LinearModelData d;
+  std::uint32_t version = 0;
+  std::uint8_t flags = 0, pad[3];
+  std::uint64_t count = 0;
+  FeatureConfig& f = d.features;
+  const bool header_ok = r.get(&version) && r.get(&f.hash_bits) && r.get(&f.word_ngram_max) &&
+                         r.get(&f.char_ngram_min) && r.get(&f.char_ngram_max) &&
+                         r.get(&flags) && r.get(&pad) && r.get(&f.char_weight) &&
+                         r.get(&f.dense_weight) && r.get(&d.bias) &&
+                         r.get(&d.temperature) && r.get(&d.scale) && r.get(&count);
+  if (!header_ok) return std::unexpected("truncated model file (header)");
+  if (version != kVersion) {
+    return std::unexpected("unsupported model version " + std::to_string(version) +
+                           " (this build reads " + std::to_string(kVersion) + ")");
+  }
+  f.negation = (flags & 1) != 0;
+  f.vader = (flags & 2) != 0;
+  f.normalize = (flags & 4) != 0;
+  f.lexicon = (flags & 8) != 0;
+  if (f.hash_bits < 12 || f.hash_bits > 26 || f.word_ngram_max < 1 || f.word_ngram_max > 4 ||
+      f.char_ngram_max > 8 || f.char_ngram_min > f.char_ngram_max || (flags & ~15) != 0) {
+    return std::unexpected("corrupt model file (bad feature configuration)");
+  }
+  const auto finite = [](float x) { return std::isfinite(x); };
+  if (!finite(f.char_weight) || !finite(f.dense_weight) || !std::ranges::all_of(d.bias, finite) ||
+      !finite(d.temperature) || d.temperature <= 0.0f || !finite(d.scale)) {
+    return std::unexpected("corrupt model file (bad header values)");
+  }
+  if (count != (std::uint64_t{4} << f.hash_bits)) {
+    return std::unexpected("corrupt model file (weight count " + std::to_string(count) +
+                           " for " + std::to_string(f.hash_bits) + " hash bits)");
+  }
+  if (r.left() < count + 8) {
+    return std::unexpected("truncated model file (" + std::to_string(bytes.size()) + " of " +
+                           std::to_string(kMagic.size() + r.pos() + count + 8) + " bytes)");
+  }
+  if (r.left() > count + 8) return std::unexpected("corrupt model file (trailing bytes)");
+  const std::size_t body = kMagic.size() + r.pos();
+  d.weights.resize(count);
+  std::memcpy(d.weights.data(), bytes.data() + body, count);
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + body + count, 8);
+  if (stored != hash_bytes(bytes.substr(0, body + count), kChecksumSeed)) {
+    return std::unexpected("corrupt model file (checksum mismatch)");
+  }
+  return d;
+}
+
+LinearModel::LinearModel(LinearModelData data)
+    : data_(std::move(data)), extractor_(data_.features) {
+  const std::string bytes = serialize_model(data_);
+  std::uint64_t checksum = 0;
+  std::memcpy(&checksum, bytes.data() + bytes.size() - 8, 8);
+  id_ = model_id(checksum);
+}
+
+std::expected<std::unique_ptr<LinearModel>, std::string> LinearModel::from_bytes(
+    std::string_view bytes) {
+  auto data = parse_model(bytes);
+  if (!data) return std::unexpected(data.error());
+  return std::make_unique<LinearModel>(std::move(*data));
+}
+
+std::expected<std::unique_ptr<LinearModel>, std::string> LinearModel::from_file(
+    const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::unexpected("cannot open model file '" + path + "'");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::unexpected("cannot read model file '" + path + "'");
+  auto model = from_bytes(bytes);
+  if (!model) return std::unexpected("model file '" + path + "': " + model.error());
+  return model;
+}
+
+std::array<float, 3> LinearModel::logits(std::string_view text) const {
+  thread_local std::vector<Feature> features;
+  extractor_.extract(text, features);
+  float acc[4] = {0, 0, 0, 0};
+  const std::int8_t* w = data_.weights.data();
+  // The rows are scattered over a table larger than L2: ask for all of them up front so the
+  // cache misses overlap instead of queueing behind each other.
+  for (const Feature& f : features) {
+    __builtin_prefetch(w + (static_cast<std::size_t>(f.bucket) << 2));
+  }
+  for (const Feature& f : features) {
+    const std::int8_t* row = w + (static_cast<std::size_t>(f.bucket) << 2);
+    for (int c = 0; c < 4; ++c) acc[c] += f.value * static_cast<float>(row[c]);
+  }
+  std::array<float, 3> out;
+  for (int c = 0; c < 3; ++c) out[c] = data_.bias[c] + data_.scale * acc[c];
+  return out;
+}
+
+Sentiment LinearModel::score(std::string_view text) const {
+  return sentiment_from_logits(logits(text), data_.temperature, id_);
+}
+
+Sentiment sentiment_from_logits(const std::array<float, 3>& logits, float temperature,
+                                std::string_view model_id) {
+  const float top = std::max({logits[0], logits[1], logits[2]});
+  float e[3], sum = 0.0f;
+  for (int c = 0; c < 3; ++c) {
+    e[c] = std::exp((logits[c] - top) / temperature);
+    sum += e[c];
+  }
+  Sentiment s;
+  s.probs = Probs{e[0] / sum, e[1] / sum, e[2] / sum};
+  int best = 1;  // ties go to neutral
+  if (logits[0] > logits[best]) best = 0;
+  if (logits[2] > logits[best]) best = 2;
+  s.label = static_cast<Label>(best);
+  s.score = std::clamp(s.probs.pos - s.probs.neg, -1.0f, 1.0f);
+  s.model = std::string(model_id);
+  return s;
+}
+
+}  // namespace earshot::sentiment

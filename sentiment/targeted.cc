@@ -1,0 +1,419 @@
+#include "sentiment/targeted.h"
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "sentiment/intent.h"
+
+namespace earshot::sentiment {
+namespace {
+
+struct Word {
+  std::size_t begin;
+  std::size_t end;
+  std::string lower;  // ASCII-lower-cased; ',', '&', '/' are words of their own
+};
+
+bool word_byte(unsigned char c) {
+  return std::isalnum(c) || c == '\'' || c == '@' || c == '#' || c == '_' || c == '-' ||
+         c >= 0x80;
+}
+
+std::vector<Word> words_of(std::string_view text) {
+  std::vector<Word> words;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == ',' || c == '&' || c == '/') {
+      words.push_back({i, i + 1, std::string(1, static_cast<char>(c))});
+      ++i;
+    } else if (word_byte(c)) {
+      std::size_t j = i;
+      std::string lower;
+      for (; j < text.size() && word_byte(static_cast<unsigned char>(text[j])); ++j) {
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[j]))));
+      }
+      words.push_back({i, j, std::move(lower)});
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  return words;
+}
+
+bool is_one_of(std::string_view w, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+// Is words[k] (a contrast word) used as a conjunction here?
+bool contrast_cut(const std::vector<Word>& words, std::size_t k) {
+  const std::string& w = words[k].lower;
+  if (!is_one_of(w, {"but", "however", "although", "though", "whereas", "while", "yet"})) {
+    return false;
+  }
+  const std::string_view prev = k > 0 ? std::string_view(words[k - 1].lower) : "";
+  const std::string_view next = k + 1 < words.size() ? std::string_view(words[k + 1].lower) : "";
+  if (w == "while") return !is_one_of(prev, {"a", "the", "little", "short", "long", "whole",
+                                             "worth", "good", "great"});
+  if (w == "yet") return !is_one_of(prev, {"not", "nothing", "none", "as", "never"}) &&
+                         !is_one_of(next, {"another", "again", "more", "?"});
+  return true;
+}
+
+Sentiment opposite(Sentiment s) {
+  if (s.label != Label::neutral) {
+    s.label = s.label == Label::positive ? Label::negative : Label::positive;
+  }
+  s.score = -s.score;
+  std::swap(s.probs.neg, s.probs.pos);
+  return s;
+}
+
+Sentiment from_score(float score, std::string_view model) {
+  Sentiment s;
+  s.score = std::clamp(score, -1.0f, 1.0f);
+  s.label = s.score >= 0.05f ? Label::positive : s.score <= -0.05f ? Label::negative
+                                                                    : Label::neutral;
+  s.probs = {std::max(0.0f, -s.score), 1.0f - std::abs(s.score), std::max(0.0f, s.score)};
+  s.model = std::string(model);
+  return s;
+}
+
+Span clamp_span(std::string_view text, Span s) {
+  s.end = std::min(s.end, text.size());
+  s.begin = std::min(s.begin, s.end);
+  return s;
+}
+
+bool inside(Span inner, Span outer) { return inner.begin >= outer.begin && inner.end <= outer.end; }
+bool overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
+
+class Decider {
+ public:
+  Decider(const Scorer& base, std::string_view text, std::span<const Span> entities,
+          bool guess_handles)
+      : base_(base), text_(text), words_(words_of(text)) {
+    for (const Span& e : entities) entities_.push_back(clamp_span(text, e));
+    if (guess_handles) {
+      for (const Word& w : words_) {
+        if (w.lower.size() > 1 && (w.lower[0] == '@' || w.lower[0] == '#')) {
+          entities_.push_back({w.begin, w.end});
+        }
+      }
+    }
+  }
+
+  Sentiment decide(Span target, bool allow_repeat = true) const {
+    const Span clause = TargetedScorer::clause_of(text_, target);
+    if (const Sentiment s = in_clause(target, clause); s.label != Label::neutral) return s;
+    if (allow_repeat) {  // the same name in another clause may say more
+      const std::string_view name = text_.substr(target.begin, target.end - target.begin);
+      for (std::size_t at = text_.find(name); !name.empty() && at != std::string_view::npos;
+           at = text_.find(name, at + 1)) {
+        const Span again{at, at + name.size()};
+        const bool whole_word = again.end == text_.size() ||
+                                !word_byte(static_cast<unsigned char>(text_[again.end]));
+        if (inside(again, clause) || !whole_word) continue;
+        const Sentiment s = decide(again, false);
+        if (s.label != Label::neutral) return s;
+      }
+    }
+    if (auto s = scored(clause); s.label != Label::neutral) return s;
+    // Two entities in separate clauses, one judged, ours only described: a contrast
+    // ("Acme doubled my bill. Globex sorted my claim, great people").
+    if (has_predicate(clause) && !says_same({0, text_.size()})) {
+      for (const Span& e : entities_) {
+        if (overlaps(e, target) || inside(e, clause)) continue;
+        const Span theirs = TargetedScorer::clause_of(text_, e);
+        if (overlaps(theirs, clause)) continue;
+        const Sentiment s = scored(theirs);
+        if (s.label != Label::neutral) return opposite(s);
+      }
+    }
+    return scored({0, text_.size()});
+  }
+
+ private:
+  // The base scorer on [span), or the service lexicon where the base has no opinion.
+  Sentiment scored(Span span) const {
+    const std::string_view piece = text_.substr(span.begin, span.end - span.begin);
+    Sentiment s = base_.score(piece);
+    if (s.label == Label::neutral) {
+      if (const float cue = service_cue(piece); cue != 0.0f) s = from_score(cue * 0.5f, s.model);
+    }
+    return s;
+  }
+
+  std::string_view word_at(std::size_t k) const {
+    return k < words_.size() ? std::string_view(words_[k].lower) : std::string_view();
+  }
+  // Index of the first word starting at or after `pos`.
+  std::size_t word_index(std::size_t pos) const {
+    return static_cast<std::size_t>(
+        std::lower_bound(words_.begin(), words_.end(), pos,
+                         [](const Word& w, std::size_t p) { return w.begin < p; }) -
+        words_.begin());
+  }
+  std::string_view before(Span e, std::size_t back = 1) const {
+    const std::size_t k = word_index(e.begin);
+    return k >= back ? word_at(k - back) : std::string_view();
+  }
+
+  Sentiment in_clause(Span target, Span clause) const {
+    std::vector<Span> others;
+    for (const Span& e : entities_) {
+      if (inside(e, clause) && !overlaps(e, target) && e.end > e.begin) others.push_back(e);
+    }
+    if (others.empty()) return scored(clause);
+    if (auto s = comparative(target, clause, others)) return *s;
+    if (auto s = switching(target, others)) return *s;
+    if (auto s = unlike(target, clause, others)) return *s;
+    return segment(target, clause, others);
+  }
+
+  // "X is better than Y": +1 when the words before "than" praise the left entity.
+  std::optional<Sentiment> comparative(Span target, Span clause,
+                                       const std::vector<Span>& others) const {
+    for (std::size_t k = word_index(clause.begin); k < words_.size() &&
+                                                   words_[k].end <= clause.end; ++k) {
+      if (words_[k].lower != "than") continue;
+      const std::size_t than = words_[k].begin;
+      const Span* left = nullptr;
+      const Span* right = nullptr;
+      for (const Span& e : others) {
+        if (e.end <= than && (!left || e.end > left->end)) left = &e;
+        if (e.begin >= words_[k].end && (!right || e.begin < right->begin)) right = &e;
+      }
+      const bool target_left = target.end <= than;
+      if (target_left ? !right : !left) continue;
+      const Span l = target_left ? target : *left;
+      const float p = comparative_polarity(word_index(l.end), k, {l.end, than});
+      if (p == 0.0f) continue;
+      return from_score(target_left ? p : -p, base_.id());
+    }
+    return std::nullopt;
+  }
+
+  float comparative_polarity(std::size_t from, std::size_t to, Span phrase) const {
+    float sign = 0.0f;
+    bool negated = false;
+    for (std::size_t k = from; k < to; ++k) {
+      const std::string_view w = word_at(k);
+      if (is_one_of(w, {"not", "no", "never", "isn't", "wasn't", "aren't", "hardly"})) {
+        negated = true;
+      } else if (is_one_of(w, {"better", "faster", "cheaper", "nicer", "friendlier", "easier",
+                               "smoother", "quicker", "cleaner", "comfier", "superior",
+                               "kinder", "safer", "quieter", "tastier", "stronger"})) {
+        sign = 1.0f;
+      } else if (is_one_of(w, {"worse", "slower", "pricier", "dearer", "inferior", "harder",
+                               "dirtier", "ruder", "louder", "weaker", "buggier", "flakier"})) {
+        sign = -1.0f;
+      } else if (is_one_of(w, {"more", "less"}) && k + 1 < to) {
+        const float adj = base_.score(word_at(k + 1)).score +
+                          (word_at(k + 1) == "expensive" ? -0.5f : 0.0f) +
+                          service_cue(word_at(k + 1));
+        if (adj != 0.0f) sign = (adj > 0) == (w == "more") ? 1.0f : -1.0f;
+      }
+    }
+    if (sign == 0.0f) {
+      const Sentiment s = scored(phrase);
+      sign = s.label == Label::positive ? 1.0f : s.label == Label::negative ? -1.0f : 0.0f;
+    }
+    return (negated ? -sign : sign) * 0.6f;
+  }
+
+  // "switched from Y to X", "moved to X from Y", "ditched Y for X", "prefer X over Y".
+  std::optional<Sentiment> switching(Span target, const std::vector<Span>& others) const {
+    const auto role = [&](Span e) -> int {  // +1 new or preferred, -1 old, 0 neither
+      const std::string_view b = before(e);
+      const std::string_view b2 = before(e, 2);
+      const std::string_view b3 = before(e, 3);
+      const auto switch_verb = [](std::string_view w) {
+        return w.starts_with("switch") || w.starts_with("mov") || w.starts_with("migrat") ||
+               w.starts_with("chang") || w.starts_with("jump") || w == "went" || w == "ported";
+      };
+      if (b == "from" && (switch_verb(b2) || switch_verb(b3) || b2 == "finally")) return -1;
+      if (b == "to" && (switch_verb(b2) || switch_verb(b3))) return 1;
+      if (is_one_of(b, {"ditched", "dumped", "left", "dropped", "quit", "ditching", "dumping",
+                        "leaving", "abandoned", "cancelled"})) return -1;
+      if (is_one_of(b, {"prefer", "preferred", "choose", "chose", "pick", "picked"})) return 1;
+      return 0;
+    };
+    const int mine = role(target);
+    for (const Span& o : others) {
+      const int theirs = role(o);
+      const std::string_view ob = before(o);
+      if (mine == 1 && (theirs == -1 || ob == "over" || ob == "from")) return from_score(0.6f, base_.id());
+      if (mine == -1 && (theirs == 1 || ob == "for" || ob == "to")) {
+        return from_score(-0.6f, base_.id());
+      }
+      if (mine == 0 && (before(target) == "over" || before(target) == "for" ||
+                        before(target) == "to" || before(target) == "from") && theirs != 0) {
+        return from_score(theirs == 1 ? -0.6f : 0.6f, base_.id());
+      }
+    }
+    return std::nullopt;
+  }
+
+  // "unlike Y, X ...": X gets the rest of the clause, Y the opposite.
+  std::optional<Sentiment> unlike(Span target, Span clause,
+                                  const std::vector<Span>& others) const {
+    const auto after = [&](Span u) { return Span{u.end, clause.end}; };
+    // "Unlike Y, X <does something>" praises X even when the something is plain.
+    const auto praise_default = [&](Span rest) {
+      const Sentiment s = scored(rest);
+      return s.label == Label::neutral ? from_score(0.5f, s.model) : s;
+    };
+    if (before(target) == "unlike") {
+      for (const Span& o : others) {
+        if (o.begin > target.end) return opposite(praise_default(after(target)));
+      }
+    }
+    for (const Span& o : others) {
+      if (before(o) == "unlike" && o.end <= target.begin) return praise_default(after(o));
+    }
+    return std::nullopt;
+  }
+
+  // The clause cut at and , & / vs between neighbouring entities.
+  Sentiment segment(Span target, Span clause, std::vector<Span> others) const {
+    others.push_back(target);
+    std::sort(others.begin(), others.end(),
+              [](const Span& a, const Span& b) { return a.begin < b.begin; });
+    std::vector<std::size_t> cuts;  // word indices; the last splitter before each entity
+    for (std::size_t i = 1; i < others.size(); ++i) {
+      for (std::size_t k = word_index(others[i].begin); k-- > word_index(others[i - 1].end);) {
+        if (is_one_of(word_at(k), {"and", ",", "&", "/", "vs", "plus"})) {
+          cuts.push_back(k);
+          break;
+        }
+      }
+    }
+    Span piece = clause;
+    Span previous{clause.begin, clause.begin};
+    Span next{clause.end, clause.end};
+    bool and_before = false, and_after = false;  // "and" joins, a comma contrasts
+    for (std::size_t k : cuts) {
+      const bool joins = is_one_of(words_[k].lower, {"and", "&", "plus"});
+      if (words_[k].end <= target.begin) {
+        and_before = joins;
+        previous = {piece.begin, words_[k].begin};
+        piece.begin = words_[k].end;
+      } else if (words_[k].begin >= target.end && words_[k].begin < piece.end) {
+        and_after = joins;
+        next = {words_[k].end, clause.end};
+        for (std::size_t n : cuts) {
+          if (words_[n].begin > words_[k].end) next.end = std::min(next.end, words_[n].begin);
+        }
+        piece.end = words_[k].begin;
+      }
+    }
+    const std::string_view text = text_.substr(piece.begin, piece.end - piece.begin);
+    for (std::string_view elliptic : {"not so much", "not really", "less so", "not as much"}) {
+      if (text.find(elliptic) != std::string_view::npos && previous.end > previous.begin) {
+        return opposite(scored(previous));
+      }
+    }
+    const Sentiment mine = scored(piece);
+    if (mine.label != Label::neutral || !has_predicate(piece)) return mine;
+    // "X was great, Y kept us waiting": two entities side by side with a plain statement
+    // about one of them are a contrast, unless the post says so ("both", "too", "also").
+    for (const auto& [sibling, joined] : {std::pair{previous, and_before},
+                                          std::pair{next, and_after}}) {
+      if (sibling.end <= sibling.begin) continue;
+      const Sentiment s = scored(sibling);
+      if (s.label == Label::neutral) continue;
+      return joined || says_same(clause) ? s : opposite(s);
+    }
+    return mine;
+  }
+
+  // Does [span) say something beyond entity names and function words?
+  bool has_predicate(Span span) const {
+    int content = 0;
+    for (std::size_t k = word_index(span.begin); k < words_.size() && words_[k].end <= span.end;
+         ++k) {
+      const Word& w = words_[k];
+      const bool in_entity = std::any_of(entities_.begin(), entities_.end(), [&](Span e) {
+        return overlaps(e, Span{w.begin, w.end});
+      });
+      if (!in_entity && !is_one_of(w.lower, {"the", "a", "an", "and", ",", "&", "/", "'s", "s",
+                                             "is", "was", "are", "were", "it", "its", "my",
+                                             "to", "of", "on", "at", "in", "for", "with",
+                                             "today", "too", "also", "both"})) {
+        ++content;
+      }
+    }
+    return content >= 2;
+  }
+
+  bool says_same(Span span) const {
+    for (std::size_t k = word_index(span.begin); k < words_.size() && words_[k].end <= span.end;
+         ++k) {
+      if (is_one_of(words_[k].lower, {"both", "too", "also", "either", "neither", "equally",
+                                      "same"})) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const Scorer& base_;
+  std::string_view text_;
+  std::vector<Word> words_;
+  std::vector<Span> entities_;
+};
+
+}  // namespace
+
+Span TargetedScorer::clause_of(std::string_view text, Span span) {
+  span = clamp_span(text, span);
+  const std::vector<Word> words = words_of(text);
+  Span clause{0, text.size()};
+  const auto cut = [&](std::size_t begin, std::size_t end) {
+    if (end <= span.begin) clause.begin = std::max(clause.begin, end);
+    if (begin >= span.end) clause.end = std::min(clause.end, begin);
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool sentence_end = c == '!' || c == '?' || c == ';' || c == '\n' ||
+                              (c == '.' && (i + 1 == text.size() || text[i + 1] == ' ' ||
+                                            text[i + 1] == '.' || text[i + 1] == '\n'));
+    if (sentence_end) cut(i, i + 1);
+  }
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    if (contrast_cut(words, k)) cut(words[k].begin, words[k].end);
+  }
+  return clause;
+}
+
+Sentiment TargetedScorer::score(std::string_view text, Span span) const {
+  span = clamp_span(text, span);
+  if (span.end == span.begin) return base_.score(text);
+  return Decider(base_, text, {}, true).decide(span);
+}
+
+Sentiment TargetedScorer::score(std::string_view text, Span span,
+                                std::span<const Span> entities) const {
+  span = clamp_span(text, span);
+  if (span.end == span.begin) return base_.score(text);
+  return Decider(base_, text, entities, false).decide(span);
+}
+
+std::vector<Sentiment> TargetedScorer::score_all(std::string_view text,
+                                                 std::span<const Span> entities) const {
+  const Decider decider(base_, text, entities, false);
+  std::vector<Sentiment> out;
+  out.reserve(entities.size());
+  for (const Span& e : entities) {
+    const Span span = clamp_span(text, e);
+    out.push_back(span.end == span.begin ? base_.score(text) : decider.decide(span));
+  }
+  return out;
+}
+
+}  // namespace earshot::sentiment

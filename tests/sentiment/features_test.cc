@@ -1,0 +1,120 @@
+#include "sentiment/features.h"
+
+#include "sentiment/feature_tokens.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace earshot::sentiment {
+namespace {
+
+TEST(FeatureTokens, NormalisesSocialText) {
+  const std::vector<std::string> tokens =
+      feature_tokens("Sooooo HAPPY @bob_1 #Winning http://t.co/x 2024", true);
+  const std::vector<std::string> expected = {"soo", "happy", "<user>", "winning", "<url>",
+                                             "<num>"};
+  EXPECT_EQ(tokens, expected);
+}
+
+TEST(FeatureTokens, MarksNegationUntilPunctuation) {
+  const std::vector<std::string> tokens = feature_tokens("I don't like it. Good day", true);
+  const std::vector<std::string> expected = {"i", "don't", "like_NEG", "it_NEG", ".", "good",
+                                             "day"};
+  EXPECT_EQ(tokens, expected);
+  const std::vector<std::string> plain = feature_tokens("not good", false);
+  EXPECT_EQ(plain, (std::vector<std::string>{"not", "good"}));
+}
+
+TEST(FeatureTokens, KeepsEmoticonsAndEmoji) {
+  const std::vector<std::string> tokens =
+      feature_tokens("great:) sad :-( \xF0\x9F\x98\x82!!!", true);
+  // An emoji is followed by the words of its description.
+  const std::vector<std::string> expected = {
+      "great", ":)", "sad", ":-(", "\xF0\x9F\x98\x82", "face", "with", "tears", "of", "joy", "!!"};
+  EXPECT_EQ(tokens, expected);
+}
+
+TEST(FeatureTokens, TreatsTypographicApostropheAsApostrophe) {
+  const std::vector<std::string> tokens = feature_tokens("don\xE2\x80\x99t go", true);
+  EXPECT_EQ(tokens, (std::vector<std::string>{"don't", "go_NEG"}));
+}
+
+TEST(FeatureTokens, SplitsUnicodePunctuationWhole) {
+  const std::vector<std::string> tokens = feature_tokens("wait\xE2\x80\x94what \xC2\xA1no!", true);
+  EXPECT_EQ(tokens, (std::vector<std::string>{"wait", "\xE2\x80\x94", "what", "\xC2\xA1", "no",
+                                              "!"}));
+}
+
+TEST(FeatureTokens, ToleratesInvalidUtf8) {
+  const std::string text = "ok \xFF\xC3 \xE2\x80 end";
+  const std::vector<std::string> tokens = feature_tokens(text, true);
+  ASSERT_FALSE(tokens.empty());
+  EXPECT_EQ(tokens.front(), "ok");
+  EXPECT_EQ(tokens.back(), "end");
+}
+
+TEST(FeatureExtractor, BucketsStayInTableAndRepeat) {
+  FeatureConfig config;
+  config.hash_bits = 14;
+  const FeatureExtractor extractor(config);
+  std::vector<Feature> a, b;
+  extractor.extract("Loving the new seats on @acme flights!! :)", a);
+  extractor.extract("Loving the new seats on @acme flights!! :)", b);
+  ASSERT_FALSE(a.empty());
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_LT(a[i].bucket, 1u << 14);
+    EXPECT_EQ(a[i].bucket, b[i].bucket);
+    EXPECT_EQ(a[i].value, b[i].value);
+  }
+}
+
+TEST(FeatureExtractor, NormalisesNgramFeaturesToUnitLength) {
+  FeatureConfig config;
+  config.lexicon = false;
+  const FeatureExtractor extractor(config);
+  std::vector<Feature> features;
+  extractor.extract("a reasonably long sentence with several words in it", features);
+  double sq = 0.0;
+  for (const Feature& f : features) sq += static_cast<double>(f.value) * f.value;
+  EXPECT_NEAR(sq, 1.0, 1e-4);
+}
+
+TEST(FeatureExtractor, EmptyTextGivesNoFeatures) {
+  const FeatureExtractor extractor{FeatureConfig{}};
+  std::vector<Feature> features = {Feature{1, 1.0f}};
+  extractor.extract("   ", features);
+  EXPECT_TRUE(features.empty());
+}
+
+TEST(LexiconValence, ReadsTheVaderLexicon) {
+  EXPECT_GT(lexicon_valence("love"), 2.0f);
+  EXPECT_LT(lexicon_valence("hate"), -2.0f);
+  EXPECT_GT(lexicon_valence(":)"), 0.0f);
+  EXPECT_EQ(lexicon_valence("table"), 0.0f);
+}
+
+TEST(FeatureExtractor, LexiconWordsAddFeatures) {
+  FeatureConfig with;
+  FeatureConfig without;
+  without.lexicon = false;
+  std::vector<Feature> a, b;
+  FeatureExtractor(with).extract("wonderful", a);
+  FeatureExtractor(without).extract("wonderful", b);
+  EXPECT_GT(a.size(), b.size());
+  FeatureExtractor(with).extract("table", a);
+  FeatureExtractor(without).extract("table", b);
+  EXPECT_EQ(a.size(), b.size());
+}
+
+TEST(HashBytes, IsStableAndSeeded) {
+  EXPECT_EQ(hash_bytes("earshot", 1), hash_bytes("earshot", 1));
+  EXPECT_NE(hash_bytes("earshot", 1), hash_bytes("earshot", 2));
+  EXPECT_NE(hash_bytes("earshot", 1), hash_bytes("earshou", 1));
+  EXPECT_NE(hash_bytes("", 1), hash_bytes(std::string_view("\0", 1), 1));
+}
+
+}  // namespace
+}  // namespace earshot::sentiment

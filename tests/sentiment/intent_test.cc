@@ -1,0 +1,133 @@
+#include "sentiment/intent.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sentiment/vader.h"
+
+namespace earshot::sentiment {
+namespace {
+
+std::string data_path(const std::string& name) {
+  if (const char* root = std::getenv("EARSHOT_SOURCE_DIR")) {
+    return std::string(root) + "/tests/sentiment/data/" + name;
+  }
+  return std::string(EARSHOT_SENTIMENT_DATA_DIR) + "/../../tests/sentiment/data/" + name;
+}
+
+const Scorer& vader() {
+  static const std::unique_ptr<Scorer> scorer = make_vader_scorer();
+  return *scorer;
+}
+
+Intent classify(std::string_view text) {
+  return IntentClassifier{}.classify(text, vader().score(text));
+}
+
+TEST(Intent, NamesRoundTrip) {
+  for (Intent i : {Intent::complaint, Intent::question, Intent::praise, Intent::other}) {
+    Intent parsed = Intent::other;
+    ASSERT_TRUE(parse_intent(to_string(i), &parsed));
+    EXPECT_EQ(parsed, i);
+  }
+  Intent untouched = Intent::praise;
+  EXPECT_FALSE(parse_intent("Complaint", &untouched));
+  EXPECT_FALSE(parse_intent("", &untouched));
+  EXPECT_EQ(untouched, Intent::praise);
+  EXPECT_EQ(to_string(Intent::question), "question");
+}
+
+TEST(Intent, ProblemsAreComplaints) {
+  EXPECT_EQ(classify("@acmeair lost my bag and nobody at the desk cares"), Intent::complaint);
+  EXPECT_EQ(classify("still waiting on my refund, 3 weeks now"), Intent::complaint);
+  EXPECT_EQ(classify("charged twice for one order"), Intent::complaint);
+  EXPECT_EQ(classify("the app is not working again"), Intent::complaint);
+}
+
+TEST(Intent, QuestionsThatComplainAreComplaints) {
+  EXPECT_EQ(classify("why is my flight delayed AGAIN??"), Intent::complaint);
+  EXPECT_EQ(classify("where is my refund? it has been a month"), Intent::complaint);
+}
+
+TEST(Intent, InformationQuestionsAreQuestions) {
+  EXPECT_EQ(classify("how do I change my seat on the app?"), Intent::question);
+  EXPECT_EQ(classify("anyone know if the lounge opens before 6"), Intent::question);
+  EXPECT_EQ(classify("how do I get a refund for a cancelled trip?"), Intent::question);
+}
+
+TEST(Intent, PraiseEvenWithAQuestionMark) {
+  EXPECT_EQ(classify("thank you for the upgrade, the crew were wonderful"), Intent::praise);
+  EXPECT_EQ(classify("how is your coffee this good every single time?"), Intent::praise);
+}
+
+TEST(Intent, SarcasmIsAComplaint) {
+  EXPECT_EQ(classify("thanks for nothing, 4 hours on the tarmac"), Intent::complaint);
+  EXPECT_EQ(classify("great job, my fragile box arrived crushed"), Intent::complaint);
+}
+
+TEST(Intent, NewsAndMentionsAreOther) {
+  EXPECT_EQ(classify("Acme Air announces new routes to Porto"), Intent::other);
+  EXPECT_EQ(classify("boarding now at gate 22 https://t.example/x"), Intent::other);
+}
+
+TEST(Intent, ServiceCueSigns) {
+  EXPECT_LT(service_cue("flight delayed, bag lost"), 0.0f);
+  EXPECT_GT(service_cue("landed on time, smooth boarding"), 0.0f);
+  EXPECT_GT(service_cue("never late, not once"), 0.0f);
+  EXPECT_EQ(service_cue("the sky is blue"), 0.0f);
+  EXPECT_EQ(service_cue(""), 0.0f);
+  // Handles and links are not words of the post.
+  EXPECT_EQ(service_cue("@lostandfound https://delayed.example/x"), 0.0f);
+}
+
+TEST(Intent, MacroF1OnTheLabelledSetWithVader) {
+  std::ifstream in(data_path("intent.tsv"));
+  ASSERT_TRUE(in.good());
+  std::array<std::array<int, 4>, 4> confusion{};  // [gold][predicted]
+  int rows = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    Intent gold = Intent::other;
+    ASSERT_TRUE(parse_intent(line.substr(0, tab), &gold)) << line;
+    const std::string text = line.substr(tab + 1);
+    const Intent got = classify(text);
+    ++confusion[static_cast<int>(gold)][static_cast<int>(got)];
+    ++rows;
+    if (got != gold) std::cout << "miss: " << to_string(gold) << " → " << to_string(got)
+                               << ": " << text << "\n";
+  }
+  ASSERT_GE(rows, 300);
+  double f1_sum = 0.0;
+  int correct = 0;
+  for (int k = 0; k < 4; ++k) {
+    int predicted = 0, actual = 0;
+    for (int j = 0; j < 4; ++j) {
+      predicted += confusion[j][k];
+      actual += confusion[k][j];
+    }
+    correct += confusion[k][k];
+    const double p = predicted ? static_cast<double>(confusion[k][k]) / predicted : 0.0;
+    const double r = actual ? static_cast<double>(confusion[k][k]) / actual : 0.0;
+    const double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+    std::cout << to_string(static_cast<Intent>(k)) << ": precision " << p << " recall " << r
+              << " f1 " << f1 << "\n";
+    f1_sum += f1;
+  }
+  const double macro_f1 = f1_sum / 4.0;
+  std::cout << "intent accuracy: " << static_cast<double>(correct) / rows
+            << "\nintent macro_f1: " << macro_f1 << "\n";
+  EXPECT_GE(macro_f1, 0.75);
+}
+
+}  // namespace
+}  // namespace earshot::sentiment

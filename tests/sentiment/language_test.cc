@@ -1,0 +1,161 @@
+#include "sentiment/language.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ctime>
+#include <expected>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace earshot::sentiment {
+namespace {
+
+std::string data_path(const std::string& name) {
+  if (const char* root = std::getenv("EARSHOT_SOURCE_DIR")) {
+    return std::string(root) + "/tests/sentiment/data/" + name;
+  }
+  return std::string(EARSHOT_SENTIMENT_DATA_DIR) + "/../../tests/sentiment/data/" + name;
+}
+
+std::vector<std::pair<std::string, std::string>> read_rows(const std::string& name) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::ifstream in(data_path(name));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    rows.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
+  return rows;
+}
+
+// The detector over the installed profiles (Debian package libexttextcat-data).
+const std::expected<LanguageDetector, std::string>& loaded() {
+  static const std::expected<LanguageDetector, std::string> d = LanguageDetector::load();
+  return d;
+}
+// Call only after ASSERT_TRUE(loaded()).
+const LanguageDetector& detector() { return *loaded(); }
+
+TEST(LanguageDetector, DetectsTheLanguagesOfTheTestSet) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  const auto rows = read_rows("language.tsv");
+  ASSERT_GE(rows.size(), 150u);
+  std::map<std::string, int> per_language;
+  int correct = 0;
+  for (const auto& [lang, text] : rows) {
+    ++per_language[lang];
+    const std::string_view got = detector().detect(text);
+    if (got == lang) {
+      ++correct;
+    } else {
+      std::cout << "miss: want " << lang << " got " << got << ": " << text << "\n";
+    }
+  }
+  EXPECT_GE(per_language.size(), 10u);
+  const double accuracy = static_cast<double>(correct) / static_cast<double>(rows.size());
+  std::cout << "language accuracy: " << accuracy << " (" << correct << "/" << rows.size()
+            << ")\n";
+  EXPECT_GE(accuracy, 0.9);
+}
+
+TEST(LanguageDetector, EnglishPostsFullOfBrandNamesStayEnglish) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  // intent.tsv: 300+ English customer posts naming made-up brands ("Quillmart", "Velvet
+  // Bank"): an English post taken for Danish would lose its sentiment score.
+  const auto rows = read_rows("intent.tsv");
+  ASSERT_GE(rows.size(), 300u);
+  int english = 0;
+  for (const auto& row : rows) english += detector().detect(row.second) == "en";
+  const double share = static_cast<double>(english) / static_cast<double>(rows.size());
+  std::cout << "English detected on intent.tsv: " << share << "\n";
+  EXPECT_GE(share, 0.95);
+}
+
+TEST(LanguageDetector, ShortEuropeanPosts) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  EXPECT_EQ(detector().detect("where is my package"), "en");
+  EXPECT_EQ(detector().detect("¿dónde está mi paquete?"), "es");
+  EXPECT_EQ(detector().detect("où est mon colis ?"), "fr");
+  EXPECT_EQ(detector().detect("wo ist mein Paket?"), "de");
+  EXPECT_EQ(detector().detect("cadê minha encomenda?"), "pt");
+  EXPECT_EQ(detector().detect("dov'è il mio pacco?"), "it");
+  EXPECT_EQ(detector().detect("waar is mijn pakket?"), "nl");
+}
+
+TEST(LanguageDetector, ScriptsNameTheirLanguage) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  EXPECT_EQ(detector().detect("新しいアプリ、使いやすい"), "ja");
+  EXPECT_EQ(detector().detect("服务太慢了"), "zh");
+  EXPECT_EQ(detector().detect("배송 언제 와요?"), "ko");
+  EXPECT_EQ(detector().detect("где мой заказ"), "ru");
+  EXPECT_EQ(detector().detect("أين طلبي"), "ar");
+  EXPECT_EQ(detector().detect("πού είναι η παραγγελία μου"), "el");
+  EXPECT_EQ(detector().detect("איפה ההזמנה שלי"), "he");
+  EXPECT_EQ(detector().detect("พัสดุของฉันอยู่ที่ไหน"), "th");
+  EXPECT_EQ(detector().detect("मेरा ऑर्डर कहाँ है"), "hi");
+  // A handle or a link in Latin letters does not outvote the script of the words.
+  EXPECT_EQ(detector().detect("@acmeair 荷物が届かない https://t.example/a"), "ja");
+}
+
+TEST(LanguageDetector, NothingToDetectIsUndetermined) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  EXPECT_EQ(detector().detect(""), "und");
+  EXPECT_EQ(detector().detect("🔥🔥🔥"), "und");
+  EXPECT_EQ(detector().detect("https://www.example.com/some/long/path?with=query"), "und");
+  EXPECT_EQ(detector().detect("@someone @another #tag"), "und");
+  EXPECT_EQ(detector().detect("12:45 → 13:10 !!"), "und");
+  EXPECT_EQ(detector().detect(std::string("\xff\xfe\xc3", 3)), "und");
+}
+
+TEST(LanguageDetector, EnglishWithLinksAndHandlesStaysEnglish) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  EXPECT_EQ(detector().detect("@velvetbank still no refund https://help.example/case/1"),
+            "en");
+  EXPECT_EQ(detector().detect("lmao this is so bad #nooo 😭"), "en");
+}
+
+TEST(LanguageDetector, MissingProfilesAreAnError) {
+  LanguageDetector::Options options;
+  options.profile_dir = "/nonexistent/earshot/profiles";
+  const auto loaded = LanguageDetector::load(options);
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_NE(loaded.error().find("/nonexistent/earshot/profiles"), std::string::npos);
+}
+
+TEST(LanguageDetector, SentimentSupportedOnlyForEnglish) {
+  EXPECT_TRUE(sentiment_supported("en"));
+  EXPECT_TRUE(sentiment_supported("und"));
+  EXPECT_FALSE(sentiment_supported("es"));
+  EXPECT_FALSE(sentiment_supported("ja"));
+  EXPECT_FALSE(sentiment_supported(""));
+}
+
+TEST(LanguageDetector, IsFastOnShortPosts) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  const auto rows = read_rows("language.tsv");
+  ASSERT_FALSE(rows.empty());
+  std::size_t checksum = 0;
+  constexpr int kRounds = 400;
+  // CPU time of this process: the figure per core, whatever else runs on the machine.
+  const std::clock_t start = std::clock();
+  for (int r = 0; r < kRounds; ++r) {
+    for (const auto& row : rows) checksum += detector().detect(row.second).size();
+  }
+  const double seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+  const double per_second = static_cast<double>(kRounds * rows.size()) / std::max(seconds, 1e-9);
+  std::cout << "language detection: " << per_second << " posts per CPU second\n";
+  EXPECT_GT(checksum, 0u);
+  // The pipeline needs ~200k/s per core; the bound here is loose for busy or debug builds.
+  EXPECT_GE(per_second, 20000.0);
+}
+
+}  // namespace
+}  // namespace earshot::sentiment

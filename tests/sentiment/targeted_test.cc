@@ -1,0 +1,138 @@
+#include "sentiment/targeted.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sentiment/vader.h"
+
+namespace earshot::sentiment {
+namespace {
+
+std::string data_path(const std::string& name) {
+  if (const char* root = std::getenv("EARSHOT_SOURCE_DIR")) {
+    return std::string(root) + "/tests/sentiment/data/" + name;
+  }
+  return std::string(EARSHOT_SENTIMENT_DATA_DIR) + "/../../tests/sentiment/data/" + name;
+}
+
+const Scorer& vader() {
+  static const std::unique_ptr<Scorer> scorer = make_vader_scorer();
+  return *scorer;
+}
+
+Span find(std::string_view text, std::string_view name) {
+  const std::size_t at = text.find(name);
+  EXPECT_NE(at, std::string_view::npos) << name << " not in " << text;
+  return {at, at + name.size()};
+}
+
+// Sentiment toward `a` and `b`, both entities known.
+std::pair<Label, Label> labels(std::string_view text, std::string_view a, std::string_view b) {
+  const std::vector<Span> spans = {find(text, a), find(text, b)};
+  const std::vector<Sentiment> s = TargetedScorer(vader()).score_all(text, spans);
+  return {s[0].label, s[1].label};
+}
+
+using P = std::pair<Label, Label>;
+constexpr Label kPos = Label::positive;
+constexpr Label kNeg = Label::negative;
+
+TEST(TargetedScorer, ContrastSplitsTheClauses) {
+  const std::string_view text = "love @acmeair but @globex lost my bag";
+  const TargetedScorer targeted(vader());
+  EXPECT_EQ(targeted.score(text, find(text, "@acmeair")).label, kPos);
+  EXPECT_EQ(targeted.score(text, find(text, "@globex")).label, kNeg);
+  EXPECT_EQ(targeted.score(text, find(text, "@globex")).model, vader().id());
+}
+
+TEST(TargetedScorer, ClauseOfCutsAtPunctuationAndConjunctions) {
+  const std::string_view text = "Acme was late. Globex was fine while Initech, though, lied";
+  const Span acme = TargetedScorer::clause_of(text, find(text, "Acme"));
+  EXPECT_EQ(text.substr(acme.begin, acme.end - acme.begin), "Acme was late");
+  const Span globex = TargetedScorer::clause_of(text, find(text, "Globex"));
+  EXPECT_EQ(text.substr(globex.begin, globex.end - globex.begin), " Globex was fine ");
+  // "for a while" and "acme.example" do not cut.
+  const std::string_view t2 = "waited for a while at acme.example and it was fine";
+  const Span c2 = TargetedScorer::clause_of(t2, find(t2, "acme.example"));
+  EXPECT_EQ(c2.begin, 0u);
+  EXPECT_EQ(c2.end, t2.size());
+}
+
+TEST(TargetedScorer, Comparatives) {
+  EXPECT_EQ(labels("Acme is way better than Globex", "Acme", "Globex"), P(kPos, kNeg));
+  EXPECT_EQ(labels("Acme is worse than Globex these days", "Acme", "Globex"), P(kNeg, kPos));
+  EXPECT_EQ(labels("Acme is not better than Globex", "Acme", "Globex"), P(kNeg, kPos));
+  EXPECT_EQ(labels("Acme is more expensive than Globex", "Acme", "Globex"), P(kNeg, kPos));
+}
+
+TEST(TargetedScorer, UnlikeAndSwitching) {
+  EXPECT_EQ(labels("Unlike Globex, Acme answered in minutes, great", "Acme", "Globex"),
+            P(kPos, kNeg));
+  EXPECT_EQ(labels("switched from Globex to Acme last week", "Acme", "Globex"), P(kPos, kNeg));
+  EXPECT_EQ(labels("moved to Acme from Globex", "Acme", "Globex"), P(kPos, kNeg));
+  EXPECT_EQ(labels("ditched Globex for Acme", "Acme", "Globex"), P(kPos, kNeg));
+}
+
+TEST(TargetedScorer, ConjunctionsBetweenEntities) {
+  EXPECT_EQ(labels("love Acme and hate Globex", "Acme", "Globex"), P(kPos, kNeg));
+  EXPECT_EQ(labels("Acme was great, Globex not so much", "Acme", "Globex"), P(kPos, kNeg));
+  // Nothing said about Acme alone: the clause speaks for both.
+  EXPECT_EQ(labels("Acme and Globex both lost my bags", "Acme", "Globex"), P(kNeg, kNeg));
+}
+
+TEST(TargetedScorer, NeutralClauseFallsBackToTheWholePost) {
+  const std::string_view text = "flew @acmeair today. worst trip of my life";
+  EXPECT_EQ(TargetedScorer(vader()).score(text, find(text, "@acmeair")).label, kNeg);
+}
+
+TEST(TargetedScorer, BadSpansGetThePostSentiment) {
+  const std::string_view text = "what a lovely day";
+  const TargetedScorer targeted(vader());
+  EXPECT_EQ(targeted.score(text, Span{3, 3}), vader().score(text));
+  EXPECT_EQ(targeted.score(text, Span{100, 200}), vader().score(text));
+  const Sentiment s = targeted.score(text, Span{5, 100});
+  EXPECT_EQ(s.label, kPos);
+}
+
+TEST(TargetedScorer, AccuracyOnTheLabelledSetWithVader) {
+  std::ifstream in(data_path("targeted.tsv"));
+  ASSERT_TRUE(in.good());
+  int total = 0, correct = 0, rows = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f;
+    for (std::size_t at = 0;;) {
+      const std::size_t tab = line.find('\t', at);
+      f.push_back(line.substr(at, tab == std::string::npos ? tab : tab - at));
+      if (tab == std::string::npos) break;
+      at = tab + 1;
+    }
+    ASSERT_EQ(f.size(), 5u) << line;
+    Label want1 = Label::neutral, want2 = Label::neutral;
+    ASSERT_TRUE(parse_label(f[2], &want1)) << line;
+    ASSERT_TRUE(parse_label(f[4], &want2)) << line;
+    const auto [got1, got2] = labels(f[0], f[1], f[3]);
+    ++rows;
+    total += 2;
+    correct += (got1 == want1) + (got2 == want2);
+    if (got1 != want1 || got2 != want2) {
+      std::cout << "miss: " << f[1] << " " << to_string(got1) << "/" << f[2] << ", " << f[3]
+                << " " << to_string(got2) << "/" << f[4] << ": " << f[0] << "\n";
+    }
+  }
+  ASSERT_GE(rows, 200);
+  const double accuracy = static_cast<double>(correct) / total;
+  std::cout << "targeted accuracy: " << accuracy << " (" << correct << "/" << total
+            << " entity labels, " << rows << " posts)\n";
+  EXPECT_GE(accuracy, 0.85);
+}
+
+}  // namespace
+}  // namespace earshot::sentiment

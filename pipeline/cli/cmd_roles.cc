@@ -2,6 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/roles.h"
@@ -33,8 +36,69 @@ RoleOptions role_options(const RoleArgs& args) {
 
 }  // namespace
 
+// `earshot run`: every role in one process, on one Log (the only way to use an in-memory
+// embedded log). Each role runs on its own thread; the first to fail stops the others.
+int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options) {
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
+  std::atomic<int> code{kExitOk};
+  std::string failure;
+  std::mutex mu;
+  auto guard = [&](const char* name, auto fn) {
+    return std::thread([&, name, fn] {
+      try {
+        int rc = fn();
+        if (rc != kExitOk) code = rc;
+      } catch (const Exit& e) {
+        std::lock_guard lock(mu);
+        failure = std::string(name) + ": " + e.message;
+        code = e.code;
+        stop = true;
+      }
+    });
+  };
+  RoleOptions ingest_options = options;
+  ingest_options.exit_when_idle = std::chrono::milliseconds(0);  // run keeps listening
+  std::vector<std::thread> roles;
+  if (!config.sources.empty()) {
+    roles.push_back(guard("ingest", [&] { return run_ingest_role(config, log, ingest_options); }));
+  }
+  roles.push_back(guard("process", [&] { return run_process_role(config, log, options); }));
+  // With --exit-when-idle, run ends when process has been idle that long.
+  if (options.exit_when_idle.count() > 0) {
+    roles.back().join();
+    stop = true;
+    roles.pop_back();
+  }
+  while (!g_stop && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  stop = true;
+  for (auto& t : roles) t.join();
+  if (!failure.empty()) throw Exit{code.load(), failure};
+  return code.load();
+}
+
 void add_roles(CLI::App& app) {
   auto args = std::make_shared<RoleArgs>();
+  auto* ingest = app.add_subcommand("ingest", "Pull posts from every configured source into the posts topic");
+  add_role_options(ingest, *args);
+  ingest->callback([args] {
+    set_runner([args] {
+      pipeline::Config config = load_config_or_exit(args->config);
+      auto log = open_log_or_exit(config);
+      install_stop_signals();
+      return run_ingest_role(config, *log, role_options(*args));
+    });
+  });
+  auto* run = app.add_subcommand("run", "Run every role (ingest, process) in one process");
+  add_role_options(run, *args);
+  run->callback([args] {
+    set_runner([args] {
+      pipeline::Config config = load_config_or_exit(args->config);
+      auto log = open_log_or_exit(config);
+      install_stop_signals();
+      return run_all(config, *log, role_options(*args));
+    });
+  });
   auto* process = app.add_subcommand("process", "Score, link and dead-letter posts, exactly once");
   add_role_options(process, *args);
   process->callback([args] {

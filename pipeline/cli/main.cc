@@ -21,8 +21,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("earshot ") + EARSHOT_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
+  add_demo(app);
   add_roles(app);
   add_score(app);
+  add_eval(app);
+  add_train(app);
   add_replay(app);
   add_tail(app);
   try {

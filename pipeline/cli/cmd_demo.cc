@@ -1,0 +1,128 @@
+// earshot demo [--config FILE]
+// The main job on the embedded default: the bundled sample stream (deploy/examples/
+// embedded.yaml → deploy/demo/sample_posts.jsonl) through ingest and process on an
+// in-memory log, then a report of what happened to it, read back from the topics.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/roles.h"
+#include "pipeline/json_codec.h"
+
+namespace earshot::cli {
+
+int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options);
+
+namespace {
+
+struct DemoArgs {
+  std::string config;
+};
+
+std::vector<pipeline::Record> read_all(pipeline::Log& log, const std::string& topic) {
+  std::vector<pipeline::Record> out;
+  auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
+  if (!reader) throw Exit{kExitRuntime, reader.error().message};
+  for (;;) {
+    auto b = (*reader)->poll(10000, std::chrono::milliseconds(100));
+    if (!b) throw Exit{kExitRuntime, b.error().message};
+    for (auto& r : *b) out.push_back(std::move(r));
+    if (b->empty() && (*reader)->at_end()) return out;
+  }
+}
+
+void report(const pipeline::Config& config, pipeline::Log& log) {
+  std::map<std::string, int> labels, langs, intents, models;
+  std::vector<pipeline::ScoredPost> negatives;
+  int customers = 0, near_dups = 0, total = 0;
+  for (const auto& r : read_all(log, config.log.topic("scored"))) {
+    auto s = pipeline::decode_scored(r.value);
+    if (!s) continue;
+    ++total;
+    ++labels[std::string(sentiment::to_string(s->sentiment.label))];
+    ++langs[s->post.lang.value_or("?")];
+    ++intents[std::string(pipeline::to_string(s->intent))];
+    ++models[s->sentiment.model];
+    if (s->customer) ++customers;
+    if (std::find(s->flags.begin(), s->flags.end(), "near_duplicate") != s->flags.end()) ++near_dups;
+    if (s->sentiment.label == sentiment::Label::negative) negatives.push_back(std::move(*s));
+  }
+  struct EntityStats { int n = 0, neg = 0, pos = 0; double score = 0; };
+  std::map<std::string, EntityStats> entities;
+  for (const auto& r : read_all(log, config.log.topic("mentions"))) {
+    auto m = pipeline::decode_mention(r.value);
+    if (!m) continue;
+    auto& e = entities[m->entity];
+    ++e.n;
+    e.neg += m->sentiment.label == sentiment::Label::negative;
+    e.pos += m->sentiment.label == sentiment::Label::positive;
+    e.score += m->sentiment.score;
+  }
+  auto dead = read_all(log, config.log.topic("deadletter"));
+
+  auto print_counts = [](const char* title, const std::map<std::string, int>& m) {
+    std::printf("  %-10s", title);
+    for (const auto& [k, v] : m) std::printf(" %s %d ", k.c_str(), v);
+    std::printf("\n");
+  };
+  std::printf("\n== earshot demo: %d posts scored, %zu dead letters ==\n", total, dead.size());
+  print_counts("sentiment", labels);
+  print_counts("intent", intents);
+  print_counts("language", langs);
+  print_counts("model", models);
+  std::printf("  customers linked: %d, near-duplicates flagged: %d\n", customers, near_dups);
+  std::printf("\n  %-18s %8s %8s %8s %10s\n", "entity", "mentions", "negative", "positive", "mean score");
+  for (const auto& [id, e] : entities) {
+    std::printf("  %-18s %8d %8d %8d %10.3f\n", id.c_str(), e.n, e.neg, e.pos, e.n ? e.score / e.n : 0.0);
+  }
+  std::sort(negatives.begin(), negatives.end(),
+            [](const auto& a, const auto& b) { return a.sentiment.score < b.sentiment.score; });
+  std::printf("\n  most negative posts:\n");
+  for (std::size_t i = 0; i < std::min<std::size_t>(5, negatives.size()); ++i) {
+    const auto& s = negatives[i];
+    std::string text = s.post.text.substr(0, 90);
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score, std::string(pipeline::to_string(s.intent)).c_str(),
+                text.c_str(), s.customer ? ("  [customer " + s.customer->id + ", " + s.customer->tier + "]").c_str() : "");
+  }
+  std::printf("\n  dead letters:\n");
+  for (const auto& r : dead) {
+    auto d = pipeline::decode_deadletter(r.value);
+    if (d) std::printf("  - %s (%s)\n", d->reason.c_str(), d->stage.c_str());
+  }
+  std::printf("\n");
+}
+
+int run_demo(const DemoArgs& args) {
+  std::string path = args.config;
+  if (path.empty()) {
+    path = std::string(EARSHOT_SOURCE_DIR) + "/deploy/examples/embedded.yaml";
+    if (!std::filesystem::exists(path)) throw Exit{kExitUsage, "no --config given and " + path + " is missing"};
+  }
+  pipeline::Config config = load_config_or_exit(path);
+  auto log = open_log_or_exit(config);
+  install_stop_signals();
+  log_info("demo: " + path + " on " + log->describe());
+  RoleOptions options;
+  options.exit_when_idle = std::chrono::milliseconds(2000);
+  options.report = false;
+  int rc = run_all(config, *log, options);
+  if (rc != kExitOk) return rc;
+  report(config, *log);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_demo(CLI::App& app) {
+  auto args = std::make_shared<DemoArgs>();
+  auto* cmd = app.add_subcommand("demo", "Run the bundled sample stream through earshot on the embedded log");
+  cmd->add_option("--config", args->config, "Config file (default: deploy/examples/embedded.yaml)");
+  cmd->callback([args] { set_runner([args] { return run_demo(*args); }); });
+}
+
+}  // namespace earshot::cli

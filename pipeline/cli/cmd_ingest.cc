@@ -1,0 +1,52 @@
+// The ingest role: every configured source into the posts topic, exactly once (posts and
+// the source's cursor in one transaction per poll).
+#include <chrono>
+
+#include "ingest/source_factory.h"
+#include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/roles.h"
+#include "pipeline/ingest_runner.h"
+
+namespace earshot::cli {
+
+int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
+  if (config.sources.empty()) throw Exit{kExitUsage, config.file + ": sources: nothing to ingest"};
+  std::vector<std::unique_ptr<pipeline::Source>> sources;
+  for (const auto& def : config.sources) {
+    auto fields = def.fields;
+    fields["type"] = def.type;
+    if (!fields.count("name")) fields["name"] = def.name;
+    auto src = ingest::make_source(fields, config.base_dir);
+    if (!src) throw Exit{kExitUsage, config.file + ": sources[" + def.name + "]: " + src.error().message};
+    sources.push_back(std::move(*src));
+  }
+  const std::string id = config.log.group + ".ingest-" + options.instance;
+  auto runner = pipeline::IngestRunner::create(
+      log, std::move(sources),
+      {.posts = config.log.topic("posts"), .deadletter = config.log.topic("deadletter"),
+       .cursors = cursor_topic(config), .transactional_id = id, .poll_timeout = std::chrono::milliseconds(200)});
+  if (!runner) throw Exit{kExitRuntime, runner.error().message};
+  if (auto st = (*runner)->restore(); !st) throw Exit{kExitRuntime, st.error().message};
+  log_info("ingest: " + std::to_string(config.sources.size()) + " source(s) into " + config.log.topic("posts") +
+           " on " + log.describe());
+  auto last_report = std::chrono::steady_clock::now();
+  while (!g_stop && (!options.stop || !options.stop->load())) {
+    if (options.exit_when_idle.count() > 0 && (*runner)->all_ended()) break;
+    auto n = (*runner)->step();
+    if (!n) throw Exit{kExitRuntime, "ingest: " + n.error().message};
+    auto now = std::chrono::steady_clock::now();
+    if (options.report && now - last_report > std::chrono::seconds(10)) {
+      last_report = now;
+      for (const auto& h : (*runner)->health()) {
+        log_info("ingest: " + h.name + " " + h.state + ", " + std::to_string(h.posts) + " posts, " +
+                 std::to_string(h.errors) + " errors" + (h.last_error.empty() ? "" : " (" + h.last_error + ")"));
+      }
+    }
+  }
+  const auto& c = (*runner)->counters();
+  log_info("ingest: committed " + std::to_string(c.posts) + " post(s), " + std::to_string(c.dead_letters) +
+           " dead letter(s) in " + std::to_string(c.commits) + " transaction(s)");
+  return kExitOk;
+}
+
+}  // namespace earshot::cli

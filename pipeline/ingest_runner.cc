@@ -1,0 +1,126 @@
+#include "pipeline/ingest_runner.h"
+
+#include "pipeline/json_codec.h"
+
+namespace earshot::pipeline {
+namespace {
+std::string now_rfc3339() {
+  return format_rfc3339_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count());
+}
+}  // namespace
+
+Result<std::unique_ptr<IngestRunner>> IngestRunner::create(Log& log, std::vector<std::unique_ptr<Source>> sources,
+                                                           IngestOptions options) {
+  std::unique_ptr<IngestRunner> r(new IngestRunner(log, std::move(options)));
+  auto p = log.producer({.transactional_id = r->options_.transactional_id});
+  if (!p) return std::unexpected(p.error());
+  r->producer_ = std::move(*p);
+  r->sources_ = std::move(sources);
+  r->committed_.assign(r->sources_.size(), "");
+  r->ended_.assign(r->sources_.size(), false);
+  return r;
+}
+
+Status IngestRunner::restore() {
+  auto reader = log_.consumer({.group = "", .topics = {options_.cursors}, .on_revoke = {}});
+  if (!reader) return std::unexpected(reader.error());
+  std::map<std::string, std::string> latest;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    auto batch = (*reader)->poll(1000, std::chrono::milliseconds(200));
+    if (!batch) return std::unexpected(batch.error());
+    for (auto& rec : *batch) latest[rec.key] = std::move(rec.value);
+    if (batch->empty() && (*reader)->at_end()) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return fail(ErrorCode::kTimeout, "cursor topic " + options_.cursors + " did not reach its end in 60 s");
+    }
+  }
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    auto it = latest.find(sources_[i]->name());
+    if (it == latest.end()) continue;
+    if (auto st = sources_[i]->restore(it->second); !st) {
+      return fail(st.error().code, "source " + sources_[i]->name() + ": bad cursor: " + st.error().message);
+    }
+    committed_[i] = it->second;
+  }
+  return ok();
+}
+
+Result<std::size_t> IngestRunner::step_one(std::size_t i, std::chrono::milliseconds timeout) {
+  Source& src = *sources_[i];
+  auto batch = src.poll(timeout);
+  if (!batch) {
+    ++counters_.poll_errors;  // the source backs off by itself; the runner goes on
+    return std::size_t{0};
+  }
+  if (batch->end_of_stream) ended_[i] = true;
+  if (batch->posts.empty() && batch->dead.empty() && batch->cursor == committed_[i]) return std::size_t{0};
+  auto attempt = [&]() -> Status {
+    if (auto st = producer_->begin(); !st) return st;
+    std::string ingested = now_rfc3339();
+    for (auto& post : batch->posts) {
+      if (post.ingested_at.empty()) post.ingested_at = ingested;
+      if (auto st = producer_->produce(options_.posts, post.uid, encode(post)); !st) return st;
+    }
+    for (auto& d : batch->dead) {
+      if (d.stage.empty()) d.stage = "ingest:" + src.name();
+      if (d.at.empty()) d.at = ingested;
+      if (auto st = producer_->produce(options_.deadletter, d.key, encode(d)); !st) return st;
+    }
+    if (auto st = producer_->produce(options_.cursors, src.name(), batch->cursor); !st) return st;
+    return producer_->commit();
+  };
+  if (auto st = attempt(); !st) {
+    ++counters_.aborts;
+    (void)producer_->abort();
+    // Nothing of this poll is in the log: poll the same items again.
+    if (auto r = src.restore(committed_[i]); !r) return std::unexpected(r.error());
+    ended_[i] = false;
+    if (st.error().code == ErrorCode::kFenced) return std::unexpected(st.error());
+    return std::size_t{0};
+  }
+  committed_[i] = batch->cursor;
+  ++counters_.commits;
+  counters_.posts += batch->posts.size();
+  counters_.dead_letters += batch->dead.size();
+  return batch->posts.size();
+}
+
+Result<std::size_t> IngestRunner::step() {
+  std::size_t total = 0;
+  std::size_t active = 0;
+  for (std::size_t i = 0; i < sources_.size(); ++i) active += !ended_[i];
+  auto share = std::chrono::milliseconds(std::max<std::int64_t>(1, options_.poll_timeout.count() / std::max<std::size_t>(1, active)));
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    if (ended_[i]) continue;
+    auto n = step_one(i, share);
+    if (!n) return n;
+    total += *n;
+  }
+  return total;
+}
+
+bool IngestRunner::all_ended() const {
+  for (bool e : ended_) {
+    if (!e) return false;
+  }
+  return true;
+}
+
+Status IngestRunner::run(const std::atomic<bool>& stop, bool stop_when_all_ended) {
+  while (!stop.load()) {
+    if (stop_when_all_ended && all_ended()) break;
+    auto n = step();
+    if (!n) return std::unexpected(n.error());
+  }
+  return ok();
+}
+
+std::vector<SourceHealth> IngestRunner::health() const {
+  std::vector<SourceHealth> out;
+  for (const auto& s : sources_) out.push_back(s->health());
+  return out;
+}
+
+}  // namespace earshot::pipeline

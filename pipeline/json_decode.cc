@@ -218,28 +218,32 @@ Status check_post(const Post& p, std::uint32_t seen) {
 
 }  // namespace json
 
-Result<Post> decode_post(std::string_view wire) {
+namespace {
+// Reads every member of a Post; `seen` reports which of the required ones were there.
+Result<Post> read_post(std::string_view wire, std::uint32_t& seen) {
   Post p;
-  std::uint32_t seen = 0;
   auto st = json::parse_object(wire, [&](std::string_view key, json::od::value& v) -> Status {
     bool known;
     if (auto r = json::read_post_member(key, v, p, seen, &known); !r) return r;
     return known ? ok() : json::check_any(v, key, 2);
   });
   if (!st) return std::unexpected(st.error());
-  if (auto c = json::check_post(p, seen); !c) return std::unexpected(c.error());
+  return p;
+}
+}  // namespace
+
+Result<Post> decode_post(std::string_view wire) {
+  std::uint32_t seen = 0;
+  auto p = read_post(wire, seen);
+  if (!p) return p;
+  if (auto c = json::check_post(*p, seen); !c) return std::unexpected(c.error());
   return p;
 }
 
 Result<Post> decode_post_for_scoring(std::string_view wire) {
-  Post p;
   std::uint32_t seen = 0;
-  auto st = json::parse_object(wire, [&](std::string_view key, json::od::value& v) -> Status {
-    bool known;
-    if (auto r = json::read_post_member(key, v, p, seen, &known); !r) return r;
-    return known ? ok() : json::check_any(v, key, 2);
-  });
-  if (!st) return std::unexpected(st.error());
+  auto p = read_post(wire, seen);
+  if (!p) return p;
   if (!(seen & json::kText)) return fail(ErrorCode::kInvalidArgument, "text: required member missing");
   return p;
 }

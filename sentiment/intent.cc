@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 namespace earshot::sentiment {
@@ -152,18 +153,71 @@ struct CueSums {
   float praise = 0.0f;   // >= 0
 };
 
+// kCues compiled once: phrases split into words and indexed by their first word, so a
+// post costs one hash probe per word instead of a pass over every cue.
+struct CompiledCue {
+  std::vector<std::string_view> parts;
+  float weight = 0.0f;
+  std::size_t order = 0;  // position in kCues: the earlier cue wins a tie
+};
+
+struct CueIndex {
+  std::vector<CompiledCue> cues;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_first_word;
+  std::vector<std::size_t> prefix_first;  // cues whose first word is a prefix pattern ("refund*")
+};
+
+const CueIndex& cue_index() {
+  static const CueIndex index = [] {
+    CueIndex idx;
+    for (std::size_t c = 0; c < std::size(kCues); ++c) {
+      CompiledCue cue;
+      cue.weight = kCues[c].weight;
+      cue.order = c;
+      std::string_view phrase = kCues[c].phrase;
+      while (!phrase.empty()) {
+        const std::size_t space = std::min(phrase.find(' '), phrase.size());
+        cue.parts.push_back(phrase.substr(0, space));
+        phrase.remove_prefix(std::min(space + 1, phrase.size()));
+      }
+      if (cue.parts.empty()) continue;
+      const std::size_t at = idx.cues.size();
+      if (cue.parts[0].ends_with('*')) idx.prefix_first.push_back(at);
+      else idx.by_first_word[cue.parts[0]].push_back(at);
+      idx.cues.push_back(std::move(cue));
+    }
+    return idx;
+  }();
+  return index;
+}
+
+std::size_t match_parts(const std::vector<std::string>& words, std::size_t at, const CompiledCue& cue) {
+  if (at + cue.parts.size() > words.size()) return 0;
+  for (std::size_t k = 0; k < cue.parts.size(); ++k) {
+    if (!word_matches(cue.parts[k], words[at + k])) return 0;
+  }
+  return cue.parts.size();
+}
+
 CueSums cue_sums(const std::vector<std::string>& words) {
+  const CueIndex& index = cue_index();
   CueSums sums;
   for (std::size_t i = 0; i < words.size();) {
-    std::size_t best_len = 0;
+    std::size_t best_len = 0, best_order = 0;
     float weight = 0.0f;
-    for (const Cue& cue : kCues) {
-      const std::size_t len = match_at(words, i, cue.phrase);
-      if (len > best_len) {
+    auto consider = [&](std::size_t c) {
+      const CompiledCue& cue = index.cues[c];
+      const std::size_t len = match_parts(words, i, cue);
+      if (len > best_len || (len == best_len && len > 0 && cue.order < best_order)) {
         best_len = len;
+        best_order = cue.order;
         weight = cue.weight;
       }
+    };
+    if (auto it = index.by_first_word.find(words[i]); it != index.by_first_word.end()) {
+      for (std::size_t c : it->second) consider(c);
     }
+    for (std::size_t c : index.prefix_first) consider(c);
     if (best_len == 0) {
       ++i;
       continue;

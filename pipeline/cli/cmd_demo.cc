@@ -63,6 +63,11 @@ void report(const pipeline::Config& config, pipeline::Log& log) {
     e.score += m->sentiment.score;
   }
   auto dead = read_all(log, config.log.topic("deadletter"));
+  auto aggregates = read_all(log, config.log.topic("aggregates"));
+  std::vector<pipeline::Alert> alerts;
+  for (const auto& r : read_all(log, config.log.topic("alerts"))) {
+    if (auto a = pipeline::decode_alert(r.value)) alerts.push_back(std::move(*a));
+  }
 
   auto print_counts = [](const char* title, const std::map<std::string, int>& m) {
     std::printf("  %-10s", title);
@@ -88,6 +93,19 @@ void report(const pipeline::Config& config, pipeline::Log& log) {
     std::replace(text.begin(), text.end(), '\n', ' ');
     std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score, std::string(pipeline::to_string(s.intent)).c_str(),
                 text.c_str(), s.customer ? ("  [customer " + s.customer->id + ", " + s.customer->tier + "]").c_str() : "");
+  }
+  std::printf("\n  aggregates written: %zu (windows per entity: %zu sizes)\n", aggregates.size(),
+              config.windows.sizes.size());
+  std::printf("\n  alerts (%zu):\n", alerts.size());
+  for (const auto& a : alerts) {
+    std::printf("  - [%s] %s %s on %s, window %s: observed %.0f vs baseline %.1f, %zu evidence post(s)\n",
+                a.severity.c_str(), a.status.c_str(), a.rule.c_str(), a.entity.c_str(), a.window_start.c_str(),
+                a.observed, a.baseline, a.evidence.size());
+    if (!a.evidence.empty()) {
+      std::string text = a.evidence[0].text.substr(0, 80);
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      std::printf("      e.g. %s\n", text.c_str());
+    }
   }
   std::printf("\n  dead letters:\n");
   for (const auto& r : dead) {

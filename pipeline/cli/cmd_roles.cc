@@ -63,12 +63,16 @@ int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions opti
   if (!config.sources.empty()) {
     roles.push_back(guard("ingest", [&] { return run_ingest_role(config, log, ingest_options); }));
   }
-  roles.push_back(guard("process", [&] { return run_process_role(config, log, options); }));
-  // With --exit-when-idle, run ends when process has been idle that long.
   if (options.exit_when_idle.count() > 0) {
-    roles.back().join();
+    // Drain in order: process until idle, then react until idle, then stop the rest.
+    std::thread process = guard("process", [&] { return run_process_role(config, log, options); });
+    process.join();
+    std::thread react = guard("react", [&] { return run_react_role(config, log, options); });
+    react.join();
     stop = true;
-    roles.pop_back();
+  } else {
+    roles.push_back(guard("process", [&] { return run_process_role(config, log, options); }));
+    roles.push_back(guard("react", [&] { return run_react_role(config, log, options); }));
   }
   while (!g_stop && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   stop = true;
@@ -89,7 +93,17 @@ void add_roles(CLI::App& app) {
       return run_ingest_role(config, *log, role_options(*args));
     });
   });
-  auto* run = app.add_subcommand("run", "Run every role (ingest, process) in one process");
+  auto* react = app.add_subcommand("react", "Aggregate mentions in event-time windows, raise and deliver alerts");
+  add_role_options(react, *args);
+  react->callback([args] {
+    set_runner([args] {
+      pipeline::Config config = load_config_or_exit(args->config);
+      auto log = open_log_or_exit(config);
+      install_stop_signals();
+      return run_react_role(config, *log, role_options(*args));
+    });
+  });
+  auto* run = app.add_subcommand("run", "Run every role (ingest, process, react with its sinks) in one process");
   add_role_options(run, *args);
   run->callback([args] {
     set_runner([args] {

@@ -18,6 +18,7 @@ struct RoleOptions {
 };
 
 int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);
+int run_react_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);
 int run_process_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);
 
 }  // namespace earshot::cli

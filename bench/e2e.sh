@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# End-to-end comparison for `earshot process` (issue 6, "Speed"), in one run on one broker:
+#   pass-through  TransactionalLoop re-emitting each record unchanged (the Kafka limit)
+#   process       ProcessStage + Enricher (`default` model, 4 entities, 2 worker threads)
+#   python peer   confluent-kafka + vaderSentiment transactional consumer-producer
+# All three read the same input topic (EARSHOT_E2E_POSTS posts, 3 partitions, loaded once by
+# process_bench), one transaction per batch of EARSHOT_E2E_BATCH, read_committed; each run's
+# output is counted (exactly one committed record per post) before its rate is printed.
+#
+#   bench/e2e.sh                      # builds build-e2e/bench/process_bench if missing
+#   BUILD=build-bench bench/e2e.sh    # another build dir (configured with EARSHOT_BUILD_BENCH=ON)
+#
+# Needs a Kafka broker (EARSHOT_E2E_BROKERS, default 127.0.0.1:9092; deploy/kafka/start.sh)
+# and .venv-tools with confluent-kafka and vaderSentiment==3.3.2.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${BUILD:-$ROOT/build-e2e}"
+[[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
+PY="${PY:-$ROOT/.venv-tools/bin/python}"
+export EARSHOT_E2E_BROKERS="${EARSHOT_E2E_BROKERS:-127.0.0.1:9092}"
+export EARSHOT_E2E_POSTS="${EARSHOT_E2E_POSTS:-100000}"
+export EARSHOT_E2E_BATCH="${EARSHOT_E2E_BATCH:-1000}"
+export EARSHOT_E2E_INPUT="${EARSHOT_E2E_INPUT:-e2e-$(date +%s)-$RANDOM.posts}"
+
+die() { echo "e2e.sh: $*" >&2; exit 1; }
+
+host="${EARSHOT_E2E_BROKERS%%:*}" port="${EARSHOT_E2E_BROKERS##*:}"
+(exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || die "no broker at $EARSHOT_E2E_BROKERS (start one: deploy/kafka/start.sh)"
+[[ -x "$PY" ]] || die "no $PY: python3 -m venv .venv-tools && .venv-tools/bin/pip install confluent-kafka vaderSentiment==3.3.2"
+"$PY" -c 'import confluent_kafka, vaderSentiment' 2>/dev/null || die "$PY lacks confluent-kafka or vaderSentiment"
+if [[ ! -x "$BUILD/bench/process_bench" ]]; then
+  [[ -f "$BUILD/build.ninja" ]] ||
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEARSHOT_BUILD_BENCH=ON >/dev/null
+  cmake --build "$BUILD" -j2 --target process_bench
+fi
+
+# The broker's pid when it runs here (its CPU per run goes into the table).
+EARSHOT_E2E_BROKER_PID="$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)"
+export EARSHOT_E2E_BROKER_PID
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "input topic $EARSHOT_E2E_INPUT: $EARSHOT_E2E_POSTS posts, batch $EARSHOT_E2E_BATCH, broker $EARSHOT_E2E_BROKERS"
+echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+"$BUILD/bench/process_bench" --benchmark_filter='BM_Process_' \
+  --benchmark_out="$work/bench.json" --benchmark_out_format=json
+"$PY" "$ROOT/bench/peers/process_peer.py" --brokers "$EARSHOT_E2E_BROKERS" --input "$EARSHOT_E2E_INPUT" \
+  --posts "$EARSHOT_E2E_POSTS" --batch "$EARSHOT_E2E_BATCH" --broker-pid "$EARSHOT_E2E_BROKER_PID" | tee "$work/peer.txt"
+
+"$PY" - "$work/bench.json" "$work/peer.txt" <<'EOF'
+import json, sys
+bench = {b["name"].split("/")[0]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+for name in ("BM_Process_PassThrough", "BM_Process_Earshot"):
+    if name not in bench or bench[name].get("error_occurred"):
+        sys.exit("e2e.sh: %s failed: %s" % (name, bench.get(name, {}).get("error_message", "missing")))
+peer = dict(kv.split("=") for kv in open(sys.argv[2]).read().split()[1:])
+rows = [("pass-through (Kafka limit)", bench["BM_Process_PassThrough"]),
+        ("earshot process", bench["BM_Process_Earshot"])]
+print()
+print("| run | posts/s | seconds | time in handler | client CPU s | broker CPU s |")
+print("|---|---:|---:|---:|---:|---:|")
+for title, b in rows:
+    print("| %s | %.0f | %.2f | %.0f%% | %.1f | %.1f |" % (title, b["posts_per_s"], b["real_time"],
+          100 * b["handle_share"], b["client_cpu_s"], b["broker_cpu_s"]))
+print("| Python peer (confluent-kafka + vaderSentiment) | %.0f | %s | — | %s | %s |"
+      % (float(peer["posts_per_s"]), peer["seconds"], peer["cpu_s"], peer["broker_cpu_s"]))
+pt, pr, py = (bench["BM_Process_PassThrough"]["posts_per_s"], bench["BM_Process_Earshot"]["posts_per_s"],
+              float(peer["posts_per_s"]))
+print()
+print("process / pass-through: %.2f (target >= 0.8: %s)" % (pr / pt, "met" if pr / pt >= 0.8 else "NOT met"))
+print("process / Python peer:  %.1fx (target >= 30x: %s)" % (pr / py, "met" if pr / py >= 30 else "NOT met"))
+EOF

@@ -1,0 +1,486 @@
+// End-to-end throughput of `earshot process` on a real Kafka broker (issue 6, "Speed").
+//
+// Both benchmarks read the same pre-loaded input topic (100 000 posts, 3 partitions) through
+// the same TransactionalLoop — poll a batch, produce its outputs, send the offsets, commit one
+// transaction per batch, read_committed — and differ only in the handler:
+//   BM_Process_PassThrough  re-emits each record unchanged to one topic (the Kafka limit);
+//   BM_Process_Earshot      ProcessStage with the real Enricher (`default` model, four
+//                           entities, 2 worker threads), as `earshot process` runs it.
+// The Python peer (bench/peers/process_peer.py) reads the same topic; bench/e2e.sh runs all
+// three and prints the table.
+//
+// Checks: before timing, each handler runs 1 000 posts through the embedded log and must give
+// exactly one output per post (and mentions for the stage); after each Kafka run, the output
+// topic must hold exactly one committed record per input post, with distinct keys, or the
+// benchmark reports an error instead of a rate. Time runs from the first handled batch to
+// the last commit, so the consumer-group join is not counted (the peer does the same).
+//
+// Environment (all optional): EARSHOT_E2E_BROKERS (127.0.0.1:9092), EARSHOT_E2E_INPUT (input
+// topic; created and loaded when empty, a fresh random name when unset), EARSHOT_E2E_POSTS
+// (100000), EARSHOT_E2E_BATCH (1000), EARSHOT_E2E_TEXTS (one post text per line; default the
+// TweetEval train tweets, see make_corpus), EARSHOT_E2E_BROKER_PID (a local broker's pid: its
+// CPU seconds per run are reported as broker_cpu_s).
+//
+//   build-e2e/bench/process_bench --benchmark_filter=BM_Process_
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pipeline/config.h"
+#include "pipeline/enricher.h"
+#include "pipeline/json_codec.h"
+#include "pipeline/kafka_log.h"
+#include "pipeline/log.h"
+#include "pipeline/process_stage.h"
+#include "pipeline/transactional_loop.h"
+
+namespace earshot::bench {
+namespace {
+
+using namespace std::chrono_literals;
+using pipeline::BatchHandler;
+using pipeline::Output;
+using pipeline::Record;
+using pipeline::Status;
+using Clock = std::chrono::steady_clock;
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  return std::to_string(rd() % 100000000);
+}
+
+struct Settings {
+  std::string brokers = env_or("EARSHOT_E2E_BROKERS", "127.0.0.1:9092");
+  std::string input = env_or("EARSHOT_E2E_INPUT", "e2e-" + random_suffix() + ".posts");
+  std::size_t posts = std::stoul(env_or("EARSHOT_E2E_POSTS", "100000"));
+  std::size_t batch = std::stoul(env_or("EARSHOT_E2E_BATCH", "1000"));
+};
+
+const Settings& settings() {
+  static const Settings s;
+  return s;
+}
+
+// ---- Corpus: realistic posts, fixed seed -------------------------------------------------
+
+// Real public posts: the 45,615 TweetEval train tweets (EARSHOT_E2E_TEXTS, default
+// ../shared/data/tweeteval_sentiment/train_text.txt next to the source tree), in order, then
+// pairs of them joined (so no text repeats verbatim); about 60% mention one of the four
+// configured entities by alias, handle or hashtag. Without that file: template sentences
+// about the same entities (label "templates"; these repeat shingles, so more of them are
+// flagged near-duplicate).
+std::vector<std::string> load_texts() {
+  const std::string path =
+      env_or("EARSHOT_E2E_TEXTS", std::string(EARSHOT_SOURCE_DIR) + "/../shared/data/tweeteval_sentiment/train_text.txt");
+  std::ifstream in(path);
+  std::vector<std::string> texts;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) texts.push_back(std::move(line));
+  }
+  return texts;
+}
+
+std::string template_text(std::mt19937_64& rng, std::size_t i) {
+  static const char* kSubjects[] = {"Acme Air", "@acmeair", "#acmeair", "Globex", "Globex support", "@globex",
+                                    "the Initech TPS app", "Umbrella Bank", "my airline", "the train"};
+  static const char* kBodies[] = {
+      " lost my bag again, three hours at the carousel and nobody answers",
+      " crew was lovely today and we landed twenty minutes early",
+      " fixed my router in ten minutes, honestly impressed",
+      " is down again?? still no internet here since this morning",
+      " charged me twice for the same ticket and the chat bot keeps looping",
+      " just announced a new route to Lisbon, not sure how I feel about it",
+      " has the worst hold music in the world, 55 minutes and counting",
+      " refunded me without any fuss. that is how you keep customers",
+      " app crashes every time I try to check in, please fix this",
+      " was fine I guess, nothing special, got there on time",
+  };
+  std::string t = std::string(kSubjects[rng() % 10]) + kBodies[rng() % 10];
+  if (rng() % 3 == 0) t += std::string(" Also ") + kSubjects[rng() % 10] + kBodies[rng() % 10];
+  return t + " (" + std::to_string(i) + ")";
+}
+
+const std::vector<std::string>& corpus_texts() {
+  static const std::vector<std::string> texts = load_texts();
+  return texts;
+}
+
+std::string corpus_name() { return corpus_texts().empty() ? "templates" : "tweeteval"; }
+
+std::vector<pipeline::Post> make_corpus(std::size_t n, const std::string& prefix) {
+  static const char* kPrefixes[] = {"@acmeair ", "Acme Air: ", "@globex ", "Globex support: ", "Umbrella Bank app: ",
+                                    "Initech TPS "};
+  static const char* kSuffixes[] = {" #acmeair", " @acmeair", " #globex?", " cc @globex", " (Initech TPS)",
+                                    " @umbrella"};
+  static const char* kSources[] = {"mastodon", "bluesky", "reddit", "hackernews"};
+  const auto& texts = corpus_texts();
+  std::mt19937_64 rng(20261123);
+  std::vector<pipeline::Post> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    pipeline::Post p;
+    const char* source = kSources[rng() % 4];
+    p.uid = std::string(source) + ":bench:" + prefix + "-" + std::to_string(i);
+    p.source = source;
+    p.url = "https://example.test/" + p.source + "/" + std::to_string(i);
+    const std::int64_t t = 1'795'000'000'000 + static_cast<std::int64_t>(i) * 37;
+    p.created_at = pipeline::format_rfc3339_ms(t);
+    p.ingested_at = pipeline::format_rfc3339_ms(t + 900);
+    const auto user = rng() % 20000;
+    p.author = {"u" + std::to_string(user), "@user" + std::to_string(user), "User " + std::to_string(user),
+                static_cast<std::int64_t>(rng() % 5000)};
+    if (texts.empty()) {
+      p.text = template_text(rng, i);
+    } else {
+      const std::size_t m = texts.size();
+      p.text = i < m ? texts[i] : texts[i % m] + " " + texts[(i * 7919 + i / m) % m];
+      const auto pick = rng() % 10;
+      if (pick < 3) p.text = kPrefixes[rng() % 6] + p.text;
+      else if (pick < 6) p.text += kSuffixes[rng() % 6];
+    }
+    if (rng() % 4 == 0) p.tags.push_back("travel");
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+const char* kEntitiesYaml = R"(entities:
+  - {id: acme-air, name: Acme Air, kind: company, aliases: ["Acme Air", "AcmeAir"], handles: ["@acmeair"], hashtags: ["#acmeair"]}
+  - {id: globex, name: Globex, kind: company, aliases: ["Globex"], handles: ["@globex"]}
+  - {id: initech-tps, name: Initech TPS, kind: product, aliases: ["Initech TPS"]}
+  - {id: umbrella-bank, name: Umbrella Bank, kind: company, aliases: ["Umbrella Bank"], handles: ["@umbrella"], require_any: ["bank", "card", "account", "charged", "app", "fix"]}
+sentiment: {model: default}
+)";
+
+const pipeline::Enricher& enricher() {
+  static const std::unique_ptr<pipeline::Enricher> e = [] {
+    auto config = pipeline::parse_config(kEntitiesYaml, "process_bench.yaml", "");
+    if (!config) throw std::runtime_error(config.error().message);
+    auto built = pipeline::Enricher::build(&*config, "");
+    if (!built) throw std::runtime_error(built.error().message);
+    return std::move(*built);
+  }();
+  return *e;
+}
+
+// ---- Handlers ------------------------------------------------------------------------------
+
+class PassThrough final : public BatchHandler {
+ public:
+  explicit PassThrough(std::string out) : out_(std::move(out)) {}
+  Status handle(const std::vector<Record>& batch, Output& out) override {
+    for (const auto& r : batch) out.emit(out_, r.key, r.value);
+    return pipeline::ok();
+  }
+
+ private:
+  std::string out_;
+};
+
+// Wraps a handler: the wall time spent in handle() (the CPU work) and when the first batch
+// arrived (the start of the timed window).
+class Timed final : public BatchHandler {
+ public:
+  explicit Timed(BatchHandler& inner) : inner_(inner) {}
+  Status handle(const std::vector<Record>& batch, Output& out) override {
+    auto t0 = Clock::now();
+    if (!first_) first_ = t0;
+    Status st = inner_.handle(batch, out);
+    handle_time_ += Clock::now() - t0;
+    return st;
+  }
+  void on_commit() override { inner_.on_commit(); }
+  void on_abort() override { inner_.on_abort(); }
+  std::optional<Clock::time_point> first_;
+  Clock::duration handle_time_{};
+
+ private:
+  BatchHandler& inner_;
+};
+
+// ---- Kafka helpers ---------------------------------------------------------------------------
+
+pipeline::Log& kafka() {
+  static const std::unique_ptr<pipeline::Log> log = [] {
+    pipeline::set_kafka_log_handler([](int, std::string_view, std::string_view) {});
+    auto l = pipeline::KafkaLog::open(
+        {.kind = "kafka", .brokers = settings().brokers, .path = "", .properties = {}, .partitions = 3});
+    if (!l) throw std::runtime_error(l.error().message);
+    return std::unique_ptr<pipeline::Log>(std::move(*l));
+  }();
+  return *log;
+}
+
+struct Count {
+  std::size_t records = 0, distinct_keys = 0;
+};
+
+// Committed records of `topic` (read_committed, from the beginning, to the end).
+Count count_committed(pipeline::Log& log, const std::string& topic, std::size_t expected,
+                      std::chrono::seconds timeout = 120s) {
+  auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
+  if (!reader) throw std::runtime_error(reader.error().message);
+  std::set<std::string> keys;
+  Count c;
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    auto batch = (*reader)->poll(10000, 300ms);
+    if (!batch) throw std::runtime_error(batch.error().message);
+    for (const auto& r : *batch) keys.insert(r.key);
+    c.records += batch->size();
+    if (c.records >= expected && batch->empty() && (*reader)->at_end()) break;
+  }
+  c.distinct_keys = keys.size();
+  return c;
+}
+
+std::size_t g_input_bytes = 0;
+
+// Creates and fills the input topic once; checks it holds exactly `posts` records.
+void ensure_input() {
+  static bool done = false;
+  if (done) return;
+  const auto& s = settings();
+  auto& log = kafka();
+  if (auto st = log.create_topics({{s.input, 3, false}}); !st) throw std::runtime_error(st.error().message);
+  auto posts = make_corpus(s.posts, s.input);
+  for (const auto& p : posts) g_input_bytes += pipeline::encode(p).size();
+  if (count_committed(log, s.input, 1, 5s).records == 0) {
+    auto producer = log.producer({.transactional_id = ""});
+    if (!producer) throw std::runtime_error(producer.error().message);
+    for (const auto& p : posts) {
+      if (auto st = (*producer)->produce(s.input, p.uid, pipeline::encode(p)); !st) {
+        throw std::runtime_error(st.error().message);
+      }
+    }
+    if (auto st = (*producer)->flush(120s); !st) throw std::runtime_error(st.error().message);
+  }
+  auto c = count_committed(log, s.input, s.posts);
+  if (c.records != s.posts) {
+    throw std::runtime_error("input topic " + s.input + " holds " + std::to_string(c.records) + " records, want " +
+                             std::to_string(s.posts));
+  }
+  done = true;
+}
+
+struct Run {
+  double seconds = 0, handle_seconds = 0, cpu_seconds = 0, broker_cpu_seconds = 0;
+  std::uint64_t batches = 0, records_out = 0, aborts = 0;
+};
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of the broker process (EARSHOT_E2E_BROKER_PID), 0 when unknown: on a small
+// machine the broker competes with the client for the same cores.
+double broker_cpu_seconds() {
+  const std::string pid = env_or("EARSHOT_E2E_BROKER_PID", "");
+  if (pid.empty()) return 0;
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(f);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Drives `handler` over the input topic until every input record is committed.
+pipeline::Result<Run> drive(pipeline::Log& log, BatchHandler& handler, const std::string& input, std::size_t expected,
+                            const std::string& group, std::chrono::seconds timeout) {
+  auto loop = pipeline::TransactionalLoop::create(
+      log, {.group = group, .inputs = {input}, .transactional_id = group + "-0", .batch_size = settings().batch,
+            .poll_timeout = 200ms, .on_committed = {}});
+  if (!loop) return std::unexpected(loop.error());
+  Timed timed(handler);
+  const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds();
+  const auto deadline = Clock::now() + timeout;
+  while ((*loop)->stats().records_in < expected) {
+    if (Clock::now() > deadline) return pipeline::fail(pipeline::ErrorCode::kTimeout, "no end within the timeout");
+    auto n = (*loop)->step(timed);
+    if (!n) return std::unexpected(n.error());
+  }
+  const auto end = Clock::now();
+  const auto& st = (*loop)->stats();
+  Run r;
+  r.seconds = std::chrono::duration<double>(end - *timed.first_).count();
+  r.handle_seconds = std::chrono::duration<double>(timed.handle_time_).count();
+  r.cpu_seconds = process_cpu_seconds() - cpu0;
+  r.broker_cpu_seconds = broker_cpu_seconds() - broker0;
+  r.batches = st.batches;
+  r.records_out = st.records_out;
+  r.aborts = st.aborts;
+  return r;
+}
+
+// ---- Checks before timing: the embedded log, 1 000 posts -------------------------------------
+
+struct Embedded {
+  std::unique_ptr<pipeline::Log> log;
+  std::string input = "check.posts";
+};
+
+Embedded embedded_input(std::size_t n) {
+  auto l = pipeline::open_log({.kind = "embedded", .brokers = "", .path = "", .properties = {}, .partitions = 3});
+  if (!l) throw std::runtime_error(l.error().message);
+  Embedded e{std::move(*l)};
+  if (auto st = e.log->create_topics({{e.input, 3, false}}); !st) throw std::runtime_error(st.error().message);
+  auto producer = e.log->producer({.transactional_id = ""});
+  if (!producer) throw std::runtime_error(producer.error().message);
+  for (const auto& p : make_corpus(n, "check")) {
+    if (auto st = (*producer)->produce(e.input, p.uid, pipeline::encode(p)); !st) {
+      throw std::runtime_error(st.error().message);
+    }
+  }
+  if (auto st = (*producer)->flush(10s); !st) throw std::runtime_error(st.error().message);
+  return e;
+}
+
+constexpr std::size_t kCheckPosts = 1000;
+
+bool check_pass_through(benchmark::State& state) {
+  auto e = embedded_input(kCheckPosts);
+  PassThrough h("check.out");
+  if (auto st = e.log->create_topics({{"check.out", 3, false}}); !st) throw std::runtime_error(st.error().message);
+  auto r = drive(*e.log, h, e.input, kCheckPosts, "check-pt", 60s);
+  if (!r || count_committed(*e.log, "check.out", kCheckPosts, 10s).distinct_keys != kCheckPosts) {
+    state.SkipWithError("pass-through check on the embedded log failed");
+    return false;
+  }
+  return true;
+}
+
+pipeline::ProcessTopics process_topics(const std::string& input, const std::string& stem) {
+  return {input, stem + ".scored", stem + ".mentions", stem + ".deadletter", stem + ".dedup"};
+}
+
+Status create_process_topics(pipeline::Log& log, const pipeline::ProcessTopics& t) {
+  return log.create_topics({{t.scored, 3, false}, {t.mentions, 3, false}, {t.deadletter, 3, false}, {t.dedup, 3, true}});
+}
+
+bool check_process(benchmark::State& state) {
+  auto e = embedded_input(kCheckPosts);
+  auto topics = process_topics(e.input, "check");
+  if (auto st = create_process_topics(*e.log, topics); !st) throw std::runtime_error(st.error().message);
+  pipeline::ProcessCounters counters;
+  pipeline::ProcessStage stage(enricher(), topics, 2, &counters);
+  if (auto st = stage.restore(*e.log); !st) throw std::runtime_error(st.error().message);
+  auto r = drive(*e.log, stage, e.input, kCheckPosts, "check-process", 60s);
+  const bool good = r && count_committed(*e.log, topics.scored, kCheckPosts, 10s).distinct_keys == kCheckPosts &&
+                    count_committed(*e.log, topics.mentions, 1, 10s).records > kCheckPosts / 3 &&
+                    counters.dead_letters == 0;
+  if (!good) state.SkipWithError("process check on the embedded log failed (scored, mentions or dead letters)");
+  return good;
+}
+
+// ---- Benchmarks --------------------------------------------------------------------------------
+
+void report(benchmark::State& state, const Run& r, std::size_t outputs) {
+  const auto n = static_cast<double>(settings().posts);
+  state.SetItemsProcessed(static_cast<std::int64_t>(settings().posts));
+  state.SetBytesProcessed(static_cast<std::int64_t>(g_input_bytes));
+  state.counters["posts_per_s"] = n / r.seconds;
+  state.counters["handle_share"] = r.handle_seconds / r.seconds;
+  state.counters["client_cpu_s"] = r.cpu_seconds;
+  state.counters["broker_cpu_s"] = r.broker_cpu_seconds;
+  state.counters["batches"] = static_cast<double>(r.batches);
+  state.counters["outputs"] = static_cast<double>(outputs);
+  state.counters["aborts"] = static_cast<double>(r.aborts);
+  state.SetLabel(settings().input + " " + corpus_name());
+}
+
+void BM_Process_PassThrough(benchmark::State& state) {
+  if (!check_pass_through(state)) return;
+  ensure_input();
+  const auto& s = settings();
+  const std::string stem = s.input + ".pt-" + random_suffix();
+  const std::string out_topic = stem + ".out";
+  if (auto st = kafka().create_topics({{out_topic, 3, false}}); !st) throw std::runtime_error(st.error().message);
+  PassThrough h(out_topic);
+  Run run;
+  for (auto _ : state) {
+    auto r = drive(kafka(), h, s.input, s.posts, stem, 600s);
+    if (!r) {
+      state.SkipWithError(("pass-through: " + r.error().message).c_str());
+      return;
+    }
+    run = *r;
+    state.SetIterationTime(run.seconds);
+  }
+  auto c = count_committed(kafka(), out_topic, s.posts);
+  if (c.records != s.posts || c.distinct_keys != s.posts) {
+    state.SkipWithError(("pass-through wrote " + std::to_string(c.records) + " records (" +
+                         std::to_string(c.distinct_keys) + " distinct), want exactly " + std::to_string(s.posts))
+                            .c_str());
+    return;
+  }
+  report(state, run, c.records);
+}
+
+void BM_Process_Earshot(benchmark::State& state) {
+  if (!check_process(state)) return;
+  ensure_input();
+  const auto& s = settings();
+  const std::string stem = s.input + ".process-" + random_suffix();
+  auto topics = process_topics(s.input, stem);
+  if (auto st = create_process_topics(kafka(), topics); !st) throw std::runtime_error(st.error().message);
+  pipeline::ProcessCounters counters;
+  pipeline::ProcessStage stage(enricher(), topics, 2, &counters);
+  if (auto st = stage.restore(kafka()); !st) throw std::runtime_error(st.error().message);
+  Run run;
+  for (auto _ : state) {
+    auto r = drive(kafka(), stage, s.input, s.posts, stem, 600s);
+    if (!r) {
+      state.SkipWithError(("process: " + r.error().message).c_str());
+      return;
+    }
+    run = *r;
+    state.SetIterationTime(run.seconds);
+  }
+  auto c = count_committed(kafka(), topics.scored, s.posts);
+  auto dead = count_committed(kafka(), topics.deadletter, 0, 10s);
+  if (c.records != s.posts || c.distinct_keys != s.posts || dead.records != 0) {
+    state.SkipWithError(("process wrote " + std::to_string(c.records) + " scored (" + std::to_string(c.distinct_keys) +
+                         " distinct) and " + std::to_string(dead.records) + " dead letters, want exactly " +
+                         std::to_string(s.posts) + " and 0")
+                            .c_str());
+    return;
+  }
+  report(state, run, c.records);
+  state.counters["mentions"] = static_cast<double>(counters.mentions.load());
+  state.counters["near_duplicates"] = static_cast<double>(counters.near_duplicates.load());
+}
+
+BENCHMARK(BM_Process_PassThrough)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_Process_Earshot)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+
+}  // namespace
+}  // namespace earshot::bench
+
+BENCHMARK_MAIN();

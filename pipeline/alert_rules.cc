@@ -1,0 +1,313 @@
+#include "pipeline/alert_rules.h"
+
+#include <openssl/evp.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <limits>
+
+#include "pipeline/duration.h"
+#include "pipeline/json_codec.h"
+
+namespace earshot::pipeline {
+
+using std::int64_t;
+constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+
+std::string alert_id(const std::string& dedup_key, const std::string& status) {
+  std::string data = dedup_key + "|" + status;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out = "alrt_";
+  for (unsigned i = 0; i < 16 && i < len; ++i) {
+    out.push_back(hex[md[i] >> 4]);
+    out.push_back(hex[md[i] & 15]);
+  }
+  return out;
+}
+
+struct AlertEngine::RuleState {
+  int64_t start = kNone;        // current window start
+  int64_t volume = 0, matches = 0, counts[3] = {0, 0, 0}, score_micro = 0;
+  std::vector<PostRef> evidence;  // most negative matching posts of the current window
+  std::deque<double> history;     // spike: closed windows' match counts, oldest first
+  bool open = false;
+  std::string open_key;
+  int64_t open_start = kNone;
+  double open_observed = 0, open_baseline = 0;
+  int64_t last_trigger = kNone;
+};
+
+struct AlertEngine::EntityState {
+  std::vector<RuleState> rules;
+};
+
+namespace {
+
+struct Baseline {
+  double median = 0, threshold = 0;
+};
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+Baseline baseline_of(const std::deque<double>& history, double sensitivity) {
+  std::vector<double> v(history.begin(), history.end());
+  Baseline b;
+  b.median = median_of(v);
+  for (double& x : v) x = std::abs(x - b.median);
+  double mad = median_of(std::move(v));
+  double scale = std::max(1.4826 * mad, std::sqrt(std::max(b.median, 1.0)));
+  b.threshold = b.median + sensitivity * scale;
+  return b;
+}
+
+bool tier_ok(const AlertRuleDef& r, const Mention& m) {
+  if (r.tiers.empty()) return true;
+  return m.customer && std::find(r.tiers.begin(), r.tiers.end(), m.customer->tier) != r.tiers.end();
+}
+
+double metric_of(const AlertRuleDef& r, const AlertEngine::RuleState& s) {
+  const double vol = static_cast<double>(s.volume);
+  if (r.metric == "negative") return static_cast<double>(s.counts[0]);
+  if (r.metric == "neutral") return static_cast<double>(s.counts[1]);
+  if (r.metric == "positive") return static_cast<double>(s.counts[2]);
+  if (r.metric == "negative_share") return vol > 0 ? static_cast<double>(s.counts[0]) / vol : 0.0;
+  if (r.metric == "mean_score") return vol > 0 ? static_cast<double>(s.score_micro) / 1e6 / vol : 0.0;
+  return vol;  // volume
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AlertEngine>> AlertEngine::create(std::vector<AlertRuleDef> rules,
+                                                         AlertEngineOptions options) {
+  std::unique_ptr<AlertEngine> e(new AlertEngine());
+  for (const auto& r : rules) {
+    if (r.window.count() <= 0) return fail(ErrorCode::kInvalidArgument, "alert " + r.name + ": window must be > 0");
+    if (r.kind == AlertKind::keyword) {
+      auto re = std::make_shared<const re2::RE2>(r.pattern, re2::RE2::Quiet);
+      if (!re->ok()) return fail(ErrorCode::kInvalidArgument, "alert " + r.name + ": pattern: " + re->error());
+      e->patterns_.push_back(std::move(re));
+    } else {
+      e->patterns_.push_back(nullptr);
+    }
+  }
+  e->rules_ = std::move(rules);
+  e->options_ = std::move(options);
+  if (!e->options_.now_ms) {
+    e->options_.now_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+    };
+  }
+  return e;
+}
+
+AlertEngine::~AlertEngine() = default;
+
+AlertEngine::EntityState& AlertEngine::touch(const std::string& entity) {
+  auto it = entities_.find(entity);
+  if (options_.staged && !undo_.contains(entity)) {
+    undo_.emplace(entity, it == entities_.end() ? nullptr : std::make_unique<EntityState>(*it->second));
+  }
+  if (options_.staged && !undo_stats_) undo_stats_ = stats_;
+  if (it == entities_.end()) {
+    it = entities_.emplace(entity, std::make_unique<EntityState>()).first;
+    it->second->rules.resize(rules_.size());
+  }
+  return *it->second;
+}
+
+void AlertEngine::commit() {
+  undo_.clear();
+  undo_stats_.reset();
+}
+
+void AlertEngine::rollback() {
+  for (auto& [entity, before] : undo_) {
+    if (before) {
+      entities_[entity] = std::move(before);
+    } else {
+      entities_.erase(entity);
+    }
+  }
+  undo_.clear();
+  if (undo_stats_) stats_ = *undo_stats_;
+  undo_stats_.reset();
+}
+
+std::vector<std::string> AlertEngine::open_alerts() const {
+  std::vector<std::string> out;
+  for (const auto& [_, e] : entities_) {
+    for (const auto& s : e->rules) {
+      if (s.open) out.push_back(s.open_key);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status AlertEngine::add(const Mention& m, std::vector<Alert>& out) {
+  if (m.retract) return ok();
+  auto t = parse_rfc3339_ms(m.created_at);
+  if (!t) return fail(ErrorCode::kInvalidArgument, "mention " + m.post_uid + ": created_at: " + t.error().message);
+  bool any = false;
+  for (const auto& r : rules_) any = any || r.entity == "*" || r.entity == m.entity;
+  if (!any) return ok();
+  EntityState& e = touch(m.entity);
+
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const AlertRuleDef& r = rules_[i];
+    if (r.entity != "*" && r.entity != m.entity) continue;
+    RuleState& s = e.rules[i];
+    const int64_t size = r.window.count();
+    const int64_t start = *t >= 0 ? (*t / size) * size : -(((-*t) + size - 1) / size) * size;
+
+    auto make = [&](const std::string& status, int64_t wstart, double observed, double baseline) {
+      Alert a;
+      a.rule = r.name;
+      a.entity = m.entity;
+      a.severity = std::string(to_string(r.severity));
+      a.status = status;
+      a.window_start = format_rfc3339_ms(wstart);
+      a.window_end = format_rfc3339_ms(wstart + size);
+      a.observed = observed;
+      a.baseline = baseline;
+      a.dedup_key = s.open_key;
+      a.id = alert_id(a.dedup_key, status);
+      a.created_at = format_rfc3339_ms(options_.now_ms());
+      std::string what = r.kind == AlertKind::keyword    ? "posts matching '" + r.pattern + "'"
+                         : r.kind == AlertKind::threshold ? r.metric
+                         : r.kind == AlertKind::intent && r.intent ? std::string(to_string(*r.intent)) + " posts"
+                         : std::string(sentiment::to_string(r.label.value_or(sentiment::Label::negative))) + " posts";
+      char nums[96];
+      std::snprintf(nums, sizeof nums, ": %g in %s (baseline %g)", observed,
+                    format_duration(r.window).c_str(), baseline);
+      a.summary = (status == "resolve" ? "resolved: " : "") + r.name + " for " + m.entity + ": " + what + nums;
+      return a;
+    };
+    auto trigger = [&](int64_t wstart, double observed, double baseline) {
+      if (s.open) return;
+      if (s.last_trigger != kNone && wstart < s.last_trigger + r.cooldown.count()) {
+        ++stats_.suppressed_cooldown;
+        return;
+      }
+      s.open = true;
+      s.open_key = r.name + "|" + m.entity + "|" + format_rfc3339_ms(wstart);
+      s.open_start = wstart;
+      s.open_observed = observed;
+      s.open_baseline = baseline;
+      s.last_trigger = wstart;
+      Alert a = make("trigger", wstart, observed, baseline);
+      a.evidence = s.evidence;
+      out.push_back(std::move(a));
+      ++stats_.triggered;
+    };
+    // Whether the closed window (counters in s) meets the rule; fires threshold rules.
+    auto close_window = [&](int64_t wstart) {
+      bool holds = false;
+      double observed = static_cast<double>(s.matches);
+      double base = 0;
+      switch (r.kind) {
+        case AlertKind::spike: {
+          Baseline b = baseline_of(s.history, r.sensitivity);
+          base = b.median;
+          holds = s.history.size() >= std::min<std::size_t>(options_.min_history, std::max<int64_t>(1, r.baseline.count() / size)) &&
+                  s.matches >= r.min_volume && observed > b.threshold;
+          const std::size_t cap = static_cast<std::size_t>(std::max<int64_t>(1, r.baseline.count() / size));
+          s.history.push_back(observed);
+          while (s.history.size() > cap) s.history.pop_front();
+          break;
+        }
+        case AlertKind::threshold: {
+          observed = metric_of(r, s);
+          bool ratio = r.metric == "negative_share" || r.metric == "mean_score";
+          holds = (!ratio || s.volume >= r.min_volume) && (r.below ? observed < r.threshold : observed > r.threshold);
+          base = r.threshold;
+          if (holds && s.volume > 0) trigger(wstart, observed, base);
+          break;
+        }
+        default:
+          holds = s.matches >= r.min_count;
+      }
+      if (s.open && !holds && wstart > s.open_start) {
+        Alert a = make("resolve", wstart, observed, base);
+        out.push_back(std::move(a));
+        s.open = false;
+        ++stats_.resolved;
+      }
+    };
+
+    if (s.start == kNone) s.start = start;
+    if (start < s.start) {
+      ++stats_.ignored_late;
+      continue;
+    }
+    if (start > s.start) {
+      close_window(s.start);
+      // Empty windows in between count as zero (a bounded number of them).
+      const int64_t gaps = std::min<int64_t>((start - s.start) / size - 1, std::max<int64_t>(1, r.baseline.count() / size));
+      s.volume = s.matches = s.score_micro = 0;
+      s.counts[0] = s.counts[1] = s.counts[2] = 0;
+      s.evidence.clear();
+      for (int64_t g = gaps; g >= 1; --g) close_window(start - g * size);
+      s.start = start;
+    }
+
+    ++s.volume;
+    ++s.counts[static_cast<int>(m.sentiment.label)];
+    s.score_micro += std::llround(static_cast<double>(m.sentiment.score) * 1e6);
+    bool match = false;
+    switch (r.kind) {
+      case AlertKind::spike:
+        match = m.sentiment.label == r.label.value_or(sentiment::Label::negative);
+        break;
+      case AlertKind::customer:
+        match = m.customer.has_value() && tier_ok(r, m) && m.sentiment.label == r.label.value_or(sentiment::Label::negative);
+        break;
+      case AlertKind::keyword:
+        match = re2::RE2::PartialMatch(m.text, *patterns_[i]);
+        break;
+      case AlertKind::intent:
+        match = r.intent && m.intent == *r.intent && tier_ok(r, m) && (!r.label || m.sentiment.label == *r.label);
+        break;
+      case AlertKind::threshold:
+        match = true;
+        break;
+    }
+    if (!match) continue;
+    ++s.matches;
+    if (options_.evidence > 0) {
+      PostRef ref{m.post_uid, m.url, m.text, m.sentiment.score};
+      auto cmp = [](const PostRef& a, const PostRef& b) { return a.score != b.score ? a.score < b.score : a.uid < b.uid; };
+      s.evidence.insert(std::upper_bound(s.evidence.begin(), s.evidence.end(), ref, cmp), ref);
+      if (s.evidence.size() > options_.evidence) s.evidence.resize(options_.evidence);
+    }
+    switch (r.kind) {
+      case AlertKind::spike: {
+        const std::size_t need = std::min<std::size_t>(options_.min_history, std::max<int64_t>(1, r.baseline.count() / size));
+        Baseline b = baseline_of(s.history, r.sensitivity);
+        if (s.history.size() >= need && s.matches >= r.min_volume && static_cast<double>(s.matches) > b.threshold) {
+          trigger(s.start, static_cast<double>(s.matches), b.median);
+        }
+        break;
+      }
+      case AlertKind::threshold:
+        break;
+      default:
+        if (s.matches >= r.min_count) trigger(s.start, static_cast<double>(s.matches), 0.0);
+    }
+  }
+  return ok();
+}
+
+}  // namespace earshot::pipeline

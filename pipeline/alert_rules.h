@@ -1,0 +1,110 @@
+// earshot::pipeline — alert rules over the mentions stream (config `alerts:`, DESIGN.md §5).
+//
+// AlertEngine watches each entity's mentions in event-time tumbling windows of each rule's
+// `window` and emits Alert records with evidence (the most negative matching posts of the
+// window, with links). Rule kinds:
+//   spike     mentions with `label` (negative) in the window, against a robust baseline of
+//             the entity's previous windows (median and MAD of the last baseline/window
+//             windows, empty windows counting 0): fires when count ≥ min_volume and
+//             count > median + sensitivity · max(1.4826·MAD, √max(median, 1)); needs at least
+//             min(5, baseline/window) previous windows (no alerts on a cold start).
+//   threshold a window metric (volume, negative, positive, neutral, negative_share,
+//             mean_score) above (or `direction: below`) `threshold`, judged when the window
+//             closes; share and mean need volume ≥ min_volume.
+//   customer  a linked customer of one of `tiers` (any when empty) posting with `label`.
+//   keyword   ≥ min_count mentions whose text matches the RE2 `pattern` in the window.
+//   intent    ≥ min_count mentions with `intent` (and `label`, `tiers` when given).
+// spike, customer, keyword and intent fire as soon as the open window meets the condition
+// (seconds, not a window, after the spike starts).
+//
+// Grouping: one open alert per entity × rule. A trigger opens it (dedup_key =
+// "rule|entity|<trigger window start>", id = a hash of dedup_key and status, stable across
+// restarts and re-deliveries); the first later window that closes without meeting the
+// condition emits a resolve with the same dedup_key (PagerDuty-style). After a trigger the
+// rule stays quiet for the entity for `cooldown` of event time.
+//
+// Time: per entity, in event time only (no wall clock, so a replay rebuilds the same state).
+// A mention older than the entity's current window of a rule is ignored by that rule;
+// retract mentions are ignored by alert rules (windows.h subtracts them from aggregates).
+// created_at of an alert is the engine clock (options.now_ms, default the system clock).
+//
+//   auto engine = AlertEngine::create(cfg.alerts);            // Result: bad regex -> error
+//   std::vector<Alert> alerts;
+//   (*engine)->add(mention, alerts);
+//   (*engine)->commit();                                      // or rollback()
+//
+// Staging: as windows.h, every change since commit() can be undone with rollback() while
+// options.staged is on (the default).
+// Thread safety: not thread-safe; one owner thread. Lifetime: owns copies of its rules.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "pipeline/config.h"
+#include "pipeline/records.h"
+#include "pipeline/status.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace earshot::pipeline {
+
+struct AlertEngineOptions {
+  std::size_t evidence = 5;                       // posts attached to an alert
+  std::size_t min_history = 5;                    // spike: previous windows needed
+  std::function<std::int64_t()> now_ms;           // created_at; empty = system clock
+  bool staged = true;                             // keep the undo log (as WindowsOptions)
+};
+
+struct AlertStats {
+  std::uint64_t triggered = 0;
+  std::uint64_t resolved = 0;
+  std::uint64_t suppressed_cooldown = 0;
+  std::uint64_t ignored_late = 0;
+  bool operator==(const AlertStats&) const = default;
+};
+
+// "alrt_" + 32 hex digits of SHA-256(dedup_key + "|" + status).
+std::string alert_id(const std::string& dedup_key, const std::string& status);
+
+class AlertEngine {
+ public:
+  static Result<std::unique_ptr<AlertEngine>> create(std::vector<AlertRuleDef> rules,
+                                                      AlertEngineOptions options = {});
+  ~AlertEngine();
+
+  // Evaluates one mention against every rule for its entity; appends alerts to `out`.
+  Status add(const Mention& m, std::vector<Alert>& out);
+
+  void commit();
+  void rollback();
+
+  const AlertStats& stats() const { return stats_; }
+  const std::vector<AlertRuleDef>& rules() const { return rules_; }
+  // Open alerts (triggered, not yet resolved): their dedup keys, sorted.
+  std::vector<std::string> open_alerts() const;
+
+  struct RuleState;     // alert_rules.cc
+  struct EntityState;
+
+ private:
+  AlertEngine() = default;
+  EntityState& touch(const std::string& entity);
+
+  std::vector<AlertRuleDef> rules_;
+  std::vector<std::shared_ptr<const re2::RE2>> patterns_;  // keyword rules; else null
+  AlertEngineOptions options_;
+  std::unordered_map<std::string, std::unique_ptr<EntityState>> entities_;
+  std::unordered_map<std::string, std::unique_ptr<EntityState>> undo_;
+  std::optional<AlertStats> undo_stats_;
+  AlertStats stats_;
+};
+
+}  // namespace earshot::pipeline

@@ -1,0 +1,43 @@
+// The react role: mentions → event-time windowed aggregates and alerts, exactly once; the
+// alert sinks (Slack, PagerDuty, signed webhooks, Kafka) deliver from the alerts topic.
+#include <chrono>
+
+#include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/roles.h"
+#include "pipeline/react_stage.h"
+#include "sinks/sink_runner.h"
+
+namespace earshot::cli {
+
+int run_react_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
+  auto handler = pipeline::make_react_handler(config, log);
+  if (!handler) throw Exit{kExitRuntime, "react: " + handler.error().message};
+  auto loop = pipeline::TransactionalLoop::create(log, pipeline::react_loop_options(config, options.instance));
+  if (!loop) throw Exit{kExitRuntime, "react: " + loop.error().message};
+  auto sinks = sinks::SinkRunner::start(config, log);
+  if (!sinks) throw Exit{kExitRuntime, "sinks: " + sinks.error().message};
+  log_info("react: " + std::to_string(config.alerts.size()) + " alert rule(s), " +
+           std::to_string(config.sinks.size()) + " sink(s) on " + log.describe());
+  auto idle_since = std::chrono::steady_clock::now();
+  while (!g_stop && (!options.stop || !options.stop->load())) {
+    auto n = (*loop)->step(**handler);
+    if (!n) {
+      (*sinks)->stop();
+      throw Exit{kExitRuntime, "react: " + n.error().message};
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (*n > 0) idle_since = now;
+    if (options.exit_when_idle.count() > 0 && now - idle_since > options.exit_when_idle && (*loop)->caught_up()) break;
+  }
+  (*sinks)->stop();
+  const auto& s = (*handler)->stats();
+  std::string delivered;
+  for (const auto& st : (*sinks)->stats()) {
+    delivered += " " + st.name + ": " + std::to_string(st.delivered) + " delivered, " + std::to_string(st.dead) + " dead;";
+  }
+  log_info("react: " + std::to_string(s.mentions) + " mention(s), " + std::to_string(s.aggregates) + " aggregate(s), " +
+           std::to_string(s.alerts) + " alert(s);" + delivered);
+  return kExitOk;
+}
+
+}  // namespace earshot::cli

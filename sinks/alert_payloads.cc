@@ -1,0 +1,168 @@
+#include "sinks/alert_payloads.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "pipeline/base64.h"
+#include "pipeline/json_codec.h"
+#include "pipeline/json_writer.h"
+
+namespace earshot::sinks {
+
+using nlohmann::json;
+using pipeline::ErrorCode;
+using pipeline::fail;
+
+namespace {
+
+// nlohmann refuses invalid UTF-8 at dump(); repair every string first.
+std::string u8(std::string_view s) { return pipeline::utf8_repair(s); }
+
+std::string mrkdwn_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string clip(std::string_view s, std::size_t n) {
+  if (s.size() <= n) return std::string(s);
+  std::size_t cut = n;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+  return std::string(s.substr(0, cut)) + "…";
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+json evidence_json(const pipeline::Alert& a) {
+  json ev = json::array();
+  for (const auto& p : a.evidence) {
+    ev.push_back({{"uid", u8(p.uid)}, {"url", u8(p.url)}, {"text", u8(clip(p.text, 500))}, {"score", p.score}});
+  }
+  return ev;
+}
+
+}  // namespace
+
+int severity_rank(std::string_view s) {
+  if (s == "critical") return 2;
+  if (s == "warning") return 1;
+  return 0;
+}
+
+std::string slack_body(const pipeline::Alert& a) {
+  const bool resolved = a.status == "resolve";
+  std::string icon = resolved ? ":white_check_mark:" : a.severity == "critical" ? ":rotating_light:" : ":warning:";
+  json blocks = json::array();
+  blocks.push_back({{"type", "header"},
+                    {"text", {{"type", "plain_text"}, {"emoji", true},
+                              {"text", u8(clip((resolved ? "Resolved: " : "") + a.rule + " · " + a.entity, 140))}}}});
+  blocks.push_back({{"type", "section"},
+                    {"text", {{"type", "mrkdwn"}, {"text", u8(icon + " " + mrkdwn_escape(clip(a.summary, 2500)))}}},
+                    {"fields", json::array({
+                                   {{"type", "mrkdwn"}, {"text", "*Observed*\n" + number(a.observed)}},
+                                   {{"type", "mrkdwn"}, {"text", "*Baseline*\n" + number(a.baseline)}},
+                                   {{"type", "mrkdwn"}, {"text", "*Severity*\n" + u8(a.severity)}},
+                                   {{"type", "mrkdwn"}, {"text", u8("*Window*\n" + a.window_start + " – " + a.window_end)}},
+                               })}});
+  if (!a.evidence.empty()) blocks.push_back({{"type", "divider"}});
+  for (const auto& p : a.evidence) {
+    std::string link = mrkdwn_escape(p.uid);
+    if (!p.url.empty()) link = std::string("<").append(mrkdwn_escape(p.url)).append("|").append(link).append(">");
+    blocks.push_back({{"type", "section"},
+                      {"text", {{"type", "mrkdwn"},
+                                {"text", u8(link + " (score " + number(p.score) + ")\n>" + mrkdwn_escape(clip(p.text, 400)))}}}});
+  }
+  blocks.push_back({{"type", "context"},
+                    {"elements", json::array({{{"type", "mrkdwn"},
+                                               {"text", u8("earshot alert `" + a.id + "` · dedup `" + a.dedup_key + "`")}}})}});
+  json body{{"text", u8(icon + " " + clip(a.summary, 2500))}, {"blocks", blocks}};
+  return body.dump();
+}
+
+std::string pagerduty_body(const pipeline::Alert& a, const std::string& routing_key) {
+  json body{{"routing_key", routing_key},
+            {"event_action", a.status == "resolve" ? "resolve" : "trigger"},
+            {"dedup_key", u8(a.dedup_key)}};
+  if (a.status != "resolve") {
+    std::string sev = a.severity == "critical" || a.severity == "warning" || a.severity == "info" ? a.severity : "error";
+    body["payload"] = {{"summary", u8(clip(a.summary, 1000))},
+                       {"source", u8("earshot:" + a.entity)},
+                       {"severity", sev},
+                       {"timestamp", u8(a.created_at)},
+                       {"component", u8(a.entity)},
+                       {"group", u8(a.rule)},
+                       {"class", "sentiment"},
+                       {"custom_details", {{"alert_id", u8(a.id)},
+                                           {"observed", a.observed},
+                                           {"baseline", a.baseline},
+                                           {"window_start", u8(a.window_start)},
+                                           {"window_end", u8(a.window_end)},
+                                           {"evidence", evidence_json(a)}}}};
+    json links = json::array();
+    for (const auto& p : a.evidence) {
+      if (!p.url.empty()) links.push_back({{"href", u8(p.url)}, {"text", u8(clip(p.text, 100))}});
+    }
+    body["links"] = links;
+  }
+  return body.dump();
+}
+
+pipeline::Result<std::string> webhook_key(std::string_view secret) {
+  if (!secret.starts_with("whsec_")) return std::string(secret);
+  auto raw = pipeline::base64_decode(secret.substr(6));
+  if (!raw || raw->empty()) return fail(ErrorCode::kInvalidArgument, "webhook secret: the part after whsec_ is not base64");
+  return *raw;
+}
+
+std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
+                              std::string_view body) {
+  std::string data;
+  data.reserve(id.size() + timestamp.size() + body.size() + 2);
+  data.append(id).append(".").append(timestamp).append(".").append(body);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &len);
+  return "v1," + pipeline::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
+}
+
+pipeline::Result<HttpRequest> build_request(const pipeline::SinkDef& sink, const pipeline::Alert& a,
+                                            std::int64_t now_s) {
+  HttpRequest r;
+  r.url = sink.url;
+  r.timeout = sink.timeout;
+  r.headers.emplace_back("Content-Type", "application/json");
+  if (sink.type == "slack") {
+    r.body = slack_body(a);
+  } else if (sink.type == "pagerduty") {
+    r.body = pagerduty_body(a, sink.routing_key);
+  } else if (sink.type == "webhook") {
+    r.body = pipeline::encode(a);
+    const std::string ts = std::to_string(now_s);
+    r.headers.emplace_back("webhook-id", a.id);
+    r.headers.emplace_back("webhook-timestamp", ts);
+    if (!sink.secret.empty()) {
+      auto key = webhook_key(sink.secret);
+      if (!key) return std::unexpected(key.error());
+      r.headers.emplace_back("webhook-signature", webhook_signature(*key, a.id, ts, r.body));
+    }
+    for (const auto& [k, v] : sink.headers) r.headers.emplace_back(k, v);
+  } else {
+    return fail(ErrorCode::kInvalidArgument, "sink " + sink.name + ": type " + sink.type + " does not send HTTP");
+  }
+  return r;
+}
+
+}  // namespace earshot::sinks

@@ -1,0 +1,47 @@
+// earshot::sinks — what each receiver is sent for an Alert: Slack, PagerDuty, signed webhook.
+//
+// - Slack incoming webhook: a Block Kit message (header, observed/baseline/window fields,
+//   one section per evidence post with its link, a context line with id and dedup key) and
+//   a plain `text` fallback.
+// - PagerDuty Events API v2: {routing_key, event_action: trigger|resolve, dedup_key,
+//   payload {summary, source, severity, timestamp, component, group, class, custom_details
+//   (observed, baseline, window, alert id, evidence)}, links (evidence URLs)}.
+// - Generic webhook: the Alert JSON (json_codec.h), signed per Standard Webhooks (DESIGN.md
+//   §5): webhook-id = alert id (stable across retries and re-deliveries, the receiver's
+//   idempotency key), webhook-timestamp = Unix seconds of the attempt, webhook-signature =
+//   "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)). The key is the
+//   secret's bytes, or the base64-decoded part after "whsec_" (the Standard Webhooks form).
+//
+//   HttpRequest r = build_request(sink_def, alert, now_unix_s);   // url, headers, body
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "pipeline/config.h"
+#include "pipeline/records.h"
+#include "sinks/http_client.h"
+
+namespace earshot::sinks {
+
+std::string slack_body(const pipeline::Alert& alert);
+std::string pagerduty_body(const pipeline::Alert& alert, const std::string& routing_key);
+
+// The HMAC key of a webhook secret ("whsec_<base64>" decoded, else the bytes as written).
+pipeline::Result<std::string> webhook_key(std::string_view secret);
+// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>".
+std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
+                              std::string_view body);
+
+// The request a sink of type webhook, slack or pagerduty sends for `alert` at `now_s`.
+// Errors: kInvalidArgument for a sink type that does not speak HTTP or a bad whsec_ secret.
+pipeline::Result<HttpRequest> build_request(const pipeline::SinkDef& sink, const pipeline::Alert& alert,
+                                            std::int64_t now_s);
+
+// Severity order for SinkDef::min_severity: info < warning < critical (unknown = info).
+int severity_rank(std::string_view severity);
+
+}  // namespace earshot::sinks

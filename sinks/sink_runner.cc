@@ -1,0 +1,186 @@
+#include "sinks/sink_runner.h"
+
+#include <chrono>
+#include <mutex>
+
+#include "pipeline/json_codec.h"
+#include "sinks/alert_payloads.h"
+
+namespace earshot::sinks {
+
+using namespace std::chrono;
+using pipeline::DeadLetter;
+using pipeline::Record;
+
+namespace {
+
+std::string now_rfc3339() {
+  return pipeline::format_rfc3339_ms(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+std::int64_t now_s() { return duration_cast<seconds>(system_clock::now().time_since_epoch()).count(); }
+
+}  // namespace
+
+struct SinkRunner::Worker {
+  pipeline::SinkDef def;
+  std::string alerts_topic, deadletter_topic;
+  std::unique_ptr<pipeline::Consumer> consumer;
+  std::unique_ptr<pipeline::Producer> producer;  // dead letters, kafka copies
+  std::shared_ptr<HttpClient> http;
+  RetryPolicy retry;
+  milliseconds poll_timeout{200};
+  mutable std::mutex mu;
+  SinkStats stats;
+
+  void bump(std::uint64_t SinkStats::*field, std::uint64_t n = 1) {
+    std::lock_guard lock(mu);
+    stats.*field += n;
+  }
+
+  // Writes a dead letter and flushes it; false when the log refused (then do not commit).
+  bool dead_letter(const Record& r, const std::string& reason) {
+    DeadLetter d;
+    d.reason = reason;
+    d.stage = "sink:" + def.name;
+    d.topic = r.topic;
+    d.partition = r.partition;
+    d.offset = r.offset;
+    d.key = r.key;
+    d.original = r.value;
+    d.at = now_rfc3339();
+    if (!producer->produce(deadletter_topic, r.key, pipeline::encode(d)) || !producer->flush(seconds(10))) {
+      bump(&SinkStats::errors);
+      return false;
+    }
+    return true;
+  }
+
+  // Handles one alert record; true when its offset may be committed.
+  bool handle(const Record& r, const std::atomic<bool>& stop) {
+    auto alert = pipeline::decode_alert(r.value);
+    if (!alert) {
+      bump(&SinkStats::skipped);
+      return dead_letter(r, alert.error().message);
+    }
+    if (severity_rank(alert->severity) < static_cast<int>(def.min_severity)) {
+      bump(&SinkStats::skipped);
+      return true;
+    }
+    if (def.type == "kafka") {
+      if (!producer->produce(def.topic, alert->dedup_key, r.value) || !producer->flush(seconds(10))) {
+        bump(&SinkStats::errors);
+        return false;
+      }
+      bump(&SinkStats::delivered);
+      return true;
+    }
+    RetryPolicy p = retry;
+    p.max_attempts = def.max_attempts;
+    DeliveryResult res = deliver(*http, [&] { return build_request(def, *alert, now_s()); }, p, stop);
+    bump(&SinkStats::attempts, static_cast<std::uint64_t>(res.attempts));
+    switch (res.outcome) {
+      case Outcome::delivered:
+        bump(&SinkStats::delivered);
+        return true;
+      case Outcome::dead:
+        bump(&SinkStats::dead);
+        return dead_letter(r, res.reason);
+      case Outcome::stopped:
+        return false;
+    }
+    return false;
+  }
+
+  void run(const std::atomic<bool>& stop) {
+    while (!stop.load()) {
+      auto batch = consumer->poll(20, poll_timeout);
+      if (!batch) {
+        bump(&SinkStats::errors);
+        std::this_thread::sleep_for(milliseconds(100));
+        continue;
+      }
+      for (const Record& r : *batch) {
+        if (!handle(r, stop)) {
+          // Not acknowledged: go back to the committed position and try again later.
+          (void)consumer->rewind();
+          break;
+        }
+        if (!consumer->commit({{{r.topic, r.partition}, r.offset + 1}})) {
+          bump(&SinkStats::errors);
+          (void)consumer->rewind();
+          break;
+        }
+      }
+    }
+  }
+};
+
+std::string sink_group(const pipeline::Config& cfg, const pipeline::SinkDef& sink) {
+  return cfg.log.group + ".sink." + sink.name;
+}
+
+pipeline::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const pipeline::Config& cfg, pipeline::Log& log,
+                                                                SinkRunnerOptions options) {
+  std::unique_ptr<SinkRunner> runner(new SinkRunner());
+  const std::string alerts = cfg.log.topic("alerts");
+  const std::string deadletter = cfg.log.topic("deadletter");
+  std::vector<pipeline::TopicSpec> topics{{alerts, cfg.log.partitions, false}, {deadletter, cfg.log.partitions, false}};
+  for (const auto& def : cfg.sinks) {
+    if (def.type == "kafka" && def.topic != alerts) topics.push_back({def.topic, cfg.log.partitions, false});
+  }
+  if (auto st = log.create_topics(topics); !st) return std::unexpected(st.error());
+  std::shared_ptr<HttpClient> http = options.http ? options.http : std::shared_ptr<HttpClient>(make_http_client());
+  for (const auto& def : cfg.sinks) {
+    if (def.type == "kafka" && def.topic == alerts) continue;  // the alerts topic is the sink
+    auto w = std::make_unique<Worker>();
+    w->def = def;
+    w->alerts_topic = alerts;
+    w->deadletter_topic = deadletter;
+    w->http = http;
+    w->retry = options.retry;
+    w->poll_timeout = options.poll_timeout;
+    w->stats.name = def.name;
+    auto consumer = log.consumer({.group = sink_group(cfg, def), .topics = {alerts}});
+    if (!consumer) return std::unexpected(consumer.error());
+    w->consumer = std::move(*consumer);
+    auto producer = log.producer({});
+    if (!producer) return std::unexpected(producer.error());
+    w->producer = std::move(*producer);
+    runner->workers_.push_back(std::move(w));
+  }
+  for (auto& w : runner->workers_) {
+    Worker* worker = w.get();
+    std::atomic<bool>* stop = &runner->stop_;
+    runner->threads_.emplace_back([worker, stop] { worker->run(*stop); });
+  }
+  return runner;
+}
+
+SinkRunner::~SinkRunner() { stop(); }
+
+void SinkRunner::stop() {
+  stop_ = true;
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+std::vector<SinkStats> SinkRunner::stats() const {
+  std::vector<SinkStats> out;
+  for (const auto& w : workers_) {
+    std::lock_guard lock(w->mu);
+    out.push_back(w->stats);
+  }
+  return out;
+}
+
+pipeline::Status run_sinks(const pipeline::Config& cfg, pipeline::Log& log, const std::atomic<bool>& stop) {
+  auto runner = SinkRunner::start(cfg, log);
+  if (!runner) return std::unexpected(runner.error());
+  while (!stop.load()) std::this_thread::sleep_for(milliseconds(100));
+  (*runner)->stop();
+  return pipeline::ok();
+}
+
+}  // namespace earshot::sinks

@@ -1,0 +1,84 @@
+// earshot::sinks — delivers the alerts topic to every configured sink (config `sinks:`).
+//
+// One thread per sink, each with its own consumer group ("<log.group>.sink.<name>") on the
+// alerts topic, so one slow or failing receiver never holds back another. For each alert, in
+// topic order: skip it when below the sink's min_severity; otherwise deliver it (delivery.h:
+// retries with exponential backoff and jitter, 429 Retry-After honoured) and commit the
+// offset only after the receiver acknowledged it, or after it was written to the deadletter
+// topic (stage "sink:<name>") once attempts ran out or the receiver refused it for good.
+// Delivery is at-least-once: a sink stopped or killed mid-delivery sends the same alert
+// again on restart, with the same idempotency key (webhook-id = alert id, PagerDuty
+// dedup_key), so the receiver never acts twice; a second distinct alert is never produced.
+//
+// Sink types: webhook (Standard Webhooks signed), slack, pagerduty (alert_payloads.h), and
+// kafka: when its topic is the alerts topic itself there is nothing to do (no thread);
+// otherwise alerts are copied to that topic (at-least-once, key = dedup_key).
+//
+//   std::atomic<bool> stop{false};
+//   auto runner = SinkRunner::start(cfg, *log);         // threads start here
+//   ...                                                  // stop = true on SIGTERM
+//   (*runner)->stop();                                   // joins; or run_sinks(cfg, *log, stop)
+//   for (auto& s : (*runner)->stats()) ... s.name, s.delivered, s.dead ...
+//
+// Thread safety: stats() may be called from any thread. Lifetime: the Log must outlive the
+// runner; the destructor stops and joins the threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pipeline/config.h"
+#include "pipeline/log.h"
+#include "sinks/delivery.h"
+#include "sinks/http_client.h"
+
+namespace earshot::sinks {
+
+struct SinkStats {
+  std::string name;
+  std::uint64_t delivered = 0;
+  std::uint64_t attempts = 0;
+  std::uint64_t dead = 0;
+  std::uint64_t skipped = 0;   // below min_severity, or undecodable (dead-lettered)
+  std::uint64_t errors = 0;    // log errors (poll, commit) seen by the thread
+};
+
+struct SinkRunnerOptions {
+  RetryPolicy retry;                      // max_attempts comes from each SinkDef
+  std::shared_ptr<HttpClient> http;       // null: make_http_client()
+  std::chrono::milliseconds poll_timeout{200};
+};
+
+class SinkRunner {
+ public:
+  static pipeline::Result<std::unique_ptr<SinkRunner>> start(const pipeline::Config& cfg, pipeline::Log& log,
+                                                             SinkRunnerOptions options = {});
+  ~SinkRunner();
+  SinkRunner(const SinkRunner&) = delete;
+  SinkRunner& operator=(const SinkRunner&) = delete;
+
+  // Asks every thread to stop (an in-flight delivery is abandoned, its offset not committed)
+  // and joins them.
+  void stop();
+  std::vector<SinkStats> stats() const;
+
+  struct Worker;  // sink_runner.cc
+
+ private:
+  SinkRunner() = default;
+  std::atomic<bool> stop_{false};
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+};
+
+// The consumer group of one sink: "<cfg.log.group>.sink.<sink.name>".
+std::string sink_group(const pipeline::Config& cfg, const pipeline::SinkDef& sink);
+
+// Starts a SinkRunner and blocks until `stop` is set. Errors: the log's, at start.
+pipeline::Status run_sinks(const pipeline::Config& cfg, pipeline::Log& log, const std::atomic<bool>& stop);
+
+}  // namespace earshot::sinks

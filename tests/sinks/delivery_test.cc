@@ -1,0 +1,148 @@
+#include "sinks/delivery.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/sinks/support/recording_receiver.h"
+
+namespace earshot::sinks {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ReceivedRequest;
+using testing::ReceiverResponse;
+using testing::RecordingReceiver;
+
+RetryPolicy fast(int attempts) {
+  RetryPolicy p;
+  p.max_attempts = attempts;
+  p.base = 10ms;
+  p.max = 40ms;
+  p.rng_seed = 7;
+  return p;
+}
+
+std::function<pipeline::Result<HttpRequest>()> request_to(const RecordingReceiver& r) {
+  return [url = r.url("/hook")] {
+    return pipeline::Result<HttpRequest>(HttpRequest{url, R"({"a":1})", {{"webhook-id", "alrt_1"}}, 2s});
+  };
+}
+
+TEST(Deliver, AcknowledgedOnFirstTry) {
+  RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{202, {}, "{}"}; });
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*http, request_to(rx), fast(3), stop);
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  EXPECT_EQ(r.attempts, 1);
+  ASSERT_EQ(rx.request_count(), 1u);
+  auto req = rx.requests()[0];
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.path(), "/hook");
+  EXPECT_EQ(req.body, R"({"a":1})");
+  EXPECT_EQ(req.header("webhook-id"), "alrt_1");
+  EXPECT_NE(req.header("content-type").find("application/json"), std::string::npos);
+}
+
+TEST(Deliver, ServerErrorsAreRetriedWithTheSameIdempotencyKey) {
+  std::atomic<int> n{0};
+  RecordingReceiver rx([&](const ReceivedRequest&) { return ReceiverResponse{++n < 3 ? 503 : 200, {}, ""}; });
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*http, request_to(rx), fast(5), stop);
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  EXPECT_EQ(r.attempts, 3);
+  for (const auto& q : rx.requests()) EXPECT_EQ(q.header("webhook-id"), "alrt_1");
+}
+
+TEST(Deliver, TooManyRequestsWaitsForRetryAfter) {
+  std::atomic<int> n{0};
+  RecordingReceiver rx([&](const ReceivedRequest&) {
+    return ++n == 1 ? ReceiverResponse{429, {{"Retry-After", "1"}}, ""} : ReceiverResponse{200, {}, ""};
+  });
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  auto t0 = std::chrono::steady_clock::now();
+  DeliveryResult r = deliver(*http, request_to(rx), fast(5), stop);
+  auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_GE(took, 950ms);  // the backoff alone would be ~10 ms
+  EXPECT_EQ(r.waited, 1000ms);
+}
+
+TEST(Deliver, GivesUpAfterMaxAttempts) {
+  RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{500, {}, "boom"}; });
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*http, request_to(rx), fast(4), stop);
+  EXPECT_EQ(r.outcome, Outcome::dead);
+  EXPECT_EQ(r.attempts, 4);
+  EXPECT_EQ(rx.request_count(), 4u);
+  EXPECT_EQ(r.last_status, 500);
+  EXPECT_NE(r.reason.find("boom"), std::string::npos);
+}
+
+TEST(Deliver, ClientErrorIsDeadAtOnce) {
+  RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{400, {}, "bad routing key"}; });
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*http, request_to(rx), fast(8), stop);
+  EXPECT_EQ(r.outcome, Outcome::dead);
+  EXPECT_EQ(r.attempts, 1);
+}
+
+TEST(Deliver, ConnectionRefusedIsRetried) {
+  const int port = testing::free_port();
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  auto make = [port] {
+    return pipeline::Result<HttpRequest>(HttpRequest{"http://127.0.0.1:" + std::to_string(port) + "/x", "{}", {}, 1s});
+  };
+  DeliveryResult r = deliver(*http, make, fast(3), stop);
+  EXPECT_EQ(r.outcome, Outcome::dead);
+  EXPECT_EQ(r.attempts, 3);
+  EXPECT_EQ(r.last_status, 0);
+}
+
+TEST(Deliver, StopAbandonsAWaitingDelivery) {
+  RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{503, {}, ""}; });
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  RetryPolicy p = fast(100);
+  p.base = 5s;
+  p.max = 5s;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(300ms);
+    stop = true;
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  DeliveryResult r = deliver(*http, request_to(rx), p, stop);
+  stopper.join();
+  EXPECT_EQ(r.outcome, Outcome::stopped);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+}
+
+TEST(RetryAfter, SecondsAndHttpDates) {
+  auto now = std::chrono::system_clock::from_time_t(1'700'000'000);  // Tue, 14 Nov 2023 22:13:20 GMT
+  EXPECT_EQ(parse_retry_after("120", now), std::chrono::milliseconds(120'000));
+  EXPECT_EQ(parse_retry_after(" 3 ", now), std::chrono::milliseconds(3'000));
+  EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now), std::chrono::milliseconds(30'000));
+  EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now), std::chrono::milliseconds(0));
+  EXPECT_FALSE(parse_retry_after("soon", now));
+  EXPECT_FALSE(parse_retry_after("", now));
+}
+
+TEST(Backoff, DoublesAndIsCapped) {
+  RetryPolicy p;
+  p.base = 500ms;
+  p.max = 30s;
+  EXPECT_EQ(backoff(p, 1), 500ms);
+  EXPECT_EQ(backoff(p, 2), 1000ms);
+  EXPECT_EQ(backoff(p, 4), 4000ms);
+  EXPECT_EQ(backoff(p, 20), 30s);
+}
+
+}  // namespace
+}  // namespace earshot::sinks

@@ -1,0 +1,216 @@
+#include "sinks/sink_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "pipeline/json_codec.h"
+#include "tests/sinks/support/alert_scenario.h"
+
+namespace earshot::sinks {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ReceivedRequest;
+using testing::ReceiverResponse;
+using testing::RecordingReceiver;
+using testing::wait_until;
+
+pipeline::SinkDef sink(const std::string& type, const std::string& url, int max_attempts = 5) {
+  pipeline::SinkDef s;
+  s.type = type;
+  s.name = type;
+  s.url = url;
+  s.max_attempts = max_attempts;
+  s.timeout = 2s;
+  if (type == "webhook") s.secret = "s3cret";
+  if (type == "pagerduty") s.routing_key = "R0UT1NG";
+  return s;
+}
+
+SinkRunnerOptions fast() {
+  SinkRunnerOptions o;
+  o.retry.base = 20ms;
+  o.retry.max = 100ms;
+  o.poll_timeout = 50ms;
+  return o;
+}
+
+void produce_alerts(pipeline::Log& log, const pipeline::Config& cfg, const std::vector<pipeline::Alert>& alerts) {
+  auto p = log.producer({});
+  ASSERT_TRUE(p);
+  for (const auto& a : alerts) ASSERT_TRUE((*p)->produce(cfg.log.topic("alerts"), a.dedup_key, pipeline::encode(a)));
+  ASSERT_TRUE((*p)->flush(5s));
+}
+
+std::set<std::string> webhook_ids(const RecordingReceiver& rx) {
+  std::set<std::string> ids;
+  for (const auto& r : rx.requests()) ids.insert(r.header("webhook-id"));
+  return ids;
+}
+
+struct Fixture {
+  pipeline::Config cfg = pipeline::default_config();
+  std::unique_ptr<pipeline::Log> log;
+  Fixture() {
+    auto l = pipeline::open_log({.kind = "embedded"});
+    EXPECT_TRUE(l);
+    log = std::move(*l);
+    EXPECT_TRUE(log->create_topics({{cfg.log.topic("alerts"), 3, false}, {cfg.log.topic("deadletter"), 3, false}}));
+  }
+};
+
+TEST(SinkRunner, EveryAlertReachesEverySinkOnceAndIsCommitted) {
+  Fixture f;
+  RecordingReceiver hook([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
+  RecordingReceiver slack([](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; });
+  RecordingReceiver pd([](const ReceivedRequest&) { return ReceiverResponse{202, {}, R"({"status":"success"})"}; });
+  f.cfg.sinks = {sink("webhook", hook.url("/hook")), sink("slack", slack.url("/services/T/B/x")),
+                 sink("pagerduty", pd.url("/v2/enqueue"))};
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("a1"), testing::sample_alert("a2")});
+  {
+    auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+    ASSERT_TRUE(runner) << runner.error().message;
+    ASSERT_TRUE(wait_until([&] { return hook.request_count() == 2 && slack.request_count() == 2 && pd.request_count() == 2; }, 10s));
+    std::this_thread::sleep_for(300ms);  // commits land
+    for (const auto& s : (*runner)->stats()) EXPECT_EQ(s.delivered, 2u) << s.name;
+  }
+  EXPECT_EQ(webhook_ids(hook), (std::set<std::string>{"alrt_a1", "alrt_a2"}));
+  for (const auto& r : hook.requests()) EXPECT_TRUE(testing::signature_valid(r, "s3cret"));
+  for (const auto& r : pd.requests()) {
+    auto j = nlohmann::json::parse(r.body);
+    EXPECT_EQ(j["routing_key"], "R0UT1NG");
+    EXPECT_EQ(j["event_action"], "trigger");
+  }
+  EXPECT_NE(slack.requests()[0].body.find("\"blocks\""), std::string::npos);
+  // A restart delivers nothing again: the offsets were committed after the acknowledgements.
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  std::this_thread::sleep_for(800ms);
+  (*runner)->stop();
+  EXPECT_EQ(hook.request_count(), 2u);
+  EXPECT_EQ(slack.request_count(), 2u);
+  EXPECT_EQ(pd.request_count(), 2u);
+}
+
+TEST(SinkRunner, AFailingSinkDoesNotHoldBackTheOthers) {
+  Fixture f;
+  RecordingReceiver slow([](const ReceivedRequest&) {
+    std::this_thread::sleep_for(300ms);
+    return ReceiverResponse{503, {}, ""};
+  });
+  RecordingReceiver slack([](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; });
+  f.cfg.sinks = {sink("webhook", slow.url("/hook"), 1000), sink("slack", slack.url("/s"))};
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("b1"), testing::sample_alert("b2"), testing::sample_alert("b3")});
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  EXPECT_TRUE(wait_until([&] { return slack.request_count() == 3; }, 5s));
+  EXPECT_EQ(webhook_ids(slow).size(), 1u);  // still retrying its first alert
+  (*runner)->stop();
+}
+
+TEST(SinkRunner, StoppedMidDeliveryResendsTheSameAlertIdNeverANewOne) {
+  Fixture f;
+  std::atomic<bool> healthy{false};
+  RecordingReceiver hook([&](const ReceivedRequest&) { return ReceiverResponse{healthy ? 200 : 503, {}, ""}; });
+  f.cfg.sinks = {sink("webhook", hook.url("/hook"), 1000)};
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("c1")});
+  {
+    auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+    ASSERT_TRUE(runner);
+    ASSERT_TRUE(wait_until([&] { return hook.request_count() >= 2; }, 5s));
+  }  // stopped while retrying: the offset was not committed
+  const std::size_t before = hook.request_count();
+  healthy = true;
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 1; }, 5s));
+  EXPECT_GT(hook.request_count(), before);
+  EXPECT_EQ(webhook_ids(hook), std::set<std::string>{"alrt_c1"});
+  for (const auto& r : hook.requests()) EXPECT_TRUE(testing::signature_valid(r, "s3cret"));
+}
+
+TEST(SinkRunner, GivesUpToTheDeadletterTopicAndMovesOn) {
+  Fixture f;
+  RecordingReceiver hook([](const ReceivedRequest& r) {
+    bool poison = r.header("webhook-id") == "alrt_d1";
+    return ReceiverResponse{poison ? 500 : 200, {}, ""};
+  });
+  f.cfg.sinks = {sink("webhook", hook.url("/hook"), 3)};
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("d1")});
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("d2")});
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].dead == 1; }, 10s));
+  (*runner)->stop();
+  auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
+  ASSERT_TRUE(c);
+  std::vector<pipeline::Record> dead;
+  wait_until([&] {
+    auto b = (*c)->poll(100, 100ms);
+    if (b) dead.insert(dead.end(), b->begin(), b->end());
+    return !dead.empty();
+  }, 5s);
+  ASSERT_EQ(dead.size(), 1u);
+  auto d = pipeline::decode_deadletter(dead[0].value);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->stage, "sink:webhook");
+  EXPECT_NE(d->reason.find("3 attempts"), std::string::npos) << d->reason;
+  EXPECT_EQ(pipeline::decode_alert(d->original)->id, "alrt_d1");
+}
+
+TEST(SinkRunner, MinSeveritySkipsQuieterAlerts) {
+  Fixture f;
+  RecordingReceiver pd([](const ReceivedRequest&) { return ReceiverResponse{202, {}, ""}; });
+  auto def = sink("pagerduty", pd.url("/v2/enqueue"));
+  def.min_severity = pipeline::Severity::critical;
+  f.cfg.sinks = {def};
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("e1", "warning"), testing::sample_alert("e2", "critical")});
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].skipped == 1; }, 5s));
+  (*runner)->stop();
+  ASSERT_EQ(pd.request_count(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(pd.requests()[0].body)["dedup_key"], "negative-spike|acme|e2");
+}
+
+TEST(SinkRunner, KafkaSinkOnTheAlertsTopicNeedsNoThread) {
+  Fixture f;
+  pipeline::SinkDef k;
+  k.type = "kafka";
+  k.name = "kafka";
+  k.topic = f.cfg.log.topic("alerts");
+  f.cfg.sinks = {k};
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  EXPECT_TRUE((*runner)->stats().empty());
+}
+
+TEST(SinkRunner, KafkaSinkOnAnotherTopicCopiesTheAlerts) {
+  Fixture f;
+  pipeline::SinkDef k;
+  k.type = "kafka";
+  k.name = "kafka";
+  k.topic = "earshot.alerts-copy";
+  f.cfg.sinks = {k};
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("f1"), testing::sample_alert("f2")});
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 2; }, 5s));
+  (*runner)->stop();
+  auto c = f.log->consumer({.group = "", .topics = {"earshot.alerts-copy"}});
+  ASSERT_TRUE(c);
+  std::set<std::string> keys;
+  wait_until([&] {
+    auto b = (*c)->poll(100, 100ms);
+    if (b) {
+      for (const auto& r : *b) keys.insert(r.key);
+    }
+    return keys.size() == 2;
+  }, 5s);
+  EXPECT_EQ(keys, (std::set<std::string>{"negative-spike|acme|f1", "negative-spike|acme|f2"}));
+}
+
+}  // namespace
+}  // namespace earshot::sinks

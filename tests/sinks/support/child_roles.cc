@@ -1,0 +1,66 @@
+// Test support (alert sinks): child roles for the kill -9 scenarios (end_to_end.h).
+//
+// When EARSHOT_TEST_CHILD is set, this test binary is a child process started by a scenario
+// and plays a role instead of running tests, until the parent kills it:
+//   sinks  a SinkRunner with one webhook sink (EARSHOT_SCN_HOOK_URL, secret "s3cret")
+//   react  the react stage with batches of EARSHOT_SCN_BATCH mentions (default 10)
+// The role starts from a GoogleTest environment's SetUp, after main() has begun.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "pipeline/react_stage.h"
+#include "sinks/sink_runner.h"
+#include "tests/sinks/support/end_to_end.h"
+
+namespace earshot::sinks::testing {
+namespace {
+
+void run_sinks_role() {
+  pipeline::Config cfg = scenario_config_from_env();
+  pipeline::SinkDef w{.type = "webhook", .name = "webhook", .url = std::getenv("EARSHOT_SCN_HOOK_URL") ? std::getenv("EARSHOT_SCN_HOOK_URL") : "",
+                      .secret = "s3cret", .max_attempts = 1000};
+  cfg.sinks = {w};
+  auto log = open_scenario_log(cfg);
+  if (!log) std::_Exit(3);
+  SinkRunnerOptions o;
+  o.retry.base = std::chrono::milliseconds(50);
+  o.retry.max = std::chrono::milliseconds(200);
+  auto runner = SinkRunner::start(cfg, *log, o);
+  if (!runner) std::_Exit(4);
+  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+}
+
+void run_react_role() {
+  pipeline::Config cfg = scenario_config_from_env();
+  auto log = open_scenario_log(cfg);
+  if (!log) std::_Exit(3);
+  auto handler = pipeline::make_react_handler(cfg, *log);
+  if (!handler) std::_Exit(4);
+  pipeline::LoopOptions lo = pipeline::react_loop_options(cfg);
+  const char* batch = std::getenv("EARSHOT_SCN_BATCH");
+  lo.batch_size = batch ? std::strtoul(batch, nullptr, 10) : 10;
+  auto loop = pipeline::TransactionalLoop::create(*log, lo);
+  if (!loop) std::_Exit(5);
+  std::atomic<bool> never{false};
+  (void)(*loop)->run(**handler, never);
+  std::_Exit(6);
+}
+
+class ChildRole : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* role = std::getenv("EARSHOT_TEST_CHILD");
+    if (!role) return;
+    if (std::string(role) == "sinks") run_sinks_role();
+    if (std::string(role) == "react") run_react_role();
+    std::_Exit(2);
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kChildRole = ::testing::AddGlobalTestEnvironment(new ChildRole);
+
+}  // namespace
+}  // namespace earshot::sinks::testing

@@ -2,7 +2,10 @@
 
 # Warnings are errors on our own code only.
 # -Wno-restrict: GCC 12 reports a false positive on string concatenation at -O3 (GCC bug 105329).
-set(EARSHOT_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers -Wno-restrict)
+set(EARSHOT_WARNINGS -Wall -Wextra -Werror -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND EARSHOT_WARNINGS -Wno-restrict)
+endif()
 
 # earshot_library(NAME DIR [DEPS ...]): one static library from the .cc files of a folder
 # (not its subfolders); headers are included as "<folder>/<file>.h" from the repo root.

@@ -2,28 +2,62 @@
 // The per-word rules are in vader_rules.cc. Compiled with -ffp-contract=off (parity).
 #include "sentiment/vader.h"
 
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "sentiment/utf8.h"
+#include "sentiment/vader_ascii.h"
 #include "sentiment/vader_lexicon.h"
 #include "sentiment/vader_rules.h"
 #include "sentiment/vader_text.h"
+#include "sentiment/vader_words.h"
 
 namespace earshot::sentiment {
 namespace {
 
+struct Pending {
+  std::uint64_t hash;
+  std::uint32_t offset;
+  std::uint32_t length;
+  bool apostrophe;
+};
+
 struct Scratch {
-  std::string text;   // input with emoji replaced by their descriptions
-  std::string lower;  // lower case of every word, back to back
+  std::string text;  // input with emoji replaced by their descriptions (non-ASCII input only)
+  std::string lower;  // lower case of every word, each zero-padded to a multiple of 8 bytes
+  std::size_t lower_used = 0;
+  std::vector<Pending> pending;
+  std::vector<std::uint64_t> spaces;  // whitespace bitmap (plain ASCII text)  // per word: where its lower case is, its hash
   std::vector<VaderWord> words;
-  std::vector<std::size_t> lower_offsets;
-  std::vector<std::uint64_t> hashes;
   std::vector<double> sentiments;
 };
+
+// Classes of the bytes the word scan cares about.
+enum : std::uint8_t { kSpace = 1, kPunct = 2, kUpper = 4, kLower = 8, kHigh = 16, kApostrophe = 32 };
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    std::uint8_t c = 0;
+    if ((b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x20)) c |= kSpace;
+    // string.punctuation: !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~
+    if ((b >= 0x21 && b <= 0x2F) || (b >= 0x3A && b <= 0x40) || (b >= 0x5B && b <= 0x60) ||
+        (b >= 0x7B && b <= 0x7E)) {
+      c |= kPunct;
+    }
+    if (b >= 'A' && b <= 'Z') c |= kUpper;
+    if (b >= 'a' && b <= 'z') c |= kLower;
+    if (b >= 0x80) c |= kHigh;
+    if (b == '\'') c |= kApostrophe;
+    t[static_cast<std::size_t>(b)] = c;
+  }
+  return t;
+}();
 
 // The emoji loop of polarity_scores(): each code point found in the emoji lexicon becomes
 // its description, preceded by a space unless the previous character was one.
@@ -71,56 +105,153 @@ inline std::size_t space_length(std::string_view text, std::size_t pos) {
   return vader_text::is_space(vader_text::next_code_point(text, &p)) ? p - pos : 0;
 }
 
-// str.split() then _strip_punc_if_word, plus the per-word look-ups the rules need.
-void split_words(const VaderLexicon& lex, Scratch* s) {
-  s->words.clear();
-  s->lower.clear();
-  s->lower_offsets.clear();
-  const std::string_view text = s->text;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t start = pos;
-    while (start < text.size()) {  // skip whitespace
-      const std::size_t len = space_length(text, start);
-      if (len == 0) break;
-      start += len;
+// One word of str.split(): _strip_punc_if_word, lower() into the arena (zero-padded to a
+// multiple of 8 bytes), isupper() and the hash; the table probe comes later (look_up()).
+// `seen` is the OR of the byte classes of `token`; `text_end` ends the buffer `token` lies
+// in (8-byte loads must stay inside it).
+void add_word(std::string_view token, std::uint8_t seen, const char* text_end,
+              const VaderWordTable& table, Scratch* s) {
+  std::string_view word = token;
+  if ((seen & (kPunct | kHigh)) == kPunct) {  // ASCII: one byte per code point
+    std::size_t b = 0;
+    std::size_t e = token.size();
+    while (b < e && (kByteClass[static_cast<unsigned char>(token[b])] & kPunct)) ++b;
+    while (e > b && (kByteClass[static_cast<unsigned char>(token[e - 1])] & kPunct)) --e;
+    if (e - b > 2) word = token.substr(b, e - b);
+  } else if (seen & kPunct) {
+    word = vader_text::strip_punctuation_if_word(token);
+  }
+  std::string& arena = s->lower;
+  const std::size_t off = s->lower_used;
+  if (arena.size() < off + word.size() + 16) arena.resize(2 * (off + word.size() + 16));
+  char* out = arena.data() + off;
+  std::size_t len = word.size();
+  bool upper = false;
+  std::uint64_t h = VaderWordTable::hash_seed(len);
+  if (!(seen & kHigh)) {
+    // ASCII: lower-case 8 bytes at a time in a register (SWAR), hashing as we go.
+    for (std::size_t i = 0; i < len; i += 8) {
+      const std::uint64_t x = vader_ascii::lower8(vader_ascii::load8(word.data() + i, len - i, text_end));
+      std::memcpy(out + i, &x, 8);
+      h = VaderWordTable::hash_step(h, x);
     }
-    if (start >= text.size()) break;
-    std::size_t end = start;
-    while (end < text.size()) {
-      const auto b = static_cast<unsigned char>(text[end]);
+    upper = (seen & kUpper) && !(seen & kLower);  // stripped punctuation is uncased
+  } else {
+    len = vader_text::lower_into(word, out);
+    std::memset(out + len, 0, 8);
+    h = VaderWordTable::hash(out, len);
+    upper = vader_text::is_upper(word);
+  }
+  s->lower_used = off + ((len + 7) & ~std::size_t{7});
+  table.prefetch(h);
+  s->pending.push_back(Pending{h, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(len),
+                               (seen & kApostrophe) != 0});
+  s->words.emplace_back().is_upper = upper;
+}
+
+// The table probe of every word added (prefetched by add_word()).
+void look_up(const VaderWordTable& table, Scratch* s) {
+  for (std::size_t i = 0; i < s->words.size(); ++i) {
+    const Pending& p = s->pending[i];
+    const char* lower = s->lower.data() + p.offset;
+    VaderWord& w = s->words[i];
+    if (const VaderWordTable::Entry* e = table.find(lower, p.length, p.hash)) {
+      w.valence = e->has_valence() ? &e->valence : nullptr;
+      w.booster = table.booster(*e);
+      w.is_booster = e->is_booster();
+      w.id = e->id;
+      w.negated = e->negate();
+    }
+    if (!w.negated && p.apostrophe) {  // negated([word]): any word containing "n't"
+      for (std::size_t k = 2; k < p.length && !w.negated; ++k) {
+        w.negated = lower[k] == 't' && lower[k - 1] == '\'' && lower[k - 2] == 'n';
+      }
+    }
+  }
+}
+
+// str.split() of the prepared text, one add_word() per word.
+void split_words(std::string_view text, const VaderWordTable& table, Scratch* s) {
+  s->words.clear();
+  s->pending.clear();
+  s->lower_used = 0;
+  const std::size_t n = text.size();
+  std::size_t pos = 0;
+  while (true) {
+    while (pos < n) {  // skip whitespace
+      const auto b = static_cast<unsigned char>(text[pos]);
       if (b < 0x80) {
-        if ((b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x20)) break;
-        ++end;
+        if (!(kByteClass[b] & kSpace)) break;
+        ++pos;
         continue;
       }
-      std::size_t p = end;
-      if (vader_text::is_space(vader_text::next_code_point(text, &p))) break;
-      end = p;
+      const std::size_t len = space_length(text, pos);
+      if (len == 0) break;
+      pos += len;
     }
-    VaderWord w;
-    w.text = vader_text::strip_punctuation_if_word(text.substr(start, end - start));
-    s->lower_offsets.push_back(s->lower.size());
-    vader_text::append_lower(w.text, &s->lower);
-    s->words.push_back(w);
-    pos = end;
+    if (pos >= n) break;
+    const std::size_t start = pos;
+    std::uint8_t seen = 0;
+    while (pos < n) {
+      const auto b = static_cast<unsigned char>(text[pos]);
+      const std::uint8_t cls = kByteClass[b];
+      if (cls & kSpace) break;
+      seen |= cls;
+      if (b < 0x80) {
+        ++pos;
+        continue;
+      }
+      std::size_t p = pos;
+      if (vader_text::is_space(vader_text::next_code_point(text, &p))) break;
+      pos = p;
+    }
+    add_word(text.substr(start, pos - start), seen, text.data() + n, table, s);
   }
-  s->lower_offsets.push_back(s->lower.size());
-  const std::string_view lower = s->lower;  // complete now: views stay valid
-  s->hashes.clear();
-  for (std::size_t i = 0; i < s->words.size(); ++i) {  // hash all words, start their loads
-    VaderWord& w = s->words[i];
-    w.lower = lower.substr(s->lower_offsets[i], s->lower_offsets[i + 1] - s->lower_offsets[i]);
-    s->hashes.push_back(VaderLexicon::hash(w.lower));
-    lex.prefetch(s->hashes.back());
+  look_up(table, s);
+}
+
+// The byte classes of an ASCII `token` (kByteClass ORed), 8 bytes at a time.
+std::uint8_t ascii_classes(std::string_view token, const char* text_end) {
+  using namespace vader_ascii;
+  std::uint64_t upper = 0, lower = 0, punct = 0, apostrophe = 0;
+  for (std::size_t i = 0; i < token.size(); i += 8) {
+    const std::uint64_t x = load8(token.data() + i, token.size() - i, text_end);
+    upper |= in_range(x, 'A', 'Z');
+    lower |= in_range(x, 'a', 'z');
+    punct |= punct8(x);
+    apostrophe |= in_range(x, '\'', '\'');
   }
-  for (std::size_t i = 0; i < s->words.size(); ++i) {
-    VaderWord& w = s->words[i];
-    const std::uint64_t hash = s->hashes[i];
-    w.valence = lex.valence(w.lower, hash);
-    vader_rules::classify(w.lower, hash, &w);
-    w.is_upper = vader_text::is_upper(w.text);
+  return static_cast<std::uint8_t>((upper ? kUpper : 0) | (lower ? kLower : 0) |
+                                   (punct ? kPunct : 0) | (apostrophe ? kApostrophe : 0));
+}
+
+// split_words() for plain ASCII text: word boundaries from a whitespace bitmap.
+void split_ascii_words(std::string_view text, const VaderWordTable& table, Scratch* s) {
+  s->words.clear();
+  s->pending.clear();
+  s->lower_used = 0;
+  vader_ascii::space_bitmap(text, &s->spaces);
+  const char* end = text.data() + text.size();
+  for (std::size_t pos = vader_ascii::next_bit(s->spaces, 0, false); pos < text.size();) {
+    const std::size_t stop = vader_ascii::next_bit(s->spaces, pos, true);
+    const std::string_view token = text.substr(pos, stop - pos);
+    add_word(token, ascii_classes(token, end), end, table, s);
+    pos = vader_ascii::next_bit(s->spaces, stop, false);
   }
+  look_up(table, s);
+}
+
+// True when `in` is plain ASCII without emoji entries: then it is used as is, uncopied.
+bool plain_ascii(std::string_view in, const VaderLexicon& lex) {
+  static const bool ascii_emoji = [&lex] {
+    for (unsigned c = 0; c < 128; ++c) {
+      if (lex.ascii_emoji(static_cast<unsigned char>(c))) return true;
+    }
+    return false;
+  }();
+  unsigned char all = 0;
+  for (const char c : in) all |= static_cast<unsigned char>(c);
+  return all < 0x80 && !ascii_emoji;
 }
 
 // Python's round(x, ndigits) for ndigits 3 or 4: correctly rounded, ties to even.
@@ -195,14 +326,20 @@ class VaderScorer final : public Scorer {
 
 }  // namespace
 
-VaderScores vader_polarity_scores(std::string_view text) {
+VaderScores vader_polarity_scores(std::string_view in) {
   thread_local Scratch scratch;
   const VaderLexicon& lex = VaderLexicon::embedded();
-  replace_emoji(text, lex, &scratch.text);
-  split_words(lex, &scratch);
+  std::string_view text = in;
+  if (plain_ascii(in, lex)) {
+    split_ascii_words(text, VaderWordTable::embedded(), &scratch);
+  } else {
+    replace_emoji(in, lex, &scratch.text);
+    text = scratch.text;
+    split_words(text, VaderWordTable::embedded(), &scratch);
+  }
   const bool cap_diff = vader_rules::cap_differential(scratch.words);
   vader_rules::word_sentiments(scratch.words, cap_diff, &scratch.sentiments);
-  return score_valence(scratch.sentiments, scratch.text);
+  return score_valence(scratch.sentiments, text);
 }
 
 Sentiment vader_to_sentiment(const VaderScores& scores) {

@@ -21,8 +21,11 @@
 //
 // Invalid UTF-8 is decoded with U+FFFD replacement first; any input gives a defined result.
 // Cost is linear in the text (the reference is quadratic on long texts; a 1 MB post takes
-// well under a second here). Speed: about 1 us per tweet on one core, ~25-50x the Python
-// package (bench/sentiment_bench.cc, bench/peers/vader_peer.py).
+// well under a second here). Speed: about 1 M tweets/s on one core, ~50x the Python
+// package (bench/sentiment_bench.cc, bench/peers/vader_peer.py; figures in bench/RESULTS.md):
+// one pass splits, strips, lower-cases and hashes each word (plain-ASCII posts 8 bytes at a
+// time), then one probe per word into a merged table (vader_words.h) gives its valence and
+// its booster / negation / idiom traits.
 // Thread safety: everything here is safe to call from many threads at once (per-thread
 // scratch buffers are reused, so scoring texts under 257 words does not allocate once they
 // have grown).

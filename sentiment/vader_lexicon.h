@@ -59,6 +59,11 @@ class VaderLexicon {
   std::string_view emoji_description(char32_t cp) const;
 
   std::size_t word_count() const { return entries_.size(); }
+  // Calls fn(word, valence) for every word, in no particular order.
+  template <typename Fn>
+  void for_each_word(Fn fn) const {
+    for (const Entry& e : entries_) fn(key(e), e.value);
+  }
   // True when the ASCII character `c` is an emoji entry (none are, in the shipped file).
   bool ascii_emoji(unsigned char c) const { return c < 128 && ascii_emoji_[c]; }
   std::size_t emoji_count() const { return emoji_.size(); }

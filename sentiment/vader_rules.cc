@@ -7,7 +7,6 @@
 #include <map>
 #include <set>
 
-#include "sentiment/vader_lexicon.h"
 
 namespace earshot::sentiment::vader_rules {
 namespace {
@@ -227,76 +226,22 @@ void but_check(std::size_t bi, std::vector<double>& s) {
 
 }  // namespace
 
-namespace {
-
-// Everything the rules need to know about a word, beyond its lexicon valence.
-struct Traits {
-  std::uint8_t id = kOther;
-  bool negate = false;
-  bool is_booster = false;
-  double booster = 0.0;
-};
-
-// One open-addressing table over kWordIds, BOOSTER_DICT and NEGATE, built once. Slots are
-// 4 bytes (16-bit hash tag, 16-bit entry index + 1) so the probe stays in L1.
-class TraitTable {
- public:
-  TraitTable() {
-    entries_.reserve(256);
-    for (std::size_t i = 1; i < kWordIds.size(); ++i) at(kWordIds[i]).id = static_cast<std::uint8_t>(i);
-    for (const auto& [word, value] : kBoosters) {
-      Traits& t = at(word);
-      t.is_booster = true;
-      t.booster = value;
+std::vector<std::pair<std::string_view, VaderTraits>> trait_words() {
+  std::vector<std::pair<std::string_view, VaderTraits>> out;
+  auto at = [&out](std::string_view word) -> VaderTraits& {
+    for (auto& [w, t] : out) {
+      if (w == word) return t;
     }
-    for (const std::string_view word : kNegate) at(word).negate = true;
+    return out.emplace_back(word, VaderTraits{}).second;
+  };
+  for (std::size_t i = 1; i < kWordIds.size(); ++i) at(kWordIds[i]).id = static_cast<std::uint8_t>(i);
+  for (const auto& [word, value] : kBoosters) {
+    VaderTraits& t = at(word);
+    t.is_booster = true;
+    t.booster = value;
   }
-  const Traits* find(std::string_view word, std::uint64_t hash) const {
-    const auto tag = static_cast<std::uint32_t>(hash >> 48);
-    for (std::size_t i = hash & kMask;; i = (i + 1) & kMask) {
-      const std::uint32_t slot = slots_[i];
-      if (slot == 0) return nullptr;
-      if ((slot >> 16) == tag && entries_[(slot & 0xFFFF) - 1].first == word) {
-        return &entries_[(slot & 0xFFFF) - 1].second;
-      }
-    }
-  }
-
- private:
-  static constexpr std::size_t kMask = 1023;
-  Traits& at(std::string_view word) {
-    const std::uint64_t hash = VaderLexicon::hash(word);
-    const auto tag = static_cast<std::uint32_t>(hash >> 48);
-    for (std::size_t i = hash & kMask;; i = (i + 1) & kMask) {
-      const std::uint32_t slot = slots_[i];
-      if (slot == 0) {
-        entries_.emplace_back(word, Traits{});
-        slots_[i] = (tag << 16) | static_cast<std::uint32_t>(entries_.size());
-        return entries_.back().second;
-      }
-      if ((slot >> 16) == tag && entries_[(slot & 0xFFFF) - 1].first == word) {
-        return entries_[(slot & 0xFFFF) - 1].second;
-      }
-    }
-  }
-  std::array<std::uint32_t, kMask + 1> slots_{};
-  std::vector<std::pair<std::string_view, Traits>> entries_;
-};
-
-}  // namespace
-
-void classify(std::string_view lower, std::uint64_t hash, VaderWord* w) {
-  static const TraitTable table;
-  const Traits* t = table.find(lower, hash);
-  w->id = t ? t->id : std::uint8_t{kOther};
-  w->is_booster = t && t->is_booster;
-  w->booster = t ? t->booster : 0.0;
-  // negated([word]): a NEGATE word, or any word containing "n't".
-  bool nt = false;
-  for (std::size_t k = 2; k < lower.size() && !nt; ++k) {
-    nt = lower[k] == 't' && lower[k - 1] == '\'' && lower[k - 2] == 'n';
-  }
-  w->negated = (t && t->negate) || nt;
+  for (const std::string_view word : kNegate) at(word).negate = true;
+  return out;
 }
 
 bool cap_differential(std::span<const VaderWord> words) {

@@ -59,7 +59,11 @@ bool is_upper(std::string_view s) {
 void append_lower(std::string_view s, std::string* out) {
   const std::size_t start = out->size();
   out->resize(start + s.size());  // the result is never longer than the input
-  char* w = out->data() + start;
+  out->resize(start + lower_into(s, out->data() + start));
+}
+
+std::size_t lower_into(std::string_view s, char* out) {
+  char* w = out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (c >= 'A' && c <= 'Z') {
@@ -71,7 +75,7 @@ void append_lower(std::string_view s, std::string* out) {
       *w++ = c;
     }
   }
-  out->resize(static_cast<std::size_t>(w - out->data()));
+  return static_cast<std::size_t>(w - out);
 }
 
 namespace {

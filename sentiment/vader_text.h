@@ -37,6 +37,8 @@ bool is_upper(std::string_view utf8);
 // Kelvin sign (the only non-ASCII code point whose lower case is ASCII) are folded; other
 // code points are copied unchanged (they can never equal an ASCII lexicon key either way).
 void append_lower(std::string_view utf8, std::string* out);
+// Same, written to `out` (room for utf8.size() bytes); returns the number of bytes written.
+std::size_t lower_into(std::string_view utf8, char* out);
 // token.strip(string.punctuation), unless that leaves <= 2 code points: then the token.
 std::string_view strip_punctuation_if_word(std::string_view token);
 // Decodes one code point of valid UTF-8 at `pos`, advancing `pos`.

@@ -146,6 +146,33 @@ void BM_Vader_Scorer(benchmark::State& state) {
 }
 BENCHMARK(BM_Vader_Scorer)->Unit(benchmark::kMillisecond);
 
+// The learned `default` model over the same texts. Checked before timing: it loads, and it
+// gets two unambiguous posts right (its accuracy is measured by `earshot eval`, see
+// bench/RESULTS.md).
+void BM_Default_Score(benchmark::State& state) {
+  if (!check(state)) return;
+  auto scorer = load_scorer("default");
+  if (!scorer) {
+    state.SkipWithError(("default model: " + scorer.error()).c_str());
+    return;
+  }
+  if ((*scorer)->score("I love this so much, best day ever :)").label != Label::positive ||
+      (*scorer)->score("this is awful, worst service I have ever had").label != Label::negative) {
+    state.SkipWithError("default model self-check failed");
+    return;
+  }
+  const Corpus& c = corpus();
+  for (auto _ : state) {
+    for (const std::string& t : c.texts) {
+      Sentiment s = (*scorer)->score(t);
+      benchmark::DoNotOptimize(s);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.texts.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+}
+BENCHMARK(BM_Default_Score)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace earshot::sentiment
 

@@ -1,8 +1,10 @@
 #include "pipeline/enricher.h"
 
+#include "pipeline/customer_log.h"
+
 namespace earshot::pipeline {
 
-Result<std::unique_ptr<Enricher>> Enricher::build(const Config* config, std::string_view model) {
+Result<std::unique_ptr<Enricher>> Enricher::build(const Config* config, std::string_view model, Log* log) {
   std::unique_ptr<Enricher> e(new Enricher());
   std::string name(model.empty() ? (config ? config->sentiment.model : "default") : model);
   auto scorer = sentiment::load_scorer(name);
@@ -18,7 +20,15 @@ Result<std::unique_ptr<Enricher>> Enricher::build(const Config* config, std::str
     e->linker_ = std::make_unique<Linker>(std::move(*linker));
   }
   if (config && !config->customers.empty()) {
-    auto dir = CustomerDirectory::build(config->customers);
+    std::map<std::string, CustomerDirectory::Factory> extra;
+    if (log) {
+      extra["kafka"] = [log](const CustomerDirectoryDef& def) -> Result<std::unique_ptr<CustomerSource>> {
+        auto src = LogCustomerSource::start(*log, def);
+        if (!src) return std::unexpected(src.error());
+        return std::unique_ptr<CustomerSource>(std::move(*src));
+      };
+    }
+    auto dir = CustomerDirectory::build(config->customers, extra);
     if (!dir) return std::unexpected(dir.error());
     e->customers_ = std::move(*dir);
   }

@@ -25,6 +25,7 @@
 #include "pipeline/config.h"
 #include "pipeline/customer_directory.h"
 #include "pipeline/linker.h"
+#include "pipeline/log.h"
 #include "pipeline/records.h"
 #include "sentiment/intent.h"
 #include "sentiment/language.h"
@@ -36,8 +37,9 @@ namespace earshot::pipeline {
 class Enricher {
  public:
   // Entities and customers come from `config` when given (nullptr: score only). `model`
-  // overrides config.sentiment.model when non-empty. Errors name what failed to load.
-  static Result<std::unique_ptr<Enricher>> build(const Config* config, std::string_view model);
+  // overrides config.sentiment.model when non-empty. `log` serves `type: kafka` customer
+  // directories (without one they are a config error). Errors name what failed to load.
+  static Result<std::unique_ptr<Enricher>> build(const Config* config, std::string_view model, Log* log = nullptr);
 
   ScoredPost enrich(Post post) const;
   // One Mention per linked entity (retract = the post is a platform delete).

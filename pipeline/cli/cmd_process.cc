@@ -15,7 +15,7 @@
 namespace earshot::cli {
 
 int run_process_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
-  auto enricher = pipeline::Enricher::build(&config, "");
+  auto enricher = pipeline::Enricher::build(&config, "", &log);
   if (!enricher) throw Exit{kExitUsage, enricher.error().message};
   pipeline::ProcessTopics topics{config.log.topic("posts"), config.log.topic("scored"),
                                  config.log.topic("mentions"), config.log.topic("deadletter"), dedup_topic(config)};

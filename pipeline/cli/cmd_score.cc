@@ -32,8 +32,14 @@ void write_error(std::string& out, std::string_view message, std::size_t line) {
 
 int run_score(const ScoreArgs& args) {
   std::optional<pipeline::Config> config;
-  if (!args.config.empty()) config = load_config_or_exit(args.config);
-  auto enricher = pipeline::Enricher::build(config ? &*config : nullptr, args.model);
+  std::unique_ptr<pipeline::Log> log;  // only for `type: kafka` customer directories
+  if (!args.config.empty()) {
+    config = load_config_or_exit(args.config);
+    for (const auto& d : config->customers) {
+      if (d.type == "kafka" && !log) log = open_log_or_exit(*config);
+    }
+  }
+  auto enricher = pipeline::Enricher::build(config ? &*config : nullptr, args.model, log.get());
   if (!enricher) {
     throw Exit{enricher.error().code == pipeline::ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime,
                enricher.error().message};

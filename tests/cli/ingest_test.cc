@@ -35,7 +35,7 @@ TEST(CliIngest, KillNineAndRestartNeitherLosesNorRepeats) {
   write_file(dir + "/posts.jsonl", make_posts("i", 400) + "{\"v\":1,\"oops\n");
   std::string cfg = dir + "/earshot.yaml";
   write_file(cfg, "log: {kind: embedded, path: ./earshot.db}\n"
-                  "sources:\n  - {type: file, path: posts.jsonl, rate: 100}\n");
+                  "sources:\n  - {type: file, path: posts.jsonl, rate: 50}\n");
   pid_t pid = spawn({"ingest", "--config", cfg}, dir + "/ingest.log");
   auto deadline = std::chrono::steady_clock::now() + 60s;
   while (count(dir + "/earshot.db", "earshot.posts") < 100 && std::chrono::steady_clock::now() < deadline) {

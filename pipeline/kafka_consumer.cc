@@ -57,7 +57,7 @@ class KafkaConsumer final : public Consumer {
 
   Result<std::vector<Record>> poll(std::size_t max_records, std::chrono::milliseconds timeout) override {
     std::vector<Record> out;
-    revoked_.clear();
+    collecting_ = &out;  // a revocation inside this poll drops what was collected before it
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (out.size() < max_records) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -73,8 +73,14 @@ class KafkaConsumer final : public Consumer {
         Error e = kafka::from_code(m->err, "consume");
         bool fatal = m->err == RD_KAFKA_RESP_ERR__FATAL;
         rd_kafka_message_destroy(m);
-        if (fatal) return fail(ErrorCode::kFatal, e.message);
-        if (out.empty()) return std::unexpected(e);
+        if (fatal) {
+          collecting_ = nullptr;
+          return fail(ErrorCode::kFatal, e.message);
+        }
+        if (out.empty()) {
+          collecting_ = nullptr;
+          return std::unexpected(e);
+        }
         break;
       } else {
         Record r;
@@ -89,9 +95,7 @@ class KafkaConsumer final : public Consumer {
       }
       rd_kafka_message_destroy(m);
     }
-    if (!revoked_.empty()) {  // never hand out records of partitions taken away meanwhile
-      std::erase_if(out, [&](const Record& r) { return revoked_.count({r.topic, r.partition}) > 0; });
-    }
+    collecting_ = nullptr;
     return out;
   }
 
@@ -176,7 +180,14 @@ class KafkaConsumer final : public Consumer {
     for (const auto& tp : gone) {
       self->assigned_.erase(tp);
       self->eof_.erase(tp);
-      self->revoked_.insert(tp);
+    }
+    // Records of these partitions collected so far in this poll are not handed out: their
+    // next owner (maybe this consumer again, later in the same poll) starts at the
+    // committed offset. Records fetched after a re-assignment are kept.
+    if (self->collecting_) {
+      std::set<TopicPartition> gone_set(gone.begin(), gone.end());
+      std::erase_if(*self->collecting_,
+                    [&](const Record& r) { return gone_set.count({r.topic, r.partition}) > 0; });
     }
   }
 
@@ -185,7 +196,7 @@ class KafkaConsumer final : public Consumer {
   kafka::Handle rk_;
   std::set<TopicPartition> assigned_;
   std::set<TopicPartition> eof_;
-  std::set<TopicPartition> revoked_;
+  std::vector<Record>* collecting_ = nullptr;  // the batch poll() is filling, if any
 };
 
 }  // namespace

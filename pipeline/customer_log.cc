@@ -28,15 +28,11 @@ Result<std::unique_ptr<LogCustomerSource>> LogCustomerSource::start(Log& log, co
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   if (!reader) return std::unexpected(reader.error());
   src->reader_ = std::move(*reader);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {  // the initial load: everything committed so far
-    auto batch = src->reader_->poll(10000, std::chrono::milliseconds(200));
-    if (!batch) return std::unexpected(batch.error());
-    for (const auto& r : *batch) src->apply(r);
-    if (batch->empty() && src->reader_->at_end()) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      return fail(ErrorCode::kTimeout, "customers topic " + topic + " did not reach its end in 60 s");
-    }
+  // The initial load: everything committed so far.
+  if (auto st = read_to_end(*src->reader_, [&](Record& r) { src->apply(r); }, std::chrono::seconds(60),
+                            "customers topic " + topic);
+      !st) {
+    return std::unexpected(st.error());
   }
   src->thread_ = std::thread([s = src.get()] { s->follow(); });
   return src;

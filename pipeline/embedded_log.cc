@@ -304,13 +304,4 @@ std::string EmbeddedLog::describe() const {
   return db_->path.empty() ? "embedded (in memory)" : "embedded " + db_->path;
 }
 
-Offsets next_offsets(const std::vector<Record>& batch) {
-  Offsets out;
-  for (const auto& r : batch) {
-    auto& o = out[{r.topic, r.partition}];
-    o = std::max(o, r.offset + 1);
-  }
-  return out;
-}
-
 }  // namespace earshot::pipeline

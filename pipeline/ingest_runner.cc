@@ -26,15 +26,10 @@ Status IngestRunner::restore() {
   auto reader = log_.consumer({.group = "", .topics = {options_.cursors}, .on_revoke = {}});
   if (!reader) return std::unexpected(reader.error());
   std::map<std::string, std::string> latest;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  for (;;) {
-    auto batch = (*reader)->poll(1000, std::chrono::milliseconds(200));
-    if (!batch) return std::unexpected(batch.error());
-    for (auto& rec : *batch) latest[rec.key] = std::move(rec.value);
-    if (batch->empty() && (*reader)->at_end()) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      return fail(ErrorCode::kTimeout, "cursor topic " + options_.cursors + " did not reach its end in 60 s");
-    }
+  if (auto st = read_to_end(**reader, [&](Record& r) { latest[r.key] = std::move(r.value); },
+                            std::chrono::seconds(60), "cursor topic " + options_.cursors);
+      !st) {
+    return st;
   }
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     auto it = latest.find(sources_[i]->name());

@@ -139,4 +139,11 @@ struct LogOptions {
 
 Result<std::unique_ptr<Log>> open_log(const LogOptions& options);
 
+// Polls `consumer` until every assigned partition is at its end, handing each record to
+// `on_record` (it may move from it). Used to load state kept in a topic (dedup changelog,
+// source cursors, customer identities) before a stage starts. kTimeout after `limit`,
+// naming `what`.
+Status read_to_end(Consumer& consumer, const std::function<void(Record&)>& on_record,
+                   std::chrono::milliseconds limit, std::string_view what);
+
 }  // namespace earshot::pipeline

@@ -75,14 +75,8 @@ Status ProcessStage::restore(Log& log) {
   auto c = log.consumer({.group = "", .topics = {topics_.dedup}, .on_revoke = {}});
   if (!c) return std::unexpected(c.error());
   changelog_ = std::move(*c);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto batch = changelog_->poll(10000, std::chrono::milliseconds(200));
-    if (!batch) return std::unexpected(batch.error());
-    for (auto& r : *batch) remember(r.key, std::move(r.value));
-    if (batch->empty() && changelog_->at_end()) return ok();
-  }
-  return fail(ErrorCode::kTimeout, "dedup changelog " + topics_.dedup + " did not reach its end in 120 s");
+  return read_to_end(*changelog_, [&](Record& r) { remember(r.key, std::move(r.value)); },
+                     std::chrono::seconds(120), "dedup changelog " + topics_.dedup);
 }
 
 Status ProcessStage::catch_up(std::chrono::milliseconds wait) {

@@ -27,12 +27,10 @@ std::vector<pipeline::Record> read_all(pipeline::Log& log, const std::string& to
   std::vector<pipeline::Record> out;
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   if (!reader) throw Exit{kExitRuntime, reader.error().message};
-  for (;;) {
-    auto b = (*reader)->poll(10000, std::chrono::milliseconds(100));
-    if (!b) throw Exit{kExitRuntime, b.error().message};
-    for (auto& r : *b) out.push_back(std::move(r));
-    if (b->empty() && (*reader)->at_end()) return out;
-  }
+  auto st = pipeline::read_to_end(**reader, [&](pipeline::Record& r) { out.push_back(std::move(r)); },
+                                  std::chrono::seconds(60), topic);
+  if (!st) throw Exit{kExitRuntime, st.error().message};
+  return out;
 }
 
 void report(const pipeline::Config& config, pipeline::Log& log) {

@@ -14,13 +14,15 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Log& log, L
   loop->producer_ = std::move(*producer);
   TransactionalLoop* self = loop.get();
   auto consumer = log.consumer({.group = loop->options_.group, .topics = loop->options_.inputs,
-                                .on_revoke = [self](const std::vector<TopicPartition>&) {
+                                .on_revoke = [self](const std::vector<TopicPartition>& parts) {
                                   // Partitions leave only inside poll(), which runs with no
                                   // transaction open; abort defensively if one ever is.
                                   if (self->in_txn_) {
                                     (void)self->producer_->abort();
                                     self->in_txn_ = false;
                                   }
+                                  self->stats_.revocations.fetch_add(1, std::memory_order_relaxed);
+                                  if (self->handler_ != nullptr) self->handler_->on_revoked(parts);
                                 }});
   if (!consumer) return std::unexpected(consumer.error());
   loop->consumer_ = std::move(*consumer);
@@ -46,7 +48,7 @@ Status TransactionalLoop::commit_batch(BatchHandler& handler, const std::vector<
 }
 
 Status TransactionalLoop::recover(BatchHandler& handler, const Error& error) {
-  ++stats_.aborts;
+  stats_.aborts.fetch_add(1, std::memory_order_relaxed);
   if (in_txn_) {
     (void)producer_->abort();
     in_txn_ = false;
@@ -60,6 +62,7 @@ Status TransactionalLoop::recover(BatchHandler& handler, const Error& error) {
 }
 
 Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
+  handler_ = &handler;
   auto batch = consumer_->poll(options_.batch_size, options_.poll_timeout);
   if (!batch) {
     if (batch.error().code == ErrorCode::kFatal) return std::unexpected(batch.error());
@@ -77,9 +80,9 @@ Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
     if (auto r = recover(handler, st.error()); !r) return std::unexpected(r.error());
     return std::size_t{0};
   }
-  ++stats_.batches;
-  stats_.records_in += batch->size();
-  stats_.records_out += out.records.size();
+  stats_.batches.fetch_add(1, std::memory_order_relaxed);
+  stats_.records_in.fetch_add(batch->size(), std::memory_order_relaxed);
+  stats_.records_out.fetch_add(out.records.size(), std::memory_order_relaxed);
   if (options_.on_committed) options_.on_committed(batch->size(), out.records.size());
   return batch->size();
 }

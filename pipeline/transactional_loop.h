@@ -59,6 +59,10 @@ class BatchHandler {
   virtual void on_abort() {}
   // Called when idle (no records in a poll), e.g. to close event-time windows on a timer.
   virtual Status on_idle(Output&) { return ok(); }
+  // Called inside poll() when the group takes partitions away from this instance (no
+  // transaction is open then). State kept per input partition should be dropped here: the
+  // new owner rebuilds it, and this instance rebuilds it if the partition comes back.
+  virtual void on_revoked(const std::vector<TopicPartition>&) {}
 };
 
 struct LoopOptions {
@@ -71,11 +75,13 @@ struct LoopOptions {
   std::function<void(std::size_t, std::size_t)> on_committed;
 };
 
+// Counters a metrics endpoint may read from another thread while the loop runs.
 struct LoopStats {
-  std::uint64_t batches = 0;
-  std::uint64_t records_in = 0;
-  std::uint64_t records_out = 0;
-  std::uint64_t aborts = 0;
+  std::atomic<std::uint64_t> batches{0};
+  std::atomic<std::uint64_t> records_in{0};
+  std::atomic<std::uint64_t> records_out{0};
+  std::atomic<std::uint64_t> aborts{0};
+  std::atomic<std::uint64_t> revocations{0};
 };
 
 class TransactionalLoop {
@@ -105,6 +111,7 @@ class TransactionalLoop {
   std::unique_ptr<Producer> producer_;
   LoopStats stats_;
   bool in_txn_ = false;
+  BatchHandler* handler_ = nullptr;  // the handler of the running step(), for on_revoked
 };
 
 }  // namespace earshot::pipeline

@@ -97,6 +97,7 @@ void read_windows(ConfigReader& r, const YAML::Node& node, WindowsConfig& w) {
     w.sizes = parsed;
   }
   m.duration("allowed_lateness", &w.allowed_lateness, /*allow_zero=*/true);
+  m.duration("idle_close", &w.idle_close, /*allow_zero=*/true);
   m.finish();
 }
 

@@ -195,6 +195,10 @@ struct ProcessConfig {
 struct WindowsConfig {
   std::vector<Millis> sizes{Millis(60'000), Millis(3'600'000)};  // = [1m, 1h]
   Millis allowed_lateness{30'000};                                // = 30s
+  // When an input partition has had no new records for this long (wall clock), react
+  // advances its watermark by the wall-clock time since the last record, so the last
+  // windows of a quiet stream still close (and their alerts fire or resolve). 0 = never.
+  Millis idle_close{30'000};                                      // = 30s
 };
 
 struct Config {

@@ -101,6 +101,7 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.process.threads, 0);
   EXPECT_EQ(c.windows.sizes, (std::vector<Millis>{1min, 1h}));
   EXPECT_EQ(c.windows.allowed_lateness, 30s);
+  EXPECT_EQ(c.windows.idle_close, 30s);
   EXPECT_EQ(c.file, "test.yaml");
   EXPECT_EQ(c.base_dir, "/etc/earshot");
 }
@@ -419,6 +420,12 @@ TEST(Config, TopLevelMustBeAMapping) {
                                                        "mapping"));
   EXPECT_THAT(errors_of("sources: {type: rss}\n"), HasSubstr("test.yaml:1:10: sources: expected "
                                                           "a list"));
+}
+
+TEST(Config, WindowsIdleCloseIsADuration) {
+  EXPECT_EQ(valid("windows: {idle_close: 5s}\n").windows.idle_close, 5s);
+  EXPECT_EQ(valid("windows: {idle_close: 0s}\n").windows.idle_close, 0s);
+  EXPECT_THAT(errors_of("windows: {idle_close: soon}\n"), HasSubstr("windows.idle_close"));
 }
 
 }  // namespace

@@ -210,48 +210,76 @@ void split_words(std::string_view text, const VaderWordTable& table, Scratch* s)
   look_up(table, s);
 }
 
-// The byte classes of an ASCII `token` (kByteClass ORed), 8 bytes at a time.
-std::uint8_t ascii_classes(std::string_view token, const char* text_end) {
+// add_word() for an ASCII `token` in one pass: its byte classes, lower case and hash are
+// found together, 8 bytes at a time; only a word that loses punctuation at its ends is
+// lower-cased and hashed again.
+void add_ascii_word(std::string_view token, const char* text_end, const VaderWordTable& table,
+                    Scratch* s) {
   using namespace vader_ascii;
+  std::string& arena = s->lower;
+  const std::size_t off = s->lower_used;
+  if (arena.size() < off + token.size() + 16) arena.resize(2 * (off + token.size() + 16));
+  char* out = arena.data() + off;
+  std::size_t len = token.size();
   std::uint64_t upper = 0, lower = 0, punct = 0, apostrophe = 0;
-  for (std::size_t i = 0; i < token.size(); i += 8) {
-    const std::uint64_t x = load8(token.data() + i, token.size() - i, text_end);
+  std::uint64_t h = VaderWordTable::hash_seed(len);
+  for (std::size_t i = 0; i < len; i += 8) {
+    const std::uint64_t x = load8(token.data() + i, len - i, text_end);
     upper |= in_range(x, 'A', 'Z');
     lower |= in_range(x, 'a', 'z');
     punct |= punct8(x);
     apostrophe |= in_range(x, '\'', '\'');
+    const std::uint64_t l = lower8(x);
+    std::memcpy(out + i, &l, 8);
+    h = VaderWordTable::hash_step(h, l);
   }
-  return static_cast<std::uint8_t>((upper ? kUpper : 0) | (lower ? kLower : 0) |
-                                   (punct ? kPunct : 0) | (apostrophe ? kApostrophe : 0));
+  if (punct) {  // _strip_punc_if_word: strip only when more than 2 characters remain
+    std::size_t b = 0;
+    std::size_t e = len;
+    while (b < e && (kByteClass[static_cast<unsigned char>(token[b])] & kPunct)) ++b;
+    while (e > b && (kByteClass[static_cast<unsigned char>(token[e - 1])] & kPunct)) --e;
+    if (e - b > 2 && e - b < len) {
+      const std::string_view word = token.substr(b, e - b);
+      len = word.size();
+      h = VaderWordTable::hash_seed(len);
+      for (std::size_t i = 0; i < len; i += 8) {
+        const std::uint64_t l = lower8(load8(word.data() + i, len - i, text_end));
+        std::memcpy(out + i, &l, 8);
+        h = VaderWordTable::hash_step(h, l);
+      }
+    }
+  }
+  s->lower_used = off + ((len + 7) & ~std::size_t{7});
+  table.prefetch(h);
+  s->pending.push_back(Pending{h, static_cast<std::uint32_t>(off), static_cast<std::uint32_t>(len),
+                               apostrophe != 0});
+  s->words.emplace_back().is_upper = upper != 0 && lower == 0;  // stripped punctuation is uncased
 }
 
-// split_words() for plain ASCII text: word boundaries from a whitespace bitmap.
+// s->spaces holds the whitespace bitmap of `text` (vader_ascii::scan_ascii()).
 void split_ascii_words(std::string_view text, const VaderWordTable& table, Scratch* s) {
   s->words.clear();
   s->pending.clear();
   s->lower_used = 0;
-  vader_ascii::space_bitmap(text, &s->spaces);
   const char* end = text.data() + text.size();
   for (std::size_t pos = vader_ascii::next_bit(s->spaces, 0, false); pos < text.size();) {
     const std::size_t stop = vader_ascii::next_bit(s->spaces, pos, true);
     const std::string_view token = text.substr(pos, stop - pos);
-    add_word(token, ascii_classes(token, end), end, table, s);
+    add_ascii_word(token, end, table, s);
     pos = vader_ascii::next_bit(s->spaces, stop, false);
   }
   look_up(table, s);
 }
 
-// True when `in` is plain ASCII without emoji entries: then it is used as is, uncopied.
-bool plain_ascii(std::string_view in, const VaderLexicon& lex) {
+// True when some ASCII byte is an emoji lexicon entry (then no text is "plain").
+bool lexicon_has_ascii_emoji(const VaderLexicon& lex) {
   static const bool ascii_emoji = [&lex] {
     for (unsigned c = 0; c < 128; ++c) {
       if (lex.ascii_emoji(static_cast<unsigned char>(c))) return true;
     }
     return false;
   }();
-  unsigned char all = 0;
-  for (const char c : in) all |= static_cast<unsigned char>(c);
-  return all < 0x80 && !ascii_emoji;
+  return ascii_emoji;
 }
 
 // Python's round(x, ndigits) for ndigits 3 or 4: correctly rounded, ties to even.
@@ -272,13 +300,19 @@ double normalize(double score) {
   return norm;
 }
 
-double punctuation_emphasis(std::string_view text) {
-  std::size_t ep = 0;
-  std::size_t qm = 0;
+// '!' and '?' in `text`.
+vader_ascii::AsciiScan count_emphasis(std::string_view text) {
+  vader_ascii::AsciiScan scan;
   for (const char c : text) {
-    ep += c == '!' ? 1 : 0;
-    qm += c == '?' ? 1 : 0;
+    scan.exclaims += c == '!' ? 1 : 0;
+    scan.questions += c == '?' ? 1 : 0;
   }
+  return scan;
+}
+
+double punctuation_emphasis(const vader_ascii::AsciiScan& marks) {
+  std::size_t ep = marks.exclaims;
+  const std::size_t qm = marks.questions;
   if (ep > 4) ep = 4;
   const double ep_amplifier = static_cast<double>(ep) * 0.292;
   double qm_amplifier = 0;
@@ -286,11 +320,11 @@ double punctuation_emphasis(std::string_view text) {
   return ep_amplifier + qm_amplifier;
 }
 
-VaderScores score_valence(const std::vector<double>& sentiments, std::string_view text) {
+VaderScores score_valence(const std::vector<double>& sentiments, const vader_ascii::AsciiScan& marks) {
   if (sentiments.empty()) return {};
   double sum_s = 0.0;
   for (const double v : sentiments) sum_s += v;
-  const double amp = punctuation_emphasis(text);
+  const double amp = punctuation_emphasis(marks);
   if (sum_s > 0) {
     sum_s += amp;
   } else if (sum_s < 0) {
@@ -329,17 +363,20 @@ class VaderScorer final : public Scorer {
 VaderScores vader_polarity_scores(std::string_view in) {
   thread_local Scratch scratch;
   const VaderLexicon& lex = VaderLexicon::embedded();
-  std::string_view text = in;
-  if (plain_ascii(in, lex)) {
-    split_ascii_words(text, VaderWordTable::embedded(), &scratch);
+  // Plain ASCII without emoji entries (most posts) is used as is, uncopied; one pass finds
+  // its whitespace and counts its '!' and '?'.
+  vader_ascii::AsciiScan marks;
+  if (!lexicon_has_ascii_emoji(lex)) marks = vader_ascii::scan_ascii(in, &scratch.spaces);
+  if (marks.ascii && !lexicon_has_ascii_emoji(lex)) {
+    split_ascii_words(in, VaderWordTable::embedded(), &scratch);
   } else {
     replace_emoji(in, lex, &scratch.text);
-    text = scratch.text;
-    split_words(text, VaderWordTable::embedded(), &scratch);
+    split_words(scratch.text, VaderWordTable::embedded(), &scratch);
+    marks = count_emphasis(scratch.text);
   }
   const bool cap_diff = vader_rules::cap_differential(scratch.words);
   vader_rules::word_sentiments(scratch.words, cap_diff, &scratch.sentiments);
-  return score_valence(scratch.sentiments, text);
+  return score_valence(scratch.sentiments, marks);
 }
 
 Sentiment vader_to_sentiment(const VaderScores& scores) {

@@ -6,7 +6,7 @@
 // once per word, and classifies / lower-cases a word 8 bytes at a time in a register (SWAR).
 //
 //   std::vector<std::uint64_t> bits;
-//   vader_ascii::space_bitmap("ab  c", &bits);   // bits[0] == (~0ull << 5) | 0b01100
+//   vader_ascii::scan_ascii("ab  c!", &bits);  // .exclaims == 1, bits[0] == (~0ull << 6) | 0b01100
 //   std::uint64_t x = vader_ascii::load8(p, rest, end);  // bytes past `rest` are zero
 //
 // Every function requires ASCII input (bytes < 0x80). Thread safety: pure functions.
@@ -58,36 +58,65 @@ constexpr std::uint64_t punct8(std::uint64_t x) {
          in_range(x, 0x7B, 0x7E);
 }
 
+// What one pass over a plain-ASCII text tells VADER: where the whitespace is, and how many
+// '!' and '?' it holds (punctuation emphasis).
+struct AsciiScan {
+  bool ascii = true;        // false: a byte >= 0x80 was seen; nothing else is meaningful
+  std::size_t exclaims = 0;
+  std::size_t questions = 0;
+};
+
 // Sets bit i of (*bits)[i / 64] when text[i] is Python whitespace (\t..\r, \x1c..' '), and
 // every bit past the text, plus one all-ones word: a scan for the next 1 always stops.
-inline void space_bitmap(std::string_view text, std::vector<std::uint64_t>* bits) {
+// Counts '!' and '?' on the way, and stops early (ascii == false) at a byte >= 0x80.
+inline AsciiScan scan_ascii(std::string_view text, std::vector<std::uint64_t>* bits) {
+  AsciiScan scan;
   const std::size_t n = text.size();
-  bits->assign(n / 64 + 2, 0);
+  bits->resize(n / 64 + 2);
   std::uint64_t* out = bits->data();
   for (std::size_t base = 0; base < n; base += 64) {
-    alignas(16) char block[64] = {};
+    alignas(16) char block[64];
+    const char* src = text.data() + base;
     const std::size_t len = n - base < 64 ? n - base : 64;
-    std::memcpy(block, text.data() + base, len);
+    if (len < 64) {
+      std::memset(block, 0, sizeof block);
+      std::memcpy(block, src, len);
+      src = block;
+    }
     std::uint64_t m = 0;
+    std::uint64_t high = 0;
 #if defined(__SSE2__)
     for (int k = 0; k < 4; ++k) {
-      const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(block + 16 * k));
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16 * k));
       const __m128i a = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x08)),
                                       _mm_cmplt_epi8(x, _mm_set1_epi8(0x0E)));
       const __m128i b = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1B)),
                                       _mm_cmplt_epi8(x, _mm_set1_epi8(0x21)));
       m |= static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_or_si128(a, b))) << (16 * k);
+      high |= static_cast<std::uint64_t>(_mm_movemask_epi8(x));
+      scan.exclaims += static_cast<std::size_t>(
+          std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('!'))))));
+      scan.questions += static_cast<std::size_t>(
+          std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('?'))))));
     }
 #else
-    for (std::size_t i = 0; i < len; ++i) {
-      const auto c = static_cast<unsigned char>(block[i]);
+    for (std::size_t i = 0; i < 64; ++i) {
+      const auto c = static_cast<unsigned char>(src[i]);
       m |= static_cast<std::uint64_t>((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20)) << i;
+      high |= c >> 7;
+      scan.exclaims += c == '!';
+      scan.questions += c == '?';
     }
 #endif
+    if (high != 0) {
+      scan.ascii = false;
+      return scan;
+    }
     if (len < 64) m |= ~std::uint64_t{0} << len;
     out[base / 64] = m;
   }
   for (std::size_t w = (n + 63) / 64; w < bits->size(); ++w) out[w] = ~std::uint64_t{0};
+  return scan;
 }
 
 // First position >= pos whose bit equals `want` (the bitmap must end in an all-ones word;

@@ -7,13 +7,12 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "sentiment/tokenizer.h"
 #include "sentiment/vader.h"
+#include "tests/sentiment/vader_reference.h"
 
 namespace earshot::sentiment {
 namespace {
@@ -25,54 +24,16 @@ struct Corpus {
   std::string error;
 };
 
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      const char c = s[++i];
-      out.push_back(c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c);
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-// The "#val" block of tests/sentiment/data/vader_parity.tsv.
+// The "val" block of tests/sentiment/data/vader_parity.tsv.
 const Corpus& corpus() {
   static const Corpus c = [] {
     Corpus out;
-    const char* env = std::getenv("EARSHOT_SOURCE_DIR");
-    const std::string path = std::string(env ? env : EARSHOT_SOURCE_DIR) +
-                             "/tests/sentiment/data/vader_parity.tsv";
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      out.error = "cannot open " + path;
-      return out;
-    }
-    std::size_t skip = 0;
-    std::size_t take = 0;
-    std::string line;
-    std::size_t row = 0;
-    while (std::getline(in, line)) {
-      if (line.starts_with("#")) {
-        const std::size_t tab = line.find('\t');
-        const std::size_t n = std::stoul(line.substr(tab + 1));
-        if (line.starts_with("#val\t")) {
-          take = n;
-        } else {
-          skip += n;
-        }
-        continue;
-      }
-      if (row++ < skip) continue;
-      if (out.texts.size() == take) break;
-      const std::size_t tab = line.find('\t');
-      out.compound.push_back(std::strtod(line.substr(0, tab).c_str(), nullptr));
-      std::string_view rest = line;
-      for (int k = 0; k < 4; ++k) rest.remove_prefix(rest.find('\t') + 1);
-      out.texts.push_back(unescape(rest));
-      out.bytes += out.texts.back().size();
+    const std::string path = vader_reference_path(EARSHOT_SOURCE_DIR);
+    for (VaderReferenceRow& row : read_vader_reference(path)) {
+      if (row.block != "val") continue;
+      out.compound.push_back(row.want.compound);
+      out.bytes += row.text.size();
+      out.texts.push_back(std::move(row.text));
     }
     if (out.texts.size() != 2000) out.error = "expected 2000 validation texts in " + path;
     return out;

@@ -4,65 +4,21 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "sentiment/vader.h"
+#include "tests/sentiment/vader_reference.h"
 
 namespace earshot::sentiment {
 namespace {
 
-struct Row {
-  VaderScores want;
-  std::string text;
-  bool handwritten = false;
-};
+using Row = VaderReferenceRow;
 
-std::string parity_path() {
-  if (const char* dir = std::getenv("EARSHOT_SOURCE_DIR")) {
-    return std::string(dir) + "/tests/sentiment/data/vader_parity.tsv";
-  }
-  return EARSHOT_SENTIMENT_DATA_DIR "/../../tests/sentiment/data/vader_parity.tsv";
-}
+std::string parity_path() { return vader_reference_path(EARSHOT_SENTIMENT_DATA_DIR "/../.."); }
 
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      const char c = s[++i];
-      out.push_back(c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c);
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-std::vector<Row> load_rows() {
-  std::ifstream in(parity_path(), std::ios::binary);
-  std::vector<Row> rows;
-  std::size_t handwritten = 0;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with("#")) {
-      if (line.starts_with("#handwritten\t")) handwritten = std::stoul(line.substr(13));
-      continue;
-    }
-    std::string_view rest = line;
-    double v[4];
-    for (double& x : v) {
-      const std::size_t tab = rest.find('\t');
-      x = std::strtod(std::string(rest.substr(0, tab)).c_str(), nullptr);
-      rest.remove_prefix(tab + 1);
-    }
-    rows.push_back(Row{VaderScores{v[1], v[2], v[3], v[0]}, unescape(rest),
-                       rows.size() < handwritten});
-  }
-  return rows;
-}
+std::vector<Row> load_rows() { return read_vader_reference(parity_path()); }
 
 std::string show(const VaderScores& s) {
   std::ostringstream o;
@@ -101,7 +57,7 @@ TEST(VaderParity, MatchesPythonReferenceOnAtLeast999PerMille) {
 TEST(VaderParity, HandWrittenRowsAgreeExactly) {
   std::size_t checked = 0;
   for (const Row& row : load_rows()) {
-    if (!row.handwritten) continue;
+    if (row.block != "handwritten") continue;
     ++checked;
     const VaderScores got = vader_polarity_scores(row.text);
     EXPECT_EQ(got, row.want) << "text [" << row.text << "] want " << show(row.want) << " got "

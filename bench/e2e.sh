@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end comparison for `earshot process` (issue 6, "Speed"), in one run on one broker:
 #   pass-through  TransactionalLoop re-emitting each record unchanged (the Kafka limit)
-#   process       ProcessStage + Enricher (`default` model, 4 entities, 2 worker threads)
+#   process       ProcessStage + Enricher (`default` model, 4 entities, 2 worker threads),
+#                 pipelined: batch N+1 is enriched while batch N commits
+#   (and BM_Process_HandlerCpu: the handler alone, no Kafka, CPU per post)
 #   python peer   confluent-kafka + vaderSentiment transactional consumer-producer
 # All three read the same input topic (EARSHOT_E2E_POSTS posts, 3 partitions, loaded once by
 # process_bench), one transaction per batch of EARSHOT_E2E_BATCH, read_committed; each run's
@@ -50,7 +52,7 @@ echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg
   --posts "$EARSHOT_E2E_POSTS" --batch "$EARSHOT_E2E_BATCH" --broker-pid "$EARSHOT_E2E_BROKER_PID" | tee "$work/peer.txt"
 
 "$PY" - "$work/bench.json" "$work/peer.txt" <<'EOF'
-import json, sys
+import json, os, sys
 bench = {b["name"].split("/")[0]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
 for name in ("BM_Process_PassThrough", "BM_Process_Earshot"):
     if name not in bench or bench[name].get("error_occurred"):
@@ -68,7 +70,13 @@ print("| Python peer (confluent-kafka + vaderSentiment) | %.0f | %s | — | %s |
       % (float(peer["posts_per_s"]), peer["seconds"], peer["cpu_s"], peer["broker_cpu_s"]))
 pt, pr, py = (bench["BM_Process_PassThrough"]["posts_per_s"], bench["BM_Process_Earshot"]["posts_per_s"],
               float(peer["posts_per_s"]))
+posts = float(os.environ["EARSHOT_E2E_POSTS"])
 print()
+print("client CPU per post: process %.1f us, pass-through %.1f us" %
+      (1e6 * bench["BM_Process_Earshot"]["client_cpu_s"] / posts, 1e6 * bench["BM_Process_PassThrough"]["client_cpu_s"] / posts))
+if "BM_Process_HandlerCpu" in bench:
+    h = bench["BM_Process_HandlerCpu"]
+    print("handler alone (BM_Process_HandlerCpu, no Kafka): %.1f us CPU per post" % (1000.0 * h["cpu_time"] / 20000))
 print("process / pass-through: %.2f (target >= 0.8: %s)" % (pr / pt, "met" if pr / pt >= 0.8 else "NOT met"))
 print("process / Python peer:  %.1fx (target >= 30x: %s)" % (pr / py, "met" if pr / py >= 30 else "NOT met"))
 EOF

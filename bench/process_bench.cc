@@ -5,7 +5,9 @@
 // transaction per batch, read_committed — and differ only in the handler:
 //   BM_Process_PassThrough  re-emits each record unchanged to one topic (the Kafka limit);
 //   BM_Process_Earshot      ProcessStage with the real Enricher (`default` model, four
-//                           entities, 2 worker threads), as `earshot process` runs it.
+//                           entities, 2 worker threads), as `earshot process` runs it:
+//                           pipelined, batch N+1 decoded and enriched while N commits.
+// BM_Process_HandlerCpu runs the stage's handler alone (no Log) and reports CPU per post.
 // The Python peer (bench/peers/process_peer.py) reads the same topic; bench/e2e.sh runs all
 // three and prints the table.
 //
@@ -19,7 +21,8 @@
 // topic; created and loaded when empty, a fresh random name when unset), EARSHOT_E2E_POSTS
 // (100000), EARSHOT_E2E_BATCH (1000), EARSHOT_E2E_TEXTS (one post text per line; default the
 // TweetEval train tweets, see make_corpus), EARSHOT_E2E_BROKER_PID (a local broker's pid: its
-// CPU seconds per run are reported as broker_cpu_s).
+// CPU seconds per run are reported as broker_cpu_s), EARSHOT_E2E_PIPELINE (0: the loop does
+// not pipeline, i.e. batch N+1 is enriched only after N committed).
 //
 //   build-e2e/bench/process_bench --benchmark_filter=BM_Process_
 #include <benchmark/benchmark.h>
@@ -86,11 +89,16 @@ class Timed final : public BatchHandler {
   }
   void on_commit() override { inner_.on_commit(); }
   void on_abort() override { inner_.on_abort(); }
+  // Pipelining passes through (prepare() runs on the inner handler's threads, not timed).
+  // EARSHOT_E2E_PIPELINE=0 turns it off, to measure what the overlap buys on the same run.
+  bool prepares() const override { return pipelined_ && inner_.prepares(); }
+  void prepare(std::shared_ptr<const pipeline::Batch> batch) override { inner_.prepare(std::move(batch)); }
   std::optional<Clock::time_point> first_;
   Clock::duration handle_time_{};
 
  private:
   BatchHandler& inner_;
+  bool pipelined_ = env_or("EARSHOT_E2E_PIPELINE", "1") != "0";
 };
 
 // ---- Kafka helpers ---------------------------------------------------------------------------
@@ -352,8 +360,44 @@ void BM_Process_Earshot(benchmark::State& state) {
   report(state, run, c.records);
   state.counters["mentions"] = static_cast<double>(counters.mentions.load());
   state.counters["near_duplicates"] = static_cast<double>(counters.near_duplicates.load());
+  state.counters["prepared_batches"] = static_cast<double>(counters.prepared.load());
 }
 
+// The handler alone, no Log: ProcessStage::handle + on_commit over 20 000 corpus posts in
+// batches of 1 000 (1 worker thread plus the calling thread), as process CPU per post. This
+// is the CPU `earshot process` spends per post besides librdkafka's own.
+void BM_Process_HandlerCpu(benchmark::State& state) {
+  constexpr std::size_t kPosts = 20000, kBatch = 1000;
+  std::vector<std::vector<Record>> batches;
+  std::int64_t offset = 0;
+  for (const auto& p : make_corpus(kPosts, "cpu")) {
+    if (batches.empty() || batches.back().size() == kBatch) batches.emplace_back();
+    batches.back().push_back({"cpu.posts", 0, offset++, p.uid, pipeline::encode(p), 0});
+  }
+  std::size_t outputs = 0;
+  for (auto _ : state) {
+    pipeline::ProcessCounters counters;
+    pipeline::ProcessStage stage(enricher(), process_topics("cpu.posts", "cpu"), 1, &counters);
+    for (const auto& b : batches) {
+      Output out;
+      if (auto st = stage.handle(b, out); !st) {
+        state.SkipWithError(st.error().message.c_str());
+        return;
+      }
+      stage.on_commit();
+      outputs += out.records.size();
+    }
+    if (counters.scored != kPosts) {
+      state.SkipWithError("handler did not score every post");
+      return;
+    }
+  }
+  benchmark::DoNotOptimize(outputs);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kPosts));
+  state.SetLabel(corpus_name());
+}
+
+BENCHMARK(BM_Process_HandlerCpu)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Process_PassThrough)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 BENCHMARK(BM_Process_Earshot)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
 

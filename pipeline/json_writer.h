@@ -35,12 +35,13 @@ class JsonWriter {
   void begin_array() { writer_.StartArray(); }
   void end_array() { writer_.EndArray(); }
   void key(std::string_view k) { writer_.Key(k.data(), static_cast<unsigned>(k.size())); }
+  // A string value. Escapes exactly as RapidJSON's Writer::String does (\" \\ \b \f \n \r
+  // \t, other controls as \u00XX, nothing else), but appends unescaped runs in bulk.
   void string(std::string_view s) {
     if (utf8_valid(s)) {
-      writer_.String(s.data(), static_cast<unsigned>(s.size()));
+      escaped(s);
     } else {
-      std::string fixed = utf8_repair(s);
-      writer_.String(fixed.data(), static_cast<unsigned>(fixed.size()));
+      escaped(utf8_repair(s));
     }
   }
   void integer(std::int64_t v) { writer_.Int64(v); }
@@ -65,6 +66,37 @@ class JsonWriter {
   void field(std::string_view k, bool v) { key(k); boolean(v); }
 
  private:
+  void escaped(std::string_view s) {
+    writer_.RawValue("", 0, rapidjson::kStringType);  // only the separator (',' or ':')
+    std::string& o = stream_.s;
+    o.reserve(o.size() + s.size() + 2);
+    o.push_back('"');
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      o.append(s.data() + run, i - run);
+      run = i + 1;
+      o.push_back('\\');
+      switch (c) {
+        case '"': o.push_back('"'); break;
+        case '\\': o.push_back('\\'); break;
+        case '\b': o.push_back('b'); break;
+        case '\f': o.push_back('f'); break;
+        case '\n': o.push_back('n'); break;
+        case '\r': o.push_back('r'); break;
+        case '\t': o.push_back('t'); break;
+        default: {
+          static constexpr char kHex[] = "0123456789ABCDEF";
+          const char u[] = {'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          o.append(u, sizeof u);
+        }
+      }
+    }
+    o.append(s.data() + run, s.size() - run);
+    o.push_back('"');
+  }
+
   struct Stream {
     using Ch = char;
     std::string& s;

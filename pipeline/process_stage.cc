@@ -1,5 +1,6 @@
 #include "pipeline/process_stage.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -16,22 +17,33 @@ std::string now_rfc3339() {
                                std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
-std::string clean(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c == kField || c == kEntity) c = ' ';
+// Appends `s` with the separator bytes replaced by spaces.
+void append_clean(std::string& out, std::string_view s) {
+  const std::size_t at = out.size();
+  out.append(s);
+  for (std::size_t i = at; i < out.size(); ++i) {
+    if (out[i] == kField || out[i] == kEntity) out[i] = ' ';
   }
-  return out;
 }
 
 // created_at, author, then per entity: id, kind, label, score, derived.
 std::string dedup_value(const ScoredPost& s) {
-  std::string v = clean(s.post.created_at) + kField + clean(s.post.author.id.empty() ? s.post.author.handle : s.post.author.id);
+  std::string v;
+  v.reserve(64 + 48 * s.entities.size());
+  append_clean(v, s.post.created_at);
+  v += kField;
+  append_clean(v, s.post.author.id.empty() ? s.post.author.handle : s.post.author.id);
   for (const auto& e : s.entities) {
     v += kField;
-    v += clean(e.id) + kEntity + std::string(to_string(e.kind)) + kEntity +
-         std::string(sentiment::to_string(e.sentiment.label)) + kEntity + std::to_string(e.sentiment.score) +
-         kEntity + (e.match == MatchType::derived ? "1" : "0");
+    append_clean(v, e.id);
+    v += kEntity;
+    v += to_string(e.kind);
+    v += kEntity;
+    v += sentiment::to_string(e.sentiment.label);
+    v += kEntity;
+    v += std::to_string(e.sentiment.score);
+    v += kEntity;
+    v += e.match == MatchType::derived ? '1' : '0';
   }
   return v;
 }
@@ -55,21 +67,90 @@ std::string reason_class(const std::string& reason) {
 
 }  // namespace
 
+// One input record's results. Everything but the ordered decisions is filled by a worker.
 struct ProcessStage::Slot {
   bool bad = false;
   std::string reason;
+  std::string dead_json;  // the encoded dead letter
   bool deleted = false;
-  Post post;            // for deletes
-  ScoredPost scored;    // for valid posts
+  Post post;              // for deletes
+  ScoredPost scored;      // for valid posts
   std::vector<Mention> mentions;
+  std::uint64_t fingerprint = 0;           // simhash of the text
+  std::string scored_json;                 // encode(scored), without near_duplicate
+  std::vector<std::string> mention_json;   // encode(mentions[i])
+  std::string dedup;                       // the changelog value
+};
+
+// A batch for the worker pool. Workers take chunks of kChunk records by `next`; `done`
+// counts finished records. The batch is kept alive by `owner` when prepared ahead.
+struct ProcessStage::Job {
+  static constexpr std::size_t kChunk = 8;
+  std::shared_ptr<const Batch> owner;
+  const Batch* batch = nullptr;
+  std::vector<Slot> slots;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::atomic<bool> cancelled{false};
+  std::mutex mu;
+  std::condition_variable finished;
 };
 
 ProcessStage::ProcessStage(const Enricher& enricher, ProcessTopics topics, int threads,
                            ProcessCounters* counters, std::size_t dedup_capacity)
     : enricher_(enricher), topics_(std::move(topics)), threads_(threads > 0 ? threads : 1),
-      counters_(counters), capacity_(dedup_capacity) {}
+      counters_(counters), capacity_(dedup_capacity) {
+  workers_.reserve(static_cast<std::size_t>(threads_));
+  for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { worker_main(); });
+}
 
-ProcessStage::~ProcessStage() = default;
+ProcessStage::~ProcessStage() {
+  {
+    std::lock_guard lock(pool_mu_);
+    stopping_ = true;
+    if (current_) current_->cancelled = true;
+  }
+  pool_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void ProcessStage::worker_main() {
+  std::uint64_t seen = 0;
+  for (;;) {
+    std::shared_ptr<Job> job;
+    {
+      std::unique_lock lock(pool_mu_);
+      pool_cv_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      if (stopping_) return;
+      seen = generation_;
+      job = current_;
+    }
+    if (job) run_job(*job);
+  }
+}
+
+void ProcessStage::run_job(Job& job) const {
+  const std::size_t n = job.slots.size();
+  while (!job.cancelled.load(std::memory_order_relaxed)) {
+    const std::size_t b = job.next.fetch_add(Job::kChunk);
+    if (b >= n) return;
+    const std::size_t e = std::min(n, b + Job::kChunk);
+    for (std::size_t i = b; i < e; ++i) work((*job.batch)[i], job.slots[i]);
+    if (job.done.fetch_add(e - b) + (e - b) == n) {
+      std::lock_guard lock(job.mu);
+      job.finished.notify_all();
+    }
+  }
+}
+
+void ProcessStage::publish(std::shared_ptr<Job> job) {
+  {
+    std::lock_guard lock(pool_mu_);
+    current_ = std::move(job);
+    ++generation_;
+  }
+  pool_cv_.notify_all();
+}
 
 Status ProcessStage::restore(Log& log) {
   auto c = log.consumer({.group = "", .topics = {topics_.dedup}, .on_revoke = {}});
@@ -103,45 +184,66 @@ const std::string* ProcessStage::seen(const std::string& uid) const {
   return nullptr;
 }
 
-void ProcessStage::work(const std::vector<Record>& batch, std::vector<Slot>& slots, std::size_t begin,
-                        std::size_t end) const {
-  for (std::size_t i = begin; i < end; ++i) {
-    Slot& slot = slots[i];
-    auto post = decode_post(batch[i].value);
-    if (!post) {
-      slot.bad = true;
-      slot.reason = post.error().message;
-      continue;
-    }
-    if (post->deleted) {
-      slot.deleted = true;
-      slot.post = std::move(*post);
-      continue;
-    }
-    slot.scored = enricher_.enrich(std::move(*post));
-    enricher_.mentions(slot.scored, slot.mentions);
+void ProcessStage::work(const Record& in, Slot& slot) const {
+  auto post = decode_post(in.value);
+  if (!post) {
+    slot.bad = true;
+    slot.reason = post.error().message;
+    slot.dead_json = encode(DeadLetter{slot.reason, "process", in.topic, in.partition, in.offset, in.key, in.value,
+                                       now_rfc3339()});
+    return;
   }
+  if (post->deleted) {
+    slot.deleted = true;
+    slot.post = std::move(*post);
+    return;
+  }
+  slot.scored = enricher_.enrich(std::move(*post));
+  enricher_.mentions(slot.scored, slot.mentions);
+  slot.fingerprint = simhash(slot.scored.post.text);
+  slot.dedup = dedup_value(slot.scored);
+  slot.mention_json.reserve(slot.mentions.size());
+  for (const auto& m : slot.mentions) slot.mention_json.push_back(encode(m));
+  encode_to(slot.scored, slot.scored_json);
+}
+
+void ProcessStage::prepare(std::shared_ptr<const Batch> batch) {
+  if (prepared_) prepared_->cancelled = true;
+  auto job = std::make_shared<Job>();
+  job->batch = batch.get();
+  job->owner = std::move(batch);
+  job->slots.resize(job->batch->size());
+  prepared_ = job;
+  publish(std::move(job));
 }
 
 Status ProcessStage::handle(const std::vector<Record>& batch, Output& out) {
   auto started = std::chrono::steady_clock::now();
   if (auto st = catch_up(std::chrono::milliseconds(0)); !st) return st;
-  std::vector<Slot> slots(batch.size());
-  const std::size_t n = batch.size();
-  const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(threads_), std::max<std::size_t>(1, n / 16));
-  if (workers <= 1) {
-    work(batch, slots, 0, n);
+  std::shared_ptr<Job> job;
+  if (prepared_ && prepared_->batch == &batch && !prepared_->cancelled) {
+    job = std::move(prepared_);
+    counters_->prepared += 1;
   } else {
-    std::vector<std::thread> pool;
-    const std::size_t chunk = (n + workers - 1) / workers;
-    for (std::size_t w = 1; w < workers; ++w) {
-      std::size_t b = w * chunk, e = std::min(n, b + chunk);
-      if (b < e) pool.emplace_back([&, b, e] { work(batch, slots, b, e); });
-    }
-    work(batch, slots, 0, std::min(n, chunk));
-    for (auto& t : pool) t.join();
+    if (prepared_) prepared_->cancelled = true;
+    prepared_.reset();
+    job = std::make_shared<Job>();
+    job->batch = &batch;  // handle() waits for every record, so no owner is needed
+    job->slots.resize(batch.size());
+    publish(job);
   }
-  for (std::size_t i = 0; i < n; ++i) emit(batch[i], slots[i], out);
+  const std::size_t n = batch.size();
+  run_job(*job);  // help the workers
+  {
+    std::unique_lock lock(job->mu);
+    job->finished.wait(lock, [&] { return job->done.load() == n; });
+  }
+  {
+    std::lock_guard lock(pool_mu_);  // the pool need not keep the finished job alive
+    if (current_ == job) current_.reset();
+  }
+  out.records.reserve(out.records.size() + 3 * n);
+  for (std::size_t i = 0; i < n; ++i) emit(batch[i], job->slots[i], out);
   counters_->records_in += n;
   counters_->batches += 1;
   counters_->last_batch_us = static_cast<std::uint64_t>(
@@ -151,8 +253,7 @@ Status ProcessStage::handle(const std::vector<Record>& batch, Output& out) {
 
 void ProcessStage::emit(const Record& in, Slot& slot, Output& out) {
   if (slot.bad) {
-    DeadLetter d{slot.reason, "process", in.topic, in.partition, in.offset, in.key, in.value, now_rfc3339()};
-    out.emit(topics_.deadletter, in.key, encode(d));
+    out.emit(topics_.deadletter, in.key, std::move(slot.dead_json));
     ++counters_->dead_letters;
     std::lock_guard lock(counters_->mu);
     ++counters_->dead_by_reason[reason_class(slot.reason)];
@@ -198,18 +299,19 @@ void ProcessStage::emit(const Record& in, Slot& slot, Output& out) {
     ++counters_->duplicates;
     return;
   }
-  if (near_.check_and_add(slot.scored.post.text)) {
+  if (near_.check_and_add_hash(slot.fingerprint)) {
     slot.scored.flags.push_back("near_duplicate");
+    slot.scored_json.clear();
+    encode_to(slot.scored, slot.scored_json);
     ++counters_->near_duplicates;
   }
-  std::string value = dedup_value(slot.scored);
-  out.emit(topics_.dedup, uid, value);
-  staged_[uid] = std::move(value);
-  for (const auto& m : slot.mentions) {
-    out.emit(topics_.mentions, m.entity, encode(m));
-    ++counters_->mentions;
+  out.emit(topics_.dedup, uid, slot.dedup);
+  staged_[uid] = std::move(slot.dedup);
+  for (std::size_t i = 0; i < slot.mentions.size(); ++i) {
+    out.emit(topics_.mentions, slot.mentions[i].entity, std::move(slot.mention_json[i]));
   }
-  out.emit(topics_.scored, uid, encode(slot.scored));
+  counters_->mentions += slot.mentions.size();
+  out.emit(topics_.scored, uid, std::move(slot.scored_json));
   ++counters_->scored;
 }
 
@@ -218,6 +320,12 @@ void ProcessStage::on_commit() {
   staged_.clear();
 }
 
-void ProcessStage::on_abort() { staged_.clear(); }
+void ProcessStage::on_abort() {
+  staged_.clear();
+  if (prepared_) {
+    prepared_->cancelled = true;  // workers stop after their chunk; the job owns its batch
+    prepared_.reset();
+  }
+}
 
 }  // namespace earshot::pipeline

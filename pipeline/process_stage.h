@@ -15,20 +15,31 @@
 // entity it had with retract: true, carrying the original event time, label and score so
 // aggregates can subtract it.
 //
+// Pipelining: the stage opts into TransactionalLoop's prepare() hook. Step 1 — plus the
+// SimHash fingerprint, the dedup changelog value and the JSON encoding of every output,
+// all pure functions of the record — runs on the worker pool for batch N+1 while batch N
+// commits; step 2 runs in handle(), after N committed. A post found to be a near-duplicate
+// in step 2 is encoded again with the flag. on_abort() cancels the prepared batch.
+//
+//   ProcessCounters counters;
 //   ProcessStage stage(enricher, topics, /*threads=*/2, &counters);
 //   stage.restore(log);
 //   auto loop = TransactionalLoop::create(log, {...});
 //   loop->run(stage, stop);
+//   counters.scored.load();   // from any thread, e.g. a /metrics handler
 //
-// Thread safety: driven by one loop thread; uses its own worker threads inside handle().
+// Thread safety: driven by one loop thread; owns `threads` worker threads (started in the
+// constructor, joined in the destructor). ProcessCounters may be read from any thread.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -43,12 +54,28 @@ struct ProcessTopics {
   std::string posts, scored, mentions, deadletter, dedup;
 };
 
+// What the stage has emitted, for /metrics: every field may be read from any thread while the
+// stage runs. Counts are of records emitted by handle(); a batch that is later aborted is
+// counted again when it is reprocessed, so these are "work done", not "committed" (for
+// committed totals use TransactionalLoop::stats()).
 struct ProcessCounters {
-  std::atomic<std::uint64_t> records_in{0}, scored{0}, mentions{0}, dead_letters{0},
-      duplicates{0}, near_duplicates{0}, deletes{0}, batches{0};
-  std::atomic<std::uint64_t> last_batch_us{0};
-  std::mutex mu;
-  std::map<std::string, std::uint64_t> dead_by_reason;  // first word(s) of the reason
+  std::atomic<std::uint64_t> records_in{0};       // posts handled (valid, bad, deletes, dups)
+  std::atomic<std::uint64_t> scored{0};           // ScoredPosts emitted (not tombstones)
+  std::atomic<std::uint64_t> mentions{0};         // Mentions emitted (including retractions)
+  std::atomic<std::uint64_t> dead_letters{0};     // dead letters emitted, all reasons
+  std::atomic<std::uint64_t> duplicates{0};       // exact duplicates (same uid) dropped
+  std::atomic<std::uint64_t> near_duplicates{0};  // posts flagged near_duplicate
+  std::atomic<std::uint64_t> deletes{0};          // platform deletes applied (tombstones)
+  std::atomic<std::uint64_t> batches{0};          // batches handled
+  std::atomic<std::uint64_t> prepared{0};         // of which prepared while the previous committed
+  std::atomic<std::uint64_t> last_batch_us{0};    // wall time of the last handle(), microseconds
+  // Dead letters by reason class (the reason up to its first ':', e.g. "created_at").
+  std::map<std::string, std::uint64_t> dead_letters_by_reason() const {
+    std::lock_guard lock(mu);
+    return dead_by_reason;
+  }
+  mutable std::mutex mu;
+  std::map<std::string, std::uint64_t> dead_by_reason;  // guarded by mu
 };
 
 class ProcessStage final : public BatchHandler {
@@ -63,10 +90,18 @@ class ProcessStage final : public BatchHandler {
   Status handle(const std::vector<Record>& batch, Output& out) override;
   void on_commit() override;
   void on_abort() override;
+  bool prepares() const override { return true; }
+  void prepare(std::shared_ptr<const Batch> batch) override;
+
+  const ProcessCounters& counters() const { return *counters_; }
 
  private:
   struct Slot;
-  void work(const std::vector<Record>& batch, std::vector<Slot>& slots, std::size_t begin, std::size_t end) const;
+  struct Job;
+  void work(const Record& in, Slot& slot) const;
+  void run_job(Job& job) const;
+  void publish(std::shared_ptr<Job> job);
+  void worker_main();
   void emit(const Record& in, Slot& slot, Output& out);
   void remember(const std::string& uid, std::string value);
   const std::string* seen(const std::string& uid) const;
@@ -82,6 +117,15 @@ class ProcessStage final : public BatchHandler {
   std::unordered_map<std::string, std::string> staged_;  // this batch
   NearDuplicates near_;
   std::unique_ptr<Consumer> changelog_;
+
+  std::shared_ptr<Job> prepared_;  // the batch prepare() started, until handle() or on_abort()
+  // The worker pool: workers run the newest published job's chunks.
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::shared_ptr<Job> current_;  // guarded by pool_mu_
+  std::uint64_t generation_ = 0;  // guarded by pool_mu_; bumped per published job
+  bool stopping_ = false;         // guarded by pool_mu_
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace earshot::pipeline

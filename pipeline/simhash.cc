@@ -6,14 +6,6 @@
 namespace earshot::pipeline {
 namespace {
 
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ULL;
@@ -29,23 +21,32 @@ std::uint32_t band_key(int band, std::uint64_t h) {
 }  // namespace
 
 std::uint64_t simhash(std::string_view text) {
-  std::vector<std::uint64_t> words;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty()) words.push_back(fnv1a(word));
-    word.clear();
+  // Word hashes are FNV-1a of the lowercased word, built byte by byte (no word strings);
+  // the buffer is per thread, so a call allocates nothing once warm.
+  thread_local std::vector<std::uint64_t> words;
+  words.clear();
+  constexpr std::uint64_t kBasis = 1469598103934665603ULL;
+  std::uint64_t h = kBasis;
+  bool in_word = false;
+  const auto flush = [&] {
+    if (in_word) words.push_back(h);
+    h = kBasis;
+    in_word = false;
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (text.substr(i, 4) == "http" || c == '@') {  // links and handles vary across a wave
+    if (c == '@' || (c == 'h' && text.compare(i, 4, "http") == 0)) {  // links and handles vary across a wave
       flush();
-      while (i < text.size() && text[i] != ' ' && text[i] != '\n') ++i;
+      while (i < n && text[i] != ' ' && text[i] != '\n') ++i;
       continue;
     }
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-      word.push_back(static_cast<char>(c));
+      h = (h ^ c) * 1099511628211ULL;
+      in_word = true;
     } else if (c >= 'A' && c <= 'Z') {
-      word.push_back(static_cast<char>(c - 'A' + 'a'));
+      h = (h ^ static_cast<unsigned char>(c - 'A' + 'a')) * 1099511628211ULL;
+      in_word = true;
     } else {
       flush();
     }
@@ -55,13 +56,13 @@ std::uint64_t simhash(std::string_view text) {
   int counts[64] = {};
   for (std::size_t i = 0; i + 2 < words.size(); ++i) {
     std::uint64_t f = mix(words[i] * 31 + mix(words[i + 1]) * 17 + mix(words[i + 2]));
-    for (int b = 0; b < 64; ++b) counts[b] += (f >> b) & 1 ? 1 : -1;
+    for (int b = 0; b < 64; ++b) counts[b] += static_cast<int>((f >> b) & 1) * 2 - 1;
   }
-  std::uint64_t h = 0;
+  std::uint64_t out = 0;
   for (int b = 0; b < 64; ++b) {
-    if (counts[b] > 0) h |= 1ULL << b;
+    if (counts[b] > 0) out |= 1ULL << b;
   }
-  return h == 0 ? 1 : h;
+  return out == 0 ? 1 : out;
 }
 
 NearDuplicates::NearDuplicates(std::size_t capacity, int max_distance)

@@ -136,8 +136,10 @@ std::size_t match_at(const std::vector<std::string>& words, std::size_t at,
 }
 
 bool contains(const std::vector<std::string>& words, std::string_view phrase) {
+  // The phrase's first word is split off once; match_at runs only where it matches.
+  const std::string_view first = phrase.substr(0, std::min(phrase.find(' '), phrase.size()));
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (match_at(words, i, phrase) > 0) return true;
+    if (word_matches(first, words[i]) && match_at(words, i, phrase) > 0) return true;
   }
   return false;
 }
@@ -217,7 +219,12 @@ CueSums cue_sums(const std::vector<std::string>& words) {
     if (auto it = index.by_first_word.find(words[i]); it != index.by_first_word.end()) {
       for (std::size_t c : it->second) consider(c);
     }
-    for (std::size_t c : index.prefix_first) consider(c);
+    for (std::size_t c : index.prefix_first) {
+      // Cheap pre-check: a prefix pattern's first byte must equal the word's.
+      const std::string_view p = index.cues[c].parts[0];
+      if (p.size() > 1 && (words[i].empty() || words[i][0] != p[0])) continue;
+      consider(c);
+    }
     if (best_len == 0) {
       ++i;
       continue;

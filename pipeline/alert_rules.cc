@@ -156,6 +156,133 @@ std::vector<std::string> AlertEngine::open_alerts() const {
   return out;
 }
 
+namespace {
+
+int64_t window_start_of(int64_t t, int64_t size) {
+  return t >= 0 ? (t / size) * size : -(((-t) + size - 1) / size) * size;
+}
+
+bool share_spike(const AlertRuleDef& r) { return r.kind == AlertKind::spike && r.metric == "share"; }
+
+// Spike over the share of `label` in the window: median and MAD of the previous windows'
+// shares; the floor of the spread is the binomial standard error at the window's volume.
+Baseline share_baseline_of(const std::deque<double>& history, double sensitivity, int64_t volume) {
+  std::vector<double> v(history.begin(), history.end());
+  Baseline b;
+  b.median = median_of(v);
+  for (double& x : v) x = std::abs(x - b.median);
+  double mad = median_of(std::move(v));
+  const double p = std::clamp(b.median, 0.05, 0.95);
+  const double se = std::sqrt(p * (1 - p) / static_cast<double>(std::max<int64_t>(volume, 1)));
+  b.threshold = b.median + sensitivity * std::max(1.4826 * mad, se);
+  return b;
+}
+
+}  // namespace
+
+std::size_t AlertEngine::history_needed(const AlertRuleDef& r) const {
+  return std::min<std::size_t>(options_.min_history, std::max<int64_t>(1, r.baseline.count() / r.window.count()));
+}
+
+Alert AlertEngine::make_alert(const AlertRuleDef& r, const RuleState& s, const std::string& entity,
+                              const std::string& status, int64_t wstart, double observed, double baseline) const {
+  const int64_t size = r.window.count();
+  Alert a;
+  a.rule = r.name;
+  a.entity = entity;
+  a.severity = std::string(to_string(r.severity));
+  a.status = status;
+  a.window_start = format_rfc3339_ms(wstart);
+  a.window_end = format_rfc3339_ms(wstart + size);
+  a.observed = observed;
+  a.baseline = baseline;
+  a.dedup_key = s.open_key;
+  a.id = alert_id(a.dedup_key, status);
+  a.created_at = format_rfc3339_ms(options_.now_ms());
+  const std::string label = std::string(sentiment::to_string(r.label.value_or(sentiment::Label::negative)));
+  std::string what = r.kind == AlertKind::keyword    ? "posts matching '" + r.pattern + "'"
+                     : r.kind == AlertKind::threshold ? r.metric
+                     : r.kind == AlertKind::intent && r.intent ? std::string(to_string(*r.intent)) + " posts"
+                     : share_spike(r) ? "share of " + label + " posts"
+                                      : label + " posts";
+  char nums[96];
+  std::snprintf(nums, sizeof nums, ": %g in %s (baseline %g)", observed, format_duration(r.window).c_str(), baseline);
+  a.summary = (status == "resolve" ? "resolved: " : "") + r.name + " for " + entity + ": " + what + nums;
+  return a;
+}
+
+void AlertEngine::trigger(const AlertRuleDef& r, RuleState& s, const std::string& entity, int64_t wstart,
+                          double observed, double baseline, std::vector<Alert>& out) {
+  if (s.open) return;
+  if (s.last_trigger != kNone && wstart < s.last_trigger + r.cooldown.count()) {
+    ++stats_.suppressed_cooldown;
+    return;
+  }
+  s.open = true;
+  s.open_key = r.name + "|" + entity + "|" + format_rfc3339_ms(wstart);
+  s.open_start = wstart;
+  s.open_observed = observed;
+  s.open_baseline = baseline;
+  s.last_trigger = wstart;
+  Alert a = make_alert(r, s, entity, "trigger", wstart, observed, baseline);
+  a.evidence = s.evidence;
+  out.push_back(std::move(a));
+  ++stats_.triggered;
+}
+
+void AlertEngine::close_window(const AlertRuleDef& r, RuleState& s, const std::string& entity, int64_t wstart,
+                               std::vector<Alert>& out) {
+  const int64_t size = r.window.count();
+  bool holds = false;
+  double observed = static_cast<double>(s.matches);
+  double base = 0;
+  switch (r.kind) {
+    case AlertKind::spike: {
+      const bool share = share_spike(r);
+      if (share) observed = s.volume > 0 ? static_cast<double>(s.matches) / static_cast<double>(s.volume) : 0.0;
+      Baseline b = share ? share_baseline_of(s.history, r.sensitivity, s.volume) : baseline_of(s.history, r.sensitivity);
+      base = b.median;
+      const int64_t gate = share ? s.volume : s.matches;
+      holds = s.history.size() >= history_needed(r) && gate >= r.min_volume && observed > b.threshold;
+      // A share of an empty window means nothing: such windows stay out of the baseline.
+      if (!share || s.volume > 0) {
+        const std::size_t cap = static_cast<std::size_t>(std::max<int64_t>(1, r.baseline.count() / size));
+        s.history.push_back(observed);
+        while (s.history.size() > cap) s.history.pop_front();
+      }
+      break;
+    }
+    case AlertKind::threshold: {
+      observed = metric_of(r, s);
+      bool ratio = r.metric == "negative_share" || r.metric == "mean_score";
+      holds = (!ratio || s.volume >= r.min_volume) && (r.below ? observed < r.threshold : observed > r.threshold);
+      base = r.threshold;
+      if (holds && s.volume > 0) trigger(r, s, entity, wstart, observed, base, out);
+      break;
+    }
+    default:
+      holds = s.matches >= r.min_count;
+  }
+  if (s.open && !holds && wstart > s.open_start) {
+    out.push_back(make_alert(r, s, entity, "resolve", wstart, observed, base));
+    s.open = false;
+    ++stats_.resolved;
+  }
+}
+
+void AlertEngine::roll(const AlertRuleDef& r, RuleState& s, const std::string& entity, int64_t start,
+                       std::vector<Alert>& out) {
+  const int64_t size = r.window.count();
+  close_window(r, s, entity, s.start, out);
+  // Empty windows in between count as zero (a bounded number of them).
+  const int64_t gaps = std::min<int64_t>((start - s.start) / size - 1, std::max<int64_t>(1, r.baseline.count() / size));
+  s.volume = s.matches = s.score_micro = 0;
+  s.counts[0] = s.counts[1] = s.counts[2] = 0;
+  s.evidence.clear();
+  for (int64_t g = gaps; g >= 1; --g) close_window(r, s, entity, start - g * size, out);
+  s.start = start;
+}
+
 Status AlertEngine::add(const Mention& m, std::vector<Alert>& out) {
   if (m.retract) return ok();
   auto t = parse_rfc3339_ms(m.created_at);
@@ -169,99 +296,14 @@ Status AlertEngine::add(const Mention& m, std::vector<Alert>& out) {
     const AlertRuleDef& r = rules_[i];
     if (r.entity != "*" && r.entity != m.entity) continue;
     RuleState& s = e.rules[i];
-    const int64_t size = r.window.count();
-    const int64_t start = *t >= 0 ? (*t / size) * size : -(((-*t) + size - 1) / size) * size;
-
-    auto make = [&](const std::string& status, int64_t wstart, double observed, double baseline) {
-      Alert a;
-      a.rule = r.name;
-      a.entity = m.entity;
-      a.severity = std::string(to_string(r.severity));
-      a.status = status;
-      a.window_start = format_rfc3339_ms(wstart);
-      a.window_end = format_rfc3339_ms(wstart + size);
-      a.observed = observed;
-      a.baseline = baseline;
-      a.dedup_key = s.open_key;
-      a.id = alert_id(a.dedup_key, status);
-      a.created_at = format_rfc3339_ms(options_.now_ms());
-      std::string what = r.kind == AlertKind::keyword    ? "posts matching '" + r.pattern + "'"
-                         : r.kind == AlertKind::threshold ? r.metric
-                         : r.kind == AlertKind::intent && r.intent ? std::string(to_string(*r.intent)) + " posts"
-                         : std::string(sentiment::to_string(r.label.value_or(sentiment::Label::negative))) + " posts";
-      char nums[96];
-      std::snprintf(nums, sizeof nums, ": %g in %s (baseline %g)", observed,
-                    format_duration(r.window).c_str(), baseline);
-      a.summary = (status == "resolve" ? "resolved: " : "") + r.name + " for " + m.entity + ": " + what + nums;
-      return a;
-    };
-    auto trigger = [&](int64_t wstart, double observed, double baseline) {
-      if (s.open) return;
-      if (s.last_trigger != kNone && wstart < s.last_trigger + r.cooldown.count()) {
-        ++stats_.suppressed_cooldown;
-        return;
-      }
-      s.open = true;
-      s.open_key = r.name + "|" + m.entity + "|" + format_rfc3339_ms(wstart);
-      s.open_start = wstart;
-      s.open_observed = observed;
-      s.open_baseline = baseline;
-      s.last_trigger = wstart;
-      Alert a = make("trigger", wstart, observed, baseline);
-      a.evidence = s.evidence;
-      out.push_back(std::move(a));
-      ++stats_.triggered;
-    };
-    // Whether the closed window (counters in s) meets the rule; fires threshold rules.
-    auto close_window = [&](int64_t wstart) {
-      bool holds = false;
-      double observed = static_cast<double>(s.matches);
-      double base = 0;
-      switch (r.kind) {
-        case AlertKind::spike: {
-          Baseline b = baseline_of(s.history, r.sensitivity);
-          base = b.median;
-          holds = s.history.size() >= std::min<std::size_t>(options_.min_history, std::max<int64_t>(1, r.baseline.count() / size)) &&
-                  s.matches >= r.min_volume && observed > b.threshold;
-          const std::size_t cap = static_cast<std::size_t>(std::max<int64_t>(1, r.baseline.count() / size));
-          s.history.push_back(observed);
-          while (s.history.size() > cap) s.history.pop_front();
-          break;
-        }
-        case AlertKind::threshold: {
-          observed = metric_of(r, s);
-          bool ratio = r.metric == "negative_share" || r.metric == "mean_score";
-          holds = (!ratio || s.volume >= r.min_volume) && (r.below ? observed < r.threshold : observed > r.threshold);
-          base = r.threshold;
-          if (holds && s.volume > 0) trigger(wstart, observed, base);
-          break;
-        }
-        default:
-          holds = s.matches >= r.min_count;
-      }
-      if (s.open && !holds && wstart > s.open_start) {
-        Alert a = make("resolve", wstart, observed, base);
-        out.push_back(std::move(a));
-        s.open = false;
-        ++stats_.resolved;
-      }
-    };
+    const int64_t start = window_start_of(*t, r.window.count());
 
     if (s.start == kNone) s.start = start;
     if (start < s.start) {
       ++stats_.ignored_late;
       continue;
     }
-    if (start > s.start) {
-      close_window(s.start);
-      // Empty windows in between count as zero (a bounded number of them).
-      const int64_t gaps = std::min<int64_t>((start - s.start) / size - 1, std::max<int64_t>(1, r.baseline.count() / size));
-      s.volume = s.matches = s.score_micro = 0;
-      s.counts[0] = s.counts[1] = s.counts[2] = 0;
-      s.evidence.clear();
-      for (int64_t g = gaps; g >= 1; --g) close_window(start - g * size);
-      s.start = start;
-    }
+    if (start > s.start) roll(r, s, m.entity, start, out);
 
     ++s.volume;
     ++s.counts[static_cast<int>(m.sentiment.label)];
@@ -284,30 +326,74 @@ Status AlertEngine::add(const Mention& m, std::vector<Alert>& out) {
         match = true;
         break;
     }
-    if (!match) continue;
-    ++s.matches;
-    if (options_.evidence > 0) {
-      PostRef ref{m.post_uid, m.url, m.text, m.sentiment.score};
-      auto cmp = [](const PostRef& a, const PostRef& b) { return a.score != b.score ? a.score < b.score : a.uid < b.uid; };
-      s.evidence.insert(std::upper_bound(s.evidence.begin(), s.evidence.end(), ref, cmp), ref);
-      if (s.evidence.size() > options_.evidence) s.evidence.resize(options_.evidence);
+    if (match) {
+      ++s.matches;
+      if (options_.evidence > 0) {
+        PostRef ref{m.post_uid, m.url, m.text, m.sentiment.score};
+        auto cmp = [](const PostRef& a, const PostRef& b) { return a.score != b.score ? a.score < b.score : a.uid < b.uid; };
+        s.evidence.insert(std::upper_bound(s.evidence.begin(), s.evidence.end(), ref, cmp), ref);
+        if (s.evidence.size() > options_.evidence) s.evidence.resize(options_.evidence);
+      }
     }
     switch (r.kind) {
       case AlertKind::spike: {
-        const std::size_t need = std::min<std::size_t>(options_.min_history, std::max<int64_t>(1, r.baseline.count() / size));
-        Baseline b = baseline_of(s.history, r.sensitivity);
-        if (s.history.size() >= need && s.matches >= r.min_volume && static_cast<double>(s.matches) > b.threshold) {
-          trigger(s.start, static_cast<double>(s.matches), b.median);
+        // A count can only cross on a match; a share may also cross on a non-match (the
+        // volume reaches min_volume, or the standard error shrinks), so it is judged on every
+        // mention of the open window.
+        if (share_spike(r)) {
+          const double share = static_cast<double>(s.matches) / static_cast<double>(s.volume);
+          Baseline b = share_baseline_of(s.history, r.sensitivity, s.volume);
+          if (s.history.size() >= history_needed(r) && s.volume >= r.min_volume && share > b.threshold) {
+            trigger(r, s, m.entity, s.start, share, b.median, out);
+          }
+        } else if (match) {
+          Baseline b = baseline_of(s.history, r.sensitivity);
+          if (s.history.size() >= history_needed(r) && s.matches >= r.min_volume &&
+              static_cast<double>(s.matches) > b.threshold) {
+            trigger(r, s, m.entity, s.start, static_cast<double>(s.matches), b.median, out);
+          }
         }
         break;
       }
       case AlertKind::threshold:
         break;
       default:
-        if (s.matches >= r.min_count) trigger(s.start, static_cast<double>(s.matches), 0.0);
+        if (match && s.matches >= r.min_count) trigger(r, s, m.entity, s.start, static_cast<double>(s.matches), 0.0, out);
     }
   }
   return ok();
+}
+
+void AlertEngine::advance(const std::string& entity, int64_t to_ms, std::vector<Alert>& out) {
+  auto found = entities_.find(entity);
+  if (found == entities_.end()) return;
+  EntityState& e = touch(entity);
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const AlertRuleDef& r = rules_[i];
+    RuleState& s = e.rules[i];
+    if (s.start == kNone) continue;
+    const int64_t start = window_start_of(to_ms, r.window.count());
+    if (start > s.start) roll(r, s, entity, start, out);
+  }
+}
+
+std::optional<int64_t> AlertEngine::next_close(const std::string& entity) const {
+  auto found = entities_.find(entity);
+  if (found == entities_.end()) return std::nullopt;
+  std::optional<int64_t> best;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const RuleState& s = found->second->rules[i];
+    if (s.start == kNone || (s.volume == 0 && !s.open)) continue;
+    const int64_t end = s.start + rules_[i].window.count();
+    if (!best || end < *best) best = end;
+  }
+  return best;
+}
+
+void AlertEngine::forget(const std::string& entity) {
+  if (!entities_.contains(entity)) return;
+  touch(entity);
+  entities_.erase(entity);
 }
 
 }  // namespace earshot::pipeline

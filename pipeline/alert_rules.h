@@ -8,6 +8,12 @@
 //             windows, empty windows counting 0): fires when count ≥ min_volume and
 //             count > median + sensitivity · max(1.4826·MAD, √max(median, 1)); needs at least
 //             min(5, baseline/window) previous windows (no alerts on a cold start).
+//             `measure: share` (AlertRuleDef::metric == "share"): the same over the share of
+//             `label` among the window's mentions (empty windows stay out of the baseline):
+//             fires when volume ≥ min_volume and share > median + sensitivity ·
+//             max(1.4826·MAD, √(p(1−p)/volume)), p = the median clamped to [0.05, 0.95] (the
+//             binomial standard error), so a steady volume whose negative share jumps fires,
+//             and a volume surge at a steady share does not.
 //   threshold a window metric (volume, negative, positive, neutral, negative_share,
 //             mean_score) above (or `direction: below`) `threshold`, judged when the window
 //             closes; share and mean need volume ≥ min_volume.
@@ -83,6 +89,16 @@ class AlertEngine {
   // Evaluates one mention against every rule for its entity; appends alerts to `out`.
   Status add(const Mention& m, std::vector<Alert>& out);
 
+  // Closes the rule windows of `entity` that end at or before `to_ms` (event time) as if a
+  // later mention had arrived: resolves, threshold triggers and spike history, no new
+  // mention counted. The react stage calls it for quiet streams (windows.h, idle_close).
+  void advance(const std::string& entity, std::int64_t to_ms, std::vector<Alert>& out);
+  // The event time at which the entity's next rule window with something pending (mentions
+  // counted, or an open alert that may resolve) closes; nullopt when none.
+  std::optional<std::int64_t> next_close(const std::string& entity) const;
+  // Drops the entity's rule state (its partition went to another instance).
+  void forget(const std::string& entity);
+
   void commit();
   void rollback();
 
@@ -97,6 +113,17 @@ class AlertEngine {
  private:
   AlertEngine() = default;
   EntityState& touch(const std::string& entity);
+  std::size_t history_needed(const AlertRuleDef& r) const;
+  Alert make_alert(const AlertRuleDef& r, const RuleState& s, const std::string& entity, const std::string& status,
+                   std::int64_t wstart, double observed, double baseline) const;
+  void trigger(const AlertRuleDef& r, RuleState& s, const std::string& entity, std::int64_t wstart,
+               double observed, double baseline, std::vector<Alert>& out);
+  // Judges the window [wstart, wstart + window) from the counters in `s` (resolve, threshold).
+  void close_window(const AlertRuleDef& r, RuleState& s, const std::string& entity, std::int64_t wstart,
+                    std::vector<Alert>& out);
+  // Closes the current window and the empty ones up to `start`, which becomes current.
+  void roll(const AlertRuleDef& r, RuleState& s, const std::string& entity, std::int64_t start,
+            std::vector<Alert>& out);
 
   std::vector<AlertRuleDef> rules_;
   std::vector<std::shared_ptr<const re2::RE2>> patterns_;  // keyword rules; else null

@@ -26,6 +26,10 @@ constexpr std::array<std::pair<std::string_view, Intent>, 4> kIntents{
 constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kMetrics{
     {{"volume", "volume"}, {"negative", "negative"}, {"positive", "positive"},
      {"neutral", "neutral"}, {"negative_share", "negative_share"}, {"mean_score", "mean_score"}}};
+// spike `measure`: what is compared with the baseline; stored in AlertRuleDef::metric
+// ("" = volume, "share" = the share of `label` among the window's mentions).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kMeasures{
+    {{"volume", ""}, {"share", "share"}}};
 constexpr std::array<std::pair<std::string_view, bool>, 2> kDirections{
     {{"above", false}, {"below", true}}};
 constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kSinkTypes{
@@ -81,6 +85,10 @@ void read_alert(ConfigReader& r, MapReader& m, const Config& cfg, AlertRuleDef& 
       m.integer("min_volume", &a.min_volume, 0, kMaxCount);
       m.real("sensitivity", &a.sensitivity, 0.1, 1000);
       m.duration("baseline", &a.baseline);
+      {
+        std::string_view measure;
+        if (m.choice<std::string_view>("measure", &measure, kMeasures)) a.metric = measure;
+      }
       break;
     case AlertKind::threshold: {
       std::string_view metric;

@@ -66,100 +66,243 @@ Result<std::unique_ptr<ReactHandler>> ReactHandler::create(Log& log, std::vector
   return h;
 }
 
-Result<std::map<std::int32_t, std::int64_t>> ReactHandler::read_checkpoints() {
-  std::map<std::int32_t, std::int64_t> out;
+std::int64_t ReactHandler::now() const {
+  if (options_.now_ms) return options_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+Result<ReactHandler::Checkpoints> ReactHandler::read_checkpoints() {
+  Checkpoints out;
   auto st = read_to_end(
       log_, options_.checkpoint_topic, options_.restore_timeout,
       [&](const Record& r) {
         auto j = nlohmann::json::parse(r.value, nullptr, /*allow_exceptions=*/false);
-        if (!j.is_object() || !j.contains("topic") || !j.contains("partition") || !j.contains("next")) return;
+        if (!j.is_object() || !j.contains("topic") || !j.contains("partition")) return;
         if (!j["topic"].is_string() || j["topic"].get<std::string>() != options_.mentions_topic) return;
-        if (!j["partition"].is_number_integer() || !j["next"].is_number_integer()) return;
-        out[j["partition"].get<std::int32_t>()] = j["next"].get<std::int64_t>();
+        if (!j["partition"].is_number_integer()) return;
+        const auto p = j["partition"].get<std::int32_t>();
+        if (j.contains("next") && j["next"].is_number_integer()) {
+          out.next[p] = j["next"].get<std::int64_t>();
+        } else if (j.contains("at") && j["at"].is_number_integer() && j.contains("advance_to") &&
+                   j["advance_to"].is_number_integer()) {
+          out.advances[p].push_back({j["at"].get<std::int64_t>(), j["advance_to"].get<std::int64_t>()});
+        }
       },
       [] { return false; });
   if (!st) return std::unexpected(st.error());
   return out;
 }
 
-Status ReactHandler::restore() {
-  ++stats_.restores;
-  auto engine = AlertEngine::create(rules_, options_.alerts);
-  if (!engine) return std::unexpected(engine.error());
-  alerts_ = std::move(*engine);
-  windows_ = std::make_unique<Windows>(options_.windows);
-  applied_.clear();
+void ReactHandler::forget_partition(std::int32_t p) {
+  if (auto it = parts_.find(p); it != parts_.end()) {
+    for (const auto& e : it->second.entities) {
+      windows_->forget(e);
+      alerts_->forget(e);
+    }
+    parts_.erase(it);
+  }
+  applied_.erase(p);
+  owned_.erase(p);
+}
+
+Status ReactHandler::restore() { return rebuild({}); }
+
+Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
+  const bool full = only.empty();
+  if (full) {
+    ++stats_.restores;
+    auto engine = AlertEngine::create(rules_, options_.alerts);
+    if (!engine) return std::unexpected(engine.error());
+    alerts_ = std::move(*engine);
+    windows_ = std::make_unique<Windows>(options_.windows);
+    applied_.clear();
+    parts_.clear();
+    owned_.clear();
+  } else {
+    ++stats_.partial_restores;
+    for (auto p : only) forget_partition(p);
+  }
   auto ckpt = read_checkpoints();
   if (!ckpt) return std::unexpected(ckpt.error());
-  if (ckpt->empty()) {
-    stale_ = false;
-    return ok();
+  auto wanted = [&](std::int32_t p) { return full || only.contains(p); };
+  std::map<std::int32_t, std::int64_t> targets;
+  for (const auto& [p, next] : ckpt->next) {
+    if (wanted(p)) targets[p] = next;
   }
-  std::map<std::int32_t, std::int64_t> seen;
+  std::map<std::int32_t, std::size_t> next_advance;  // index into ckpt->advances[p]
   std::vector<Aggregate> aggs;
   std::vector<Alert> alerts;
-  auto st = read_to_end(
-      log_, options_.mentions_topic, options_.restore_timeout,
-      [&](const Record& r) {
-        seen[r.partition] = std::max(seen[r.partition], r.offset + 1);
-        auto c = ckpt->find(r.partition);
-        if (c == ckpt->end() || r.offset >= c->second) return;
-        auto m = decode_mention(r.value);
-        if (!m) return;
-        aggs.clear();
-        alerts.clear();
-        if (apply(*m, aggs, alerts)) ++stats_.replayed;
-      },
-      [&] {
-        for (const auto& [p, next] : *ckpt) {
-          if (seen[p] < next) return false;
-        }
-        return true;
-      });
-  if (!st) return st;
+  // Applies the recorded idle advances of `p` that happened before offset `offset`.
+  auto advances_before = [&](std::int32_t p, std::int64_t offset) {
+    auto it = ckpt->advances.find(p);
+    if (it == ckpt->advances.end()) return;
+    std::size_t& i = next_advance[p];
+    for (; i < it->second.size() && it->second[i].at <= offset; ++i) {
+      aggs.clear();
+      alerts.clear();
+      apply_advance(p, it->second[i].to_ms, aggs, alerts);
+    }
+  };
+  if (!targets.empty()) {
+    std::map<std::int32_t, std::int64_t> seen;
+    auto st = read_to_end(
+        log_, options_.mentions_topic, options_.restore_timeout,
+        [&](const Record& r) {
+          seen[r.partition] = std::max(seen[r.partition], r.offset + 1);
+          auto c = targets.find(r.partition);
+          if (c == targets.end() || r.offset >= c->second) return;
+          advances_before(r.partition, r.offset);
+          auto m = decode_mention(r.value);
+          if (!m) return;
+          aggs.clear();
+          alerts.clear();
+          if (apply(*m, r.partition, aggs, alerts)) ++stats_.replayed;
+        },
+        [&] {
+          for (const auto& [p, next] : targets) {
+            if (seen[p] < next) return false;
+          }
+          return true;
+        });
+    if (!st) return st;
+  }
+  for (const auto& [p, next] : targets) {
+    advances_before(p, next);
+    applied_[p] = next;
+  }
+  const std::int64_t t = now();
+  for (auto& [p, part] : parts_) {
+    if (wanted(p)) part.last_arrival = t;
+  }
   windows_->commit();
   alerts_->commit();
-  applied_ = *ckpt;
-  stale_ = false;
+  if (full) stale_ = false;
   return ok();
 }
 
-Status ReactHandler::apply(const Mention& m, std::vector<Aggregate>& aggs, std::vector<Alert>& alerts) {
+Status ReactHandler::apply(const Mention& m, std::int32_t partition, std::vector<Aggregate>& aggs,
+                           std::vector<Alert>& alerts) {
   if (auto st = windows_->add(m, aggs); !st) return st;
+  PartitionState& part = parts_[partition];
+  if (!part.entities.contains(m.entity)) part.entities.insert(m.entity);
+  if (auto t = windows_->stream_time(m.entity); t && (!part.has_event || *t > part.max_event)) {
+    part.max_event = *t;
+    part.has_event = true;
+  }
   return alerts_->add(m, alerts);
+}
+
+void ReactHandler::apply_advance(std::int32_t partition, std::int64_t to_ms, std::vector<Aggregate>& aggs,
+                                 std::vector<Alert>& alerts) {
+  auto it = parts_.find(partition);
+  if (it == parts_.end()) return;
+  for (const auto& e : it->second.entities) {
+    windows_->advance(e, to_ms, aggs);
+    alerts_->advance(e, to_ms, alerts);
+  }
+}
+
+Status ReactHandler::take_ownership(const std::set<std::int32_t>& parts) {
+  std::set<std::int32_t> fresh;
+  for (auto p : parts) {
+    if (!owned_.contains(p)) fresh.insert(p);
+  }
+  if (fresh.empty()) return ok();
+  // A partition this handler did not hold since its last rebuild may have been moved on by
+  // another instance: compare with the committed checkpoint and rebuild it when it differs.
+  auto ckpt = read_checkpoints();
+  if (!ckpt) return std::unexpected(ckpt.error());
+  std::set<std::int32_t> moved;
+  for (auto p : fresh) {
+    auto c = ckpt->next.find(p);
+    auto a = applied_.find(p);
+    const bool same = c == ckpt->next.end() ? a == applied_.end() : a != applied_.end() && a->second == c->second;
+    if (!same) moved.insert(p);
+  }
+  if (!moved.empty()) {
+    if (auto st = rebuild(moved); !st) return st;
+  }
+  const std::int64_t t = now();
+  for (auto p : fresh) {
+    owned_.insert(p);
+    parts_[p].last_arrival = std::max(parts_[p].last_arrival, t);
+  }
+  return ok();
+}
+
+Status ReactHandler::idle_check(Output& out) {
+  const std::int64_t t = now();
+  last_idle_check_ = t;
+  std::set<std::int32_t> assigned;
+  if (assignment_) {
+    for (const auto& tp : assignment_()) {
+      if (tp.topic == options_.mentions_topic) assigned.insert(tp.partition);
+    }
+    if (auto st = take_ownership(assigned); !st) return st;
+  } else {
+    assigned = owned_;
+  }
+  if (options_.idle_close.count() <= 0) return ok();
+  std::vector<Aggregate> aggs;
+  std::vector<Alert> alerts;
+  for (auto p : assigned) {
+    if (!owned_.contains(p)) continue;
+    auto it = parts_.find(p);
+    if (it == parts_.end() || !it->second.has_event) continue;
+    PartitionState& part = it->second;
+    const std::int64_t quiet = t - part.last_arrival;
+    if (quiet < options_.idle_close.count()) continue;
+    const std::int64_t to = part.max_event + quiet;
+    std::optional<std::int64_t> due;
+    for (const auto& e : part.entities) {
+      for (auto c : {windows_->next_close(e), alerts_->next_close(e)}) {
+        if (c && (!due || *c < *due)) due = c;
+      }
+    }
+    if (!due || to < *due) continue;
+    apply_advance(p, to, aggs, alerts);
+    ++stats_.idle_advances;
+    const std::int64_t at = applied_.contains(p) ? applied_[p] : 0;
+    nlohmann::json j{{"v", kSchemaVersion}, {"topic", options_.mentions_topic}, {"partition", p}, {"at", at},
+                     {"advance_to", to}};
+    out.emit(options_.checkpoint_topic,
+             options_.mentions_topic + "|" + std::to_string(p) + "|idle|" + std::to_string(at), j.dump());
+  }
+  for (const auto& a : aggs) out.emit(options_.aggregates_topic, aggregate_key(a), encode(a));
+  for (const auto& a : alerts) out.emit(options_.alerts_topic, a.dedup_key, encode(a));
+  stats_.aggregates += aggs.size();
+  stats_.alerts += alerts.size();
+  return ok();
+}
+
+Status ReactHandler::on_idle(Output& out) {
+  if (stale_) {
+    if (auto st = restore(); !st) return fail(ErrorCode::kAbortable, "react restore: " + st.error().message);
+  }
+  staged_applied_.clear();
+  stats_before_ = stats_;
+  if (auto st = idle_check(out); !st) return fail(ErrorCode::kAbortable, "react idle close: " + st.error().message);
+  return ok();
 }
 
 Status ReactHandler::handle(const std::vector<Record>& batch, Output& out) {
   if (stale_) {
     if (auto st = restore(); !st) return fail(ErrorCode::kAbortable, "react restore: " + st.error().message);
   }
-  // A partition whose committed checkpoint is not what this handler applied was processed
-  // elsewhere (rebalance): rebuild before going on.
   std::set<std::int32_t> parts;
   for (const Record& r : batch) parts.insert(r.partition);
-  bool unknown = false;
-  for (auto p : parts) unknown = unknown || !applied_.contains(p);
-  if (unknown) {
-    auto ckpt = read_checkpoints();
-    if (!ckpt) return fail(ErrorCode::kAbortable, ckpt.error().message);
-    bool stale = false;
-    for (auto p : parts) {
-      auto c = ckpt->find(p);
-      if (c != ckpt->end() && (!applied_.contains(p) || applied_[p] != c->second)) stale = true;
-    }
-    if (stale) {
-      if (auto st = restore(); !st) return fail(ErrorCode::kAbortable, st.error().message);
-    }
-  }
+  if (auto st = take_ownership(parts); !st) return fail(ErrorCode::kAbortable, "react rebuild: " + st.error().message);
   staged_applied_.clear();
   stats_before_ = stats_;
   std::vector<Aggregate> aggs;
   std::vector<Alert> alerts;
+  const std::int64_t t = now();
   for (const Record& r : batch) {
     auto& next = staged_applied_[r.partition];
     next = std::max(next, r.offset + 1);
+    parts_[r.partition].last_arrival = t;
     auto m = decode_mention(r.value);
-    Status st = m ? apply(*m, aggs, alerts) : Status(std::unexpected(m.error()));
+    Status st = m ? apply(*m, r.partition, aggs, alerts) : Status(std::unexpected(m.error()));
     if (!st) {
       DeadLetter d;
       d.reason = st.error().message;
@@ -184,12 +327,18 @@ Status ReactHandler::handle(const std::vector<Record>& batch, Output& out) {
     out.emit(options_.checkpoint_topic, options_.mentions_topic + "|" + std::to_string(p),
              checkpoint_value(options_.mentions_topic, p, next));
   }
+  // A quiet partition among busy ones never gets an empty poll: check it here too.
+  if (t - last_idle_check_ >= 1000) {
+    if (auto st = idle_check(out); !st) return fail(ErrorCode::kAbortable, "react idle close: " + st.error().message);
+  }
   return ok();
 }
 
-void ReactHandler::forget_partitions(const std::vector<TopicPartition>& revoked) {
+void ReactHandler::on_revoked(const std::vector<TopicPartition>& revoked) {
   for (const auto& tp : revoked) {
-    if (tp.topic == options_.mentions_topic) applied_.erase(tp.partition);
+    if (tp.topic != options_.mentions_topic) continue;
+    forget_partition(tp.partition);
+    ++stats_.revoked;
   }
 }
 
@@ -215,6 +364,7 @@ ReactOptions react_options(const Config& cfg) {
   o.checkpoint_topic = cfg.log.group + ".react-checkpoint";
   o.windows.sizes = cfg.windows.sizes;
   o.windows.allowed_lateness = cfg.windows.allowed_lateness;
+  o.idle_close = cfg.windows.idle_close;
   return o;
 }
 
@@ -245,6 +395,8 @@ Status run_react(const Config& cfg, Log& log, const std::atomic<bool>& stop, con
   if (!handler) return std::unexpected(handler.error());
   auto loop = TransactionalLoop::create(log, react_loop_options(cfg, instance));
   if (!loop) return std::unexpected(loop.error());
+  Consumer* consumer = &(*loop)->consumer();
+  (*handler)->set_assignment([consumer] { return consumer->assignment(); });
   return (*loop)->run(**handler, stop);
 }
 

@@ -17,17 +17,36 @@
 //
 // Restart (chosen design: replay, not a state changelog). State is a pure function of the
 // mentions each entity received, in partition order (windows and rules use per-entity event
-// time only). restore() reads the checkpoint topic to its end — the exact offsets of the
-// last committed transaction — and replays the mentions topic from the beginning up to
-// those offsets without emitting anything. The result equals the state of an uninterrupted
-// run, so the aggregates and alerts that follow are the same (a kill -9 included). The cost
-// is a replay of the retained mentions on start (bounded by the topic's retention; windows
-// older than the allowed lateness and the spike baseline do not matter). When a batch brings
-// a partition this handler has not applied yet and whose checkpoint is ahead of what it
-// applied (another instance processed it: a rebalance), the handler restores again before
-// handling the batch. A partition that leaves and later comes back is only caught that way
-// if forget_partitions() is called on revocation (TransactionalLoop does not pass its
-// revocations on yet); with one react instance per group nothing else is needed.
+// time only), plus the idle advances below. restore() reads the checkpoint topic to its end
+// — the exact offsets of the last committed transaction — and replays the mentions topic
+// from the beginning up to those offsets without emitting anything. The result equals the
+// state of an uninterrupted run, so the aggregates and alerts that follow are the same (a
+// kill -9 included). The cost is a replay of the retained mentions on start (bounded by the
+// topic's retention; windows older than the allowed lateness and the spike baseline do not
+// matter).
+//
+// Quiet streams (windows.idle_close, ReactOptions::idle_close). Windows and rule windows
+// close when a newer mention arrives; the last ones of a stream that goes quiet would never
+// close. When a partition this handler owns has had no record for idle_close (on the
+// injectable clock ReactOptions::now_ms), its entities' stream time is advanced to the
+// partition's latest event time + the wall time since its last record, as soon as that
+// closes something (a window to emit, a rule window with mentions or an open alert): the
+// aggregates are emitted, rules judged (alerts fire or resolve), in a transaction. This
+// makes the output of quiet streams depend on arrival timing (only theirs: a partition
+// that keeps receiving records is never advanced). Each advance is written to the
+// checkpoint topic (key "<mentions>|<partition>|idle|<next offset>", value {"v":1,
+// "topic","partition","at":<next offset>,"advance_to":<ms>}) in the same transaction, and
+// restore() re-applies it at the same point of the replay, so restarts stay exact. It is
+// checked from on_idle() (a poll with no records) and, at most once a second, after a
+// batch (a quiet partition among busy ones).
+//
+// Rebalance. on_revoked() forgets the revoked partitions' state (their entities' windows
+// and rule states). The first time a partition is handled after that (or after start), its
+// committed checkpoint is compared with what this handler applied; when another instance
+// moved it on, that partition alone is rebuilt by replay, as on start. With
+// set_assignment() (run_react and `earshot react` wire it to the loop's consumer), newly
+// assigned quiet partitions are rebuilt from on_idle() too, and only assigned partitions
+// are ever advanced.
 //
 //   auto log = open_log(...);
 //   auto handler = make_react_handler(cfg, **log);                 // creates topics, restores
@@ -41,7 +60,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +84,10 @@ struct ReactOptions {
   WindowsOptions windows;
   AlertEngineOptions alerts;
   std::chrono::milliseconds restore_timeout{60'000};  // give up reading the log after this
+  // Close the windows of a partition quiet for this long (wall clock); 0 = never.
+  std::chrono::milliseconds idle_close{30'000};
+  // Monotonic clock in ms for idle_close; empty = std::chrono::steady_clock.
+  std::function<std::int64_t()> now_ms;
 };
 
 struct ReactStats {
@@ -72,6 +97,9 @@ struct ReactStats {
   std::uint64_t alerts = 0;
   std::uint64_t replayed = 0;   // mentions applied by restore()
   std::uint64_t restores = 0;
+  std::uint64_t partial_restores = 0;   // one partition rebuilt after a rebalance
+  std::uint64_t idle_advances = 0;      // partitions advanced on the wall clock
+  std::uint64_t revoked = 0;            // partitions forgotten on revocation
 };
 
 class ReactHandler final : public BatchHandler {
@@ -84,11 +112,19 @@ class ReactHandler final : public BatchHandler {
   Status restore();
 
   Status handle(const std::vector<Record>& batch, Output& out) override;
-  // Partitions taken away by a rebalance: their next batch is checked against the committed
-  // checkpoint (and the state rebuilt when another instance moved it on).
-  void forget_partitions(const std::vector<TopicPartition>& revoked);
+  // Closes the windows of quiet partitions (see "Quiet streams").
+  Status on_idle(Output& out) override;
+  // Forgets the state of the revoked partitions (see "Rebalance").
+  void on_revoked(const std::vector<TopicPartition>& revoked) override;
+  void forget_partitions(const std::vector<TopicPartition>& revoked) { on_revoked(revoked); }
   void on_commit() override;
   void on_abort() override;
+
+  // Where the handler learns which partitions it owns now (the loop's consumer assignment).
+  // Without it, a partition counts as owned once one of its batches was handled.
+  void set_assignment(std::function<std::vector<TopicPartition>()> assignment) {
+    assignment_ = std::move(assignment);
+  }
 
   const ReactStats& stats() const { return stats_; }
   const Windows& windows() const { return *windows_; }
@@ -97,9 +133,35 @@ class ReactHandler final : public BatchHandler {
 
  private:
   ReactHandler(Log& log, ReactOptions options) : log_(log), options_(std::move(options)) {}
-  // Applies one mention; outputs go to the given vectors.
-  Status apply(const Mention& m, std::vector<Aggregate>& aggs, std::vector<Alert>& alerts);
-  Result<std::map<std::int32_t, std::int64_t>> read_checkpoints();
+  struct Advance {
+    std::int64_t at = 0;          // before the record at this offset (or at the end)
+    std::int64_t to_ms = 0;
+  };
+  struct Checkpoints {
+    std::map<std::int32_t, std::int64_t> next;
+    std::map<std::int32_t, std::vector<Advance>> advances;  // per partition, in log order
+  };
+  struct PartitionState {
+    std::set<std::string> entities;
+    std::int64_t max_event = 0;        // latest stream time of its entities (ms)
+    bool has_event = false;
+    std::int64_t last_arrival = 0;     // now_ms() of its last record (or of its rebuild)
+  };
+
+  // Applies one mention of `partition`; outputs go to the given vectors.
+  Status apply(const Mention& m, std::int32_t partition, std::vector<Aggregate>& aggs,
+               std::vector<Alert>& alerts);
+  void apply_advance(std::int32_t partition, std::int64_t to_ms, std::vector<Aggregate>& aggs,
+                     std::vector<Alert>& alerts);
+  Result<Checkpoints> read_checkpoints();
+  // Replays the log into the state: every partition (`only` empty) or just `only`.
+  Status rebuild(const std::set<std::int32_t>& only);
+  void forget_partition(std::int32_t partition);
+  // Rebuilds the partitions in `parts` not owned yet whose checkpoint moved elsewhere.
+  Status take_ownership(const std::set<std::int32_t>& parts);
+  // Advances quiet owned partitions; emits into `out`.
+  Status idle_check(Output& out);
+  std::int64_t now() const;
 
   Log& log_;
   ReactOptions options_;
@@ -108,6 +170,10 @@ class ReactHandler final : public BatchHandler {
   std::vector<AlertRuleDef> rules_;
   std::map<std::int32_t, std::int64_t> applied_;         // partition -> next offset applied
   std::map<std::int32_t, std::int64_t> staged_applied_;  // this batch's, until on_commit()
+  std::map<std::int32_t, PartitionState> parts_;
+  std::set<std::int32_t> owned_;       // partitions checked against their checkpoint
+  std::function<std::vector<TopicPartition>()> assignment_;
+  std::int64_t last_idle_check_ = 0;
   ReactStats stats_, stats_before_;
   bool stale_ = false;  // an abort happened: restore() before the next batch
 };

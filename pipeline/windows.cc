@@ -232,14 +232,19 @@ Status Windows::add(const Mention& m, std::vector<Aggregate>& out) {
   if (applied) ++(m.retract ? stats_.retracted : stats_.added);
 
   if (!has_time || *t > e.stream_time) e.stream_time = *t;
-  const int64_t new_watermark = e.stream_time - lateness;
+  close_complete(m.entity, e, out);
+  return ok();
+}
+
+void Windows::close_complete(const std::string& entity, EntityState& e, std::vector<Aggregate>& out) {
+  const int64_t new_watermark = e.stream_time - options_.allowed_lateness.count();
   for (auto it = e.windows.begin(); it != e.windows.end();) {
     WindowState& w = it->second;
     const int64_t end = w.start + w.size;
     if (!w.emitted && end <= e.stream_time) {
       w.emitted = true;
       w.version = 1;
-      out.push_back(to_aggregate(m.entity, w, options_));
+      out.push_back(to_aggregate(entity, w, options_));
     }
     if (end <= new_watermark) {
       it = e.windows.erase(it);
@@ -247,7 +252,38 @@ Status Windows::add(const Mention& m, std::vector<Aggregate>& out) {
       ++it;
     }
   }
-  return ok();
+}
+
+void Windows::advance(const std::string& entity, int64_t to_ms, std::vector<Aggregate>& out) {
+  auto found = entities_.find(entity);
+  if (found == entities_.end() || found->second->stream_time >= to_ms) return;
+  EntityState& e = touch(entity);
+  e.stream_time = to_ms;
+  close_complete(entity, e, out);
+}
+
+std::optional<int64_t> Windows::next_close(const std::string& entity) const {
+  auto found = entities_.find(entity);
+  if (found == entities_.end()) return std::nullopt;
+  std::optional<int64_t> best;
+  for (const auto& [_, w] : found->second->windows) {
+    if (!w.emitted && (!best || w.start + w.size < *best)) best = w.start + w.size;
+  }
+  return best;
+}
+
+std::optional<int64_t> Windows::stream_time(const std::string& entity) const {
+  auto found = entities_.find(entity);
+  if (found == entities_.end() || found->second->stream_time == std::numeric_limits<int64_t>::min()) {
+    return std::nullopt;
+  }
+  return found->second->stream_time;
+}
+
+void Windows::forget(const std::string& entity) {
+  if (!entities_.contains(entity)) return;
+  touch(entity);  // keeps the undo log right when staged
+  entities_.erase(entity);
 }
 
 void Windows::snapshot(std::vector<Aggregate>& out) const {

@@ -34,6 +34,13 @@
 // mentions (an hour window's author and term sets are copied each time), so the react stage
 // turns it off and rebuilds from the log after an abort instead.
 //
+// Quiet streams: a window closes only when the entity's stream time passes its end, i.e. when
+// a newer mention arrives. advance() moves stream time without a mention; the react stage
+// calls it on the wall clock when a partition has been quiet for windows.idle_close, so for
+// quiet streams (and only for them) the output also depends on arrival timing. The react
+// stage records each advance in its checkpoint topic so a restart replays it at the same
+// point and rebuilds the same state.
+//
 // Thread safety: not thread-safe; one owner thread. Lifetime: plain value, owns its state.
 #pragma once
 
@@ -107,6 +114,19 @@ class Windows {
   // nothing changes).
   Status add(const Mention& m, std::vector<Aggregate>& out);
 
+  // Advances the entity's stream time to `to_ms` (never backwards) as if a mention of that
+  // event time had arrived with no content: emits the windows that are now complete and
+  // forgets those beyond the allowed lateness. Used by the react stage to close the windows
+  // of a quiet stream on the wall clock (windows.idle_close). Unknown entity: nothing.
+  void advance(const std::string& entity, std::int64_t to_ms, std::vector<Aggregate>& out);
+  // The stream time at which the entity's next window would be emitted (the earliest end
+  // of a window not emitted yet), or nullopt when nothing is pending.
+  std::optional<std::int64_t> next_close(const std::string& entity) const;
+  // The entity's stream time (max event time seen or advanced to), nullopt when unknown.
+  std::optional<std::int64_t> stream_time(const std::string& entity) const;
+  // Drops every window of the entity (its partition went to another instance). Stats stay.
+  void forget(const std::string& entity);
+
   // Emits every window still held (not yet emitted, or updated since) without closing it;
   // for shutdown and tests that compare with a batch computation.
   void snapshot(std::vector<Aggregate>& out) const;
@@ -124,6 +144,9 @@ class Windows {
 
  private:
   EntityState& touch(const std::string& entity);
+  // Emits the windows that end at or before the stream time, forgets the ones beyond the
+  // allowed lateness.
+  void close_complete(const std::string& entity, EntityState& e, std::vector<Aggregate>& out);
 
   WindowsOptions options_;
   std::unordered_map<std::string, std::unique_ptr<EntityState>> entities_;

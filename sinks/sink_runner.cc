@@ -100,18 +100,23 @@ struct SinkRunner::Worker {
         std::this_thread::sleep_for(milliseconds(100));
         continue;
       }
+      // Deliver the poll's alerts in order, then commit once past the acknowledged ones: one
+      // offset commit per poll instead of per alert keeps it off the delivery path of the
+      // next alert (a crash in between re-sends acknowledged alerts with the same id).
+      pipeline::Offsets acked;
+      bool failed = false;
       for (const Record& r : *batch) {
         if (!handle(r, stop)) {
-          // Not acknowledged: go back to the committed position and try again later.
-          (void)consumer->rewind();
+          failed = true;  // not acknowledged: back to the committed position, try again later
           break;
         }
-        if (!consumer->commit({{{r.topic, r.partition}, r.offset + 1}})) {
-          bump(&SinkStats::errors);
-          (void)consumer->rewind();
-          break;
-        }
+        acked[{r.topic, r.partition}] = r.offset + 1;
       }
+      if (!acked.empty() && !consumer->commit(acked)) {
+        bump(&SinkStats::errors);
+        failed = true;
+      }
+      if (failed) (void)consumer->rewind();
     }
   }
 };

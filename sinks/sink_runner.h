@@ -6,6 +6,8 @@
 // retries with exponential backoff and jitter, 429 Retry-After honoured) and commit the
 // offset only after the receiver acknowledged it, or after it was written to the deadletter
 // topic (stage "sink:<name>") once attempts ran out or the receiver refused it for good.
+// The offset is committed once per poll, past the alerts acknowledged so far (not once per
+// alert: a synchronous commit between two alerts would delay the second).
 // Delivery is at-least-once: a sink stopped or killed mid-delivery sends the same alert
 // again on restart, with the same idempotency key (webhook-id = alert id, PagerDuty
 // dedup_key), so the receiver never acts twice; a second distinct alert is never produced.

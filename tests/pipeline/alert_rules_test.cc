@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pipeline/json_codec.h"
 
 namespace earshot::pipeline {
@@ -243,6 +245,133 @@ TEST(AlertEngine, AlertIdIsStableAndDependsOnStatus) {
   EXPECT_EQ(alert_id("r|e|t", "trigger"), alert_id("r|e|t", "trigger"));
   EXPECT_NE(alert_id("r|e|t", "trigger"), alert_id("r|e|t", "resolve"));
   EXPECT_EQ(alert_id("r|e|t", "trigger").size(), 37u);
+}
+
+// ---- spike on the negative share (measure: share) ----------------------------------------
+
+AlertRuleDef share_rule() {
+  AlertRuleDef r = spike_rule();
+  r.name = "negative-share";
+  r.metric = "share";
+  r.min_volume = 10;
+  r.cooldown = 0ms;
+  return r;
+}
+
+// `per_minute` mentions a minute for minutes [0, minutes), `neg` of them negative (every
+// per_minute/neg-th, so the running share never runs ahead), except minute `odd_minute`,
+// which has `odd_total` mentions with `odd_neg` negatives.
+std::vector<Mention> share_stream(int minutes, int per_minute, int neg, int odd_minute, int odd_total, int odd_neg) {
+  std::vector<Mention> out;
+  for (int minute = 0; minute < minutes; ++minute) {
+    const int total = minute == odd_minute ? odd_total : per_minute;
+    const int negs = minute == odd_minute ? odd_neg : neg;
+    int placed = 0;
+    for (int i = 0; i < total; ++i) {
+      // negative when the share so far would stay at or under negs/total
+      const bool negative = placed < negs && (placed + 1) * total <= (i + 1) * negs;
+      if (negative) ++placed;
+      out.push_back(mention("acme", kT0 + minute * 60'000LL + i * 100, negative ? Label::negative : Label::positive,
+                            negative ? -0.6f : 0.5f, "m" + std::to_string(minute) + "-" + std::to_string(i)));
+    }
+  }
+  return out;
+}
+
+std::vector<Alert> run_rules(const std::vector<AlertRuleDef>& rules, const std::vector<Mention>& ms) {
+  auto engine = AlertEngine::create(rules);
+  EXPECT_TRUE(engine);
+  std::vector<Alert> out;
+  for (const auto& m : ms) EXPECT_TRUE((*engine)->add(m, out));
+  return out;
+}
+
+int count(const std::vector<Alert>& alerts, const std::string& rule, const std::string& status) {
+  return static_cast<int>(std::count_if(alerts.begin(), alerts.end(), [&](const Alert& a) {
+    return a.rule == rule && a.status == status;
+  }));
+}
+
+TEST(AlertRules, ShareSpikeFiresOnceWhenTheNegativeShareJumpsAtSteadyVolume) {
+  // 20 a minute, 20 % negative; minute 30: still 20 mentions, 60 % negative.
+  auto ms = share_stream(34, 20, 4, 30, 20, 12);
+  auto alerts = run_rules({share_rule()}, ms);
+  ASSERT_EQ(count(alerts, "negative-share", "trigger"), 1);
+  EXPECT_EQ(count(alerts, "negative-share", "resolve"), 1);
+  const Alert& a = alerts.front();
+  EXPECT_EQ(a.window_start, format_rfc3339_ms(kT0 + 30 * 60'000LL));
+  EXPECT_GE(a.observed, 0.5);
+  EXPECT_LE(a.observed, 0.6);
+  EXPECT_DOUBLE_EQ(a.baseline, 0.2);
+  EXPECT_FALSE(a.evidence.empty());
+  EXPECT_NE(a.summary.find("share of negative posts"), std::string::npos) << a.summary;
+}
+
+TEST(AlertRules, ShareSpikeStaysQuietWhenOnlyTheVolumeSurges) {
+  // 10 a minute, 20 % negative; minute 30: 40 mentions, still 20 % negative. The count rule
+  // sees 8 negatives against a median of 2 and fires; the share rule does not.
+  auto ms = share_stream(34, 10, 2, 30, 40, 8);
+  AlertRuleDef volume = spike_rule();
+  volume.min_volume = 5;
+  auto alerts = run_rules({share_rule(), volume}, ms);
+  EXPECT_EQ(count(alerts, "negative-share", "trigger"), 0);
+  EXPECT_EQ(count(alerts, "negative-spike", "trigger"), 1);
+}
+
+TEST(AlertRules, ShareSpikeNeedsMinVolume) {
+  // The same jump in share, but below min_volume mentions in the window.
+  auto ms = share_stream(34, 8, 2, 30, 8, 6);
+  EXPECT_EQ(count(run_rules({share_rule()}, ms), "negative-share", "trigger"), 0);
+}
+
+TEST(AlertRules, MeasureShareIsReadFromTheConfig) {
+  auto cfg = parse_config(R"(
+alerts:
+  - {name: s1, kind: spike, measure: share, min_volume: 10}
+  - {name: s2, kind: spike}
+)", "t.yaml", "");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  ASSERT_EQ(cfg->alerts.size(), 2u);
+  EXPECT_EQ(cfg->alerts[0].metric, "share");
+  EXPECT_EQ(cfg->alerts[1].metric, "");
+  auto bad = parse_config("alerts:\n  - {name: s1, kind: spike, measure: ratio}\n", "t.yaml", "");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("measure"), std::string::npos) << bad.error().message;
+}
+
+// ---- advance(): rule windows of a quiet stream ----------------------------------------------
+
+TEST(AlertRules, AdvanceResolvesAnOpenAlertOfAQuietStream) {
+  AlertRuleDef r = spike_rule();
+  auto engine = AlertEngine::create({r});
+  ASSERT_TRUE(engine);
+  std::vector<Alert> out;
+  for (int minute = 0; minute < 10; ++minute) {
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE((*engine)->add(mention("acme", kT0 + minute * 60'000LL + i * 1000, Label::negative, -0.5f,
+                                         "b" + std::to_string(minute) + "-" + std::to_string(i)), out));
+    }
+  }
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE((*engine)->add(mention("acme", kT0 + 10 * 60'000LL + i * 100, Label::negative, -0.9f,
+                                       "s" + std::to_string(i)), out));
+  }
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status, "trigger");
+  // The stream stops. The spike minute itself still holds when it closes; the next (empty)
+  // minute does not, so advancing past it resolves.
+  EXPECT_EQ((*engine)->next_close("acme"), kT0 + 11 * 60'000LL);
+  (*engine)->advance("acme", kT0 + 11 * 60'000LL + 5'000, out);
+  EXPECT_EQ(out.size(), 1u);
+  EXPECT_EQ((*engine)->next_close("acme"), kT0 + 12 * 60'000LL);  // open: a resolve is due
+  (*engine)->advance("acme", kT0 + 12 * 60'000LL, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].status, "resolve");
+  EXPECT_EQ(out[1].dedup_key, out[0].dedup_key);
+  EXPECT_EQ((*engine)->next_close("acme"), std::nullopt);  // nothing pending any more
+  EXPECT_TRUE((*engine)->open_alerts().empty());
+  (*engine)->advance("nobody", kT0 + 99 * 60'000LL, out);  // unknown entity: nothing
+  EXPECT_EQ(out.size(), 2u);
 }
 
 }  // namespace

@@ -199,5 +199,58 @@ TEST(Windows, TermsSkipStopWordsNumbersAndRepeats) {
   EXPECT_EQ(t, (std::vector<std::string>{"app", "down", "error", "page"}));
 }
 
+TEST(Windows, AdvanceClosesTheWindowsOfAQuietStreamLikeALaterMention) {
+  WindowsOptions o;
+  o.sizes = {1min, 1h};
+  o.allowed_lateness = 30s;
+  Windows w(o);
+  std::vector<Aggregate> out;
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 10'000, Label::negative, -0.5f, "a", "outage", "p1"), out));
+  ASSERT_TRUE(out.empty());
+  EXPECT_EQ(w.next_close("acme"), kT0 + 60'000);
+  EXPECT_EQ(w.stream_time("acme"), kT0 + 10'000);
+  EXPECT_EQ(w.next_close("nobody"), std::nullopt);
+
+  w.advance("acme", kT0 + 59'999, out);
+  EXPECT_TRUE(out.empty());
+  w.advance("acme", kT0 + 60'000, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].window_size, "1m");
+  EXPECT_EQ(out[0].volume, 1);
+  EXPECT_EQ(out[0].version, 1);
+  EXPECT_EQ(w.next_close("acme"), kT0 + 3'600'000);  // the hour window is next
+  w.advance("acme", kT0 + 30'000, out);               // never backwards
+  EXPECT_EQ(w.stream_time("acme"), kT0 + 60'000);
+
+  // Inside the lateness a late mention still updates the advanced-over window...
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 50'000, Label::neutral, 0.0f, "b", "hello", "p2"), out));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].version, 2);
+  // ...and past it, it is dropped, exactly as if a mention had moved stream time there.
+  w.advance("acme", kT0 + 95'000, out);
+  EXPECT_EQ(out.size(), 2u);
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 55'000, Label::neutral, 0.0f, "c", "late", "p3"), out));
+  EXPECT_EQ(w.stats().dropped_late, 1u);
+
+  w.advance("unknown", kT0 + 99'000'000, out);  // unknown entity: nothing
+  EXPECT_EQ(out.size(), 2u);
+
+  w.forget("acme");
+  EXPECT_EQ(w.held(), 0u);
+  EXPECT_EQ(w.next_close("acme"), std::nullopt);
+  EXPECT_EQ(w.stream_time("acme"), std::nullopt);
+}
+
+TEST(Windows, ForgetIsUndoneByRollbackWhenStaged) {
+  Windows w(one_minute());
+  std::vector<Aggregate> out;
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 1000, Label::negative, -0.5f, "a", "outage", "p1"), out));
+  w.commit();
+  w.forget("acme");
+  EXPECT_EQ(w.held(), 0u);
+  w.rollback();
+  EXPECT_EQ(w.held(), 1u);
+}
+
 }  // namespace
 }  // namespace earshot::pipeline

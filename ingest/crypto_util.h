@@ -1,22 +1,18 @@
 // earshot::ingest — the OpenSSL calls the connectors need (webhook signatures, content
-// hashes, HTTP Basic auth).
+// hashes). Base64 is pipeline's (pipeline/base64.h).
 //
 //   std::string mac = hmac_sha256(key, "id.ts.body");   // 32 raw bytes
-//   base64_encode(mac);  base64_decode("aGk=") == "hi";
+//   pipeline::base64_encode(mac);
 //   sha256_hex("abc").substr(0, 8) == "ba7816bf";
 //
 // Thread safety: pure functions.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
 namespace earshot::ingest {
 
-std::string base64_encode(std::string_view bytes);
-// Standard alphabet, padding optional; nullopt on any other character.
-std::optional<std::string> base64_decode(std::string_view text);
 // Raw 32-byte HMAC-SHA256.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 // Lower-case hex SHA-256.

@@ -102,7 +102,7 @@ pipeline::Status JetstreamSource::connect() {
     return fail(ErrorCode::kUnavailable, name() + ": connect: " + e.what());
   }
   conn_ = std::move(conn);
-  ++connects_;
+  if (++connects_ > 1) ++health_.reconnects;
   stall_.on_event(Clock::now());
   return pipeline::ok();
 }
@@ -137,7 +137,11 @@ pipeline::Result<pipeline::SourceBatch> JetstreamSource::poll(milliseconds timeo
     bool stalled = stall_.stalled(Clock::now());
     if (closed || overflow || stalled) {
       health_.state = stalled ? "stalled" : "backoff";
-      if (closed) health_.last_error = name() + ": disconnected";
+      if (stalled) ++health_.stalls;
+      if (closed) {
+        ++health_.network_errors;
+        health_.last_error = name() + ": disconnected";
+      }
       if (stalled) health_.last_error = name() + ": no event for " +
                                         std::to_string(stall_.limit().count()) + " ms";
       disconnect();
@@ -154,6 +158,7 @@ pipeline::Result<pipeline::SourceBatch> JetstreamSource::poll(milliseconds timeo
     }
     if (auto st = connect(); !st) {
       ++health_.errors;
+      ++health_.network_errors;
       health_.state = "backoff";
       health_.last_error = st.error().message;
       next_connect_ = Clock::now() + backoff_.next();

@@ -1,5 +1,7 @@
 #include "ingest/mastodon_stream.h"
 
+#include <algorithm>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -170,6 +172,8 @@ pipeline::Result<pipeline::SourceBatch> MastodonStreamSource::poll(milliseconds 
     if (done || stalled) {
       {
         std::lock_guard lock(stream_->shared->mu);
+        if (stalled) ++stalls_;
+        else ++stream_errors_;
         last_stream_error_ = stalled ? url_ + ": no event for " + std::to_string(limit.count()) + " ms"
                                      : stream_->shared->error;
         // Updates left in the queue come back through REST (they are after the cursor);
@@ -231,6 +235,10 @@ pipeline::Result<pipeline::SourceBatch> MastodonStreamSource::poll(milliseconds 
 pipeline::SourceHealth MastodonStreamSource::health() const {
   pipeline::SourceHealth h = rest_.health();
   h.posts += stream_posts_;
+  h.stalls += stalls_;
+  h.network_errors += stream_errors_;
+  h.errors += stream_errors_;
+  h.reconnects += std::max<std::int64_t>(0, connects_ - 1);
   if (streaming()) h.state = "ok";
   else if (!last_stream_error_.empty()) h.last_error = last_stream_error_;
   return h;

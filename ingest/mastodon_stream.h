@@ -71,6 +71,8 @@ class MastodonStreamSource final : public pipeline::Source {
   std::vector<std::string> pending_deletes_;  // status ids deleted, not yet emitted
   std::int64_t connects_ = 0;
   std::int64_t stream_posts_ = 0;
+  std::int64_t stalls_ = 0;         // stream connections given up as stalled
+  std::int64_t stream_errors_ = 0;  // stream connections that ended (disconnect, HTTP error)
 };
 
 }  // namespace earshot::ingest

@@ -23,6 +23,11 @@ pipeline::Result<pipeline::SourceBatch> PollingSource::poll(milliseconds timeout
     b.cursor = cursor();
     return b;
   };
+  auto stall_limit = std::chrono::duration_cast<milliseconds>(options_.poll_interval * options_.stall_factor);
+  if (!stalled_ && health_.state != "rate_limited" && now - last_success_ > stall_limit) {
+    stalled_ = true;
+    ++health_.stalls;
+  }
   if (now < next_at_) {
     std::this_thread::sleep_until(std::min(next_at_, deadline));
     now = Clock::now();
@@ -33,16 +38,26 @@ pipeline::Result<pipeline::SourceBatch> PollingSource::poll(milliseconds timeout
     if (wait.count() > 0) {
       next_at_ = now + wait;
       health_.state = "rate_limited";
+      ++health_.rate_limit_waits;
       return idle();
     }
   }
   server_wait_.reset();
+  http_status_ = 0;
   auto r = fetch_once();
   now = Clock::now();
   if (!r) {
     ++health_.errors;
     health_.last_error = r.error().message;
+    auto code = r.error().code;
+    if (http_status_ >= 500) ++health_.http_5xx;
+    else if (http_status_ >= 400) ++health_.http_4xx;
+    else if (code == pipeline::ErrorCode::kTimeout || code == pipeline::ErrorCode::kUnavailable ||
+             code == pipeline::ErrorCode::kIo)
+      ++health_.network_errors;
+    else ++health_.parse_errors;
     if (server_wait_) {
+      ++health_.rate_limit_waits;
       next_at_ = now + *server_wait_;
       health_.state = "rate_limited";
       if (options_.bucket) options_.bucket->pause_for(*server_wait_, now);
@@ -54,10 +69,12 @@ pipeline::Result<pipeline::SourceBatch> PollingSource::poll(milliseconds timeout
   }
   backoff_.reset();
   last_success_ = now;
+  stalled_ = false;
   health_.posts += static_cast<std::int64_t>(r->batch.posts.size());
   health_.dead += static_cast<std::int64_t>(r->batch.dead.size());
   health_.state = "ok";
   if (server_wait_) {
+    ++health_.rate_limit_waits;
     next_at_ = now + *server_wait_;
     health_.state = "rate_limited";
     if (options_.bucket) options_.bucket->pause_for(*server_wait_, now);
@@ -77,6 +94,7 @@ pipeline::SourceHealth PollingSource::health() const {
 
 pipeline::Error PollingSource::http_error(const HttpResponse& r, std::string_view what) {
   server_wait_ = server_wait(r, now_ms());
+  http_status_ = r.status;
   std::string msg = std::string(what) + ": HTTP " + std::to_string(r.status);
   std::string body = r.body.substr(0, 200);
   if (!body.empty()) msg += ": " + body;
@@ -100,6 +118,7 @@ void PollingSource::wake() {
 
 void PollingSource::note_error(std::string message) {
   ++health_.errors;
+  ++health_.parse_errors;
   health_.last_error = std::move(message);
 }
 

@@ -4,7 +4,9 @@
 // poll interval, the credential's token bucket and any server-given wait (Retry-After,
 // X-RateLimit-Reset), backs off exponentially with jitter after 5xx and network errors,
 // calls fetch_once() again at once while it reports more pages, keeps the SourceHealth
-// counters and reports "stalled" when no fetch succeeded for stall_factor × poll_interval.
+// counters (errors by kind: HTTP 4xx/5xx from http_error(), network = timeout/unavailable/IO,
+// parse = any other failure and note_error(); rate-limit waits; stalls) and reports
+// "stalled" when no fetch succeeded for stall_factor × poll_interval.
 // poll() never blocks longer than its timeout; a wait in progress returns an empty batch
 // carrying the current cursor.
 //
@@ -70,6 +72,8 @@ class PollingSource : public pipeline::Source {
   Clock::time_point next_at_{};
   Clock::time_point last_success_ = Clock::now();
   std::optional<milliseconds> server_wait_;
+  int http_status_ = 0;   // set by http_error() during the current fetch_once()
+  bool stalled_ = false;  // the stall was counted
   pipeline::SourceHealth health_;
 };
 

@@ -6,6 +6,7 @@
 #include "ingest/json_access.h"
 #include "ingest/reddit_listing.h"
 #include "ingest/url_util.h"
+#include "pipeline/base64.h"
 
 namespace earshot::ingest {
 
@@ -48,7 +49,7 @@ pipeline::Status RedditSource::ensure_token() {
   req.method = "POST";
   req.url = options_.token_url;
   req.body = "grant_type=client_credentials";
-  req.headers = {{"Authorization", "Basic " + base64_encode(options_.client_id + ":" +
+  req.headers = {{"Authorization", "Basic " + pipeline::base64_encode(options_.client_id + ":" +
                                                              options_.client_secret)},
                  {"Content-Type", "application/x-www-form-urlencoded"}};
   auto r = http_->fetch(req);

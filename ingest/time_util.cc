@@ -1,5 +1,7 @@
 #include "ingest/time_util.h"
 
+#include "pipeline/json_codec.h"
+
 #include <array>
 #include <cctype>
 #include <chrono>
@@ -57,41 +59,19 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 }
 
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
-  int y, mo, d, h, mi, sec;
-  if (!digits(s, 0, 4, &y) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !digits(s, 11, 2, &h) || s[13] != ':' || !digits(s, 14, 2, &mi) || s[16] != ':' ||
-      !digits(s, 17, 2, &sec))
-    return std::nullopt;
-  std::size_t i = 19;
-  int ms = 0;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    int n = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-      if (n < 3) ms = ms * 10 + (s[i] - '0');
-      ++n;
-      ++i;
-    }
-    if (n == 0) return std::nullopt;
-    for (int k = n; k < 3; ++k) ms *= 10;
+  // pipeline's parser is the one RFC 3339 reader; platforms add two liberties RFC 3339
+  // allows or real feeds use: a space instead of 'T' (RFC 3339 §5.6 note) and fractions
+  // longer than nanoseconds. Both are rewritten before it reads the text.
+  std::string text(s);
+  if (text.size() > 10 && text[10] == ' ') text[10] = 'T';
+  if (text.size() > 20 && text[19] == '.') {
+    std::size_t end = 20;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    if (end - 20 > 9) text.erase(29, end - 29);  // ms precision is all we keep anyway
   }
-  if (i >= s.size()) return std::nullopt;
-  int offset = 0;
-  if (s[i] == 'Z' || s[i] == 'z') {
-    ++i;
-  } else if (s[i] == '+' || s[i] == '-') {
-    int oh, om;
-    if (!digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' ||
-        !digits(s, i + 4, 2, &om) || oh > 23 || om > 59)
-      return std::nullopt;
-    offset = (oh * 60 + om) * (s[i] == '-' ? -1 : 1);
-    i += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (i != s.size()) return std::nullopt;
-  return to_ms(y, mo, d, h, mi, sec, ms, offset);
+  auto ms = pipeline::parse_rfc3339_ms(text);
+  if (!ms) return std::nullopt;
+  return *ms;
 }
 
 std::optional<std::int64_t> parse_rfc822_ms(std::string_view s) {

@@ -19,14 +19,17 @@
 namespace earshot::ingest {
 
 // Milliseconds since the Unix epoch of an RFC 3339 date-time (offset required; 'T', 't' or
-// ' ' as separator; any fraction digits, truncated to ms). nullopt when not one.
+// ' ' as separator; any fraction digits, truncated to ms). nullopt when not one. A thin
+// wrapper over pipeline::parse_rfc3339_ms (json_codec.h), the one RFC 3339 reader.
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s);
 
 // RFC 822 / RFC 1123 / RFC 2822 date (day name and seconds optional; 2- or 4-digit year;
 // zones GMT, UT, UTC, Z, US zones, military "Z" and ±HHMM). nullopt when not one.
 std::optional<std::int64_t> parse_rfc822_ms(std::string_view s);
 
-// "YYYY-MM-DDTHH:MM:SSZ", or "...SS.mmmZ" when `ms` has a sub-second part.
+// "YYYY-MM-DDTHH:MM:SSZ", or "...SS.mmmZ" when `ms` has a sub-second part. (Unlike
+// pipeline::format_rfc3339_ms, which always writes ".mmm": Post::created_at keeps the
+// platform's precision.)
 std::string format_rfc3339_ms(std::int64_t ms);
 
 // An RFC 3339 date-time rewritten in UTC via format_rfc3339_ms; nullopt when invalid.

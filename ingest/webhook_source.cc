@@ -1,5 +1,7 @@
 #include "ingest/webhook_source.h"
 
+#include <algorithm>
+
 #include <cpprest/http_listener.h>
 
 #include "ingest/json_access.h"
@@ -17,24 +19,50 @@ struct WebhookSource::Listener {
   http::experimental::listener::http_listener listener;
 };
 
+struct WebhookSource::Pending {
+  std::string id;
+  std::int64_t timestamp = 0;               // webhook-timestamp, Unix seconds
+  std::vector<pipeline::Post> posts;
+  std::vector<pipeline::DeadLetter> dead;
+  std::size_t n_posts = 0, n_dead = 0;      // sizes before the batch took them
+  std::size_t items = 1;                    // its share of max_queue
+  std::vector<http::http_request> waiting;  // [0] the first copy, then retries of the same id
+};
+
 namespace {
 
-void reply(const http::http_request& req, http::status_code code, const Json& body,
-           std::int64_t retry_after_s = -1) {
+http::http_response response(http::status_code code, const Json& body, std::int64_t retry_after_s) {
   http::http_response resp(code);
   if (retry_after_s >= 0) resp.headers().add("Retry-After", std::to_string(retry_after_s));
   resp.set_body(dump_json(body), "application/json");
+  return resp;
+}
+
+// Sends without blocking unless `wait`; a client that went away is nobody's problem.
+void send(http::http_request req, http::http_response resp, bool wait) {
   try {
-    req.reply(resp).wait();
+    auto t = req.reply(resp).then([](pplx::task<void> done) {
+      try {
+        done.get();
+      } catch (const std::exception&) {
+        // the client went away; nothing to tell it
+      }
+    });
+    if (wait) t.wait();
   } catch (const std::exception&) {
-    // the client went away; nothing to tell it
+    // reply() itself refused (connection gone)
   }
+}
+
+void reply(const http::http_request& req, http::status_code code, const Json& body,
+           std::int64_t retry_after_s = -1) {
+  send(req, response(code, body, retry_after_s), true);
 }
 
 }  // namespace
 
 WebhookSource::WebhookSource(WebhookOptions options, std::string key)
-    : options_(std::move(options)), key_(std::move(key)), replay_(options_.tolerance) {
+    : options_(std::move(options)), key_(std::move(key)) {
   health_.name = name();
   health_.state = "ok";
 }
@@ -58,6 +86,19 @@ pipeline::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(WebhookOpt
 }
 
 WebhookSource::~WebhookSource() {
+  std::vector<PendingPtr> done;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    settle_locked(false, done);
+    for (auto& p : queue_) {
+      counters_.unavailable += static_cast<std::int64_t>(p->waiting.size());
+      done.push_back(std::move(p));
+    }
+    queue_.clear();
+    open_.clear();
+  }
+  answer(done, false, options_.retry_after.count(), true);
   if (!listener_) return;
   try {
     listener_->listener.close().wait();
@@ -68,6 +109,16 @@ WebhookSource::~WebhookSource() {
 
 void WebhookSource::handle(void* raw) {
   http::http_request& req = *static_cast<http::http_request*>(raw);
+  {
+    std::unique_lock lock(mu_);
+    if (!ready_ || stopping_) {  // the seen ids are not restored yet, or we are going away
+      ++counters_.unavailable;
+      lock.unlock();
+      reply(req, http::status_codes::ServiceUnavailable, {{"error", ready_ ? "stopping" : "starting"}},
+            options_.retry_after.count());
+      return;
+    }
+  }
   if (req.method() != http::methods::POST) {
     reply(req, http::status_codes::MethodNotAllowed, {{"error", "POST only"}});
     return;
@@ -99,10 +150,10 @@ void WebhookSource::handle(void* raw) {
     return it == req.headers().end() ? std::string() : it->second;
   };
   std::string id = header("webhook-id");
+  std::string ts_text = header("webhook-timestamp");
   std::int64_t now_s = now_ms() / 1000;
-  WebhookVerdict verdict = verify_webhook(key_, id, header("webhook-timestamp"),
-                                          header("webhook-signature"), body, now_s,
-                                          options_.tolerance);
+  WebhookVerdict verdict = verify_webhook(key_, id, ts_text, header("webhook-signature"), body,
+                                          now_s, options_.tolerance);
   if (verdict != WebhookVerdict::ok) {
     {
       std::lock_guard lock(mu_);
@@ -112,63 +163,187 @@ void WebhookSource::handle(void* raw) {
     reply(req, http::status_codes::Unauthorized, {{"error", std::string(to_string(verdict))}});
     return;
   }
+  auto pending = std::make_shared<Pending>();
+  pending->id = id;
+  pending->timestamp = std::stoll(ts_text);  // verify_webhook checked it is an integer
   Normalized batch = decode_post_lines(body, "webhook");
-  std::size_t n = batch.posts.size() + batch.dead.size();
-  {
-    std::unique_lock lock(mu_);
-    if (!replay_.first_time(id, now_s)) {
-      ++counters_.duplicates;
-      lock.unlock();
-      reply(req, http::status_codes::OK, {{"duplicate", true}});
-      return;
-    }
-    if (posts_.size() + dead_.size() + n > options_.max_queue) {
-      replay_.forget(id);  // not taken: the sender's retry must get through
-      ++counters_.throttled;
-      lock.unlock();
-      reply(req, http::status_codes::TooManyRequests, {{"error", "queue full"}},
-            options_.retry_after.count());
-      return;
-    }
-    ++counters_.accepted;
-    for (auto& p : batch.posts) posts_.push_back(std::move(p));
-    for (auto& d : batch.dead) dead_.push_back(std::move(d));
-    cv_.notify_one();
+  pending->n_posts = batch.posts.size();
+  pending->n_dead = batch.dead.size();
+  pending->items = std::max<std::size_t>(1, pending->n_posts + pending->n_dead);
+  pending->posts = std::move(batch.posts);
+  pending->dead = std::move(batch.dead);
+  pending->waiting.push_back(req);
+  std::unique_lock lock(mu_);
+  if (stopping_) {
+    ++counters_.unavailable;
+    lock.unlock();
+    reply(req, http::status_codes::ServiceUnavailable, {{"error", "stopping"}},
+          options_.retry_after.count());
+    return;
   }
-  reply(req, http::status_codes::OK,
-        {{"accepted", batch.posts.size()}, {"dead", batch.dead.size()}});
+  if (seen_.contains(id)) {  // committed before: taken once, never twice
+    ++counters_.duplicates;
+    lock.unlock();
+    reply(req, http::status_codes::OK, {{"duplicate", true}});
+    return;
+  }
+  if (auto it = open_.find(id); it != open_.end()) {  // the first copy is still held: same outcome
+    it->second->waiting.push_back(req);
+    return;
+  }
+  if (items_ + pending->items > options_.max_queue) {
+    ++counters_.throttled;
+    lock.unlock();
+    reply(req, http::status_codes::TooManyRequests, {{"error", "queue full"}},
+          options_.retry_after.count());
+    return;
+  }
+  items_ += pending->items;
+  open_[id] = pending;
+  queue_.push_back(std::move(pending));
+  cv_.notify_one();
+  // The answer is sent by on_committed() / on_aborted() / the destructor.
 }
 
-pipeline::Status WebhookSource::restore(std::string_view) { return pipeline::ok(); }
+pipeline::Status WebhookSource::restore(std::string_view cursor) {
+  if (cursor.empty()) {  // nothing committed yet (also after an abort of the first batch)
+    std::lock_guard lock(mu_);
+    cursor_.clear();
+    ready_ = true;
+    return pipeline::ok();
+  }
+  auto doc = parse_json(cursor);
+  if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "webhook cursor: not a JSON object");
+  std::lock_guard lock(mu_);
+  if (auto n = get_int(*doc, "received")) received_ = std::max(received_, *n);
+  if (const Json* seen = member(*doc, "seen"); seen && seen->is_object()) {
+    for (const auto& [id, ts] : seen->items()) {
+      if (ts.is_number_integer()) seen_[id] = ts.get<std::int64_t>();
+    }
+  }
+  cursor_ = std::string(cursor);
+  ready_ = true;
+  return pipeline::ok();
+}
+
+std::string WebhookSource::cursor_locked(const std::vector<PendingPtr>& adding, std::int64_t now_s) {
+  // Ids whose timestamp can no longer pass verify_webhook are forgotten.
+  std::int64_t keep_after = now_s - options_.tolerance.count() - options_.id_margin.count();
+  std::erase_if(seen_, [&](const auto& kv) { return kv.second < keep_after; });
+  std::vector<std::pair<std::int64_t, std::string>> ids;
+  ids.reserve(seen_.size() + adding.size());
+  for (const auto& [id, ts] : seen_) ids.emplace_back(ts, id);
+  for (const auto& p : adding) ids.emplace_back(p->timestamp, p->id);
+  if (ids.size() > options_.max_remembered_ids) {  // keep the newest
+    std::size_t drop = ids.size() - options_.max_remembered_ids;
+    std::nth_element(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(drop), ids.end());
+    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(drop));
+  }
+  Json seen = Json::object();
+  for (auto& [ts, id] : ids) seen[id] = ts;
+  return dump_json(Json{{"received", received_ + static_cast<std::int64_t>(adding.size())},
+                        {"seen", std::move(seen)}});
+}
 
 pipeline::Result<pipeline::SourceBatch> WebhookSource::poll(milliseconds timeout) {
+  std::vector<PendingPtr> done;
   pipeline::SourceBatch batch;
-  std::unique_lock lock(mu_);
-  cv_.wait_for(lock, timeout, [&] { return !posts_.empty() || !dead_.empty(); });
-  while (!posts_.empty() && batch.posts.size() < options_.max_batch) {
-    batch.posts.push_back(std::move(posts_.front()));
-    posts_.pop_front();
+  {
+    std::unique_lock lock(mu_);
+    ready_ = true;  // restore() comes before the first poll, if at all
+    if (!inflight_.empty()) settle_locked(true, done);  // no hook came: it was handed out
+    cv_.wait_for(lock, timeout, [&] { return !queue_.empty() || stopping_; });
+    while (!queue_.empty() && !stopping_) {
+      PendingPtr& next = queue_.front();
+      if (!inflight_.empty() && batch.posts.size() + next->posts.size() > options_.max_batch) break;
+      for (auto& p : next->posts) batch.posts.push_back(std::move(p));
+      for (auto& d : next->dead) batch.dead.push_back(std::move(d));
+      next->posts.clear();
+      next->dead.clear();
+      inflight_.push_back(std::move(next));
+      queue_.pop_front();
+    }
+    if (!inflight_.empty()) cursor_ = cursor_locked(inflight_, now_ms() / 1000);
+    batch.cursor = cursor_;
+    health_.posts += static_cast<std::int64_t>(batch.posts.size());
+    health_.dead += static_cast<std::int64_t>(batch.dead.size());
   }
-  while (!dead_.empty()) {
-    batch.dead.push_back(std::move(dead_.front()));
-    dead_.pop_front();
-  }
-  health_.posts += static_cast<std::int64_t>(batch.posts.size());
-  health_.dead += static_cast<std::int64_t>(batch.dead.size());
-  batch.cursor = dump_json(Json{{"received", counters_.accepted}});
+  answer(done, true, -1, false);
   return batch;
+}
+
+void WebhookSource::settle_locked(bool committed, std::vector<PendingPtr>& done) {
+  for (auto& p : inflight_) {
+    open_.erase(p->id);
+    items_ -= p->items;
+    if (committed) {
+      seen_[p->id] = p->timestamp;
+      ++received_;
+      ++counters_.accepted;
+      counters_.duplicates += static_cast<std::int64_t>(p->waiting.size()) - 1;
+    } else {
+      counters_.unavailable += static_cast<std::int64_t>(p->waiting.size());
+    }
+    done.push_back(std::move(p));
+  }
+  inflight_.clear();
+}
+
+void WebhookSource::answer(std::vector<PendingPtr>& done, bool committed, std::int64_t retry_after_s,
+                           bool wait) {
+  for (auto& p : done) {
+    for (std::size_t i = 0; i < p->waiting.size(); ++i) {
+      if (!committed) {
+        send(p->waiting[i], response(http::status_codes::ServiceUnavailable,
+                                     {{"error", "not stored, retry"}}, retry_after_s), wait);
+      } else if (i == 0) {
+        send(p->waiting[i], response(http::status_codes::OK,
+                                     {{"accepted", p->n_posts}, {"dead", p->n_dead}}, -1), wait);
+      } else {
+        send(p->waiting[i], response(http::status_codes::OK, {{"duplicate", true}}, -1), wait);
+      }
+    }
+  }
+  done.clear();
+}
+
+void WebhookSource::on_committed() {
+  std::vector<PendingPtr> done;
+  {
+    std::lock_guard lock(mu_);
+    settle_locked(true, done);
+  }
+  answer(done, true, -1, false);
+}
+
+void WebhookSource::on_aborted() {
+  std::vector<PendingPtr> done;
+  {
+    std::lock_guard lock(mu_);
+    settle_locked(false, done);
+  }
+  answer(done, false, options_.retry_after.count(), false);
 }
 
 pipeline::SourceHealth WebhookSource::health() const {
   std::lock_guard lock(mu_);
   pipeline::SourceHealth h = health_;
   h.errors = counters_.unauthorized + counters_.too_large + counters_.throttled;
+  h.rate_limit_waits = counters_.throttled;
   return h;
 }
 
 WebhookCounters WebhookSource::counters() const {
   std::lock_guard lock(mu_);
   return counters_;
+}
+
+std::size_t WebhookSource::held() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& p : queue_) n += p->waiting.size();
+  for (const auto& p : inflight_) n += p->waiting.size();
+  return n;
 }
 
 }  // namespace earshot::ingest

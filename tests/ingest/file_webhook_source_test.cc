@@ -3,11 +3,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include <unistd.h>
 
 #include "ingest/file_source.h"
 #include "ingest/http_fetcher.h"
+#include "ingest/json_access.h"
 #include "ingest/time_util.h"
 #include "ingest/webhook_signature.h"
 #include "ingest/webhook_source.h"
@@ -124,45 +127,187 @@ std::string ndjson(int from, int to) {
   return out;
 }
 
-TEST(WebhookSource, AcceptsSignedBatchesAndRefusesBadOnes) {
-  int port = testing::free_port();
-  auto src = WebhookSource::start({.listen = "127.0.0.1:" + std::to_string(port), .secret = std::string(kSecret),
-                                   .max_body_bytes = 4096, .max_queue = 5});
-  ASSERT_TRUE(src) << src.error().message;
-  Push push{"http://127.0.0.1:" + std::to_string(port) + "/"};
+// Waits until the source holds `n` requests (queued or in flight): the handler has taken them.
+bool wait_held(const WebhookSource& src, std::size_t n) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (src.held() != n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  return true;
+}
 
-  HttpResponse ok = push.send("msg_1", ndjson(1, 2) + "garbage\n");
-  EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(ok.body, R"({"accepted":2,"dead":1})");
-  EXPECT_EQ(push.send("msg_1", ndjson(1, 2) + "garbage\n").body, R"({"duplicate":true})");  // replay
+struct Listening {
+  int port = testing::free_port();
+  std::unique_ptr<WebhookSource> src;
+  Push push{"http://127.0.0.1:" + std::to_string(port) + "/"};
+  explicit Listening(WebhookOptions o = {}, bool restore = true) {
+    o.listen = "127.0.0.1:" + std::to_string(port);
+    o.secret = std::string(kSecret);
+    auto s = WebhookSource::start(o);
+    EXPECT_TRUE(s) << s.error().message;
+    if (s) src = std::move(*s);
+    if (src && restore) {
+      EXPECT_TRUE(src->restore(""));  // what the runner does before polling
+    }
+  }
+  std::future<HttpResponse> send_async(const std::string& id, const std::string& body) {
+    return std::async(std::launch::async, [this, id, body] { return push.send(id, body); });
+  }
+};
+
+bool answered(std::future<HttpResponse>& f, milliseconds within = milliseconds(0)) {
+  return f.wait_for(within) == std::future_status::ready;
+}
+
+TEST(WebhookSource, AnswersOnlyAfterCommitAndRefusesBadRequests) {
+  Listening l({.max_body_bytes = 4096, .max_queue = 5});
+  ASSERT_TRUE(l.src);
+  Push& push = l.push;
   EXPECT_EQ(push.send("msg_2", ndjson(3, 3), now_ms() / 1000, "v1,AAAA").status, 401);
   EXPECT_EQ(push.send("msg_3", ndjson(3, 3), now_ms() / 1000 - 600).status, 401);  // stale
   EXPECT_EQ(push.send("msg_4", std::string(5000, 'x')).status, 413);
-  HttpResponse full = push.send("msg_5", ndjson(3, 5));  // 3 queued + 3 > max_queue 5
+  HttpResponse full = push.send("msg_5", ndjson(3, 8));  // 6 items > max_queue 5
   EXPECT_EQ(full.status, 429);
   EXPECT_EQ(full.header("retry-after"), "1");
 
-  auto batch = (*src)->poll(milliseconds(500));
+  auto first = l.send_async("msg_1", ndjson(1, 2) + "garbage\n");
+  ASSERT_TRUE(wait_held(*l.src, 1));
+  auto batch = l.src->poll(milliseconds(500));
   ASSERT_TRUE(batch);
   ASSERT_EQ(batch->posts.size(), 2u);
   EXPECT_EQ(batch->posts[0].uid, "webhook:partner:1");
-  EXPECT_EQ(batch->dead.size(), 1u);
+  ASSERT_EQ(batch->dead.size(), 1u);
   EXPECT_EQ(batch->dead[0].original, "garbage");
-  // Drained: the same retry now goes through, once.
-  EXPECT_EQ(push.send("msg_5", ndjson(3, 5)).status, 200);
-  auto second = (*src)->poll(milliseconds(500));
-  ASSERT_TRUE(second);
-  EXPECT_EQ(second->posts.size(), 3u);
-  WebhookCounters c = (*src)->counters();
-  EXPECT_EQ(c.accepted, 2);
+  EXPECT_NE(batch->cursor.find("\"msg_1\""), std::string::npos) << batch->cursor;
+  EXPECT_FALSE(answered(first, milliseconds(200))) << "answered before the commit";
+  l.src->on_committed();
+  HttpResponse ok = first.get();
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, R"({"accepted":2,"dead":1})");
+  // A replay of a committed id: 2xx at once, nothing queued.
+  EXPECT_EQ(push.send("msg_1", ndjson(1, 2) + "garbage\n").body, R"({"duplicate":true})");
+  auto empty = l.src->poll(milliseconds(20));
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->posts.empty());
+  EXPECT_EQ(empty->cursor, batch->cursor) << "nothing new: the cursor stays";
+
+  WebhookCounters c = l.src->counters();
+  EXPECT_EQ(c.accepted, 1);
   EXPECT_EQ(c.unauthorized, 2);
   EXPECT_EQ(c.too_large, 1);
   EXPECT_EQ(c.throttled, 1);
   EXPECT_EQ(c.duplicates, 1);
-  EXPECT_EQ((*src)->health().errors, 4);
-  auto empty = (*src)->poll(milliseconds(20));
-  ASSERT_TRUE(empty);
-  EXPECT_TRUE(empty->posts.empty());
+  auto h = l.src->health();
+  EXPECT_EQ(h.errors, 4);
+  EXPECT_EQ(h.rate_limit_waits, 1);
+  EXPECT_EQ(h.posts, 2);
+}
+
+TEST(WebhookSource, AbortAnswers503AndTheRetryIsTakenAgain) {
+  Listening l;
+  ASSERT_TRUE(l.src);
+  auto first = l.send_async("msg_a", ndjson(1, 1));
+  ASSERT_TRUE(wait_held(*l.src, 1));
+  auto batch = l.src->poll(milliseconds(500));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->posts.size(), 1u);
+  l.src->on_aborted();
+  ASSERT_TRUE(l.src->restore(""));  // what the runner does: back to the last committed cursor
+  HttpResponse r = first.get();
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.header("retry-after"), "1");
+  auto idle = l.src->poll(milliseconds(20));
+  ASSERT_TRUE(idle);
+  EXPECT_EQ(idle->cursor, "") << "an aborted id must not reach a committed cursor";
+
+  auto retry = l.send_async("msg_a", ndjson(1, 1));
+  ASSERT_TRUE(wait_held(*l.src, 1));
+  auto again = l.src->poll(milliseconds(500));
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->posts.size(), 1u);
+  l.src->on_committed();
+  EXPECT_EQ(retry.get().status, 200);
+  EXPECT_EQ(l.src->counters().unavailable, 1);
+  EXPECT_EQ(l.src->counters().accepted, 1);
+}
+
+TEST(WebhookSource, ARetryWhileTheFirstCopyIsHeldGetsTheSameOutcome) {
+  Listening l;
+  ASSERT_TRUE(l.src);
+  auto first = l.send_async("msg_b", ndjson(7, 8));
+  ASSERT_TRUE(wait_held(*l.src, 1));
+  auto batch = l.src->poll(milliseconds(500));
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->posts.size(), 2u);
+  auto second = l.send_async("msg_b", ndjson(7, 8));
+  ASSERT_TRUE(wait_held(*l.src, 2)) << "the retry joins the held copy";
+  EXPECT_FALSE(answered(first, milliseconds(50)));
+  EXPECT_FALSE(answered(second));
+  l.src->on_committed();
+  EXPECT_EQ(first.get().status, 200);
+  HttpResponse dup = second.get();
+  EXPECT_EQ(dup.status, 200);
+  EXPECT_EQ(dup.body, R"({"duplicate":true})");
+  auto more = l.src->poll(milliseconds(50));
+  ASSERT_TRUE(more);
+  EXPECT_TRUE(more->posts.empty()) << "the retry added nothing";
+  EXPECT_EQ(l.src->counters().duplicates, 1);
+}
+
+TEST(WebhookSource, SeenIdsSurviveARestartThroughTheCursor) {
+  std::string cursor;
+  {
+    Listening l({.max_remembered_ids = 2});
+    ASSERT_TRUE(l.src);
+    for (const char* id : {"msg_1", "msg_2", "msg_3"}) {
+      auto f = l.send_async(id, ndjson(1, 1));
+      ASSERT_TRUE(wait_held(*l.src, 1));
+      auto b = l.src->poll(milliseconds(500));
+      ASSERT_TRUE(b);
+      cursor = b->cursor;
+      l.src->on_committed();
+      EXPECT_EQ(f.get().status, 200);
+    }
+  }
+  auto doc = parse_json(cursor);
+  ASSERT_TRUE(doc) << cursor;
+  EXPECT_EQ((*doc)["received"], 3);
+  EXPECT_EQ((*doc)["seen"].size(), 2u) << "bounded by max_remembered_ids: " << cursor;
+  Listening l({}, /*restore=*/false);  // a new process
+  ASSERT_TRUE(l.src);
+  ASSERT_TRUE(l.src->restore(cursor));
+  HttpResponse dup = l.push.send("msg_3", ndjson(1, 1));
+  EXPECT_EQ(dup.status, 200);
+  EXPECT_EQ(dup.body, R"({"duplicate":true})");
+  auto b = l.src->poll(milliseconds(50));
+  ASSERT_TRUE(b);
+  EXPECT_TRUE(b->posts.empty());
+  EXPECT_EQ(b->cursor, cursor);
+  EXPECT_FALSE(l.src->restore("not json"));
+}
+
+TEST(WebhookSource, StartingAndStoppingAnswer503) {
+  Listening starting({}, /*restore=*/false);
+  ASSERT_TRUE(starting.src);
+  HttpResponse early = starting.push.send("msg_s", ndjson(1, 1));
+  EXPECT_EQ(early.status, 503) << "the seen ids are not loaded before restore()";
+  EXPECT_EQ(early.header("retry-after"), "1");
+  ASSERT_TRUE(starting.src->restore(R"({"received":1,"seen":{}})"));
+  auto taken = starting.send_async("msg_s", ndjson(1, 1));
+  ASSERT_TRUE(wait_held(*starting.src, 1));
+  starting.src->poll(milliseconds(100)).value();
+  starting.src->on_committed();
+  EXPECT_EQ(taken.get().status, 200);
+
+  Listening l;
+  ASSERT_TRUE(l.src);
+  auto queued = l.send_async("msg_q", ndjson(1, 1));
+  ASSERT_TRUE(wait_held(*l.src, 1));
+  l.src.reset();
+  HttpResponse r = queued.get();
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.header("retry-after"), "1");
 }
 
 TEST(WebhookSource, StartFailsCleanlyOnBadSettings) {

@@ -126,6 +126,8 @@ TEST(JetstreamSource, StalledStreamIsReplacedAndBackfilled) {
   EXPECT_EQ(uids, expected(1, 6));
   EXPECT_GE(src.connects(), 2);
   EXPECT_NE(src.health().last_error.find("no event"), std::string::npos);
+  EXPECT_GE(src.health().stalls, 1);
+  EXPECT_EQ(src.health().reconnects, src.connects() - 1);
 }
 
 TEST(JetstreamSource, UnreachableServerBacksOff) {
@@ -140,6 +142,8 @@ TEST(JetstreamSource, UnreachableServerBacksOff) {
   auto idle = src.poll(milliseconds(1));  // inside the backoff: no new attempt
   ASSERT_TRUE(idle);
   EXPECT_EQ(src.health().errors, 1);
+  EXPECT_EQ(src.health().network_errors, 1);
+  EXPECT_EQ(src.health().reconnects, 0);
 }
 
 }  // namespace

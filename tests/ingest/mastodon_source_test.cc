@@ -161,6 +161,11 @@ TEST(MastodonSource, HonoursRetryAfterOn429) {
   EXPECT_EQ(got.size(), 3u);
   EXPECT_EQ(server.request_count(), 2u);
   EXPECT_EQ(src.health().state, "ok");
+  auto h = src.health();
+  EXPECT_EQ(h.http_4xx, 1);
+  EXPECT_EQ(h.http_5xx, 0);
+  EXPECT_EQ(h.network_errors, 0);
+  EXPECT_EQ(h.rate_limit_waits, 1) << "one Retry-After pause";
 }
 
 TEST(MastodonSource, BacksOffOnServerErrorsAndDroppedConnections) {
@@ -183,8 +188,27 @@ TEST(MastodonSource, BacksOffOnServerErrorsAndDroppedConnections) {
     }
     EXPECT_EQ(errors, 2) << "status " << status;
     EXPECT_EQ(posts, 3u);
-    EXPECT_EQ(src.health().errors, 2);
+    auto h = src.health();
+    EXPECT_EQ(h.errors, 2);
+    EXPECT_EQ(h.http_5xx, status == 503 ? 2 : 0) << "status " << status;
+    EXPECT_EQ(h.network_errors, status == 0 ? 2 : 0) << "status " << status;
+    EXPECT_EQ(h.http_4xx + h.parse_errors + h.rate_limit_waits, 0);
   }
+}
+
+TEST(MastodonSource, CountsUnreadablePagesAsParseErrorsAndAStall) {
+  HttpFixtureServer server([&](const FixtureRequest&) { return FixtureResponse{200, {}, "<html>not a timeline</html>"}; });
+  MastodonOptions o = fast_options(server.base_url());
+  o.polling.stall_factor = 5;  // 50 ms without a good page = stalled
+  MastodonSource src(o, make_http_fetcher());
+  auto t0 = Clock::now();
+  while (Clock::now() - t0 < milliseconds(400)) (void)src.poll(milliseconds(20));
+  auto h = src.health();
+  EXPECT_GE(h.parse_errors, 2);
+  EXPECT_EQ(h.parse_errors, h.errors) << "nothing else went wrong";
+  EXPECT_EQ(h.http_4xx + h.http_5xx + h.network_errors, 0);
+  EXPECT_EQ(h.stalls, 1) << "one stall, counted once while it lasts";
+  EXPECT_EQ(h.state, "stalled");
 }
 
 TEST(MastodonSource, HashtagTimelineWithTokenAndFederatedCopiesOnce) {

@@ -46,6 +46,9 @@ TEST(WebhookSignature, RefusesTamperingStaleTimestampsAndMissingHeaders) {
   // A plain (non-whsec_) secret is used as raw bytes.
   EXPECT_EQ(*decode_webhook_secret("plain-secret"), "plain-secret");
   EXPECT_FALSE(decode_webhook_secret("whsec_!!!"));
+  EXPECT_EQ(*decode_webhook_secret("whsec_aGVsbG8="), "hello");
+  EXPECT_EQ(*decode_webhook_secret("whsec_aGVsbG8"), "hello") << "unpadded base64 is accepted";
+  EXPECT_FALSE(decode_webhook_secret("whsec_aGVsb"));  // 5 characters: not base64 at all
   EXPECT_FALSE(decode_webhook_secret(""));
 }
 

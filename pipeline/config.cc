@@ -63,6 +63,16 @@ void read_api(ConfigReader& r, const YAML::Node& node, ApiConfig& api) {
   m.finish();
 }
 
+void read_metrics(ConfigReader& r, const YAML::Node& node, MetricsConfig& metrics) {
+  MapReader m(r, node, "metrics", "metrics");
+  if (m.str("listen", &metrics.listen) && !metrics.listen.empty()) {
+    if (auto why = config_detail::listen_error(metrics.listen)) {
+      r.error(*m.get("listen"), "metrics.listen: " + *why);
+    }
+  }
+  m.finish();
+}
+
 void read_process(ConfigReader& r, const YAML::Node& node, ProcessConfig& p) {
   MapReader m(r, node, "process", "process");
   m.integer("threads", &p.threads, 0, 1024);
@@ -174,6 +184,7 @@ Result<Config> parse_config(std::string_view yaml, const std::string& file_name_
     config_detail::read_sinks(r, section("sinks"), cfg);
     config_detail::read_replies(r, section("replies"), cfg);
     read_api(r, section("api"), cfg.api);
+    read_metrics(r, section("metrics"), cfg.metrics);
     read_process(r, section("process"), cfg.process);
     read_windows(r, section("windows"), cfg.windows);
     top.finish();

@@ -186,6 +186,12 @@ struct ApiConfig {
                                         // an entry that is "" after ${ENV} ("${T:-}") is dropped
 };
 
+// Where the single roles (ingest, process, react) serve /metrics and /healthz. Empty = not
+// at all; `serve`, `run` and `demo` serve them on api.listen instead.
+struct MetricsConfig {
+  std::string listen;                    // host:port, e.g. 127.0.0.1:9464
+};
+
 struct ProcessConfig {
   int threads = 0;                       // 0 = hardware cores
   int batch_size = 500;
@@ -213,6 +219,7 @@ struct Config {
   std::vector<SinkDef> sinks;
   RepliesConfig replies;
   ApiConfig api;
+  MetricsConfig metrics;
   ProcessConfig process;
   WindowsConfig windows;
 };

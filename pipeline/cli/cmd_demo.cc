@@ -1,26 +1,33 @@
-// earshot demo [--config FILE]
+// earshot demo [--port N] [--config FILE]
 // The main job on the embedded default: the bundled sample stream (deploy/examples/
-// embedded.yaml → deploy/demo/sample_posts.jsonl) through ingest and process on an
-// in-memory log, then a report of what happened to it, read back from the topics.
+// embedded.yaml → deploy/demo/sample_posts.jsonl) through ingest, process and react on an
+// in-memory log while the dashboard is served on 127.0.0.1:N (default 8080), then a report
+// of what happened to it, read back from the topics. Afterwards it keeps serving until
+// Ctrl-C when --port was given or stdout is a terminal; otherwise (scripts, CI) it exits.
+// A busy default port is a warning (the demo runs without dashboard); a busy --port is
+// exit 1.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
 #include "pipeline/json_codec.h"
 
 namespace earshot::cli {
 
-int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options);
-
 namespace {
 
 struct DemoArgs {
   std::string config;
+  int port = 8080;
+  bool port_given = false;
 };
 
 std::vector<pipeline::Record> read_all(pipeline::Log& log, const std::string& topic) {
@@ -123,12 +130,26 @@ int run_demo(const DemoArgs& args) {
   auto log = open_log_or_exit(config);
   install_stop_signals();
   log_info("demo: " + path + " on " + log->describe());
+  MetricsHub hub;
+  auto served = start_serve(config, *log, hub,
+                            ServeOptions{.listen = "127.0.0.1:" + std::to_string(args.port),
+                                         .busy_is_warning = !args.port_given});
+  if (served) {
+    hub.set_role_state("serve", "running");
+    std::printf("earshot demo: dashboard at %s/ (metrics at %s/metrics)\n", served->url.c_str(), served->url.c_str());
+    std::fflush(stdout);
+  }
   RoleOptions options;
   options.exit_when_idle = std::chrono::milliseconds(2000);
   options.report = false;
-  int rc = run_all(config, *log, options);
+  int rc = run_all(config, *log, options, &hub);
   if (rc != kExitOk) return rc;
   report(config, *log);
+  std::fflush(stdout);
+  if (served && (args.port_given || ::isatty(STDOUT_FILENO)) && !g_stop) {
+    log_info("demo: still serving " + served->url + "/ — press Ctrl-C to stop");
+    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   return kExitOk;
 }
 
@@ -136,9 +157,16 @@ int run_demo(const DemoArgs& args) {
 
 void add_demo(CLI::App& app) {
   auto args = std::make_shared<DemoArgs>();
-  auto* cmd = app.add_subcommand("demo", "Run the bundled sample stream through earshot on the embedded log");
+  auto* cmd = app.add_subcommand("demo", "Run the bundled sample stream through earshot on the embedded log, with the dashboard");
   cmd->add_option("--config", args->config, "Config file (default: deploy/examples/embedded.yaml)");
-  cmd->callback([args] { set_runner([args] { return run_demo(*args); }); });
+  auto* port = cmd->add_option("--port", args->port,
+                               "Serve the dashboard on 127.0.0.1:PORT (default 8080); given explicitly, keep "
+                               "serving after the report until Ctrl-C")
+                   ->check(CLI::Range(1, 65535));
+  cmd->callback([args, port] {
+    args->port_given = port->count() > 0;
+    set_runner([args] { return run_demo(*args); });
+  });
 }
 
 }  // namespace earshot::cli

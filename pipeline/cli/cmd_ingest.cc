@@ -1,13 +1,36 @@
 // The ingest role: every configured source into the posts topic, exactly once (posts and
 // the source's cursor in one transaction per poll).
 #include <chrono>
+#include <cstdio>
 
 #include "ingest/source_factory.h"
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
 #include "pipeline/ingest_runner.h"
+#include "pipeline/json_codec.h"
 
 namespace earshot::cli {
+namespace {
+
+// One source's health as a log line (the same numbers IngestRunner::health() gives /metrics).
+std::string health_line(const pipeline::SourceHealth& h) {
+  auto n = [](std::int64_t v) { return std::to_string(v); };
+  std::string line = "ingest: " + h.name + " " + h.state + ", " + n(h.committed_posts) + " posts committed (" +
+                     n(h.committed_dead) + " dead), " + n(h.errors) + " errors [4xx " + n(h.http_4xx) + ", 5xx " +
+                     n(h.http_5xx) + ", network " + n(h.network_errors) + ", parse " + n(h.parse_errors) +
+                     "], rate-limit waits " + n(h.rate_limit_waits) + ", reconnects " + n(h.reconnects) +
+                     ", stalls " + n(h.stalls) + ", aborts " + n(h.aborts);
+  if (h.last_event_ms > 0) {
+    char lag[32];
+    std::snprintf(lag, sizeof lag, "%.1f", h.lag_seconds);
+    line += ", newest post " + pipeline::format_rfc3339_ms(h.last_event_ms) + " (lag " + lag + " s)";
+  }
+  if (!h.last_error.empty()) line += " (" + h.last_error + ")";
+  return line;
+}
+
+}  // namespace
 
 int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
   if (config.sources.empty()) throw Exit{kExitUsage, config.file + ": sources: nothing to ingest"};
@@ -27,6 +50,8 @@ int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const Ro
        .cursors = cursor_topic(config), .transactional_id = id, .poll_timeout = std::chrono::milliseconds(200)});
   if (!runner) throw Exit{kExitRuntime, runner.error().message};
   if (auto st = (*runner)->restore(); !st) throw Exit{kExitRuntime, st.error().message};
+  // /metrics reads the runner's health snapshot from the server's thread (null registry: off).
+  pipeline::CollectorHandle metrics = watch_ingest(options.metrics, **runner);
   log_info("ingest: " + std::to_string(config.sources.size()) + " source(s) into " + config.log.topic("posts") +
            " on " + log.describe());
   auto last_report = std::chrono::steady_clock::now();
@@ -37,12 +62,10 @@ int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const Ro
     auto now = std::chrono::steady_clock::now();
     if (options.report && now - last_report > std::chrono::seconds(10)) {
       last_report = now;
-      for (const auto& h : (*runner)->health()) {
-        log_info("ingest: " + h.name + " " + h.state + ", " + std::to_string(h.posts) + " posts, " +
-                 std::to_string(h.errors) + " errors" + (h.last_error.empty() ? "" : " (" + h.last_error + ")"));
-      }
+      for (const auto& h : (*runner)->health()) log_info(health_line(h));
     }
   }
+  for (const auto& h : (*runner)->health()) log_info(health_line(h));
   const auto& c = (*runner)->counters();
   log_info("ingest: committed " + std::to_string(c.posts) + " post(s), " + std::to_string(c.dead_letters) +
            " dead letter(s) in " + std::to_string(c.commits) + " transaction(s)");

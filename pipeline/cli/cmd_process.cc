@@ -2,13 +2,15 @@
 // Consumes posts; produces scored, mentions and dead letters exactly once (one Kafka or
 // embedded transaction per batch, with the consumed offsets). Several instances with
 // different --instance ids form one consumer group and split the partitions. SIGTERM or
-// SIGINT finish or abort the open batch, never half-commit it.
+// SIGINT finish or abort the open batch, never half-commit it. Memory: process.batch_size
+// and process.max_inflight_bytes bound the input held at once (see transactional_loop.h).
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <thread>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
 #include "pipeline/process_stage.h"
 
@@ -28,10 +30,17 @@ int run_process_role(const pipeline::Config& config, pipeline::Log& log, const R
   auto loop = pipeline::TransactionalLoop::create(
       log, {.group = group, .inputs = {topics.posts}, .transactional_id = group + "-" + options.instance,
             .batch_size = static_cast<std::size_t>(config.process.batch_size),
-            .poll_timeout = std::chrono::milliseconds(200), .on_committed = {}});
+            .poll_timeout = std::chrono::milliseconds(200), .on_committed = {},
+            // The loop holds at most two input batches (one committing, one prepared), each
+            // with outputs of about its size: a quarter of the budget per batch.
+            .max_batch_bytes = static_cast<std::size_t>(config.process.max_inflight_bytes / 4)});
   if (!loop) throw Exit{kExitRuntime, loop.error().message};
+  // /metrics collectors; declared after what they read, so they are destroyed first.
+  auto watched_loop = watch_loop(options.metrics, "process", **loop);
+  auto watched_counters = watch_process(options.metrics, counters);
   log_info("process: " + log.describe() + ", group " + group + ", instance " + options.instance + ", " +
-           std::to_string(threads) + " thread(s), model " + std::string((*enricher)->scorer().id()));
+           std::to_string(threads) + " thread(s), batches of at most " + std::to_string(config.process.batch_size) +
+           " posts / " + std::to_string(config.process.max_inflight_bytes / 4) + " bytes, model " + std::string((*enricher)->scorer().id()));
   auto idle_since = std::chrono::steady_clock::now();
   auto last_report = idle_since;
   while (!g_stop && (!options.stop || !options.stop->load())) {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
 #include "pipeline/react_stage.h"
 #include "sinks/sink_runner.h"
@@ -14,8 +15,13 @@ int run_react_role(const pipeline::Config& config, pipeline::Log& log, const Rol
   if (!handler) throw Exit{kExitRuntime, "react: " + handler.error().message};
   auto loop = pipeline::TransactionalLoop::create(log, pipeline::react_loop_options(config, options.instance));
   if (!loop) throw Exit{kExitRuntime, "react: " + loop.error().message};
+  pipeline::Consumer* consumer = &(*loop)->consumer();
+  (*handler)->set_assignment([consumer] { return consumer->assignment(); });
   auto sinks = sinks::SinkRunner::start(config, log);
   if (!sinks) throw Exit{kExitRuntime, "sinks: " + sinks.error().message};
+  // /metrics collectors; declared after what they read, so they are destroyed first.
+  auto watched_loop = watch_loop(options.metrics, "react", **loop);
+  auto watched_sinks = watch_sinks(options.metrics, **sinks);
   log_info("react: " + std::to_string(config.alerts.size()) + " alert rule(s), " +
            std::to_string(config.sinks.size()) + " sink(s) on " + log.describe());
   auto idle_since = std::chrono::steady_clock::now();

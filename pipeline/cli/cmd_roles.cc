@@ -1,4 +1,4 @@
-// Registers the role subcommands: process (and, as they land, ingest, react, run).
+// Registers the role subcommands: ingest, process, react, serve and run.
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
+#include "sinks/http_server.h"
 
 namespace earshot::cli {
 namespace {
@@ -16,6 +18,8 @@ struct RoleArgs {
   std::string config;
   std::string instance;
   double exit_when_idle = 0;
+  std::string metrics_listen;
+  std::string listen;
 };
 
 void add_role_options(CLI::App* cmd, RoleArgs& args) {
@@ -24,6 +28,11 @@ void add_role_options(CLI::App* cmd, RoleArgs& args) {
                   "Instance id, unique within the group (default: $EARSHOT_INSTANCE or 0)");
   cmd->add_option("--exit-when-idle", args.exit_when_idle,
                   "Exit after this many seconds without input once caught up (default: run until stopped)");
+}
+
+void add_metrics_option(CLI::App* cmd, RoleArgs& args) {
+  cmd->add_option("--metrics-listen", args.metrics_listen,
+                  "Serve /metrics and /healthz on HOST:PORT (default: the config's metrics.listen; none if unset)");
 }
 
 RoleOptions role_options(const RoleArgs& args) {
@@ -38,18 +47,25 @@ RoleOptions role_options(const RoleArgs& args) {
 
 // `earshot run`: every role in one process, on one Log (the only way to use an in-memory
 // embedded log). Each role runs on its own thread; the first to fail stops the others.
-int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options) {
+int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options, MetricsHub* hub) {
   std::atomic<bool> stop{false};
   options.stop = &stop;
+  if (hub) options.metrics = &hub->registry();
   std::atomic<int> code{kExitOk};
   std::string failure;
   std::mutex mu;
+  auto state = [hub](const char* name, const char* st) {
+    if (hub) hub->set_role_state(name, st);
+  };
   auto guard = [&](const char* name, auto fn) {
+    state(name, "running");
     return std::thread([&, name, fn] {
       try {
         int rc = fn();
         if (rc != kExitOk) code = rc;
+        state(name, rc == kExitOk ? "stopped" : "failed");
       } catch (const Exit& e) {
+        state(name, "failed");
         std::lock_guard lock(mu);
         failure = std::string(name) + ": " + e.message;
         code = e.code;
@@ -81,46 +97,77 @@ int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions opti
   return code.load();
 }
 
+namespace {
+
+// One single role with its optional /metrics listener.
+int run_single(const RoleArgs& args, const char* name,
+               int (*role)(const pipeline::Config&, pipeline::Log&, const RoleOptions&)) {
+  pipeline::Config config = load_config_or_exit(args.config);
+  auto log = open_log_or_exit(config);
+  install_stop_signals();
+  MetricsHub hub;
+  auto server = serve_metrics_or_exit(hub, args.metrics_listen.empty() ? config.metrics.listen : args.metrics_listen);
+  RoleOptions options = role_options(args);
+  if (server) options.metrics = &hub.registry();
+  hub.set_role_state(name, "running");
+  try {
+    int rc = role(config, *log, options);
+    hub.set_role_state(name, rc == kExitOk ? "stopped" : "failed");
+    return rc;
+  } catch (...) {
+    hub.set_role_state(name, "failed");
+    throw;
+  }
+}
+
+}  // namespace
+
 void add_roles(CLI::App& app) {
   auto args = std::make_shared<RoleArgs>();
   auto* ingest = app.add_subcommand("ingest", "Pull posts from every configured source into the posts topic");
   add_role_options(ingest, *args);
-  ingest->callback([args] {
-    set_runner([args] {
-      pipeline::Config config = load_config_or_exit(args->config);
-      auto log = open_log_or_exit(config);
-      install_stop_signals();
-      return run_ingest_role(config, *log, role_options(*args));
-    });
-  });
+  add_metrics_option(ingest, *args);
+  ingest->callback([args] { set_runner([args] { return run_single(*args, "ingest", run_ingest_role); }); });
   auto* react = app.add_subcommand("react", "Aggregate mentions in event-time windows, raise and deliver alerts");
   add_role_options(react, *args);
-  react->callback([args] {
-    set_runner([args] {
-      pipeline::Config config = load_config_or_exit(args->config);
-      auto log = open_log_or_exit(config);
-      install_stop_signals();
-      return run_react_role(config, *log, role_options(*args));
-    });
-  });
-  auto* run = app.add_subcommand("run", "Run every role (ingest, process, react with its sinks) in one process");
+  add_metrics_option(react, *args);
+  react->callback([args] { set_runner([args] { return run_single(*args, "react", run_react_role); }); });
+  auto* run = app.add_subcommand("run", "Run every role (ingest, process, react with its sinks, serve) in one process");
   add_role_options(run, *args);
+  run->add_option("--listen", args->listen, "HOST:PORT for the API, dashboard and /metrics (default: api.listen)");
   run->callback([args] {
     set_runner([args] {
       pipeline::Config config = load_config_or_exit(args->config);
       auto log = open_log_or_exit(config);
       install_stop_signals();
-      return run_all(config, *log, role_options(*args));
+      MetricsHub hub;
+      hub.set_role_state("serve", "starting");
+      // The stages are the job here: a busy api.listen costs the API, not the run (an
+      // explicit --listen that is busy is an error).
+      auto served = start_serve(config, *log, hub,
+                                ServeOptions{.listen = args->listen, .busy_is_warning = args->listen.empty()});
+      hub.set_role_state("serve", served ? "running" : "failed");
+      if (served) log_info("run: dashboard and API at " + served->url + "/, metrics at " + served->url + "/metrics");
+      int rc = run_all(config, *log, role_options(*args), &hub);
+      if (served) hub.set_role_state("serve", "stopped");
+      return rc;
     });
   });
   auto* process = app.add_subcommand("process", "Score, link and dead-letter posts, exactly once");
   add_role_options(process, *args);
-  process->callback([args] {
+  add_metrics_option(process, *args);
+  process->callback([args] { set_runner([args] { return run_single(*args, "process", run_process_role); }); });
+  auto* serve = app.add_subcommand(
+      "serve", "Serve the JSON API, the dashboard page, /metrics and /healthz on api.listen");
+  add_role_options(serve, *args);
+  serve->add_option("--listen", args->listen, "HOST:PORT to serve on (default: the config's api.listen)");
+  serve->callback([args] {
     set_runner([args] {
       pipeline::Config config = load_config_or_exit(args->config);
       auto log = open_log_or_exit(config);
       install_stop_signals();
-      return run_process_role(config, *log, role_options(*args));
+      MetricsHub hub;
+      return run_serve_role(config, *log, hub, ServeOptions{.listen = args->listen}, role_options(*args));
     });
   });
 }

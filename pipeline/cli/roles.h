@@ -1,21 +1,61 @@
-// earshot CLI — the long-running roles (ingest, process, react, run) and what they share.
+// earshot CLI — the long-running roles (ingest, process, react, serve, run) and what they share.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "pipeline/config.h"
 #include "pipeline/log.h"
+#include "pipeline/metrics.h"
+
+namespace earshot::sinks {
+class HttpServer;
+class ApiStore;
+class ApiFollower;
+}  // namespace earshot::sinks
 
 namespace earshot::cli {
+
+class MetricsHub;
 
 struct RoleOptions {
   std::string instance = "0";                    // --instance: part of the transactional id
   std::chrono::milliseconds exit_when_idle{0};   // 0 = run until stopped; ingest: until finite sources end
   const std::atomic<bool>* stop = nullptr;       // extra stop flag (earshot run / demo)
   bool report = true;                            // progress lines on stderr
+  // Where the role registers collectors for its counters (pipeline/cli/metrics_wiring.h);
+  // null = metrics off. See watch_loop() and friends.
+  pipeline::MetricsRegistry* metrics = nullptr;
 };
+
+// `earshot serve`: the JSON API, the dashboard, /metrics and /healthz on one listener,
+// fed by a follower of the aggregates and alerts topics.
+struct ServeOptions {
+  std::string listen;             // "" = config.api.listen
+  bool busy_is_warning = false;   // a listen address in use: warn and serve nothing (demo's default port)
+};
+
+struct ServeInstance {
+  ~ServeInstance();
+  std::unique_ptr<sinks::ApiStore> store;
+  std::unique_ptr<sinks::ApiFollower> follower;
+  std::unique_ptr<sinks::HttpServer> server;
+  pipeline::CollectorHandle watched;
+  std::string url;  // "http://127.0.0.1:8080"
+};
+
+// Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the
+// address cannot be bound, unless busy_is_warning (then logs a warning and returns nullptr).
+std::unique_ptr<ServeInstance> start_serve(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub,
+                                           const ServeOptions& serve);
+int run_serve_role(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub, const ServeOptions& serve,
+                   const RoleOptions& options);
+
+// `earshot run` (and demo): every role on one Log; `hub` (may be null) gets each role's
+// state, and `options.metrics` is handed to the roles.
+int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options, MetricsHub* hub = nullptr);
 
 int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);
 int run_react_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);

@@ -25,10 +25,18 @@ TEST(Cli, VersionAndHelpExitZero) {
   EXPECT_NE(v.out.find("earshot 0."), std::string::npos) << v.out;
   RunResult h = run({"--help"});
   EXPECT_EQ(h.exit_code, 0);
-  for (const char* sub : {"score", "replay", "tail", "process"}) {
+  for (const char* sub : {"score", "replay", "tail", "process", "serve", "demo", "run"}) {
     EXPECT_NE(h.out.find(sub), std::string::npos) << sub << " missing from --help";
   }
   EXPECT_EQ(run({"score", "--help"}).exit_code, 0);
+  // Every new option is in its subcommand's --help.
+  for (auto [sub, option] : {std::pair{"serve", "--listen"}, {"run", "--listen"}, {"demo", "--port"},
+                             {"process", "--metrics-listen"}, {"ingest", "--metrics-listen"},
+                             {"react", "--metrics-listen"}}) {
+    RunResult help = run({sub, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_NE(help.out.find(option), std::string::npos) << sub << " --help lacks " << option;
+  }
 }
 
 TEST(Cli, UsageErrorsExitTwo) {

@@ -98,6 +98,7 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.replies.mode, ReplyMode::off);
   EXPECT_EQ(c.replies.author_cooldown, 24h);
   EXPECT_EQ(c.api.listen, "127.0.0.1:8080");
+  EXPECT_EQ(c.metrics.listen, "");  // single roles serve no /metrics unless asked
   EXPECT_EQ(c.process.threads, 0);
   EXPECT_EQ(c.windows.sizes, (std::vector<Millis>{1min, 1h}));
   EXPECT_EQ(c.windows.allowed_lateness, 30s);
@@ -426,6 +427,13 @@ TEST(Config, WindowsIdleCloseIsADuration) {
   EXPECT_EQ(valid("windows: {idle_close: 5s}\n").windows.idle_close, 5s);
   EXPECT_EQ(valid("windows: {idle_close: 0s}\n").windows.idle_close, 0s);
   EXPECT_THAT(errors_of("windows: {idle_close: soon}\n"), HasSubstr("windows.idle_close"));
+}
+
+TEST(Config, MetricsListenIsAnOptionalAddress) {
+  EXPECT_EQ(valid("metrics: {listen: 127.0.0.1:9464}\n").metrics.listen, "127.0.0.1:9464");
+  EXPECT_EQ(valid("metrics: {listen: \"\"}\n").metrics.listen, "");
+  EXPECT_THAT(errors_of("metrics: {listen: nohost}\n"), HasSubstr("test.yaml:1:19: metrics.listen: expected host:port"));
+  EXPECT_THAT(errors_of("metrics: {listen: 127.0.0.1:9464, port: 1}\n"), HasSubstr("port"));
 }
 
 }  // namespace

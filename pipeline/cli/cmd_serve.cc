@@ -1,0 +1,79 @@
+// earshot serve --config FILE [--listen HOST:PORT]
+// Follows the aggregates (compacted) and alerts topics from the beginning and serves, on
+// api.listen: the JSON API (/api/entities, /api/aggregates, /api/alerts; bearer tokens from
+// api.tokens), the dashboard page (/), /metrics and /healthz. Stateless: any number of
+// instances may run; each rebuilds its view from the topics when it starts.
+#include <CLI/CLI.hpp>
+
+#include <thread>
+
+#include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/metrics_wiring.h"
+#include "pipeline/cli/roles.h"
+#include "sinks/api.h"
+#include "sinks/dashboard.h"
+#include "sinks/http_server.h"
+
+namespace earshot::cli {
+
+ServeInstance::~ServeInstance() {
+  watched.reset();                 // no scrape reads the store from here on
+  if (server) server->stop();      // no request reads it either
+  if (follower) follower->stop();
+}
+
+std::unique_ptr<ServeInstance> start_serve(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub,
+                                           const ServeOptions& serve) {
+  auto s = std::make_unique<ServeInstance>();
+  s->store = std::make_unique<sinks::ApiStore>(config.entities);
+  std::string listen = serve.listen.empty() ? config.api.listen : serve.listen;
+  s->server = std::make_unique<sinks::HttpServer>(sinks::HttpServerOptions{.listen = listen, .tokens = config.api.tokens});
+  sinks::add_api_routes(*s->server, *s->store);
+  s->server->route("/", sinks::Access::kPublic, [](const sinks::ServerRequest&) { return sinks::dashboard_response(); });
+  hub.install(*s->server);
+  if (auto st = s->server->start(); !st) {
+    if (serve.busy_is_warning) {
+      log_info("warning: API and dashboard not served: " + st.error().message +
+                " (choose another address: demo --port N, run --listen HOST:PORT)");
+      return nullptr;
+    }
+    throw Exit{kExitRuntime, "serve: " + st.error().message};
+  }
+  auto follower = sinks::ApiFollower::start(log, *s->store, config.log.topic("aggregates"), config.log.topic("alerts"));
+  if (!follower) throw Exit{kExitRuntime, "serve: " + follower.error().message};
+  s->follower = std::move(*follower);
+  s->watched = watch_api(&hub.registry(), *s->store, *s->follower, *s->server);
+  s->url = s->server->url();
+  if (config.api.tokens.empty() && listen.rfind("127.", 0) != 0 && listen.rfind("localhost:", 0) != 0 &&
+      listen.rfind("[::1]:", 0) != 0) {
+    log_info("warning: api.listen " + listen + " is not loopback and api.tokens is empty: the API is open");
+  }
+  return s;
+}
+
+int run_serve_role(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub, const ServeOptions& serve,
+                   const RoleOptions& options) {
+  hub.set_role_state("serve", "starting");
+  auto s = start_serve(config, log, hub, serve);
+  hub.set_role_state("serve", "running");
+  log_info("serve: " + s->url + "/ (API " + (config.api.tokens.empty() ? "open" : "token-protected") + ") on " +
+           log.describe());
+  auto idle_since = std::chrono::steady_clock::now();
+  std::uint64_t seen = 0;
+  while (!g_stop && (!options.stop || !options.stop->load())) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::uint64_t now_seen = s->store->aggregates_applied() + s->store->alerts_applied();
+    auto now = std::chrono::steady_clock::now();
+    if (now_seen != seen) {
+      seen = now_seen;
+      idle_since = now;
+    }
+    if (options.exit_when_idle.count() > 0 && s->follower->caught_up() && now - idle_since > options.exit_when_idle) {
+      break;
+    }
+  }
+  hub.set_role_state("serve", "stopped");
+  return kExitOk;
+}
+
+}  // namespace earshot::cli

@@ -1,0 +1,71 @@
+// earshot CLI — where the roles' existing counters become Prometheus metrics, in one place.
+//
+// A MetricsHub is one process's registry plus the state of each role it runs; it installs
+// GET /metrics (text format 0.0.4) and GET /healthz (JSON; 503 once a role failed) on an
+// HttpServer. The watch_* functions register collectors that read the counters the stages
+// already keep (atomics, or snapshots behind a lock) at scrape time; each returns a handle
+// that must be destroyed before the watched object (declare it after the object). They
+// accept a null registry (metrics off) and then return an empty handle, so a role does:
+//
+//   auto loop = TransactionalLoop::create(...);
+//   auto watched = watch_loop(options.metrics, "process", **loop);   // RoleOptions::metrics
+//
+// Where /metrics is served: `serve`, `run` and `demo` on api.listen (with the API); the
+// single roles (ingest, process, react) only when `--metrics-listen HOST:PORT` or the config
+// key metrics.listen is set, so several roles on one machine never fight over api.listen.
+//
+// Thread safety: all of it may be used from any thread.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "pipeline/metrics.h"
+
+namespace earshot::pipeline {
+class TransactionalLoop;
+struct ProcessCounters;
+class IngestRunner;
+}  // namespace earshot::pipeline
+namespace earshot::sinks {
+class HttpServer;
+class SinkRunner;
+class ApiStore;
+class ApiFollower;
+}  // namespace earshot::sinks
+
+namespace earshot::cli {
+
+class MetricsHub {
+ public:
+  MetricsHub();
+  pipeline::MetricsRegistry& registry() { return registry_; }
+  // starting | running | stopped | failed; exported as earshot_role_state{role,state} 1.
+  void set_role_state(const std::string& role, const std::string& state);
+  // Adds GET /metrics and GET /healthz (both without auth).
+  void install(sinks::HttpServer& server);
+
+ private:
+  pipeline::MetricsRegistry registry_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> roles_;
+  pipeline::CollectorHandle own_;
+  std::chrono::system_clock::time_point started_;
+};
+
+pipeline::CollectorHandle watch_loop(pipeline::MetricsRegistry* registry, const std::string& role,
+                                     const pipeline::TransactionalLoop& loop);
+pipeline::CollectorHandle watch_process(pipeline::MetricsRegistry* registry, const pipeline::ProcessCounters& counters);
+pipeline::CollectorHandle watch_ingest(pipeline::MetricsRegistry* registry, const pipeline::IngestRunner& runner);
+pipeline::CollectorHandle watch_sinks(pipeline::MetricsRegistry* registry, const sinks::SinkRunner& runner);
+pipeline::CollectorHandle watch_api(pipeline::MetricsRegistry* registry, const sinks::ApiStore& store,
+                                    const sinks::ApiFollower& follower, const sinks::HttpServer& server);
+
+// For a single role: starts an HTTP server with /metrics and /healthz on `listen`, or
+// returns nullptr when `listen` is empty. Throws Exit{1, ...} when it cannot bind.
+std::unique_ptr<sinks::HttpServer> serve_metrics_or_exit(MetricsHub& hub, const std::string& listen);
+
+}  // namespace earshot::cli

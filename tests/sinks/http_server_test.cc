@@ -1,0 +1,177 @@
+// Tests for sinks/http_server.h: routing, bearer-token auth, request bounds, errors, and
+// binding (port 0, an address in use).
+#include "sinks/http_server.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cpprest/http_client.h>
+
+#include <atomic>
+#include <thread>
+
+namespace earshot::sinks {
+namespace {
+
+namespace http = web::http;
+
+struct Got {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+Got request(const std::string& base, const std::string& method, const std::string& target,
+            const std::string& token = "", const std::string& body = "") {
+  http::client::http_client_config cfg;
+  cfg.set_timeout(std::chrono::seconds(10));
+  http::client::http_client client(base, cfg);
+  http::http_request req(method);
+  req.set_request_uri(target);
+  if (!token.empty()) req.headers().add("Authorization", "Bearer " + token);
+  if (!body.empty()) req.set_body(body, "application/octet-stream");
+  http::http_response resp = client.request(req).get();
+  Got g;
+  g.status = resp.status_code();
+  for (const auto& [k, v] : resp.headers()) g.headers[k] = v;
+  auto bytes = resp.extract_vector().get();
+  g.body.assign(bytes.begin(), bytes.end());
+  return g;
+}
+
+Got get(const std::string& base, const std::string& target, const std::string& token = "") {
+  return request(base, http::methods::GET, target, token);
+}
+
+std::unique_ptr<HttpServer> started(HttpServerOptions options) {
+  auto server = std::make_unique<HttpServer>(std::move(options));
+  server->route("/healthz", Access::kPublic, [](const ServerRequest&) { return ServerResponse::text(200, "ok\n"); });
+  server->route("/api/echo", Access::kToken, [](const ServerRequest& r) {
+    return ServerResponse::json(200, "{\"q\":\"" + r.query_value("q") + "\",\"path\":\"" + r.path + "\"}");
+  });
+  server->route("/api/throw", Access::kToken,
+                [](const ServerRequest&) -> ServerResponse { throw std::runtime_error("handler broke"); });
+  auto st = server->start();
+  EXPECT_TRUE(st.has_value()) << (st ? "" : st.error().message);
+  return server;
+}
+
+TEST(HttpServer, PortZeroPicksAFreePortAndAnswers) {
+  auto server = started({.listen = "127.0.0.1:0"});
+  EXPECT_GT(server->port(), 0);
+  EXPECT_EQ(server->url(), "http://127.0.0.1:" + std::to_string(server->port()));
+  Got g = get(server->url(), "/healthz");
+  EXPECT_EQ(g.status, 200);
+  EXPECT_EQ(g.body, "ok\n");
+  EXPECT_EQ(g.headers["Cache-Control"], "no-store");
+}
+
+TEST(HttpServer, QueryAndPathArePercentDecoded) {
+  auto server = started({.listen = "127.0.0.1:0"});  // no tokens: API routes are open
+  Got g = get(server->url(), "/api/echo?q=acme%20air&x=1");
+  EXPECT_EQ(g.status, 200);
+  EXPECT_EQ(g.body, R"({"q":"acme air","path":"/api/echo"})");
+}
+
+TEST(HttpServer, TokenRoutesNeedAConfiguredBearerToken) {
+  auto server = started({.listen = "127.0.0.1:0", .tokens = {"first-token", "second-token"}});
+  Got none = get(server->url(), "/api/echo");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.headers["WWW-Authenticate"], "Bearer realm=\"earshot\"");
+  EXPECT_EQ(get(server->url(), "/api/echo", "wrong-token").status, 401);
+  EXPECT_EQ(get(server->url(), "/api/echo", "first-toke").status, 401);
+  EXPECT_EQ(get(server->url(), "/api/echo", "second-token").status, 200);
+  EXPECT_EQ(get(server->url(), "/api/echo", "first-token").status, 200);
+  EXPECT_EQ(server->unauthorized(), 3u);
+  // Public routes never ask.
+  EXPECT_EQ(get(server->url(), "/healthz").status, 200);
+}
+
+TEST(HttpServer, UnknownPathsMethodsAndBigRequestsAreRefused) {
+  auto server = started({.listen = "127.0.0.1:0", .max_body_bytes = 1024, .max_uri_bytes = 256});
+  EXPECT_EQ(get(server->url(), "/nope").status, 404);
+  Got post = request(server->url(), http::methods::POST, "/healthz", "", "x");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.headers["Allow"], "GET, HEAD");
+  EXPECT_EQ(request(server->url(), http::methods::POST, "/healthz", "", std::string(4096, 'x')).status, 413);
+  EXPECT_EQ(get(server->url(), "/api/echo?q=" + std::string(1000, 'a')).status, 414);
+  // Still serving after all of that.
+  EXPECT_EQ(get(server->url(), "/healthz").status, 200);
+}
+
+TEST(HttpServer, AHandlerThatThrowsIsA500) {
+  auto server = started({.listen = "127.0.0.1:0"});
+  Got g = get(server->url(), "/api/throw");
+  EXPECT_EQ(g.status, 500);
+  EXPECT_NE(g.body.find("handler broke"), std::string::npos);
+  EXPECT_EQ(get(server->url(), "/healthz").status, 200);
+}
+
+TEST(HttpServer, AnAddressInUseIsUnavailable) {
+  // Taken by another server in this process: refused, and the first one keeps answering.
+  auto first = started({.listen = "127.0.0.1:0"});
+  HttpServer second({.listen = "127.0.0.1:" + std::to_string(first->port())});
+  auto st = second.start();
+  ASSERT_FALSE(st.has_value());
+  EXPECT_EQ(st.error().code, pipeline::ErrorCode::kUnavailable);
+  EXPECT_NE(st.error().message.find("in use"), std::string::npos) << st.error().message;
+  EXPECT_EQ(get(first->url(), "/healthz").status, 200);
+
+  // Taken by a plain listening socket (another program).
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  HttpServer third({.listen = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
+  auto st3 = third.start();
+  ::close(fd);
+  ASSERT_FALSE(st3.has_value());
+  EXPECT_EQ(st3.error().code, pipeline::ErrorCode::kUnavailable);
+}
+
+TEST(HttpServer, BadListenAddressesAreInvalid) {
+  for (const char* listen : {"nohost", "127.0.0.1:", "127.0.0.1:99999", "127.0.0.1:http"}) {
+    HttpServer s({.listen = listen});
+    auto st = s.start();
+    ASSERT_FALSE(st.has_value()) << listen;
+    EXPECT_EQ(st.error().code, pipeline::ErrorCode::kInvalidArgument) << listen;
+  }
+}
+
+TEST(HttpServer, ConcurrentRequestsAreAllAnswered) {
+  auto server = started({.listen = "127.0.0.1:0", .tokens = {"t"}});
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      for (int j = 0; j < 10; ++j) {
+        if (get(server->url(), "/api/echo?q=" + std::to_string(i), "t").status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 80);
+}
+
+TEST(BearerAllowed, MatchesOnlyConfiguredTokens) {
+  EXPECT_TRUE(bearer_allowed({}, ""));
+  EXPECT_TRUE(bearer_allowed({"abc"}, "Bearer abc"));
+  EXPECT_TRUE(bearer_allowed({"abc"}, "bearer  abc "));
+  EXPECT_FALSE(bearer_allowed({"abc"}, "Bearer abcd"));
+  EXPECT_FALSE(bearer_allowed({"abc"}, "Basic abc"));
+  EXPECT_FALSE(bearer_allowed({"abc"}, "abc"));
+  EXPECT_FALSE(bearer_allowed({"abc"}, "Bearer "));
+  EXPECT_FALSE(bearer_allowed({""}, "Bearer "));
+}
+
+}  // namespace
+}  // namespace earshot::sinks

@@ -15,20 +15,14 @@
 #include "pipeline/kafka_log.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/ingest/support/webhook_push.h"
+#include "tests/support/kafka_env.h"
 
 namespace earshot::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string brokers() {
-  const char* b = std::getenv("EARSHOT_TEST_BROKERS");
-  if (!b || !*b) {
-    ADD_FAILURE() << "EARSHOT_TEST_BROKERS is not set: run through deploy/test.sh";
-    std::abort();
-  }
-  return b;
-}
+std::string brokers() { return earshot::testing::test_brokers(); }
 
 // A config on the broker with topics of its own ("<t>.posts", ...), and `sources` appended.
 std::string kafka_config(const std::string& t, const std::string& sources) {

@@ -11,6 +11,7 @@
 #include "pipeline/json_codec.h"
 #include "pipeline/kafka_log.h"
 #include "tests/cli/support/cli_harness.h"
+#include "tests/support/kafka_env.h"
 
 namespace earshot::testing {
 namespace {
@@ -20,14 +21,7 @@ using namespace std::chrono_literals;
 constexpr int kValid = 100000;
 constexpr int kMalformed = 200;
 
-std::string brokers() {
-  const char* b = std::getenv("EARSHOT_TEST_BROKERS");
-  if (!b || !*b) {
-    ADD_FAILURE() << "EARSHOT_TEST_BROKERS is not set: run through deploy/test.sh";
-    std::abort();
-  }
-  return b;
-}
+std::string brokers() { return earshot::testing::test_brokers(); }
 
 struct Scenario {
   std::string dir, config, posts, prefix;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "pipeline/kafka_log.h"
+#include "tests/support/kafka_env.h"
 
 namespace earshot::pipeline {
 namespace {
@@ -20,12 +21,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 std::unique_ptr<Log> open_kafka() {
-  const char* brokers = std::getenv("EARSHOT_TEST_BROKERS");
-  if (!brokers || !*brokers) {
-    ADD_FAILURE() << "EARSHOT_TEST_BROKERS is not set: run the kafka tests through deploy/test.sh "
-                     "or start deploy/kafka/start.sh and export EARSHOT_TEST_BROKERS=127.0.0.1:9092";
-    std::abort();
-  }
+  const std::string brokers = earshot::testing::test_brokers();
   set_kafka_log_handler([](int, std::string_view, std::string_view) {});
   auto log = KafkaLog::open({.kind = "kafka", .brokers = brokers, .path = "", .properties = {}, .partitions = 3});
   EXPECT_TRUE(log) << log.error().message;

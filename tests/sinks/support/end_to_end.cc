@@ -16,6 +16,7 @@
 #include "pipeline/react_stage.h"
 #include "sinks/sink_runner.h"
 #include "tests/sinks/support/alert_scenario.h"
+#include "tests/support/kafka_env.h"
 
 extern char** environ;
 
@@ -41,12 +42,7 @@ Config config_for(const std::string& kind, const std::string& suffix, const std:
   cfg.log.path = path;
   if (kind == "kafka") {
     cfg.log.kind = pipeline::LogKind::kafka;
-    const char* brokers = std::getenv("EARSHOT_TEST_BROKERS");
-    if (!brokers || !*brokers) {
-      ADD_FAILURE() << "EARSHOT_TEST_BROKERS is not set: run the kafka tests through deploy/test.sh "
-                       "or start deploy/kafka/start.sh and export EARSHOT_TEST_BROKERS=127.0.0.1:9092";
-      std::abort();
-    }
+    const std::string brokers = earshot::testing::test_brokers();
     cfg.log.brokers = brokers;
   }
   pipeline::AlertRuleDef spike;

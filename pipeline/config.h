@@ -131,7 +131,8 @@ struct AlertRuleDef {
   std::int64_t min_count = 1;                 // keyword/intent: matches in the window
   std::optional<Intent> intent;               // intent: required
   std::string metric;                         // threshold: volume | negative | positive |
-                                              // neutral | negative_share | mean_score
+                                              // neutral | negative_share | mean_score;
+                                              // spike: "" = volume, "share" (`measure: share`)
   double threshold = 0.0;                     // threshold: required
   bool below = false;                         // threshold: `direction: below` fires under it
 };

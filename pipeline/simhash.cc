@@ -74,36 +74,49 @@ bool NearDuplicates::check_and_add(std::string_view text) { return check_and_add
 
 bool NearDuplicates::check_and_add_hash(std::uint64_t h) {
   if (h == 0) return false;
-  bool found = false;
+  auto [copy, first] = copies_.try_emplace(h, 0);
+  bool found = !first;  // the same fingerprint is in the window
   for (int band = 0; band < 4 && !found; ++band) {
-    auto [lo, hi] = bands_.equal_range(band_key(band, h));
-    for (auto it = lo; it != hi; ++it) {
-      if (std::popcount(it->second ^ h) <= max_distance_) {
+    auto it = bands_.find(band_key(band, h));
+    if (it == bands_.end()) continue;
+    for (const std::uint64_t other : it->second) {
+      if (std::popcount(other ^ h) <= max_distance_) {
         found = true;
         break;
       }
     }
   }
+  ++copy->second;
+  if (first) {
+    for (int band = 0; band < 4; ++band) bands_[band_key(band, h)].push_back(h);
+  }
   if (ring_.size() < capacity_) {
     ring_.push_back(h);
   } else {
-    forget(ring_[next_]);
+    const std::uint64_t old = ring_[next_];
     ring_[next_] = h;
     next_ = (next_ + 1) % capacity_;
+    forget(old);
   }
-  for (int band = 0; band < 4; ++band) bands_.emplace(band_key(band, h), h);
   return found;
 }
 
 void NearDuplicates::forget(std::uint64_t h) {
+  auto copy = copies_.find(h);
+  if (copy == copies_.end() || --copy->second > 0) return;
+  copies_.erase(copy);
   for (int band = 0; band < 4; ++band) {
-    auto [lo, hi] = bands_.equal_range(band_key(band, h));
-    for (auto it = lo; it != hi; ++it) {
-      if (it->second == h) {
-        bands_.erase(it);
+    auto it = bands_.find(band_key(band, h));
+    if (it == bands_.end()) continue;
+    std::vector<std::uint64_t>& v = it->second;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == h) {
+        v[i] = v.back();
+        v.pop_back();
         break;
       }
     }
+    if (v.empty()) bands_.erase(it);
   }
 }
 

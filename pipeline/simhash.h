@@ -3,7 +3,10 @@
 // Bot waves and cross-posts repeat a text with small changes (a handle, a link, a word).
 // NearDuplicates remembers the SimHash of the last `capacity` posts and says whether a new
 // text is within `max_distance` bits of one of them. Lookup uses four 16-bit bands (any
-// fingerprint within 3 bits shares at least one band exactly), so it stays O(1).
+// fingerprint within 3 bits shares at least one band exactly), so it stays O(1). Each band
+// keeps a fingerprint once however often it repeats (a count per fingerprint tracks the
+// copies in the window), so a bot wave of 50,000 identical posts costs one comparison per
+// post, not 50,000.
 //
 //   NearDuplicates nd(50000);
 //   bool dup = nd.check_and_add("Acme Air lost my bag again!! http://x.example/1");
@@ -33,9 +36,11 @@ class NearDuplicates {
   void forget(std::uint64_t h);
   std::size_t capacity_;
   int max_distance_;
-  std::vector<std::uint64_t> ring_;
+  std::vector<std::uint64_t> ring_;  // the window, oldest first once full
   std::size_t next_ = 0;
-  std::unordered_multimap<std::uint32_t, std::uint64_t> bands_;  // (band index << 16 | value) → hash
+  std::unordered_map<std::uint64_t, std::uint32_t> copies_;  // fingerprint → copies in ring_
+  // (band index << 16 | band value) → the distinct fingerprints in ring_ with that band.
+  std::unordered_map<std::uint32_t, std::vector<std::uint64_t>> bands_;
 };
 
 }  // namespace earshot::pipeline

@@ -83,5 +83,31 @@ TEST(SimHash, NearDuplicatesAreFoundAndDistinctTextsAreNot) {
   EXPECT_FALSE(nd.check_and_add("Globex fixed the router quickly, friendly staff on the phone"));
 }
 
+TEST(SimHash, RepeatsLeaveTheWindowOneCopyAtATime) {
+  NearDuplicates nd(2);
+  const std::uint64_t a = 0x0123456789ABCDEFull;
+  const std::uint64_t far = ~a;  // 64 bits away from a, and from the others below
+  EXPECT_FALSE(nd.check_and_add_hash(a));
+  EXPECT_TRUE(nd.check_and_add_hash(a));                        // window: a a
+  EXPECT_FALSE(nd.check_and_add_hash(far));                     // window: a far (one a left)
+  EXPECT_TRUE(nd.check_and_add_hash(a ^ 0b101));                // 2 bits from the a still there
+  EXPECT_FALSE(nd.check_and_add_hash(0x00FF00FF00FF00FFull));   // window: a^5, 0x00FF...
+  EXPECT_FALSE(nd.check_and_add_hash(0xF0F0F0F0F0F0F0F0ull));   // every a-like copy is gone
+  EXPECT_FALSE(nd.check_and_add_hash(a));
+}
+
+TEST(SimHash, ABotWaveOfIdenticalPostsIsOneFingerprint) {
+  // 60,000 copies through a 50,000-post window: each is a near-duplicate of the ones before,
+  // and the window keeps one entry per band for them (the old multimap scanned every copy).
+  NearDuplicates nd(50000);
+  const std::uint64_t wave = 0x5DEECE66DCAFEF00ull;
+  EXPECT_FALSE(nd.check_and_add_hash(wave));
+  std::size_t dups = 0;
+  for (int i = 1; i < 60000; ++i) dups += nd.check_and_add_hash(wave) ? 1 : 0;
+  EXPECT_EQ(dups, 59999u);
+  EXPECT_TRUE(nd.check_and_add_hash(wave ^ (1ull << 40)));   // a variant of the wave
+  EXPECT_FALSE(nd.check_and_add_hash(0x1111222233334444ull));  // something else
+}
+
 }  // namespace
 }  // namespace earshot::pipeline

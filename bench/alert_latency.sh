@@ -4,7 +4,7 @@
 # (see its header for the method). Prints the benchmark's counters: p50_ms, p99_ms over
 # `samples` spike alerts, and `missed` / `unexpected` (must be 0).
 #
-#   bench/alert_latency.sh                     # builds build-h3 targets if missing
+#   bench/alert_latency.sh                     # (re)builds its targets in build-e2e first
 #   BUILD=build-bench bench/alert_latency.sh   # another build dir (-DEARSHOT_BUILD_BENCH=ON)
 #   EARSHOT_AL_RATE=2500 EARSHOT_AL_DURATION_S=60 bench/alert_latency.sh
 #   EARSHOT_AL_FEED=mentions bench/alert_latency.sh   # mentions straight in, `earshot react` only
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BUILD="${BUILD:-$ROOT/build-h3}"
+BUILD="${BUILD:-$ROOT/build-e2e}"
 [[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
 export EARSHOT_AL_BROKERS="${EARSHOT_AL_BROKERS:-127.0.0.1:9092}"
 export EARSHOT_AL_PORT="${EARSHOT_AL_PORT:-$((18000 + RANDOM % 1000))}"
@@ -30,11 +30,9 @@ ROLE=run
 die() { echo "alert_latency.sh: $*" >&2; exit 1; }
 host="${EARSHOT_AL_BROKERS%%:*}" port="${EARSHOT_AL_BROKERS##*:}"
 (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || die "no broker at $EARSHOT_AL_BROKERS (start one: deploy/kafka/start.sh)"
-if [[ ! -x "$BUILD/bench/alert_latency_bench" || ! -x "$BUILD/pipeline/cli/earshot" ]]; then
-  [[ -f "$BUILD/build.ninja" ]] ||
-    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEARSHOT_BUILD_BENCH=ON >/dev/null
-  cmake --build "$BUILD" -j2 --target alert_latency_bench earshot
-fi
+[[ -f "$BUILD/build.ninja" ]] ||
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEARSHOT_BUILD_BENCH=ON >/dev/null
+cmake --build "$BUILD" -j2 --target alert_latency_bench earshot >/dev/null  # up to date with the tree
 EARSHOT="$BUILD/pipeline/cli/earshot"
 [[ -x "$EARSHOT" ]] || EARSHOT="$(find "$BUILD" -name earshot -type f -perm -u+x | head -1)"
 

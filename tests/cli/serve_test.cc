@@ -20,6 +20,7 @@
 
 #include "pipeline/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
+#include "tests/support/busy_port.h"
 
 namespace earshot::testing {
 namespace {
@@ -223,20 +224,13 @@ TEST(Serve, ProcessServesMetricsWithRecordsInEqualToThePostsProcessed) {
 }
 
 TEST(Demo, AnExplicitBusyPortIsExitOneWithAClearMessageForDemoAndServe) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  std::string port = std::to_string(ntohs(addr.sin_port));
+  BusyPort busy;
+  ASSERT_TRUE(busy.ok());
+  std::string port = std::to_string(busy.port());
   RunResult r = run({"demo", "--port", port});
   RunResult serve = run({"serve", "--config", source_dir() + "/deploy/examples/embedded.yaml", "--listen",
                          "127.0.0.1:" + port});
-  ::close(fd);
+  busy.release();
   EXPECT_EQ(serve.exit_code, 1) << serve.err;
   EXPECT_NE(serve.err.find("127.0.0.1:" + port), std::string::npos) << serve.err;
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;

@@ -1,6 +1,7 @@
 // Tests for sinks/http_server.h: routing, bearer-token auth, request bounds, errors, and
 // binding (port 0, an address in use).
 #include "sinks/http_server.h"
+#include "tests/support/busy_port.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,7 @@ namespace earshot::sinks {
 namespace {
 
 namespace http = web::http;
+using earshot::testing::BusyPort;
 
 struct Got {
   int status = 0;
@@ -122,18 +124,11 @@ TEST(HttpServer, AnAddressInUseIsUnavailable) {
   EXPECT_EQ(get(first->url(), "/healthz").status, 200);
 
   // Taken by a plain listening socket (another program).
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  HttpServer third({.listen = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
+  BusyPort busy;
+  ASSERT_TRUE(busy.ok());
+  HttpServer third({.listen = "127.0.0.1:" + std::to_string(busy.port())});
   auto st3 = third.start();
-  ::close(fd);
+  busy.release();
   ASSERT_FALSE(st3.has_value());
   EXPECT_EQ(st3.error().code, pipeline::ErrorCode::kUnavailable);
 }

@@ -90,7 +90,7 @@ double metric_of(const AlertRuleDef& r, const AlertEngine::RuleState& s) {
 
 Result<std::unique_ptr<AlertEngine>> AlertEngine::create(std::vector<AlertRuleDef> rules,
                                                          AlertEngineOptions options) {
-  std::unique_ptr<AlertEngine> e(new AlertEngine());
+  std::unique_ptr<AlertEngine> e(new AlertEngine(options.staged));
   for (const auto& r : rules) {
     if (r.window.count() <= 0) return fail(ErrorCode::kInvalidArgument, "alert " + r.name + ": window must be > 0");
     if (r.kind == AlertKind::keyword) {
@@ -112,42 +112,20 @@ Result<std::unique_ptr<AlertEngine>> AlertEngine::create(std::vector<AlertRuleDe
   return e;
 }
 
+AlertEngine::AlertEngine(bool staged) : entities_(staged) {}
 AlertEngine::~AlertEngine() = default;
 
 AlertEngine::EntityState& AlertEngine::touch(const std::string& entity) {
-  auto it = entities_.find(entity);
-  if (options_.staged && !undo_.contains(entity)) {
-    undo_.emplace(entity, it == entities_.end() ? nullptr : std::make_unique<EntityState>(*it->second));
-  }
-  if (options_.staged && !undo_stats_) undo_stats_ = stats_;
-  if (it == entities_.end()) {
-    it = entities_.emplace(entity, std::make_unique<EntityState>()).first;
-    it->second->rules.resize(rules_.size());
-  }
-  return *it->second;
+  return entities_.touch(entity, stats_, [this](EntityState& e) { e.rules.resize(rules_.size()); });
 }
 
-void AlertEngine::commit() {
-  undo_.clear();
-  undo_stats_.reset();
-}
+void AlertEngine::commit() { entities_.commit(); }
 
-void AlertEngine::rollback() {
-  for (auto& [entity, before] : undo_) {
-    if (before) {
-      entities_[entity] = std::move(before);
-    } else {
-      entities_.erase(entity);
-    }
-  }
-  undo_.clear();
-  if (undo_stats_) stats_ = *undo_stats_;
-  undo_stats_.reset();
-}
+void AlertEngine::rollback() { entities_.rollback(stats_); }
 
 std::vector<std::string> AlertEngine::open_alerts() const {
   std::vector<std::string> out;
-  for (const auto& [_, e] : entities_) {
+  for (const auto& [_, e] : entities_.map()) {
     for (const auto& s : e->rules) {
       if (s.open) out.push_back(s.open_key);
     }
@@ -365,8 +343,8 @@ Status AlertEngine::add(const Mention& m, std::vector<Alert>& out) {
 }
 
 void AlertEngine::advance(const std::string& entity, int64_t to_ms, std::vector<Alert>& out) {
-  auto found = entities_.find(entity);
-  if (found == entities_.end()) return;
+  auto found = entities_.map().find(entity);
+  if (found == entities_.map().end()) return;
   EntityState& e = touch(entity);
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const AlertRuleDef& r = rules_[i];
@@ -378,8 +356,8 @@ void AlertEngine::advance(const std::string& entity, int64_t to_ms, std::vector<
 }
 
 std::optional<int64_t> AlertEngine::next_close(const std::string& entity) const {
-  auto found = entities_.find(entity);
-  if (found == entities_.end()) return std::nullopt;
+  auto found = entities_.map().find(entity);
+  if (found == entities_.map().end()) return std::nullopt;
   std::optional<int64_t> best;
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const RuleState& s = found->second->rules[i];
@@ -390,10 +368,6 @@ std::optional<int64_t> AlertEngine::next_close(const std::string& entity) const 
   return best;
 }
 
-void AlertEngine::forget(const std::string& entity) {
-  if (!entities_.contains(entity)) return;
-  touch(entity);
-  entities_.erase(entity);
-}
+void AlertEngine::forget(const std::string& entity) { entities_.erase(entity, stats_); }
 
 }  // namespace earshot::pipeline

@@ -54,6 +54,7 @@
 
 #include "pipeline/config.h"
 #include "pipeline/records.h"
+#include "pipeline/staged_map.h"
 #include "pipeline/status.h"
 
 namespace re2 {
@@ -111,7 +112,7 @@ class AlertEngine {
   struct EntityState;
 
  private:
-  AlertEngine() = default;
+  explicit AlertEngine(bool staged);  // alert_rules.cc, where EntityState is complete
   EntityState& touch(const std::string& entity);
   std::size_t history_needed(const AlertRuleDef& r) const;
   Alert make_alert(const AlertRuleDef& r, const RuleState& s, const std::string& entity, const std::string& status,
@@ -128,9 +129,7 @@ class AlertEngine {
   std::vector<AlertRuleDef> rules_;
   std::vector<std::shared_ptr<const re2::RE2>> patterns_;  // keyword rules; else null
   AlertEngineOptions options_;
-  std::unordered_map<std::string, std::unique_ptr<EntityState>> entities_;
-  std::unordered_map<std::string, std::unique_ptr<EntityState>> undo_;
-  std::optional<AlertStats> undo_stats_;
+  StagedMap<EntityState, AlertStats> entities_;  // with the undo log when options.staged
   AlertStats stats_;
 };
 

@@ -112,42 +112,20 @@ struct Windows::EntityState {
   std::map<std::pair<int64_t, int64_t>, WindowState> windows;  // (size, start)
 };
 
-Windows::Windows(WindowsOptions options) : options_(std::move(options)) {}
+Windows::Windows(WindowsOptions options) : options_(std::move(options)), entities_(options_.staged) {}
 Windows::~Windows() = default;
 Windows::Windows(Windows&&) noexcept = default;
 Windows& Windows::operator=(Windows&&) noexcept = default;
 
-Windows::EntityState& Windows::touch(const std::string& entity) {
-  auto it = entities_.find(entity);
-  if (options_.staged && !undo_.contains(entity)) {
-    undo_.emplace(entity, it == entities_.end() ? nullptr : std::make_unique<EntityState>(*it->second));
-  }
-  if (options_.staged && !undo_stats_) undo_stats_ = stats_;
-  if (it == entities_.end()) it = entities_.emplace(entity, std::make_unique<EntityState>()).first;
-  return *it->second;
-}
+Windows::EntityState& Windows::touch(const std::string& entity) { return entities_.touch(entity, stats_); }
 
-void Windows::commit() {
-  undo_.clear();
-  undo_stats_.reset();
-}
+void Windows::commit() { entities_.commit(); }
 
-void Windows::rollback() {
-  for (auto& [entity, before] : undo_) {
-    if (before) {
-      entities_[entity] = std::move(before);
-    } else {
-      entities_.erase(entity);
-    }
-  }
-  undo_.clear();
-  if (undo_stats_) stats_ = *undo_stats_;
-  undo_stats_.reset();
-}
+void Windows::rollback() { entities_.rollback(stats_); }
 
 std::size_t Windows::held() const {
   std::size_t n = 0;
-  for (const auto& [_, e] : entities_) n += e->windows.size();
+  for (const auto& [_, e] : entities_.map()) n += e->windows.size();
   return n;
 }
 
@@ -255,16 +233,16 @@ void Windows::close_complete(const std::string& entity, EntityState& e, std::vec
 }
 
 void Windows::advance(const std::string& entity, int64_t to_ms, std::vector<Aggregate>& out) {
-  auto found = entities_.find(entity);
-  if (found == entities_.end() || found->second->stream_time >= to_ms) return;
+  auto found = entities_.map().find(entity);
+  if (found == entities_.map().end() || found->second->stream_time >= to_ms) return;
   EntityState& e = touch(entity);
   e.stream_time = to_ms;
   close_complete(entity, e, out);
 }
 
 std::optional<int64_t> Windows::next_close(const std::string& entity) const {
-  auto found = entities_.find(entity);
-  if (found == entities_.end()) return std::nullopt;
+  auto found = entities_.map().find(entity);
+  if (found == entities_.map().end()) return std::nullopt;
   std::optional<int64_t> best;
   for (const auto& [_, w] : found->second->windows) {
     if (!w.emitted && (!best || w.start + w.size < *best)) best = w.start + w.size;
@@ -273,25 +251,21 @@ std::optional<int64_t> Windows::next_close(const std::string& entity) const {
 }
 
 std::optional<int64_t> Windows::stream_time(const std::string& entity) const {
-  auto found = entities_.find(entity);
-  if (found == entities_.end() || found->second->stream_time == std::numeric_limits<int64_t>::min()) {
+  auto found = entities_.map().find(entity);
+  if (found == entities_.map().end() || found->second->stream_time == std::numeric_limits<int64_t>::min()) {
     return std::nullopt;
   }
   return found->second->stream_time;
 }
 
-void Windows::forget(const std::string& entity) {
-  if (!entities_.contains(entity)) return;
-  touch(entity);  // keeps the undo log right when staged
-  entities_.erase(entity);
-}
+void Windows::forget(const std::string& entity) { entities_.erase(entity, stats_); }
 
 void Windows::snapshot(std::vector<Aggregate>& out) const {
   std::vector<const std::string*> names;
-  for (const auto& [name, _] : entities_) names.push_back(&name);
+  for (const auto& [name, _] : entities_.map()) names.push_back(&name);
   std::sort(names.begin(), names.end(), [](auto* a, auto* b) { return *a < *b; });
   for (const std::string* name : names) {
-    for (const auto& [_, w] : entities_.at(*name)->windows) {
+    for (const auto& [_, w] : entities_.map().at(*name)->windows) {
       Aggregate a = to_aggregate(*name, w, options_);
       if (!w.emitted) a.version = 1;
       out.push_back(std::move(a));

@@ -55,6 +55,7 @@
 #include <vector>
 
 #include "pipeline/records.h"
+#include "pipeline/staged_map.h"
 #include "pipeline/status.h"
 
 namespace earshot::pipeline {
@@ -149,10 +150,7 @@ class Windows {
   void close_complete(const std::string& entity, EntityState& e, std::vector<Aggregate>& out);
 
   WindowsOptions options_;
-  std::unordered_map<std::string, std::unique_ptr<EntityState>> entities_;
-  // Undo log: entity -> its state before the first change since commit() (null: absent).
-  std::unordered_map<std::string, std::unique_ptr<EntityState>> undo_;
-  std::optional<WindowsStats> undo_stats_;
+  StagedMap<EntityState, WindowsStats> entities_;  // with the undo log when staged
   WindowsStats stats_;
 };
 

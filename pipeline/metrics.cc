@@ -156,16 +156,17 @@ void CollectorHandle::reset() {
   if (registry_) std::exchange(registry_, nullptr)->remove_collector(id_);
 }
 
+struct MetricsRegistry::Series {
+  MetricLabels labels;
+  std::unique_ptr<Counter> counter;
+  std::unique_ptr<Gauge> gauge;
+  std::unique_ptr<Histogram> histogram;
+};
+
 struct MetricsRegistry::Family {
   std::string name;
   std::string help;
   int type = kCounter;
-  struct Series {
-    MetricLabels labels;
-    std::unique_ptr<Counter> counter;
-    std::unique_ptr<Gauge> gauge;
-    std::unique_ptr<Histogram> histogram;
-  };
   std::map<std::string, Series> series;  // label text -> instrument
 };
 
@@ -191,40 +192,34 @@ MetricsRegistry::Family& MetricsRegistry::family_locked(std::string_view raw_nam
   return it->second;
 }
 
+MetricsRegistry::Series& MetricsRegistry::series_locked(std::string_view name, std::string_view help, int type,
+                                                        const MetricLabels& labels) {
+  Family& f = family_locked(name, help, type);
+  MetricLabels c = canonical(labels);
+  auto [it, created] = f.series.try_emplace(label_text(c));
+  if (created) it->second.labels = std::move(c);
+  return it->second;
+}
+
 Counter& MetricsRegistry::counter(std::string_view name, std::string_view help, const MetricLabels& labels) {
   std::lock_guard lock(mu_);
-  Family& f = family_locked(name, help, kCounter);
-  MetricLabels c = canonical(labels);
-  auto& s = f.series[label_text(c)];
-  if (!s.counter) {
-    s.labels = std::move(c);
-    s.counter = std::make_unique<Counter>();
-  }
+  Series& s = series_locked(name, help, kCounter, labels);
+  if (!s.counter) s.counter = std::make_unique<Counter>();
   return *s.counter;
 }
 
 Gauge& MetricsRegistry::gauge(std::string_view name, std::string_view help, const MetricLabels& labels) {
   std::lock_guard lock(mu_);
-  Family& f = family_locked(name, help, kGauge);
-  MetricLabels c = canonical(labels);
-  auto& s = f.series[label_text(c)];
-  if (!s.gauge) {
-    s.labels = std::move(c);
-    s.gauge = std::make_unique<Gauge>();
-  }
+  Series& s = series_locked(name, help, kGauge, labels);
+  if (!s.gauge) s.gauge = std::make_unique<Gauge>();
   return *s.gauge;
 }
 
 Histogram& MetricsRegistry::histogram(std::string_view name, std::string_view help, std::vector<double> bounds,
                                       const MetricLabels& labels) {
   std::lock_guard lock(mu_);
-  Family& f = family_locked(name, help, kHistogram);
-  MetricLabels c = canonical(labels);
-  auto& s = f.series[label_text(c)];
-  if (!s.histogram) {
-    s.labels = std::move(c);
-    s.histogram = std::make_unique<Histogram>(std::move(bounds));
-  }
+  Series& s = series_locked(name, help, kHistogram, labels);
+  if (!s.histogram) s.histogram = std::make_unique<Histogram>(std::move(bounds));
   return *s.histogram;
 }
 

@@ -139,9 +139,12 @@ class MetricsRegistry {
   friend class CollectorHandle;
   void remove_collector(std::uint64_t id);
 
+  struct Series;
   struct Family;
   struct State;
   Family& family_locked(std::string_view name, std::string_view help, int type);
+  // The series of `labels` in the family `name` (both created when new), with mu_ held.
+  Series& series_locked(std::string_view name, std::string_view help, int type, const MetricLabels& labels);
 
   mutable std::mutex mu_;            // families and instruments
   mutable std::mutex collectors_mu_; // held while collectors run and while one is removed

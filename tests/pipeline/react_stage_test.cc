@@ -74,6 +74,14 @@ void drain(TransactionalLoop& loop, ReactHandler& h) {
   }
 }
 
+// Runs `h` in a react loop of instance `instance` on `log` until the input is drained; the loop
+// (its consumer and producer) is closed on return.
+void drain_as(Log& log, const Config& cfg, ReactHandler& h, const std::string& instance = "0") {
+  auto loop = TransactionalLoop::create(log, react_loop_options(cfg, instance));
+  ASSERT_TRUE(loop) << loop.error().message;
+  drain(**loop, h);
+}
+
 std::vector<Record> read_all(Log& log, const std::string& topic) {
   auto c = log.consumer({.group = "", .topics = {topic}});
   EXPECT_TRUE(c);
@@ -161,9 +169,7 @@ TEST(ReactStage, UninterruptedRunEqualsBatchRecomputation) {
   auto handler = make_react_handler(cfg, **log);
   ASSERT_TRUE(handler) << handler.error().message;
   produce(**log, cfg, ms, 0, ms.size());
-  auto loop = TransactionalLoop::create(**log, react_loop_options(cfg));
-  ASSERT_TRUE(loop);
-  drain(**loop, **handler);
+  drain_as(**log, cfg, **handler);
   auto [want_aggs, want_ids] = batch(cfg, ms);
   expect_same(latest_from_topic(**log, cfg), want_aggs);
   EXPECT_EQ(want_ids.size(), 2u);  // the spike's trigger and its resolve
@@ -200,9 +206,7 @@ TEST(ReactStage, RestartReplaysToTheCommittedCheckpointAndMatchesBatch) {
   ASSERT_TRUE(handler) << handler.error().message;
   EXPECT_GT((*handler)->stats().replayed, 0u);
   EXPECT_LE((*handler)->stats().replayed, half);
-  auto loop = TransactionalLoop::create(**log, react_loop_options(cfg));
-  ASSERT_TRUE(loop);
-  drain(**loop, **handler);
+  drain_as(**log, cfg, **handler);
   auto [want_aggs, want_ids] = batch(cfg, ms);
   expect_same(latest_from_topic(**log, cfg), want_aggs);
   EXPECT_EQ(alert_ids(**log, cfg), want_ids);
@@ -220,15 +224,9 @@ TEST(ReactStage, AHandlerThatFindsItsPartitionsMovedOnRebuildsFirst) {
   auto second = make_react_handler(cfg, **log);
   ASSERT_TRUE(first && second);
   produce(**log, cfg, ms, 0, half);
-  {
-    auto loop = TransactionalLoop::create(**log, react_loop_options(cfg, "0"));
-    ASSERT_TRUE(loop);
-    drain(**loop, **first);
-  }
+  drain_as(**log, cfg, **first, "0");
   produce(**log, cfg, ms, half, ms.size());
-  auto loop = TransactionalLoop::create(**log, react_loop_options(cfg, "1"));
-  ASSERT_TRUE(loop);
-  drain(**loop, **second);
+  drain_as(**log, cfg, **second, "1");
   EXPECT_EQ((*second)->stats().restores, 1u);  // at start
   EXPECT_GE((*second)->stats().partial_restores, 1u);  // the moved partitions, one by one
   EXPECT_EQ((*second)->stats().replayed, half);
@@ -247,25 +245,15 @@ TEST(ReactStage, ARevokedPartitionThatComesBackMovedOnIsRebuilt) {
   auto other = make_react_handler(cfg, **log);
   ASSERT_TRUE(mine && other);
   produce(**log, cfg, ms, 0, third);
-  {
-    auto loop = TransactionalLoop::create(**log, react_loop_options(cfg, "0"));
-    ASSERT_TRUE(loop);
-    drain(**loop, **mine);
-  }
+  drain_as(**log, cfg, **mine, "0");
   // The partitions go to the other instance, which moves them on, then come back.
   std::vector<TopicPartition> all;
   for (int p = 0; p < cfg.log.partitions; ++p) all.push_back({cfg.log.topic("mentions"), p});
   (*mine)->forget_partitions(all);
   produce(**log, cfg, ms, third, 2 * third);
-  {
-    auto loop = TransactionalLoop::create(**log, react_loop_options(cfg, "1"));
-    ASSERT_TRUE(loop);
-    drain(**loop, **other);
-  }
+  drain_as(**log, cfg, **other, "1");
   produce(**log, cfg, ms, 2 * third, ms.size());
-  auto loop = TransactionalLoop::create(**log, react_loop_options(cfg, "0"));
-  ASSERT_TRUE(loop);
-  drain(**loop, **mine);
+  drain_as(**log, cfg, **mine, "0");
   EXPECT_EQ((*mine)->stats().restores, 1u);
   EXPECT_GE((*mine)->stats().partial_restores, 1u);
   EXPECT_EQ((*mine)->stats().revoked, static_cast<std::uint64_t>(cfg.log.partitions));
@@ -283,9 +271,7 @@ TEST(ReactStage, AbortedBatchIsHandledAgainIdentically) {
   auto handler = make_react_handler(cfg, **log);
   ASSERT_TRUE(handler);
   produce(**log, cfg, ms, 0, half);
-  auto loop = TransactionalLoop::create(**log, react_loop_options(cfg));
-  ASSERT_TRUE(loop);
-  drain(**loop, **handler);
+  drain_as(**log, cfg, **handler);
   std::vector<Record> in;
   for (std::size_t i = half; i < ms.size(); ++i) {
     in.push_back({cfg.log.topic("mentions"), 0, static_cast<std::int64_t>(1'000'000 + i), ms[i].entity, encode(ms[i]), 0});

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <vector>
@@ -12,33 +13,12 @@
 namespace earshot::ingest {
 namespace {
 
+// The n characters at pos as a non-negative number (digits only).
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : kDays[static_cast<std::size_t>(m - 1)];
-}
-
-std::optional<std::int64_t> to_ms(int y, int mo, int d, int h, int mi, int sec, int ms,
-                                  int offset_min) {
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-      sec > 60)
-    return std::nullopt;
-  if (sec == 60) sec = 59;  // leap second: clamp
-  std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  std::int64_t s = days * 86400 + h * 3600 + mi * 60 + sec - std::int64_t{offset_min} * 60;
-  return s * 1000 + ms;
+  if (n == 0 || pos + n > s.size() || !std::isdigit(static_cast<unsigned char>(s[pos]))) return false;
+  const char* end = s.data() + pos + n;
+  const auto [stop, ec] = std::from_chars(s.data() + pos, end, *out);
+  return ec == std::errc() && stop == end;
 }
 
 std::string lower(std::string_view s) {
@@ -48,15 +28,6 @@ std::string lower(std::string_view s) {
 }
 
 }  // namespace
-
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
   // pipeline's parser is the one RFC 3339 reader; platforms add two liberties RFC 3339
@@ -131,35 +102,11 @@ std::optional<std::int64_t> parse_rfc822_ms(std::string_view s) {
       return std::nullopt;
     }
   }
-  return to_ms(y, mo, d, h, mi, sec, 0, offset);
+  return pipeline::civil_to_ms(y, mo, d, h, mi, sec, 0, offset);
 }
 
 std::string format_rfc3339_ms(std::int64_t ms) {
-  std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  int frac = static_cast<int>(ms - secs * 1000);
-  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  std::int64_t rem = secs - days * 86400;
-  // civil_from_days
-  std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  char buf[48];
-  int h = static_cast<int>(rem / 3600), mi = static_cast<int>(rem / 60 % 60),
-      s = static_cast<int>(rem % 60);
-  if (frac == 0)
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ",
-                  static_cast<long long>(y), m, d, h, mi, s);
-  else
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                  static_cast<long long>(y), m, d, h, mi, s, frac);
-  return buf;
+  return pipeline::format_rfc3339_ms(ms, pipeline::SubSecond::when_nonzero);
 }
 
 std::optional<std::string> normalize_rfc3339(std::string_view s) {

@@ -27,16 +27,13 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s);
 // zones GMT, UT, UTC, Z, US zones, military "Z" and ±HHMM). nullopt when not one.
 std::optional<std::int64_t> parse_rfc822_ms(std::string_view s);
 
-// "YYYY-MM-DDTHH:MM:SSZ", or "...SS.mmmZ" when `ms` has a sub-second part. (Unlike
-// pipeline::format_rfc3339_ms, which always writes ".mmm": Post::created_at keeps the
-// platform's precision.)
+// "YYYY-MM-DDTHH:MM:SSZ", or "...SS.mmmZ" when `ms` has a sub-second part:
+// pipeline::format_rfc3339_ms with SubSecond::when_nonzero (Post::created_at keeps the
+// platform's precision).
 std::string format_rfc3339_ms(std::int64_t ms);
 
 // An RFC 3339 date-time rewritten in UTC via format_rfc3339_ms; nullopt when invalid.
 std::optional<std::string> normalize_rfc3339(std::string_view s);
-
-// Days since 1970-01-01 of a proleptic Gregorian date (no range checks).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 
 std::int64_t now_ms();
 std::string now_rfc3339();

@@ -63,10 +63,7 @@ Result<std::int64_t> parse_rfc3339_ms(std::string_view s) {
       !digits(s, 17, 2, &sec)) {
     return bad();
   }
-  if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) || hour > 23 ||
-      min > 59 || sec > 60 || (sec == 60 && min != 59)) {
-    return bad();
-  }
+  if (sec == 60 && min != 59) return bad();
   std::size_t pos = 19;
   int millis = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -96,15 +93,26 @@ Result<std::int64_t> parse_rfc3339_ms(std::string_view s) {
     return bad();
   }
   if (pos != s.size()) return bad();
+  const auto ms = civil_to_ms(year, mon, day, hour, min, sec, millis, offset_min);
+  if (!ms) return bad();
+  return *ms;
+}
+
+std::optional<std::int64_t> civil_to_ms(int year, int mon, int day, int hour, int min, int sec,
+                                        int millis, int offset_min) {
+  if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) || hour < 0 ||
+      hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60 || millis < 0 || millis > 999) {
+    return std::nullopt;
+  }
   if (sec == 60) sec = 59;  // a leap second counts as the second before it
   std::int64_t days = days_from_civil(year, static_cast<unsigned>(mon), static_cast<unsigned>(day));
-  std::int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - offset_min * 60;
+  std::int64_t secs = days * 86400 + hour * 3600 + min * 60 + sec - std::int64_t{offset_min} * 60;
   return secs * 1000 + millis;
 }
 
 bool is_rfc3339(std::string_view s) { return parse_rfc3339_ms(s).has_value(); }
 
-std::string format_rfc3339_ms(std::int64_t ms) {
+std::string format_rfc3339_ms(std::int64_t ms, SubSecond millis_shown) {
   std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
   int millis = static_cast<int>(ms - secs * 1000);
   std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
@@ -112,8 +120,13 @@ std::string format_rfc3339_ms(std::int64_t ms) {
   int y, m, d;
   civil_from_days(days, &y, &m, &d);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rem / 3600,
-                (rem / 60) % 60, rem % 60, millis);
+  if (millis == 0 && millis_shown == SubSecond::when_nonzero) {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rem / 3600,
+                  (rem / 60) % 60, rem % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rem / 3600,
+                  (rem / 60) % 60, rem % 60, millis);
+  }
   return buf;
 }
 

@@ -51,6 +51,10 @@ TEST(TimeUtil, ParsesRfc822Dates) {
   EXPECT_EQ(format_rfc3339_ms(*parse_rfc822_ms("1 Jan 99 00:00 EST")), "1999-01-01T05:00:00Z");
   EXPECT_FALSE(parse_rfc822_ms("Mon, 32 Nov 2026 10:00:00 GMT"));
   EXPECT_FALSE(parse_rfc822_ms("2026-11-23T10:00:00Z"));
+  EXPECT_FALSE(parse_rfc822_ms("Mon, 23 Nov 2026 24:00:00 GMT"));
+  EXPECT_FALSE(parse_rfc822_ms("Mon, 23 Nov 2026 10:-1:00 GMT"));
+  EXPECT_FALSE(parse_rfc822_ms("Mon, 23 Nov 2026 10:00:61 GMT"));
+  EXPECT_FALSE(parse_rfc822_ms("Mon, +3 Nov 2026 10:00:00 GMT"));
 }
 
 TEST(TimeUtil, FormatsEpochMilliseconds) {

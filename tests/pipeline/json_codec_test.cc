@@ -232,6 +232,20 @@ TEST(Rfc3339, ParsesAndFormats) {
   EXPECT_FALSE(is_rfc3339("2023-01-01T24:00:00Z"));
   EXPECT_FALSE(is_rfc3339("2023-01-01T00:00:00+25:00"));
   EXPECT_FALSE(is_rfc3339("2023-01-01T00:00:00Zjunk"));
+  EXPECT_EQ(format_rfc3339_ms(1795424400000, SubSecond::when_nonzero), "2026-11-23T09:00:00Z");
+  EXPECT_EQ(format_rfc3339_ms(1795424400007, SubSecond::when_nonzero), "2026-11-23T09:00:00.007Z");
+}
+
+TEST(Rfc3339, CivilToMsValidatesEachField) {
+  EXPECT_EQ(civil_to_ms(2026, 11, 23, 10, 0, 0, 500, 60), 1795424400500);
+  EXPECT_EQ(civil_to_ms(2024, 2, 29, 23, 59, 60, 0, 0), civil_to_ms(2024, 2, 29, 23, 59, 59, 0, 0));
+  EXPECT_FALSE(civil_to_ms(2023, 2, 29, 0, 0, 0, 0, 0));
+  EXPECT_FALSE(civil_to_ms(2023, 13, 1, 0, 0, 0, 0, 0));
+  EXPECT_FALSE(civil_to_ms(2023, 1, 1, 24, 0, 0, 0, 0));
+  EXPECT_FALSE(civil_to_ms(2023, 1, 1, 0, 60, 0, 0, 0));
+  EXPECT_FALSE(civil_to_ms(2023, 1, 1, 0, 0, 61, 0, 0));
+  EXPECT_FALSE(civil_to_ms(2023, 1, 1, 0, 0, 0, 1000, 0));
+  EXPECT_FALSE(civil_to_ms(2023, 1, 1, -1, 0, 0, 0, 0));
 }
 
 TEST(Base64, RoundTripsAndRejects) {

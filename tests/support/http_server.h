@@ -14,14 +14,14 @@
 // thread per connection; requests() may be read from any thread.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
+
+#include "tests/support/loopback_acceptor.h"
 
 namespace earshot::testing {
 
@@ -51,24 +51,19 @@ class HttpFixtureServer {
   HttpFixtureServer(const HttpFixtureServer&) = delete;
   HttpFixtureServer& operator=(const HttpFixtureServer&) = delete;
 
-  int port() const { return port_; }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return acceptor_.port(); }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
   std::string url(const std::string& path) const { return base_url() + path; }
   std::vector<FixtureRequest> requests() const;
   std::size_t request_count() const;
 
  private:
-  void accept_loop();
   void serve(int fd);
 
   Handler handler_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
   mutable std::mutex mu_;
-  std::vector<std::thread> workers_;
-  std::vector<FixtureRequest> requests_;
+  std::vector<FixtureRequest> requests_;  // guarded by mu_
+  LoopbackAcceptor acceptor_;             // last: joins the connections before the rest goes
 };
 
 // An unused TCP port on 127.0.0.1 (bound, read, released).

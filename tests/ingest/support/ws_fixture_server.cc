@@ -51,48 +51,14 @@ void WsConnection::wait_for_client(std::chrono::milliseconds max) {
   ::poll(&p, 1, static_cast<int>(max.count()));
 }
 
-WsFixtureServer::WsFixtureServer(Session session) : session_(std::move(session)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listen_fd_, 16) != 0)
-    throw std::runtime_error("ws fixture: bind/listen");
-  socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  acceptor_ = std::thread([this] { accept_loop(); });
-}
+WsFixtureServer::WsFixtureServer(Session session)
+    : session_(std::move(session)), acceptor_([this](int fd) { serve(fd); }) {}
 
-WsFixtureServer::~WsFixtureServer() {
-  stop_ = true;
-  acceptor_.join();
-  ::close(listen_fd_);
-  std::vector<std::thread> workers;
-  {
-    std::lock_guard lock(mu_);
-    workers.swap(workers_);
-  }
-  for (auto& t : workers) t.join();
-}
+WsFixtureServer::~WsFixtureServer() = default;
 
 std::vector<std::string> WsFixtureServer::targets() const {
   std::lock_guard lock(mu_);
   return targets_;
-}
-
-void WsFixtureServer::accept_loop() {
-  while (!stop_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) continue;
-    int fd = ::accept(listen_fd_, nullptr, nullptr);
-    if (fd < 0) continue;
-    std::lock_guard lock(mu_);
-    workers_.emplace_back([this, fd] { serve(fd); });
-  }
 }
 
 void WsFixtureServer::serve(int fd) {

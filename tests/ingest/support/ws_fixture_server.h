@@ -15,14 +15,14 @@
 // Thread safety: sessions run on server threads; targets() may be read from any thread.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
+
+#include "tests/support/loopback_acceptor.h"
 
 namespace earshot::ingest::testing {
 
@@ -49,22 +49,17 @@ class WsFixtureServer {
   WsFixtureServer& operator=(const WsFixtureServer&) = delete;
 
   std::string url(const std::string& path) const {
-    return "ws://127.0.0.1:" + std::to_string(port_) + path;
+    return "ws://127.0.0.1:" + std::to_string(acceptor_.port()) + path;
   }
   std::vector<std::string> targets() const;  // one per accepted handshake
 
  private:
-  void accept_loop();
   void serve(int fd);
 
   Session session_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread acceptor_;
   mutable std::mutex mu_;
-  std::vector<std::thread> workers_;
-  std::vector<std::string> targets_;
+  std::vector<std::string> targets_;  // guarded by mu_
+  earshot::testing::LoopbackAcceptor acceptor_;  // last: joins the sessions before the rest goes
 };
 
 }  // namespace earshot::ingest::testing

@@ -69,10 +69,12 @@ ScoredPost Enricher::enrich(Post post) const {
       spans.reserve(s.entities.size());
       for (const auto& m : s.entities) spans.push_back({m.begin, m.end});
       if (supported) {
-        std::vector<sentiment::Sentiment> each = targeted_->score_all(text, spans);
+        // The post's own score is one the targeted rules fall back to: hand it in.
+        std::vector<sentiment::Sentiment> each = targeted_->score_all(text, spans, s.sentiment);
         for (std::size_t i = 0; i < s.entities.size(); ++i) {
           // An entity found outside the text (a mention list entry) gets the post's sentiment.
-          s.entities[i].sentiment = s.entities[i].end > s.entities[i].begin ? each[i] : s.sentiment;
+          s.entities[i].sentiment =
+              s.entities[i].end > s.entities[i].begin ? std::move(each[i]) : s.sentiment;
         }
       } else {
         for (auto& m : s.entities) m.sentiment = s.sentiment;

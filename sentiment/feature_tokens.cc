@@ -1,5 +1,6 @@
 #include "sentiment/feature_tokens.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdlib>
@@ -21,6 +22,13 @@ struct Tables {
   static constexpr int kBits = 14;
   std::vector<std::uint64_t> keys = std::vector<std::uint64_t>(std::size_t{1} << kBits, 0);
   std::vector<float> valence = std::vector<float>(std::size_t{1} << kBits, 0.0f);
+  // One bit per value of bits 1-16 of a key, set for every lexicon key: most tokens are not
+  // in the lexicon, and this 8 KiB bitset says so without a probe into the table.
+  static constexpr int kFilterBits = 16;
+  std::vector<std::uint64_t> filter = std::vector<std::uint64_t>((std::size_t{1} << kFilterBits) / 64, 0);
+  static std::uint64_t filter_bit(std::uint64_t key) {
+    return (key >> 1) & ((std::uint64_t{1} << kFilterBits) - 1);
+  }
   std::unordered_map<std::uint32_t, std::string_view> emoji;
 };
 
@@ -49,6 +57,8 @@ const Tables& tables() {
       while (out.keys[slot] != 0 && out.keys[slot] != key) slot = (slot + 1) & mask;
       out.keys[slot] = key;
       out.valence[slot] = std::strtof(value.c_str(), nullptr);
+      const std::uint64_t bit = Tables::filter_bit(key);
+      out.filter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
     });
     for_each_row(embedded::emoji_lexicon(), [&](std::string_view e, std::string_view words) {
       std::uint32_t cp = 0;
@@ -69,6 +79,24 @@ constexpr std::array<std::string_view, 30> kNegators = {
     "cannot", "without", "dont", "cant", "wont", "isnt", "arent", "wasnt", "werent",
     "didnt", "doesnt", "hasnt", "havent", "hadnt", "couldnt", "shouldnt", "wouldnt",
     "aint", "mustnt", "nope", "nah"};
+
+// Up to 8 bytes of `w` packed into an integer, zero-padded. Words never hold a zero byte,
+// so two words of at most 8 bytes are equal exactly when their packed forms are.
+constexpr std::uint64_t pack8(std::string_view w) {
+  std::uint64_t k = 0;
+  for (std::size_t i = 0; i < w.size() && i < 8; ++i) {
+    k |= static_cast<std::uint64_t>(static_cast<unsigned char>(w[i])) << (8 * i);
+  }
+  return k;
+}
+
+constexpr std::array<std::uint64_t, kNegators.size()> kNegatorKeys = [] {
+  std::array<std::uint64_t, kNegators.size()> keys{};
+  for (std::size_t i = 0; i < kNegators.size(); ++i) keys[i] = pack8(kNegators[i]);
+  return keys;
+}();
+static_assert(std::all_of(kNegators.begin(), kNegators.end(),
+                          [](std::string_view n) { return n.size() <= 8; }));
 
 inline bool is_space(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
 inline bool is_alnum(unsigned char c) {
@@ -274,10 +302,10 @@ class FeatureTokenizer {
   static bool is_negator(std::string_view w) {
     if (w.size() > 3 && w.substr(w.size() - 3) == "n't") return true;
     if (w.size() > 8 || w.size() < 2) return false;
-    for (std::string_view n : kNegators) {
-      if (n[0] == w[0] && n == w) return true;
-    }
-    return false;
+    const std::uint64_t key = pack8(w);
+    bool found = false;  // no early exit: the compares vectorise
+    for (const std::uint64_t n : kNegatorKeys) found |= n == key;
+    return found;
   }
   static bool starts_with_ci(std::string_view s, std::string_view prefix) {
     if (s.size() < prefix.size()) return false;
@@ -318,6 +346,8 @@ void tokenize_for_features(std::string_view text, bool negation, FeatureTokenBuf
 float lexicon_valence_of_hash(std::uint64_t token_hash) {
   const Tables& t = tables();
   const std::uint64_t key = token_hash | 1;
+  const std::uint64_t bit = Tables::filter_bit(key);
+  if ((t.filter[bit >> 6] >> (bit & 63) & 1) == 0) return 0.0f;
   const std::size_t mask = t.keys.size() - 1;
   for (std::size_t slot = key >> (64 - Tables::kBits);; slot = (slot + 1) & mask) {
     if (t.keys[slot] == key) return t.valence[slot];

@@ -114,6 +114,10 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
   if (config_.char_ngram_min > 0) {
     const std::size_t lo = config_.char_ngram_min;
     const std::size_t hi = config_.char_ngram_max;
+    // Copies: the loop below stores floats and integers that the compiler would otherwise
+    // have to assume alias these members.
+    const float char_weight = config_.char_weight;
+    const std::uint32_t shift = shift_;
     for (const FeatureToken& t : toks) {
       if (t.kind != FeatureTokenKind::word) continue;
       std::array<unsigned char, 66> w;
@@ -122,6 +126,15 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
       std::memcpy(w.data() + 1, norm.data() + t.begin, len);
       w[len + 1] = '>';
       const std::size_t total = len + 2;
+      // Grow `out` once per word by the number of n-grams below, then fill it in place.
+      std::size_t count = 0;
+      for (std::size_t b = 0; b < total; ++b) {
+        const std::size_t longest = std::min(hi, total - b);
+        if (longest >= lo) count += longest - lo + 1;
+      }
+      const std::size_t first = out.size();
+      out.resize(first + count);
+      Feature* o = out.data() + first;
       for (std::size_t b = 0; b < total; ++b) {
         std::uint64_t h = kCharSeed;
         for (std::size_t n = 1; n <= hi && b + n <= total; ++n) {
@@ -129,7 +142,7 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
           if (n >= lo) {
             // One multiply-xorshift is enough here: h is already a full-width product.
             const std::uint64_t m = (h ^ (h >> 29) ^ n) * kP2;
-            out.push_back(Feature{static_cast<std::uint32_t>(m >> shift_), config_.char_weight});
+            *o++ = Feature{static_cast<std::uint32_t>(m >> shift), char_weight};
           }
         }
       }

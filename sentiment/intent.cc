@@ -2,48 +2,71 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <utility>
-#include <unordered_map>
 #include <vector>
 
 namespace earshot::sentiment {
 namespace {
 
+// ASCII classes, independent of the C locale (only ASCII bytes are asked about).
+inline bool ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+inline bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+inline bool ascii_alnum(unsigned char c) {
+  return ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+using Words = std::span<const std::string_view>;
+
+// The words of one post: views into one buffer, reused call after call.
+struct WordList {
+  std::string buffer;
+  std::vector<std::string_view> words;
+};
+
 // Lower-cased words of a post (ASCII letters, digits, apostrophes; curly ’ folded to ').
 // @handles, #hashtags and links are dropped: a handle like @fastfix is not praise.
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
+// The views in out.words point into out.buffer and stay valid until the next call.
+void words_of(std::string_view text, WordList& out) {
+  // Words never outgrow the text (one byte out per byte in, or fewer), so the buffer is
+  // sized once and written through a plain pointer; the views below stay valid.
+  out.buffer.resize(text.size());
+  char* const buf = out.buffer.data();
+  std::vector<std::string_view>& words = out.words;
+  words.clear();
+  std::size_t start = 0, end = 0;  // the word being built: buf[start, end)
+  const auto finish = [&] {
+    if (end > start) words.emplace_back(buf + start, end - start);
+    start = end;
+  };
   std::size_t i = 0;
   while (i < text.size()) {
     std::size_t j = i;
-    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    while (j < text.size() && !ascii_space(static_cast<unsigned char>(text[j]))) ++j;
     const std::string_view token = text.substr(i, j - i);
     const bool skip = token.starts_with('@') || token.starts_with('#') ||
                       token.starts_with("http") || token.starts_with("www.");
-    std::string word;
     for (std::size_t k = 0; !skip && k < token.size(); ++k) {
       const unsigned char c = static_cast<unsigned char>(token[k]);
       bool apostrophe = c == '\'';
-      if (token.substr(k, 3) == "\xE2\x80\x99") {
+      if (c == 0xE2 && token.substr(k, 3) == "\xE2\x80\x99") {
         apostrophe = true;
         k += 2;
       }
-      if (c < 0x80 && std::isalnum(c)) {
-        word.push_back(static_cast<char>(std::tolower(c)));
-      } else if (apostrophe && !word.empty()) {
-        word.push_back('\'');
-      } else if (!word.empty()) {
-        words.push_back(std::move(word));
-        word.clear();
+      if (ascii_alnum(c)) {
+        buf[end++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      } else if (apostrophe && end > start) {
+        buf[end++] = '\'';
+      } else {
+        finish();
       }
     }
-    if (!word.empty()) words.push_back(std::move(word));
+    finish();
     i = j + 1;
   }
-  return words;
 }
 
 struct Cue {
@@ -122,38 +145,68 @@ bool word_matches(std::string_view pattern, std::string_view word) {
   return pattern == word;
 }
 
-// Length in words of `phrase` matched at words[at], or 0.
-std::size_t match_at(const std::vector<std::string>& words, std::size_t at,
-                     std::string_view phrase) {
-  std::size_t k = at;
+// The space-separated words of `phrase`.
+std::vector<std::string_view> split_words(std::string_view phrase) {
+  std::vector<std::string_view> parts;
   while (!phrase.empty()) {
     const std::size_t space = std::min(phrase.find(' '), phrase.size());
-    if (k >= words.size() || !word_matches(phrase.substr(0, space), words[k])) return 0;
-    ++k;
+    parts.push_back(phrase.substr(0, space));
     phrase.remove_prefix(std::min(space + 1, phrase.size()));
   }
-  return k - at;
+  return parts;
 }
 
-bool contains(const std::vector<std::string>& words, std::string_view phrase) {
-  // The phrase's first word is split off once; match_at runs only where it matches.
-  const std::string_view first = phrase.substr(0, std::min(phrase.find(' '), phrase.size()));
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (word_matches(first, words[i]) && match_at(words, i, phrase) > 0) return true;
+// Does words[at...] start with `parts` (patterns, see word_matches)?
+bool matches_at(Words words, std::size_t at, std::span<const std::string_view> parts) {
+  if (at + parts.size() > words.size()) return false;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (!word_matches(parts[k], words[at + k])) return false;
   }
-  return false;
-}
-
-bool starts_with_any(const std::vector<std::string>& words,
-                     std::initializer_list<std::string_view> phrases) {
-  return std::any_of(phrases.begin(), phrases.end(),
-                     [&](std::string_view p) { return match_at(words, 0, p) > 0; });
+  return true;
 }
 
 struct CueSums {
   float problem = 0.0f;  // <= 0
   float praise = 0.0f;   // >= 0
 };
+
+// Phrases classify() looks for anywhere in a post (all exact words, no '*').
+enum Phrase : std::uint8_t {
+  kLoveHow, kJustLove, kLoveWaiting, kLovePaying, kNothingSays, kGreatJob, kWow,
+  kThanksForNothing, kSoMuchFor, kWhatAmIPaying, kAnyoneKnow, kDoesAnyone, kAnyoneTried,
+  kAnyoneUsed, kAnyoneHere, kDoYou, kCanI, kIsThere, kHowHard, kWhenWill, kWhenAreYou,
+  kAnyUpdate, kIsAnyone, kPhraseCount
+};
+constexpr std::string_view kPhrases[kPhraseCount] = {
+    "love how", "just love", "love waiting", "love paying", "nothing says", "great job", "wow",
+    "thanks for nothing", "so much for", "what am i paying", "anyone know", "does anyone",
+    "anyone tried", "anyone used", "anyone here", "do you", "can i", "is there", "how hard",
+    "when will", "when are you", "any update", "is anyone"};
+static_assert(kPhraseCount <= 32);
+
+// Phrases classify() looks for at the start of a post: information questions...
+constexpr std::string_view kInfoOpeners[] = {
+    "how do", "how can", "how to", "how long", "how many", "how early", "how does", "how's",
+    "what's the", "what is", "what are", "what time", "what speeds", "which", "where can",
+    "where's the", "is there", "are there", "does", "do", "can i", "can you", "can we",
+    "any idea", "has anyone", "is the", "is it", "am i", "thinking of"};
+// ... and other questions. Bits 0-31 of WordInfo::openers are kInfoOpeners, 32-63 these.
+constexpr std::string_view kQuestionOpeners[] = {"why", "how hard", "is anyone", "when will"};
+static_assert(std::size(kInfoOpeners) <= 32 && std::size(kQuestionOpeners) <= 32);
+
+// Words whose presence classify() asks about (exact words; the prefix patterns of the
+// praise list are kPraisePrefixes).
+enum WordFlag : std::uint8_t { kPraiseWord = 1, kAccusingWord = 2, kPersonalWord = 4 };
+constexpr std::string_view kPraiseWords[] = {
+    "thx", "ty", "great", "amazing", "awesome", "best", "fantastic", "brilliant", "excellent",
+    "impressed", "wonderful", "lovely", "grateful", "happy", "incredible", "gorgeous",
+    "beautiful", "bliss", "kind", "friendliest", "unreal", "star", "treat", "good", "better",
+    "proud", "nice"};
+constexpr std::string_view kPraisePrefixes[] = {"thank", "love", "perfect", "appreciate",
+                                                "recommend"};
+constexpr std::string_view kAccusingWords[] = {"why", "ever"};
+constexpr std::string_view kPersonalWords[] = {"i", "i'm", "i've", "my", "me", "we", "our",
+                                               "us", "you", "your", "you're"};
 
 // kCues compiled once: phrases split into words and indexed by their first word, so a
 // post costs one hash probe per word instead of a pass over every cue.
@@ -163,15 +216,53 @@ struct CompiledCue {
   std::size_t order = 0;  // position in kCues: the earlier cue wins a tie
 };
 
+// What a word starts or is: cues and phrases that begin with it, and its WordFlags.
+struct WordInfo {
+  std::vector<std::uint16_t> cues;  // indices into CueIndex::cues
+  std::uint32_t phrases = 0;        // bit p: kPhrases[p] starts with this word
+  std::uint64_t openers = 0;        // the same for kInfoOpeners and kQuestionOpeners
+  std::uint8_t flags = 0;
+};
+
 struct CueIndex {
   std::vector<CompiledCue> cues;
-  std::unordered_map<std::string_view, std::vector<std::size_t>> by_first_word;
-  std::vector<std::size_t> prefix_first;  // cues whose first word is a prefix pattern ("refund*")
+  // The words of kPhrases, kInfoOpeners and kQuestionOpeners (same numbering as the bits).
+  std::vector<std::vector<std::string_view>> phrases, openers;
+  // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most
+  // half full); an empty key marks a free slot.
+  std::vector<std::pair<std::string_view, std::uint32_t>> slots;
+  std::vector<WordInfo> infos;
+  // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte.
+  std::array<std::vector<std::uint16_t>, 256> prefix_first;
+
+  static std::uint64_t hash(std::string_view w) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (const char c : w) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return h;
+  }
+  const WordInfo* find(std::string_view w) const {
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t at = hash(w) & mask;; at = (at + 1) & mask) {
+      if (slots[at].first.empty()) return nullptr;
+      if (slots[at].first == w) return &infos[slots[at].second];
+    }
+  }
+  WordInfo& add(std::string_view w) {
+    const std::size_t mask = slots.size() - 1;
+    std::size_t at = hash(w) & mask;
+    for (; !slots[at].first.empty(); at = (at + 1) & mask) {
+      if (slots[at].first == w) return infos[slots[at].second];
+    }
+    slots[at] = {w, static_cast<std::uint32_t>(infos.size())};
+    return infos.emplace_back();
+  }
 };
 
 const CueIndex& cue_index() {
   static const CueIndex index = [] {
     CueIndex idx;
+    idx.slots.resize(1024);  // a few hundred words: well under half full
+    static_assert(std::size(kCues) < 65536);
     for (std::size_t c = 0; c < std::size(kCues); ++c) {
       CompiledCue cue;
       cue.weight = kCues[c].weight;
@@ -183,17 +274,43 @@ const CueIndex& cue_index() {
         phrase.remove_prefix(std::min(space + 1, phrase.size()));
       }
       if (cue.parts.empty()) continue;
-      const std::size_t at = idx.cues.size();
-      if (cue.parts[0].ends_with('*')) idx.prefix_first.push_back(at);
-      else idx.by_first_word[cue.parts[0]].push_back(at);
+      const auto at = static_cast<std::uint16_t>(idx.cues.size());
+      const std::string_view first = cue.parts[0];
+      if (first.ends_with('*')) {
+        idx.prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
+      } else {
+        idx.add(first).cues.push_back(at);
+      }
       idx.cues.push_back(std::move(cue));
     }
+    for (std::size_t p = 0; p < kPhraseCount; ++p) {
+      idx.phrases.push_back(split_words(kPhrases[p]));
+      idx.add(idx.phrases.back()[0]).phrases |= std::uint32_t{1} << p;
+    }
+    idx.openers.resize(64);
+    for (std::size_t p = 0; p < std::size(kInfoOpeners); ++p) {
+      idx.openers[p] = split_words(kInfoOpeners[p]);
+      idx.add(idx.openers[p][0]).openers |= std::uint64_t{1} << p;
+    }
+    for (std::size_t p = 0; p < std::size(kQuestionOpeners); ++p) {
+      idx.openers[32 + p] = split_words(kQuestionOpeners[p]);
+      idx.add(idx.openers[32 + p][0]).openers |= std::uint64_t{1} << (32 + p);
+    }
+    for (std::string_view w : kPraiseWords) idx.add(w).flags |= kPraiseWord;
+    for (std::string_view w : kAccusingWords) idx.add(w).flags |= kAccusingWord;
+    for (std::string_view w : kPersonalWords) idx.add(w).flags |= kPersonalWord;
     return idx;
   }();
   return index;
 }
 
-std::size_t match_parts(const std::vector<std::string>& words, std::size_t at, const CompiledCue& cue) {
+// The WordInfo of each word (nullptr: none).
+void look_up(const CueIndex& index, Words words, std::vector<const WordInfo*>& out) {
+  out.resize(words.size());
+  for (std::size_t i = 0; i < words.size(); ++i) out[i] = index.find(words[i]);
+}
+
+std::size_t match_parts(Words words, std::size_t at, const CompiledCue& cue) {
   if (at + cue.parts.size() > words.size()) return 0;
   for (std::size_t k = 0; k < cue.parts.size(); ++k) {
     if (!word_matches(cue.parts[k], words[at + k])) return 0;
@@ -201,8 +318,7 @@ std::size_t match_parts(const std::vector<std::string>& words, std::size_t at, c
   return cue.parts.size();
 }
 
-CueSums cue_sums(const std::vector<std::string>& words) {
-  const CueIndex& index = cue_index();
+CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* const> infos) {
   CueSums sums;
   for (std::size_t i = 0; i < words.size();) {
     std::size_t best_len = 0, best_order = 0;
@@ -216,15 +332,11 @@ CueSums cue_sums(const std::vector<std::string>& words) {
         weight = cue.weight;
       }
     };
-    if (auto it = index.by_first_word.find(words[i]); it != index.by_first_word.end()) {
-      for (std::size_t c : it->second) consider(c);
+    if (const WordInfo* info = infos[i]) {
+      for (std::size_t c : info->cues) consider(c);
     }
-    for (std::size_t c : index.prefix_first) {
-      // Cheap pre-check: a prefix pattern's first byte must equal the word's.
-      const std::string_view p = index.cues[c].parts[0];
-      if (p.size() > 1 && (words[i].empty() || words[i][0] != p[0])) continue;
-      consider(c);
-    }
+    // Words are never empty; a prefix pattern's first byte must equal the word's.
+    for (std::size_t c : index.prefix_first[static_cast<unsigned char>(words[i][0])]) consider(c);
     if (best_len == 0) {
       ++i;
       continue;
@@ -238,24 +350,23 @@ CueSums cue_sums(const std::vector<std::string>& words) {
   return sums;
 }
 
-bool has_any(const std::vector<std::string>& words,
-             std::initializer_list<std::string_view> list) {
-  return std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-    return std::any_of(list.begin(), list.end(),
-                       [&](std::string_view p) { return word_matches(p, w); });
-  });
-}
-
 // "90 minutes", "2 hours", "3 weeks": time lost, the sarcastic complaint's favourite unit.
-bool waited(const std::vector<std::string>& words) {
+bool waited(Words words) {
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(words[i][0]))) continue;
-    if (has_any({words[i + 1]}, {"min*", "hour*", "hr*", "day*", "week*", "month*"})) {
-      return true;
+    if (!ascii_digit(static_cast<unsigned char>(words[i][0]))) continue;
+    for (std::string_view unit : {"min*", "hour*", "hr*", "day*", "week*", "month*"}) {
+      if (word_matches(unit, words[i + 1])) return true;
     }
   }
   return false;
 }
+
+// Per-thread scratch of service_cue() and classify() (kept apart: neither calls the other,
+// but a caller of one may be inside the other one day).
+struct Scratch {
+  WordList list;
+  std::vector<const WordInfo*> infos;
+};
 
 }  // namespace
 
@@ -280,54 +391,76 @@ bool parse_intent(std::string_view text, Intent* out) {
 }
 
 float service_cue(std::string_view text) {
-  const CueSums sums = cue_sums(words_of(text));
+  thread_local Scratch scratch;
+  const CueIndex& index = cue_index();
+  words_of(text, scratch.list);
+  look_up(index, scratch.list.words, scratch.infos);
+  const CueSums sums = cue_sums(index, scratch.list.words, scratch.infos);
   return std::clamp(sums.problem + sums.praise, -1.0f, 1.0f);
 }
 
 Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) const {
-  const std::vector<std::string> words = words_of(text);
-  const CueSums cues = cue_sums(words);
+  thread_local Scratch scratch;
+  const CueIndex& index = cue_index();
+  words_of(text, scratch.list);
+  const Words words = scratch.list.words;
+  look_up(index, words, scratch.infos);
+  const CueSums cues = cue_sums(index, words, scratch.infos);
+  // One pass for every word and phrase asked about below.
+  std::uint32_t found = 0;  // bit p: kPhrases[p] occurs
+  std::uint8_t flags = 0;   // WordFlags of the words present
+  bool praise_prefix = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (const WordInfo* info = scratch.infos[i]) {
+      flags |= info->flags;
+      for (std::uint32_t todo = info->phrases & ~found; todo != 0; todo &= todo - 1) {
+        const int p = __builtin_ctz(todo);
+        if (matches_at(words, i, index.phrases[p])) found |= std::uint32_t{1} << p;
+      }
+    }
+    const char first = words[i][0];  // every kPraisePrefixes entry starts with one of these
+    if (!praise_prefix && (first == 't' || first == 'l' || first == 'p' || first == 'a' ||
+                           first == 'r')) {
+      for (std::string_view prefix : kPraisePrefixes) {
+        if (words[i].starts_with(prefix)) praise_prefix = true;
+      }
+    }
+  }
+  const auto contains = [&](Phrase p) { return (found >> p & 1) != 0; };
   const bool positive = post.label == Label::positive;
   const bool negative = post.label == Label::negative;
   const bool problem = cues.problem <= -0.5f;
-  const bool praise_words =
-      has_any(words, {"thank*", "thx", "ty", "love*", "great", "amazing", "awesome", "best",
-                      "fantastic", "brilliant", "excellent", "impressed", "perfect*",
-                      "wonderful", "lovely", "appreciate*", "grateful", "recommend*", "happy",
-                      "incredible", "gorgeous", "beautiful", "bliss", "kind", "friendliest",
-                      "unreal", "star", "treat", "good", "better", "proud", "nice"}) ||
-      cues.praise >= 1.0f;
+  const bool praise_words = (flags & kPraiseWord) != 0 || praise_prefix || cues.praise >= 1.0f;
   // Sarcasm: praise words wrapped around a problem ("thanks for nothing", "love paying
   // premium for a broken lift", "great job, my box arrived crushed", "just love waiting 90
   // minutes").
   const bool sarcastic_opener =
-      contains(words, "love how") || contains(words, "just love") ||
-      contains(words, "love waiting") || contains(words, "love paying") ||
-      contains(words, "nothing says") || contains(words, "great job") || contains(words, "wow");
-  const bool sarcasm = contains(words, "thanks for nothing") ||
-                       contains(words, "so much for") || contains(words, "what am i paying") ||
+      contains(kLoveHow) || contains(kJustLove) || contains(kLoveWaiting) ||
+      contains(kLovePaying) || contains(kNothingSays) || contains(kGreatJob) || contains(kWow);
+  const bool sarcasm = contains(kThanksForNothing) || contains(kSoMuchFor) ||
+                       contains(kWhatAmIPaying) ||
                        (sarcastic_opener && (problem || waited(words))) ||
                        (praise_words && cues.problem <= -0.8f && cues.praise < 1.0f);
   const bool question_mark = text.find('?') != std::string_view::npos;
-  const bool info_opener = starts_with_any(
-      words, {"how do", "how can", "how to", "how long", "how many", "how early", "how does",
-              "how's", "what's the", "what is", "what are", "what time", "what speeds",
-              "which", "where can", "where's the", "is there", "are there", "does", "do",
-              "can i", "can you", "can we", "any idea", "has anyone", "is the", "is it",
-              "am i", "thinking of"}) ||
-      contains(words, "anyone know") || contains(words, "does anyone") ||
-      contains(words, "anyone tried") || contains(words, "anyone used") ||
-      contains(words, "anyone here") || contains(words, "do you") || contains(words, "can i") ||
-      contains(words, "is there");
-  const bool question = question_mark || info_opener ||
-                        starts_with_any(words, {"why", "how hard", "is anyone", "when will"});
+  std::uint64_t opens = 0;  // bits of the openers the post starts with
+  if (!words.empty() && scratch.infos[0]) {
+    for (std::uint64_t todo = scratch.infos[0]->openers; todo != 0; todo &= todo - 1) {
+      const int p = __builtin_ctzll(todo);
+      if (matches_at(words, 0, index.openers[p])) opens |= std::uint64_t{1} << p;
+    }
+  }
+  const bool info_opener =
+      (opens & 0xFFFFFFFFu) != 0 ||
+      contains(kAnyoneKnow) || contains(kDoesAnyone) || contains(kAnyoneTried) ||
+      contains(kAnyoneUsed) || contains(kAnyoneHere) || contains(kDoYou) || contains(kCanI) ||
+      contains(kIsThere);
+  const bool question = question_mark || info_opener || (opens >> 32) != 0;
   // Questions that are really complaints: "why does it keep...", "is X ever going to...",
   // "when will you fix...", "how hard is it to...".
-  const bool accusing = has_any(words, {"why", "ever"}) || contains(words, "how hard") ||
-                        contains(words, "when will") || contains(words, "when are you") ||
-                        contains(words, "any update") || contains(words, "is anyone");
-  const bool personal = has_any(words, {"i", "i'm", "i've", "my", "me", "we", "our", "us",
-                                        "you", "your", "you're"});
+  const bool accusing = (flags & kAccusingWord) != 0 || contains(kHowHard) ||
+                        contains(kWhenWill) || contains(kWhenAreYou) || contains(kAnyUpdate) ||
+                        contains(kIsAnyone);
+  const bool personal = (flags & kPersonalWord) != 0;
 
   if (sarcasm) return Intent::complaint;
   if (problem && !(positive && cues.praise + cues.problem >= 0.0f)) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <utility>
@@ -11,16 +12,19 @@ namespace earshot::sentiment {
 namespace {
 
 // Decodes one UTF-8 code point at text[i], advancing i; invalid bytes yield 0xFFFD.
-char32_t next_code_point(std::string_view text, std::size_t& i) {
+inline char32_t next_code_point(std::string_view text, std::size_t& i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char b0 = byte(i);
-  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3
-                  : (b0 >> 3) == 0x1E ? 4 : 0;
+  if (b0 < 0x80) {  // ASCII: most of what we read
+    ++i;
+    return b0;
+  }
+  std::size_t len = (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
   if (len == 0 || i + len > text.size()) {
     ++i;
     return 0xFFFD;
   }
-  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
+  char32_t cp = len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
   for (std::size_t k = 1; k < len; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) {
       ++i;
@@ -37,7 +41,7 @@ enum class Script : std::uint8_t {
   bengali, tamil, georgian, armenian, count
 };
 
-Script script_of(char32_t c) {
+inline Script script_of(char32_t c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return Script::latin;
   if (c < 0xC0) return Script::none;
   if (c <= 0x24F) return (c == 0xD7 || c == 0xF7) ? Script::none : Script::latin;
@@ -59,7 +63,7 @@ Script script_of(char32_t c) {
 }
 
 // Lower case for the Latin letters we see in European languages.
-char32_t to_lower_latin(char32_t c) {
+inline char32_t to_lower_latin(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
   if (c == 0x130) return 'i';
@@ -146,6 +150,12 @@ constexpr float kFunctionWordWeight = 10.0f;
 constexpr float kNameWeight = 0.25f;
 
 constexpr std::size_t kMaxGram = 5;
+// Rows are added kLanes floats at a time when there are at most kLanes languages (a couple
+// of vector adds); the lanes past the last language add whatever follows the row and are
+// never read. scores_ ends with kLanes zeros so the last row can be read that far.
+constexpr std::size_t kLanes = 16;
+using Lanes8 = float __attribute__((vector_size(32)));  // GCC vector: 8 floats
+constexpr unsigned kFilterBits = 17;  // 16 KiB of filter_
 constexpr std::size_t kMaxWord = 48;  // longer "words" are cut: they are not words
 
 }  // namespace
@@ -217,6 +227,13 @@ std::expected<LanguageDetector, std::string> LanguageDetector::load(const Option
     while (d.table_[slot].key != 0) slot = (slot + 1) & (size - 1);
     d.table_[slot] = Slot{ngram_key(gram.data(), gram.size()), index};
   }
+  d.filter_.assign((std::size_t{1} << kFilterBits) / 64, 0);
+  for (const Slot& s : d.table_) {
+    if (s.key == 0) continue;
+    const std::uint64_t bit = s.key >> (64 - kFilterBits);
+    d.filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+  }
+  std::map<std::uint64_t, std::uint64_t> function_words;  // word key → language bits
   for (const auto& [lang, words] : kFunctionWords) {
     const auto it = std::find(d.languages_.begin(), d.languages_.end(), lang);
     if (it == d.languages_.end() || it - d.languages_.begin() >= 64) continue;
@@ -224,16 +241,27 @@ std::expected<LanguageDetector, std::string> LanguageDetector::load(const Option
     for (std::size_t i = 0; i < words.size();) {
       std::u32string word;
       while (i < words.size() && words[i] != ' ') word.push_back(next_code_point(words, i));
-      if (!word.empty()) d.function_words_[ngram_key(word.data(), word.size())] |= bit;
+      if (!word.empty()) function_words[ngram_key(word.data(), word.size())] |= bit;
       ++i;
     }
   }
+  std::size_t fw_size = 1;
+  while (fw_size < function_words.size() * 4) fw_size <<= 1;
+  d.function_words_.assign(fw_size, {0, 0});
+  for (const auto& [key, bits] : function_words) {
+    std::size_t slot = key & (fw_size - 1);
+    while (d.function_words_[slot].first != 0) slot = (slot + 1) & (fw_size - 1);
+    d.function_words_[slot] = {key, bits};
+  }
+  d.scores_.resize(d.scores_.size() + kLanes, 0.0f);
   const auto en = std::find(d.languages_.begin(), d.languages_.end(), "en");
   d.en_index_ = static_cast<std::size_t>(en - d.languages_.begin());
   return d;
 }
 
 const float* LanguageDetector::find(std::uint64_t key) const {
+  const std::uint64_t bit = key >> (64 - kFilterBits);
+  if ((filter_[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
   const std::size_t mask = table_.size() - 1;
   for (std::size_t slot = key & mask;; slot = (slot + 1) & mask) {
     if (table_[slot].key == key) return &scores_[table_[slot].row * languages_.size()];
@@ -241,7 +269,24 @@ const float* LanguageDetector::find(std::uint64_t key) const {
   }
 }
 
+std::uint64_t LanguageDetector::function_word_bits(std::uint64_t key) const {
+  const std::size_t mask = function_words_.size() - 1;
+  for (std::size_t slot = key & mask;; slot = (slot + 1) & mask) {
+    if (function_words_[slot].first == key) return function_words_[slot].second;
+    if (function_words_[slot].first == 0) return 0;
+  }
+}
+
 std::string_view LanguageDetector::detect(std::string_view text) const {
+  // Plain ASCII (most posts) has no letters of another script, so only the Latin decision
+  // and its letter count matter: one pass instead of two.
+  unsigned char high = 0;
+  for (const char c : text) high |= static_cast<unsigned char>(c);
+  if (high < 0x80) {
+    std::size_t latin = 0;
+    const std::string_view lang = detect_latin(text, &latin);
+    return latin < 3 ? std::string_view("und") : lang;
+  }
   std::array<std::size_t, static_cast<std::size_t>(Script::count)> letters{};
   std::size_t kana = 0;
   std::string_view cyr_hint, arabic_hint;
@@ -284,15 +329,24 @@ std::string_view LanguageDetector::detect(std::string_view text) const {
     }
   }
   if (count(Script::latin) < 3) return "und";
-  return detect_latin(text);
+  std::size_t latin = 0;
+  return detect_latin(text, &latin);
 }
 
-std::string_view LanguageDetector::detect_latin(std::string_view text) const {
+std::string_view LanguageDetector::detect_latin(std::string_view text,
+                                               std::size_t* latin_letters) const {
   const std::size_t n_lang = languages_.size();
   std::array<float, 64> score{};
   const std::size_t used = std::min<std::size_t>(n_lang, score.size());
   std::array<char32_t, kMaxWord + 2> word;
   std::size_t len = 0;
+  // With at most kLanes languages the scores live in two vector registers (lo: languages
+  // 0-7, hi: 8-15) and each row is two vector multiply-adds; the lanes past the last
+  // language are never read. Each language's sum sees the same additions in the same
+  // order as the one-language-at-a-time loop, so the result is the same (weight is 1 or
+  // 1/4: every product is exact, fused multiply-add or not).
+  const bool wide = used <= kLanes;
+  Lanes8 lo = {}, hi = {};
   // Capitalised words are mostly names (brands, places) in posts: they say little about the
   // language around them, so their n-grams count for less (function words still count).
   bool capital = false;
@@ -302,10 +356,19 @@ std::string_view LanguageDetector::detect_latin(std::string_view text) const {
     word[0] = '_';
     word[len + 1] = '_';
     const std::size_t total = len + 2;
-    if (const auto hit = function_words_.find(ngram_key(&word[1], len));
-        hit != function_words_.end()) {
-      for (std::size_t l = 0; l < used; ++l) {
-        if (hit->second >> l & 1) score[l] += kFunctionWordWeight;
+    if (const std::uint64_t bits = function_word_bits(ngram_key(&word[1], len)); bits != 0) {
+      if (wide) {
+        Lanes8 add_lo = {}, add_hi = {};
+        for (std::size_t l = 0; l < 8; ++l) {
+          if (bits >> l & 1) add_lo[l] = kFunctionWordWeight;
+          if (bits >> (l + 8) & 1) add_hi[l] = kFunctionWordWeight;
+        }
+        lo += add_lo;
+        hi += add_hi;
+      } else {
+        for (std::size_t l = 0; l < used; ++l) {
+          if (bits >> l & 1) score[l] += kFunctionWordWeight;
+        }
       }
     }
     for (std::size_t start = 0; start < total; ++start) {
@@ -314,7 +377,15 @@ std::string_view LanguageDetector::detect_latin(std::string_view text) const {
         h = (h ^ static_cast<std::uint64_t>(word[start + n - 1])) * kFnvPrime;
         if (n == 1 && word[start] == '_') continue;
         if (const float* row = find(h == 0 ? 1 : h)) {
-          for (std::size_t l = 0; l < used; ++l) score[l] += weight * row[l];
+          if (wide) {
+            Lanes8 a, b;
+            std::memcpy(&a, row, sizeof a);
+            std::memcpy(&b, row + 8, sizeof b);
+            lo += weight * a;
+            hi += weight * b;
+          } else {
+            for (std::size_t l = 0; l < used; ++l) score[l] += weight * row[l];
+          }
         }
       }
     }
@@ -324,6 +395,7 @@ std::string_view LanguageDetector::detect_latin(std::string_view text) const {
     for (std::size_t i = 0; i < token.size();) {
       const char32_t c = next_code_point(token, i);
       if (script_of(c) == Script::latin) {
+        ++*latin_letters;
         const char32_t lower = to_lower_latin(c);
         if (len == 0) capital = lower != c;
         if (len < kMaxWord) word[1 + len++] = lower;
@@ -333,6 +405,10 @@ std::string_view LanguageDetector::detect_latin(std::string_view text) const {
     }
     flush();
   });
+  if (wide) {
+    std::memcpy(score.data(), &lo, sizeof lo);
+    std::memcpy(score.data() + 8, &hi, sizeof hi);
+  }
   if (en_index_ < used) score[en_index_] += english_prior_;
   const std::size_t best =
       static_cast<std::size_t>(std::max_element(score.begin(), score.begin() + used) -

@@ -35,7 +35,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace earshot::sentiment {
@@ -71,12 +71,19 @@ class LanguageDetector {
   };
   LanguageDetector() = default;
   const float* find(std::uint64_t key) const;
-  std::string_view detect_latin(std::string_view text) const;
+  // The Latin-script decision; counts the Latin letters it saw into *latin_letters.
+  std::string_view detect_latin(std::string_view text, std::size_t* latin_letters) const;
 
   std::vector<std::string> languages_;
   std::vector<float> scores_;   // row-major: one row of languages_.size() log-probs per n-gram
   std::vector<Slot> table_;     // open addressing, power-of-two size
-  std::unordered_map<std::uint64_t, std::uint64_t> function_words_;  // word → language bits
+  // One bit per value of a key's top kFilterBits bits, set for every key in table_: most
+  // n-grams of a post are in no profile, and this small bitset (it stays in L1) says so
+  // without a probe into the big table.
+  std::vector<std::uint64_t> filter_;
+  // word → language bits; open addressing, power-of-two size, key 0 = empty.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> function_words_;
+  std::uint64_t function_word_bits(std::uint64_t key) const;
   std::size_t en_index_ = 0;
   float english_prior_ = 0.0f;
 };

@@ -157,17 +157,27 @@ std::expected<std::unique_ptr<LinearModel>, std::string> LinearModel::from_file(
 std::array<float, 3> LinearModel::logits(std::string_view text) const {
   thread_local std::vector<Feature> features;
   extractor_.extract(text, features);
-  float acc[4] = {0, 0, 0, 0};
+  // The four classes of a row side by side (the fourth is padding): one conversion and
+  // one multiply-add per feature, lane by lane the same arithmetic as four scalar ones.
+  using Int8x4 = std::int8_t __attribute__((vector_size(4)));
+  using Floatx4 = float __attribute__((vector_size(16)));
+  Floatx4 sum = {0, 0, 0, 0};
   const std::int8_t* w = data_.weights.data();
-  // The rows are scattered over a table larger than L2: ask for all of them up front so the
-  // cache misses overlap instead of queueing behind each other.
-  for (const Feature& f : features) {
-    __builtin_prefetch(w + (static_cast<std::size_t>(f.bucket) << 2));
+  // The rows are scattered over a table larger than L2: ask for each kAhead features in
+  // advance so the cache misses overlap instead of queueing behind each other.
+  constexpr std::size_t kAhead = 16;
+  const std::size_t n = features.size();
+  const auto row_of = [&](std::size_t i) {
+    return w + (static_cast<std::size_t>(features[i].bucket) << 2);
+  };
+  for (std::size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(row_of(i));
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(row_of(i + kAhead));
+    Int8x4 row;
+    std::memcpy(&row, row_of(i), sizeof row);
+    sum += features[i].value * __builtin_convertvector(row, Floatx4);
   }
-  for (const Feature& f : features) {
-    const std::int8_t* row = w + (static_cast<std::size_t>(f.bucket) << 2);
-    for (int c = 0; c < 4; ++c) acc[c] += f.value * static_cast<float>(row[c]);
-  }
+  const float acc[4] = {sum[0], sum[1], sum[2], sum[3]};
   std::array<float, 3> out;
   for (int c = 0; c < 3; ++c) out[c] = data_.bias[c] + data_.scale * acc[c];
   return out;

@@ -1,7 +1,7 @@
 #include "sentiment/targeted.h"
 
 #include <algorithm>
-#include <cctype>
+#include <deque>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -15,34 +15,43 @@ namespace {
 struct Word {
   std::size_t begin;
   std::size_t end;
-  std::string lower;  // ASCII-lower-cased; ',', '&', '/' are words of their own
+  std::string_view lower;  // ASCII-lower-cased; ',', '&', '/' are words of their own
 };
 
+// ASCII only, whatever the C locale says: bytes >= 0x80 are word bytes anyway.
+inline bool ascii_alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 bool word_byte(unsigned char c) {
-  return std::isalnum(c) || c == '\'' || c == '@' || c == '#' || c == '_' || c == '-' ||
+  return ascii_alnum(c) || c == '\'' || c == '@' || c == '#' || c == '_' || c == '-' ||
          c >= 0x80;
 }
 
-std::vector<Word> words_of(std::string_view text) {
-  std::vector<Word> words;
+// The words of `text`. `lower` becomes the ASCII-lower-cased copy of the text that the
+// words' `lower` views point into: it must not change while `words` is in use.
+void words_of(std::string_view text, std::string& lower, std::vector<Word>& words) {
+  lower.resize(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    lower[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  const std::string_view low(lower);
+  words.clear();
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == ',' || c == '&' || c == '/') {
-      words.push_back({i, i + 1, std::string(1, static_cast<char>(c))});
+      words.push_back({i, i + 1, low.substr(i, 1)});
       ++i;
     } else if (word_byte(c)) {
       std::size_t j = i;
-      std::string lower;
-      for (; j < text.size() && word_byte(static_cast<unsigned char>(text[j])); ++j) {
-        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[j]))));
-      }
-      words.push_back({i, j, std::move(lower)});
+      while (j < text.size() && word_byte(static_cast<unsigned char>(text[j]))) ++j;
+      words.push_back({i, j, low.substr(i, j - i)});
       i = j;
     } else {
       ++i;
     }
   }
-  return words;
 }
 
 bool is_one_of(std::string_view w, std::initializer_list<std::string_view> list) {
@@ -51,12 +60,12 @@ bool is_one_of(std::string_view w, std::initializer_list<std::string_view> list)
 
 // Is words[k] (a contrast word) used as a conjunction here?
 bool contrast_cut(const std::vector<Word>& words, std::size_t k) {
-  const std::string& w = words[k].lower;
+  const std::string_view w = words[k].lower;
   if (!is_one_of(w, {"but", "however", "although", "though", "whereas", "while", "yet"})) {
     return false;
   }
-  const std::string_view prev = k > 0 ? std::string_view(words[k - 1].lower) : "";
-  const std::string_view next = k + 1 < words.size() ? std::string_view(words[k + 1].lower) : "";
+  const std::string_view prev = k > 0 ? words[k - 1].lower : "";
+  const std::string_view next = k + 1 < words.size() ? words[k + 1].lower : "";
   if (w == "while") return !is_one_of(prev, {"a", "the", "little", "short", "long", "whole",
                                              "worth", "good", "great"});
   if (w == "yet") return !is_one_of(prev, {"not", "nothing", "none", "as", "never"}) &&
@@ -92,11 +101,37 @@ Span clamp_span(std::string_view text, Span s) {
 bool inside(Span inner, Span outer) { return inner.begin >= outer.begin && inner.end <= outer.end; }
 bool overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
 
+// The clause of `text` holding `span` (TargetedScorer::clause_of), given the text's words.
+Span clause_in(std::string_view text, const std::vector<Word>& words, Span span) {
+  span = clamp_span(text, span);
+  Span clause{0, text.size()};
+  const auto cut = [&](std::size_t begin, std::size_t end) {
+    if (end <= span.begin) clause.begin = std::max(clause.begin, end);
+    if (begin >= span.end) clause.end = std::min(clause.end, begin);
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool sentence_end = c == '!' || c == '?' || c == ';' || c == '\n' ||
+                              (c == '.' && (i + 1 == text.size() || text[i + 1] == ' ' ||
+                                            text[i + 1] == '.' || text[i + 1] == '\n'));
+    if (sentence_end) cut(i, i + 1);
+  }
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    if (contrast_cut(words, k)) cut(words[k].begin, words[k].end);
+  }
+  return clause;
+}
+
+// Decides for the entities of one text. Every base-scorer verdict on a span is kept, so a
+// span asked about again (the clause of a one-clause post is the whole post, a clause may
+// hold several entities) costs nothing; `whole`, when given, is the base scorer's verdict on
+// the whole text, which the caller already has. One Decider serves one thread.
 class Decider {
  public:
   Decider(const Scorer& base, std::string_view text, std::span<const Span> entities,
-          bool guess_handles)
-      : base_(base), text_(text), words_(words_of(text)) {
+          bool guess_handles, const Sentiment* whole = nullptr)
+      : base_(base), text_(text), whole_(whole) {
+    words_of(text, lower_, words_);
     for (const Span& e : entities) entities_.push_back(clamp_span(text, e));
     if (guess_handles) {
       for (const Word& w : words_) {
@@ -107,8 +142,14 @@ class Decider {
     }
   }
 
+  Decider(const Decider&) = delete;
+  Decider& operator=(const Decider&) = delete;
+
+  // The base scorer's verdict on the whole text (what score_all gives an empty span).
+  Sentiment whole() const { return whole_ ? *whole_ : base_.score(text_); }
+
   Sentiment decide(Span target, bool allow_repeat = true) const {
-    const Span clause = TargetedScorer::clause_of(text_, target);
+    const Span clause = clause_in(text_, words_, target);
     if (const Sentiment s = in_clause(target, clause); s.label != Label::neutral) return s;
     if (allow_repeat) {  // the same name in another clause may say more
       const std::string_view name = text_.substr(target.begin, target.end - target.begin);
@@ -122,15 +163,15 @@ class Decider {
         if (s.label != Label::neutral) return s;
       }
     }
-    if (auto s = scored(clause); s.label != Label::neutral) return s;
+    if (const Sentiment& s = scored(clause); s.label != Label::neutral) return s;
     // Two entities in separate clauses, one judged, ours only described: a contrast
     // ("Acme doubled my bill. Globex sorted my claim, great people").
     if (has_predicate(clause) && !says_same({0, text_.size()})) {
       for (const Span& e : entities_) {
         if (overlaps(e, target) || inside(e, clause)) continue;
-        const Span theirs = TargetedScorer::clause_of(text_, e);
+        const Span theirs = clause_in(text_, words_, e);
         if (overlaps(theirs, clause)) continue;
-        const Sentiment s = scored(theirs);
+        const Sentiment& s = scored(theirs);
         if (s.label != Label::neutral) return opposite(s);
       }
     }
@@ -139,17 +180,22 @@ class Decider {
 
  private:
   // The base scorer on [span), or the service lexicon where the base has no opinion.
-  Sentiment scored(Span span) const {
+  // Remembered per span: the reference stays valid while the Decider lives.
+  const Sentiment& scored(Span span) const {
+    for (const auto& [at, s] : scored_) {
+      if (at.begin == span.begin && at.end == span.end) return s;
+    }
     const std::string_view piece = text_.substr(span.begin, span.end - span.begin);
-    Sentiment s = base_.score(piece);
+    Sentiment s = whole_ && span.begin == 0 && span.end == text_.size() ? *whole_
+                                                                        : base_.score(piece);
     if (s.label == Label::neutral) {
       if (const float cue = service_cue(piece); cue != 0.0f) s = from_score(cue * 0.5f, s.model);
     }
-    return s;
+    return scored_.emplace_back(span, std::move(s)).second;
   }
 
   std::string_view word_at(std::size_t k) const {
-    return k < words_.size() ? std::string_view(words_[k].lower) : std::string_view();
+    return k < words_.size() ? words_[k].lower : std::string_view();
   }
   // Index of the first word starting at or after `pos`.
   std::size_t word_index(std::size_t pos) const {
@@ -220,7 +266,7 @@ class Decider {
       }
     }
     if (sign == 0.0f) {
-      const Sentiment s = scored(phrase);
+      const Sentiment& s = scored(phrase);
       sign = s.label == Label::positive ? 1.0f : s.label == Label::negative ? -1.0f : 0.0f;
     }
     return (negated ? -sign : sign) * 0.6f;
@@ -265,7 +311,7 @@ class Decider {
     const auto after = [&](Span u) { return Span{u.end, clause.end}; };
     // "Unlike Y, X <does something>" praises X even when the something is plain.
     const auto praise_default = [&](Span rest) {
-      const Sentiment s = scored(rest);
+      const Sentiment& s = scored(rest);
       return s.label == Label::neutral ? from_score(0.5f, s.model) : s;
     };
     if (before(target) == "unlike") {
@@ -318,14 +364,14 @@ class Decider {
         return opposite(scored(previous));
       }
     }
-    const Sentiment mine = scored(piece);
+    const Sentiment& mine = scored(piece);
     if (mine.label != Label::neutral || !has_predicate(piece)) return mine;
     // "X was great, Y kept us waiting": two entities side by side with a plain statement
     // about one of them are a contrast, unless the post says so ("both", "too", "also").
     for (const auto& [sibling, joined] : {std::pair{previous, and_before},
                                           std::pair{next, and_after}}) {
       if (sibling.end <= sibling.begin) continue;
-      const Sentiment s = scored(sibling);
+      const Sentiment& s = scored(sibling);
       if (s.label == Label::neutral) continue;
       return joined || says_same(clause) ? s : opposite(s);
     }
@@ -364,31 +410,20 @@ class Decider {
 
   const Scorer& base_;
   std::string_view text_;
+  const Sentiment* whole_;
+  std::string lower_;  // ASCII-lower-cased text_; words_ view it
   std::vector<Word> words_;
   std::vector<Span> entities_;
+  mutable std::deque<std::pair<Span, Sentiment>> scored_;  // deque: references stay valid
 };
 
 }  // namespace
 
 Span TargetedScorer::clause_of(std::string_view text, Span span) {
-  span = clamp_span(text, span);
-  const std::vector<Word> words = words_of(text);
-  Span clause{0, text.size()};
-  const auto cut = [&](std::size_t begin, std::size_t end) {
-    if (end <= span.begin) clause.begin = std::max(clause.begin, end);
-    if (begin >= span.end) clause.end = std::min(clause.end, begin);
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool sentence_end = c == '!' || c == '?' || c == ';' || c == '\n' ||
-                              (c == '.' && (i + 1 == text.size() || text[i + 1] == ' ' ||
-                                            text[i + 1] == '.' || text[i + 1] == '\n'));
-    if (sentence_end) cut(i, i + 1);
-  }
-  for (std::size_t k = 0; k < words.size(); ++k) {
-    if (contrast_cut(words, k)) cut(words[k].begin, words[k].end);
-  }
-  return clause;
+  std::string lower;
+  std::vector<Word> words;
+  words_of(text, lower, words);
+  return clause_in(text, words, span);
 }
 
 Sentiment TargetedScorer::score(std::string_view text, Span span) const {
@@ -404,16 +439,30 @@ Sentiment TargetedScorer::score(std::string_view text, Span span,
   return Decider(base_, text, entities, false).decide(span);
 }
 
-std::vector<Sentiment> TargetedScorer::score_all(std::string_view text,
-                                                 std::span<const Span> entities) const {
-  const Decider decider(base_, text, entities, false);
+namespace {
+std::vector<Sentiment> decide_all(const Decider& decider, std::string_view text,
+                                  std::span<const Span> entities) {
   std::vector<Sentiment> out;
   out.reserve(entities.size());
   for (const Span& e : entities) {
     const Span span = clamp_span(text, e);
-    out.push_back(span.end == span.begin ? base_.score(text) : decider.decide(span));
+    out.push_back(span.end == span.begin ? decider.whole() : decider.decide(span));
   }
   return out;
+}
+}  // namespace
+
+std::vector<Sentiment> TargetedScorer::score_all(std::string_view text,
+                                                 std::span<const Span> entities) const {
+  const Decider decider(base_, text, entities, false);
+  return decide_all(decider, text, entities);
+}
+
+std::vector<Sentiment> TargetedScorer::score_all(std::string_view text,
+                                                 std::span<const Span> entities,
+                                                 const Sentiment& whole) const {
+  const Decider decider(base_, text, entities, false, &whole);
+  return decide_all(decider, text, entities);
 }
 
 }  // namespace earshot::sentiment

@@ -31,10 +31,15 @@
 //   Sentiment globex = targeted.score(text, {18, 25});  // negative
 //   // With every linked entity known (the pipeline's case), pass them all:
 //   std::vector<Sentiment> each = targeted.score_all(text, spans);
+//   // ... and when the post's own score is at hand, hand it in (it is not computed again):
+//   std::vector<Sentiment> same = targeted.score_all(text, spans, base->score(text));
 //
 // Spans are byte offsets [begin, end) into `text`; out-of-range spans are clamped, an empty
 // or invalid span gets the post-level sentiment. score(text, span) without the other spans
 // treats @handles and #hashtags in the text as the other entities.
+//
+// Cost: the base scorer runs at most once per distinct piece of text a call looks at (a
+// one-clause post with its score handed in costs no base-scorer run at all).
 //
 // Thread safety: const methods only; safe from many threads as far as the base Scorer is
 // (every Scorer is, see sentiment.h). Lifetime: the base Scorer must outlive this object.
@@ -59,6 +64,11 @@ class TargetedScorer {
   Sentiment score(std::string_view text, Span span, std::span<const Span> entities) const;
   // One Sentiment per entry of `entities`, in order.
   std::vector<Sentiment> score_all(std::string_view text, std::span<const Span> entities) const;
+  // The same, for a caller that already has the base scorer's score(text) (`whole`): the
+  // whole post is one of the texts the rules may fall back to, and it is not scored again.
+  // `whole` must be what the base Scorer returns for `text`, or the results differ.
+  std::vector<Sentiment> score_all(std::string_view text, std::span<const Span> entities,
+                                   const Sentiment& whole) const;
 
   // The clause holding `span` (step 1 above), as a byte range of `text`.
   static Span clause_of(std::string_view text, Span span);

@@ -100,6 +100,57 @@ TEST(TargetedScorer, BadSpansGetThePostSentiment) {
   EXPECT_EQ(s.label, kPos);
 }
 
+// Counts the texts a base scorer is asked about (and answers like VADER).
+class CountingScorer final : public Scorer {
+ public:
+  Sentiment score(std::string_view text) const override {
+    ++calls;
+    return vader().score(text);
+  }
+  std::string_view id() const override { return vader().id(); }
+  mutable int calls = 0;
+};
+
+TEST(TargetedScorer, ScoresEachPieceOnceAndReusesTheWholePostScore) {
+  CountingScorer base;
+  const TargetedScorer targeted(base);
+  // One clause, neutral: the clause is the whole post, asked about once (it used to be
+  // three times: the clause, the clause again, the whole post).
+  const std::string_view plain = "flying with @acmeair on monday";
+  const std::vector<Span> spans = {find(plain, "@acmeair")};
+  const std::vector<Sentiment> each = targeted.score_all(plain, spans);
+  EXPECT_EQ(base.calls, 1);
+  // With the whole post's score handed in, no base run at all, and the same answers.
+  base.calls = 0;
+  const Sentiment whole = vader().score(plain);
+  EXPECT_EQ(targeted.score_all(plain, spans, whole), each);
+  EXPECT_EQ(base.calls, 0);
+  // Empty spans get the whole post's score: the one handed in.
+  base.calls = 0;
+  const std::vector<Span> empty = {Span{3, 3}};
+  EXPECT_EQ(targeted.score_all(plain, empty, whole), std::vector<Sentiment>{whole});
+  EXPECT_EQ(base.calls, 0);
+}
+
+TEST(TargetedScorer, HandingInTheWholePostScoreChangesNothing) {
+  const TargetedScorer targeted(vader());
+  for (std::string_view text : {
+           "love @acmeair but @globex lost my bag",
+           "Flew @acmeair and @globex today. @acmeair was great",
+           "@acmeair is way better than @globex",
+           "switched from @globex to @acmeair",
+           "@acmeair was great, @globex not so much",
+           "@acmeair doubled my bill. @globex sorted my claim, great people",
+           "@acmeair and @globex: flight delayed again",
+           "@acmeair and @globex, on time for once",
+       }) {
+    const std::vector<Span> spans = {find(text, "@acmeair"), find(text, "@globex"), Span{0, 0}};
+    EXPECT_EQ(targeted.score_all(text, spans, vader().score(text)),
+              targeted.score_all(text, spans))
+        << text;
+  }
+}
+
 TEST(TargetedScorer, AccuracyOnTheLabelledSetWithVader) {
   std::ifstream in(data_path("targeted.tsv"));
   ASSERT_TRUE(in.good());

@@ -8,6 +8,9 @@
 //                           entities, 2 worker threads), as `earshot process` runs it:
 //                           pipelined, batch N+1 decoded and enriched while N commits.
 // BM_Process_HandlerCpu runs the stage's handler alone (no Log) and reports CPU per post.
+// The Kafka runs report the client's CPU (client_cpu_s) and, of it, the loop thread's
+// (loop_cpu_s: handle(), produce calls, commits) and librdkafka's own threads' (rdkafka_cpu_s);
+// the rest is the stage's worker threads.
 // The Python peer (bench/peers/process_peer.py) reads the same topic; bench/e2e.sh runs all
 // three and prints the table.
 //
@@ -22,7 +25,10 @@
 // (100000), EARSHOT_E2E_BATCH (1000), EARSHOT_E2E_TEXTS (one post text per line; default the
 // TweetEval train tweets, see make_corpus), EARSHOT_E2E_BROKER_PID (a local broker's pid: its
 // CPU seconds per run are reported as broker_cpu_s), EARSHOT_E2E_PIPELINE (0: the loop does
-// not pipeline, i.e. batch N+1 is enriched only after N committed).
+// not pipeline, i.e. batch N+1 is enriched only after N committed), EARSHOT_E2E_KAFKA_PROPS
+// (librdkafka properties for the Kafka log's producers and consumers, as
+// "linger.ms=20,compression.type=zstd": what LogOptions::properties, i.e. `log.properties`
+// in earshot.yaml, would pass; e.g. to measure producer settings for `process`).
 //
 //   build-e2e/bench/process_bench --benchmark_filter=BM_Process_
 #include <benchmark/benchmark.h>
@@ -31,8 +37,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -103,11 +111,23 @@ class Timed final : public BatchHandler {
 
 // ---- Kafka helpers ---------------------------------------------------------------------------
 
+// EARSHOT_E2E_KAFKA_PROPS as a property map ("k=v,k=v").
+std::map<std::string, std::string> kafka_properties() {
+  std::map<std::string, std::string> props;
+  std::istringstream in(env_or("EARSHOT_E2E_KAFKA_PROPS", ""));
+  for (std::string kv; std::getline(in, kv, ',');) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) throw std::runtime_error("EARSHOT_E2E_KAFKA_PROPS: no '=' in \"" + kv + "\"");
+    props[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return props;
+}
+
 pipeline::Log& kafka() {
   static const std::unique_ptr<pipeline::Log> log = [] {
     pipeline::set_kafka_log_handler([](int, std::string_view, std::string_view) {});
     auto l = pipeline::KafkaLog::open(
-        {.kind = "kafka", .brokers = settings().brokers, .path = "", .properties = {}, .partitions = 3});
+        {.kind = "kafka", .brokers = settings().brokers, .path = "", .properties = kafka_properties(), .partitions = 3});
     if (!l) throw std::runtime_error(l.error().message);
     return std::unique_ptr<pipeline::Log>(std::move(*l));
   }();
@@ -168,6 +188,8 @@ void ensure_input() {
 
 struct Run {
   double seconds = 0, handle_seconds = 0, cpu_seconds = 0, broker_cpu_seconds = 0;
+  double loop_cpu_seconds = 0;     // the thread running the loop (handle(), produce, commit)
+  double rdkafka_cpu_seconds = 0;  // librdkafka's own threads (all clients)
   std::uint64_t batches = 0, records_out = 0, aborts = 0;
 };
 
@@ -196,6 +218,34 @@ double broker_cpu_seconds() {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+double thread_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds per librdkafka thread (named "rdk:..."), by thread id, from /proc/self/task.
+std::map<std::string, double> rdkafka_thread_cpu() {
+  std::map<std::string, double> out;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    if (stat.compare(open + 1, 4, "rdk:") != 0) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+      if (i == 14 || i == 15) ticks += std::stod(f);
+    }
+    out[task.path().filename().string()] = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  return out;
+}
+
 // Drives `handler` over the input topic until every input record is committed.
 pipeline::Result<Run> drive(pipeline::Log& log, BatchHandler& handler, const std::string& input, std::size_t expected,
                             const std::string& group, std::chrono::seconds timeout) {
@@ -204,7 +254,8 @@ pipeline::Result<Run> drive(pipeline::Log& log, BatchHandler& handler, const std
             .poll_timeout = 200ms, .on_committed = {}});
   if (!loop) return std::unexpected(loop.error());
   Timed timed(handler);
-  const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds();
+  const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds(), loop0 = thread_cpu_seconds();
+  const auto rdk0 = rdkafka_thread_cpu();
   const auto deadline = Clock::now() + timeout;
   while ((*loop)->stats().records_in < expected) {
     if (Clock::now() > deadline) return pipeline::fail(pipeline::ErrorCode::kTimeout, "no end within the timeout");
@@ -218,6 +269,11 @@ pipeline::Result<Run> drive(pipeline::Log& log, BatchHandler& handler, const std
   r.handle_seconds = std::chrono::duration<double>(timed.handle_time_).count();
   r.cpu_seconds = process_cpu_seconds() - cpu0;
   r.broker_cpu_seconds = broker_cpu_seconds() - broker0;
+  r.loop_cpu_seconds = thread_cpu_seconds() - loop0;
+  for (const auto& [tid, cpu] : rdkafka_thread_cpu()) {  // before the loop's clients go away
+    auto before = rdk0.find(tid);
+    r.rdkafka_cpu_seconds += cpu - (before == rdk0.end() ? 0.0 : before->second);
+  }
   r.batches = st.batches;
   r.records_out = st.records_out;
   r.aborts = st.aborts;
@@ -294,10 +350,13 @@ void report(benchmark::State& state, const Run& r, std::size_t outputs) {
   state.counters["handle_share"] = r.handle_seconds / r.seconds;
   state.counters["client_cpu_s"] = r.cpu_seconds;
   state.counters["broker_cpu_s"] = r.broker_cpu_seconds;
+  state.counters["loop_cpu_s"] = r.loop_cpu_seconds;
+  state.counters["rdkafka_cpu_s"] = r.rdkafka_cpu_seconds;
   state.counters["batches"] = static_cast<double>(r.batches);
   state.counters["outputs"] = static_cast<double>(outputs);
   state.counters["aborts"] = static_cast<double>(r.aborts);
-  state.SetLabel(settings().input + " " + corpus_name());
+  const std::string props = env_or("EARSHOT_E2E_KAFKA_PROPS", "");
+  state.SetLabel(settings().input + " " + corpus_name() + (props.empty() ? "" : " " + props));
 }
 
 void BM_Process_PassThrough(benchmark::State& state) {

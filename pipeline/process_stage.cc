@@ -1,7 +1,10 @@
 #include "pipeline/process_stage.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <iostream>
+#include <random>
 #include <thread>
 
 #include "pipeline/json_codec.h"
@@ -60,6 +63,26 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return out;
 }
 
+// Changelog records of one input partition are split past this size, well under the broker's
+// default max.message.bytes (1 MiB) even before compression.
+constexpr std::size_t kMaxChangelogRecord = 256 * 1024;
+constexpr std::size_t kMaxAborted = 1024;
+
+std::uint64_t random_writer_id() {
+  std::random_device rd;
+  std::uint64_t id = 0;
+  while (id == 0) {
+    id = (std::uint64_t{rd()} << 32) ^ rd() ^
+         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  return id;
+}
+
+bool parse_float(std::string_view s, float& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
 std::string reason_class(const std::string& reason) {
   auto colon = reason.find(':');
   return colon == std::string::npos ? reason : reason.substr(0, colon);
@@ -99,7 +122,7 @@ struct ProcessStage::Job {
 ProcessStage::ProcessStage(const Enricher& enricher, ProcessTopics topics, int threads,
                            ProcessCounters* counters, std::size_t dedup_capacity)
     : enricher_(enricher), topics_(std::move(topics)), threads_(threads > 0 ? threads : 1),
-      counters_(counters), capacity_(dedup_capacity) {
+      counters_(counters), capacity_(dedup_capacity), writer_id_(random_writer_id()) {
   workers_.reserve(static_cast<std::size_t>(threads_));
   for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { worker_main(); });
 }
@@ -118,14 +141,19 @@ void ProcessStage::worker_main() {
   std::uint64_t seen = 0;
   for (;;) {
     std::shared_ptr<Job> job;
+    std::vector<std::shared_ptr<Job>> finished;
     {
       std::unique_lock lock(pool_mu_);
-      pool_cv_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      pool_cv_.wait(lock, [&] { return stopping_ || generation_ != seen || !finished_.empty(); });
       if (stopping_) return;
-      seen = generation_;
-      job = current_;
+      finished.swap(finished_);
+      if (generation_ != seen) {
+        seen = generation_;
+        job = current_;
+      }
     }
     if (job) run_job(*job);
+    finished.clear();  // frees handled batches' slots (strings the workers made) off the loop thread
   }
 }
 
@@ -156,7 +184,7 @@ Status ProcessStage::restore(Log& log) {
   auto c = log.consumer({.group = "", .topics = {topics_.dedup}, .on_revoke = {}});
   if (!c) return std::unexpected(c.error());
   changelog_ = std::move(*c);
-  return read_to_end(*changelog_, [&](Record& r) { remember(r.key, std::move(r.value)); },
+  return read_to_end(*changelog_, [&](Record& r) { apply_changelog(r, /*skip_own=*/false); },
                      std::chrono::seconds(120), "dedup changelog " + topics_.dedup);
 }
 
@@ -164,24 +192,52 @@ Status ProcessStage::catch_up(std::chrono::milliseconds wait) {
   if (!changelog_) return ok();
   auto batch = changelog_->poll(10000, wait);
   if (!batch) return std::unexpected(batch.error());
-  for (auto& r : *batch) remember(r.key, std::move(r.value));
+  for (auto& r : *batch) apply_changelog(r, /*skip_own=*/true);
   return ok();
 }
 
-void ProcessStage::remember(const std::string& uid, std::string value) {
-  auto [it, inserted] = seen_.insert_or_assign(uid, std::move(value));
-  if (!inserted) return;
-  order_.push_back(uid);
-  while (seen_.size() > capacity_ && !order_.empty()) {
-    seen_.erase(order_.front());
-    order_.pop_front();
+void ProcessStage::apply_changelog(Record& r, bool skip_own) {
+  if (!dedup_changelog::is_batch(r.value)) {  // the per-uid format
+    remember(r.key, r.value);
+    return;
   }
+  if (skip_own && dedup_changelog::decode_header(r.value, scratch_) && scratch_.writer == writer_id_) {
+    // Our own committed batch: already in seen_ since on_commit(). A batch we were told was
+    // aborted but that committed after all (a commit timeout) is applied.
+    auto it = std::find(aborted_.begin(), aborted_.end(), scratch_.sequence);
+    if (it == aborted_.end()) return;
+    aborted_.erase(it);
+  }
+  if (auto st = dedup_changelog::decode(r.value, scratch_); !st) {
+    const auto n = ++counters_->changelog_skipped;
+    if (n <= 10 || n % 1000 == 0) {
+      std::cerr << "earshot process: warning: dedup changelog " << r.topic << " partition " << r.partition
+                << " offset " << r.offset << " (key \"" << r.key << "\"): " << st.error().message
+                << "; record skipped (" << n << " so far)\n";
+    }
+    return;
+  }
+  for (const auto& e : scratch_.entries) remember(e.uid, e.value);
+  scratch_.entries.clear();
 }
 
-const std::string* ProcessStage::seen(const std::string& uid) const {
-  if (auto it = staged_.find(uid); it != staged_.end()) return &it->second;
-  if (auto it = seen_.find(uid); it != seen_.end()) return &it->second;
-  return nullptr;
+void ProcessStage::remember(std::string_view uid, std::string_view value) {
+  if (auto it = seen_.find(uid); it != seen_.end()) {
+    // A deleted uid stays deleted: batch records of one uid may be read in any order.
+    if (it->second != "!") it->second.assign(value);
+    return;
+  }
+  auto it = seen_.emplace(std::string(uid), std::string(value)).first;
+  order_.push_back(&it->first);
+  evict();
+}
+
+void ProcessStage::evict() {
+  while (seen_.size() > capacity_ && !order_.empty()) {
+    auto it = seen_.find(*order_.front());
+    order_.pop_front();
+    if (it != seen_.end()) seen_.erase(it);
+  }
 }
 
 void ProcessStage::work(const Record& in, Slot& slot) const {
@@ -242,13 +298,82 @@ Status ProcessStage::handle(const std::vector<Record>& batch, Output& out) {
     std::lock_guard lock(pool_mu_);  // the pool need not keep the finished job alive
     if (current_ == job) current_.reset();
   }
-  out.records.reserve(out.records.size() + 3 * n);
+  ++sequence_;
+  open_ = true;
+  out.records.reserve(out.records.size() + 2 * n + 4);
   for (std::size_t i = 0; i < n; ++i) emit(batch[i], job->slots[i], out);
+  flush_dedup(out);
+  // A worker frees the slots (thousands of strings) while this thread commits. The input
+  // batch is not theirs to free: the loop may still hold it.
+  job->owner.reset();
+  {
+    std::lock_guard lock(pool_mu_);
+    finished_.push_back(std::move(job));
+  }
+  pool_cv_.notify_one();
   counters_->records_in += n;
   counters_->batches += 1;
   counters_->last_batch_us = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
   return ok();
+}
+
+void ProcessStage::stage_dedup(const Record& in, std::string_view uid, std::string_view value, Output& out) {
+  PendingDedup* p = nullptr;
+  for (auto& q : pending_) {
+    if (q.partition == in.partition && q.topic == in.topic) {
+      p = &q;
+      break;
+    }
+  }
+  if (p && p->writer.bytes() >= kMaxChangelogRecord) {
+    out.emit(topics_.dedup, p->topic + ':' + std::to_string(p->partition) + ':' + std::to_string(p->first),
+             p->writer.finish());
+    p->first = in.offset;
+    p->writer.start(writer_id_, sequence_, kMaxChangelogRecord + 1024);
+  }
+  if (!p) {
+    p = &pending_.emplace_back();
+    p->topic = in.topic;
+    p->partition = in.partition;
+    p->first = in.offset;
+    p->writer.start(writer_id_, sequence_, std::min(last_record_bytes_, kMaxChangelogRecord + 1024));
+  }
+  p->writer.add(uid, value);
+}
+
+void ProcessStage::flush_dedup(Output& out) {
+  for (auto& p : pending_) {
+    last_record_bytes_ = std::max(last_record_bytes_ / 2, p.writer.bytes() + p.writer.bytes() / 8);
+    out.emit(topics_.dedup, p.topic + ':' + std::to_string(p.partition) + ':' + std::to_string(p.first),
+             p.writer.finish());
+  }
+  pending_.clear();
+}
+
+// The retractions for a deleted post whose dedup value is `known`. Fields that do not parse
+// (a corrupt changelog value) skip that entity.
+void ProcessStage::retract(const std::string& uid, std::string_view known, const Post& post, Output& out) {
+  auto fields = split(known, kField);
+  for (std::size_t f = 2; f < fields.size(); ++f) {
+    auto parts = split(fields[f], kEntity);
+    if (parts.size() != 5) continue;
+    Mention m;
+    if (!parse_float(parts[3], m.sentiment.score)) continue;
+    m.entity = std::string(parts[0]);
+    parse_entity_kind(parts[1], &m.kind);
+    m.post_uid = uid;
+    m.source = post.source;
+    m.created_at = std::string(fields[0]);
+    m.author_id = std::string(fields[1]);
+    sentiment::parse_label(parts[2], &m.sentiment.label);
+    m.sentiment.model = "retract";
+    m.derived = parts[4] == "1";
+    m.retract = true;
+    std::string key = m.entity;
+    out.emit(topics_.mentions, std::move(key), encode(m));
+    ++counters_->mentions;
+  }
 }
 
 void ProcessStage::emit(const Record& in, Slot& slot, Output& out) {
@@ -260,68 +385,78 @@ void ProcessStage::emit(const Record& in, Slot& slot, Output& out) {
     return;
   }
   if (slot.deleted) {
-    const std::string uid = slot.post.uid;
-    const std::string* known = seen(uid);
-    if (known && !known->empty() && (*known)[0] == '!') return;  // already deleted
+    std::string& uid = slot.post.uid;
+    auto it = seen_.find(uid);
+    if (it != seen_.end() && !it->second.empty() && it->second[0] == '!') return;  // already deleted
+    if (it != seen_.end()) retract(uid, it->second, slot.post, out);
+    stage_dedup(in, uid, "!", out);
+    if (it == seen_.end()) {
+      it = seen_.emplace(uid, "!").first;
+      undo_.push_back({&it->first, {}, true});
+    } else {
+      undo_.push_back({&it->first, std::exchange(it->second, "!"), false});
+    }
     ScoredPost tomb;
     tomb.post = std::move(slot.post);
     tomb.post.deleted = true;
     tomb.sentiment = Enricher::unsupported();
-    if (known) {
-      auto fields = split(*known, kField);
-      for (std::size_t f = 2; f < fields.size(); ++f) {
-        auto parts = split(fields[f], kEntity);
-        if (parts.size() != 5) continue;
-        Mention m;
-        m.entity = std::string(parts[0]);
-        parse_entity_kind(parts[1], &m.kind);
-        m.post_uid = uid;
-        m.source = tomb.post.source;
-        m.created_at = std::string(fields[0]);
-        m.author_id = std::string(fields[1]);
-        sentiment::parse_label(parts[2], &m.sentiment.label);
-        m.sentiment.score = std::stof(std::string(parts[3]));
-        m.sentiment.model = "retract";
-        m.derived = parts[4] == "1";
-        m.retract = true;
-        out.emit(topics_.mentions, m.entity, encode(m));
-        ++counters_->mentions;
-      }
-    }
-    out.emit(topics_.scored, uid, encode(tomb));
-    out.emit(topics_.dedup, uid, "!");
-    staged_[uid] = "!";
+    std::string key = tomb.post.uid;
+    out.emit(topics_.scored, std::move(key), encode(tomb));
     ++counters_->deletes;
     return;
   }
-  const std::string& uid = slot.scored.post.uid;
-  if (seen(uid)) {
+  std::string& uid = slot.scored.post.uid;
+  auto [it, inserted] = seen_.try_emplace(uid);  // the uid's one copy in the stage
+  if (!inserted) {
     ++counters_->duplicates;
     return;
   }
+  undo_.push_back({&it->first, {}, true});
   if (near_.check_and_add_hash(slot.fingerprint)) {
     slot.scored.flags.push_back("near_duplicate");
     slot.scored_json.clear();
     encode_to(slot.scored, slot.scored_json);
     ++counters_->near_duplicates;
   }
-  out.emit(topics_.dedup, uid, slot.dedup);
-  staged_[uid] = std::move(slot.dedup);
+  stage_dedup(in, uid, slot.dedup, out);
+  it->second = std::move(slot.dedup);
   for (std::size_t i = 0; i < slot.mentions.size(); ++i) {
-    out.emit(topics_.mentions, slot.mentions[i].entity, std::move(slot.mention_json[i]));
+    out.emit(topics_.mentions, std::move(slot.mentions[i].entity), std::move(slot.mention_json[i]));
   }
   counters_->mentions += slot.mentions.size();
-  out.emit(topics_.scored, uid, std::move(slot.scored_json));
+  out.emit(topics_.scored, std::move(uid), std::move(slot.scored_json));
   ++counters_->scored;
 }
 
 void ProcessStage::on_commit() {
-  for (auto& [uid, value] : staged_) remember(uid, std::move(value));
-  staged_.clear();
+  for (const auto& u : undo_) {
+    if (u.inserted) order_.push_back(u.uid);
+  }
+  undo_.clear();
+  pending_.clear();
+  open_ = false;
+  evict();
 }
 
 void ProcessStage::on_abort() {
-  staged_.clear();
+  for (auto u = undo_.rbegin(); u != undo_.rend(); ++u) {
+    auto it = seen_.find(*u->uid);
+    if (it == seen_.end()) continue;  // cannot happen: nothing is evicted while a batch is open
+    if (u->inserted) {
+      seen_.erase(it);
+    } else {
+      it->second = std::move(u->old);
+    }
+  }
+  undo_.clear();
+  pending_.clear();
+  if (open_) {
+    // Its changelog record stays invisible unless the commit went through after all (a
+    // commit timeout); catch_up() then applies it instead of skipping it as our own.
+    aborted_.push_back(sequence_);
+    if (aborted_.size() > kMaxAborted) aborted_.pop_front();
+    open_ = false;
+  }
   if (prepared_) {
     prepared_->cancelled = true;  // workers stop after their chunk; the job owns its batch
     prepared_.reset();

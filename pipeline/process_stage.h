@@ -6,11 +6,18 @@
 //      intent);
 //   2. in input order: exact dedup by uid, near-duplicate flag (simhash.h), platform deletes,
 //      and the outputs — `scored` (key uid), `mentions` (key entity id), `deadletter` (key as
-//      read, with the reason, the original bytes and the source partition/offset), and one
-//      record per post on the dedup changelog (key uid, compacted).
-// Outputs keep input order, so per-key order holds. The dedup set is staged per batch and
-// applied on commit; it is restored from the changelog at start (restore()) and kept up to
-// date from it, so a restart or a rebalance does not let a duplicate through.
+//      read, with the reason, the original bytes and the source partition/offset), and, on
+//      the dedup changelog (compacted), one record per input partition per batch packing
+//      every (uid, dedup value) of that partition's posts and deletes (dedup_changelog.h has
+//      the format; records of the older one-record-per-uid format are still read).
+// Outputs keep input order, so per-key order holds. A batch's changes to the dedup set are
+// applied as it is handled and undone by on_abort(); the set is restored from the changelog
+// at start (restore()) and kept up to date from it at the start of every batch (records of
+// other instances, e.g. after a rebalance), so a restart or a rebalance does not let a
+// duplicate through. Each instance marks its records with a random writer id and skips its
+// own committed records when reading the changelog back (they are already in the set).
+// A corrupt changelog record is skipped with a warning on stderr (counted in
+// ProcessCounters::changelog_skipped).
 // A delete of a known post yields a tombstone ScoredPost (deleted: true) and one Mention per
 // entity it had with retract: true, carrying the original event time, label and score so
 // aggregates can subtract it.
@@ -39,10 +46,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "pipeline/dedup_changelog.h"
 #include "pipeline/enricher.h"
 #include "pipeline/log.h"
 #include "pipeline/simhash.h"
@@ -69,6 +79,7 @@ struct ProcessCounters {
   std::atomic<std::uint64_t> batches{0};          // batches handled
   std::atomic<std::uint64_t> prepared{0};         // of which prepared while the previous committed
   std::atomic<std::uint64_t> last_batch_us{0};    // wall time of the last handle(), microseconds
+  std::atomic<std::uint64_t> changelog_skipped{0};  // corrupt dedup changelog records skipped
   // Dead letters by reason class (the reason up to its first ':', e.g. "created_at").
   std::map<std::string, std::uint64_t> dead_letters_by_reason() const {
     std::lock_guard lock(mu);
@@ -103,18 +114,50 @@ class ProcessStage final : public BatchHandler {
   void publish(std::shared_ptr<Job> job);
   void worker_main();
   void emit(const Record& in, Slot& slot, Output& out);
-  void remember(const std::string& uid, std::string value);
-  const std::string* seen(const std::string& uid) const;
+  void retract(const std::string& uid, std::string_view known, const Post& post, Output& out);
+  void stage_dedup(const Record& in, std::string_view uid, std::string_view value, Output& out);
+  void flush_dedup(Output& out);
+  void apply_changelog(Record& r, bool skip_own);
+  void remember(std::string_view uid, std::string_view value);
+  void evict();
   Status catch_up(std::chrono::milliseconds wait);
+
+  // Heterogeneous lookup, so that changelog entries (string_views) need no copy to be found.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  // A change the open batch made to seen_: a new uid (inserted), or a delete that replaced
+  // a known uid's value (kept in `old` for on_abort()). `uid` points at the key in its map
+  // node, which does not move when the map rehashes.
+  struct Undo {
+    const std::string* uid;
+    std::string old;
+    bool inserted;
+  };
+  // The open batch's changelog record for one input partition.
+  struct PendingDedup {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t first = 0;  // offset of the first post it covers (part of the key)
+    dedup_changelog::BatchWriter writer;
+  };
 
   const Enricher& enricher_;
   ProcessTopics topics_;
   int threads_;
   ProcessCounters* counters_;
   std::size_t capacity_;
-  std::unordered_map<std::string, std::string> seen_;    // committed: uid → entities
-  std::deque<std::string> order_;                        // eviction order of seen_
-  std::unordered_map<std::string, std::string> staged_;  // this batch
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> seen_;  // uid → dedup value
+  std::deque<const std::string*> order_;  // committed keys of seen_, oldest first (eviction)
+  std::vector<Undo> undo_;                // the open batch's changes to seen_
+  std::vector<PendingDedup> pending_;     // the open batch's changelog records
+  std::size_t last_record_bytes_ = 0;     // size hint for the next changelog record
+  std::uint64_t writer_id_;               // random; marks this instance's changelog records
+  std::uint64_t sequence_ = 0;            // this instance's last handled batch
+  bool open_ = false;                     // a handled batch waits for on_commit/on_abort
+  std::deque<std::uint64_t> aborted_;     // sequences of own batches reported aborted (bounded)
+  dedup_changelog::Batch scratch_;        // decoded changelog record, reused
   NearDuplicates near_;
   std::unique_ptr<Consumer> changelog_;
 
@@ -125,6 +168,7 @@ class ProcessStage final : public BatchHandler {
   std::shared_ptr<Job> current_;  // guarded by pool_mu_
   std::uint64_t generation_ = 0;  // guarded by pool_mu_; bumped per published job
   bool stopping_ = false;         // guarded by pool_mu_
+  std::vector<std::shared_ptr<Job>> finished_;  // guarded by pool_mu_; handled, for a worker to free
   std::vector<std::thread> workers_;
 };
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "pipeline/dedup_changelog.h"
 #include "pipeline/json_codec.h"
 #include "pipeline/kafka_log.h"
 #include "tests/cli/support/cli_harness.h"
@@ -85,6 +86,20 @@ void expect_exact(Scenario& s) {
   }
   EXPECT_EQ(scored.size(), static_cast<std::size_t>(kValid)) << "scored records (duplicates or losses)";
   EXPECT_EQ(uids.size(), static_cast<std::size_t>(kValid)) << "distinct uids";
+  // The dedup changelog: batch records (one per input partition per batch, not one per
+  // post) whose entries name every valid post exactly once.
+  auto changelog = read_topic(*s.log, s.prefix + ".posts.dedup", 1);
+  EXPECT_LT(changelog.size(), static_cast<std::size_t>(kValid / 100)) << "changelog records are batched";
+  std::size_t entries = 0;
+  std::set<std::string> remembered;
+  for (const auto& r : changelog) {
+    pipeline::dedup_changelog::Batch b;
+    ASSERT_TRUE(pipeline::dedup_changelog::decode(r.value, b)) << "changelog record " << r.key;
+    entries += b.entries.size();
+    for (const auto& e : b.entries) remembered.emplace(e.uid);
+  }
+  EXPECT_EQ(entries, static_cast<std::size_t>(kValid)) << "changelog entries";
+  EXPECT_EQ(remembered, uids) << "changelog uids";
   auto dead = read_topic(*s.log, s.prefix + ".deadletter", kMalformed);
   EXPECT_EQ(dead.size(), static_cast<std::size_t>(kMalformed));
   for (const auto& r : dead) {

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <utility>
 
 #include "pipeline/config.h"
+#include "pipeline/dedup_changelog.h"
 #include "pipeline/embedded_log.h"
 #include "pipeline/json_codec.h"
 
@@ -46,10 +48,19 @@ struct Harness {
     for (const auto& v : values) ASSERT_TRUE(p->produce("posts", "", v));
     ASSERT_TRUE(p->flush(std::chrono::seconds(5)));
   }
+  void write_changelog(const std::vector<std::pair<std::string, std::string>>& records) {
+    auto p = std::move(*log->producer({}));
+    for (const auto& [k, v] : records) ASSERT_TRUE(p->produce(kTopics.dedup, k, v));
+    ASSERT_TRUE(p->flush(std::chrono::seconds(5)));
+  }
   // Runs a fresh stage (as a restarted process would) until the input is consumed.
   void run(ProcessCounters& counters) {
     ProcessStage stage(*enricher, kTopics, 2, &counters);
     EXPECT_TRUE(stage.restore(*log));
+    run_with(stage);
+  }
+  // Runs `stage` (restored by the caller) until the input is consumed.
+  void run_with(ProcessStage& stage) {
     auto loop = TransactionalLoop::create(*log, {.group = "process", .inputs = {"posts"}, .transactional_id = "p-0",
                                                  .batch_size = 100, .poll_timeout = std::chrono::milliseconds(20),
                                                  .on_committed = {}});
@@ -149,6 +160,227 @@ TEST(ProcessStage, FlagsNearDuplicates) {
   ASSERT_TRUE(second);
   EXPECT_EQ(second->flags, std::vector<std::string>{"near_duplicate"});
   EXPECT_TRUE(decode_scored(scored[2].value)->flags.empty());
+}
+
+// ---- The dedup changelog ----------------------------------------------------------------
+
+namespace dc = dedup_changelog;
+
+std::string batch_record(std::uint64_t writer, std::uint64_t seq,
+                         const std::vector<std::pair<std::string, std::string>>& entries) {
+  dc::BatchWriter w;
+  w.start(writer, seq);
+  for (const auto& [uid, value] : entries) w.add(uid, value);
+  return w.finish();
+}
+
+std::vector<Mention> retractions(const std::vector<Record>& mentions) {
+  std::vector<Mention> out;
+  for (const auto& r : mentions) {
+    auto m = decode_mention(r.value);
+    EXPECT_TRUE(m) << m.error().message;
+    if (m && m->retract) out.push_back(*m);
+  }
+  return out;
+}
+
+TEST(DedupChangelog, BatchRecordRoundTrip) {
+  const std::string long_value(300, 'v');  // a two-byte length
+  const std::string binary_uid("u\0\x01\xff", 4);
+  std::string value = batch_record(0x0102030405060708ull, 42,
+                                   {{"u1", "2026-11-23T10:00:00Z\x1f" "a1"}, {binary_uid, long_value}, {"u3", "!"}, {"u4", ""}});
+  EXPECT_TRUE(dc::is_batch(value));
+  dc::Batch b;
+  ASSERT_TRUE(dc::decode(value, b));
+  EXPECT_EQ(b.writer, 0x0102030405060708ull);
+  EXPECT_EQ(b.sequence, 42u);
+  ASSERT_EQ(b.entries.size(), 4u);
+  EXPECT_EQ(b.entries[0].uid, "u1");
+  EXPECT_EQ(b.entries[0].value, "2026-11-23T10:00:00Z\x1f" "a1");
+  EXPECT_EQ(b.entries[1].uid, binary_uid);
+  EXPECT_EQ(b.entries[1].value, long_value);
+  EXPECT_EQ(b.entries[2].value, "!");
+  EXPECT_EQ(b.entries[3].value, "");
+  dc::Batch empty;
+  ASSERT_TRUE(dc::decode(batch_record(7, 1, {}), empty));
+  EXPECT_EQ(empty.writer, 7u);
+  EXPECT_TRUE(empty.entries.empty());
+  // Values of the per-uid format are never taken for batch records.
+  EXPECT_FALSE(dc::is_batch("2026-11-23T10:00:00Z\x1f" "a1"));
+  EXPECT_FALSE(dc::is_batch("!"));
+  EXPECT_FALSE(dc::is_batch(""));
+}
+
+TEST(DedupChangelog, RejectsEveryTruncationAndTrailingBytes) {
+  const std::string value = batch_record(9, 3, {{"u1", std::string(200, 'x')}, {"u2", "!"}});
+  dc::Batch b;
+  for (std::size_t n = 0; n < value.size(); ++n) {
+    EXPECT_FALSE(dc::decode(std::string_view(value).substr(0, n), b)) << "cut at " << n;
+    EXPECT_TRUE(b.entries.empty());
+  }
+  EXPECT_FALSE(dc::decode(value + "z", b));
+  std::string huge_count = value;
+  huge_count[17] = huge_count[18] = huge_count[19] = huge_count[20] = '\xff';
+  EXPECT_FALSE(dc::decode(huge_count, b));
+  std::string bad_length = value;
+  bad_length[dc::kHeaderSize] = '\x7f';  // uid length past the end
+  EXPECT_FALSE(dc::decode(bad_length, b));
+  EXPECT_TRUE(dc::decode(value, b));
+  EXPECT_EQ(b.entries.size(), 2u);
+}
+
+TEST(ProcessStage, WritesOneChangelogRecordPerPartitionPerBatch) {
+  Harness h;
+  h.write({post_json("u1", "Acme Air was on time"), post_json("u2", "Globex is fine"),
+           post_json("u3", "Acme Air lost my bag")});
+  ProcessCounters c;
+  h.run(c);
+  auto log = h.read(kTopics.dedup);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].key, "posts:0:0");
+  dc::Batch b;
+  ASSERT_TRUE(dc::decode(log[0].value, b));
+  ASSERT_EQ(b.entries.size(), 3u);
+  EXPECT_EQ(b.entries[0].uid, "u1");
+  EXPECT_EQ(b.entries[2].uid, "u3");
+  EXPECT_TRUE(b.entries[2].value.starts_with("2026-11-23T10:00:00Z"));
+}
+
+TEST(ProcessStage, RestoresFromAnOldPerUidChangelog) {
+  Harness h;
+  h.write_changelog({{"u1", "2026-11-23T10:00:00Z\x1f" "a1\x1f" "acme-air\x1e" "company\x1e" "negative\x1e" "-0.750000\x1e" "0"},
+                     {"u9", "2026-11-23T10:00:00Z\x1f" "a1"},
+                     {"u9", "!"},
+                     {"u5", "2026-11-23T10:00:00Z\x1f" "a1\x1f" "globex\x1e" "company\x1e" "negative\x1e" "not-a-number\x1e" "0"}});
+  h.write({post_json("u1", "Acme Air was on time"), post_json("u9", "Globex is fine"), post_json("u1", "", true),
+           post_json("u5", "", true), post_json("u2", "Globex is fine")});
+  ProcessCounters c;
+  h.run(c);
+  EXPECT_EQ(c.duplicates, 2u);  // u1, and u9 (deleted before)
+  EXPECT_EQ(c.deletes, 2u);
+  EXPECT_EQ(c.scored, 1u);
+  auto r = retractions(h.read("mentions"));
+  ASSERT_EQ(r.size(), 1u);  // u5's value does not parse: no retraction, no crash
+  EXPECT_EQ(r[0].post_uid, "u1");
+  EXPECT_EQ(r[0].entity, "acme-air");
+  EXPECT_EQ(r[0].sentiment.label, sentiment::Label::negative);
+  EXPECT_FLOAT_EQ(r[0].sentiment.score, -0.75f);
+}
+
+TEST(ProcessStage, RestoresFromBatchChangelogAfterRestart) {
+  Harness h;
+  h.write({post_json("u1", "Acme Air and Globex both lost my luggage, awful"), post_json("u2", "Globex is fine")});
+  ProcessCounters first;
+  h.run(first);
+  ASSERT_EQ(first.scored, 2u);
+  ASSERT_TRUE(dc::is_batch(h.read(kTopics.dedup).at(0).value));
+  h.write({post_json("u1", "Acme Air and Globex both lost my luggage, awful"), post_json("u1", "", true)});
+  ProcessCounters second;
+  h.run(second);  // restored from batch records
+  EXPECT_EQ(second.duplicates, 1u);
+  EXPECT_EQ(second.deletes, 1u);
+  auto r = retractions(h.read("mentions"));
+  ASSERT_EQ(r.size(), 2u);
+  for (const auto& m : r) {
+    EXPECT_EQ(m.post_uid, "u1");
+    EXPECT_EQ(m.created_at, "2026-11-23T10:00:00Z");
+    EXPECT_EQ(m.sentiment.label, sentiment::Label::negative);
+  }
+  h.write({post_json("u1", "", true), post_json("u1", "Acme Air again")});
+  ProcessCounters third;
+  h.run(third);  // the delete came back from the changelog: nothing to do
+  EXPECT_EQ(third.deletes, 0u);
+  EXPECT_EQ(third.duplicates, 1u);
+  EXPECT_EQ(retractions(h.read("mentions")).size(), 2u);
+}
+
+TEST(ProcessStage, DeleteWinsWhateverOrderTheChangelogIsReadIn) {
+  Harness h;
+  // The delete of u1 comes before its post (they were in different changelog partitions).
+  h.write_changelog({{"posts:0:7", batch_record(5, 2, {{"u1", "!"}})},
+                     {"posts:0:0", batch_record(5, 1, {{"u1", "2026-11-23T10:00:00Z\x1f" "a1\x1f" "acme-air\x1e" "company\x1e" "negative\x1e" "-0.5\x1e" "0"}})}});
+  h.write({post_json("u1", "", true)});
+  ProcessCounters c;
+  h.run(c);
+  EXPECT_EQ(c.deletes, 0u);
+  EXPECT_TRUE(h.read("mentions").empty());
+}
+
+TEST(ProcessStage, SkipsCorruptChangelogRecords) {
+  Harness h;
+  std::string good = batch_record(77, 1, {{"u5", "2026-11-23T10:00:00Z\x1f" "a1"}});
+  std::string truncated = batch_record(77, 2, {{"u6", "2026-11-23T10:00:00Z\x1f" "a1"}});
+  truncated.resize(truncated.size() - 3);
+  h.write_changelog({{"posts:0:0", std::string(1, dc::kBatchFormat)},  // header cut off
+                     {"posts:0:1", truncated},
+                     {"posts:0:2", good + "trailing"},
+                     {"posts:0:3", good}});
+  h.write({post_json("u5", "Acme Air was on time"), post_json("u6", "Globex is fine")});
+  ProcessCounters c;
+  h.run(c);
+  EXPECT_EQ(c.changelog_skipped, 3u);
+  EXPECT_EQ(c.duplicates, 1u);  // u5, from the good record
+  EXPECT_EQ(c.scored, 1u);      // u6's record was skipped
+}
+
+Record post_record(const std::string& json, std::int64_t offset) { return {"posts", 0, offset, "", json, 0}; }
+
+TEST(ProcessStage, CatchUpAppliesAnotherInstancesRecords) {
+  Harness h;
+  ProcessCounters ca, cb;
+  ProcessStage a(*h.enricher, kTopics, 1, &ca);
+  ProcessStage b(*h.enricher, kTopics, 1, &cb);
+  ASSERT_TRUE(a.restore(*h.log));
+  ASSERT_TRUE(b.restore(*h.log));  // both start from an empty changelog
+  h.write({post_json("u1", "Acme Air lost my bag and nobody answers")});
+  h.run_with(a);
+  ASSERT_EQ(ca.scored, 1u);
+  // B now gets u1 (a rebalance handed it the partition, and the post came again): the
+  // changelog record A committed tells it u1 is known, and what its mentions were.
+  Output out;
+  ASSERT_TRUE(b.handle({post_record(post_json("u1", "Acme Air lost my bag and nobody answers"), 1)}, out));
+  b.on_commit();
+  EXPECT_EQ(cb.duplicates, 1u);
+  EXPECT_EQ(cb.scored, 0u);
+  EXPECT_TRUE(out.records.empty());
+  Output del;
+  ASSERT_TRUE(b.handle({post_record(post_json("u1", "", true), 2)}, del));
+  b.on_commit();
+  EXPECT_EQ(cb.deletes, 1u);
+  std::size_t retracted = 0;
+  for (const auto& r : del.records) {
+    if (r.topic == "mentions") retracted += decode_mention(r.value)->retract ? 1 : 0;
+  }
+  EXPECT_EQ(retracted, 1u);
+}
+
+TEST(ProcessStage, AbortUndoesTheBatchsDedupChanges) {
+  Harness h;
+  ProcessCounters c;
+  ProcessStage s(*h.enricher, kTopics, 1, &c);
+  Output first;
+  ASSERT_TRUE(s.handle({post_record(post_json("u1", "Acme Air lost my bag"), 0)}, first));
+  s.on_commit();
+  Output aborted;
+  ASSERT_TRUE(s.handle({post_record(post_json("u2", "Globex is fine"), 1), post_record(post_json("u2", "Globex is fine"), 2),
+                        post_record(post_json("u1", "", true), 3)},
+                       aborted));
+  EXPECT_EQ(c.duplicates, 1u);
+  EXPECT_EQ(c.deletes, 1u);
+  s.on_abort();
+  Output again;  // the same batch, read again after the rewind
+  ASSERT_TRUE(s.handle({post_record(post_json("u2", "Globex is fine"), 1), post_record(post_json("u2", "Globex is fine"), 2),
+                        post_record(post_json("u1", "", true), 3)},
+                       again));
+  s.on_commit();
+  EXPECT_EQ(c.duplicates, 2u);
+  EXPECT_EQ(c.deletes, 2u);  // u1's value was restored: the delete retracts again
+  EXPECT_EQ(again.records.size(), aborted.records.size());
+  std::size_t retracted = 0;
+  for (const auto& r : again.records) {
+    if (r.topic == "mentions") retracted += decode_mention(r.value)->retract ? 1 : 0;
+  }
+  EXPECT_EQ(retracted, 1u);
 }
 
 }  // namespace

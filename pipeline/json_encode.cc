@@ -127,6 +127,9 @@ std::string encode(const Post& r) {
 }
 
 void encode_to(const ScoredPost& r, std::string& out) {
+  // About what a record takes (escapes aside), so the output grows once at most.
+  out.reserve(out.size() + 448 + r.post.text.size() + 256 * r.entities.size() +
+              64 * (r.post.tags.size() + r.post.mentions.size() + r.flags.size()));
   JsonWriter w(out);
   w.begin_object();
   write_post_fields(w, r.post);
@@ -157,12 +160,12 @@ void encode_to(const ScoredPost& r, std::string& out) {
 
 std::string encode(const ScoredPost& r) {
   std::string out;
-  out.reserve(512 + r.post.text.size());
   encode_to(r, out);
   return out;
 }
 
 void encode_to(const Mention& r, std::string& out) {
+  out.reserve(out.size() + 448 + r.text.size());
   JsonWriter w(out);
   w.begin_object();
   w.field("v", kSchemaVersion);

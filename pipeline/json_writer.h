@@ -1,23 +1,33 @@
-// earshot::pipeline — a thin JSON writer over RapidJSON's Writer, appending to a std::string.
+// earshot::pipeline — a small streaming JSON writer appending to a std::string.
 //
 // Every string goes through utf8_repair() first, so the output is valid UTF-8 whatever the
-// input (invalid bytes become U+FFFD); RapidJSON escapes quotes, backslashes and control
-// characters. Non-finite doubles are written as 0 (I-JSON has no NaN/Infinity).
+// input (invalid bytes become U+FFFD); quotes, backslashes and control characters are
+// escaped. Non-finite numbers are written as 0 (I-JSON has no NaN/Infinity).
 //
 //   std::string out;
 //   JsonWriter w(out);
 //   w.begin_object(); w.key("v"); w.integer(1); w.key("text"); w.string("hi"); w.end_object();
 //
-// Internal to the codec (json_encode.cc); not thread-safe, one per call.
+// The bytes are exactly what RapidJSON's Writer<...> produces for the same calls (records
+// are stored and compared byte for byte): the same separators, string escapes, integers and
+// doubles (RapidJSON's own dtoa/i64toa). It keeps its nesting on a fixed stack instead of
+// RapidJSON's heap-allocated one (levels past kMaxDepth go to a vector; records are 4
+// deep), so writing a record allocates nothing but the output.
+//
+// Internal to the codec (json_encode.cc) and a few encoders of the same records; not
+// thread-safe, one per call.
 #pragma once
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include <rapidjson/writer.h>
+#include <rapidjson/internal/dtoa.h>
+#include <rapidjson/internal/itoa.h>
 
 namespace earshot::pipeline {
 
@@ -28,33 +38,66 @@ std::string utf8_repair(std::string_view s);
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : stream_{out}, writer_(stream_) {}
+  static constexpr int kMaxDepth = 32;
 
-  void begin_object() { writer_.StartObject(); }
-  void end_object() { writer_.EndObject(); }
-  void begin_array() { writer_.StartArray(); }
-  void end_array() { writer_.EndArray(); }
-  void key(std::string_view k) { writer_.Key(k.data(), static_cast<unsigned>(k.size())); }
-  // A string value. Escapes exactly as RapidJSON's Writer::String does (\" \\ \b \f \n \r
-  // \t, other controls as \u00XX, nothing else), but appends unescaped runs in bulk.
-  void string(std::string_view s) {
-    if (utf8_valid(s)) {
-      escaped(s);
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() { open('{', true); }
+  void end_object() { close('}'); }
+  void begin_array() { open('[', false); }
+  void end_array() { close(']'); }
+  void key(std::string_view k) {
+    separator();
+    const std::size_t clean = plain_prefix(k);
+    if (clean == k.size()) {
+      quoted(k);
     } else {
-      escaped(utf8_repair(s));
+      escaped(k, clean);
     }
   }
-  void integer(std::int64_t v) { writer_.Int64(v); }
-  void number(double v) { writer_.Double(std::isfinite(v) ? v : 0.0); }
+  // A string value. Escapes \" \\ \b \f \n \r \t, other controls as \u00XX, nothing else;
+  // runs with nothing to escape are appended in bulk.
+  void string(std::string_view s) {
+    separator();
+    // Most values are plain ASCII: one word-at-a-time pass proves the bytes need neither
+    // validation nor escaping, and they are appended at once.
+    const std::size_t clean = plain_prefix(s);
+    if (clean == s.size()) {
+      quoted(s);
+    } else if (utf8_valid(s.substr(clean))) {  // the plain prefix is ASCII, valid by itself
+      escaped(s, clean);
+    } else {
+      escaped(utf8_repair(s), 0);
+    }
+  }
+  void integer(std::int64_t v) {
+    separator();
+    char buf[24];
+    const char* end = rapidjson::internal::i64toa(v, buf);
+    out_.append(buf, static_cast<std::size_t>(end - buf));
+  }
+  void number(double v) {
+    separator();
+    char buf[32];
+    const char* end = rapidjson::internal::dtoa(std::isfinite(v) ? v : 0.0, buf);
+    out_.append(buf, static_cast<std::size_t>(end - buf));
+  }
   // A float in its shortest form that reads back as the same float ("0.9", not
   // "0.8999999761581421").
   void number(float v) {
+    separator();
     char buf[32];
     auto res = std::to_chars(buf, buf + sizeof buf, std::isfinite(v) ? v : 0.0f);
-    writer_.RawValue(buf, static_cast<std::size_t>(res.ptr - buf), rapidjson::kNumberType);
+    out_.append(buf, static_cast<std::size_t>(res.ptr - buf));
   }
-  void boolean(bool v) { writer_.Bool(v); }
-  void null() { writer_.Null(); }
+  void boolean(bool v) {
+    separator();
+    out_.append(v ? std::string_view("true") : std::string_view("false"));
+  }
+  void null() {
+    separator();
+    out_.append("null");
+  }
 
   // Shorthands for "key": value.
   void field(std::string_view k, std::string_view v) { key(k); string(v); }
@@ -66,13 +109,64 @@ class JsonWriter {
   void field(std::string_view k, bool v) { key(k); boolean(v); }
 
  private:
-  void escaped(std::string_view s) {
-    writer_.RawValue("", 0, rapidjson::kStringType);  // only the separator (',' or ':')
-    std::string& o = stream_.s;
+  // Before a key or value: ',' between members/elements, ':' after a key (RapidJSON's
+  // Writer::Prefix, counting keys and values alike inside an object).
+  void separator() {
+    if (depth_ == 0) return;
+    Level& l = depth_ <= kMaxDepth ? levels_[depth_ - 1] : deep_[depth_ - 1 - kMaxDepth];
+    if (l.count > 0) out_.push_back(l.object && l.count % 2 == 1 ? ':' : ',');
+    ++l.count;
+  }
+  void open(char c, bool object) {
+    separator();
+    out_.push_back(c);
+    if (depth_ < kMaxDepth) levels_[depth_] = {0, object};
+    else deep_.push_back({0, object});
+    ++depth_;
+  }
+  void close(char c) {
+    out_.push_back(c);
+    if (depth_ > kMaxDepth) deep_.pop_back();
+    if (depth_ > 0) --depth_;
+  }
+
+  // Length of the longest prefix of `s` made of printable ASCII other than '"' and '\\'
+  // (bytes that go out as they are, whatever the encoding checks), found eight bytes at a
+  // time: a word is plain when no byte is >= 0x80, < 0x20, '"' or '\\'.
+  static std::size_t plain_prefix(std::string_view s) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t x;
+      std::memcpy(&x, s.data() + i, 8);
+      const std::uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
+      // The usual "has a byte below n" tests; exact as to whether any byte qualifies.
+      const std::uint64_t special = (x | ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) |
+                                     ((backslash - kOnes) & ~backslash)) & kHighs;
+      if (special != 0) break;
+    }
+    for (; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    }
+    return i;
+  }
+
+  // `s` (nothing to escape) in quotes.
+  void quoted(std::string_view s) {
+    out_.reserve(out_.size() + s.size() + 2);
+    out_.push_back('"');
+    out_.append(s);
+    out_.push_back('"');
+  }
+
+  // `s` quoted and escaped; its first `plain` bytes are known to need no escape.
+  void escaped(std::string_view s, std::size_t plain) {
+    std::string& o = out_;
     o.reserve(o.size() + s.size() + 2);
     o.push_back('"');
     std::size_t run = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    for (std::size_t i = plain; i < s.size(); ++i) {
       const unsigned char c = static_cast<unsigned char>(s[i]);
       if (c >= 0x20 && c != '"' && c != '\\') continue;
       o.append(s.data() + run, i - run);
@@ -97,14 +191,14 @@ class JsonWriter {
     o.push_back('"');
   }
 
-  struct Stream {
-    using Ch = char;
-    std::string& s;
-    void Put(char c) { s.push_back(c); }
-    void Flush() {}
+  struct Level {
+    std::uint32_t count;  // keys and values written so far at this level
+    bool object;
   };
-  Stream stream_;
-  rapidjson::Writer<Stream> writer_;
+  std::string& out_;
+  Level levels_[kMaxDepth];
+  std::vector<Level> deep_;  // levels past kMaxDepth
+  int depth_ = 0;
 };
 
 }  // namespace earshot::pipeline

@@ -42,7 +42,13 @@ bool starts_with_nocase(std::string_view s, std::size_t i, std::string_view pref
 }
 
 std::size_t trim_end(std::string_view s, std::size_t begin, std::size_t end, std::string_view chars) {
-  while (end > begin && chars.find(s[end - 1]) != std::string_view::npos) --end;
+  const auto listed = [&](char c) {
+    for (char x : chars) {
+      if (x == c) return true;
+    }
+    return false;
+  };
+  while (end > begin && listed(s[end - 1])) --end;
   return end;
 }
 
@@ -57,8 +63,37 @@ void add_word(std::string_view text, std::size_t b, std::size_t e, TextScan* out
   out->words.push_back(w);
 }
 
+// add_word for a word of ASCII bytes: folds and hashes in one pass.
+void add_ascii_word(std::string_view text, std::size_t b, std::size_t e, TextScan* out) {
+  TextWord w;
+  w.begin = static_cast<std::uint32_t>(b);
+  w.end = static_cast<std::uint32_t>(e);
+  const std::size_t at = out->folded.size();
+  w.fbegin = static_cast<std::uint32_t>(at);
+  out->folded.resize(at + (e - b));
+  char* f = out->folded.data() + at;
+  std::uint64_t h = 14695981039346656037ull;
+  for (std::size_t i = b; i < e; ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    *f++ = c;
+    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  w.fend = static_cast<std::uint32_t>(out->folded.size());
+  w.hash = h ^ (h >> 29);  // hash_bytes of the folded form
+  out->words.push_back(w);
+}
+
 // Emits the words of text[b, e) (which holds only word code points); returns nothing.
 void add_words(std::string_view text, std::size_t b, std::size_t e, TextScan* out) {
+  if (b >= e) return;
+  // No byte >= 0x80: one word, no Han/Kana inside.
+  bool ascii = true;
+  for (std::size_t k = b; k < e && ascii; ++k) ascii = static_cast<unsigned char>(text[k]) < 0x80;
+  if (ascii) {
+    add_ascii_word(text, b, e, out);
+    return;
+  }
   std::size_t i = b;
   while (i < e) {
     std::size_t len = 0;
@@ -162,12 +197,14 @@ std::size_t scan_handle(std::string_view text, std::size_t i, TextScan* out) {
 // the end of the host or i.
 std::size_t scan_bare_domain(std::string_view text, std::size_t i, TextScan* out) {
   std::size_t j = i;
-  while (j < text.size() && is_host_char(text[j])) ++j;
+  bool dot = false;
+  while (j < text.size() && is_host_char(text[j])) dot |= text[j++] == '.';
+  if (!dot) return i;  // a host has a dot (the checks below would refuse it too)
   j = trim_end(text, i, j, ".-");
   std::string_view host = text.substr(i, j - i);
-  std::size_t dot = host.rfind('.');
-  if (dot == std::string_view::npos || host.size() - dot < 3) return i;
-  std::string_view tld = host.substr(dot + 1);
+  const std::size_t last_dot = host.rfind('.');
+  if (last_dot == std::string_view::npos || host.size() - last_dot < 3) return i;
+  std::string_view tld = host.substr(last_dot + 1);
   if (!std::all_of(tld.begin(), tld.end(), [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; })) return i;
   if (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 || text[j] == '_')) return i;
   out->marks.push_back({MarkKind::bare_domain, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), ascii_lower(host)});

@@ -36,6 +36,8 @@ struct Scratch {
   std::vector<Candidate> cands;
   std::vector<int> matched;
   std::vector<std::pair<std::uint32_t, bool>> gate_cache;
+  std::vector<char> drop;
+  std::vector<std::pair<std::uint32_t, Candidate>> best;
 };
 
 bool has_phrase(const TextScan& scan, const std::vector<std::uint64_t>& phrase) {
@@ -185,14 +187,15 @@ LinkResult Linker::link(const Post& post) const {
   std::erase_if(cands, [&](const Candidate& c) { return c.gated() && !passes(c.entity); });
   // Overlaps: a gated match inside a longer gated match, or inside any unambiguous match, of
   // another entity gives way.
-  std::vector<bool> drop(cands.size(), false);
+  auto& drop = scratch.drop;
+  drop.assign(cands.size(), 0);
   for (std::size_t i = 0; i < cands.size(); ++i) {
     const Candidate& c = cands[i];
     if (!c.gated() || !c.in_text()) continue;
     for (const Candidate& o : cands) {
       if (o.entity == c.entity || !o.in_text() || o.begin > c.begin || o.end < c.end) continue;
       if (!o.gated() || (o.end - o.begin) > (c.end - c.begin)) {
-        drop[i] = true;
+        drop[i] = 1;
         break;
       }
     }
@@ -207,7 +210,8 @@ LinkResult Linker::link(const Post& post) const {
     return a.end > b.end;
   };
   LinkResult out;
-  std::vector<std::pair<std::uint32_t, Candidate>> best;
+  auto& best = scratch.best;
+  best.clear();
   for (std::size_t i = 0; i < cands.size(); ++i) {
     if (drop[i]) continue;
     auto it = std::find_if(best.begin(), best.end(), [&](const auto& b) { return b.first == cands[i].entity; });

@@ -11,12 +11,17 @@
 //   NearDuplicates nd(50000);
 //   bool dup = nd.check_and_add("Acme Air lost my bag again!! http://x.example/1");
 //
+// How: the distinct fingerprints of the window live in a fixed pool of entries (at most
+// capacity + 1), found by fingerprint through an open-addressing table of entry numbers.
+// Each entry sits on four intrusive lists, one per band, whose heads are a flat array
+// indexed by the band's value. Nothing is allocated after construction.
+//
 // Thread safety: not thread-safe; one per processing thread or behind the caller's lock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace earshot::pipeline {
@@ -33,14 +38,33 @@ class NearDuplicates {
   bool check_and_add_hash(std::uint64_t h);
 
  private:
-  void forget(std::uint64_t h);
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  struct Entry {
+    std::uint64_t hash = 0;
+    std::uint32_t copies = 0;                // copies of `hash` in ring_
+    std::array<std::uint32_t, 4> next{};     // per band: next entry with the same band key
+    std::array<std::uint32_t, 4> prev{};     // per band: previous entry, kNone at the head
+  };
+  std::uint32_t band_key(int band, std::uint64_t h) const;
+  std::size_t home(std::uint64_t h) const;
+  std::uint32_t find(std::uint64_t h) const;  // entry of `h` or kNone
+  std::uint32_t insert(std::uint64_t h);      // a new entry for `h` (not present)
+  void forget(std::uint32_t entry);           // one copy fewer; frees the entry at zero
+
   std::size_t capacity_;
   int max_distance_;
-  std::vector<std::uint64_t> ring_;  // the window, oldest first once full
+  std::vector<std::uint32_t> ring_;  // entries of the window, oldest first once full
   std::size_t next_ = 0;
-  std::unordered_map<std::uint64_t, std::uint32_t> copies_;  // fingerprint → copies in ring_
-  // (band index << 16 | band value) → the distinct fingerprints in ring_ with that band.
-  std::unordered_map<std::uint32_t, std::vector<std::uint64_t>> bands_;
+  std::vector<Entry> entries_;       // capacity + 1 (the newest is added before the oldest goes)
+  std::vector<std::uint32_t> free_;  // unused entries
+  std::vector<std::uint32_t> slots_;  // open addressing, hash → entry; kNone = empty
+  std::size_t slot_mask_ = 0;
+  int slot_shift_ = 0;
+  // heads_[band << band_bits_ | key]: first entry whose band value maps to key. With fewer
+  // than 65,536 keys per band (small windows) several band values share a list, so a
+  // candidate must also match the band exactly.
+  std::vector<std::uint32_t> heads_;
+  int band_bits_ = 16;
 };
 
 }  // namespace earshot::pipeline

@@ -60,6 +60,26 @@ TEST(LinkText, ScanFindsWordsHandlesHashtagsAndUrls) {
   EXPECT_EQ(text.substr(s.marks[2].begin, s.marks[2].end - s.marks[2].begin), "https://Help.AcmeAir.example/x?y=1");
 }
 
+TEST(LinkText, EveryWordIsItsFoldedFormAndItsHash) {
+  // ASCII words take a one-pass fold-and-hash; other words the general path. Both must
+  // give the folded text and hash_bytes of it, and bare domains need a dot.
+  TextScan s;
+  std::string text = "MiXeD ascii_Words 42x Ærø東京TOKYO café x.y foo-bar.example Plain.Com. no-dot- ends";
+  scan_text(text, &s);
+  std::vector<std::string> words;
+  for (const auto& w : s.words) {
+    const std::string folded(s.folded_word(w));
+    EXPECT_EQ(folded, fold_case(text.substr(w.begin, w.end - w.begin))) << folded;
+    EXPECT_EQ(w.hash, hash_bytes(folded)) << folded;
+    words.push_back(folded);
+  }
+  EXPECT_EQ(words, (std::vector<std::string>{"mixed", "ascii_words", "42x", "ærø", "東", "京", "tokyo", "café", "x", "y",
+                                             "foo", "bar", "example", "plain", "com", "no", "dot", "ends"}));
+  std::vector<std::string> hosts;
+  for (const auto& m : s.marks) hosts.push_back(m.key);
+  EXPECT_EQ(hosts, (std::vector<std::string>{"foo-bar.example", "plain.com"}));
+}
+
 TEST(LinkText, CaseFoldingAndWordClasses) {
   EXPECT_EQ(fold_case("ÀÉÎÕÜ ŁŚŹ ΑΒΓ АБВ Ԁ"), "àéîõü łśź αβγ абв ԁ");
   EXPECT_EQ(fold_case("STRASSE ẞ"), "strasse ß");

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace earshot::pipeline {
@@ -107,6 +109,89 @@ TEST(SimHash, ABotWaveOfIdenticalPostsIsOneFingerprint) {
   EXPECT_EQ(dups, 59999u);
   EXPECT_TRUE(nd.check_and_add_hash(wave ^ (1ull << 40)));   // a variant of the wave
   EXPECT_FALSE(nd.check_and_add_hash(0x1111222233334444ull));  // something else
+}
+
+TEST(SimHash, LongTextsMatchTheReference) {
+  // Past 255 shingles the packed bit counters are emptied mid-text; thousands of words
+  // cross that several times.
+  std::mt19937 rng(3);
+  const char* vocab[] = {"late", "flight", "Acme", "bag", "refund", "ok", "no", "why", "the", "crew", "2024", "caf\xc3\xa9"};
+  for (std::size_t words : {250u, 255u, 256u, 257u, 258u, 511u, 512u, 1000u, 4000u}) {
+    std::string t;
+    for (std::size_t i = 0; i < words; ++i) t += std::string(vocab[rng() % 12]) + (rng() % 5 ? " " : ", ");
+    ASSERT_EQ(simhash(t), reference(t)) << words;
+  }
+  // A text of one repeated shingle: every counter is all-or-nothing.
+  std::string same;
+  for (int i = 0; i < 1500; ++i) same += "a b c ";
+  EXPECT_EQ(simhash(same), reference(same));
+}
+
+// The window as first written (maps of band → fingerprints), to hold the flat tables to the
+// same decisions.
+class ReferenceWindow {
+ public:
+  ReferenceWindow(std::size_t capacity, int max_distance) : capacity_(capacity ? capacity : 1), d_(max_distance) {}
+  bool check_and_add_hash(std::uint64_t h) {
+    if (h == 0) return false;
+    auto [copy, first] = copies_.try_emplace(h, 0);
+    bool found = !first;
+    for (int band = 0; band < 4 && !found; ++band) {
+      for (std::uint64_t other : bands_[key(band, h)]) found = found || std::popcount(other ^ h) <= d_;
+    }
+    ++copy->second;
+    if (first) {
+      for (int band = 0; band < 4; ++band) bands_[key(band, h)].push_back(h);
+    }
+    ring_.push_back(h);
+    if (ring_.size() > capacity_) {
+      const std::uint64_t old = ring_.front();
+      ring_.erase(ring_.begin());
+      if (--copies_[old] == 0) {
+        copies_.erase(old);
+        for (int band = 0; band < 4; ++band) std::erase(bands_[key(band, old)], old);
+      }
+    }
+    return found;
+  }
+
+ private:
+  static std::uint32_t key(int band, std::uint64_t h) {
+    return (static_cast<std::uint32_t>(band) << 16) | static_cast<std::uint32_t>((h >> (16 * band)) & 0xFFFF);
+  }
+  std::size_t capacity_;
+  int d_;
+  std::vector<std::uint64_t> ring_;
+  std::unordered_map<std::uint64_t, std::uint32_t> copies_;
+  std::unordered_map<std::uint32_t, std::vector<std::uint64_t>> bands_;
+};
+
+TEST(NearDuplicates, SameDecisionsAsTheReferenceWindow) {
+  // Streams built to collide: shared bands, repeats, one- and few-bit variants, fingerprints
+  // that differ only in bits a small window's band keys ignore, and zeros (never remembered).
+  for (std::size_t capacity : {0u, 1u, 2u, 7u, 64u, 300u, 5000u}) {
+    for (int d : {0, 3, 6}) {
+      NearDuplicates nd(capacity, d);
+      ReferenceWindow ref(capacity, d);
+      std::mt19937_64 rng(capacity * 10 + static_cast<std::size_t>(d));
+      std::vector<std::uint64_t> seen;
+      for (int i = 0; i < 20000; ++i) {
+        std::uint64_t h = rng();
+        switch (rng() % 8) {
+          case 0: h &= 0xFFFF00000000FFFFull; break;
+          case 1: h = (rng() % 40) * 0x0001000100010001ull; break;
+          case 2: if (!seen.empty()) h = seen[rng() % seen.size()]; break;
+          case 3: if (!seen.empty()) h = seen[rng() % seen.size()] ^ (1ull << (rng() % 64)) ^ (1ull << (rng() % 64)); break;
+          case 4: if (!seen.empty()) h = seen[seen.size() - 1 - rng() % std::min<std::size_t>(seen.size(), 10)]; break;
+          case 5: h = (h & 0xFF00FF00FF00FF00ull) | 0x0011002200330044ull; break;
+          case 6: if (rng() % 50 == 0) h = 0; break;
+          default: break;
+        }
+        seen.push_back(h);
+        ASSERT_EQ(nd.check_and_add_hash(h), ref.check_and_add_hash(h)) << capacity << " " << d << " " << i;
+      }
+    }
+  }
 }
 
 }  // namespace

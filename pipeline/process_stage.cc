@@ -429,6 +429,7 @@ void ProcessStage::emit(const Record& in, Slot& slot, Output& out) {
 }
 
 void ProcessStage::on_commit() {
+  near_.commit();
   for (const auto& u : undo_) {
     if (u.inserted) order_.push_back(u.uid);
   }
@@ -439,6 +440,7 @@ void ProcessStage::on_commit() {
 }
 
 void ProcessStage::on_abort() {
+  near_.rollback();  // the batch comes again: it must not meet its own fingerprints
   for (auto u = undo_.rbegin(); u != undo_.rend(); ++u) {
     auto it = seen_.find(*u->uid);
     if (it == seen_.end()) continue;  // cannot happen: nothing is evicted while a batch is open

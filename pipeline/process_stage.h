@@ -158,7 +158,7 @@ class ProcessStage final : public BatchHandler {
   bool open_ = false;                     // a handled batch waits for on_commit/on_abort
   std::deque<std::uint64_t> aborted_;     // sequences of own batches reported aborted (bounded)
   dedup_changelog::Batch scratch_;        // decoded changelog record, reused
-  NearDuplicates near_;
+  NearDuplicates near_{50000, 3, /*staged=*/true};
   std::unique_ptr<Consumer> changelog_;
 
   std::shared_ptr<Job> prepared_;  // the batch prepare() started, until handle() or on_abort()

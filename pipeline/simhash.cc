@@ -113,8 +113,8 @@ std::uint64_t simhash(std::string_view text) {
   return out == 0 ? 1 : out;
 }
 
-NearDuplicates::NearDuplicates(std::size_t capacity, int max_distance)
-    : capacity_(capacity ? capacity : 1), max_distance_(max_distance) {
+NearDuplicates::NearDuplicates(std::size_t capacity, int max_distance, bool staged)
+    : capacity_(capacity ? capacity : 1), max_distance_(max_distance), staged_(staged) {
   ring_.reserve(capacity_);
   const std::size_t pool = capacity_ + 1;
   entries_.resize(pool);
@@ -183,15 +183,42 @@ bool NearDuplicates::check_and_add_hash(std::uint64_t h) {
     e = insert(h);
   }
   ++entries_[e].copies;
+  std::uint64_t evicted = 0;
   if (ring_.size() < capacity_) {
     ring_.push_back(e);
   } else {
     const std::uint32_t old = ring_[next_];
+    evicted = entries_[old].hash;
     ring_[next_] = e;
     next_ = (next_ + 1) % capacity_;
     forget(old);
   }
+  if (staged_) added_.push_back({h, evicted});
   return found;
+}
+
+std::uint32_t NearDuplicates::admit(std::uint64_t h) {
+  std::uint32_t e = find(h);
+  if (e == kNone) e = insert(h);
+  ++entries_[e].copies;
+  return e;
+}
+
+void NearDuplicates::commit() { added_.clear(); }
+
+void NearDuplicates::rollback() {
+  // Newest first, so each step meets the state its add left: the evicted fingerprint goes
+  // back into its ring slot, then the added one loses its copy.
+  for (auto a = added_.rbegin(); a != added_.rend(); ++a) {
+    if (a->evicted != 0) {
+      next_ = (next_ + capacity_ - 1) % capacity_;
+      ring_[next_] = admit(a->evicted);
+    } else {
+      ring_.pop_back();
+    }
+    forget(find(a->hash));
+  }
+  added_.clear();
 }
 
 void NearDuplicates::forget(std::uint32_t e) {

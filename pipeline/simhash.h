@@ -16,6 +16,14 @@
 // Each entry sits on four intrusive lists, one per band, whose heads are a flat array
 // indexed by the band's value. Nothing is allocated after construction.
 //
+// Staged (for a transactional stage): every add since the last commit() is logged, and
+// rollback() takes them back newest first — re-admitting what they evicted — so a batch read
+// again after an abort meets the window it met the first time instead of matching itself.
+//
+//   NearDuplicates nd(50000, 3, /*staged=*/true);
+//   nd.check_and_add_hash(h);   // in handle()
+//   nd.commit();                // on_commit(), or nd.rollback() in on_abort()
+//
 // Thread safety: not thread-safe; one per processing thread or behind the caller's lock.
 #pragma once
 
@@ -32,10 +40,13 @@ std::uint64_t simhash(std::string_view text);
 
 class NearDuplicates {
  public:
-  explicit NearDuplicates(std::size_t capacity = 50000, int max_distance = 3);
+  explicit NearDuplicates(std::size_t capacity = 50000, int max_distance = 3, bool staged = false);
   // True when a remembered text is within max_distance bits; remembers this one either way.
   bool check_and_add(std::string_view text);
   bool check_and_add_hash(std::uint64_t h);
+  // Staged only (no-ops otherwise): make the adds since the last commit() final, or undo them.
+  void commit();
+  void rollback();
 
  private:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
@@ -49,6 +60,7 @@ class NearDuplicates {
   std::size_t home(std::uint64_t h) const;
   std::uint32_t find(std::uint64_t h) const;  // entry of `h` or kNone
   std::uint32_t insert(std::uint64_t h);      // a new entry for `h` (not present)
+  std::uint32_t admit(std::uint64_t h);       // one copy more of `h`, its entry made if absent
   void forget(std::uint32_t entry);           // one copy fewer; frees the entry at zero
 
   std::size_t capacity_;
@@ -65,6 +77,13 @@ class NearDuplicates {
   // candidate must also match the band exactly.
   std::vector<std::uint32_t> heads_;
   int band_bits_ = 16;
+  // The open batch's adds, oldest first (staged only).
+  struct Added {
+    std::uint64_t hash;     // the fingerprint added
+    std::uint64_t evicted;  // the fingerprint it pushed out of a full ring (0: none)
+  };
+  bool staged_ = false;
+  std::vector<Added> added_;
 };
 
 }  // namespace earshot::pipeline

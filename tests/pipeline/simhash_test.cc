@@ -194,5 +194,33 @@ TEST(NearDuplicates, SameDecisionsAsTheReferenceWindow) {
   }
 }
 
+// Staged: a rolled-back batch leaves the window exactly as it was, including what its adds
+// evicted from a full ring, so the same batch gets the same decisions when it comes again.
+TEST(NearDuplicates, RollbackRestoresTheWindowTheBatchMet) {
+  for (std::size_t capacity : {1u, 3u, 8u, 50u}) {
+    NearDuplicates staged(capacity, 3, true);
+    NearDuplicates reference(capacity, 3);
+    std::mt19937_64 rng(capacity);
+    std::vector<std::uint64_t> pool;  // some repeats and near neighbours, some fresh
+    for (int i = 0; i < 40; ++i) pool.push_back(rng() | 1);
+    const auto pick = [&] {
+      const std::uint64_t h = pool[rng() % pool.size()];
+      return rng() % 3 == 0 ? h ^ (std::uint64_t{1} << (rng() % 64)) : h;
+    };
+    for (int round = 0; round < 60; ++round) {
+      std::vector<std::uint64_t> batch;
+      for (int i = 0, n = 1 + static_cast<int>(rng() % 12); i < n; ++i) batch.push_back(pick() | 1);
+      std::vector<bool> first, again, want;
+      for (auto h : batch) first.push_back(staged.check_and_add_hash(h));
+      staged.rollback();
+      for (auto h : batch) again.push_back(staged.check_and_add_hash(h));
+      staged.commit();
+      for (auto h : batch) want.push_back(reference.check_and_add_hash(h));
+      ASSERT_EQ(first, want) << "capacity " << capacity << " round " << round;
+      ASSERT_EQ(again, want) << "capacity " << capacity << " round " << round;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace earshot::pipeline

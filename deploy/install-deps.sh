@@ -9,7 +9,7 @@ PACKAGES=(
   librdkafka-dev libsimdjson-dev libre2-dev libsqlite3-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev rapidjson-dev
   libcpprest-dev libssl-dev libboost-dev libboost-system-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   libexttextcat-data
   openjdk-17-jre-headless maven kcat curl python3 python3-venv
 )

@@ -323,6 +323,15 @@ TEST(ProcessStage, SkipsCorruptChangelogRecords) {
   EXPECT_EQ(c.scored, 1u);      // u6's record was skipped
 }
 
+// How many retracting mentions `out` holds.
+std::size_t retracted(const Output& out) {
+  std::size_t n = 0;
+  for (const auto& r : out.records) {
+    if (r.topic == "mentions") n += decode_mention(r.value)->retract ? 1 : 0;
+  }
+  return n;
+}
+
 Record post_record(const std::string& json, std::int64_t offset) { return {"posts", 0, offset, "", json, 0}; }
 
 TEST(ProcessStage, CatchUpAppliesAnotherInstancesRecords) {
@@ -347,11 +356,7 @@ TEST(ProcessStage, CatchUpAppliesAnotherInstancesRecords) {
   ASSERT_TRUE(b.handle({post_record(post_json("u1", "", true), 2)}, del));
   b.on_commit();
   EXPECT_EQ(cb.deletes, 1u);
-  std::size_t retracted = 0;
-  for (const auto& r : del.records) {
-    if (r.topic == "mentions") retracted += decode_mention(r.value)->retract ? 1 : 0;
-  }
-  EXPECT_EQ(retracted, 1u);
+  EXPECT_EQ(retracted(del), 1u);
 }
 
 TEST(ProcessStage, AbortUndoesTheBatchsDedupChanges) {
@@ -376,11 +381,7 @@ TEST(ProcessStage, AbortUndoesTheBatchsDedupChanges) {
   EXPECT_EQ(c.duplicates, 2u);
   EXPECT_EQ(c.deletes, 2u);  // u1's value was restored: the delete retracts again
   EXPECT_EQ(again.records.size(), aborted.records.size());
-  std::size_t retracted = 0;
-  for (const auto& r : again.records) {
-    if (r.topic == "mentions") retracted += decode_mention(r.value)->retract ? 1 : 0;
-  }
-  EXPECT_EQ(retracted, 1u);
+  EXPECT_EQ(retracted(again), 1u);
 }
 
 // A batch read again after an abort must come out as it would have the first time: the

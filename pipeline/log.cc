@@ -14,10 +14,11 @@ Offsets next_offsets(const std::vector<Record>& batch) {
 }
 
 Status read_to_end(Consumer& consumer, const std::function<void(Record&)>& on_record,
-                   std::chrono::milliseconds limit, std::string_view what) {
+                   std::chrono::milliseconds limit, std::string_view what,
+                   std::chrono::milliseconds poll_wait) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
-    auto batch = consumer.poll(10000, std::chrono::milliseconds(200));
+    auto batch = consumer.poll(10000, poll_wait);
     if (!batch) return std::unexpected(batch.error());
     for (auto& r : *batch) on_record(r);
     if (batch->empty() && consumer.at_end()) return ok();

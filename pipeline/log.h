@@ -142,8 +142,10 @@ Result<std::unique_ptr<Log>> open_log(const LogOptions& options);
 // Polls `consumer` until every assigned partition is at its end, handing each record to
 // `on_record` (it may move from it). Used to load state kept in a topic (dedup changelog,
 // source cursors, customer identities) before a stage starts. kTimeout after `limit`,
-// naming `what`.
+// naming `what`. Each poll waits up to `poll_wait`; the last one, which finds nothing
+// more, costs that wait.
 Status read_to_end(Consumer& consumer, const std::function<void(Record&)>& on_record,
-                   std::chrono::milliseconds limit, std::string_view what);
+                   std::chrono::milliseconds limit, std::string_view what,
+                   std::chrono::milliseconds poll_wait = std::chrono::milliseconds(200));
 
 }  // namespace earshot::pipeline

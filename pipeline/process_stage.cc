@@ -275,7 +275,25 @@ void ProcessStage::prepare(std::shared_ptr<const Batch> batch) {
 
 Status ProcessStage::handle(const std::vector<Record>& batch, Output& out) {
   auto started = std::chrono::steady_clock::now();
-  if (auto st = catch_up(std::chrono::milliseconds(0)); !st) return st;
+  // A partition new to this instance: its previous owner's last batch may not be fetched
+  // yet, so read the changelog to its end before deciding duplicates.
+  std::vector<TopicPartition> fresh;
+  for (const Record& r : batch) {
+    TopicPartition tp{r.topic, r.partition};
+    if (std::find(owned_.begin(), owned_.end(), tp) == owned_.end() &&
+        std::find(fresh.begin(), fresh.end(), tp) == fresh.end()) {
+      fresh.push_back(std::move(tp));
+    }
+  }
+  if (!fresh.empty() && changelog_) {
+    auto st = read_to_end(*changelog_, [&](Record& r) { apply_changelog(r, /*skip_own=*/true); },
+                          std::chrono::seconds(30), "dedup changelog " + topics_.dedup,
+                          std::chrono::milliseconds(20));
+    if (!st) return st;  // the batch aborts and comes again, still fresh
+  } else if (auto st = catch_up(std::chrono::milliseconds(0)); !st) {
+    return st;
+  }
+  owned_.insert(owned_.end(), fresh.begin(), fresh.end());
   std::shared_ptr<Job> job;
   if (prepared_ && prepared_->batch == &batch && !prepared_->cancelled) {
     job = std::move(prepared_);
@@ -437,6 +455,12 @@ void ProcessStage::on_commit() {
   pending_.clear();
   open_ = false;
   evict();
+}
+
+void ProcessStage::on_revoked(const std::vector<TopicPartition>& partitions) {
+  std::erase_if(owned_, [&](const TopicPartition& tp) {
+    return std::find(partitions.begin(), partitions.end(), tp) != partitions.end();
+  });
 }
 
 void ProcessStage::on_abort() {

@@ -14,7 +14,9 @@
 // applied as it is handled and undone by on_abort(); the set is restored from the changelog
 // at start (restore()) and kept up to date from it at the start of every batch (records of
 // other instances, e.g. after a rebalance), so a restart or a rebalance does not let a
-// duplicate through. Each instance marks its records with a random writer id and skips its
+// duplicate through: the first batch from a partition this instance did not own before
+// reads the changelog to its end first (the previous owner committed its last batch before
+// giving the partition up; a plain non-blocking poll might not have fetched it yet). Each instance marks its records with a random writer id and skips its
 // own committed records when reading the changelog back (they are already in the set).
 // A corrupt changelog record is skipped with a warning on stderr (counted in
 // ProcessCounters::changelog_skipped).
@@ -101,6 +103,7 @@ class ProcessStage final : public BatchHandler {
   Status handle(const std::vector<Record>& batch, Output& out) override;
   void on_commit() override;
   void on_abort() override;
+  void on_revoked(const std::vector<TopicPartition>& partitions) override;
   bool prepares() const override { return true; }
   void prepare(std::shared_ptr<const Batch> batch) override;
 
@@ -157,6 +160,7 @@ class ProcessStage final : public BatchHandler {
   std::uint64_t sequence_ = 0;            // this instance's last handled batch
   bool open_ = false;                     // a handled batch waits for on_commit/on_abort
   std::deque<std::uint64_t> aborted_;     // sequences of own batches reported aborted (bounded)
+  std::vector<TopicPartition> owned_;     // input partitions handled since assigned
   dedup_changelog::Batch scratch_;        // decoded changelog record, reused
   NearDuplicates near_{50000, 3, /*staged=*/true};
   std::unique_ptr<Consumer> changelog_;

@@ -226,6 +226,9 @@ CustomerLookup HttpCustomerSource::find(const Identity& who) const {
     }
     ++st->in_flight;
   }
+  // The client's own timeout equals ours, so either side may see a slow CRM first: whichever
+  // does counts the one timeout.
+  auto timed_out = std::make_shared<std::atomic<bool>>(false);
   auto promise = std::make_shared<std::promise<std::optional<CustomerRef>>>();
   std::future<std::optional<CustomerRef>> answer = promise->get_future();
   // Runs exactly once per request, on a cpprest thread or here: books the outcome.
@@ -251,7 +254,7 @@ CustomerLookup HttpCustomerSource::find(const Identity& who) const {
           unsigned short code = r.status_code();
           return r.extract_utf8string(true).then([code](std::string body) { return std::make_pair(code, body); });
         })
-        .then([st, finish](pplx::task<std::pair<unsigned short, std::string>> t) {
+        .then([st, finish, timed_out, deadline](pplx::task<std::pair<unsigned short, std::string>> t) {
           std::optional<CustomerRef> value;
           bool answered = false;
           try {
@@ -259,6 +262,7 @@ CustomerLookup HttpCustomerSource::find(const Identity& who) const {
             answered = st->interpret(code, body, &value);
           } catch (...) {
             answered = false;
+            if (Clock::now() >= deadline && !timed_out->exchange(true)) ++st->timeouts;
           }
           finish(answered, std::move(value));
         });
@@ -266,7 +270,7 @@ CustomerLookup HttpCustomerSource::find(const Identity& who) const {
     finish(false, std::nullopt);
   }
   if (answer.wait_until(deadline) != std::future_status::ready) {
-    ++st->timeouts;
+    if (!timed_out->exchange(true)) ++st->timeouts;
     return out;
   }
   try {

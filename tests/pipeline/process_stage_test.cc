@@ -11,6 +11,7 @@
 #include "pipeline/dedup_changelog.h"
 #include "pipeline/embedded_log.h"
 #include "pipeline/json_codec.h"
+#include "tests/pipeline/support/lagging_log.h"
 
 namespace earshot::pipeline {
 namespace {
@@ -334,40 +335,6 @@ std::size_t retracted(const Output& out) {
 
 Record post_record(const std::string& json, std::int64_t offset) { return {"posts", 0, offset, "", json, 0}; }
 
-// A Log whose consumers have not fetched anything yet whenever they are asked not to wait:
-// what a non-blocking poll of a real broker may see right after a rebalance.
-class LaggingConsumer final : public Consumer {
- public:
-  explicit LaggingConsumer(std::unique_ptr<Consumer> inner) : inner_(std::move(inner)) {}
-  Result<std::vector<Record>> poll(std::size_t max_records, std::chrono::milliseconds timeout) override {
-    if (timeout.count() == 0) return std::vector<Record>{};
-    return inner_->poll(max_records, timeout);
-  }
-  bool at_end() const override { return inner_->at_end(); }
-  Status commit(const Offsets& offsets) override { return inner_->commit(offsets); }
-  Status rewind() override { return inner_->rewind(); }
-  std::vector<TopicPartition> assignment() const override { return inner_->assignment(); }
-
- private:
-  std::unique_ptr<Consumer> inner_;
-};
-
-class LaggingLog final : public Log {
- public:
-  explicit LaggingLog(Log& inner) : inner_(inner) {}
-  Status create_topics(const std::vector<TopicSpec>& t) override { return inner_.create_topics(t); }
-  Result<std::unique_ptr<Producer>> producer(const ProducerOptions& o) override { return inner_.producer(o); }
-  Result<std::unique_ptr<Consumer>> consumer(const ConsumerOptions& o) override {
-    auto c = inner_.consumer(o);
-    if (!c) return c;
-    return std::unique_ptr<Consumer>(std::make_unique<LaggingConsumer>(std::move(*c)));
-  }
-  std::string describe() const override { return "lagging " + inner_.describe(); }
-
- private:
-  Log& inner_;
-};
-
 // The previous owner's last committed batch is read before the first batch of a partition
 // this instance did not own, even when a non-blocking poll has not fetched it yet.
 TEST(ProcessStage, ANewlyOwnedPartitionWaitsForThePreviousOwnersChangelog) {
@@ -375,7 +342,7 @@ TEST(ProcessStage, ANewlyOwnedPartitionWaitsForThePreviousOwnersChangelog) {
   ProcessCounters ca, cb;
   ProcessStage a(*h.enricher, kTopics, 1, &ca);
   ProcessStage b(*h.enricher, kTopics, 1, &cb);
-  LaggingLog lagging(*h.log);
+  testing::LaggingLog lagging(*h.log);
   ASSERT_TRUE(a.restore(*h.log));
   ASSERT_TRUE(b.restore(lagging));  // both start from an empty changelog
   h.write({post_json("u1", "Acme Air lost my bag and nobody answers")});

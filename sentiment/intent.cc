@@ -413,8 +413,8 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (const WordInfo* info = scratch.infos[i]) {
       flags |= info->flags;
-      for (std::uint32_t todo = info->phrases & ~found; todo != 0; todo &= todo - 1) {
-        const int p = __builtin_ctz(todo);
+      for (std::uint32_t left = info->phrases & ~found; left != 0; left &= left - 1) {
+        const int p = __builtin_ctz(left);
         if (matches_at(words, i, index.phrases[p])) found |= std::uint32_t{1} << p;
       }
     }
@@ -444,8 +444,8 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   const bool question_mark = text.find('?') != std::string_view::npos;
   std::uint64_t opens = 0;  // bits of the openers the post starts with
   if (!words.empty() && scratch.infos[0]) {
-    for (std::uint64_t todo = scratch.infos[0]->openers; todo != 0; todo &= todo - 1) {
-      const int p = __builtin_ctzll(todo);
+    for (std::uint64_t left = scratch.infos[0]->openers; left != 0; left &= left - 1) {
+      const int p = __builtin_ctzll(left);
       if (matches_at(words, 0, index.openers[p])) opens |= std::uint64_t{1} << p;
     }
   }

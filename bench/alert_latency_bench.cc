@@ -43,8 +43,8 @@
 #include <thread>
 #include <vector>
 
-#include "pipeline/json_codec.h"
-#include "pipeline/log.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/log/log.h"
 
 namespace earshot::bench {
 namespace {
@@ -228,7 +228,7 @@ void BM_Alert_PostToAlertLatency(benchmark::State& state) {
   }
   Receiver receiver(s.port);
   if (!receiver.ok()) return state.SkipWithError("cannot listen on the receiver port");
-  auto log = pipeline::open_log({.kind = "kafka", .brokers = s.brokers});
+  auto log = pipeline::log::open_log({.kind = "kafka", .brokers = s.brokers});
   if (!log) return state.SkipWithError(log.error().message.c_str());
   auto producer = (*log)->producer({});
   if (!producer) return state.SkipWithError(producer.error().message.c_str());
@@ -253,30 +253,30 @@ void BM_Alert_PostToAlertLatency(benchmark::State& state) {
     }
     std::uint64_t seq = 0;
     const bool as_mentions = s.feed == "mentions";
-    auto post = [&](const std::string& text, std::int64_t now_ms, int entity, bool negative) -> pipeline::Status {
+    auto post = [&](const std::string& text, std::int64_t now_ms, int entity, bool negative) -> pipeline::core::Status {
       if (as_mentions) {
-        if (entity < 0) return pipeline::ok();
-        pipeline::Mention m;
+        if (entity < 0) return pipeline::core::ok();
+        pipeline::core::Mention m;
         m.entity = "brand" + entity_name(entity).substr(5);
         m.post_uid = "webhook:bench:al-" + std::to_string(seq++);
         m.url = "https://example.test/p/" + m.post_uid;
-        m.created_at = pipeline::format_rfc3339_ms(now_ms);
+        m.created_at = pipeline::core::format_rfc3339_ms(now_ms);
         m.author_id = "u" + std::to_string(rng() % 50000);
         m.text = text;
         m.sentiment.label = negative ? sentiment::Label::negative : sentiment::Label::positive;
         m.sentiment.score = negative ? -0.7f : 0.6f;
-        return (*producer)->produce(s.mentions_topic, m.entity, pipeline::encode(m));
+        return (*producer)->produce(s.mentions_topic, m.entity, pipeline::codec::encode(m));
       }
-      pipeline::Post p;
+      pipeline::core::Post p;
       p.uid = "webhook:bench:al-" + std::to_string(seq++);
       p.source = "webhook";
       p.url = "https://example.test/p/" + p.uid;
-      p.created_at = pipeline::format_rfc3339_ms(now_ms);
+      p.created_at = pipeline::core::format_rfc3339_ms(now_ms);
       p.ingested_at = p.created_at;
       const auto user = rng() % 50000;
       p.author = {"u" + std::to_string(user), "@user" + std::to_string(user), "User", std::nullopt};
       p.text = text;
-      return (*producer)->produce(s.posts_topic, p.uid, pipeline::encode(p));
+      return (*producer)->produce(s.posts_topic, p.uid, pipeline::codec::encode(p));
     };
     for (;;) {
       const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -302,7 +302,7 @@ void BM_Alert_PostToAlertLatency(benchmark::State& state) {
       for (int e = 0; e < s.entities; ++e) {
         auto& nb = next_burst[static_cast<std::size_t>(e)];
         if (t < nb || in_window < 3'000 || in_window > 7'000 || t > total_s - s.period_s / 2.0) continue;
-        Burst b{e, pipeline::format_rfc3339_ms(now_ms - in_window)};
+        Burst b{e, pipeline::core::format_rfc3339_ms(now_ms - in_window)};
         for (int i = 0; i < s.burst; ++i) {
           std::string text = fill(kComplaint[(i + e) % std::size(kComplaint)], entity_name(e)) + " (" +
                              std::to_string(seq) + ")";

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/linker.h"
+#include "pipeline/link/linker.h"
 
 namespace earshot::pipeline {
 namespace {

@@ -50,23 +50,23 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/config.h"
-#include "pipeline/enricher.h"
-#include "pipeline/json_codec.h"
-#include "pipeline/kafka_log.h"
-#include "pipeline/log.h"
-#include "pipeline/process_stage.h"
-#include "pipeline/transactional_loop.h"
+#include "pipeline/config/config.h"
+#include "pipeline/process/enricher.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/log/kafka/kafka_log.h"
+#include "pipeline/log/log.h"
+#include "pipeline/process/process_stage.h"
+#include "pipeline/log/transactional_loop.h"
 
 #include "bench/process_corpus.h"
 
 namespace earshot::bench {
 namespace {
 using namespace std::chrono_literals;
-using pipeline::BatchHandler;
-using pipeline::Output;
-using pipeline::Record;
-using pipeline::Status;
+using pipeline::log::BatchHandler;
+using pipeline::log::Output;
+using pipeline::log::Record;
+using pipeline::core::Status;
 using Clock = std::chrono::steady_clock;
 
 // ---- Handlers ------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ class PassThrough final : public BatchHandler {
   explicit PassThrough(std::string out) : out_(std::move(out)) {}
   Status handle(const std::vector<Record>& batch, Output& out) override {
     for (const auto& r : batch) out.emit(out_, r.key, r.value);
-    return pipeline::ok();
+    return pipeline::core::ok();
   }
 
  private:
@@ -100,7 +100,7 @@ class Timed final : public BatchHandler {
   // Pipelining passes through (prepare() runs on the inner handler's threads, not timed).
   // EARSHOT_E2E_PIPELINE=0 turns it off, to measure what the overlap buys on the same run.
   bool prepares() const override { return pipelined_ && inner_.prepares(); }
-  void prepare(std::shared_ptr<const pipeline::Batch> batch) override { inner_.prepare(std::move(batch)); }
+  void prepare(std::shared_ptr<const pipeline::log::Batch> batch) override { inner_.prepare(std::move(batch)); }
   std::optional<Clock::time_point> first_;
   Clock::duration handle_time_{};
 
@@ -123,13 +123,13 @@ std::map<std::string, std::string> kafka_properties() {
   return props;
 }
 
-pipeline::Log& kafka() {
-  static const std::unique_ptr<pipeline::Log> log = [] {
-    pipeline::set_kafka_log_handler([](int, std::string_view, std::string_view) {});
-    auto l = pipeline::KafkaLog::open(
+pipeline::log::Log& kafka() {
+  static const std::unique_ptr<pipeline::log::Log> log = [] {
+    pipeline::log::kafka::set_kafka_log_handler([](int, std::string_view, std::string_view) {});
+    auto l = pipeline::log::kafka::KafkaLog::open(
         {.kind = "kafka", .brokers = settings().brokers, .path = "", .properties = kafka_properties(), .partitions = 3});
     if (!l) throw std::runtime_error(l.error().message);
-    return std::unique_ptr<pipeline::Log>(std::move(*l));
+    return std::unique_ptr<pipeline::log::Log>(std::move(*l));
   }();
   return *log;
 }
@@ -139,7 +139,7 @@ struct Count {
 };
 
 // Committed records of `topic` (read_committed, from the beginning, to the end).
-Count count_committed(pipeline::Log& log, const std::string& topic, std::size_t expected,
+Count count_committed(pipeline::log::Log& log, const std::string& topic, std::size_t expected,
                       std::chrono::seconds timeout = 120s) {
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   if (!reader) throw std::runtime_error(reader.error().message);
@@ -167,12 +167,12 @@ void ensure_input() {
   auto& log = kafka();
   if (auto st = log.create_topics({{s.input, 3, false}}); !st) throw std::runtime_error(st.error().message);
   auto posts = make_corpus(s.posts, s.input);
-  for (const auto& p : posts) g_input_bytes += pipeline::encode(p).size();
+  for (const auto& p : posts) g_input_bytes += pipeline::codec::encode(p).size();
   if (count_committed(log, s.input, 1, 5s).records == 0) {
     auto producer = log.producer({.transactional_id = ""});
     if (!producer) throw std::runtime_error(producer.error().message);
     for (const auto& p : posts) {
-      if (auto st = (*producer)->produce(s.input, p.uid, pipeline::encode(p)); !st) {
+      if (auto st = (*producer)->produce(s.input, p.uid, pipeline::codec::encode(p)); !st) {
         throw std::runtime_error(st.error().message);
       }
     }
@@ -247,9 +247,9 @@ std::map<std::string, double> rdkafka_thread_cpu() {
 }
 
 // Drives `handler` over the input topic until every input record is committed.
-pipeline::Result<Run> drive(pipeline::Log& log, BatchHandler& handler, const std::string& input, std::size_t expected,
+pipeline::core::Result<Run> drive(pipeline::log::Log& log, BatchHandler& handler, const std::string& input, std::size_t expected,
                             const std::string& group, std::chrono::seconds timeout) {
-  auto loop = pipeline::TransactionalLoop::create(
+  auto loop = pipeline::log::TransactionalLoop::create(
       log, {.group = group, .inputs = {input}, .transactional_id = group + "-0", .batch_size = settings().batch,
             .poll_timeout = 200ms, .on_committed = {}});
   if (!loop) return std::unexpected(loop.error());
@@ -258,7 +258,7 @@ pipeline::Result<Run> drive(pipeline::Log& log, BatchHandler& handler, const std
   const auto rdk0 = rdkafka_thread_cpu();
   const auto deadline = Clock::now() + timeout;
   while ((*loop)->stats().records_in < expected) {
-    if (Clock::now() > deadline) return pipeline::fail(pipeline::ErrorCode::kTimeout, "no end within the timeout");
+    if (Clock::now() > deadline) return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout, "no end within the timeout");
     auto n = (*loop)->step(timed);
     if (!n) return std::unexpected(n.error());
   }
@@ -283,19 +283,19 @@ pipeline::Result<Run> drive(pipeline::Log& log, BatchHandler& handler, const std
 // ---- Checks before timing: the embedded log, 1 000 posts -------------------------------------
 
 struct Embedded {
-  std::unique_ptr<pipeline::Log> log;
+  std::unique_ptr<pipeline::log::Log> log;
   std::string input = "check.posts";
 };
 
 Embedded embedded_input(std::size_t n) {
-  auto l = pipeline::open_log({.kind = "embedded", .brokers = "", .path = "", .properties = {}, .partitions = 3});
+  auto l = pipeline::log::open_log({.kind = "embedded", .brokers = "", .path = "", .properties = {}, .partitions = 3});
   if (!l) throw std::runtime_error(l.error().message);
   Embedded e{std::move(*l)};
   if (auto st = e.log->create_topics({{e.input, 3, false}}); !st) throw std::runtime_error(st.error().message);
   auto producer = e.log->producer({.transactional_id = ""});
   if (!producer) throw std::runtime_error(producer.error().message);
   for (const auto& p : make_corpus(n, "check")) {
-    if (auto st = (*producer)->produce(e.input, p.uid, pipeline::encode(p)); !st) {
+    if (auto st = (*producer)->produce(e.input, p.uid, pipeline::codec::encode(p)); !st) {
       throw std::runtime_error(st.error().message);
     }
   }
@@ -317,11 +317,11 @@ bool check_pass_through(benchmark::State& state) {
   return true;
 }
 
-pipeline::ProcessTopics process_topics(const std::string& input, const std::string& stem) {
+pipeline::process::ProcessTopics process_topics(const std::string& input, const std::string& stem) {
   return {input, stem + ".scored", stem + ".mentions", stem + ".deadletter", stem + ".dedup"};
 }
 
-Status create_process_topics(pipeline::Log& log, const pipeline::ProcessTopics& t) {
+Status create_process_topics(pipeline::log::Log& log, const pipeline::process::ProcessTopics& t) {
   return log.create_topics({{t.scored, 3, false}, {t.mentions, 3, false}, {t.deadletter, 3, false}, {t.dedup, 3, true}});
 }
 
@@ -329,8 +329,8 @@ bool check_process(benchmark::State& state) {
   auto e = embedded_input(kCheckPosts);
   auto topics = process_topics(e.input, "check");
   if (auto st = create_process_topics(*e.log, topics); !st) throw std::runtime_error(st.error().message);
-  pipeline::ProcessCounters counters;
-  pipeline::ProcessStage stage(enricher(), topics, 2, &counters);
+  pipeline::process::ProcessCounters counters;
+  pipeline::process::ProcessStage stage(enricher(), topics, 2, &counters);
   if (auto st = stage.restore(*e.log); !st) throw std::runtime_error(st.error().message);
   auto r = drive(*e.log, stage, e.input, kCheckPosts, "check-process", 60s);
   const bool good = r && count_committed(*e.log, topics.scored, kCheckPosts, 10s).distinct_keys == kCheckPosts &&
@@ -394,8 +394,8 @@ void BM_Process_Earshot(benchmark::State& state) {
   const std::string stem = s.input + ".process-" + random_suffix();
   auto topics = process_topics(s.input, stem);
   if (auto st = create_process_topics(kafka(), topics); !st) throw std::runtime_error(st.error().message);
-  pipeline::ProcessCounters counters;
-  pipeline::ProcessStage stage(enricher(), topics, 2, &counters);
+  pipeline::process::ProcessCounters counters;
+  pipeline::process::ProcessStage stage(enricher(), topics, 2, &counters);
   if (auto st = stage.restore(kafka()); !st) throw std::runtime_error(st.error().message);
   Run run;
   for (auto _ : state) {
@@ -431,12 +431,12 @@ void BM_Process_HandlerCpu(benchmark::State& state) {
   std::int64_t offset = 0;
   for (const auto& p : make_corpus(kPosts, "cpu")) {
     if (batches.empty() || batches.back().size() == kBatch) batches.emplace_back();
-    batches.back().push_back({"cpu.posts", 0, offset++, p.uid, pipeline::encode(p), 0});
+    batches.back().push_back({"cpu.posts", 0, offset++, p.uid, pipeline::codec::encode(p), 0});
   }
   std::size_t outputs = 0;
   for (auto _ : state) {
-    pipeline::ProcessCounters counters;
-    pipeline::ProcessStage stage(enricher(), process_topics("cpu.posts", "cpu"), 1, &counters);
+    pipeline::process::ProcessCounters counters;
+    pipeline::process::ProcessStage stage(enricher(), process_topics("cpu.posts", "cpu"), 1, &counters);
     for (const auto& b : batches) {
       Output out;
       if (auto st = stage.handle(b, out); !st) {

@@ -16,22 +16,22 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include "pipeline/config.h"
-#include "pipeline/enricher.h"
-#include "pipeline/json_codec.h"
-#include "pipeline/kafka_log.h"
-#include "pipeline/log.h"
-#include "pipeline/process_stage.h"
-#include "pipeline/transactional_loop.h"
+#include "pipeline/config/config.h"
+#include "pipeline/process/enricher.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/log/kafka/kafka_log.h"
+#include "pipeline/log/log.h"
+#include "pipeline/process/process_stage.h"
+#include "pipeline/log/transactional_loop.h"
 
 namespace earshot::bench {
 
 
 using namespace std::chrono_literals;
-using pipeline::BatchHandler;
-using pipeline::Output;
-using pipeline::Record;
-using pipeline::Status;
+using pipeline::log::BatchHandler;
+using pipeline::log::Output;
+using pipeline::log::Record;
+using pipeline::core::Status;
 using Clock = std::chrono::steady_clock;
 
 inline std::string env_or(const char* name, std::string fallback) {
@@ -102,7 +102,7 @@ inline const std::vector<std::string>& corpus_texts() {
 
 std::string corpus_name() { return corpus_texts().empty() ? "templates" : "tweeteval"; }
 
-inline std::vector<pipeline::Post> make_corpus(std::size_t n, const std::string& prefix) {
+inline std::vector<pipeline::core::Post> make_corpus(std::size_t n, const std::string& prefix) {
   static const char* kPrefixes[] = {"@acmeair ", "Acme Air: ", "@globex ", "Globex support: ", "Umbrella Bank app: ",
                                     "Initech TPS "};
   static const char* kSuffixes[] = {" #acmeair", " @acmeair", " #globex?", " cc @globex", " (Initech TPS)",
@@ -110,17 +110,17 @@ inline std::vector<pipeline::Post> make_corpus(std::size_t n, const std::string&
   static const char* kSources[] = {"mastodon", "bluesky", "reddit", "hackernews"};
   const auto& texts = corpus_texts();
   std::mt19937_64 rng(20261123);
-  std::vector<pipeline::Post> out;
+  std::vector<pipeline::core::Post> out;
   out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    pipeline::Post p;
+    pipeline::core::Post p;
     const char* source = kSources[rng() % 4];
     p.uid = std::string(source) + ":bench:" + prefix + "-" + std::to_string(i);
     p.source = source;
     p.url = "https://example.test/" + p.source + "/" + std::to_string(i);
     const std::int64_t t = 1'795'000'000'000 + static_cast<std::int64_t>(i) * 37;
-    p.created_at = pipeline::format_rfc3339_ms(t);
-    p.ingested_at = pipeline::format_rfc3339_ms(t + 900);
+    p.created_at = pipeline::core::format_rfc3339_ms(t);
+    p.ingested_at = pipeline::core::format_rfc3339_ms(t + 900);
     const auto user = rng() % 20000;
     p.author = {"u" + std::to_string(user), "@user" + std::to_string(user), "User " + std::to_string(user),
                 static_cast<std::int64_t>(rng() % 5000)};
@@ -147,11 +147,11 @@ const char* kEntitiesYaml = R"(entities:
 sentiment: {model: default}
 )";
 
-inline const pipeline::Enricher& enricher() {
-  static const std::unique_ptr<pipeline::Enricher> e = [] {
-    auto config = pipeline::parse_config(kEntitiesYaml, "process_bench.yaml", "");
+inline const pipeline::process::Enricher& enricher() {
+  static const std::unique_ptr<pipeline::process::Enricher> e = [] {
+    auto config = pipeline::config::parse_config(kEntitiesYaml, "process_bench.yaml", "");
     if (!config) throw std::runtime_error(config.error().message);
-    auto built = pipeline::Enricher::build(&*config, "");
+    auto built = pipeline::process::Enricher::build(&*config, "");
     if (!built) throw std::runtime_error(built.error().message);
     return std::move(*built);
   }();

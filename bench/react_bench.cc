@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <random>
 
-#include "pipeline/json_codec.h"
-#include "pipeline/react_stage.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/react/react_stage.h"
 
 namespace earshot::pipeline {
 namespace {

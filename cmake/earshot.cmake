@@ -7,21 +7,18 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   list(APPEND EARSHOT_WARNINGS -Wno-restrict)
 endif()
 
-# earshot_library(NAME DIR [DEPS ...]): one static library from the .cc files of a folder
-# (not its subfolders); headers are included as "<folder>/<file>.h" from the repo root.
+# earshot_library(NAME DIR [DEPS ...] [PRIVATE_DEPS ...]): one static library from the .cc
+# files of a folder (not its subfolders); headers are included as "<folder>/<file>.h" from the
+# repo root. DEPS are what the folder's headers expose (PUBLIC), PRIVATE_DEPS what only its
+# .cc files use. Every library names all it uses itself: none relies on another's PUBLIC deps
+# for what it includes (tests/layout checks the include graph against DESIGN.md §3).
 function(earshot_library name dir)
-  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${dir}/*.cc)
-  if(NOT srcs)  # a folder whose first sources have not landed yet
-    add_library(${name} INTERFACE)
-    target_include_directories(${name} INTERFACE ${PROJECT_SOURCE_DIR})
-    target_link_libraries(${name} INTERFACE ${ARG_DEPS})
-    return()
-  endif()
   add_library(${name} STATIC ${srcs})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_compile_options(${name} PRIVATE ${EARSHOT_WARNINGS})
-  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
 
 # earshot_test(NAME LABEL label SOURCES ... DEPS ...): one GoogleTest executable, one CTest entry.

@@ -16,4 +16,4 @@ export EARSHOT_TEST_BROKERS="$brokers"
 echo "test.sh: $(grep -o 'Kafka version: [0-9.]*' "$EARSHOT_KAFKA_STATE/server.log" | head -1) at $brokers"
 
 cd "$root/build"
-ctest --output-on-failure --timeout 900 -j 2 "$@"
+ctest --output-on-failure --no-tests=error --timeout 900 -j 2 "$@"

@@ -8,8 +8,8 @@
 namespace earshot::ingest {
 namespace {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 // Splits "12.5ms" into 12.5 and "ms".
 std::optional<std::pair<double, std::string>> number_and_unit(std::string_view text) {
@@ -27,7 +27,7 @@ std::optional<std::pair<double, std::string>> number_and_unit(std::string_view t
 
 }  // namespace
 
-pipeline::Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
+pipeline::core::Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   auto nu = number_and_unit(text);
   double scale = 0;
   if (nu) {
@@ -44,7 +44,7 @@ pipeline::Result<std::chrono::milliseconds> parse_duration(std::string_view text
   return std::chrono::milliseconds(static_cast<std::int64_t>(nu->first * scale));
 }
 
-pipeline::Result<std::uint64_t> parse_bytes(std::string_view text) {
+pipeline::core::Result<std::uint64_t> parse_bytes(std::string_view text) {
   auto nu = number_and_unit(text);
   double scale = 0;
   if (nu) {
@@ -64,7 +64,7 @@ pipeline::Result<std::uint64_t> parse_bytes(std::string_view text) {
   return static_cast<std::uint64_t>(nu->first * scale);
 }
 
-pipeline::Result<bool> parse_bool(std::string_view text) {
+pipeline::core::Result<bool> parse_bool(std::string_view text) {
   std::string t(text);
   for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (t == "true" || t == "yes" || t == "on" || t == "1") return true;

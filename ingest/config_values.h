@@ -11,15 +11,15 @@
 #include <cstdint>
 #include <string_view>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
 // "250ms", "30s", "5m", "2h", "1d" or a plain number of seconds ("1.5").
-pipeline::Result<std::chrono::milliseconds> parse_duration(std::string_view text);
+pipeline::core::Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 // "1048576", "512KiB", "1MiB", "2MB", "1GiB", "64k", "1M".
-pipeline::Result<std::uint64_t> parse_bytes(std::string_view text);
+pipeline::core::Result<std::uint64_t> parse_bytes(std::string_view text);
 // true/false, yes/no, on/off, 1/0 (any case).
-pipeline::Result<bool> parse_bool(std::string_view text);
+pipeline::core::Result<bool> parse_bool(std::string_view text);
 
 }  // namespace earshot::ingest

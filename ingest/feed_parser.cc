@@ -14,8 +14,8 @@
 namespace earshot::ingest {
 namespace {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 std::string local_name(const char* name) {
   std::string_view n(name);
@@ -84,7 +84,7 @@ void finish_item(State& s, std::string original) {
   if (key.empty()) key = sha256_hex(link + "\n" + title + "\n" + body).substr(0, 32);
   FeedItem item;
   item.key = key;
-  pipeline::Post& p = item.post;
+  pipeline::core::Post& p = item.post;
   p.uid = "rss:" + s.host + ":" + key;
   p.source = "rss";
   p.url = link;
@@ -162,7 +162,7 @@ void XMLCALL on_text(void* data, const char* text, int len) {
 
 }  // namespace
 
-pipeline::Result<Feed> parse_feed(std::string_view xml, std::string_view feed_url) {
+pipeline::core::Result<Feed> parse_feed(std::string_view xml, std::string_view feed_url) {
   State s;
   s.xml = xml;
   s.host = url_host(feed_url);

@@ -20,13 +20,13 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/records.h"
-#include "pipeline/status.h"
+#include "pipeline/core/records.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
 struct FeedItem {
-  pipeline::Post post;
+  pipeline::core::Post post;
   std::string key;  // guid / id / content hash: the dedup key kept in the cursor
 };
 
@@ -34,9 +34,9 @@ struct Feed {
   std::string format;  // "rss" | "atom"
   std::string title;
   std::vector<FeedItem> items;  // document order (usually newest first)
-  std::vector<pipeline::DeadLetter> dead;
+  std::vector<pipeline::core::DeadLetter> dead;
 };
 
-pipeline::Result<Feed> parse_feed(std::string_view xml, std::string_view feed_url);
+pipeline::core::Result<Feed> parse_feed(std::string_view xml, std::string_view feed_url);
 
 }  // namespace earshot::ingest

@@ -8,20 +8,20 @@
 
 namespace earshot::ingest {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 FeedSource::FeedSource(FeedOptions options, std::shared_ptr<HttpFetcher> http)
     : PollingSource("rss:" + options.url, options.polling),
       options_(std::move(options)),
       http_(std::move(http)) {}
 
-pipeline::Status FeedSource::restore(std::string_view cursor) {
+pipeline::core::Status FeedSource::restore(std::string_view cursor) {
   etag_.clear();
   last_modified_.clear();
   keys_.clear();
   key_set_.clear();
-  if (cursor.empty()) return pipeline::ok();
+  if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
   if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "rss cursor: not a JSON object");
   etag_ = get_string(*doc, "etag");
@@ -30,7 +30,7 @@ pipeline::Status FeedSource::restore(std::string_view cursor) {
     for (const Json& k : *keys)
       if (k.is_string() && key_set_.insert(k.get<std::string>()).second)
         keys_.push_back(k.get<std::string>());
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 std::string FeedSource::cursor() const {
@@ -39,7 +39,7 @@ std::string FeedSource::cursor() const {
   return dump_json(Json{{"etag", etag_}, {"last_modified", last_modified_}, {"keys", keys}});
 }
 
-pipeline::Result<PollingSource::Fetched> FeedSource::fetch_once() {
+pipeline::core::Result<PollingSource::Fetched> FeedSource::fetch_once() {
   HttpRequest req;
   req.url = options_.url;
   req.headers.emplace_back("Accept", "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5");

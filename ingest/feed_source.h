@@ -33,10 +33,10 @@ struct FeedOptions {
 class FeedSource final : public PollingSource {
  public:
   FeedSource(FeedOptions options, std::shared_ptr<HttpFetcher> http);
-  pipeline::Status restore(std::string_view cursor) override;
+  pipeline::core::Status restore(std::string_view cursor) override;
 
  protected:
-  pipeline::Result<Fetched> fetch_once() override;
+  pipeline::core::Result<Fetched> fetch_once() override;
   std::string cursor() const override;
 
  private:

@@ -11,8 +11,8 @@
 
 namespace earshot::ingest {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 FileSource::FileSource(FileOptions options) : options_(std::move(options)) {
   if (options_.rate > 0)
@@ -29,17 +29,17 @@ std::uint64_t FileSource::size() const {
   return ec ? 0 : n;
 }
 
-pipeline::Status FileSource::restore(std::string_view cursor) {
+pipeline::core::Status FileSource::restore(std::string_view cursor) {
   offset_ = 0;
-  if (cursor.empty()) return pipeline::ok();
+  if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
   auto off = doc ? get_int(*doc, "offset") : std::nullopt;
   if (!off || *off < 0) return fail(ErrorCode::kInvalidArgument, "file cursor: no \"offset\"");
   offset_ = static_cast<std::uint64_t>(*off);
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
-pipeline::Result<pipeline::SourceBatch> FileSource::poll(milliseconds timeout) {
+pipeline::core::Result<ingest::SourceBatch> FileSource::poll(milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
   std::ifstream in(options_.path, std::ios::binary);
   if (!in) {
@@ -49,7 +49,7 @@ pipeline::Result<pipeline::SourceBatch> FileSource::poll(milliseconds timeout) {
     return fail(ErrorCode::kIo, health_.last_error);
   }
   in.seekg(static_cast<std::streamoff>(offset_));
-  pipeline::SourceBatch batch;
+  ingest::SourceBatch batch;
   std::size_t lines = 0;
   std::string line;
   while (lines < options_.max_batch) {

@@ -18,7 +18,7 @@
 #include <string>
 
 #include "ingest/rate_limit.h"
-#include "pipeline/source.h"
+#include "ingest/source.h"
 
 namespace earshot::ingest {
 
@@ -30,13 +30,13 @@ struct FileOptions {
   milliseconds poll_interval{1000};  // follow: how often to look for growth at the end
 };
 
-class FileSource final : public pipeline::Source {
+class FileSource final : public ingest::Source {
  public:
   explicit FileSource(FileOptions options);
   std::string name() const override { return "file:" + options_.path; }
-  pipeline::Status restore(std::string_view cursor) override;
-  pipeline::Result<pipeline::SourceBatch> poll(milliseconds timeout) override;
-  pipeline::SourceHealth health() const override { return health_; }
+  pipeline::core::Status restore(std::string_view cursor) override;
+  pipeline::core::Result<ingest::SourceBatch> poll(milliseconds timeout) override;
+  ingest::SourceHealth health() const override { return health_; }
 
   std::uint64_t offset() const { return offset_; }
   std::uint64_t size() const;  // current file size (0 when unreadable)
@@ -47,7 +47,7 @@ class FileSource final : public pipeline::Source {
   FileOptions options_;
   std::unique_ptr<TokenBucket> bucket_;
   std::uint64_t offset_ = 0;
-  pipeline::SourceHealth health_;
+  ingest::SourceHealth health_;
 };
 
 }  // namespace earshot::ingest

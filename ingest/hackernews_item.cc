@@ -8,8 +8,8 @@
 namespace earshot::ingest {
 namespace {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 constexpr std::string_view kPrefix = "hackernews:news.ycombinator.com:";
 
@@ -37,7 +37,7 @@ HnItem parse_hackernews_item(std::string_view json) {
   }
   auto time = get_int(*doc, "time");
   if (!time || *time < 0) return dead("time: missing");
-  pipeline::Post p;
+  pipeline::core::Post p;
   p.uid = std::string(kPrefix) + std::to_string(*id);
   p.source = "hackernews";
   p.url = "https://news.ycombinator.com/item?id=" + std::to_string(*id);
@@ -62,14 +62,14 @@ HnItem parse_hackernews_item(std::string_view json) {
   return r;
 }
 
-pipeline::Result<std::int64_t> parse_hackernews_maxitem(std::string_view json) {
+pipeline::core::Result<std::int64_t> parse_hackernews_maxitem(std::string_view json) {
   auto doc = parse_json(json);
   if (!doc || !doc->is_number_integer() || doc->get<std::int64_t>() < 0)
     return fail(ErrorCode::kInvalidArgument, "maxitem: not a non-negative integer");
   return doc->get<std::int64_t>();
 }
 
-pipeline::Result<std::vector<std::int64_t>> parse_hackernews_updates(std::string_view json) {
+pipeline::core::Result<std::vector<std::int64_t>> parse_hackernews_updates(std::string_view json) {
   auto doc = parse_json(json);
   const Json* items = doc ? member(*doc, "items") : nullptr;
   if (items == nullptr || !items->is_array())

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/records.h"
-#include "pipeline/status.h"
+#include "pipeline/core/records.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -28,13 +28,13 @@ struct HnItem {
   enum class Kind { post, skipped, missing, malformed };
   Kind kind = Kind::missing;   // missing: the API answered null (not visible yet)
   std::int64_t id = 0;
-  std::optional<pipeline::Post> post;        // Kind::post (tombstone when deleted/dead)
-  std::optional<pipeline::DeadLetter> dead;  // Kind::malformed
+  std::optional<pipeline::core::Post> post;        // Kind::post (tombstone when deleted/dead)
+  std::optional<pipeline::core::DeadLetter> dead;  // Kind::malformed
 };
 
 HnItem parse_hackernews_item(std::string_view json);
-pipeline::Result<std::int64_t> parse_hackernews_maxitem(std::string_view json);
+pipeline::core::Result<std::int64_t> parse_hackernews_maxitem(std::string_view json);
 // The item ids of /v0/updates.json.
-pipeline::Result<std::vector<std::int64_t>> parse_hackernews_updates(std::string_view json);
+pipeline::core::Result<std::vector<std::int64_t>> parse_hackernews_updates(std::string_view json);
 
 }  // namespace earshot::ingest

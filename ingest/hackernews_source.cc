@@ -8,18 +8,18 @@
 
 namespace earshot::ingest {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 HackerNewsSource::HackerNewsSource(HackerNewsOptions options, std::shared_ptr<HttpFetcher> http)
     : PollingSource("hackernews:" + url_host(options.base_url), options.polling),
       options_(std::move(options)),
       http_(std::move(http)) {}
 
-pipeline::Status HackerNewsSource::restore(std::string_view cursor) {
+pipeline::core::Status HackerNewsSource::restore(std::string_view cursor) {
   last_ = -1;
   gone_.clear();
-  if (cursor.empty()) return pipeline::ok();
+  if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
   auto last = doc ? get_int(*doc, "last") : std::nullopt;
   if (!last) return fail(ErrorCode::kInvalidArgument, "hackernews cursor: no \"last\"");
@@ -27,7 +27,7 @@ pipeline::Status HackerNewsSource::restore(std::string_view cursor) {
   if (const Json* gone = member(*doc, "gone"); gone != nullptr && gone->is_array())
     for (const Json& g : *gone)
       if (g.is_number_integer()) gone_.push_back(g.get<std::int64_t>());
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 std::string HackerNewsSource::cursor() const {
@@ -37,7 +37,7 @@ std::string HackerNewsSource::cursor() const {
   return dump_json(Json{{"last", last_}, {"gone", gone}});
 }
 
-void HackerNewsSource::check_updates(pipeline::SourceBatch& batch) {
+void HackerNewsSource::check_updates(ingest::SourceBatch& batch) {
   auto r = http_->fetch({.url = join_url(options_.base_url, "/updates.json")});
   if (!r || r->status != 200) return;  // best effort: the walk itself is what must not fail
   auto ids = parse_hackernews_updates(r->body);
@@ -54,7 +54,7 @@ void HackerNewsSource::check_updates(pipeline::SourceBatch& batch) {
   while (gone_.size() > options_.max_gone) gone_.pop_front();
 }
 
-pipeline::Result<PollingSource::Fetched> HackerNewsSource::fetch_once() {
+pipeline::core::Result<PollingSource::Fetched> HackerNewsSource::fetch_once() {
   auto r = http_->fetch({.url = join_url(options_.base_url, "/maxitem.json")});
   if (!r) return std::unexpected(r.error());
   if (r->status != 200) return std::unexpected(http_error(*r, name() + ": maxitem"));

@@ -37,16 +37,16 @@ struct HackerNewsOptions {
 class HackerNewsSource final : public PollingSource {
  public:
   HackerNewsSource(HackerNewsOptions options, std::shared_ptr<HttpFetcher> http);
-  pipeline::Status restore(std::string_view cursor) override;
+  pipeline::core::Status restore(std::string_view cursor) override;
 
  protected:
-  pipeline::Result<Fetched> fetch_once() override;
+  pipeline::core::Result<Fetched> fetch_once() override;
   std::string cursor() const override;
 
  private:
   HackerNewsOptions options_;
   std::shared_ptr<HttpFetcher> http_;
-  void check_updates(pipeline::SourceBatch& batch);
+  void check_updates(ingest::SourceBatch& batch);
 
   std::int64_t last_ = -1;  // -1: no cursor yet
   std::deque<std::int64_t> gone_;

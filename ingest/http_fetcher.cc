@@ -9,8 +9,8 @@
 namespace earshot::ingest {
 namespace {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -22,7 +22,7 @@ class CpprestFetcher final : public HttpFetcher {
  public:
   explicit CpprestFetcher(HttpFetcherOptions options) : options_(std::move(options)) {}
 
-  pipeline::Result<HttpResponse> fetch(const HttpRequest& request) override {
+  pipeline::core::Result<HttpResponse> fetch(const HttpRequest& request) override {
     try {
       web::http::client::http_client_config config;
       config.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(request.timeout));

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -42,7 +42,7 @@ struct HttpResponse {
 class HttpFetcher {
  public:
   virtual ~HttpFetcher() = default;
-  virtual pipeline::Result<HttpResponse> fetch(const HttpRequest& request) = 0;
+  virtual pipeline::core::Result<HttpResponse> fetch(const HttpRequest& request) = 0;
 };
 
 struct HttpFetcherOptions {

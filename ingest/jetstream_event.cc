@@ -60,7 +60,7 @@ JetstreamEvent parse_jetstream_event(std::string_view json, HandleResolver* reso
   if (rkey.empty()) return dead("commit.rkey: missing");
   std::string op = get_string(*commit, "operation");
 
-  pipeline::Post p;
+  pipeline::core::Post p;
   p.uid = "bluesky:" + ev.did + ":" + rkey;
   p.source = "bluesky";
   p.url = "https://bsky.app/profile/" + ev.did + "/post/" + rkey;

@@ -22,7 +22,7 @@
 #include <string_view>
 
 #include "ingest/handle_resolver.h"
-#include "pipeline/records.h"
+#include "pipeline/core/records.h"
 
 namespace earshot::ingest {
 
@@ -30,8 +30,8 @@ struct JetstreamEvent {
   std::int64_t time_us = 0;        // 0 when the message had none
   std::string kind;
   std::string did;
-  std::optional<pipeline::Post> post;
-  std::optional<pipeline::DeadLetter> dead;
+  std::optional<pipeline::core::Post> post;
+  std::optional<pipeline::core::DeadLetter> dead;
   std::optional<std::string> identity_handle;  // kind "identity"
 };
 

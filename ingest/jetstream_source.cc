@@ -13,8 +13,8 @@
 
 namespace earshot::ingest {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 namespace ws = web::websockets::client;
 
 namespace {
@@ -52,18 +52,18 @@ std::string JetstreamSource::cursor() const {
   return time_us_ == 0 ? std::string() : dump_json(Json{{"time_us", time_us_}});
 }
 
-pipeline::Status JetstreamSource::restore(std::string_view cursor) {
+pipeline::core::Status JetstreamSource::restore(std::string_view cursor) {
   disconnect();
   time_us_ = 0;
-  if (cursor.empty()) return pipeline::ok();
+  if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
   auto t = doc ? get_int(*doc, "time_us") : std::nullopt;
   if (!t) return fail(ErrorCode::kInvalidArgument, "jetstream cursor: no \"time_us\"");
   time_us_ = *t;
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
-pipeline::Status JetstreamSource::connect() {
+pipeline::core::Status JetstreamSource::connect() {
   std::string url = options_.url;
   for (const std::string& c : options_.collections) url = add_query(url, "wantedCollections", c);
   if (time_us_ > 0) url = add_query(url, "cursor", std::to_string(time_us_));
@@ -104,7 +104,7 @@ pipeline::Status JetstreamSource::connect() {
   conn_ = std::move(conn);
   if (++connects_ > 1) ++health_.reconnects;
   stall_.on_event(Clock::now());
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 void JetstreamSource::disconnect() {
@@ -124,9 +124,9 @@ void JetstreamSource::disconnect() {
   conn_.reset();
 }
 
-pipeline::Result<pipeline::SourceBatch> JetstreamSource::poll(milliseconds timeout) {
+pipeline::core::Result<ingest::SourceBatch> JetstreamSource::poll(milliseconds timeout) {
   auto deadline = Clock::now() + timeout;
-  pipeline::SourceBatch batch;
+  ingest::SourceBatch batch;
   if (conn_) {
     bool closed, overflow;
     {
@@ -194,8 +194,8 @@ pipeline::Result<pipeline::SourceBatch> JetstreamSource::poll(milliseconds timeo
   return batch;
 }
 
-pipeline::SourceHealth JetstreamSource::health() const {
-  pipeline::SourceHealth h = health_;
+ingest::SourceHealth JetstreamSource::health() const {
+  ingest::SourceHealth h = health_;
   if (conn_ && stall_.stalled(Clock::now())) h.state = "stalled";
   return h;
 }

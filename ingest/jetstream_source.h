@@ -25,7 +25,7 @@
 
 #include "ingest/handle_resolver.h"
 #include "ingest/rate_limit.h"
-#include "pipeline/source.h"
+#include "ingest/source.h"
 
 namespace earshot::ingest {
 
@@ -41,7 +41,7 @@ struct JetstreamOptions {
   std::shared_ptr<HandleResolver> resolver;  // null: handles are DIDs
 };
 
-class JetstreamSource final : public pipeline::Source {
+class JetstreamSource final : public ingest::Source {
  public:
   explicit JetstreamSource(JetstreamOptions options);
   ~JetstreamSource() override;
@@ -49,15 +49,15 @@ class JetstreamSource final : public pipeline::Source {
   JetstreamSource& operator=(const JetstreamSource&) = delete;
 
   std::string name() const override;
-  pipeline::Status restore(std::string_view cursor) override;
-  pipeline::Result<pipeline::SourceBatch> poll(milliseconds timeout) override;
-  pipeline::SourceHealth health() const override;
+  pipeline::core::Status restore(std::string_view cursor) override;
+  pipeline::core::Result<ingest::SourceBatch> poll(milliseconds timeout) override;
+  ingest::SourceHealth health() const override;
 
   std::int64_t connects() const { return connects_; }  // successful connections so far
 
  private:
   struct Connection;
-  pipeline::Status connect();
+  pipeline::core::Status connect();
   void disconnect();
   std::string cursor() const;
 
@@ -68,7 +68,7 @@ class JetstreamSource final : public pipeline::Source {
   StallDetector stall_;
   Clock::time_point next_connect_{};
   std::int64_t connects_ = 0;
-  pipeline::SourceHealth health_;
+  ingest::SourceHealth health_;
 };
 
 }  // namespace earshot::ingest

@@ -9,8 +9,8 @@
 
 namespace earshot::ingest {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 bool UriDedup::first_seen(const std::string& uri) {
   if (uri.empty()) return true;
@@ -41,22 +41,22 @@ MastodonSource::MastodonSource(MastodonOptions options, std::shared_ptr<HttpFetc
   endpoint_ = add_query(endpoint_, "limit", std::to_string(options_.limit));
 }
 
-pipeline::Status MastodonSource::restore(std::string_view cursor) {
+pipeline::core::Status MastodonSource::restore(std::string_view cursor) {
   if (cursor.empty()) {
     min_id_.clear();
-    return pipeline::ok();
+    return pipeline::core::ok();
   }
   auto doc = parse_json(cursor);
   if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "mastodon cursor: not a JSON object");
   min_id_ = get_string(*doc, "min_id");
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 std::string MastodonSource::cursor() const {
   return dump_json(Json{{"min_id", min_id_}});
 }
 
-pipeline::Result<PollingSource::Fetched> MastodonSource::fetch_once() {
+pipeline::core::Result<PollingSource::Fetched> MastodonSource::fetch_once() {
   HttpRequest req;
   req.url = min_id_.empty() ? endpoint_ : add_query(endpoint_, "min_id", min_id_);
   req.headers.emplace_back("Accept", "application/json");

@@ -8,8 +8,8 @@
 namespace earshot::ingest {
 namespace {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 std::string full_acct(std::string acct, std::string_view host) {
   if (acct.empty()) return acct;
@@ -17,7 +17,7 @@ std::string full_acct(std::string acct, std::string_view host) {
   return "@" + acct;
 }
 
-pipeline::Result<MastodonStatus> from_json(const Json& outer, std::string_view host) {
+pipeline::core::Result<MastodonStatus> from_json(const Json& outer, std::string_view host) {
   if (!outer.is_object()) return fail(ErrorCode::kInvalidArgument, "status: not an object");
   std::string entry_id = get_string(outer, "id");
   if (entry_id.empty()) return fail(ErrorCode::kInvalidArgument, "id: missing");
@@ -40,7 +40,7 @@ pipeline::Result<MastodonStatus> from_json(const Json& outer, std::string_view h
   MastodonStatus out;
   out.id = entry_id;
   out.uri = get_string(s, "uri");
-  pipeline::Post& p = out.post;
+  pipeline::core::Post& p = out.post;
   p.uid = "mastodon:" + std::string(host) + ":" + id;
   p.source = "mastodon";
   p.url = get_string(s, "url");
@@ -69,14 +69,14 @@ pipeline::Result<MastodonStatus> from_json(const Json& outer, std::string_view h
 
 }  // namespace
 
-pipeline::Result<MastodonStatus> parse_mastodon_status(std::string_view json,
+pipeline::core::Result<MastodonStatus> parse_mastodon_status(std::string_view json,
                                                        std::string_view instance_host) {
   auto doc = parse_json(json);
   if (!doc) return fail(ErrorCode::kInvalidArgument, "status: not JSON");
   return from_json(*doc, instance_host);
 }
 
-pipeline::Result<MastodonPage> parse_mastodon_timeline(std::string_view json,
+pipeline::core::Result<MastodonPage> parse_mastodon_timeline(std::string_view json,
                                                        std::string_view instance_host) {
   auto doc = parse_json(json);
   if (!doc) return fail(ErrorCode::kInvalidArgument, "timeline: response is not JSON");

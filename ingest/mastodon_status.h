@@ -19,30 +19,30 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/records.h"
-#include "pipeline/status.h"
+#include "pipeline/core/records.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
 struct MastodonStatus {
-  pipeline::Post post;
+  pipeline::core::Post post;
   std::string id;   // the timeline entry id (the reblog's own id for reblogs): the cursor
   std::string uri;  // ActivityPub id of the original status
 };
 
 struct MastodonPage {
   std::vector<MastodonStatus> statuses;     // page order (newest first, as served)
-  std::vector<pipeline::DeadLetter> dead;
+  std::vector<pipeline::core::DeadLetter> dead;
   std::string max_id;                       // greatest entry id seen, malformed ones too
 };
 
 // One Status object (JSON text).
-pipeline::Result<MastodonStatus> parse_mastodon_status(std::string_view json,
+pipeline::core::Result<MastodonStatus> parse_mastodon_status(std::string_view json,
                                                        std::string_view instance_host);
 
 // A timeline response: a JSON array of Status. An object with "error" (the API's error
 // body) or anything else is an error naming what came back.
-pipeline::Result<MastodonPage> parse_mastodon_timeline(std::string_view json,
+pipeline::core::Result<MastodonPage> parse_mastodon_timeline(std::string_view json,
                                                        std::string_view instance_host);
 
 }  // namespace earshot::ingest

@@ -130,8 +130,8 @@ void MastodonStreamSource::stop_stream() {
   stream_.reset();
 }
 
-pipeline::Post MastodonStreamSource::tombstone(const std::string& id) const {
-  pipeline::Post p;
+pipeline::core::Post MastodonStreamSource::tombstone(const std::string& id) const {
+  pipeline::core::Post p;
   p.uid = "mastodon:" + host_ + ":" + id;
   p.source = "mastodon";
   p.created_at = p.ingested_at = now_rfc3339();
@@ -147,16 +147,16 @@ bool MastodonStreamSource::streaming() const {
 
 std::int64_t MastodonStreamSource::connects() const { return connects_; }
 
-pipeline::Status MastodonStreamSource::restore(std::string_view cursor) {
+pipeline::core::Status MastodonStreamSource::restore(std::string_view cursor) {
   auto st = rest_.restore(cursor);
   if (!st) return st;
   auto doc = cursor.empty() ? std::nullopt : parse_json(cursor);
   min_id_ = doc ? get_string(*doc, "min_id") : "";
   backfilled_ = false;
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
-pipeline::Result<pipeline::SourceBatch> MastodonStreamSource::poll(milliseconds timeout) {
+pipeline::core::Result<ingest::SourceBatch> MastodonStreamSource::poll(milliseconds timeout) {
   auto now = Clock::now();
   auto limit = std::chrono::duration_cast<milliseconds>(stream_options_.expected_interval *
                                                         stream_options_.stall_factor);
@@ -211,7 +211,7 @@ pipeline::Result<pipeline::SourceBatch> MastodonStreamSource::poll(milliseconds 
     });
     events.swap(stream_->shared->events);
   }
-  pipeline::SourceBatch batch;
+  ingest::SourceBatch batch;
   for (auto& [event, data] : events) {
     if (event == "update") {
       auto s = parse_mastodon_status(data, host_);
@@ -232,8 +232,8 @@ pipeline::Result<pipeline::SourceBatch> MastodonStreamSource::poll(milliseconds 
   return batch;
 }
 
-pipeline::SourceHealth MastodonStreamSource::health() const {
-  pipeline::SourceHealth h = rest_.health();
+ingest::SourceHealth MastodonStreamSource::health() const {
+  ingest::SourceHealth h = rest_.health();
   h.posts += stream_posts_;
   h.stalls += stalls_;
   h.network_errors += stream_errors_;

@@ -34,7 +34,7 @@ struct MastodonStreamOptions {
   milliseconds reconnect_max{300000};
 };
 
-class MastodonStreamSource final : public pipeline::Source {
+class MastodonStreamSource final : public ingest::Source {
  public:
   MastodonStreamSource(MastodonOptions options, std::shared_ptr<HttpFetcher> http,
                        MastodonStreamOptions stream = {});
@@ -43,9 +43,9 @@ class MastodonStreamSource final : public pipeline::Source {
   MastodonStreamSource& operator=(const MastodonStreamSource&) = delete;
 
   std::string name() const override { return rest_.name(); }
-  pipeline::Status restore(std::string_view cursor) override;
-  pipeline::Result<pipeline::SourceBatch> poll(milliseconds timeout) override;
-  pipeline::SourceHealth health() const override;
+  pipeline::core::Status restore(std::string_view cursor) override;
+  pipeline::core::Result<ingest::SourceBatch> poll(milliseconds timeout) override;
+  ingest::SourceHealth health() const override;
 
   bool streaming() const;           // the stream is up and not stalled
   std::int64_t connects() const;    // successful stream connections so far
@@ -54,7 +54,7 @@ class MastodonStreamSource final : public pipeline::Source {
   struct Stream;
   void start_stream();
   void stop_stream();
-  pipeline::Post tombstone(const std::string& id) const;
+  pipeline::core::Post tombstone(const std::string& id) const;
 
   MastodonOptions options_;
   MastodonSource rest_;

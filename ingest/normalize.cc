@@ -7,9 +7,9 @@
 
 namespace earshot::ingest {
 
-pipeline::DeadLetter make_dead_letter(std::string_view source, std::string reason,
+pipeline::core::DeadLetter make_dead_letter(std::string_view source, std::string reason,
                                       std::string original) {
-  pipeline::DeadLetter d;
+  pipeline::core::DeadLetter d;
   d.reason = std::move(reason);
   d.stage = "ingest:" + std::string(source);
   d.original = std::move(original);

@@ -13,17 +13,17 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/records.h"
+#include "pipeline/core/records.h"
 
 namespace earshot::ingest {
 
 struct Normalized {
-  std::vector<pipeline::Post> posts;
-  std::vector<pipeline::DeadLetter> dead;
+  std::vector<pipeline::core::Post> posts;
+  std::vector<pipeline::core::DeadLetter> dead;
 };
 
 // A DeadLetter refused by stage "ingest:<source>" now, carrying the original bytes.
-pipeline::DeadLetter make_dead_letter(std::string_view source, std::string reason,
+pipeline::core::DeadLetter make_dead_letter(std::string_view source, std::string reason,
                                       std::string original);
 
 // Orders decimal id strings numerically ("99" < "100"); other strings lexicographically.

@@ -15,11 +15,11 @@ PollingSource::PollingSource(std::string name, PollingOptions options)
   health_.state = "ok";
 }
 
-pipeline::Result<pipeline::SourceBatch> PollingSource::poll(milliseconds timeout) {
+pipeline::core::Result<ingest::SourceBatch> PollingSource::poll(milliseconds timeout) {
   auto now = Clock::now();
   auto deadline = now + timeout;
   auto idle = [&] {
-    pipeline::SourceBatch b;
+    ingest::SourceBatch b;
     b.cursor = cursor();
     return b;
   };
@@ -52,8 +52,8 @@ pipeline::Result<pipeline::SourceBatch> PollingSource::poll(milliseconds timeout
     auto code = r.error().code;
     if (http_status_ >= 500) ++health_.http_5xx;
     else if (http_status_ >= 400) ++health_.http_4xx;
-    else if (code == pipeline::ErrorCode::kTimeout || code == pipeline::ErrorCode::kUnavailable ||
-             code == pipeline::ErrorCode::kIo)
+    else if (code == pipeline::core::ErrorCode::kTimeout || code == pipeline::core::ErrorCode::kUnavailable ||
+             code == pipeline::core::ErrorCode::kIo)
       ++health_.network_errors;
     else ++health_.parse_errors;
     if (server_wait_) {
@@ -84,24 +84,24 @@ pipeline::Result<pipeline::SourceBatch> PollingSource::poll(milliseconds timeout
   return std::move(r->batch);
 }
 
-pipeline::SourceHealth PollingSource::health() const {
-  pipeline::SourceHealth h = health_;
+ingest::SourceHealth PollingSource::health() const {
+  ingest::SourceHealth h = health_;
   auto limit = std::chrono::duration_cast<milliseconds>(options_.poll_interval *
                                                         options_.stall_factor);
   if (h.state != "rate_limited" && Clock::now() - last_success_ > limit) h.state = "stalled";
   return h;
 }
 
-pipeline::Error PollingSource::http_error(const HttpResponse& r, std::string_view what) {
+pipeline::core::Error PollingSource::http_error(const HttpResponse& r, std::string_view what) {
   server_wait_ = server_wait(r, now_ms());
   http_status_ = r.status;
   std::string msg = std::string(what) + ": HTTP " + std::to_string(r.status);
   std::string body = r.body.substr(0, 200);
   if (!body.empty()) msg += ": " + body;
-  pipeline::ErrorCode code = pipeline::ErrorCode::kRetriable;
+  pipeline::core::ErrorCode code = pipeline::core::ErrorCode::kRetriable;
   if (r.status == 401 || r.status == 403 || r.status == 404)
-    code = pipeline::ErrorCode::kUnavailable;
-  return pipeline::Error(code, std::move(msg));
+    code = pipeline::core::ErrorCode::kUnavailable;
+  return pipeline::core::Error(code, std::move(msg));
 }
 
 void PollingSource::note_rate_headers(const HttpResponse& r) {

@@ -25,7 +25,7 @@
 
 #include "ingest/http_fetcher.h"
 #include "ingest/rate_limit.h"
-#include "pipeline/source.h"
+#include "ingest/source.h"
 
 namespace earshot::ingest {
 
@@ -37,10 +37,10 @@ struct PollingOptions {
   std::shared_ptr<TokenBucket> bucket;  // null = no client-side limit
 };
 
-class PollingSource : public pipeline::Source {
+class PollingSource : public ingest::Source {
  public:
-  pipeline::Result<pipeline::SourceBatch> poll(milliseconds timeout) final;
-  pipeline::SourceHealth health() const override;
+  pipeline::core::Result<ingest::SourceBatch> poll(milliseconds timeout) final;
+  ingest::SourceHealth health() const override;
   std::string name() const override { return name_; }
   // The next poll() fetches at once (unless a server-given wait is still running).
   void wake();
@@ -49,15 +49,15 @@ class PollingSource : public pipeline::Source {
   PollingSource(std::string name, PollingOptions options);
 
   struct Fetched {
-    pipeline::SourceBatch batch;  // posts, dead letters and the cursor after them
+    ingest::SourceBatch batch;  // posts, dead letters and the cursor after them
     bool more = false;            // more pages are waiting: fetch again without delay
   };
-  virtual pipeline::Result<Fetched> fetch_once() = 0;
+  virtual pipeline::core::Result<Fetched> fetch_once() = 0;
   virtual std::string cursor() const = 0;
 
   // For fetch_once(): turns a non-2xx response into the error to return, recording any
   // server-given wait (429/Retry-After → rate_limited) for the next poll.
-  pipeline::Error http_error(const HttpResponse& r, std::string_view what);
+  pipeline::core::Error http_error(const HttpResponse& r, std::string_view what);
   // For fetch_once(): a 2xx response that says the budget is spent still pauses later polls.
   void note_rate_headers(const HttpResponse& r);
   // For fetch_once(): a problem that still yields a batch (a malformed feed) is counted.
@@ -74,7 +74,7 @@ class PollingSource : public pipeline::Source {
   std::optional<milliseconds> server_wait_;
   int http_status_ = 0;   // set by http_error() during the current fetch_once()
   bool stalled_ = false;  // the stall was counted
-  pipeline::SourceHealth health_;
+  ingest::SourceHealth health_;
 };
 
 }  // namespace earshot::ingest

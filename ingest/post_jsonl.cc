@@ -1,16 +1,16 @@
 #include "ingest/post_jsonl.h"
 
 #include "ingest/time_util.h"
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 
 namespace earshot::ingest {
 
-pipeline::Result<pipeline::Post> decode_post_line(std::string_view json) {
-  auto post = pipeline::decode_post(json);
+pipeline::core::Result<pipeline::core::Post> decode_post_line(std::string_view json) {
+  auto post = pipeline::codec::decode_post(json);
   if (!post) return post;
   auto created = normalize_rfc3339(post->created_at);
   if (!created)
-    return pipeline::fail(pipeline::ErrorCode::kInvalidArgument,
+    return pipeline::core::fail(pipeline::core::ErrorCode::kInvalidArgument,
                           "created_at: not an RFC 3339 instant");
   post->created_at = *created;
   auto ingested = normalize_rfc3339(post->ingested_at);

@@ -14,11 +14,11 @@
 #include <string_view>
 
 #include "ingest/normalize.h"
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
-pipeline::Result<pipeline::Post> decode_post_line(std::string_view json);
+pipeline::core::Result<pipeline::core::Post> decode_post_line(std::string_view json);
 Normalized decode_post_lines(std::string_view body, std::string_view source);
 
 }  // namespace earshot::ingest

@@ -10,10 +10,10 @@
 namespace earshot::ingest {
 namespace {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
-pipeline::Result<RedditItem> from_child(const Json& child) {
+pipeline::core::Result<RedditItem> from_child(const Json& child) {
   std::string kind = get_string(child, "kind");
   const Json* d = member(child, "data");
   if (d == nullptr || !d->is_object()) return fail(ErrorCode::kInvalidArgument, "data: missing");
@@ -28,7 +28,7 @@ pipeline::Result<RedditItem> from_child(const Json& child) {
   RedditItem item;
   item.fullname = name;
   item.created_utc = *created;
-  pipeline::Post& p = item.post;
+  pipeline::core::Post& p = item.post;
   p.uid = "reddit:" + sub + ":" + name;
   p.source = "reddit";
   std::string permalink = get_string(*d, "permalink");
@@ -60,7 +60,7 @@ pipeline::Result<RedditItem> from_child(const Json& child) {
 
 }  // namespace
 
-pipeline::Result<RedditPage> parse_reddit_listing(std::string_view json) {
+pipeline::core::Result<RedditPage> parse_reddit_listing(std::string_view json) {
   auto doc = parse_json(json);
   if (!doc || !doc->is_object())
     return fail(ErrorCode::kInvalidArgument, "listing: response is not a JSON object");

@@ -20,23 +20,23 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/records.h"
-#include "pipeline/status.h"
+#include "pipeline/core/records.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
 struct RedditItem {
-  pipeline::Post post;
+  pipeline::core::Post post;
   std::string fullname;       // "t3_abc"
   double created_utc = 0.0;   // seconds
 };
 
 struct RedditPage {
   std::vector<RedditItem> items;  // listing order (newest first for /new)
-  std::vector<pipeline::DeadLetter> dead;
+  std::vector<pipeline::core::DeadLetter> dead;
   std::string after;              // "" when there is no next page
 };
 
-pipeline::Result<RedditPage> parse_reddit_listing(std::string_view json);
+pipeline::core::Result<RedditPage> parse_reddit_listing(std::string_view json);
 
 }  // namespace earshot::ingest

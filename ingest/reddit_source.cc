@@ -6,12 +6,12 @@
 #include "ingest/json_access.h"
 #include "ingest/reddit_listing.h"
 #include "ingest/url_util.h"
-#include "pipeline/base64.h"
+#include "pipeline/core/base64.h"
 
 namespace earshot::ingest {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 RedditSource::RedditSource(RedditOptions options, std::shared_ptr<HttpFetcher> http)
     : PollingSource(options.subreddit.empty() || !options.query.empty()
@@ -23,17 +23,17 @@ RedditSource::RedditSource(RedditOptions options, std::shared_ptr<HttpFetcher> h
       options_(std::move(options)),
       http_(std::move(http)) {}
 
-pipeline::Status RedditSource::restore(std::string_view cursor) {
+pipeline::core::Status RedditSource::restore(std::string_view cursor) {
   watermark_ = 0;
   seen_.clear();
-  if (cursor.empty()) return pipeline::ok();
+  if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
   if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "reddit cursor: not a JSON object");
   watermark_ = get_number(*doc, "watermark").value_or(0);
   if (const Json* seen = member(*doc, "seen"); seen != nullptr && seen->is_array())
     for (const Json& s : *seen)
       if (s.is_string()) seen_.push_back(s.get<std::string>());
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 std::string RedditSource::cursor() const {
@@ -42,14 +42,14 @@ std::string RedditSource::cursor() const {
   return dump_json(Json{{"watermark", watermark_}, {"seen", seen}});
 }
 
-pipeline::Status RedditSource::ensure_token() {
+pipeline::core::Status RedditSource::ensure_token() {
   if (options_.client_id.empty() || (!token_.empty() && Clock::now() < token_expiry_))
-    return pipeline::ok();
+    return pipeline::core::ok();
   HttpRequest req;
   req.method = "POST";
   req.url = options_.token_url;
   req.body = "grant_type=client_credentials";
-  req.headers = {{"Authorization", "Basic " + pipeline::base64_encode(options_.client_id + ":" +
+  req.headers = {{"Authorization", "Basic " + pipeline::core::base64_encode(options_.client_id + ":" +
                                                              options_.client_secret)},
                  {"Content-Type", "application/x-www-form-urlencoded"}};
   auto r = http_->fetch(req);
@@ -62,10 +62,10 @@ pipeline::Status RedditSource::ensure_token() {
   token_ = token;
   std::int64_t expires = get_int(*doc, "expires_in").value_or(3600);
   token_expiry_ = Clock::now() + std::chrono::seconds(std::max<std::int64_t>(expires - 60, 1));
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
-pipeline::Result<PollingSource::Fetched> RedditSource::fetch_once() {
+pipeline::core::Result<PollingSource::Fetched> RedditSource::fetch_once() {
   if (auto st = ensure_token(); !st) return std::unexpected(st.error());
   bool oauth = !options_.client_id.empty();
   std::string root = oauth ? options_.oauth_base_url : options_.base_url;

@@ -43,14 +43,14 @@ struct RedditOptions {
 class RedditSource final : public PollingSource {
  public:
   RedditSource(RedditOptions options, std::shared_ptr<HttpFetcher> http);
-  pipeline::Status restore(std::string_view cursor) override;
+  pipeline::core::Status restore(std::string_view cursor) override;
 
  protected:
-  pipeline::Result<Fetched> fetch_once() override;
+  pipeline::core::Result<Fetched> fetch_once() override;
   std::string cursor() const override;
 
  private:
-  pipeline::Status ensure_token();
+  pipeline::core::Status ensure_token();
 
   RedditOptions options_;
   std::shared_ptr<HttpFetcher> http_;

@@ -16,20 +16,20 @@
 namespace earshot::ingest {
 namespace {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
-using pipeline::Result;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
+using pipeline::core::Result;
 using std::chrono::milliseconds;
-using SourcePtr = std::unique_ptr<pipeline::Source>;
+using SourcePtr = std::unique_ptr<ingest::Source>;
 
 // A Source under another name (the configured `name` or the loader's default).
-class NamedSource final : public pipeline::Source {
+class NamedSource final : public ingest::Source {
  public:
   NamedSource(SourcePtr inner, std::string name) : inner_(std::move(inner)), name_(std::move(name)) {}
   std::string name() const override { return name_; }
-  pipeline::Status restore(std::string_view c) override { return inner_->restore(c); }
-  Result<pipeline::SourceBatch> poll(milliseconds t) override { return inner_->poll(t); }
-  pipeline::SourceHealth health() const override {
+  pipeline::core::Status restore(std::string_view c) override { return inner_->restore(c); }
+  Result<ingest::SourceBatch> poll(milliseconds t) override { return inner_->poll(t); }
+  ingest::SourceHealth health() const override {
     auto h = inner_->health();
     h.name = name_;
     return h;
@@ -73,11 +73,11 @@ class Fields {
   }
   Result<milliseconds> duration(const char* key, milliseconds def) { return parsed(key, def, parse_duration); }
   Result<bool> boolean(const char* key, bool def) { return parsed(key, def, parse_bool); }
-  pipeline::Status no_unknown_keys() const {
+  pipeline::core::Status no_unknown_keys() const {
     for (const auto& [k, v] : f_)
       if (k != "type" && k != "name" && !used_.contains(k))
         return fail(ErrorCode::kInvalidArgument, where(k) + ": unknown key");
-    return pipeline::ok();
+    return pipeline::core::ok();
   }
 
  private:

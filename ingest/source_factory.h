@@ -39,8 +39,8 @@
 #include "ingest/handle_resolver.h"
 #include "ingest/http_fetcher.h"
 #include "ingest/mastodon_source.h"
-#include "pipeline/source.h"
-#include "pipeline/status.h"
+#include "ingest/source.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -51,9 +51,9 @@ struct SourceDeps {
   std::shared_ptr<HandleResolver> handles;
 };
 
-pipeline::Result<std::unique_ptr<pipeline::Source>> make_source(
+pipeline::core::Result<std::unique_ptr<ingest::Source>> make_source(
     const std::map<std::string, std::string>& fields, const std::string& base_dir);
-pipeline::Result<std::unique_ptr<pipeline::Source>> make_source(
+pipeline::core::Result<std::unique_ptr<ingest::Source>> make_source(
     const std::map<std::string, std::string>& fields, const std::string& base_dir,
     const SourceDeps& deps);
 

@@ -1,6 +1,6 @@
 #include "ingest/time_util.h"
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 
 #include <array>
 #include <cctype>
@@ -40,7 +40,7 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
     while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
     if (end - 20 > 9) text.erase(29, end - 29);  // ms precision is all we keep anyway
   }
-  auto ms = pipeline::parse_rfc3339_ms(text);
+  auto ms = pipeline::core::parse_rfc3339_ms(text);
   if (!ms) return std::nullopt;
   return *ms;
 }
@@ -102,11 +102,11 @@ std::optional<std::int64_t> parse_rfc822_ms(std::string_view s) {
       return std::nullopt;
     }
   }
-  return pipeline::civil_to_ms(y, mo, d, h, mi, sec, 0, offset);
+  return pipeline::core::civil_to_ms(y, mo, d, h, mi, sec, 0, offset);
 }
 
 std::string format_rfc3339_ms(std::int64_t ms) {
-  return pipeline::format_rfc3339_ms(ms, pipeline::SubSecond::when_nonzero);
+  return pipeline::core::format_rfc3339_ms(ms, pipeline::core::SubSecond::when_nonzero);
 }
 
 std::optional<std::string> normalize_rfc3339(std::string_view s) {

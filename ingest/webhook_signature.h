@@ -23,7 +23,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -31,7 +31,7 @@ enum class WebhookVerdict { ok, missing_headers, bad_timestamp, stale, bad_signa
 std::string_view to_string(WebhookVerdict v);
 
 // The HMAC key of a configured secret; error when a whsec_ secret is not base64 or empty.
-pipeline::Result<std::string> decode_webhook_secret(std::string_view secret);
+pipeline::core::Result<std::string> decode_webhook_secret(std::string_view secret);
 
 std::string webhook_signature(std::string_view key, std::string_view id,
                               std::string_view timestamp, std::string_view body);

@@ -10,8 +10,8 @@
 
 namespace earshot::ingest {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 namespace http = web::http;
 
 struct WebhookSource::Listener {
@@ -22,8 +22,8 @@ struct WebhookSource::Listener {
 struct WebhookSource::Pending {
   std::string id;
   std::int64_t timestamp = 0;               // webhook-timestamp, Unix seconds
-  std::vector<pipeline::Post> posts;
-  std::vector<pipeline::DeadLetter> dead;
+  std::vector<pipeline::core::Post> posts;
+  std::vector<pipeline::core::DeadLetter> dead;
   std::size_t n_posts = 0, n_dead = 0;      // sizes before the batch took them
   std::size_t items = 1;                    // its share of max_queue
   std::vector<http::http_request> waiting;  // [0] the first copy, then retries of the same id
@@ -67,7 +67,7 @@ WebhookSource::WebhookSource(WebhookOptions options, std::string key)
   health_.state = "ok";
 }
 
-pipeline::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(WebhookOptions options) {
+pipeline::core::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(WebhookOptions options) {
   auto key = decode_webhook_secret(options.secret);
   if (!key) return std::unexpected(key.error());
   if (options.listen.find(':') == std::string::npos)
@@ -205,12 +205,12 @@ void WebhookSource::handle(void* raw) {
   // The answer is sent by on_committed() / on_aborted() / the destructor.
 }
 
-pipeline::Status WebhookSource::restore(std::string_view cursor) {
+pipeline::core::Status WebhookSource::restore(std::string_view cursor) {
   if (cursor.empty()) {  // nothing committed yet (also after an abort of the first batch)
     std::lock_guard lock(mu_);
     cursor_.clear();
     ready_ = true;
-    return pipeline::ok();
+    return pipeline::core::ok();
   }
   auto doc = parse_json(cursor);
   if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "webhook cursor: not a JSON object");
@@ -223,7 +223,7 @@ pipeline::Status WebhookSource::restore(std::string_view cursor) {
   }
   cursor_ = std::string(cursor);
   ready_ = true;
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 std::string WebhookSource::cursor_locked(const std::vector<PendingPtr>& adding, std::int64_t now_s) {
@@ -245,9 +245,9 @@ std::string WebhookSource::cursor_locked(const std::vector<PendingPtr>& adding, 
                         {"seen", std::move(seen)}});
 }
 
-pipeline::Result<pipeline::SourceBatch> WebhookSource::poll(milliseconds timeout) {
+pipeline::core::Result<ingest::SourceBatch> WebhookSource::poll(milliseconds timeout) {
   std::vector<PendingPtr> done;
-  pipeline::SourceBatch batch;
+  ingest::SourceBatch batch;
   {
     std::unique_lock lock(mu_);
     ready_ = true;  // restore() comes before the first poll, if at all
@@ -325,9 +325,9 @@ void WebhookSource::on_aborted() {
   answer(done, false, options_.retry_after.count(), false);
 }
 
-pipeline::SourceHealth WebhookSource::health() const {
+ingest::SourceHealth WebhookSource::health() const {
   std::lock_guard lock(mu_);
-  pipeline::SourceHealth h = health_;
+  ingest::SourceHealth h = health_;
   h.errors = counters_.unauthorized + counters_.too_large + counters_.throttled;
   h.rate_limit_waits = counters_.throttled;
   return h;

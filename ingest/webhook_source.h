@@ -48,7 +48,7 @@
 
 #include "ingest/rate_limit.h"
 #include "ingest/webhook_signature.h"
-#include "pipeline/source.h"
+#include "ingest/source.h"
 
 namespace earshot::ingest {
 
@@ -73,17 +73,17 @@ struct WebhookCounters {
   std::int64_t unavailable = 0;   // 503: transaction aborted, starting or stopping
 };
 
-class WebhookSource final : public pipeline::Source {
+class WebhookSource final : public ingest::Source {
  public:
-  static pipeline::Result<std::unique_ptr<WebhookSource>> start(WebhookOptions options);
+  static pipeline::core::Result<std::unique_ptr<WebhookSource>> start(WebhookOptions options);
   ~WebhookSource() override;
   WebhookSource(const WebhookSource&) = delete;
   WebhookSource& operator=(const WebhookSource&) = delete;
 
   std::string name() const override { return "webhook:" + options_.listen; }
-  pipeline::Status restore(std::string_view cursor) override;
-  pipeline::Result<pipeline::SourceBatch> poll(milliseconds timeout) override;
-  pipeline::SourceHealth health() const override;
+  pipeline::core::Status restore(std::string_view cursor) override;
+  pipeline::core::Result<ingest::SourceBatch> poll(milliseconds timeout) override;
+  ingest::SourceHealth health() const override;
   void on_committed() override;
   void on_aborted() override;
   WebhookCounters counters() const;
@@ -116,7 +116,7 @@ class WebhookSource final : public pipeline::Source {
   std::int64_t received_ = 0;                           // committed requests, ever
   std::string cursor_;                                  // the cursor of the last batch/restore
   WebhookCounters counters_;
-  pipeline::SourceHealth health_;
+  ingest::SourceHealth health_;
   std::unique_ptr<Listener> listener_;
 };
 

@@ -6,20 +6,20 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/base64.h"
-#include "pipeline/json_codec.h"
-#include "pipeline/json_writer.h"
+#include "pipeline/core/base64.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/codec/json_writer.h"
 
 namespace earshot::sinks {
 
 using nlohmann::json;
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 namespace {
 
 // nlohmann refuses invalid UTF-8 at dump(); repair every string first.
-std::string u8(std::string_view s) { return pipeline::utf8_repair(s); }
+std::string u8(std::string_view s) { return pipeline::codec::utf8_repair(s); }
 
 std::string mrkdwn_escape(std::string_view s) {
   std::string out;
@@ -45,7 +45,7 @@ std::string number(double v) {
   return buf;
 }
 
-json evidence_json(const pipeline::Alert& a) {
+json evidence_json(const pipeline::core::Alert& a) {
   json ev = json::array();
   for (const auto& p : a.evidence) {
     ev.push_back({{"uid", u8(p.uid)}, {"url", u8(p.url)}, {"text", u8(clip(p.text, 500))}, {"score", p.score}});
@@ -61,7 +61,7 @@ int severity_rank(std::string_view s) {
   return 0;
 }
 
-std::string slack_body(const pipeline::Alert& a) {
+std::string slack_body(const pipeline::core::Alert& a) {
   const bool resolved = a.status == "resolve";
   std::string icon = resolved ? ":white_check_mark:" : a.severity == "critical" ? ":rotating_light:" : ":warning:";
   json blocks = json::array();
@@ -91,7 +91,7 @@ std::string slack_body(const pipeline::Alert& a) {
   return body.dump();
 }
 
-std::string pagerduty_body(const pipeline::Alert& a, const std::string& routing_key) {
+std::string pagerduty_body(const pipeline::core::Alert& a, const std::string& routing_key) {
   json body{{"routing_key", routing_key},
             {"event_action", a.status == "resolve" ? "resolve" : "trigger"},
             {"dedup_key", u8(a.dedup_key)}};
@@ -119,9 +119,9 @@ std::string pagerduty_body(const pipeline::Alert& a, const std::string& routing_
   return body.dump();
 }
 
-pipeline::Result<std::string> webhook_key(std::string_view secret) {
+pipeline::core::Result<std::string> webhook_key(std::string_view secret) {
   if (!secret.starts_with("whsec_")) return std::string(secret);
-  auto raw = pipeline::base64_decode(secret.substr(6));
+  auto raw = pipeline::core::base64_decode(secret.substr(6));
   if (!raw || raw->empty()) return fail(ErrorCode::kInvalidArgument, "webhook secret: the part after whsec_ is not base64");
   return *raw;
 }
@@ -135,10 +135,10 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::st
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
        data.size(), mac, &len);
-  return "v1," + pipeline::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
+  return "v1," + pipeline::core::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
-pipeline::Result<HttpRequest> build_request(const pipeline::SinkDef& sink, const pipeline::Alert& a,
+pipeline::core::Result<HttpRequest> build_request(const pipeline::config::SinkDef& sink, const pipeline::core::Alert& a,
                                             std::int64_t now_s) {
   HttpRequest r;
   r.url = sink.url;
@@ -149,7 +149,7 @@ pipeline::Result<HttpRequest> build_request(const pipeline::SinkDef& sink, const
   } else if (sink.type == "pagerduty") {
     r.body = pagerduty_body(a, sink.routing_key);
   } else if (sink.type == "webhook") {
-    r.body = pipeline::encode(a);
+    r.body = pipeline::codec::encode(a);
     const std::string ts = std::to_string(now_s);
     r.headers.emplace_back("webhook-id", a.id);
     r.headers.emplace_back("webhook-timestamp", ts);

@@ -21,24 +21,24 @@
 #include <string>
 #include <string_view>
 
-#include "pipeline/config.h"
-#include "pipeline/records.h"
+#include "pipeline/config/config.h"
+#include "pipeline/core/records.h"
 #include "sinks/http_client.h"
 
 namespace earshot::sinks {
 
-std::string slack_body(const pipeline::Alert& alert);
-std::string pagerduty_body(const pipeline::Alert& alert, const std::string& routing_key);
+std::string slack_body(const pipeline::core::Alert& alert);
+std::string pagerduty_body(const pipeline::core::Alert& alert, const std::string& routing_key);
 
 // The HMAC key of a webhook secret ("whsec_<base64>" decoded, else the bytes as written).
-pipeline::Result<std::string> webhook_key(std::string_view secret);
+pipeline::core::Result<std::string> webhook_key(std::string_view secret);
 // "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>".
 std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
                               std::string_view body);
 
 // The request a sink of type webhook, slack or pagerduty sends for `alert` at `now_s`.
 // Errors: kInvalidArgument for a sink type that does not speak HTTP or a bad whsec_ secret.
-pipeline::Result<HttpRequest> build_request(const pipeline::SinkDef& sink, const pipeline::Alert& alert,
+pipeline::core::Result<HttpRequest> build_request(const pipeline::config::SinkDef& sink, const pipeline::core::Alert& alert,
                                             std::int64_t now_s);
 
 // Severity order for SinkDef::min_severity: info < warning < critical (unknown = info).

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 #include "sinks/http_server.h"
 
 namespace earshot::sinks {
@@ -16,7 +16,7 @@ namespace {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-json to_json(const pipeline::Aggregate& a) {
+json to_json(const pipeline::core::Aggregate& a) {
   json top_negative = json::array();
   for (const auto& p : a.top_negative) {
     top_negative.push_back({{"uid", p.uid}, {"url", p.url}, {"text", p.text}, {"score", p.score}});
@@ -27,7 +27,7 @@ json to_json(const pipeline::Aggregate& a) {
           {"top_negative", top_negative}, {"version", a.version}};
 }
 
-json to_json(const pipeline::Alert& a) {
+json to_json(const pipeline::core::Alert& a) {
   json evidence = json::array();
   for (const auto& p : a.evidence) {
     evidence.push_back({{"uid", p.uid}, {"url", p.url}, {"text", p.text}, {"score", p.score}});
@@ -50,7 +50,7 @@ std::optional<std::size_t> parse_limit(const std::string& s, std::size_t fallbac
 
 }  // namespace
 
-ApiStore::ApiStore(std::vector<pipeline::EntityDef> entities, ApiStoreOptions options)
+ApiStore::ApiStore(std::vector<pipeline::config::EntityDef> entities, ApiStoreOptions options)
     : entities_(std::move(entities)), options_(options) {}
 
 bool ApiStore::known_locked(const std::string& entity) const {
@@ -58,7 +58,7 @@ bool ApiStore::known_locked(const std::string& entity) const {
   return std::any_of(entities_.begin(), entities_.end(), [&](const auto& e) { return e.id == entity; });
 }
 
-void ApiStore::apply_aggregate_record(const pipeline::Record& record) {
+void ApiStore::apply_aggregate_record(const pipeline::log::Record& record) {
   if (record.value.empty()) {  // tombstone: forget that window
     auto last = record.key.rfind('|');
     auto mid = last == std::string::npos || last == 0 ? std::string::npos : record.key.rfind('|', last - 1);
@@ -73,7 +73,7 @@ void ApiStore::apply_aggregate_record(const pipeline::Record& record) {
     if (s != e->second.end()) s->second.windows.erase(record.key.substr(last + 1));
     return;
   }
-  auto a = pipeline::decode_aggregate(record.value);
+  auto a = pipeline::codec::decode_aggregate(record.value);
   if (!a) {
     ++bad_records_;
     return;
@@ -81,7 +81,7 @@ void ApiStore::apply_aggregate_record(const pipeline::Record& record) {
   apply_aggregate(*a);
 }
 
-void ApiStore::apply_aggregate(const pipeline::Aggregate& a) {
+void ApiStore::apply_aggregate(const pipeline::core::Aggregate& a) {
   std::lock_guard lock(mu_);
   if (!series_.contains(a.entity) && !known_locked(a.entity) && series_.size() >= options_.max_entities) {
     ++bad_records_;
@@ -94,8 +94,8 @@ void ApiStore::apply_aggregate(const pipeline::Aggregate& a) {
   ++aggregates_applied_;
 }
 
-void ApiStore::apply_alert_record(const pipeline::Record& record) {
-  auto a = pipeline::decode_alert(record.value);
+void ApiStore::apply_alert_record(const pipeline::log::Record& record) {
+  auto a = pipeline::codec::decode_alert(record.value);
   if (!a) {
     ++bad_records_;
     return;
@@ -103,7 +103,7 @@ void ApiStore::apply_alert_record(const pipeline::Record& record) {
   apply_alert(*a);
 }
 
-void ApiStore::apply_alert(const pipeline::Alert& alert) {
+void ApiStore::apply_alert(const pipeline::core::Alert& alert) {
   std::lock_guard lock(mu_);
   if (std::any_of(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id == alert.id; })) return;
   alerts_.push_back(alert);
@@ -124,7 +124,7 @@ std::string ApiStore::entities_json() const {
     return out;
   };
   for (const auto& e : entities_) {
-    list.push_back({{"id", e.id}, {"name", e.name}, {"kind", std::string(pipeline::to_string(e.kind))},
+    list.push_back({{"id", e.id}, {"name", e.name}, {"kind", std::string(pipeline::core::to_string(e.kind))},
                     {"latest", latest(e.id)}});
   }
   for (const auto& [id, sizes] : series_) {
@@ -161,7 +161,7 @@ std::string ApiStore::alerts_json(std::size_t limit) const {
   return dump({{"alerts", list}});
 }
 
-pipeline::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(pipeline::Log& log, ApiStore& store,
+pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(pipeline::log::Log& log, ApiStore& store,
                                                                   std::string aggregates_topic,
                                                                   std::string alerts_topic) {
   auto consumer = log.consumer({.group = "", .topics = {aggregates_topic, alerts_topic}, .on_revoke = {}});

@@ -35,9 +35,9 @@
 #include <thread>
 #include <vector>
 
-#include "pipeline/entity.h"
-#include "pipeline/log.h"
-#include "pipeline/records.h"
+#include "pipeline/config/entity.h"
+#include "pipeline/log/log.h"
+#include "pipeline/core/records.h"
 
 namespace earshot::sinks {
 
@@ -51,13 +51,13 @@ struct ApiStoreOptions {
 
 class ApiStore {
  public:
-  explicit ApiStore(std::vector<pipeline::EntityDef> entities, ApiStoreOptions options = {});
+  explicit ApiStore(std::vector<pipeline::config::EntityDef> entities, ApiStoreOptions options = {});
 
   // One record of the aggregates topic (key "entity|size|start"; an empty value deletes).
-  void apply_aggregate_record(const pipeline::Record& record);
-  void apply_aggregate(const pipeline::Aggregate& aggregate);
-  void apply_alert_record(const pipeline::Record& record);
-  void apply_alert(const pipeline::Alert& alert);
+  void apply_aggregate_record(const pipeline::log::Record& record);
+  void apply_aggregate(const pipeline::core::Aggregate& aggregate);
+  void apply_alert_record(const pipeline::log::Record& record);
+  void apply_alert(const pipeline::core::Alert& alert);
 
   std::string entities_json() const;
   // nullopt when the entity is neither configured nor seen.
@@ -71,13 +71,13 @@ class ApiStore {
 
  private:
   struct Series {
-    std::map<std::string, pipeline::Aggregate> windows;  // window start (RFC 3339, sortable) -> latest
+    std::map<std::string, pipeline::core::Aggregate> windows;  // window start (RFC 3339, sortable) -> latest
   };
-  std::vector<pipeline::EntityDef> entities_;
+  std::vector<pipeline::config::EntityDef> entities_;
   ApiStoreOptions options_;
   mutable std::mutex mu_;
   std::map<std::string, std::map<std::string, Series>> series_;  // entity -> window size -> series
-  std::deque<pipeline::Alert> alerts_;                            // oldest first
+  std::deque<pipeline::core::Alert> alerts_;                            // oldest first
   std::atomic<std::uint64_t> aggregates_applied_{0}, alerts_applied_{0}, bad_records_{0};
 
   bool known_locked(const std::string& entity) const;
@@ -85,7 +85,7 @@ class ApiStore {
 
 class ApiFollower {
  public:
-  static pipeline::Result<std::unique_ptr<ApiFollower>> start(pipeline::Log& log, ApiStore& store,
+  static pipeline::core::Result<std::unique_ptr<ApiFollower>> start(pipeline::log::Log& log, ApiStore& store,
                                                               std::string aggregates_topic,
                                                               std::string alerts_topic);
   ~ApiFollower();
@@ -96,7 +96,7 @@ class ApiFollower {
 
  private:
   ApiFollower() = default;
-  std::unique_ptr<pipeline::Consumer> consumer_;
+  std::unique_ptr<pipeline::log::Consumer> consumer_;
   ApiStore* store_ = nullptr;
   std::string aggregates_topic_, alerts_topic_;
   std::atomic<bool> stop_{false}, caught_up_{false};

@@ -45,7 +45,7 @@ bool wait_for(milliseconds d, const std::atomic<bool>& stop) {
 
 }  // namespace
 
-DeliveryResult deliver(HttpClient& http, const std::function<pipeline::Result<HttpRequest>()>& make,
+DeliveryResult deliver(HttpClient& http, const std::function<pipeline::core::Result<HttpRequest>()>& make,
                        const RetryPolicy& policy, const std::atomic<bool>& stop) {
   std::mt19937_64 rng(policy.rng_seed ? policy.rng_seed
                                       : static_cast<std::uint64_t>(steady_clock::now().time_since_epoch().count()));

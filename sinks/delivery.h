@@ -57,7 +57,7 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
 // The n-th backoff (n >= 1) before jitter.
 std::chrono::milliseconds backoff(const RetryPolicy& p, int n);
 
-DeliveryResult deliver(HttpClient& http, const std::function<pipeline::Result<HttpRequest>()>& make,
+DeliveryResult deliver(HttpClient& http, const std::function<pipeline::core::Result<HttpRequest>()>& make,
                        const RetryPolicy& policy, const std::atomic<bool>& stop);
 
 }  // namespace earshot::sinks

@@ -6,14 +6,14 @@
 
 namespace earshot::sinks {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 
 namespace {
 
 class CppRestClient final : public HttpClient {
  public:
-  pipeline::Result<HttpResponse> post(const HttpRequest& request) override {
+  pipeline::core::Result<HttpResponse> post(const HttpRequest& request) override {
     try {
       web::http::client::http_client_config cfg;
       cfg.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(request.timeout));

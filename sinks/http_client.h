@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
@@ -45,7 +45,7 @@ struct HttpResponse {
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
-  virtual pipeline::Result<HttpResponse> post(const HttpRequest& request) = 0;
+  virtual pipeline::core::Result<HttpResponse> post(const HttpRequest& request) = 0;
 };
 
 // cpprestsdk (ASIO) client; exceptions from the library become errors here.

@@ -17,8 +17,8 @@
 
 namespace earshot::sinks {
 
-using pipeline::ErrorCode;
-using pipeline::fail;
+using pipeline::core::ErrorCode;
+using pipeline::core::fail;
 namespace http = web::http;
 
 struct HttpServer::Impl {
@@ -33,7 +33,7 @@ namespace {
 // and for a given port this finds "address in use" before cpprestsdk does — inside one
 // process cpprestsdk would share the acceptor of another listener on the same port, and a
 // failed registration there closes the other listener.
-pipeline::Result<int> probe_port(const std::string& host, int want) {
+pipeline::core::Result<int> probe_port(const std::string& host, int want) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -138,8 +138,8 @@ std::string HttpServer::url() const {
   return "http://" + host + ":" + std::to_string(port_);
 }
 
-pipeline::Status HttpServer::start() {
-  if (impl_) return pipeline::ok();
+pipeline::core::Status HttpServer::start() {
+  if (impl_) return pipeline::core::ok();
   const std::string& listen = options_.listen;
   auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
@@ -197,7 +197,7 @@ pipeline::Status HttpServer::start() {
   } catch (const std::exception& e) {
     return fail(ErrorCode::kUnavailable, "listen " + listen + ": " + e.what());
   }
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 ServerResponse HttpServer::dispatch(const ServerRequest& request, bool* unauthorized) const {

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/status.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
@@ -80,7 +80,7 @@ class HttpServer {
   void route(std::string path, Access access, Handler handler);
   // Binds and starts answering. kInvalidArgument for a bad listen address, kUnavailable
   // when it cannot bind (address in use, no permission).
-  [[nodiscard]] pipeline::Status start();
+  [[nodiscard]] pipeline::core::Status start();
   void stop();
 
   // "http://host:port" (the real port once started).

@@ -3,19 +3,19 @@
 #include <chrono>
 #include <mutex>
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 #include "sinks/alert_payloads.h"
 
 namespace earshot::sinks {
 
 using namespace std::chrono;
-using pipeline::DeadLetter;
-using pipeline::Record;
+using pipeline::core::DeadLetter;
+using pipeline::log::Record;
 
 namespace {
 
 std::string now_rfc3339() {
-  return pipeline::format_rfc3339_ms(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+  return pipeline::core::format_rfc3339_ms(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
 std::int64_t now_s() { return duration_cast<seconds>(system_clock::now().time_since_epoch()).count(); }
@@ -23,10 +23,10 @@ std::int64_t now_s() { return duration_cast<seconds>(system_clock::now().time_si
 }  // namespace
 
 struct SinkRunner::Worker {
-  pipeline::SinkDef def;
+  pipeline::config::SinkDef def;
   std::string alerts_topic, deadletter_topic;
-  std::unique_ptr<pipeline::Consumer> consumer;
-  std::unique_ptr<pipeline::Producer> producer;  // dead letters, kafka copies
+  std::unique_ptr<pipeline::log::Consumer> consumer;
+  std::unique_ptr<pipeline::log::Producer> producer;  // dead letters, kafka copies
   std::shared_ptr<HttpClient> http;
   RetryPolicy retry;
   milliseconds poll_timeout{200};
@@ -49,7 +49,7 @@ struct SinkRunner::Worker {
     d.key = r.key;
     d.original = r.value;
     d.at = now_rfc3339();
-    if (!producer->produce(deadletter_topic, r.key, pipeline::encode(d)) || !producer->flush(seconds(10))) {
+    if (!producer->produce(deadletter_topic, r.key, pipeline::codec::encode(d)) || !producer->flush(seconds(10))) {
       bump(&SinkStats::errors);
       return false;
     }
@@ -58,7 +58,7 @@ struct SinkRunner::Worker {
 
   // Handles one alert record; true when its offset may be committed.
   bool handle(const Record& r, const std::atomic<bool>& stop) {
-    auto alert = pipeline::decode_alert(r.value);
+    auto alert = pipeline::codec::decode_alert(r.value);
     if (!alert) {
       bump(&SinkStats::skipped);
       return dead_letter(r, alert.error().message);
@@ -103,7 +103,7 @@ struct SinkRunner::Worker {
       // Deliver the poll's alerts in order, then commit once past the acknowledged ones: one
       // offset commit per poll instead of per alert keeps it off the delivery path of the
       // next alert (a crash in between re-sends acknowledged alerts with the same id).
-      pipeline::Offsets acked;
+      pipeline::log::Offsets acked;
       bool failed = false;
       for (const Record& r : *batch) {
         if (!handle(r, stop)) {
@@ -121,16 +121,16 @@ struct SinkRunner::Worker {
   }
 };
 
-std::string sink_group(const pipeline::Config& cfg, const pipeline::SinkDef& sink) {
+std::string sink_group(const pipeline::config::Config& cfg, const pipeline::config::SinkDef& sink) {
   return cfg.log.group + ".sink." + sink.name;
 }
 
-pipeline::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const pipeline::Config& cfg, pipeline::Log& log,
+pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const pipeline::config::Config& cfg, pipeline::log::Log& log,
                                                                 SinkRunnerOptions options) {
   std::unique_ptr<SinkRunner> runner(new SinkRunner());
   const std::string alerts = cfg.log.topic("alerts");
   const std::string deadletter = cfg.log.topic("deadletter");
-  std::vector<pipeline::TopicSpec> topics{{alerts, cfg.log.partitions, false}, {deadletter, cfg.log.partitions, false}};
+  std::vector<pipeline::log::TopicSpec> topics{{alerts, cfg.log.partitions, false}, {deadletter, cfg.log.partitions, false}};
   for (const auto& def : cfg.sinks) {
     if (def.type == "kafka" && def.topic != alerts) topics.push_back({def.topic, cfg.log.partitions, false});
   }
@@ -180,12 +180,12 @@ std::vector<SinkStats> SinkRunner::stats() const {
   return out;
 }
 
-pipeline::Status run_sinks(const pipeline::Config& cfg, pipeline::Log& log, const std::atomic<bool>& stop) {
+pipeline::core::Status run_sinks(const pipeline::config::Config& cfg, pipeline::log::Log& log, const std::atomic<bool>& stop) {
   auto runner = SinkRunner::start(cfg, log);
   if (!runner) return std::unexpected(runner.error());
   while (!stop.load()) std::this_thread::sleep_for(milliseconds(100));
   (*runner)->stop();
-  return pipeline::ok();
+  return pipeline::core::ok();
 }
 
 }  // namespace earshot::sinks

@@ -33,8 +33,8 @@
 #include <thread>
 #include <vector>
 
-#include "pipeline/config.h"
-#include "pipeline/log.h"
+#include "pipeline/config/config.h"
+#include "pipeline/log/log.h"
 #include "sinks/delivery.h"
 #include "sinks/http_client.h"
 
@@ -57,7 +57,7 @@ struct SinkRunnerOptions {
 
 class SinkRunner {
  public:
-  static pipeline::Result<std::unique_ptr<SinkRunner>> start(const pipeline::Config& cfg, pipeline::Log& log,
+  static pipeline::core::Result<std::unique_ptr<SinkRunner>> start(const pipeline::config::Config& cfg, pipeline::log::Log& log,
                                                              SinkRunnerOptions options = {});
   ~SinkRunner();
   SinkRunner(const SinkRunner&) = delete;
@@ -78,9 +78,9 @@ class SinkRunner {
 };
 
 // The consumer group of one sink: "<cfg.log.group>.sink.<sink.name>".
-std::string sink_group(const pipeline::Config& cfg, const pipeline::SinkDef& sink);
+std::string sink_group(const pipeline::config::Config& cfg, const pipeline::config::SinkDef& sink);
 
 // Starts a SinkRunner and blocks until `stop` is set. Errors: the log's, at start.
-pipeline::Status run_sinks(const pipeline::Config& cfg, pipeline::Log& log, const std::atomic<bool>& stop);
+pipeline::core::Status run_sinks(const pipeline::config::Config& cfg, pipeline::log::Log& log, const std::atomic<bool>& stop);
 
 }  // namespace earshot::sinks

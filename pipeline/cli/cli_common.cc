@@ -6,9 +6,9 @@
 #include <csignal>
 #include <cstdio>
 
-#include "pipeline/kafka_log.h"
+#include "pipeline/log/kafka/kafka_log.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
 std::atomic<bool> g_stop{false};
 
@@ -19,20 +19,20 @@ double now_s() {
 void on_signal(int) { g_stop.store(true); }
 }  // namespace
 
-pipeline::Config load_config_or_exit(const std::string& path) {
-  auto config = pipeline::load_config(path);
+pipeline::config::Config load_config_or_exit(const std::string& path) {
+  auto config = pipeline::config::load_config(path);
   if (!config) {
-    int code = config.error().code == pipeline::ErrorCode::kInvalidArgument ? kExitUsage : kExitUsage;
+    int code = config.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage : kExitUsage;
     throw Exit{code, config.error().message};
   }
   return std::move(*config);
 }
 
-pipeline::Config default_config_or_exit() { return pipeline::default_config(); }
+pipeline::config::Config default_config_or_exit() { return pipeline::config::default_config(); }
 
-pipeline::LogOptions log_options(const pipeline::Config& config) {
-  pipeline::LogOptions o;
-  o.kind = config.log.kind == pipeline::LogKind::kafka ? "kafka" : "embedded";
+pipeline::log::LogOptions log_options(const pipeline::config::Config& config) {
+  pipeline::log::LogOptions o;
+  o.kind = config.log.kind == pipeline::config::LogKind::kafka ? "kafka" : "embedded";
   o.brokers = config.log.brokers;
   o.path = config.log.path;
   o.properties = config.log.properties;
@@ -40,25 +40,25 @@ pipeline::LogOptions log_options(const pipeline::Config& config) {
   return o;
 }
 
-std::string cursor_topic(const pipeline::Config& config) {
+std::string cursor_topic(const pipeline::config::Config& config) {
   return config.log.topic("posts") + ".cursors";
 }
 
-std::string dedup_topic(const pipeline::Config& config) {
+std::string dedup_topic(const pipeline::config::Config& config) {
   return config.log.topic("posts") + ".dedup";
 }
 
-std::unique_ptr<pipeline::Log> open_log_or_exit(const pipeline::Config& config) {
-  pipeline::set_kafka_log_handler([](int level, std::string_view facility, std::string_view msg) {
+std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Config& config) {
+  pipeline::log::kafka::set_kafka_log_handler([](int level, std::string_view facility, std::string_view msg) {
     if (level <= 3) {
       std::fprintf(stderr, "kafka %.*s: %.*s\n", static_cast<int>(facility.size()), facility.data(),
                    static_cast<int>(msg.size()), msg.data());
     }
   });
-  auto log = pipeline::open_log(log_options(config));
+  auto log = pipeline::log::open_log(log_options(config));
   if (!log) throw Exit{kExitRuntime, log.error().message};
-  std::vector<pipeline::TopicSpec> topics;
-  for (std::string_view name : pipeline::kLogicalTopics) {
+  std::vector<pipeline::log::TopicSpec> topics;
+  for (std::string_view name : pipeline::config::kLogicalTopics) {
     topics.push_back({config.log.topic(name), config.log.partitions, name == "aggregates"});
   }
   topics.push_back({cursor_topic(config), 1, true});
@@ -69,8 +69,8 @@ std::unique_ptr<pipeline::Log> open_log_or_exit(const pipeline::Config& config) 
   return std::move(*log);
 }
 
-std::string resolve_topic(const pipeline::Config& config, std::string_view name) {
-  for (std::string_view logical : pipeline::kLogicalTopics) {
+std::string resolve_topic(const pipeline::config::Config& config, std::string_view name) {
+  for (std::string_view logical : pipeline::config::kLogicalTopics) {
     if (logical == name) return config.log.topic(name);
   }
   return std::string(name);
@@ -110,4 +110,4 @@ void log_error(std::string_view message) {
   std::fprintf(stderr, "earshot: error: %.*s\n", static_cast<int>(message.size()), message.data());
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -8,14 +8,14 @@
 #include <string>
 #include <string_view>
 
-#include "pipeline/config.h"
-#include "pipeline/log.h"
+#include "pipeline/config/config.h"
+#include "pipeline/log/log.h"
 
 namespace CLI {
 class App;
 }
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;
@@ -28,22 +28,22 @@ struct Exit {
 };
 
 // Loads and checks the whole config file; throws Exit{2, "<file:line: ...>"} when invalid.
-pipeline::Config load_config_or_exit(const std::string& path);
+pipeline::config::Config load_config_or_exit(const std::string& path);
 // The embedded default: what `earshot demo` and commands without --config use.
-pipeline::Config default_config_or_exit();
+pipeline::config::Config default_config_or_exit();
 
 // Opens the configured Log and creates its topics (the 7 logical ones, aggregates
 // compacted, plus the ingest cursor topic). Throws Exit{1, ...} on failure.
-std::unique_ptr<pipeline::Log> open_log_or_exit(const pipeline::Config& config);
-pipeline::LogOptions log_options(const pipeline::Config& config);
+std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Config& config);
+pipeline::log::LogOptions log_options(const pipeline::config::Config& config);
 // The compacted topic where ingest keeps its source cursors.
-std::string cursor_topic(const pipeline::Config& config);
+std::string cursor_topic(const pipeline::config::Config& config);
 
 // The compacted changelog of the process stage's dedup set.
-std::string dedup_topic(const pipeline::Config& config);
+std::string dedup_topic(const pipeline::config::Config& config);
 
 // A logical name (posts, scored, ...) or a real topic name.
-std::string resolve_topic(const pipeline::Config& config, std::string_view name);
+std::string resolve_topic(const pipeline::config::Config& config, std::string_view name);
 
 // Set by SIGINT/SIGTERM once install_stop_signals() ran.
 extern std::atomic<bool> g_stop;
@@ -79,4 +79,4 @@ void add_demo(CLI::App& app);
 // The runner chosen by the parsed command line (set by the add_* callbacks).
 void set_runner(std::function<int()> runner);
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -18,9 +18,9 @@
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
 namespace {
 
@@ -30,27 +30,27 @@ struct DemoArgs {
   bool port_given = false;
 };
 
-std::vector<pipeline::Record> read_all(pipeline::Log& log, const std::string& topic) {
-  std::vector<pipeline::Record> out;
+std::vector<pipeline::log::Record> read_all(pipeline::log::Log& log, const std::string& topic) {
+  std::vector<pipeline::log::Record> out;
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   if (!reader) throw Exit{kExitRuntime, reader.error().message};
-  auto st = pipeline::read_to_end(**reader, [&](pipeline::Record& r) { out.push_back(std::move(r)); },
+  auto st = pipeline::log::read_to_end(**reader, [&](pipeline::log::Record& r) { out.push_back(std::move(r)); },
                                   std::chrono::seconds(60), topic);
   if (!st) throw Exit{kExitRuntime, st.error().message};
   return out;
 }
 
-void report(const pipeline::Config& config, pipeline::Log& log) {
+void report(const pipeline::config::Config& config, pipeline::log::Log& log) {
   std::map<std::string, int> labels, langs, intents, models;
-  std::vector<pipeline::ScoredPost> negatives;
+  std::vector<pipeline::core::ScoredPost> negatives;
   int customers = 0, near_dups = 0, total = 0;
   for (const auto& r : read_all(log, config.log.topic("scored"))) {
-    auto s = pipeline::decode_scored(r.value);
+    auto s = pipeline::codec::decode_scored(r.value);
     if (!s) continue;
     ++total;
     ++labels[std::string(sentiment::to_string(s->sentiment.label))];
     ++langs[s->post.lang.value_or("?")];
-    ++intents[std::string(pipeline::to_string(s->intent))];
+    ++intents[std::string(pipeline::core::to_string(s->intent))];
     ++models[s->sentiment.model];
     if (s->customer) ++customers;
     if (std::find(s->flags.begin(), s->flags.end(), "near_duplicate") != s->flags.end()) ++near_dups;
@@ -59,7 +59,7 @@ void report(const pipeline::Config& config, pipeline::Log& log) {
   struct EntityStats { int n = 0, neg = 0, pos = 0; double score = 0; };
   std::map<std::string, EntityStats> entities;
   for (const auto& r : read_all(log, config.log.topic("mentions"))) {
-    auto m = pipeline::decode_mention(r.value);
+    auto m = pipeline::codec::decode_mention(r.value);
     if (!m) continue;
     auto& e = entities[m->entity];
     ++e.n;
@@ -69,9 +69,9 @@ void report(const pipeline::Config& config, pipeline::Log& log) {
   }
   auto dead = read_all(log, config.log.topic("deadletter"));
   auto aggregates = read_all(log, config.log.topic("aggregates"));
-  std::vector<pipeline::Alert> alerts;
+  std::vector<pipeline::core::Alert> alerts;
   for (const auto& r : read_all(log, config.log.topic("alerts"))) {
-    if (auto a = pipeline::decode_alert(r.value)) alerts.push_back(std::move(*a));
+    if (auto a = pipeline::codec::decode_alert(r.value)) alerts.push_back(std::move(*a));
   }
 
   auto print_counts = [](const char* title, const std::map<std::string, int>& m) {
@@ -96,7 +96,7 @@ void report(const pipeline::Config& config, pipeline::Log& log) {
     const auto& s = negatives[i];
     std::string text = s.post.text.substr(0, 90);
     std::replace(text.begin(), text.end(), '\n', ' ');
-    std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score, std::string(pipeline::to_string(s.intent)).c_str(),
+    std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score, std::string(pipeline::core::to_string(s.intent)).c_str(),
                 text.c_str(), s.customer ? ("  [customer " + s.customer->id + ", " + s.customer->tier + "]").c_str() : "");
   }
   std::printf("\n  aggregates written: %zu (windows per entity: %zu sizes)\n", aggregates.size(),
@@ -114,7 +114,7 @@ void report(const pipeline::Config& config, pipeline::Log& log) {
   }
   std::printf("\n  dead letters:\n");
   for (const auto& r : dead) {
-    auto d = pipeline::decode_deadletter(r.value);
+    auto d = pipeline::codec::decode_deadletter(r.value);
     if (d) std::printf("  - %s (%s)\n", d->reason.c_str(), d->stage.c_str());
   }
   std::printf("\n");
@@ -126,7 +126,7 @@ int run_demo(const DemoArgs& args) {
     path = std::string(EARSHOT_SOURCE_DIR) + "/deploy/examples/embedded.yaml";
     if (!std::filesystem::exists(path)) throw Exit{kExitUsage, "no --config given and " + path + " is missing"};
   }
-  pipeline::Config config = load_config_or_exit(path);
+  pipeline::config::Config config = load_config_or_exit(path);
   auto log = open_log_or_exit(config);
   install_stop_signals();
   log_info("demo: " + path + " on " + log->describe());
@@ -169,4 +169,4 @@ void add_demo(CLI::App& app) {
   });
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

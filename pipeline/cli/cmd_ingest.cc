@@ -7,14 +7,14 @@
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
-#include "pipeline/ingest_runner.h"
-#include "pipeline/json_codec.h"
+#include "ingest/ingest_runner.h"
+#include "pipeline/codec/json_codec.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 namespace {
 
 // One source's health as a log line (the same numbers IngestRunner::health() gives /metrics).
-std::string health_line(const pipeline::SourceHealth& h) {
+std::string health_line(const ingest::SourceHealth& h) {
   auto n = [](std::int64_t v) { return std::to_string(v); };
   std::string line = "ingest: " + h.name + " " + h.state + ", " + n(h.committed_posts) + " posts committed (" +
                      n(h.committed_dead) + " dead), " + n(h.errors) + " errors [4xx " + n(h.http_4xx) + ", 5xx " +
@@ -24,7 +24,7 @@ std::string health_line(const pipeline::SourceHealth& h) {
   if (h.last_event_ms > 0) {
     char lag[32];
     std::snprintf(lag, sizeof lag, "%.1f", h.lag_seconds);
-    line += ", newest post " + pipeline::format_rfc3339_ms(h.last_event_ms) + " (lag " + lag + " s)";
+    line += ", newest post " + pipeline::core::format_rfc3339_ms(h.last_event_ms) + " (lag " + lag + " s)";
   }
   if (!h.last_error.empty()) line += " (" + h.last_error + ")";
   return line;
@@ -32,9 +32,9 @@ std::string health_line(const pipeline::SourceHealth& h) {
 
 }  // namespace
 
-int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
+int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options) {
   if (config.sources.empty()) throw Exit{kExitUsage, config.file + ": sources: nothing to ingest"};
-  std::vector<std::unique_ptr<pipeline::Source>> sources;
+  std::vector<std::unique_ptr<ingest::Source>> sources;
   for (const auto& def : config.sources) {
     auto fields = def.fields;
     fields["type"] = def.type;
@@ -44,14 +44,14 @@ int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const Ro
     sources.push_back(std::move(*src));
   }
   const std::string id = config.log.group + ".ingest-" + options.instance;
-  auto runner = pipeline::IngestRunner::create(
+  auto runner = ingest::IngestRunner::create(
       log, std::move(sources),
       {.posts = config.log.topic("posts"), .deadletter = config.log.topic("deadletter"),
        .cursors = cursor_topic(config), .transactional_id = id, .poll_timeout = std::chrono::milliseconds(200)});
   if (!runner) throw Exit{kExitRuntime, runner.error().message};
   if (auto st = (*runner)->restore(); !st) throw Exit{kExitRuntime, st.error().message};
   // /metrics reads the runner's health snapshot from the server's thread (null registry: off).
-  pipeline::CollectorHandle metrics = watch_ingest(options.metrics, **runner);
+  pipeline::core::CollectorHandle metrics = watch_ingest(options.metrics, **runner);
   log_info("ingest: " + std::to_string(config.sources.size()) + " source(s) into " + config.log.topic("posts") +
            " on " + log.describe());
   auto last_report = std::chrono::steady_clock::now();
@@ -72,4 +72,4 @@ int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const Ro
   return kExitOk;
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -11,7 +11,7 @@
 #include "sentiment/evaluate.h"
 #include "sentiment/trainer.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 namespace {
 
 struct EvalArgs {
@@ -87,4 +87,4 @@ void add_train(CLI::App& app) {
   cmd->callback([args] { set_runner([args] { return run_train(*args); }); });
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -12,22 +12,22 @@
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
-#include "pipeline/process_stage.h"
+#include "pipeline/process/process_stage.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
-int run_process_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
-  auto enricher = pipeline::Enricher::build(&config, "", &log);
+int run_process_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options) {
+  auto enricher = pipeline::process::Enricher::build(&config, "", &log);
   if (!enricher) throw Exit{kExitUsage, enricher.error().message};
-  pipeline::ProcessTopics topics{config.log.topic("posts"), config.log.topic("scored"),
+  pipeline::process::ProcessTopics topics{config.log.topic("posts"), config.log.topic("scored"),
                                  config.log.topic("mentions"), config.log.topic("deadletter"), dedup_topic(config)};
   int threads = config.process.threads > 0 ? config.process.threads
                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  pipeline::ProcessCounters counters;
-  pipeline::ProcessStage stage(**enricher, topics, threads, &counters);
+  pipeline::process::ProcessCounters counters;
+  pipeline::process::ProcessStage stage(**enricher, topics, threads, &counters);
   if (auto st = stage.restore(log); !st) throw Exit{kExitRuntime, st.error().message};
   const std::string group = config.log.group + ".process";
-  auto loop = pipeline::TransactionalLoop::create(
+  auto loop = pipeline::log::TransactionalLoop::create(
       log, {.group = group, .inputs = {topics.posts}, .transactional_id = group + "-" + options.instance,
             .batch_size = static_cast<std::size_t>(config.process.batch_size),
             .poll_timeout = std::chrono::milliseconds(200), .on_committed = {},
@@ -65,4 +65,4 @@ int run_process_role(const pipeline::Config& config, pipeline::Log& log, const R
   return kExitOk;
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -5,17 +5,17 @@
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
-#include "pipeline/react_stage.h"
+#include "pipeline/react/react_stage.h"
 #include "sinks/sink_runner.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
-int run_react_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options) {
-  auto handler = pipeline::make_react_handler(config, log);
+int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options) {
+  auto handler = pipeline::react::make_react_handler(config, log);
   if (!handler) throw Exit{kExitRuntime, "react: " + handler.error().message};
-  auto loop = pipeline::TransactionalLoop::create(log, pipeline::react_loop_options(config, options.instance));
+  auto loop = pipeline::log::TransactionalLoop::create(log, pipeline::react::react_loop_options(config, options.instance));
   if (!loop) throw Exit{kExitRuntime, "react: " + loop.error().message};
-  pipeline::Consumer* consumer = &(*loop)->consumer();
+  pipeline::log::Consumer* consumer = &(*loop)->consumer();
   (*handler)->set_assignment([consumer] { return consumer->assignment(); });
   auto sinks = sinks::SinkRunner::start(config, log);
   if (!sinks) throw Exit{kExitRuntime, "sinks: " + sinks.error().message};
@@ -46,4 +46,4 @@ int run_react_role(const pipeline::Config& config, pipeline::Log& log, const Rol
   return kExitOk;
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "pipeline/cli/cli_common.h"
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 namespace {
 
 struct ReplayArgs {
@@ -21,7 +21,7 @@ struct ReplayArgs {
 };
 
 int run_replay(const ReplayArgs& args) {
-  pipeline::Config config = load_config_or_exit(args.config);
+  pipeline::config::Config config = load_config_or_exit(args.config);
   std::ifstream in(args.file, std::ios::binary);
   if (!in) throw Exit{kExitUsage, "--file: cannot read '" + args.file + "'"};
   std::size_t total = 0;
@@ -42,7 +42,7 @@ int run_replay(const ReplayArgs& args) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     std::string key;
-    if (auto post = pipeline::decode_post(line)) key = post->uid; else ++malformed;
+    if (auto post = pipeline::codec::decode_post(line)) key = post->uid; else ++malformed;
     if (auto st = (*producer)->produce(topic, key, line); !st) throw Exit{kExitRuntime, st.error().message};
     ++sent;
     progress.update(sent);
@@ -70,4 +70,4 @@ void add_replay(CLI::App& app) {
   cmd->callback([args] { set_runner([args] { return run_replay(*args); }); });
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

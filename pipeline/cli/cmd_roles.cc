@@ -11,7 +11,7 @@
 #include "pipeline/cli/roles.h"
 #include "sinks/http_server.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 namespace {
 
 struct RoleArgs {
@@ -47,7 +47,7 @@ RoleOptions role_options(const RoleArgs& args) {
 
 // `earshot run`: every role in one process, on one Log (the only way to use an in-memory
 // embedded log). Each role runs on its own thread; the first to fail stops the others.
-int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options, MetricsHub* hub) {
+int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, RoleOptions options, MetricsHub* hub) {
   std::atomic<bool> stop{false};
   options.stop = &stop;
   if (hub) options.metrics = &hub->registry();
@@ -101,8 +101,8 @@ namespace {
 
 // One single role with its optional /metrics listener.
 int run_single(const RoleArgs& args, const char* name,
-               int (*role)(const pipeline::Config&, pipeline::Log&, const RoleOptions&)) {
-  pipeline::Config config = load_config_or_exit(args.config);
+               int (*role)(const pipeline::config::Config&, pipeline::log::Log&, const RoleOptions&)) {
+  pipeline::config::Config config = load_config_or_exit(args.config);
   auto log = open_log_or_exit(config);
   install_stop_signals();
   MetricsHub hub;
@@ -137,7 +137,7 @@ void add_roles(CLI::App& app) {
   run->add_option("--listen", args->listen, "HOST:PORT for the API, dashboard and /metrics (default: api.listen)");
   run->callback([args] {
     set_runner([args] {
-      pipeline::Config config = load_config_or_exit(args->config);
+      pipeline::config::Config config = load_config_or_exit(args->config);
       auto log = open_log_or_exit(config);
       install_stop_signals();
       MetricsHub hub;
@@ -163,7 +163,7 @@ void add_roles(CLI::App& app) {
   serve->add_option("--listen", args->listen, "HOST:PORT to serve on (default: the config's api.listen)");
   serve->callback([args] {
     set_runner([args] {
-      pipeline::Config config = load_config_or_exit(args->config);
+      pipeline::config::Config config = load_config_or_exit(args->config);
       auto log = open_log_or_exit(config);
       install_stop_signals();
       MetricsHub hub;
@@ -172,4 +172,4 @@ void add_roles(CLI::App& app) {
   });
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -9,11 +9,11 @@
 #include <iostream>
 
 #include "pipeline/cli/cli_common.h"
-#include "pipeline/enricher.h"
-#include "pipeline/json_codec.h"
-#include "pipeline/json_writer.h"
+#include "pipeline/process/enricher.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/codec/json_writer.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 namespace {
 
 struct ScoreArgs {
@@ -23,7 +23,7 @@ struct ScoreArgs {
 };
 
 void write_error(std::string& out, std::string_view message, std::size_t line) {
-  pipeline::JsonWriter w(out);
+  pipeline::codec::JsonWriter w(out);
   w.begin_object();
   w.field("error", message);
   w.field("line", static_cast<std::int64_t>(line));
@@ -31,17 +31,17 @@ void write_error(std::string& out, std::string_view message, std::size_t line) {
 }
 
 int run_score(const ScoreArgs& args) {
-  std::optional<pipeline::Config> config;
-  std::unique_ptr<pipeline::Log> log;  // only for `type: kafka` customer directories
+  std::optional<pipeline::config::Config> config;
+  std::unique_ptr<pipeline::log::Log> log;  // only for `type: kafka` customer directories
   if (!args.config.empty()) {
     config = load_config_or_exit(args.config);
     for (const auto& d : config->customers) {
       if (d.type == "kafka" && !log) log = open_log_or_exit(*config);
     }
   }
-  auto enricher = pipeline::Enricher::build(config ? &*config : nullptr, args.model, log.get());
+  auto enricher = pipeline::process::Enricher::build(config ? &*config : nullptr, args.model, log.get());
   if (!enricher) {
-    throw Exit{enricher.error().code == pipeline::ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime,
+    throw Exit{enricher.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime,
                enricher.error().message};
   }
   std::ios::sync_with_stdio(false);
@@ -50,11 +50,11 @@ int run_score(const ScoreArgs& args) {
   while (std::getline(std::cin, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    pipeline::Post post;
+    pipeline::core::Post post;
     if (args.text) {
       post.text = line;
     } else {
-      auto decoded = pipeline::decode_post_for_scoring(line);
+      auto decoded = pipeline::codec::decode_post_for_scoring(line);
       if (!decoded) {
         write_error(out, decoded.error().message, n);
         out.push_back('\n');
@@ -62,7 +62,7 @@ int run_score(const ScoreArgs& args) {
       }
       post = std::move(*decoded);
     }
-    pipeline::encode_to((*enricher)->enrich(std::move(post)), out);
+    pipeline::codec::encode_to((*enricher)->enrich(std::move(post)), out);
     out.push_back('\n');
     if (out.size() > (1 << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
@@ -85,4 +85,4 @@ void add_score(CLI::App& app) {
   cmd->callback([args] { set_runner([args] { return run_score(*args); }); });
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

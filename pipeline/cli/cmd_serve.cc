@@ -14,7 +14,7 @@
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
 ServeInstance::~ServeInstance() {
   watched.reset();                 // no scrape reads the store from here on
@@ -22,7 +22,7 @@ ServeInstance::~ServeInstance() {
   if (follower) follower->stop();
 }
 
-std::unique_ptr<ServeInstance> start_serve(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub,
+std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub,
                                            const ServeOptions& serve) {
   auto s = std::make_unique<ServeInstance>();
   s->store = std::make_unique<sinks::ApiStore>(config.entities);
@@ -51,7 +51,7 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::Config& config, pipel
   return s;
 }
 
-int run_serve_role(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub, const ServeOptions& serve,
+int run_serve_role(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub, const ServeOptions& serve,
                    const RoleOptions& options) {
   hub.set_role_state("serve", "starting");
   auto s = start_serve(config, log, hub, serve);
@@ -76,4 +76,4 @@ int run_serve_role(const pipeline::Config& config, pipeline::Log& log, MetricsHu
   return kExitOk;
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

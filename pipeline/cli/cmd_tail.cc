@@ -7,7 +7,7 @@
 
 #include "pipeline/cli/cli_common.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 namespace {
 
 struct TailArgs {
@@ -17,7 +17,7 @@ struct TailArgs {
 };
 
 int run_tail(const TailArgs& args) {
-  pipeline::Config config = load_config_or_exit(args.config);
+  pipeline::config::Config config = load_config_or_exit(args.config);
   auto log = open_log_or_exit(config);
   const std::string topic = resolve_topic(config, args.topic);
   auto consumer = log->consumer({.group = "", .topics = {topic}, .on_revoke = {}});
@@ -54,4 +54,4 @@ void add_tail(CLI::App& app) {
   cmd->callback([args] { set_runner([args] { return run_tail(*args); }); });
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -8,15 +8,15 @@
 
 #include "pipeline/cli/cli_common.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 namespace {
 std::function<int()> g_runner;
 }
 void set_runner(std::function<int()> runner) { g_runner = std::move(runner); }
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli
 
 int main(int argc, char** argv) {
-  using namespace earshot::cli;
+  using namespace earshot::pipeline::cli;
   CLI::App app{"earshot — social-media listening and sentiment stream processor", "earshot"};
   app.set_version_flag("--version", std::string("earshot ") + EARSHOT_VERSION);
   app.require_subcommand(1);

@@ -3,18 +3,18 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/cli/cli_common.h"
-#include "pipeline/ingest_runner.h"
-#include "pipeline/process_stage.h"
-#include "pipeline/transactional_loop.h"
+#include "ingest/ingest_runner.h"
+#include "pipeline/process/process_stage.h"
+#include "pipeline/log/transactional_loop.h"
 #include "sinks/api.h"
 #include "sinks/http_server.h"
 #include "sinks/sink_runner.h"
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
-using pipeline::CollectorHandle;
-using pipeline::MetricsRegistry;
-using pipeline::MetricsWriter;
+using pipeline::core::CollectorHandle;
+using pipeline::core::MetricsRegistry;
+using pipeline::core::MetricsWriter;
 
 namespace {
 
@@ -24,7 +24,7 @@ double num(std::int64_t v) { return static_cast<double>(v); }
 }  // namespace
 
 MetricsHub::MetricsHub() : started_(std::chrono::system_clock::now()) {
-  own_ = registry_.add_collector([this](MetricsWriter& w) {
+  own_ = registry_.add_collector([this](core::MetricsWriter& w) {
     w.gauge("earshot_build_info", "Version of the running earshot", {{"version", EARSHOT_VERSION}}, 1);
     w.gauge("earshot_start_time_seconds", "When this process started, seconds since the Unix epoch", {},
             std::chrono::duration<double>(started_.time_since_epoch()).count());
@@ -60,11 +60,11 @@ void MetricsHub::install(sinks::HttpServer& server) {
   });
 }
 
-CollectorHandle watch_loop(MetricsRegistry* registry, const std::string& role, const pipeline::TransactionalLoop& loop) {
+core::CollectorHandle watch_loop(core::MetricsRegistry* registry, const std::string& role, const pipeline::log::TransactionalLoop& loop) {
   if (!registry) return {};
-  return registry->add_collector([role, &loop](MetricsWriter& w) {
-    const pipeline::LoopStats& s = loop.stats();
-    pipeline::MetricLabels l{{"role", role}};
+  return registry->add_collector([role, &loop](core::MetricsWriter& w) {
+    const pipeline::log::LoopStats& s = loop.stats();
+    pipeline::core::MetricLabels l{{"role", role}};
     w.counter("earshot_loop_batches_total", "Batches committed by the exactly-once loop", l, num(s.batches));
     w.counter("earshot_loop_records_in_total", "Input records in committed batches", l, num(s.records_in));
     w.counter("earshot_loop_records_out_total", "Output records in committed batches", l, num(s.records_out));
@@ -77,9 +77,9 @@ CollectorHandle watch_loop(MetricsRegistry* registry, const std::string& role, c
   });
 }
 
-CollectorHandle watch_process(MetricsRegistry* registry, const pipeline::ProcessCounters& c) {
+core::CollectorHandle watch_process(core::MetricsRegistry* registry, const pipeline::process::ProcessCounters& c) {
   if (!registry) return {};
-  return registry->add_collector([&c](MetricsWriter& w) {
+  return registry->add_collector([&c](core::MetricsWriter& w) {
     w.counter("earshot_process_records_in_total", "Posts handled by the process stage", {}, num(c.records_in));
     w.counter("earshot_process_scored_total", "Scored posts written", {}, num(c.scored));
     w.counter("earshot_process_mentions_total", "Mentions written", {}, num(c.mentions));
@@ -95,17 +95,17 @@ CollectorHandle watch_process(MetricsRegistry* registry, const pipeline::Process
   });
 }
 
-CollectorHandle watch_ingest(MetricsRegistry* registry, const pipeline::IngestRunner& runner) {
+core::CollectorHandle watch_ingest(core::MetricsRegistry* registry, const ingest::IngestRunner& runner) {
   if (!registry) return {};
-  return registry->add_collector([&runner](MetricsWriter& w) {
-    const pipeline::IngestCounters& c = runner.counters();
+  return registry->add_collector([&runner](core::MetricsWriter& w) {
+    const ingest::IngestCounters& c = runner.counters();
     w.counter("earshot_ingest_posts_total", "Posts committed to the posts topic", {}, num(c.posts));
     w.counter("earshot_ingest_dead_letters_total", "Dead letters committed by ingest", {}, num(c.dead_letters));
     w.counter("earshot_ingest_commits_total", "Ingest transactions committed", {}, num(c.commits));
     w.counter("earshot_ingest_aborts_total", "Ingest transactions aborted", {}, num(c.aborts));
     w.counter("earshot_ingest_poll_errors_total", "Source polls that failed", {}, num(c.poll_errors));
-    for (const pipeline::SourceHealth& h : runner.health()) {
-      pipeline::MetricLabels l{{"source", h.name}};
+    for (const ingest::SourceHealth& h : runner.health()) {
+      pipeline::core::MetricLabels l{{"source", h.name}};
       w.gauge("earshot_source_state", "1 for the current state of each source", {{"source", h.name}, {"state", h.state}}, 1);
       w.counter("earshot_source_posts_total", "Posts a source handed out", l, num(h.posts));
       w.counter("earshot_source_committed_posts_total", "Posts of a source in committed transactions", l,
@@ -126,11 +126,11 @@ CollectorHandle watch_ingest(MetricsRegistry* registry, const pipeline::IngestRu
   });
 }
 
-CollectorHandle watch_sinks(MetricsRegistry* registry, const sinks::SinkRunner& runner) {
+core::CollectorHandle watch_sinks(core::MetricsRegistry* registry, const sinks::SinkRunner& runner) {
   if (!registry) return {};
-  return registry->add_collector([&runner](MetricsWriter& w) {
+  return registry->add_collector([&runner](core::MetricsWriter& w) {
     for (const sinks::SinkStats& s : runner.stats()) {
-      pipeline::MetricLabels l{{"sink", s.name}};
+      pipeline::core::MetricLabels l{{"sink", s.name}};
       w.counter("earshot_sink_delivered_total", "Alerts the receiver acknowledged", l, static_cast<double>(s.delivered));
       w.counter("earshot_sink_attempts_total", "Delivery attempts", l, static_cast<double>(s.attempts));
       w.counter("earshot_sink_dead_total", "Alerts given up on (dead-lettered)", l, static_cast<double>(s.dead));
@@ -141,10 +141,10 @@ CollectorHandle watch_sinks(MetricsRegistry* registry, const sinks::SinkRunner& 
   });
 }
 
-CollectorHandle watch_api(MetricsRegistry* registry, const sinks::ApiStore& store, const sinks::ApiFollower& follower,
+core::CollectorHandle watch_api(core::MetricsRegistry* registry, const sinks::ApiStore& store, const sinks::ApiFollower& follower,
                           const sinks::HttpServer& server) {
   if (!registry) return {};
-  return registry->add_collector([&store, &follower, &server](MetricsWriter& w) {
+  return registry->add_collector([&store, &follower, &server](core::MetricsWriter& w) {
     w.counter("earshot_api_aggregates_applied_total", "Aggregates read by serve", {},
               static_cast<double>(store.aggregates_applied()));
     w.counter("earshot_api_alerts_applied_total", "Alerts read by serve", {}, static_cast<double>(store.alerts_applied()));
@@ -168,4 +168,4 @@ std::unique_ptr<sinks::HttpServer> serve_metrics_or_exit(MetricsHub& hub, const 
   return server;
 }
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -23,13 +23,17 @@
 #include <mutex>
 #include <string>
 
-#include "pipeline/metrics.h"
+#include "pipeline/core/metrics.h"
 
-namespace earshot::pipeline {
+namespace earshot::pipeline::log {
 class TransactionalLoop;
+}  // namespace earshot::pipeline::log
+namespace earshot::pipeline::process {
 struct ProcessCounters;
+}  // namespace earshot::pipeline::process
+namespace earshot::ingest {
 class IngestRunner;
-}  // namespace earshot::pipeline
+}  // namespace earshot::ingest
 namespace earshot::sinks {
 class HttpServer;
 class SinkRunner;
@@ -37,35 +41,35 @@ class ApiStore;
 class ApiFollower;
 }  // namespace earshot::sinks
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
 class MetricsHub {
  public:
   MetricsHub();
-  pipeline::MetricsRegistry& registry() { return registry_; }
+  pipeline::core::MetricsRegistry& registry() { return registry_; }
   // starting | running | stopped | failed; exported as earshot_role_state{role,state} 1.
   void set_role_state(const std::string& role, const std::string& state);
   // Adds GET /metrics and GET /healthz (both without auth).
   void install(sinks::HttpServer& server);
 
  private:
-  pipeline::MetricsRegistry registry_;
+  pipeline::core::MetricsRegistry registry_;
   mutable std::mutex mu_;
   std::map<std::string, std::string> roles_;
-  pipeline::CollectorHandle own_;
+  pipeline::core::CollectorHandle own_;
   std::chrono::system_clock::time_point started_;
 };
 
-pipeline::CollectorHandle watch_loop(pipeline::MetricsRegistry* registry, const std::string& role,
-                                     const pipeline::TransactionalLoop& loop);
-pipeline::CollectorHandle watch_process(pipeline::MetricsRegistry* registry, const pipeline::ProcessCounters& counters);
-pipeline::CollectorHandle watch_ingest(pipeline::MetricsRegistry* registry, const pipeline::IngestRunner& runner);
-pipeline::CollectorHandle watch_sinks(pipeline::MetricsRegistry* registry, const sinks::SinkRunner& runner);
-pipeline::CollectorHandle watch_api(pipeline::MetricsRegistry* registry, const sinks::ApiStore& store,
+pipeline::core::CollectorHandle watch_loop(pipeline::core::MetricsRegistry* registry, const std::string& role,
+                                     const pipeline::log::TransactionalLoop& loop);
+pipeline::core::CollectorHandle watch_process(pipeline::core::MetricsRegistry* registry, const pipeline::process::ProcessCounters& counters);
+pipeline::core::CollectorHandle watch_ingest(pipeline::core::MetricsRegistry* registry, const ingest::IngestRunner& runner);
+pipeline::core::CollectorHandle watch_sinks(pipeline::core::MetricsRegistry* registry, const sinks::SinkRunner& runner);
+pipeline::core::CollectorHandle watch_api(pipeline::core::MetricsRegistry* registry, const sinks::ApiStore& store,
                                     const sinks::ApiFollower& follower, const sinks::HttpServer& server);
 
 // For a single role: starts an HTTP server with /metrics and /healthz on `listen`, or
 // returns nullptr when `listen` is empty. Throws Exit{1, ...} when it cannot bind.
 std::unique_ptr<sinks::HttpServer> serve_metrics_or_exit(MetricsHub& hub, const std::string& listen);
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -6,9 +6,9 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/config.h"
-#include "pipeline/log.h"
-#include "pipeline/metrics.h"
+#include "pipeline/config/config.h"
+#include "pipeline/log/log.h"
+#include "pipeline/core/metrics.h"
 
 namespace earshot::sinks {
 class HttpServer;
@@ -16,7 +16,7 @@ class ApiStore;
 class ApiFollower;
 }  // namespace earshot::sinks
 
-namespace earshot::cli {
+namespace earshot::pipeline::cli {
 
 class MetricsHub;
 
@@ -27,7 +27,7 @@ struct RoleOptions {
   bool report = true;                            // progress lines on stderr
   // Where the role registers collectors for its counters (pipeline/cli/metrics_wiring.h);
   // null = metrics off. See watch_loop() and friends.
-  pipeline::MetricsRegistry* metrics = nullptr;
+  pipeline::core::MetricsRegistry* metrics = nullptr;
 };
 
 // `earshot serve`: the JSON API, the dashboard, /metrics and /healthz on one listener,
@@ -42,23 +42,23 @@ struct ServeInstance {
   std::unique_ptr<sinks::ApiStore> store;
   std::unique_ptr<sinks::ApiFollower> follower;
   std::unique_ptr<sinks::HttpServer> server;
-  pipeline::CollectorHandle watched;
+  pipeline::core::CollectorHandle watched;
   std::string url;  // "http://127.0.0.1:8080"
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the
 // address cannot be bound, unless busy_is_warning (then logs a warning and returns nullptr).
-std::unique_ptr<ServeInstance> start_serve(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub,
+std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub,
                                            const ServeOptions& serve);
-int run_serve_role(const pipeline::Config& config, pipeline::Log& log, MetricsHub& hub, const ServeOptions& serve,
+int run_serve_role(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub, const ServeOptions& serve,
                    const RoleOptions& options);
 
 // `earshot run` (and demo): every role on one Log; `hub` (may be null) gets each role's
 // state, and `options.metrics` is handed to the roles.
-int run_all(const pipeline::Config& config, pipeline::Log& log, RoleOptions options, MetricsHub* hub = nullptr);
+int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, RoleOptions options, MetricsHub* hub = nullptr);
 
-int run_ingest_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);
-int run_react_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);
-int run_process_role(const pipeline::Config& config, pipeline::Log& log, const RoleOptions& options);
+int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options);
+int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options);
+int run_process_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options);
 
-}  // namespace earshot::cli
+}  // namespace earshot::pipeline::cli

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
 
 namespace earshot::testing {
@@ -129,7 +129,7 @@ TEST(Cli, ReplayProcessTailOnEmbeddedFile) {
   EXPECT_EQ(lines(scored.out).size(), 300u) << "the 10 re-sent uids are duplicates";
   RunResult dead = run({"tail", "--config", cfg, "deadletter"});
   ASSERT_EQ(lines(dead.out).size(), 1u);
-  auto d = pipeline::decode_deadletter(lines(dead.out)[0]);
+  auto d = pipeline::codec::decode_deadletter(lines(dead.out)[0]);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->original, "{\"v\":1,\"broken");
   // A second run has nothing left to do: exactly once across restarts.

@@ -11,8 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/json_codec.h"
-#include "pipeline/kafka_log.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/log/kafka/kafka_log.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/ingest/support/webhook_push.h"
 #include "tests/support/kafka_env.h"
@@ -34,8 +34,8 @@ std::string kafka_config(const std::string& t, const std::string& sources) {
          topics + "}\nsources:\n" + sources;
 }
 
-std::unique_ptr<pipeline::Log> open_kafka() {
-  auto log = pipeline::KafkaLog::open({.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
+std::unique_ptr<pipeline::log::Log> open_kafka() {
+  auto log = pipeline::log::kafka::KafkaLog::open({.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
   EXPECT_TRUE(log) << log.error().message;
   return log ? std::move(*log) : nullptr;
 }
@@ -54,7 +54,7 @@ TEST(CliIngestKafka, KillNineMidStreamAndRestartNeitherLosesNorRepeats) {
   std::size_t seen = 0;
   {
     auto deadline = std::chrono::steady_clock::now() + 60s;
-    std::unique_ptr<pipeline::Consumer> watch;
+    std::unique_ptr<pipeline::log::Consumer> watch;
     while (!watch && std::chrono::steady_clock::now() < deadline) {  // the topic appears when ingest starts
       auto c = log->consumer({.group = "", .topics = {t + ".posts"}, .on_revoke = {}});
       if (c) watch = std::move(*c);
@@ -77,7 +77,7 @@ TEST(CliIngestKafka, KillNineMidStreamAndRestartNeitherLosesNorRepeats) {
   auto posts = read_topic(*log, t + ".posts", 400, 60s);
   std::set<std::string> uids;
   for (const auto& r : posts) {
-    auto p = pipeline::decode_post(r.value);
+    auto p = pipeline::codec::decode_post(r.value);
     ASSERT_TRUE(p) << p.error().message;
     EXPECT_EQ(r.key, p->uid);
     uids.insert(p->uid);

@@ -11,8 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/embedded_log.h"
-#include "pipeline/json_codec.h"
+#include "pipeline/log/embedded/embedded_log.h"
+#include "pipeline/codec/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/ingest/support/webhook_push.h"
 
@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 
 // Committed records in `topic` right now (reads until a poll comes back empty).
 std::size_t count(const std::string& db, const std::string& topic) {
-  auto log = pipeline::EmbeddedLog::open(db, 3);
+  auto log = pipeline::log::embedded::EmbeddedLog::open(db, 3);
   EXPECT_TRUE(log);
   auto reader = (*log)->consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   EXPECT_TRUE(reader);
@@ -54,12 +54,12 @@ TEST(CliIngest, KillNineAndRestartNeitherLosesNorRepeats) {
 
   RunResult again = run({"ingest", "--config", cfg, "--exit-when-idle", "1"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  auto log = pipeline::EmbeddedLog::open(dir + "/earshot.db", 3);
+  auto log = pipeline::log::embedded::EmbeddedLog::open(dir + "/earshot.db", 3);
   ASSERT_TRUE(log);
   auto posts = read_topic(**log, "earshot.posts", 400, 10s);
   std::set<std::string> uids;
   for (const auto& r : posts) {
-    auto p = pipeline::decode_post(r.value);
+    auto p = pipeline::codec::decode_post(r.value);
     ASSERT_TRUE(p) << p.error().message;
     EXPECT_FALSE(p->ingested_at.empty());
     uids.insert(p->uid);
@@ -74,7 +74,7 @@ TEST(CliIngest, KillNineAndRestartNeitherLosesNorRepeats) {
 }
 
 std::vector<std::string> uids_in(const std::string& db, const std::string& topic) {
-  auto log = pipeline::EmbeddedLog::open(db, 3);
+  auto log = pipeline::log::embedded::EmbeddedLog::open(db, 3);
   EXPECT_TRUE(log);
   auto reader = (*log)->consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   EXPECT_TRUE(reader);

@@ -8,9 +8,9 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/dedup_changelog.h"
-#include "pipeline/json_codec.h"
-#include "pipeline/kafka_log.h"
+#include "pipeline/process/dedup_changelog.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/log/kafka/kafka_log.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/support/kafka_env.h"
 
@@ -26,7 +26,7 @@ std::string brokers() { return earshot::testing::test_brokers(); }
 
 struct Scenario {
   std::string dir, config, posts, prefix;
-  std::unique_ptr<pipeline::Log> log;
+  std::unique_ptr<pipeline::log::Log> log;
 };
 
 std::string malformed(int i) {
@@ -67,7 +67,7 @@ Scenario prepare(const std::string& name) {
   }
   s.posts = s.dir + "/posts.jsonl";
   write_file(s.posts, all);
-  auto log = pipeline::KafkaLog::open({.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
+  auto log = pipeline::log::kafka::KafkaLog::open({.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
   EXPECT_TRUE(log);
   s.log = std::move(*log);
   RunResult r = run({"replay", "--config", s.config, "--file", s.posts});
@@ -79,7 +79,7 @@ void expect_exact(Scenario& s) {
   auto scored = read_topic(*s.log, s.prefix + ".scored", kValid);
   std::set<std::string> uids;
   for (const auto& r : scored) {
-    auto p = pipeline::decode_scored(r.value);
+    auto p = pipeline::codec::decode_scored(r.value);
     ASSERT_TRUE(p) << p.error().message;
     EXPECT_EQ(r.key, p->post.uid);
     uids.insert(p->post.uid);
@@ -93,8 +93,8 @@ void expect_exact(Scenario& s) {
   std::size_t entries = 0;
   std::set<std::string> remembered;
   for (const auto& r : changelog) {
-    pipeline::dedup_changelog::Batch b;
-    ASSERT_TRUE(pipeline::dedup_changelog::decode(r.value, b)) << "changelog record " << r.key;
+    pipeline::process::dedup_changelog::Batch b;
+    ASSERT_TRUE(pipeline::process::dedup_changelog::decode(r.value, b)) << "changelog record " << r.key;
     entries += b.entries.size();
     for (const auto& e : b.entries) remembered.emplace(e.uid);
   }
@@ -103,7 +103,7 @@ void expect_exact(Scenario& s) {
   auto dead = read_topic(*s.log, s.prefix + ".deadletter", kMalformed);
   EXPECT_EQ(dead.size(), static_cast<std::size_t>(kMalformed));
   for (const auto& r : dead) {
-    auto d = pipeline::decode_deadletter(r.value);
+    auto d = pipeline::codec::decode_deadletter(r.value);
     ASSERT_TRUE(d) << d.error().message;
     EXPECT_FALSE(d->reason.empty());
     EXPECT_EQ(d->topic, s.prefix + ".posts");
@@ -112,7 +112,7 @@ void expect_exact(Scenario& s) {
 }
 
 // Waits until `topic` holds at least `n` committed records.
-void wait_for_progress(pipeline::Log& log, const std::string& topic, std::size_t n) {
+void wait_for_progress(pipeline::log::Log& log, const std::string& topic, std::size_t n) {
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   ASSERT_TRUE(reader);
   std::size_t seen = 0;

@@ -18,7 +18,7 @@
 #include <cpprest/http_client.h>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/support/busy_port.h"
 
@@ -111,20 +111,20 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   ASSERT_EQ(react.exit_code, 0) << react.err;
 
   // What react wrote, read back through the CLI: the ground truth for the API.
-  std::vector<pipeline::Alert> alerts;
+  std::vector<pipeline::core::Alert> alerts;
   {
     std::istringstream in(run({"tail", "--config", cfg, "alerts"}).out);
     for (std::string l; std::getline(in, l);) {
-      if (auto a = pipeline::decode_alert(l)) alerts.push_back(*a);
+      if (auto a = pipeline::codec::decode_alert(l)) alerts.push_back(*a);
     }
   }
-  std::map<std::string, pipeline::Aggregate> latest_1m;  // entity -> newest 1m window
+  std::map<std::string, pipeline::core::Aggregate> latest_1m;  // entity -> newest 1m window
   std::size_t acme_1m_windows = 0;
   {
-    std::map<std::string, pipeline::Aggregate> by_key;
+    std::map<std::string, pipeline::core::Aggregate> by_key;
     std::istringstream in(run({"tail", "--config", cfg, "aggregates"}).out);
     for (std::string l; std::getline(in, l);) {
-      auto a = pipeline::decode_aggregate(l);
+      auto a = pipeline::codec::decode_aggregate(l);
       if (!a) continue;
       auto& slot = by_key[a->entity + "|" + a->window_size + "|" + a->window_start];
       if (slot.version <= a->version) slot = *a;
@@ -205,7 +205,7 @@ TEST(Serve, ProcessServesMetricsWithRecordsInEqualToThePostsProcessed) {
   EXPECT_NE(health.body.find("\"process\":\"running\""), std::string::npos) << health.body;
 
   // The 120 posts are processed once the scored topic has them.
-  auto log = pipeline::open_log({.kind = "embedded", .path = dir + "/earshot.db"});
+  auto log = pipeline::log::open_log({.kind = "embedded", .path = dir + "/earshot.db"});
   ASSERT_TRUE(log);
   EXPECT_EQ(read_topic(**log, "earshot.scored", 120).size(), 120u);
 

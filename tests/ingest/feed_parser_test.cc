@@ -44,13 +44,13 @@ TEST(FeedParser, AtomEntries) {
   EXPECT_EQ(feed->format, "atom");
   EXPECT_EQ(feed->title, "Acme Air Blog");
   ASSERT_EQ(feed->items.size(), 2u);
-  const pipeline::Post& p = feed->items[0].post;
+  const pipeline::core::Post& p = feed->items[0].post;
   EXPECT_EQ(p.uid, "rss:blog.acmeair.example:urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a");
   EXPECT_EQ(p.url, "https://blog.acmeair.example/2026/11/new-routes");
   EXPECT_EQ(p.created_at, "2026-11-23T17:30:02Z");  // published, in UTC
   EXPECT_EQ(p.author.name, "Jane Doe");
   EXPECT_EQ(p.text, "New routes & fares\n\nWe fly to Lisbon now.");
-  const pipeline::Post& q = feed->items[1].post;
+  const pipeline::core::Post& q = feed->items[1].post;
   EXPECT_EQ(q.created_at, "2026-11-20T08:00:00Z");  // updated when not published
   EXPECT_EQ(q.text, "Only updated\n\ntext");
   EXPECT_EQ(q.url, "https://blog.acmeair.example/2026/11/only-updated");

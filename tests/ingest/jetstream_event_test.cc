@@ -26,7 +26,7 @@ TEST(JetstreamEvent, CreateBecomesAPostWithHandlesTagsAndReply) {
   ASSERT_TRUE(e.post);
   EXPECT_FALSE(e.dead);
   EXPECT_EQ(e.time_us, 1725911162329308);
-  const pipeline::Post& p = *e.post;
+  const pipeline::core::Post& p = *e.post;
   EXPECT_EQ(p.uid, "bluesky:did:plc:eygmaihciaxprqvxpfvl6flk:3l3qo2vuowo2b");
   EXPECT_EQ(p.source, "bluesky");
   EXPECT_EQ(p.url, "https://bsky.app/profile/did:plc:eygmaihciaxprqvxpfvl6flk/post/3l3qo2vuowo2b");

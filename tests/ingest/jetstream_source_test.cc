@@ -137,7 +137,7 @@ TEST(JetstreamSource, UnreachableServerBacksOff) {
   JetstreamSource src(o);
   auto r = src.poll(milliseconds(10));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, pipeline::ErrorCode::kUnavailable);
+  EXPECT_EQ(r.error().code, pipeline::core::ErrorCode::kUnavailable);
   EXPECT_EQ(src.health().state, "backoff");
   auto idle = src.poll(milliseconds(1));  // inside the backoff: no new attempt
   ASSERT_TRUE(idle);

@@ -71,7 +71,7 @@ MastodonOptions fast_options(const std::string& instance) {
 }
 
 // Polls until a batch comes back empty; collects uids.
-void drain(pipeline::Source& src, std::vector<std::string>& uids, std::size_t& dead, std::string& cursor) {
+void drain(ingest::Source& src, std::vector<std::string>& uids, std::size_t& dead, std::string& cursor) {
   for (int i = 0; i < 20; ++i) {
     auto b = src.poll(milliseconds(200));
     ASSERT_TRUE(b) << b.error().message;
@@ -144,14 +144,14 @@ TEST(MastodonSource, HonoursRetryAfterOn429) {
   auto t0 = Clock::now();
   auto r = src.poll(milliseconds(100));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, pipeline::ErrorCode::kRetriable);
+  EXPECT_EQ(r.error().code, pipeline::core::ErrorCode::kRetriable);
   EXPECT_EQ(src.health().state, "rate_limited");
   EXPECT_EQ(src.health().errors, 1);
   auto idle = src.poll(milliseconds(100));  // still inside Retry-After: no request made
   ASSERT_TRUE(idle);
   EXPECT_TRUE(idle->posts.empty());
   EXPECT_EQ(server.request_count(), 1u);
-  std::vector<pipeline::Post> got;
+  std::vector<pipeline::core::Post> got;
   while (got.empty() && Clock::now() - t0 < std::chrono::seconds(3)) {
     auto b = src.poll(milliseconds(300));
     ASSERT_TRUE(b);

@@ -12,7 +12,7 @@ using testing::read_fixture;
 TEST(MastodonStatus, NormalisesTheDocumentedStatus) {
   auto s = parse_mastodon_status(read_fixture("mastodon_status.json"), "mastodon.social");
   ASSERT_TRUE(s) << s.error().message;
-  const pipeline::Post& p = s->post;
+  const pipeline::core::Post& p = s->post;
   EXPECT_EQ(p.uid, "mastodon:mastodon.social:103270115826048975");
   EXPECT_EQ(p.source, "mastodon");
   EXPECT_EQ(p.url, "https://mastodon.social/@Gargron/103270115826048975");

@@ -15,7 +15,7 @@ TEST(RedditListing, LinksBecomePostsAndMalformedChildrenDeadLetters) {
   ASSERT_TRUE(page) << page.error().message;
   EXPECT_EQ(page->after, "t3_1h2c9d1");
   ASSERT_EQ(page->items.size(), 2u);
-  const pipeline::Post& p = page->items[0].post;
+  const pipeline::core::Post& p = page->items[0].post;
   EXPECT_EQ(page->items[0].fullname, "t3_1h2c9d3");
   EXPECT_EQ(p.uid, "reddit:acmeair:t3_1h2c9d3");
   EXPECT_EQ(p.url, "https://www.reddit.com/r/acmeair/comments/1h2c9d3/lost_luggage_3_days/");

@@ -74,7 +74,7 @@ RedditOptions options_for(const HttpFixtureServer& s) {
   return o;
 }
 
-std::vector<std::string> uids_of(const pipeline::SourceBatch& b) {
+std::vector<std::string> uids_of(const ingest::SourceBatch& b) {
   std::vector<std::string> out;
   for (const auto& p : b.posts) out.push_back(p.uid);
   return out;

@@ -72,7 +72,7 @@ TEST(SourceFactory, ErrorsNameTheKey) {
   auto expect_error = [](const Fields& f, const std::string& needle) {
     auto src = make_source(f, "");
     ASSERT_FALSE(src) << needle;
-    EXPECT_EQ(src.error().code, pipeline::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(src.error().code, pipeline::core::ErrorCode::kInvalidArgument);
     EXPECT_NE(src.error().message.find(needle), std::string::npos) << src.error().message;
   };
   expect_error({}, "type: required");

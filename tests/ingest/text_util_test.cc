@@ -5,7 +5,7 @@
 #include "ingest/html_text.h"
 #include "ingest/time_util.h"
 #include "ingest/url_util.h"
-#include "pipeline/base64.h"
+#include "pipeline/core/base64.h"
 
 namespace earshot::ingest {
 namespace {
@@ -81,7 +81,7 @@ TEST(UrlUtil, HostQueryAndLinkHeaders) {
 
 TEST(CryptoUtil, HmacAndHashes) {
   // RFC 4231 test case 2
-  EXPECT_EQ(pipeline::base64_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
+  EXPECT_EQ(pipeline::core::base64_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
             "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
   EXPECT_EQ(sha256_hex("abc").substr(0, 16), "ba7816bf8f01cfea");
   EXPECT_TRUE(constant_time_equal("abc", "abc"));

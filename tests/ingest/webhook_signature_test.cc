@@ -67,7 +67,7 @@ TEST(PostJsonl, DecodesGoodLinesAndDeadLettersBadOnes) {
   Normalized out = decode_post_lines(testing::read_fixture("posts.jsonl"), "file");
   ASSERT_EQ(out.posts.size(), 4u);
   ASSERT_EQ(out.dead.size(), 2u);
-  const pipeline::Post& p = out.posts[0];
+  const pipeline::core::Post& p = out.posts[0];
   EXPECT_EQ(p.uid, "file:replay:1");
   EXPECT_EQ(p.author.followers, 3);
   EXPECT_EQ(p.tags, std::vector<std::string>{"acme"});

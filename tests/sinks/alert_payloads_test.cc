@@ -4,15 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 
 namespace earshot::sinks {
 namespace {
 
 using nlohmann::json;
 
-pipeline::Alert sample_alert() {
-  pipeline::Alert a;
+pipeline::core::Alert sample_alert() {
+  pipeline::core::Alert a;
   a.rule = "negative-spike";
   a.entity = "acme-air";
   a.severity = "warning";
@@ -44,7 +44,7 @@ TEST(WebhookSignature, PlainSecretIsUsedAsBytesAndBadWhsecIsRefused) {
 }
 
 TEST(BuildRequest, WebhookIsTheSignedAlertJsonWithTheAlertIdAsWebhookId) {
-  pipeline::SinkDef def;
+  pipeline::config::SinkDef def;
   def.type = "webhook";
   def.name = "webhook";
   def.url = "http://127.0.0.1:9/hook";
@@ -57,7 +57,7 @@ TEST(BuildRequest, WebhookIsTheSignedAlertJsonWithTheAlertIdAsWebhookId) {
   EXPECT_EQ(h["webhook-timestamp"], "1700000000");
   EXPECT_EQ(h["webhook-signature"], webhook_signature("s3cret", sample_alert().id, "1700000000", r->body));
   EXPECT_EQ(h["X-Team"], "care");
-  auto back = pipeline::decode_alert(r->body);
+  auto back = pipeline::codec::decode_alert(r->body);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->id, sample_alert().id);
   EXPECT_EQ(back->dedup_key, sample_alert().dedup_key);
@@ -67,7 +67,7 @@ TEST(BuildRequest, WebhookIsTheSignedAlertJsonWithTheAlertIdAsWebhookId) {
 }
 
 TEST(BuildRequest, UnsignedWebhookHasNoSignatureAndKafkaIsNotHttp) {
-  pipeline::SinkDef def;
+  pipeline::config::SinkDef def;
   def.type = "webhook";
   def.url = "http://127.0.0.1:9/hook";
   auto r = build_request(def, sample_alert(), 1);
@@ -107,7 +107,7 @@ TEST(PagerDutyBody, TriggerCarriesDedupKeyPayloadAndLinks) {
 }
 
 TEST(PagerDutyBody, ResolveSendsTheSameDedupKey) {
-  pipeline::Alert a = sample_alert();
+  pipeline::core::Alert a = sample_alert();
   a.status = "resolve";
   json j = json::parse(pagerduty_body(a, "R0UT1NG"));
   EXPECT_EQ(j["event_action"], "resolve");
@@ -118,8 +118,8 @@ TEST(PagerDutyBody, ResolveSendsTheSameDedupKey) {
 TEST(SeverityRank, OrdersInfoWarningCritical) {
   EXPECT_LT(severity_rank("info"), severity_rank("warning"));
   EXPECT_LT(severity_rank("warning"), severity_rank("critical"));
-  EXPECT_EQ(severity_rank("critical"), static_cast<int>(pipeline::Severity::critical));
-  EXPECT_EQ(severity_rank("warning"), static_cast<int>(pipeline::Severity::warning));
+  EXPECT_EQ(severity_rank("critical"), static_cast<int>(pipeline::config::Severity::critical));
+  EXPECT_EQ(severity_rank("warning"), static_cast<int>(pipeline::config::Severity::warning));
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 
 #include <thread>
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
 
@@ -18,20 +18,20 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<pipeline::EntityDef> entities() {
-  pipeline::EntityDef acme;
+std::vector<pipeline::config::EntityDef> entities() {
+  pipeline::config::EntityDef acme;
   acme.id = "acme-air";
   acme.name = "Acme Air";
-  pipeline::EntityDef globex;
+  pipeline::config::EntityDef globex;
   globex.id = "globex";
   globex.name = "Globex";
-  globex.kind = pipeline::EntityKind::product;
+  globex.kind = pipeline::core::EntityKind::product;
   return {acme, globex};
 }
 
-pipeline::Aggregate agg(const std::string& entity, const std::string& size, int minute, std::int64_t volume,
+pipeline::core::Aggregate agg(const std::string& entity, const std::string& size, int minute, std::int64_t volume,
                         std::int64_t version = 1) {
-  pipeline::Aggregate a;
+  pipeline::core::Aggregate a;
   a.entity = entity;
   a.window_size = size;
   char start[32], end[32];
@@ -47,8 +47,8 @@ pipeline::Aggregate agg(const std::string& entity, const std::string& size, int 
   return a;
 }
 
-pipeline::Alert alert(const std::string& id, const std::string& entity) {
-  pipeline::Alert a;
+pipeline::core::Alert alert(const std::string& id, const std::string& entity) {
+  pipeline::core::Alert a;
   a.id = id;
   a.rule = "negative-spike";
   a.entity = entity;
@@ -103,8 +103,8 @@ TEST(ApiStore, SeriesAreOrderedBoundedAndKeepTheNewestVersion) {
 
 TEST(ApiStore, TombstonesAndBadRecordsAreHandled) {
   ApiStore store(entities());
-  pipeline::Aggregate a = agg("acme-air", "1m", 0, 10);
-  store.apply_aggregate_record({.topic = "aggs", .key = "acme-air|1m|" + a.window_start, .value = pipeline::encode(a)});
+  pipeline::core::Aggregate a = agg("acme-air", "1m", 0, 10);
+  store.apply_aggregate_record({.topic = "aggs", .key = "acme-air|1m|" + a.window_start, .value = pipeline::codec::encode(a)});
   EXPECT_EQ(json::parse(*store.aggregates_json("acme-air", "1m", 10))["points"].size(), 1u);
   store.apply_aggregate_record({.topic = "aggs", .key = "acme-air|1m|" + a.window_start, .value = ""});
   EXPECT_EQ(json::parse(*store.aggregates_json("acme-air", "1m", 10))["points"].size(), 0u);
@@ -127,16 +127,16 @@ TEST(ApiStore, AlertsAreNewestFirstDeduplicatedAndBounded) {
 }
 
 TEST(ApiFollower, ReadsBothTopicsFromTheBeginningAndKeepsFollowing) {
-  auto log = pipeline::open_log({.kind = "embedded"});
+  auto log = pipeline::log::open_log({.kind = "embedded"});
   ASSERT_TRUE(log) << log.error().message;
   ASSERT_TRUE((*log)->create_topics({{"t.aggregates", 3, true}, {"t.alerts", 3, false}}));
   auto producer = (*log)->producer({});
   ASSERT_TRUE(producer);
   for (int m = 0; m < 3; ++m) {
     auto a = agg("acme-air", "1m", m, 10 + m);
-    ASSERT_TRUE((*producer)->produce("t.aggregates", "acme-air|1m|" + a.window_start, pipeline::encode(a)));
+    ASSERT_TRUE((*producer)->produce("t.aggregates", "acme-air|1m|" + a.window_start, pipeline::codec::encode(a)));
   }
-  ASSERT_TRUE((*producer)->produce("t.alerts", "a1", pipeline::encode(alert("a1", "acme-air"))));
+  ASSERT_TRUE((*producer)->produce("t.alerts", "a1", pipeline::codec::encode(alert("a1", "acme-air"))));
   ASSERT_TRUE((*producer)->produce("t.alerts", "bad", "not an alert"));
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
 
@@ -153,7 +153,7 @@ TEST(ApiFollower, ReadsBothTopicsFromTheBeginningAndKeepsFollowing) {
   EXPECT_EQ(store.alerts_applied(), 1u);
   EXPECT_EQ(store.bad_records(), 1u);
 
-  ASSERT_TRUE((*producer)->produce("t.alerts", "a2", pipeline::encode(alert("a2", "globex"))));
+  ASSERT_TRUE((*producer)->produce("t.alerts", "a2", pipeline::codec::encode(alert("a2", "globex"))));
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
   ASSERT_TRUE(wait_until([&] { return store.alerts_applied() == 2; }));
   EXPECT_EQ(json::parse(store.alerts_json(10))["alerts"][0]["id"], "a2");

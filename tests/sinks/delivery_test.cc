@@ -23,9 +23,9 @@ RetryPolicy fast(int attempts) {
   return p;
 }
 
-std::function<pipeline::Result<HttpRequest>()> request_to(const RecordingReceiver& r) {
+std::function<pipeline::core::Result<HttpRequest>()> request_to(const RecordingReceiver& r) {
   return [url = r.url("/hook")] {
-    return pipeline::Result<HttpRequest>(HttpRequest{url, R"({"a":1})", {{"webhook-id", "alrt_1"}}, 2s});
+    return pipeline::core::Result<HttpRequest>(HttpRequest{url, R"({"a":1})", {{"webhook-id", "alrt_1"}}, 2s});
   };
 }
 
@@ -98,7 +98,7 @@ TEST(Deliver, ConnectionRefusedIsRetried) {
   auto http = make_http_client();
   std::atomic<bool> stop{false};
   auto make = [port] {
-    return pipeline::Result<HttpRequest>(HttpRequest{"http://127.0.0.1:" + std::to_string(port) + "/x", "{}", {}, 1s});
+    return pipeline::core::Result<HttpRequest>(HttpRequest{"http://127.0.0.1:" + std::to_string(port) + "/x", "{}", {}, 1s});
   };
   DeliveryResult r = deliver(*http, make, fast(3), stop);
   EXPECT_EQ(r.outcome, Outcome::dead);

@@ -8,7 +8,7 @@ namespace earshot::sinks::testing {
 namespace {
 
 TEST(EndToEndEmbedded, SpikeGivesOneAlertAtEachReceiverAndSteadyEntityNone) {
-  pipeline::Config cfg = scenario_config("embedded", "spike");
+  pipeline::config::Config cfg = scenario_config("embedded", "spike");
   auto log = open_scenario_log(cfg);
   ASSERT_TRUE(log);
   run_spike_scenario(cfg, *log);

@@ -119,7 +119,7 @@ TEST(HttpServer, AnAddressInUseIsUnavailable) {
   HttpServer second({.listen = "127.0.0.1:" + std::to_string(first->port())});
   auto st = second.start();
   ASSERT_FALSE(st.has_value());
-  EXPECT_EQ(st.error().code, pipeline::ErrorCode::kUnavailable);
+  EXPECT_EQ(st.error().code, pipeline::core::ErrorCode::kUnavailable);
   EXPECT_NE(st.error().message.find("in use"), std::string::npos) << st.error().message;
   EXPECT_EQ(get(first->url(), "/healthz").status, 200);
 
@@ -130,7 +130,7 @@ TEST(HttpServer, AnAddressInUseIsUnavailable) {
   auto st3 = third.start();
   busy.release();
   ASSERT_FALSE(st3.has_value());
-  EXPECT_EQ(st3.error().code, pipeline::ErrorCode::kUnavailable);
+  EXPECT_EQ(st3.error().code, pipeline::core::ErrorCode::kUnavailable);
 }
 
 TEST(HttpServer, BadListenAddressesAreInvalid) {
@@ -138,7 +138,7 @@ TEST(HttpServer, BadListenAddressesAreInvalid) {
     HttpServer s({.listen = listen});
     auto st = s.start();
     ASSERT_FALSE(st.has_value()) << listen;
-    EXPECT_EQ(st.error().code, pipeline::ErrorCode::kInvalidArgument) << listen;
+    EXPECT_EQ(st.error().code, pipeline::core::ErrorCode::kInvalidArgument) << listen;
   }
 }
 

@@ -12,9 +12,9 @@
 #include <map>
 #include <thread>
 
-#include "pipeline/alert_rules.h"
-#include "pipeline/json_codec.h"
-#include "pipeline/react_stage.h"
+#include "pipeline/react/alert_rules.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/react/react_stage.h"
 #include "tests/sinks/support/alert_scenario.h"
 #include "tests/sinks/support/end_to_end.h"
 
@@ -25,20 +25,20 @@ using namespace std::chrono_literals;
 
 // One react instance on its own thread: handler + loop, until stopped.
 struct Instance {
-  std::unique_ptr<pipeline::ReactHandler> handler;
-  std::unique_ptr<pipeline::TransactionalLoop> loop;
+  std::unique_ptr<pipeline::react::ReactHandler> handler;
+  std::unique_ptr<pipeline::log::TransactionalLoop> loop;
   std::atomic<bool> stop{false};
-  pipeline::Status result;
+  pipeline::core::Status result;
   std::thread thread;
 
-  void start(const pipeline::Config& cfg, pipeline::Log& log, const std::string& name) {
-    auto h = pipeline::make_react_handler(cfg, log);
+  void start(const pipeline::config::Config& cfg, pipeline::log::Log& log, const std::string& name) {
+    auto h = pipeline::react::make_react_handler(cfg, log);
     ASSERT_TRUE(h) << h.error().message;
     handler = std::move(*h);
-    auto l = pipeline::TransactionalLoop::create(log, pipeline::react_loop_options(cfg, name));
+    auto l = pipeline::log::TransactionalLoop::create(log, pipeline::react::react_loop_options(cfg, name));
     ASSERT_TRUE(l) << l.error().message;
     loop = std::move(*l);
-    pipeline::Consumer* consumer = &loop->consumer();
+    pipeline::log::Consumer* consumer = &loop->consumer();
     // The handler asks on the loop thread (when idle); the count is kept for the test thread.
     handler->set_assignment([this, consumer] {
       auto parts = consumer->assignment();
@@ -63,10 +63,10 @@ struct Instance {
   std::atomic<int> assigned{-1};  // partitions held, as of the last idle poll
 };
 
-std::vector<std::string> alert_ids_in_topic(pipeline::Log& log, const pipeline::Config& cfg) {
+std::vector<std::string> alert_ids_in_topic(pipeline::log::Log& log, const pipeline::config::Config& cfg) {
   std::vector<std::string> ids;
   for (const auto& r : read_topic(log, cfg.log.topic("alerts"))) {
-    auto a = pipeline::decode_alert(r.value);
+    auto a = pipeline::codec::decode_alert(r.value);
     EXPECT_TRUE(a) << r.value;
     if (a) ids.push_back(a->id);
   }
@@ -74,12 +74,12 @@ std::vector<std::string> alert_ids_in_topic(pipeline::Log& log, const pipeline::
   return ids;
 }
 
-std::vector<std::string> batch_alert_ids(const pipeline::Config& cfg, const std::vector<pipeline::Mention>& ms) {
-  auto engine = pipeline::AlertEngine::create(cfg.alerts);
+std::vector<std::string> batch_alert_ids(const pipeline::config::Config& cfg, const std::vector<pipeline::core::Mention>& ms) {
+  auto engine = pipeline::react::AlertEngine::create(cfg.alerts);
   EXPECT_TRUE(engine);
-  std::vector<pipeline::Alert> alerts;
+  std::vector<pipeline::core::Alert> alerts;
   for (const auto& original : ms) {
-    auto m = pipeline::decode_mention(pipeline::encode(original));
+    auto m = pipeline::codec::decode_mention(pipeline::codec::encode(original));
     EXPECT_TRUE(m && (*engine)->add(*m, alerts));
   }
   std::vector<std::string> ids;
@@ -89,13 +89,13 @@ std::vector<std::string> batch_alert_ids(const pipeline::Config& cfg, const std:
 }
 
 TEST(ReactRebalanceKafka, SecondInstanceJoinsThenFirstLeavesAndTheResultIsExact) {
-  pipeline::Config cfg = scenario_config("kafka", "rebalance");
+  pipeline::config::Config cfg = scenario_config("kafka", "rebalance");
   cfg.windows.idle_close = 0ms;  // the comparison is with a batch run: no wall-clock closes
   auto log = open_scenario_log(cfg);
   ASSERT_TRUE(log);
 
   // Twelve entities over three partitions, six of them with a spike (trigger + resolve each).
-  std::vector<pipeline::Mention> ms;
+  std::vector<pipeline::core::Mention> ms;
   for (const auto& [spiky, steady] : {std::pair{"acme", "globex"}, {"initech", "umbrella"}, {"hooli", "vandelay"},
                                      {"wonka", "stark"}, {"tyrell", "cyberdyne"}, {"soylent", "wayne"}}) {
     auto part = spike_scenario(spiky, steady);
@@ -107,7 +107,7 @@ TEST(ReactRebalanceKafka, SecondInstanceJoinsThenFirstLeavesAndTheResultIsExact)
   ASSERT_EQ(want_alerts.size(), 12u);
   const std::size_t a_end = ms.size() * 2 / 5, b_end = ms.size() * 7 / 10;
   auto slice = [&](std::size_t from, std::size_t to) {
-    return std::vector<pipeline::Mention>(ms.begin() + static_cast<std::ptrdiff_t>(from),
+    return std::vector<pipeline::core::Mention>(ms.begin() + static_cast<std::ptrdiff_t>(from),
                                           ms.begin() + static_cast<std::ptrdiff_t>(to));
   };
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "pipeline/json_codec.h"
+#include "pipeline/codec/json_codec.h"
 #include "tests/sinks/support/alert_scenario.h"
 
 namespace earshot::sinks {
@@ -17,8 +17,8 @@ using testing::ReceiverResponse;
 using testing::RecordingReceiver;
 using testing::wait_until;
 
-pipeline::SinkDef sink(const std::string& type, const std::string& url, int max_attempts = 5) {
-  pipeline::SinkDef s;
+pipeline::config::SinkDef sink(const std::string& type, const std::string& url, int max_attempts = 5) {
+  pipeline::config::SinkDef s;
   s.type = type;
   s.name = type;
   s.url = url;
@@ -37,10 +37,10 @@ SinkRunnerOptions fast() {
   return o;
 }
 
-void produce_alerts(pipeline::Log& log, const pipeline::Config& cfg, const std::vector<pipeline::Alert>& alerts) {
+void produce_alerts(pipeline::log::Log& log, const pipeline::config::Config& cfg, const std::vector<pipeline::core::Alert>& alerts) {
   auto p = log.producer({});
   ASSERT_TRUE(p);
-  for (const auto& a : alerts) ASSERT_TRUE((*p)->produce(cfg.log.topic("alerts"), a.dedup_key, pipeline::encode(a)));
+  for (const auto& a : alerts) ASSERT_TRUE((*p)->produce(cfg.log.topic("alerts"), a.dedup_key, pipeline::codec::encode(a)));
   ASSERT_TRUE((*p)->flush(5s));
 }
 
@@ -51,10 +51,10 @@ std::set<std::string> webhook_ids(const RecordingReceiver& rx) {
 }
 
 struct Fixture {
-  pipeline::Config cfg = pipeline::default_config();
-  std::unique_ptr<pipeline::Log> log;
+  pipeline::config::Config cfg = pipeline::config::default_config();
+  std::unique_ptr<pipeline::log::Log> log;
   Fixture() {
-    auto l = pipeline::open_log({.kind = "embedded"});
+    auto l = pipeline::log::open_log({.kind = "embedded"});
     EXPECT_TRUE(l);
     log = std::move(*l);
     EXPECT_TRUE(log->create_topics({{cfg.log.topic("alerts"), 3, false}, {cfg.log.topic("deadletter"), 3, false}}));
@@ -146,25 +146,25 @@ TEST(SinkRunner, GivesUpToTheDeadletterTopicAndMovesOn) {
   (*runner)->stop();
   auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
   ASSERT_TRUE(c);
-  std::vector<pipeline::Record> dead;
+  std::vector<pipeline::log::Record> dead;
   wait_until([&] {
     auto b = (*c)->poll(100, 100ms);
     if (b) dead.insert(dead.end(), b->begin(), b->end());
     return !dead.empty();
   }, 5s);
   ASSERT_EQ(dead.size(), 1u);
-  auto d = pipeline::decode_deadletter(dead[0].value);
+  auto d = pipeline::codec::decode_deadletter(dead[0].value);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->stage, "sink:webhook");
   EXPECT_NE(d->reason.find("3 attempts"), std::string::npos) << d->reason;
-  EXPECT_EQ(pipeline::decode_alert(d->original)->id, "alrt_d1");
+  EXPECT_EQ(pipeline::codec::decode_alert(d->original)->id, "alrt_d1");
 }
 
 TEST(SinkRunner, MinSeveritySkipsQuieterAlerts) {
   Fixture f;
   RecordingReceiver pd([](const ReceivedRequest&) { return ReceiverResponse{202, {}, ""}; });
   auto def = sink("pagerduty", pd.url("/v2/enqueue"));
-  def.min_severity = pipeline::Severity::critical;
+  def.min_severity = pipeline::config::Severity::critical;
   f.cfg.sinks = {def};
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("e1", "warning"), testing::sample_alert("e2", "critical")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
@@ -177,7 +177,7 @@ TEST(SinkRunner, MinSeveritySkipsQuieterAlerts) {
 
 TEST(SinkRunner, KafkaSinkOnTheAlertsTopicNeedsNoThread) {
   Fixture f;
-  pipeline::SinkDef k;
+  pipeline::config::SinkDef k;
   k.type = "kafka";
   k.name = "kafka";
   k.topic = f.cfg.log.topic("alerts");
@@ -189,7 +189,7 @@ TEST(SinkRunner, KafkaSinkOnTheAlertsTopicNeedsNoThread) {
 
 TEST(SinkRunner, KafkaSinkOnAnotherTopicCopiesTheAlerts) {
   Fixture f;
-  pipeline::SinkDef k;
+  pipeline::config::SinkDef k;
   k.type = "kafka";
   k.name = "kafka";
   k.topic = "earshot.alerts-copy";

@@ -128,9 +128,9 @@ std::string make_posts(const std::string& prefix, int n) {
   return out;
 }
 
-std::vector<pipeline::Record> read_topic(pipeline::Log& log, const std::string& topic, std::size_t expected,
+std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic, std::size_t expected,
                                          std::chrono::seconds timeout) {
-  std::vector<pipeline::Record> out;
+  std::vector<pipeline::log::Record> out;
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   if (!reader) throw std::runtime_error(reader.error().message);
   auto deadline = std::chrono::steady_clock::now() + timeout;

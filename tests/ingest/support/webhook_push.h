@@ -17,7 +17,7 @@
 #include <cpprest/http_client.h>
 #include <gtest/gtest.h>
 
-#include "pipeline/base64.h"
+#include "pipeline/core/base64.h"
 
 namespace earshot::testing {
 
@@ -51,7 +51,7 @@ inline HookAnswer push(int port, const std::string& id, const std::string& body)
   unsigned int mac_len = 0;
   HMAC(EVP_sha256(), kHookSecret, static_cast<int>(std::strlen(kHookSecret)),
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &mac_len);
-  std::string sig = "v1," + pipeline::base64_encode(std::string(reinterpret_cast<char*>(mac), mac_len));
+  std::string sig = "v1," + pipeline::core::base64_encode(std::string(reinterpret_cast<char*>(mac), mac_len));
   http::client::http_client_config cfg;
   cfg.set_timeout(std::chrono::seconds(60));
   http::client::http_client client("http://127.0.0.1:" + std::to_string(port), cfg);

@@ -10,7 +10,7 @@
 
 #include <openssl/sha.h>
 
-#include "pipeline/base64.h"
+#include "pipeline/core/base64.h"
 #include "tests/ingest/support/http_fixture_server.h"
 
 namespace earshot::ingest::testing {
@@ -67,7 +67,7 @@ void WsFixtureServer::serve(int fd) {
     std::string key = req.header("sec-websocket-key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     unsigned char sha[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(key.data()), key.size(), sha);
-    std::string accept = pipeline::base64_encode(std::string(reinterpret_cast<char*>(sha), sizeof sha));
+    std::string accept = pipeline::core::base64_encode(std::string(reinterpret_cast<char*>(sha), sizeof sha));
     write_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                   "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n");
     {

@@ -5,33 +5,33 @@
 
 #include <thread>
 
-#include "pipeline/base64.h"
-#include "pipeline/json_codec.h"
+#include "pipeline/core/base64.h"
+#include "pipeline/codec/json_codec.h"
 
 namespace earshot::sinks::testing {
 
 using sentiment::Label;
 
-std::int64_t t0_ms() { return *pipeline::parse_rfc3339_ms("2026-11-23T10:00:00Z"); }
+std::int64_t t0_ms() { return *pipeline::core::parse_rfc3339_ms("2026-11-23T10:00:00Z"); }
 
-pipeline::Mention make_mention(const std::string& entity, std::int64_t t_ms, Label label, float score,
+pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_ms, Label label, float score,
                                const std::string& uid) {
-  pipeline::Mention m;
+  pipeline::core::Mention m;
   m.entity = entity;
   m.post_uid = uid;
   m.source = "mastodon";
   m.url = "https://mastodon.example/@user/" + uid;
-  m.created_at = pipeline::format_rfc3339_ms(t_ms);
+  m.created_at = pipeline::core::format_rfc3339_ms(t_ms);
   m.author_id = "author-" + uid;
   m.text = label == Label::negative ? "the app is down again, outage" : "great service today";
   m.sentiment.label = label;
   m.sentiment.score = score;
-  m.intent = label == Label::negative ? pipeline::Intent::complaint : pipeline::Intent::praise;
+  m.intent = label == Label::negative ? pipeline::core::Intent::complaint : pipeline::core::Intent::praise;
   return m;
 }
 
-std::vector<pipeline::Mention> spike_scenario(const std::string& spiky, const std::string& steady) {
-  std::vector<pipeline::Mention> out;
+std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky, const std::string& steady) {
+  std::vector<pipeline::core::Mention> out;
   for (int minute = 0; minute < 64; ++minute) {
     const std::int64_t base = t0_ms() + minute * 60'000LL;
     for (const std::string& e : {spiky, steady}) {
@@ -69,11 +69,11 @@ bool signature_valid(const ReceivedRequest& r, const std::string& secret) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return sig.substr(3) == pipeline::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
+  return sig.substr(3) == pipeline::core::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
-pipeline::Alert sample_alert(const std::string& id_suffix, const std::string& severity) {
-  pipeline::Alert a;
+pipeline::core::Alert sample_alert(const std::string& id_suffix, const std::string& severity) {
+  pipeline::core::Alert a;
   a.rule = "negative-spike";
   a.entity = "acme";
   a.severity = severity;

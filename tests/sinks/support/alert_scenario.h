@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/records.h"
+#include "pipeline/core/records.h"
 #include "tests/sinks/support/recording_receiver.h"
 
 namespace earshot::sinks::testing {
@@ -22,13 +22,13 @@ namespace earshot::sinks::testing {
 // 2026-11-23T10:00:00Z in ms since the epoch.
 std::int64_t t0_ms();
 
-pipeline::Mention make_mention(const std::string& entity, std::int64_t t_ms, sentiment::Label label, float score,
+pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_ms, sentiment::Label label, float score,
                                const std::string& uid);
 
 // Minutes 0..59: 3-5 negatives and 8 positives per minute for both entities; minute 60: 40
 // complaints for `spiky` (uids "<spiky>-spike-<i>"), steady traffic for `steady`; minutes
 // 61..63 normal again (so the spike window closes and resolves).
-std::vector<pipeline::Mention> spike_scenario(const std::string& spiky, const std::string& steady);
+std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky, const std::string& steady);
 
 // Polls `cond` every 20 ms until true or `timeout`.
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
@@ -37,6 +37,6 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
 bool signature_valid(const ReceivedRequest& r, const std::string& secret);
 
 // A sample trigger alert with two evidence posts.
-pipeline::Alert sample_alert(const std::string& id_suffix, const std::string& severity = "warning");
+pipeline::core::Alert sample_alert(const std::string& id_suffix, const std::string& severity = "warning");
 
 }  // namespace earshot::sinks::testing

@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "pipeline/react_stage.h"
+#include "pipeline/react/react_stage.h"
 #include "sinks/sink_runner.h"
 #include "tests/sinks/support/end_to_end.h"
 
@@ -19,8 +19,8 @@ namespace earshot::sinks::testing {
 namespace {
 
 void run_sinks_role() {
-  pipeline::Config cfg = scenario_config_from_env();
-  pipeline::SinkDef w{.type = "webhook", .name = "webhook", .url = std::getenv("EARSHOT_SCN_HOOK_URL") ? std::getenv("EARSHOT_SCN_HOOK_URL") : "",
+  pipeline::config::Config cfg = scenario_config_from_env();
+  pipeline::config::SinkDef w{.type = "webhook", .name = "webhook", .url = std::getenv("EARSHOT_SCN_HOOK_URL") ? std::getenv("EARSHOT_SCN_HOOK_URL") : "",
                       .secret = "s3cret", .max_attempts = 1000};
   cfg.sinks = {w};
   auto log = open_scenario_log(cfg);
@@ -34,15 +34,15 @@ void run_sinks_role() {
 }
 
 void run_react_role() {
-  pipeline::Config cfg = scenario_config_from_env();
+  pipeline::config::Config cfg = scenario_config_from_env();
   auto log = open_scenario_log(cfg);
   if (!log) std::_Exit(3);
-  auto handler = pipeline::make_react_handler(cfg, *log);
+  auto handler = pipeline::react::make_react_handler(cfg, *log);
   if (!handler) std::_Exit(4);
-  pipeline::LoopOptions lo = pipeline::react_loop_options(cfg);
+  pipeline::log::LoopOptions lo = pipeline::react::react_loop_options(cfg);
   const char* batch = std::getenv("EARSHOT_SCN_BATCH");
   lo.batch_size = batch ? std::strtoul(batch, nullptr, 10) : 10;
-  auto loop = pipeline::TransactionalLoop::create(*log, lo);
+  auto loop = pipeline::log::TransactionalLoop::create(*log, lo);
   if (!loop) std::_Exit(5);
   std::atomic<bool> never{false};
   (void)(*loop)->run(**handler, never);

@@ -12,8 +12,8 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/json_codec.h"
-#include "pipeline/react_stage.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/react/react_stage.h"
 #include "sinks/sink_runner.h"
 #include "tests/sinks/support/alert_scenario.h"
 #include "tests/support/kafka_env.h"
@@ -23,7 +23,7 @@ extern char** environ;
 namespace earshot::sinks::testing {
 
 using namespace std::chrono_literals;
-using pipeline::Config;
+using pipeline::config::Config;
 
 namespace {
 
@@ -33,21 +33,21 @@ const char* env_or(const char* name, const char* fallback) {
 }
 
 Config config_for(const std::string& kind, const std::string& suffix, const std::string& path) {
-  Config cfg = pipeline::default_config();
-  for (std::string_view name : pipeline::kLogicalTopics) {
+  Config cfg = pipeline::config::default_config();
+  for (std::string_view name : pipeline::config::kLogicalTopics) {
     cfg.log.topics[std::string(name)] = "earshot-test." + suffix + "." + std::string(name);
   }
   cfg.log.group = "earshot-test." + suffix;
   cfg.log.partitions = 3;
   cfg.log.path = path;
   if (kind == "kafka") {
-    cfg.log.kind = pipeline::LogKind::kafka;
+    cfg.log.kind = pipeline::config::LogKind::kafka;
     const std::string brokers = earshot::testing::test_brokers();
     cfg.log.brokers = brokers;
   }
-  pipeline::AlertRuleDef spike;
+  pipeline::config::AlertRuleDef spike;
   spike.name = "negative-spike";
-  spike.kind = pipeline::AlertKind::spike;
+  spike.kind = pipeline::config::AlertKind::spike;
   spike.label = sentiment::Label::negative;
   cfg.alerts = {spike};
   return cfg;
@@ -68,20 +68,20 @@ Config scenario_config(const std::string& kind, const std::string& tag) {
   return config_for(kind == "kafka" ? "kafka" : "embedded", suffix, path);
 }
 
-std::unique_ptr<pipeline::Log> open_scenario_log(const Config& cfg) {
-  pipeline::LogOptions o;
-  o.kind = cfg.log.kind == pipeline::LogKind::kafka ? "kafka" : "embedded";
+std::unique_ptr<pipeline::log::Log> open_scenario_log(const Config& cfg) {
+  pipeline::log::LogOptions o;
+  o.kind = cfg.log.kind == pipeline::config::LogKind::kafka ? "kafka" : "embedded";
   o.brokers = cfg.log.brokers;
   o.path = cfg.log.path;
   o.partitions = cfg.log.partitions;
   o.properties = cfg.log.properties;
-  auto log = pipeline::open_log(o);
+  auto log = pipeline::log::open_log(o);
   EXPECT_TRUE(log) << log.error().message;
   return log ? std::move(*log) : nullptr;
 }
 
 std::map<std::string, std::string> scenario_env(const Config& cfg) {
-  return {{"EARSHOT_SCN_KIND", cfg.log.kind == pipeline::LogKind::kafka ? "kafka" : "embedded"},
+  return {{"EARSHOT_SCN_KIND", cfg.log.kind == pipeline::config::LogKind::kafka ? "kafka" : "embedded"},
           {"EARSHOT_SCN_SUFFIX", suffix_of(cfg)},
           {"EARSHOT_SCN_PATH", cfg.log.path}};
 }
@@ -124,22 +124,22 @@ void kill_child(pid_t pid) {
   ::waitpid(pid, &status, 0);
 }
 
-void produce_mentions(pipeline::Log& log, const Config& cfg, const std::vector<pipeline::Mention>& ms) {
+void produce_mentions(pipeline::log::Log& log, const Config& cfg, const std::vector<pipeline::core::Mention>& ms) {
   ASSERT_TRUE(log.create_topics({{cfg.log.topic("mentions"), cfg.log.partitions, false}}));
   auto p = log.producer({});
   ASSERT_TRUE(p) << p.error().message;
-  for (const auto& m : ms) ASSERT_TRUE((*p)->produce(cfg.log.topic("mentions"), m.entity, pipeline::encode(m)));
+  for (const auto& m : ms) ASSERT_TRUE((*p)->produce(cfg.log.topic("mentions"), m.entity, pipeline::codec::encode(m)));
   ASSERT_TRUE((*p)->flush(30s));
 }
 
-std::vector<pipeline::Record> read_topic(pipeline::Log& log, const std::string& topic) {
+std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic) {
   const auto until = std::chrono::steady_clock::now() + 30s;
   auto c = log.consumer({.group = "", .topics = {topic}});
   for (int i = 0; !c && i < 25; ++i) {  // a topic may not exist yet, or be just created
     std::this_thread::sleep_for(200ms);
     c = log.consumer({.group = "", .topics = {topic}});
   }
-  std::vector<pipeline::Record> out;
+  std::vector<pipeline::log::Record> out;
   if (!c) return out;
   while (std::chrono::steady_clock::now() < until) {
     auto b = (*c)->poll(10'000, 200ms);
@@ -151,34 +151,34 @@ std::vector<pipeline::Record> read_topic(pipeline::Log& log, const std::string& 
 
 namespace {
 
-std::map<std::string, std::string> latest_json(const std::vector<pipeline::Aggregate>& aggs) {
-  std::map<std::string, pipeline::Aggregate> best;
+std::map<std::string, std::string> latest_json(const std::vector<pipeline::core::Aggregate>& aggs) {
+  std::map<std::string, pipeline::core::Aggregate> best;
   for (const auto& a : aggs) {
-    auto& slot = best[pipeline::aggregate_key(a)];
+    auto& slot = best[pipeline::react::aggregate_key(a)];
     if (a.version >= slot.version) slot = a;
   }
   std::map<std::string, std::string> out;
-  for (const auto& [k, a] : best) out[k] = pipeline::encode(a);
+  for (const auto& [k, a] : best) out[k] = pipeline::codec::encode(a);
   return out;
 }
 
 }  // namespace
 
-std::map<std::string, std::string> latest_aggregates(pipeline::Log& log, const Config& cfg) {
-  std::vector<pipeline::Aggregate> aggs;
+std::map<std::string, std::string> latest_aggregates(pipeline::log::Log& log, const Config& cfg) {
+  std::vector<pipeline::core::Aggregate> aggs;
   for (const auto& r : read_topic(log, cfg.log.topic("aggregates"))) {
-    auto a = pipeline::decode_aggregate(r.value);
+    auto a = pipeline::codec::decode_aggregate(r.value);
     EXPECT_TRUE(a) << r.value;
     if (a) aggs.push_back(*a);
   }
   return latest_json(aggs);
 }
 
-std::map<std::string, std::string> batch_aggregates(const Config& cfg, const std::vector<pipeline::Mention>& ms) {
-  pipeline::Windows w(pipeline::react_options(cfg).windows);
-  std::vector<pipeline::Aggregate> aggs;
+std::map<std::string, std::string> batch_aggregates(const Config& cfg, const std::vector<pipeline::core::Mention>& ms) {
+  pipeline::react::Windows w(pipeline::react::react_options(cfg).windows);
+  std::vector<pipeline::core::Aggregate> aggs;
   for (const auto& original : ms) {
-    auto m = pipeline::decode_mention(pipeline::encode(original));
+    auto m = pipeline::codec::decode_mention(pipeline::codec::encode(original));
     EXPECT_TRUE(m);
     if (m) {
       EXPECT_TRUE(w.add(*m, aggs));
@@ -187,20 +187,20 @@ std::map<std::string, std::string> batch_aggregates(const Config& cfg, const std
   return latest_json(aggs);
 }
 
-void run_spike_scenario(Config cfg, pipeline::Log& log) {
+void run_spike_scenario(Config cfg, pipeline::log::Log& log) {
   auto ok200 = [](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; };
   RecordingReceiver hook(ok200), slack(ok200);
   RecordingReceiver pd([](const ReceivedRequest&) { return ReceiverResponse{202, {}, R"({"status":"success"})"}; });
-  pipeline::SinkDef w{.type = "webhook", .name = "webhook", .url = hook.url("/earshot"), .secret = "s3cret"};
-  pipeline::SinkDef s{.type = "slack", .name = "slack", .url = slack.url("/services/T0/B0/x")};
-  pipeline::SinkDef p{.type = "pagerduty", .name = "pagerduty", .url = pd.url("/v2/enqueue"), .routing_key = "R0UT1NG"};
+  pipeline::config::SinkDef w{.type = "webhook", .name = "webhook", .url = hook.url("/earshot"), .secret = "s3cret"};
+  pipeline::config::SinkDef s{.type = "slack", .name = "slack", .url = slack.url("/services/T0/B0/x")};
+  pipeline::config::SinkDef p{.type = "pagerduty", .name = "pagerduty", .url = pd.url("/v2/enqueue"), .routing_key = "R0UT1NG"};
   cfg.sinks = {w, s, p};
   const auto ms = spike_scenario("acme", "globex");
   produce_mentions(log, cfg, ms);
 
   std::atomic<bool> stop{false};
-  pipeline::Status react_status;
-  std::thread react([&] { react_status = pipeline::run_react(cfg, log, stop); });
+  pipeline::core::Status react_status;
+  std::thread react([&] { react_status = pipeline::react::run_react(cfg, log, stop); });
   SinkRunnerOptions fast;
   fast.retry.base = 50ms;
   auto runner = SinkRunner::start(cfg, log, fast);
@@ -220,7 +220,7 @@ void run_spike_scenario(Config cfg, pipeline::Log& log) {
   int triggers = 0;
   for (const auto& r : hook.requests()) {
     EXPECT_TRUE(signature_valid(r, "s3cret")) << r.body;
-    auto a = pipeline::decode_alert(r.body);
+    auto a = pipeline::codec::decode_alert(r.body);
     ASSERT_TRUE(a) << r.body;
     EXPECT_EQ(r.header("webhook-id"), a->id);
     ids.insert(a->id);

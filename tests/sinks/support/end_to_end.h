@@ -16,32 +16,32 @@
 #include <string>
 #include <sys/types.h>
 
-#include "pipeline/config.h"
-#include "pipeline/log.h"
+#include "pipeline/config/config.h"
+#include "pipeline/log/log.h"
 
 namespace earshot::sinks::testing {
 
 // A config on `kind` ("embedded" or "kafka": brokers from EARSHOT_TEST_BROKERS, a missing
 // variable is a failure) with topics and group prefix unique to this run and `tag`, a spike
 // rule on every entity, 1m and 1h windows, 30 s lateness.
-pipeline::Config scenario_config(const std::string& kind, const std::string& tag);
-std::unique_ptr<pipeline::Log> open_scenario_log(const pipeline::Config& cfg);
+pipeline::config::Config scenario_config(const std::string& kind, const std::string& tag);
+std::unique_ptr<pipeline::log::Log> open_scenario_log(const pipeline::config::Config& cfg);
 
 // The environment a child process needs to rebuild `cfg` (scenario_config_from_env()).
-std::map<std::string, std::string> scenario_env(const pipeline::Config& cfg);
-pipeline::Config scenario_config_from_env();
+std::map<std::string, std::string> scenario_env(const pipeline::config::Config& cfg);
+pipeline::config::Config scenario_config_from_env();
 
 // Re-executes this test binary as child `role` with `env` added; returns its pid.
 pid_t spawn_child(const std::string& role, const std::map<std::string, std::string>& env);
 // Deletes the SQLite files of an "embedded-file" scenario config (nothing for others).
-void remove_scenario_files(const pipeline::Config& cfg);
+void remove_scenario_files(const pipeline::config::Config& cfg);
 // SIGKILL and reap.
 void kill_child(pid_t pid);
 
 // Mentions of spike_scenario("acme", "globex") → mentions topic → react → alerts topic →
 // webhook, Slack and PagerDuty receivers: exactly one trigger (and its resolve) for acme at
 // each, a valid signature, evidence from the spike minute, nothing for globex.
-void run_spike_scenario(pipeline::Config cfg, pipeline::Log& log);
+void run_spike_scenario(pipeline::config::Config cfg, pipeline::log::Log& log);
 
 // A sink process killed with SIGKILL while its receiver answers 503, then a new one with the
 // receiver healthy: the receiver sees only the same alert id again, never a second alert.
@@ -54,12 +54,12 @@ void run_react_kill_scenario(const std::string& kind);
 void run_late_data_scenario(const std::string& kind);
 
 // The latest version of every aggregate on the aggregates topic, as JSON by key.
-std::map<std::string, std::string> latest_aggregates(pipeline::Log& log, const pipeline::Config& cfg);
+std::map<std::string, std::string> latest_aggregates(pipeline::log::Log& log, const pipeline::config::Config& cfg);
 // The same computed in memory from `mentions` in order (each through the wire codec).
-std::map<std::string, std::string> batch_aggregates(const pipeline::Config& cfg,
-                                                    const std::vector<pipeline::Mention>& mentions);
-void produce_mentions(pipeline::Log& log, const pipeline::Config& cfg, const std::vector<pipeline::Mention>& ms);
+std::map<std::string, std::string> batch_aggregates(const pipeline::config::Config& cfg,
+                                                    const std::vector<pipeline::core::Mention>& mentions);
+void produce_mentions(pipeline::log::Log& log, const pipeline::config::Config& cfg, const std::vector<pipeline::core::Mention>& ms);
 // Every record of `topic` from the beginning to its end.
-std::vector<pipeline::Record> read_topic(pipeline::Log& log, const std::string& topic);
+std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic);
 
 }  // namespace earshot::sinks::testing

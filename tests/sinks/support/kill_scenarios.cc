@@ -4,8 +4,8 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/json_codec.h"
-#include "pipeline/react_stage.h"
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/react/react_stage.h"
 #include "sinks/sink_runner.h"
 #include "tests/sinks/support/alert_scenario.h"
 #include "tests/sinks/support/end_to_end.h"
@@ -20,7 +20,7 @@ namespace {
 std::string log_kind(const std::string& kind) { return kind == "kafka" ? "kafka" : "embedded-file"; }
 
 // Steps the loop until it has been caught up and idle three times in a row (or 120 s).
-void drain(pipeline::TransactionalLoop& loop, pipeline::ReactHandler& h) {
+void drain(pipeline::log::TransactionalLoop& loop, pipeline::react::ReactHandler& h) {
   const auto until = std::chrono::steady_clock::now() + 120s;
   for (int idle = 0; idle < 3 && std::chrono::steady_clock::now() < until;) {
     auto n = loop.step(h);
@@ -33,7 +33,7 @@ void drain(pipeline::TransactionalLoop& loop, pipeline::ReactHandler& h) {
 }  // namespace
 
 void run_sink_kill_scenario(const std::string& kind) {
-  pipeline::Config cfg = scenario_config(log_kind(kind), "sinkkill");
+  pipeline::config::Config cfg = scenario_config(log_kind(kind), "sinkkill");
   auto log = open_scenario_log(cfg);
   ASSERT_TRUE(log);
   ASSERT_TRUE(log->create_topics({{cfg.log.topic("alerts"), 3, false}, {cfg.log.topic("deadletter"), 3, false}}));
@@ -48,7 +48,7 @@ void run_sink_kill_scenario(const std::string& kind) {
     auto p = log->producer({});
     ASSERT_TRUE(p);
     auto a = sample_alert("k1");
-    ASSERT_TRUE((*p)->produce(cfg.log.topic("alerts"), a.dedup_key, pipeline::encode(a)));
+    ASSERT_TRUE((*p)->produce(cfg.log.topic("alerts"), a.dedup_key, pipeline::codec::encode(a)));
     ASSERT_TRUE((*p)->flush(10s));
   }
   auto env = scenario_env(cfg);
@@ -81,7 +81,7 @@ void run_sink_kill_scenario(const std::string& kind) {
 }
 
 void run_react_kill_scenario(const std::string& kind) {
-  pipeline::Config cfg = scenario_config(log_kind(kind), "reactkill");
+  pipeline::config::Config cfg = scenario_config(log_kind(kind), "reactkill");
   auto log = open_scenario_log(cfg);
   ASSERT_TRUE(log);
   const auto ms = spike_scenario("acme", "globex");
@@ -93,12 +93,12 @@ void run_react_kill_scenario(const std::string& kind) {
   kill_child(child);
   ASSERT_TRUE(started) << "the react process produced nothing";
 
-  auto handler = pipeline::make_react_handler(cfg, *log);
+  auto handler = pipeline::react::make_react_handler(cfg, *log);
   ASSERT_TRUE(handler) << handler.error().message;
   const std::uint64_t replayed = (*handler)->stats().replayed;
   EXPECT_GT(replayed, 0u);
   EXPECT_LT(replayed, ms.size()) << "the kill should land mid-stream";
-  auto loop = pipeline::TransactionalLoop::create(*log, pipeline::react_loop_options(cfg));
+  auto loop = pipeline::log::TransactionalLoop::create(*log, pipeline::react::react_loop_options(cfg));
   ASSERT_TRUE(loop);
   drain(**loop, **handler);
   EXPECT_EQ(replayed + (*handler)->stats().mentions, ms.size());
@@ -106,7 +106,7 @@ void run_react_kill_scenario(const std::string& kind) {
   // Exactly once into the alerts topic: one trigger and one resolve, whoever produced them.
   std::vector<std::string> statuses;
   for (const auto& r : read_topic(*log, cfg.log.topic("alerts"))) {
-    auto a = pipeline::decode_alert(r.value);
+    auto a = pipeline::codec::decode_alert(r.value);
     ASSERT_TRUE(a);
     EXPECT_EQ(a->entity, "acme");
     statuses.push_back(a->status);
@@ -120,13 +120,13 @@ void run_react_kill_scenario(const std::string& kind) {
 }
 
 void run_late_data_scenario(const std::string& kind) {
-  pipeline::Config cfg = scenario_config(kind == "kafka" ? "kafka" : "embedded", "late");
+  pipeline::config::Config cfg = scenario_config(kind == "kafka" ? "kafka" : "embedded", "late");
   cfg.windows.sizes = {std::chrono::minutes(1)};
   cfg.windows.allowed_lateness = 30s;
   auto log = open_scenario_log(cfg);
   ASSERT_TRUE(log);
   const std::int64_t t0 = t0_ms();
-  std::vector<pipeline::Mention> ms{
+  std::vector<pipeline::core::Mention> ms{
       make_mention("acme", t0 + 10'000, Label::negative, -0.5f, "on-time"),
       make_mention("acme", t0 + 65'000, Label::neutral, 0.0f, "next-minute"),       // closes 10:00 (v1)
       make_mention("acme", t0 + 50'000, Label::negative, -0.7f, "late-inside"),     // watermark 10:00:35
@@ -134,14 +134,14 @@ void run_late_data_scenario(const std::string& kind) {
       make_mention("acme", t0 + 59'000, Label::negative, -0.9f, "late-outside"),    // dropped
       make_mention("acme", t0 + 130'000, Label::neutral, 0.0f, "closes-10:01")};
   produce_mentions(*log, cfg, ms);
-  auto handler = pipeline::make_react_handler(cfg, *log);
+  auto handler = pipeline::react::make_react_handler(cfg, *log);
   ASSERT_TRUE(handler);
-  auto loop = pipeline::TransactionalLoop::create(*log, pipeline::react_loop_options(cfg));
+  auto loop = pipeline::log::TransactionalLoop::create(*log, pipeline::react::react_loop_options(cfg));
   ASSERT_TRUE(loop);
   drain(**loop, **handler);
   std::vector<std::pair<std::int64_t, std::int64_t>> versions;  // (version, volume) of 10:00
   for (const auto& r : read_topic(*log, cfg.log.topic("aggregates"))) {
-    auto a = pipeline::decode_aggregate(r.value);
+    auto a = pipeline::codec::decode_aggregate(r.value);
     ASSERT_TRUE(a);
     if (a->window_start == "2026-11-23T10:00:00.000Z") {
       versions.emplace_back(a->version, a->volume);

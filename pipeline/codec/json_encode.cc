@@ -1,0 +1,282 @@
+// Encoding of the records (json_codec.h) with RapidJSON's streaming writer.
+#include <cmath>
+#include <simdjson.h>
+
+#include "pipeline/codec/json_codec.h"
+#include "pipeline/codec/json_writer.h"
+#include "pipeline/core/base64.h"
+
+namespace earshot::pipeline::codec {
+
+bool utf8_valid(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+
+std::string utf8_repair(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) { out.push_back(static_cast<char>(c)); ++i; continue; }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    bool good = len != 0 && i + len <= n;
+    for (std::size_t k = 1; good && k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) good = false;
+      else cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (good) {
+      good = !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) &&
+             !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
+    }
+    if (good) {
+      out.append(s.data() + i, len);
+      i += len;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+void write_sentiment(JsonWriter& w, const sentiment::Sentiment& s) {
+  w.begin_object();
+  w.field("label", sentiment::to_string(s.label));
+  w.field("score", (s.score));
+  w.key("probs");
+  w.begin_object();
+  w.field("neg", (s.probs.neg));
+  w.field("neu", (s.probs.neu));
+  w.field("pos", (s.probs.pos));
+  w.end_object();
+  w.field("model", s.model);
+  w.end_object();
+}
+
+void write_strings(JsonWriter& w, std::string_view k, const std::vector<std::string>& v) {
+  w.key(k);
+  w.begin_array();
+  for (const auto& s : v) w.string(s);
+  w.end_array();
+}
+
+void write_customer(JsonWriter& w, const std::optional<core::CustomerRef>& c) {
+  w.key("customer");
+  if (!c) { w.null(); return; }
+  w.begin_object();
+  w.field("id", c->id);
+  w.field("tier", c->tier);
+  w.field("source", c->source);
+  w.field("name", c->name);
+  w.end_object();
+}
+
+void write_post_fields(JsonWriter& w, const core::Post& p) {
+  w.field("v", core::kSchemaVersion);
+  w.field("uid", p.uid);
+  w.field("source", p.source);
+  w.field("url", p.url);
+  w.field("created_at", p.created_at);
+  if (!p.ingested_at.empty()) w.field("ingested_at", p.ingested_at);
+  w.key("author");
+  w.begin_object();
+  w.field("id", p.author.id);
+  w.field("handle", p.author.handle);
+  w.field("name", p.author.name);
+  if (p.author.followers) w.field("followers", *p.author.followers);
+  w.end_object();
+  w.field("text", p.text);
+  if (p.lang) w.field("lang", *p.lang);
+  if (p.reply_to) w.field("reply_to", *p.reply_to);
+  write_strings(w, "tags", p.tags);
+  write_strings(w, "mentions", p.mentions);
+  if (p.deleted) w.field("deleted", true);
+}
+
+void write_post_refs(JsonWriter& w, std::string_view k, const std::vector<core::PostRef>& refs) {
+  w.key(k);
+  w.begin_array();
+  for (const auto& r : refs) {
+    w.begin_object();
+    w.field("uid", r.uid);
+    w.field("url", r.url);
+    w.field("text", r.text);
+    w.field("score", (r.score));
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+std::string encode(const core::Post& r) {
+  std::string out;
+  out.reserve(256 + r.text.size());
+  JsonWriter w(out);
+  w.begin_object();
+  write_post_fields(w, r);
+  w.end_object();
+  return out;
+}
+
+void encode_to(const core::ScoredPost& r, std::string& out) {
+  // About what a record takes (escapes aside), so the output grows once at most.
+  out.reserve(out.size() + 448 + r.post.text.size() + 256 * r.entities.size() +
+              64 * (r.post.tags.size() + r.post.mentions.size() + r.flags.size()));
+  JsonWriter w(out);
+  w.begin_object();
+  write_post_fields(w, r.post);
+  w.key("sentiment");
+  write_sentiment(w, r.sentiment);
+  w.key("entities");
+  w.begin_array();
+  for (const auto& e : r.entities) {
+    w.begin_object();
+    w.field("id", e.id);
+    w.field("kind", to_string(e.kind));
+    w.key("span");
+    w.begin_array();
+    w.integer(e.begin);
+    w.integer(e.end);
+    w.end_array();
+    w.field("match", to_string(e.match));
+    w.key("sentiment");
+    write_sentiment(w, e.sentiment);
+    w.end_object();
+  }
+  w.end_array();
+  write_customer(w, r.customer);
+  w.field("intent", to_string(r.intent));
+  write_strings(w, "flags", r.flags);
+  w.end_object();
+}
+
+std::string encode(const core::ScoredPost& r) {
+  std::string out;
+  encode_to(r, out);
+  return out;
+}
+
+void encode_to(const core::Mention& r, std::string& out) {
+  out.reserve(out.size() + 448 + r.text.size());
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("v", core::kSchemaVersion);
+  w.field("entity", r.entity);
+  w.field("kind", to_string(r.kind));
+  w.field("post_uid", r.post_uid);
+  w.field("source", r.source);
+  w.field("url", r.url);
+  w.field("created_at", r.created_at);
+  w.field("author_id", r.author_id);
+  w.field("text", r.text);
+  w.key("sentiment");
+  write_sentiment(w, r.sentiment);
+  w.field("intent", to_string(r.intent));
+  write_customer(w, r.customer);
+  w.field("derived", r.derived);
+  w.field("retract", r.retract);
+  w.end_object();
+}
+
+std::string encode(const core::Mention& r) {
+  std::string out;
+  encode_to(r, out);
+  return out;
+}
+
+std::string encode(const core::Aggregate& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("v", core::kSchemaVersion);
+  w.field("entity", r.entity);
+  w.field("window_size", r.window_size);
+  w.field("window_start", r.window_start);
+  w.field("window_end", r.window_end);
+  w.key("counts");
+  w.begin_object();
+  w.field("negative", r.negative);
+  w.field("neutral", r.neutral);
+  w.field("positive", r.positive);
+  w.end_object();
+  w.field("volume", r.volume);
+  w.field("mean_score", r.mean_score);
+  w.field("unique_authors", r.unique_authors);
+  write_strings(w, "top_terms", r.top_terms);
+  write_post_refs(w, "top_negative", r.top_negative);
+  w.field("version", r.version);
+  w.end_object();
+  return out;
+}
+
+std::string encode(const core::Alert& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("v", core::kSchemaVersion);
+  w.field("id", r.id);
+  w.field("rule", r.rule);
+  w.field("entity", r.entity);
+  w.field("severity", r.severity);
+  w.field("status", r.status);
+  w.key("window");
+  w.begin_object();
+  w.field("start", r.window_start);
+  w.field("end", r.window_end);
+  w.end_object();
+  w.field("observed", r.observed);
+  w.field("baseline", r.baseline);
+  w.field("summary", r.summary);
+  write_post_refs(w, "evidence", r.evidence);
+  w.field("dedup_key", r.dedup_key);
+  w.field("created_at", r.created_at);
+  w.end_object();
+  return out;
+}
+
+std::string encode(const core::ReplyIntent& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("v", core::kSchemaVersion);
+  w.field("id", r.id);
+  w.field("post_uid", r.post_uid);
+  w.field("platform", r.platform);
+  w.field("in_reply_to", r.in_reply_to);
+  w.field("text", r.text);
+  w.field("template", r.template_name);
+  write_customer(w, r.customer);
+  w.field("status", to_string(r.status));
+  w.field("idempotency_key", r.idempotency_key);
+  w.end_object();
+  return out;
+}
+
+std::string encode(const core::DeadLetter& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("v", core::kSchemaVersion);
+  w.field("reason", r.reason);
+  w.field("stage", r.stage);
+  w.field("topic", r.topic);
+  w.field("partition", static_cast<std::int64_t>(r.partition));
+  w.field("offset", r.offset);
+  w.field("key", r.key);
+  bool text = utf8_valid(r.original);
+  w.field("original_encoding", text ? "utf8" : "base64");
+  w.field("original", text ? r.original : core::base64_encode(r.original));
+  w.field("at", r.at);
+  w.end_object();
+  return out;
+}
+
+}  // namespace earshot::pipeline::codec

@@ -1,0 +1,204 @@
+// earshot::pipeline::codec — a small streaming JSON writer appending to a std::string.
+//
+// Every string goes through utf8_repair() first, so the output is valid UTF-8 whatever the
+// input (invalid bytes become U+FFFD); quotes, backslashes and control characters are
+// escaped. Non-finite numbers are written as 0 (I-JSON has no NaN/Infinity).
+//
+//   std::string out;
+//   JsonWriter w(out);
+//   w.begin_object(); w.key("v"); w.integer(1); w.key("text"); w.string("hi"); w.end_object();
+//
+// The bytes are exactly what RapidJSON's Writer<...> produces for the same calls (records
+// are stored and compared byte for byte): the same separators, string escapes, integers and
+// doubles (RapidJSON's own dtoa/i64toa). It keeps its nesting on a fixed stack instead of
+// RapidJSON's heap-allocated one (levels past kMaxDepth go to a vector; records are 4
+// deep), so writing a record allocates nothing but the output.
+//
+// Internal to the codec (json_encode.cc) and a few encoders of the same records; not
+// thread-safe, one per call.
+#pragma once
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/internal/dtoa.h>
+#include <rapidjson/internal/itoa.h>
+
+namespace earshot::pipeline::codec {
+
+// True when `s` is valid UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
+bool utf8_valid(std::string_view s);
+// `s` with every invalid byte sequence replaced by U+FFFD.
+std::string utf8_repair(std::string_view s);
+
+class JsonWriter {
+ public:
+  static constexpr int kMaxDepth = 32;
+
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() { open('{', true); }
+  void end_object() { close('}'); }
+  void begin_array() { open('[', false); }
+  void end_array() { close(']'); }
+  void key(std::string_view k) {
+    separator();
+    const std::size_t clean = plain_prefix(k);
+    if (clean == k.size()) {
+      quoted(k);
+    } else {
+      escaped(k, clean);
+    }
+  }
+  // A string value. Escapes \" \\ \b \f \n \r \t, other controls as \u00XX, nothing else;
+  // runs with nothing to escape are appended in bulk.
+  void string(std::string_view s) {
+    separator();
+    // Most values are plain ASCII: one word-at-a-time pass proves the bytes need neither
+    // validation nor escaping, and they are appended at once.
+    const std::size_t clean = plain_prefix(s);
+    if (clean == s.size()) {
+      quoted(s);
+    } else if (utf8_valid(s.substr(clean))) {  // the plain prefix is ASCII, valid by itself
+      escaped(s, clean);
+    } else {
+      escaped(utf8_repair(s), 0);
+    }
+  }
+  void integer(std::int64_t v) {
+    separator();
+    char buf[24];
+    const char* end = rapidjson::internal::i64toa(v, buf);
+    out_.append(buf, static_cast<std::size_t>(end - buf));
+  }
+  void number(double v) {
+    separator();
+    char buf[32];
+    const char* end = rapidjson::internal::dtoa(std::isfinite(v) ? v : 0.0, buf);
+    out_.append(buf, static_cast<std::size_t>(end - buf));
+  }
+  // A float in its shortest form that reads back as the same float ("0.9", not
+  // "0.8999999761581421").
+  void number(float v) {
+    separator();
+    char buf[32];
+    auto res = std::to_chars(buf, buf + sizeof buf, std::isfinite(v) ? v : 0.0f);
+    out_.append(buf, static_cast<std::size_t>(res.ptr - buf));
+  }
+  void boolean(bool v) {
+    separator();
+    out_.append(v ? std::string_view("true") : std::string_view("false"));
+  }
+  void null() {
+    separator();
+    out_.append("null");
+  }
+
+  // Shorthands for "key": value.
+  void field(std::string_view k, std::string_view v) { key(k); string(v); }
+  void field(std::string_view k, const char* v) { key(k); string(v); }
+  void field(std::string_view k, std::int64_t v) { key(k); integer(v); }
+  void field(std::string_view k, int v) { key(k); integer(v); }
+  void field(std::string_view k, double v) { key(k); number(v); }
+  void field(std::string_view k, float v) { key(k); number(v); }
+  void field(std::string_view k, bool v) { key(k); boolean(v); }
+
+ private:
+  // Before a key or value: ',' between members/elements, ':' after a key (RapidJSON's
+  // Writer::Prefix, counting keys and values alike inside an object).
+  void separator() {
+    if (depth_ == 0) return;
+    Level& l = depth_ <= kMaxDepth ? levels_[depth_ - 1] : deep_[depth_ - 1 - kMaxDepth];
+    if (l.count > 0) out_.push_back(l.object && l.count % 2 == 1 ? ':' : ',');
+    ++l.count;
+  }
+  void open(char c, bool object) {
+    separator();
+    out_.push_back(c);
+    if (depth_ < kMaxDepth) levels_[depth_] = {0, object};
+    else deep_.push_back({0, object});
+    ++depth_;
+  }
+  void close(char c) {
+    out_.push_back(c);
+    if (depth_ > kMaxDepth) deep_.pop_back();
+    if (depth_ > 0) --depth_;
+  }
+
+  // Length of the longest prefix of `s` made of printable ASCII other than '"' and '\\'
+  // (bytes that go out as they are, whatever the encoding checks), found eight bytes at a
+  // time: a word is plain when no byte is >= 0x80, < 0x20, '"' or '\\'.
+  static std::size_t plain_prefix(std::string_view s) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t x;
+      std::memcpy(&x, s.data() + i, 8);
+      const std::uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
+      // The usual "has a byte below n" tests; exact as to whether any byte qualifies.
+      const std::uint64_t special = (x | ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) |
+                                     ((backslash - kOnes) & ~backslash)) & kHighs;
+      if (special != 0) break;
+    }
+    for (; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    }
+    return i;
+  }
+
+  // `s` (nothing to escape) in quotes.
+  void quoted(std::string_view s) {
+    out_.reserve(out_.size() + s.size() + 2);
+    out_.push_back('"');
+    out_.append(s);
+    out_.push_back('"');
+  }
+
+  // `s` quoted and escaped; its first `plain` bytes are known to need no escape.
+  void escaped(std::string_view s, std::size_t plain) {
+    std::string& o = out_;
+    o.reserve(o.size() + s.size() + 2);
+    o.push_back('"');
+    std::size_t run = 0;
+    for (std::size_t i = plain; i < s.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      o.append(s.data() + run, i - run);
+      run = i + 1;
+      o.push_back('\\');
+      switch (c) {
+        case '"': o.push_back('"'); break;
+        case '\\': o.push_back('\\'); break;
+        case '\b': o.push_back('b'); break;
+        case '\f': o.push_back('f'); break;
+        case '\n': o.push_back('n'); break;
+        case '\r': o.push_back('r'); break;
+        case '\t': o.push_back('t'); break;
+        default: {
+          static constexpr char kHex[] = "0123456789ABCDEF";
+          const char u[] = {'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          o.append(u, sizeof u);
+        }
+      }
+    }
+    o.append(s.data() + run, s.size() - run);
+    o.push_back('"');
+  }
+
+  struct Level {
+    std::uint32_t count;  // keys and values written so far at this level
+    bool object;
+  };
+  std::string& out_;
+  Level levels_[kMaxDepth];
+  std::vector<Level> deep_;  // levels past kMaxDepth
+  int depth_ = 0;
+};
+
+}  // namespace earshot::pipeline::codec

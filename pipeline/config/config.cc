@@ -1,0 +1,217 @@
+#include "pipeline/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "pipeline/config/config_reader.h"
+#include "pipeline/core/duration.h"
+
+namespace earshot::pipeline::config {
+namespace {
+
+using detail::ConfigReader;
+using detail::MapReader;
+
+constexpr std::array<std::pair<std::string_view, LogKind>, 2> kLogKinds{
+    {{"kafka", LogKind::kafka}, {"embedded", LogKind::embedded}}};
+
+YAML::Node or_null(const std::optional<YAML::Node>& n) { return n ? *n : YAML::Node(); }
+
+void read_log(ConfigReader& r, const YAML::Node& node, LogConfig& log) {
+  MapReader m(r, node, "log", "log");
+  m.choice<LogKind>("kind", &log.kind, kLogKinds);
+  m.str("brokers", &log.brokers);
+  m.path_str("path", &log.path);
+  m.string_map("properties", &log.properties);
+  m.integer("partitions", &log.partitions, 1, 10000);
+  m.integer("replication_factor", &log.replication_factor, 1, 32);
+  m.str("group", &log.group, detail::kNonEmpty);
+  std::optional<YAML::Node> topics = m.get("topics");
+  MapReader t(r, or_null(topics), "log.topics", "log.topics");
+  std::map<std::string, std::string> seen;  // real name -> logical name
+  for (std::string_view name : kLogicalTopics) {
+    std::string& real = log.topics[std::string(name)];
+    t.str(name, &real, detail::kNonEmpty);
+    auto [it, fresh] = seen.emplace(real, name);
+    if (!fresh && topics) {
+      r.error(*topics, "log.topics: '" + std::string(name) + "' and '" + it->second +
+                           "' both use topic '" + real + "'");
+    }
+  }
+  t.finish();
+  if (log.kind == LogKind::kafka && log.brokers.empty() && m.is_map()) {
+    r.error(node, "log: kind kafka needs 'brokers' (host:port[,host:port...])");
+  }
+  m.finish();
+}
+
+void read_api(ConfigReader& r, const YAML::Node& node, ApiConfig& api) {
+  MapReader m(r, node, "api", "api");
+  if (m.str("listen", &api.listen, detail::kNonEmpty)) {
+    if (auto why = detail::listen_error(api.listen)) {
+      r.error(*m.get("listen"), "api.listen: " + *why);
+    }
+  }
+  if (m.list("tokens", &api.tokens)) {  // "${TOKEN:-}" -> "" -> dropped: no token
+    std::erase(api.tokens, std::string());
+  }
+  m.finish();
+}
+
+void read_metrics(ConfigReader& r, const YAML::Node& node, MetricsConfig& metrics) {
+  MapReader m(r, node, "metrics", "metrics");
+  if (m.str("listen", &metrics.listen) && !metrics.listen.empty()) {
+    if (auto why = detail::listen_error(metrics.listen)) {
+      r.error(*m.get("listen"), "metrics.listen: " + *why);
+    }
+  }
+  m.finish();
+}
+
+void read_process(ConfigReader& r, const YAML::Node& node, ProcessConfig& p) {
+  MapReader m(r, node, "process", "process");
+  m.integer("threads", &p.threads, 0, 1024);
+  m.integer("batch_size", &p.batch_size, 1, 1'000'000);
+  if (m.bytes("max_inflight_bytes", &p.max_inflight_bytes) && p.max_inflight_bytes < 65536) {
+    r.error(*m.get("max_inflight_bytes"), "process.max_inflight_bytes: must be at least 64KiB");
+  }
+  m.finish();
+}
+
+void read_windows(ConfigReader& r, const YAML::Node& node, WindowsConfig& w) {
+  MapReader m(r, node, "windows", "windows");
+  std::vector<std::string> sizes;
+  if (m.list("sizes", &sizes)) {
+    std::vector<Millis> parsed;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      const YAML::Node item = (*m.get("sizes"))[i];
+      std::string at = "windows.sizes[" + std::to_string(i) + "]: ";
+      core::Result<Millis> d = core::parse_duration(sizes[i]);
+      if (!d) {
+        r.error(item, at + d.error().message);
+      } else if (d->count() <= 0) {
+        r.error(item, at + "must be longer than 0");
+      } else if (std::find(parsed.begin(), parsed.end(), *d) != parsed.end()) {
+        r.error(item, at + "duplicate window size " + sizes[i]);
+      } else {
+        parsed.push_back(*d);
+      }
+    }
+    if (sizes.empty()) r.error(*m.get("sizes"), "windows.sizes: give at least one size");
+    std::sort(parsed.begin(), parsed.end());
+    w.sizes = parsed;
+  }
+  m.duration("allowed_lateness", &w.allowed_lateness, /*allow_zero=*/true);
+  m.duration("idle_close", &w.idle_close, /*allow_zero=*/true);
+  m.finish();
+}
+
+void read_sentiment(ConfigReader& r, const YAML::Node& node, SentimentConfig& s) {
+  MapReader m(r, node, "sentiment", "sentiment");
+  if (m.str("model", &s.model, detail::kNonEmpty)) {
+    bool bare = std::all_of(s.model.begin(), s.model.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    if (!bare) s.model = r.resolve(s.model);  // a model file
+  }
+  m.finish();
+}
+
+}  // namespace
+
+std::string LogConfig::topic(std::string_view name) const {
+  auto it = topics.find(std::string(name));
+  return it == topics.end() ? std::string(name) : it->second;
+}
+
+std::string_view to_string(AlertKind k) {
+  static constexpr std::string_view kNames[] = {"spike", "threshold", "customer", "keyword",
+                                                "intent"};
+  return kNames[static_cast<int>(k)];
+}
+
+std::string_view to_string(Severity s) {
+  static constexpr std::string_view kNames[] = {"info", "warning", "critical"};
+  return kNames[static_cast<int>(s)];
+}
+
+std::string_view to_string(ReplyMode m) {
+  static constexpr std::string_view kNames[] = {"off", "shadow", "approval", "auto"};
+  return kNames[static_cast<int>(m)];
+}
+
+Config default_config() {
+  Config cfg;
+  for (std::string_view name : kLogicalTopics) {
+    cfg.log.topics[std::string(name)] = "earshot." + std::string(name);
+  }
+  return cfg;
+}
+
+core::Result<Config> parse_config(std::string_view yaml, const std::string& file_name_for_errors,
+                            const std::string& base_dir) {
+  ConfigReader r(file_name_for_errors, base_dir);
+  Config cfg = default_config();
+  cfg.file = file_name_for_errors;
+  cfg.base_dir = base_dir;
+  if (yaml.find_first_of(std::string_view("\x01\x02", 2)) != std::string_view::npos) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                file_name_for_errors + ": control characters are not allowed in a config");
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(detail::protect_env_refs(yaml));
+  } catch (const YAML::Exception& e) {
+    r.error(e.mark, "YAML syntax error: " + e.msg);
+    return core::fail(core::ErrorCode::kInvalidArgument, r.joined_errors());
+  } catch (const std::exception& e) {
+    return core::fail(core::ErrorCode::kInvalidArgument, file_name_for_errors + ": " + e.what());
+  }
+  try {
+    MapReader top(r, root, "", "");
+    auto section = [&](std::string_view key) { return or_null(top.get(key)); };
+    read_log(r, section("log"), cfg.log);
+    detail::read_entities(r, section("entities"), cfg);
+    detail::read_customers(r, section("customers"), cfg);
+    detail::read_sources(r, section("sources"), cfg);
+    read_sentiment(r, section("sentiment"), cfg.sentiment);
+    detail::read_alerts(r, section("alerts"), cfg);
+    detail::read_sinks(r, section("sinks"), cfg);
+    detail::read_replies(r, section("replies"), cfg);
+    read_api(r, section("api"), cfg.api);
+    read_metrics(r, section("metrics"), cfg.metrics);
+    read_process(r, section("process"), cfg.process);
+    read_windows(r, section("windows"), cfg.windows);
+    top.finish();
+  } catch (const std::exception& e) {  // yaml-cpp throws on a few malformed trees
+    r.error(YAML::Mark::null_mark(), std::string("unexpected YAML structure: ") + e.what());
+  }
+  if (r.has_errors()) return core::fail(core::ErrorCode::kInvalidArgument, r.joined_errors());
+  return cfg;
+}
+
+core::Result<Config> load_config(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return core::fail(core::ErrorCode::kNotFound, path + ": config file not found");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    return core::fail(core::ErrorCode::kInvalidArgument, path + ": is a folder, not a config file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::fail(core::ErrorCode::kIo, path + ": cannot open config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return core::fail(core::ErrorCode::kIo, path + ": cannot read config file");
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  std::string base = ec ? std::filesystem::path(path).parent_path().string()
+                        : abs.lexically_normal().parent_path().string();
+  return parse_config(text.str(), path, base);
+}
+
+}  // namespace earshot::pipeline::config

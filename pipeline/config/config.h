@@ -1,0 +1,241 @@
+// earshot::pipeline::config — the configuration file (DESIGN.md §5), loaded and checked as a whole.
+//
+// One YAML file describes where the topics live (log), where posts come from (sources), what
+// to look for (entities, customers), how to score (sentiment), what to alert on and where to
+// send it (alerts, sinks), how to answer (replies), and the HTTP API. load_config() reads it
+// into a Config of plain values and checks every section, used or not, before any command
+// does anything: a typo in `sinks` stops `earshot tail` too, at start-up, not at 3 a.m.
+//
+//   Result<Config> cfg = load_config("deploy/examples/embedded.yaml");
+//   if (!cfg) { std::cerr << cfg.error().message << "\n"; return 2; }   // main decides
+//   for (const SourceDef& s : cfg->sources) { ... s.type, s.url, s.poll_interval ... }
+//   std::string topic = cfg->log.topic("posts");                       // "earshot.posts"
+//
+// Rules (each one is tested in tests/pipeline/config_test.cc):
+// - Errors name the place: "FILE:LINE:COL: log.partitions: expected an integer, got 'abc'",
+//   "FILE:LINE:COL: unknown key 'intance' in sources[0] (mastodon); did you mean
+//   'instance'?". Lines and columns count from 1, list indexes from 0. All errors found are
+//   reported, one per line, in one Error with code kInvalidArgument. A YAML syntax error is
+//   reported with the line and column yaml-cpp gives.
+// - `${VAR}` in any string value is replaced by the environment variable VAR; `${VAR:-text}`
+//   uses `text` when VAR is unset or empty; `$${` writes a literal `${`. An unset VAR with no
+//   default is an error naming file, line and key, in every section (strict, as the whole
+//   file is checked): give optional secrets a default, `${SLACK_URL:-}`. Substitution happens
+//   before YAML sees the value, so `secret: ${X}` works unquoted even inside `{...}` flow maps.
+//   Error messages quote the value as written (`${X}`), never a substituted secret.
+// - Optional values (std::optional fields such as a Mastodon token) that come out empty
+//   after substitution ("${MASTODON_TOKEN:-}") are left unset.
+// - Unknown keys are errors, with a close-match suggestion. Duplicate keys are errors.
+// - Relative paths (log.path, file sources, csv/jsonl customers, a sentiment model file)
+//   resolve against the folder of the config file (parse_config's `base_dir`).
+// - Every field has a default where one makes sense (below, after `=`); required ones
+//   (mastodon.instance, rss.url, file.path, webhook.secret, ...) are errors when missing.
+// - Cross checks: entity ids unique, kind company|product, a parent names an existing
+//   company; alert and reply-rule names unique; alert/reply entities name a known entity
+//   (or "*"); regexes (entity patterns, keyword alerts) compile with RE2.
+//
+// Thread safety: a Config is a plain value; load_config() may run on any thread (it reads
+// the environment with getenv). Lifetime: the Config owns all its strings.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/config/entity.h"
+#include "pipeline/core/records.h"
+#include "pipeline/core/status.h"
+#include "sentiment/sentiment.h"
+
+namespace earshot::pipeline::config {
+
+using Millis = std::chrono::milliseconds;
+
+// The 7 logical topic names, in DESIGN.md order; each defaults to "earshot.<name>".
+inline constexpr std::string_view kLogicalTopics[] = {
+    "posts", "scored", "mentions", "deadletter", "aggregates", "alerts", "replies"};
+
+enum class LogKind { embedded, kafka };
+
+struct LogConfig {
+  LogKind kind = LogKind::embedded;         // `log:` absent -> embedded, in memory
+  std::string brokers;                      // kafka: required, "host:port[,host:port]"
+  std::string path;                         // embedded: resolved SQLite file; "" = in memory
+  std::map<std::string, std::string> properties;  // librdkafka properties, as-is
+  std::map<std::string, std::string> topics;      // logical name -> real name, all 7 filled
+  int partitions = 3;                       // when earshot creates topics
+  int replication_factor = 1;               // when earshot creates topics
+  std::string group = "earshot";            // consumer group prefix (per role: group + ".process")
+  // The real topic for a logical name ("posts"), or `name` itself when it is not logical.
+  std::string topic(std::string_view name) const;
+};
+
+// One item of `sources:`. Only the fields of its `type` are meaningful.
+struct SourceDef {
+  std::string type;   // mastodon | jetstream | reddit | hackernews | rss | webhook | file
+  std::string name;   // = "<type>:<main field>", e.g. "mastodon:https://mastodon.social:public"
+  std::string url;    // jetstream = wss://jetstream2.us-east.bsky.network/subscribe;
+                      // hackernews = https://hacker-news.firebaseio.com/v0; rss: required
+  // mastodon
+  std::string instance;            // required; "https://" is added when no scheme is given
+  std::string timeline = "public"; // public | local | hashtag:NAME
+  std::optional<std::string> token;
+  bool streaming = false;          // use the streaming API instead of polling
+  // jetstream
+  std::vector<std::string> collections{"app.bsky.feed.post"};
+  // reddit (subreddit or query required)
+  std::string subreddit;
+  std::optional<std::string> query, client_id, client_secret;
+  std::string user_agent = "earshot/0.1 (+https://github.com/earshot)";
+  // webhook (inbound, Standard Webhooks signed)
+  std::string listen = "127.0.0.1:8081";
+  std::string secret;              // required
+  std::uint64_t max_body = 1 << 20;  // bytes; accepts "1MiB"
+  // file (JSONL posts)
+  std::string path;                // required; resolved against the config's folder
+  std::optional<double> rate;      // posts per second; unset = as fast as possible
+  bool follow = false;             // keep reading as the file grows
+  // polling sources: mastodon 15s, reddit 60s, hackernews 30s, rss 5m
+  Millis poll_interval{0};
+  // Every scalar field as written (after ${ENV}), including `type`, for connector extras.
+  std::map<std::string, std::string> fields;
+};
+
+struct SentimentConfig {
+  std::string model = "default";   // default | vader | a model file (resolved path)
+};
+
+enum class AlertKind { spike, threshold, customer, keyword, intent };
+enum class Severity { info, warning, critical };
+std::string_view to_string(AlertKind k);
+std::string_view to_string(Severity s);
+
+// One item of `alerts:`. Keys a kind does not use are errors (a `pattern` on a spike rule).
+struct AlertRuleDef {
+  std::string name;                           // required, unique
+  AlertKind kind = AlertKind::spike;          // required
+  std::string entity = "*";                   // an entity id or "*"
+  std::optional<sentiment::Label> label;      // spike/customer/intent: = negative
+  Millis window{60'000};                      // = 1m
+  std::int64_t min_volume = 20;               // spike: no alert below this many mentions
+  double sensitivity = 3.0;                   // spike: robust z-score over the baseline
+  Millis baseline{3'600'000};                 // spike: baseline span = 1h
+  Millis cooldown{600'000};                   // = 10m between alerts of one rule and entity
+  Severity severity = Severity::warning;
+  std::vector<std::string> tiers;             // customer: tiers that count; empty = any
+  std::string pattern;                        // keyword: RE2 regex, required
+  std::int64_t min_count = 1;                 // keyword/intent: matches in the window
+  std::optional<core::Intent> intent;               // intent: required
+  std::string metric;                         // threshold: volume | negative | positive |
+                                              // neutral | negative_share | mean_score;
+                                              // spike: "" = volume, "share" (`measure: share`)
+  double threshold = 0.0;                     // threshold: required
+  bool below = false;                         // threshold: `direction: below` fires under it
+};
+
+// One item of `sinks:` (where alerts go).
+struct SinkDef {
+  std::string type;                 // webhook | slack | pagerduty | kafka
+  std::string name;                 // = type, or type[index] when several
+  std::string url;                  // webhook, slack: required;
+                                    // pagerduty = https://events.pagerduty.com/v2/enqueue
+  std::string secret;               // webhook: Standard Webhooks HMAC key ("" = unsigned)
+  std::string routing_key;          // pagerduty: required
+  std::string topic;                // kafka = log.topics["alerts"]
+  std::map<std::string, std::string> headers;  // webhook: extra request headers
+  Severity min_severity = Severity::info;
+  int max_attempts = 8;
+  Millis timeout{5'000};
+};
+
+struct ReplyAccountDef {
+  std::string entity;                // a known entity id
+  std::string platform;              // mastodon | bluesky | reddit
+  std::string instance;              // mastodon: the account's instance
+  std::string handle;
+  std::string token;                 // required
+};
+
+struct ReplyRuleDef {
+  std::string name;                  // required, unique
+  std::optional<core::Intent> intent;      // when.intent
+  std::optional<sentiment::Label> label;  // when.label
+  std::vector<std::string> tiers;    // when.tier (string or list); empty = anyone
+  std::string entity = "*";          // when.entity
+  std::vector<std::string> sources;  // when.source (string or list); empty = any
+  std::string template_text;         // config key `template`, required
+};
+
+enum class ReplyMode { off, shadow, approval, auto_send };  // auto_send is `auto`
+std::string_view to_string(ReplyMode m);
+
+struct RepliesConfig {
+  ReplyMode mode = ReplyMode::off;
+  std::vector<ReplyAccountDef> accounts;
+  std::vector<ReplyRuleDef> rules;
+  Millis author_cooldown{86'400'000};  // = 24h
+  int daily_cap = 200;
+};
+
+struct ApiConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::vector<std::string> tokens;      // bearer tokens; none = no auth (keep it on loopback)
+                                        // an entry that is "" after ${ENV} ("${T:-}") is dropped
+};
+
+// Where the single roles (ingest, process, react) serve /metrics and /healthz. Empty = not
+// at all; `serve`, `run` and `demo` serve them on api.listen instead.
+struct MetricsConfig {
+  std::string listen;                    // host:port, e.g. 127.0.0.1:9464
+};
+
+struct ProcessConfig {
+  int threads = 0;                       // 0 = hardware cores
+  int batch_size = 500;
+  std::uint64_t max_inflight_bytes = 64ull << 20;  // accepts "64MiB"
+};
+
+struct WindowsConfig {
+  std::vector<Millis> sizes{Millis(60'000), Millis(3'600'000)};  // = [1m, 1h]
+  Millis allowed_lateness{30'000};                                // = 30s
+  // When an input partition has had no new records for this long (wall clock), react
+  // advances its watermark by the wall-clock time since the last record, so the last
+  // windows of a quiet stream still close (and their alerts fire or resolve). 0 = never.
+  Millis idle_close{30'000};                                      // = 30s
+};
+
+struct Config {
+  std::string file;                      // as given to load_config / parse_config
+  std::string base_dir;                  // relative paths were resolved against this
+  LogConfig log;
+  std::vector<SourceDef> sources;
+  std::vector<EntityDef> entities;
+  std::vector<CustomerDirectoryDef> customers;
+  SentimentConfig sentiment;
+  std::vector<AlertRuleDef> alerts;
+  std::vector<SinkDef> sinks;
+  RepliesConfig replies;
+  ApiConfig api;
+  MetricsConfig metrics;
+  ProcessConfig process;
+  WindowsConfig windows;
+};
+
+// Config with every default and all 7 topics filled: what an empty file gives.
+Config default_config();
+
+// Reads and checks `path`. kNotFound / kIo when unreadable, kInvalidArgument with every
+// problem (one per line) when not valid.
+[[nodiscard]] core::Result<Config> load_config(const std::string& path);
+
+// Checks `yaml` as if read from `file_name_for_errors`; relative paths resolve against
+// `base_dir` ("" = the current directory).
+[[nodiscard]] core::Result<Config> parse_config(std::string_view yaml,
+                                         const std::string& file_name_for_errors,
+                                         const std::string& base_dir);
+
+}  // namespace earshot::pipeline::config

@@ -1,0 +1,186 @@
+// earshot::pipeline::core — the records that flow between stages (DESIGN.md §2).
+//
+// Plain value types that own their data: no view into a Kafka message or a simdjson buffer
+// outlives the call that decoded it. On the wire every record is one JSON object with a
+// schema version field `v` (kSchemaVersion); json_codec.h encodes and decodes them.
+//
+//   Post p;
+//   p.uid = "mastodon:mastodon.example:1100";
+//   p.source = "mastodon";
+//   p.created_at = "2026-11-23T10:00:00Z";
+//   p.text = "the app is down again";
+//   std::string wire = encode(p);          // json_codec.h
+//   Result<Post> back = decode_post(wire); // == p
+//
+// Thread safety: values; copy or move freely between threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sentiment/sentiment.h"
+
+namespace earshot::pipeline::core {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct Author {
+  std::string id;
+  std::string handle;
+  std::string name;
+  std::optional<std::int64_t> followers;
+  bool operator==(const Author&) const = default;
+};
+
+// A normalised public post (topic `posts`, key = uid).
+struct Post {
+  std::string uid;          // "<source>:<origin>:<native id>", stable across re-ingest
+  std::string source;       // mastodon | bluesky | reddit | hackernews | rss | webhook | file
+  std::string url;
+  std::string created_at;   // RFC 3339, UTC
+  std::string ingested_at;  // RFC 3339, UTC
+  Author author;
+  std::string text;         // plain text: HTML stripped, entities decoded
+  std::optional<std::string> lang;
+  std::optional<std::string> reply_to;  // uid of the post this answers
+  std::vector<std::string> tags;
+  std::vector<std::string> mentions;
+  bool deleted = false;     // tombstone for a platform delete
+  bool operator==(const Post&) const = default;
+};
+
+enum class MatchType { alias, handle, hashtag, domain, regex, derived };
+std::string_view to_string(MatchType t);
+bool parse_match_type(std::string_view s, MatchType* out);
+
+enum class EntityKind { company, product };
+std::string_view to_string(EntityKind k);
+bool parse_entity_kind(std::string_view s, EntityKind* out);
+
+struct EntityMention {
+  std::string id;
+  EntityKind kind = EntityKind::company;
+  std::uint32_t begin = 0;  // byte span [begin, end) in Post::text
+  std::uint32_t end = 0;
+  MatchType match = MatchType::alias;
+  sentiment::Sentiment sentiment;  // toward this entity
+  bool operator==(const EntityMention&) const = default;
+};
+
+struct CustomerRef {
+  std::string id;
+  std::string tier;
+  std::string source;  // which directory answered (e.g. "csv:customers.csv")
+  std::string name;
+  bool operator==(const CustomerRef&) const = default;
+};
+
+enum class Intent { complaint, question, praise, other };
+std::string_view to_string(Intent i);
+bool parse_intent(std::string_view s, Intent* out);
+
+// A post with its sentiment, entities, customer, intent and flags (topic `scored`, key = uid).
+struct ScoredPost {
+  Post post;
+  sentiment::Sentiment sentiment;
+  std::vector<EntityMention> entities;
+  std::optional<CustomerRef> customer;
+  Intent intent = Intent::other;
+  std::vector<std::string> flags;  // spam, bot, near_duplicate, customer_lookup_failed, ...
+  bool operator==(const ScoredPost&) const = default;
+};
+
+// One per (post, entity): the unit of aggregation (topic `mentions`, key = entity id).
+struct Mention {
+  std::string entity;
+  EntityKind kind = EntityKind::company;
+  std::string post_uid;
+  std::string source;
+  std::string url;
+  std::string created_at;  // event time
+  std::string author_id;
+  std::string text;        // the post text, for evidence and top terms
+  sentiment::Sentiment sentiment;  // entity-targeted
+  Intent intent = Intent::other;
+  std::optional<CustomerRef> customer;
+  bool derived = false;    // a product mention counted for its parent company
+  bool retract = false;    // a platform delete: subtract this mention from aggregates
+  bool operator==(const Mention&) const = default;
+};
+
+struct PostRef {
+  std::string uid;
+  std::string url;
+  std::string text;
+  float score = 0.0f;
+  bool operator==(const PostRef&) const = default;
+};
+
+// Windowed statistics per entity (topic `aggregates`, compacted, key entity|size|start).
+struct Aggregate {
+  std::string entity;
+  std::string window_size;    // "1m", "1h"
+  std::string window_start;   // RFC 3339
+  std::string window_end;
+  std::int64_t negative = 0;
+  std::int64_t neutral = 0;
+  std::int64_t positive = 0;
+  std::int64_t volume = 0;
+  double mean_score = 0.0;
+  std::int64_t unique_authors = 0;
+  std::vector<std::string> top_terms;
+  std::vector<PostRef> top_negative;
+  std::int64_t version = 1;   // grows when late data updates the window
+  bool operator==(const Aggregate&) const = default;
+};
+
+struct Alert {
+  std::string id;
+  std::string rule;
+  std::string entity;
+  std::string severity;       // info | warning | critical
+  std::string status = "trigger";  // trigger | resolve
+  std::string window_start;
+  std::string window_end;
+  double observed = 0.0;
+  double baseline = 0.0;
+  std::string summary;
+  std::vector<PostRef> evidence;
+  std::string dedup_key;
+  std::string created_at;
+  bool operator==(const Alert&) const = default;
+};
+
+enum class ReplyStatus { pending_approval, approved, sent, rejected, failed };
+std::string_view to_string(ReplyStatus s);
+bool parse_reply_status(std::string_view s, ReplyStatus* out);
+
+struct ReplyIntent {
+  std::string id;
+  std::string post_uid;
+  std::string platform;
+  std::string in_reply_to;    // the platform's native id of the post answered
+  std::string text;
+  std::string template_name;  // wire name: "template"
+  std::optional<CustomerRef> customer;
+  ReplyStatus status = ReplyStatus::pending_approval;
+  std::string idempotency_key;
+  bool operator==(const ReplyIntent&) const = default;
+};
+
+// A record that could not be decoded or validated (topic `deadletter`).
+struct DeadLetter {
+  std::string reason;          // e.g. "created_at: not an RFC 3339 instant"
+  std::string stage;           // which stage refused it: decode, validate, ingest:<source>, ...
+  std::string topic;           // where it came from (when from a topic)
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+  std::string key;
+  std::string original;        // the original bytes (base64 on the wire when not UTF-8)
+  std::string at;              // RFC 3339 time of the refusal
+  bool operator==(const DeadLetter&) const = default;
+};
+
+}  // namespace earshot::pipeline::core

@@ -1,0 +1,67 @@
+#include "pipeline/link/customer_directory.h"
+
+#include "pipeline/link/customer_file.h"
+#include "pipeline/link/customer_http.h"
+
+namespace earshot::pipeline::link {
+
+core::Result<std::unique_ptr<CustomerDirectory>> CustomerDirectory::build(const std::vector<config::CustomerDirectoryDef>& defs) {
+  return build(defs, {});
+}
+
+core::Result<std::unique_ptr<CustomerDirectory>> CustomerDirectory::build(const std::vector<config::CustomerDirectoryDef>& defs,
+                                                                    const std::map<std::string, Factory>& extra) {
+  std::vector<std::unique_ptr<CustomerSource>> sources;
+  for (std::size_t i = 0; i < defs.size(); ++i) {
+    const config::CustomerDirectoryDef& d = defs[i];
+    const std::string where = "customers[" + std::to_string(i) + "] (" + d.type + "): ";
+    core::Result<std::unique_ptr<CustomerSource>> src = core::fail(core::ErrorCode::kInvalidArgument, "");
+    if (auto f = extra.find(d.type); f != extra.end()) {
+      src = f->second(d);
+    } else if (d.type == "csv" || d.type == "jsonl") {
+      auto file = FileCustomerSource::open(d.path, d.type == "csv" ? FileCustomerSource::Format::csv
+                                                                   : FileCustomerSource::Format::jsonl);
+      if (file) src = std::unique_ptr<CustomerSource>(std::move(*file));
+      else src = std::unexpected(file.error());
+    } else if (d.type == "http") {
+      auto http = HttpCustomerSource::create(d);
+      if (http) src = std::unique_ptr<CustomerSource>(std::move(*http));
+      else src = std::unexpected(http.error());
+    } else if (d.type == "kafka") {
+      src = core::fail(core::ErrorCode::kInvalidArgument, "the kafka directory needs a log; the process stage builds it");
+    } else {
+      src = core::fail(core::ErrorCode::kInvalidArgument, "unknown type (csv | jsonl | http | kafka)");
+    }
+    if (!src) return core::fail(src.error().code, where + src.error().message);
+    sources.push_back(std::move(*src));
+  }
+  return std::make_unique<CustomerDirectory>(std::move(sources));
+}
+
+CustomerDirectory::CustomerDirectory(std::vector<std::unique_ptr<CustomerSource>> sources)
+    : sources_(std::move(sources)) {}
+
+CustomerDirectory::Lookup CustomerDirectory::lookup(const Identity& who) const {
+  Lookup out;
+  if (who.handle.empty() && who.did.empty()) return out;
+  for (const auto& s : sources_) {
+    Lookup l = s->find(who);
+    if (l.customer) {
+      out.customer = std::move(l.customer);
+      out.failed = false;
+      return out;
+    }
+    out.failed = out.failed || l.failed;
+  }
+  return out;
+}
+
+CustomerDirectory::Lookup CustomerDirectory::lookup(std::string_view platform, const core::Author& author) const {
+  return lookup(identity_of(platform, author));
+}
+
+CustomerDirectory::Lookup CustomerDirectory::lookup(const core::Post& post) const {
+  return lookup(identity_of(post.source, post.author, uid_origin(post.uid)));
+}
+
+}  // namespace earshot::pipeline::link

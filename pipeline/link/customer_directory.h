@@ -1,0 +1,83 @@
+// earshot::pipeline::link — who the author of a post is, in the company's own customer records.
+//
+// Customer data stays where it lives; earshot looks it up. A CustomerDirectory is the
+// config's `customers:` list: directories tried in order, the first that knows the author
+// answers. Kinds:
+//   csv / jsonl  a file of platform,handle,customer_id,tier,name (+ free attribute columns),
+//                held compactly in memory and reloaded when the file changes
+//                (customer_file.h)
+//   http         a look-up against an existing CRM with cache, concurrency bound, timeout
+//                and circuit breaker (customer_http.h)
+//   anything else, such as `kafka` (a compacted identities topic materialised in memory),
+//                plugs in as a CustomerSource through build()'s `extra` factories.
+// Authors are compared in canonical form (identity.h): "@Alice@Mastodon.Example" equals
+// "alice@mastodon.example" and, in a post from mastodon.example, "@alice"; a Bluesky DID
+// finds the row of its handle when the row has a `did` attribute.
+//
+//   auto dir = CustomerDirectory::build(config.customers);
+//   if (!dir) return dir.error();               // names the file and line, or the URL
+//   CustomerDirectory::Lookup l = (*dir)->lookup(post);
+//   if (l.customer) scored.customer = *l.customer;
+//   if (l.failed) scored.flags.push_back("customer_lookup_failed");
+//
+// Thread safety: lookup() is const and may run on many threads at once; it never blocks
+// longer than the slowest directory's configured timeout (a CRM that is down is skipped at
+// once by its circuit breaker). Lifetime: owns its sources; destroying it waits for nothing
+// (in-flight HTTP requests finish on their own and are dropped).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/config/entity.h"
+#include "pipeline/link/identity.h"
+#include "pipeline/core/records.h"
+#include "pipeline/core/status.h"
+
+namespace earshot::pipeline::link {
+
+struct CustomerLookup {
+  std::optional<core::CustomerRef> customer;
+  bool failed = false;  // a directory could not answer and none after it knew the author
+};
+
+// One directory. Implementations must be thread-safe and bounded in time.
+class CustomerSource {
+ public:
+  virtual ~CustomerSource() = default;
+  // `who` is canonical (identity.h). failed = this directory could not answer now.
+  virtual CustomerLookup find(const Identity& who) const = 0;
+  // "<type>:<where>", e.g. "csv:customers.csv"; becomes CustomerRef::source.
+  virtual std::string name() const = 0;
+};
+
+class CustomerDirectory {
+ public:
+  using Lookup = CustomerLookup;
+  using Factory = std::function<core::Result<std::unique_ptr<CustomerSource>>(const config::CustomerDirectoryDef&)>;
+
+  // csv, jsonl and http are built in; `extra` maps other types (e.g. "kafka") to factories.
+  // Errors name the directory (customers[i]) and, for files, the file and line.
+  static core::Result<std::unique_ptr<CustomerDirectory>> build(const std::vector<config::CustomerDirectoryDef>& defs);
+  static core::Result<std::unique_ptr<CustomerDirectory>> build(const std::vector<config::CustomerDirectoryDef>& defs,
+                                                          const std::map<std::string, Factory>& extra);
+  explicit CustomerDirectory(std::vector<std::unique_ptr<CustomerSource>> sources);
+
+  Lookup lookup(std::string_view platform, const core::Author& author) const;
+  // platform = Post::source, local instance = the origin of Post::uid.
+  Lookup lookup(const core::Post& post) const;
+  Lookup lookup(const Identity& who) const;
+
+  std::size_t size() const { return sources_.size(); }
+  const CustomerSource& source(std::size_t i) const { return *sources_[i]; }
+
+ private:
+  std::vector<std::unique_ptr<CustomerSource>> sources_;
+};
+
+}  // namespace earshot::pipeline::link

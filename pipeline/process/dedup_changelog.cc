@@ -1,0 +1,111 @@
+#include "pipeline/process/dedup_changelog.h"
+
+namespace earshot::pipeline::process::dedup_changelog {
+namespace {
+
+void put_fixed(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+std::uint64_t get_fixed(std::string_view in, std::size_t at, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
+  return v;
+}
+
+void put_varint(std::string& out, std::size_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+// Reads a varint of at most 32 bits at `pos`; false when it runs past the end or overflows.
+bool get_varint(std::string_view in, std::size_t& pos, std::size_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (pos >= in.size()) return false;
+    const auto b = static_cast<unsigned char>(in[pos++]);
+    v |= std::size_t{b & 0x7fu} << shift;
+    if (!(b & 0x80)) return v <= 0xffffffffu;
+  }
+  return false;
+}
+
+bool get_string(std::string_view in, std::size_t& pos, std::string_view& s) {
+  std::size_t n = 0;
+  if (!get_varint(in, pos, n) || n > in.size() - pos) return false;
+  s = in.substr(pos, n);
+  pos += n;
+  return true;
+}
+
+}  // namespace
+
+void BatchWriter::start(std::uint64_t writer, std::uint64_t sequence, std::size_t reserve) {
+  buf_.clear();
+  buf_.reserve(kHeaderSize + reserve);
+  buf_.push_back(kBatchFormat);
+  put_fixed(buf_, writer, 8);
+  put_fixed(buf_, sequence, 8);
+  put_fixed(buf_, 0, 4);  // the count, patched by finish()
+  count_ = 0;
+}
+
+void BatchWriter::add(std::string_view uid, std::string_view value) {
+  put_varint(buf_, uid.size());
+  buf_.append(uid);
+  put_varint(buf_, value.size());
+  buf_.append(value);
+  ++count_;
+}
+
+std::string BatchWriter::finish() {
+  if (buf_.size() < kHeaderSize) start(0, 0);  // finish() without start(): an empty record
+  for (int i = 0; i < 4; ++i) buf_[17 + i] = static_cast<char>((count_ >> (8 * i)) & 0xff);
+  count_ = 0;
+  return std::move(buf_);
+}
+
+core::Status decode_header(std::string_view value, Batch& out) {
+  if (!is_batch(value)) return core::fail(core::ErrorCode::kInvalidArgument, "not a batch record");
+  if (value.size() < kHeaderSize) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                "batch record of " + std::to_string(value.size()) + " bytes is shorter than its header");
+  }
+  out.writer = get_fixed(value, 1, 8);
+  out.sequence = get_fixed(value, 9, 8);
+  return core::ok();
+}
+
+core::Status decode(std::string_view value, Batch& out) {
+  out.entries.clear();
+  if (auto st = decode_header(value, out); !st) return st;
+  const auto count = static_cast<std::uint32_t>(get_fixed(value, 17, 4));
+  // Each entry takes at least two bytes: a count larger than that cannot be right (and must
+  // not make reserve() allocate gigabytes).
+  if (count > (value.size() - kHeaderSize) / 2) {
+    return core::fail(core::ErrorCode::kInvalidArgument, "batch record claims " + std::to_string(count) + " entries in " +
+                                                 std::to_string(value.size()) + " bytes");
+  }
+  out.entries.reserve(count);
+  std::size_t pos = kHeaderSize;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    Entry e;
+    if (!get_string(value, pos, e.uid) || !get_string(value, pos, e.value)) {
+      out.entries.clear();
+      return core::fail(core::ErrorCode::kInvalidArgument,
+                  "batch record truncated in entry " + std::to_string(i + 1) + " of " + std::to_string(count));
+    }
+    out.entries.push_back(e);
+  }
+  if (pos != value.size()) {
+    out.entries.clear();
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                std::to_string(value.size() - pos) + " bytes after the last of " + std::to_string(count) + " entries");
+  }
+  return core::ok();
+}
+
+}  // namespace earshot::pipeline::process::dedup_changelog

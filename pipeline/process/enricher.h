@@ -1,0 +1,62 @@
+// earshot::pipeline::process — turns a Post into a ScoredPost and its Mentions.
+//
+// The CPU work of `earshot process` and `earshot score`, in one place: language (posts in a
+// language no model supports get `model: "none"`, never a fake English score), post-level
+// sentiment, entity linking with entity-targeted sentiment, the author's customer record
+// from the federated directories (flag `customer_lookup_failed` when a directory could not
+// answer), and intent.
+//
+//   auto enricher = Enricher::build(config, /*model override*/ "");
+//   if (!enricher) return enricher.error();
+//   ScoredPost s = (*enricher)->enrich(std::move(post));
+//   std::vector<Mention> ms;
+//   (*enricher)->mentions(s, ms);
+//
+// Thread safety: immutable after build(); enrich() and mentions() are const and may run on
+// many threads at once. Lifetime: owns its scorer, detector, linker and directories.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/config/config.h"
+#include "pipeline/link/customer_directory.h"
+#include "pipeline/link/linker.h"
+#include "pipeline/log/log.h"
+#include "pipeline/core/records.h"
+#include "sentiment/intent.h"
+#include "sentiment/language.h"
+#include "sentiment/sentiment.h"
+#include "sentiment/targeted.h"
+
+namespace earshot::pipeline::process {
+
+class Enricher {
+ public:
+  // Entities and customers come from `config` when given (nullptr: score only). `model`
+  // overrides config.sentiment.model when non-empty. `log` serves `type: kafka` customer
+  // directories (without one they are a config error). Errors name what failed to load.
+  static core::Result<std::unique_ptr<Enricher>> build(const config::Config* config, std::string_view model, log::Log* log = nullptr);
+
+  core::ScoredPost enrich(core::Post post) const;
+  // One Mention per linked entity (retract = the post is a platform delete).
+  void mentions(const core::ScoredPost& scored, std::vector<core::Mention>& out) const;
+
+  const sentiment::Scorer& scorer() const { return *scorer_; }
+  // The sentiment given to posts in a language no model supports.
+  static sentiment::Sentiment unsupported();
+
+ private:
+  Enricher() = default;
+  std::unique_ptr<sentiment::Scorer> scorer_;
+  std::unique_ptr<sentiment::TargetedScorer> targeted_;
+  std::optional<sentiment::LanguageDetector> language_;
+  std::unique_ptr<link::Linker> linker_;
+  std::unique_ptr<link::CustomerDirectory> customers_;
+  sentiment::IntentClassifier intents_;
+};
+
+}  // namespace earshot::pipeline::process

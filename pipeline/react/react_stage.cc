@@ -1,0 +1,403 @@
+#include "pipeline/react/react_stage.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "pipeline/codec/json_codec.h"
+
+namespace earshot::pipeline::react {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string now_rfc3339() {
+  return core::format_rfc3339_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+std::string checkpoint_value(const std::string& topic, std::int32_t partition, std::int64_t next) {
+  nlohmann::json j{{"v", core::kSchemaVersion}, {"topic", topic}, {"partition", partition}, {"next", next}};
+  return j.dump();
+}
+
+// Reads `topic` from the beginning to its end (no consumer group), calling `fn` per record;
+// `done` may end the read early. kTimeout after `timeout`.
+template <class Fn, class Done>
+core::Status read_to_end(log::Log& log, const std::string& topic, std::chrono::milliseconds timeout, Fn fn, Done done) {
+  const auto deadline = Clock::now() + timeout;
+  // A topic created a moment ago may not be known to every broker yet: retry a while.
+  auto consumer = log.consumer({.group = "", .topics = {topic}});
+  while (!consumer && consumer.error().code != core::ErrorCode::kFatal &&
+         consumer.error().code != core::ErrorCode::kInvalidArgument && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    consumer = log.consumer({.group = "", .topics = {topic}});
+  }
+  if (!consumer) return std::unexpected(consumer.error());
+  for (;;) {
+    auto batch = (*consumer)->poll(1000, std::chrono::milliseconds(200));
+    if (!batch) {
+      if (batch.error().code == core::ErrorCode::kFatal) return std::unexpected(batch.error());
+    } else {
+      for (const log::Record& r : *batch) fn(r);
+      if ((*consumer)->at_end() || done()) return core::ok();
+    }
+    if (Clock::now() > deadline) {
+      return core::fail(core::ErrorCode::kTimeout, "react restore: reading " + topic + " did not reach its end in time");
+    }
+  }
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<ReactHandler>> ReactHandler::create(log::Log& log, std::vector<config::AlertRuleDef> rules,
+                                                           ReactOptions options) {
+  options.windows.staged = false;  // aborts rebuild from the log instead (see the header)
+  options.alerts.staged = false;
+  std::unique_ptr<ReactHandler> h(new ReactHandler(log, std::move(options)));
+  auto engine = AlertEngine::create(rules, h->options_.alerts);
+  if (!engine) return std::unexpected(engine.error());
+  h->alerts_ = std::move(*engine);
+  h->rules_ = std::move(rules);
+  h->windows_ = std::make_unique<Windows>(h->options_.windows);
+  return h;
+}
+
+std::int64_t ReactHandler::now() const {
+  if (options_.now_ms) return options_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+core::Result<ReactHandler::Checkpoints> ReactHandler::read_checkpoints() {
+  Checkpoints out;
+  auto st = read_to_end(
+      log_, options_.checkpoint_topic, options_.restore_timeout,
+      [&](const log::Record& r) {
+        auto j = nlohmann::json::parse(r.value, nullptr, /*allow_exceptions=*/false);
+        if (!j.is_object() || !j.contains("topic") || !j.contains("partition")) return;
+        if (!j["topic"].is_string() || j["topic"].get<std::string>() != options_.mentions_topic) return;
+        if (!j["partition"].is_number_integer()) return;
+        const auto p = j["partition"].get<std::int32_t>();
+        if (j.contains("next") && j["next"].is_number_integer()) {
+          out.next[p] = j["next"].get<std::int64_t>();
+        } else if (j.contains("at") && j["at"].is_number_integer() && j.contains("advance_to") &&
+                   j["advance_to"].is_number_integer()) {
+          out.advances[p].push_back({j["at"].get<std::int64_t>(), j["advance_to"].get<std::int64_t>()});
+        }
+      },
+      [] { return false; });
+  if (!st) return std::unexpected(st.error());
+  return out;
+}
+
+void ReactHandler::forget_partition(std::int32_t p) {
+  if (auto it = parts_.find(p); it != parts_.end()) {
+    for (const auto& e : it->second.entities) {
+      windows_->forget(e);
+      alerts_->forget(e);
+    }
+    parts_.erase(it);
+  }
+  applied_.erase(p);
+  owned_.erase(p);
+}
+
+core::Status ReactHandler::restore() { return rebuild({}); }
+
+core::Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
+  const bool full = only.empty();
+  if (full) {
+    ++stats_.restores;
+    auto engine = AlertEngine::create(rules_, options_.alerts);
+    if (!engine) return std::unexpected(engine.error());
+    alerts_ = std::move(*engine);
+    windows_ = std::make_unique<Windows>(options_.windows);
+    applied_.clear();
+    parts_.clear();
+    owned_.clear();
+  } else {
+    ++stats_.partial_restores;
+    for (auto p : only) forget_partition(p);
+  }
+  auto ckpt = read_checkpoints();
+  if (!ckpt) return std::unexpected(ckpt.error());
+  auto wanted = [&](std::int32_t p) { return full || only.contains(p); };
+  std::map<std::int32_t, std::int64_t> targets;
+  for (const auto& [p, next] : ckpt->next) {
+    if (wanted(p)) targets[p] = next;
+  }
+  std::map<std::int32_t, std::size_t> next_advance;  // index into ckpt->advances[p]
+  std::vector<core::Aggregate> aggs;
+  std::vector<core::Alert> alerts;
+  // Applies the recorded idle advances of `p` that happened before offset `offset`.
+  auto advances_before = [&](std::int32_t p, std::int64_t offset) {
+    auto it = ckpt->advances.find(p);
+    if (it == ckpt->advances.end()) return;
+    std::size_t& i = next_advance[p];
+    for (; i < it->second.size() && it->second[i].at <= offset; ++i) {
+      aggs.clear();
+      alerts.clear();
+      apply_advance(p, it->second[i].to_ms, aggs, alerts);
+    }
+  };
+  if (!targets.empty()) {
+    std::map<std::int32_t, std::int64_t> seen;
+    auto st = read_to_end(
+        log_, options_.mentions_topic, options_.restore_timeout,
+        [&](const log::Record& r) {
+          seen[r.partition] = std::max(seen[r.partition], r.offset + 1);
+          auto c = targets.find(r.partition);
+          if (c == targets.end() || r.offset >= c->second) return;
+          advances_before(r.partition, r.offset);
+          auto m = codec::decode_mention(r.value);
+          if (!m) return;
+          aggs.clear();
+          alerts.clear();
+          if (apply(*m, r.partition, aggs, alerts)) ++stats_.replayed;
+        },
+        [&] {
+          for (const auto& [p, next] : targets) {
+            if (seen[p] < next) return false;
+          }
+          return true;
+        });
+    if (!st) return st;
+  }
+  for (const auto& [p, next] : targets) {
+    advances_before(p, next);
+    applied_[p] = next;
+  }
+  const std::int64_t t = now();
+  for (auto& [p, part] : parts_) {
+    if (wanted(p)) part.last_arrival = t;
+  }
+  windows_->commit();
+  alerts_->commit();
+  if (full) stale_ = false;
+  return core::ok();
+}
+
+core::Status ReactHandler::apply(const core::Mention& m, std::int32_t partition, std::vector<core::Aggregate>& aggs,
+                           std::vector<core::Alert>& alerts) {
+  if (auto st = windows_->add(m, aggs); !st) return st;
+  PartitionState& part = parts_[partition];
+  if (!part.entities.contains(m.entity)) part.entities.insert(m.entity);
+  if (auto t = windows_->stream_time(m.entity); t && (!part.has_event || *t > part.max_event)) {
+    part.max_event = *t;
+    part.has_event = true;
+  }
+  return alerts_->add(m, alerts);
+}
+
+void ReactHandler::apply_advance(std::int32_t partition, std::int64_t to_ms, std::vector<core::Aggregate>& aggs,
+                                 std::vector<core::Alert>& alerts) {
+  auto it = parts_.find(partition);
+  if (it == parts_.end()) return;
+  for (const auto& e : it->second.entities) {
+    windows_->advance(e, to_ms, aggs);
+    alerts_->advance(e, to_ms, alerts);
+  }
+}
+
+core::Status ReactHandler::take_ownership(const std::set<std::int32_t>& parts) {
+  std::set<std::int32_t> fresh;
+  for (auto p : parts) {
+    if (!owned_.contains(p)) fresh.insert(p);
+  }
+  if (fresh.empty()) return core::ok();
+  // A partition this handler did not hold since its last rebuild may have been moved on by
+  // another instance: compare with the committed checkpoint and rebuild it when it differs.
+  auto ckpt = read_checkpoints();
+  if (!ckpt) return std::unexpected(ckpt.error());
+  std::set<std::int32_t> moved;
+  for (auto p : fresh) {
+    auto c = ckpt->next.find(p);
+    auto a = applied_.find(p);
+    const bool same = c == ckpt->next.end() ? a == applied_.end() : a != applied_.end() && a->second == c->second;
+    if (!same) moved.insert(p);
+  }
+  if (!moved.empty()) {
+    if (auto st = rebuild(moved); !st) return st;
+  }
+  const std::int64_t t = now();
+  for (auto p : fresh) {
+    owned_.insert(p);
+    parts_[p].last_arrival = std::max(parts_[p].last_arrival, t);
+  }
+  return core::ok();
+}
+
+core::Status ReactHandler::idle_check(log::Output& out) {
+  const std::int64_t t = now();
+  last_idle_check_ = t;
+  std::set<std::int32_t> assigned;
+  if (assignment_) {
+    for (const auto& tp : assignment_()) {
+      if (tp.topic == options_.mentions_topic) assigned.insert(tp.partition);
+    }
+    if (auto st = take_ownership(assigned); !st) return st;
+  } else {
+    assigned = owned_;
+  }
+  if (options_.idle_close.count() <= 0) return core::ok();
+  std::vector<core::Aggregate> aggs;
+  std::vector<core::Alert> alerts;
+  for (auto p : assigned) {
+    if (!owned_.contains(p)) continue;
+    auto it = parts_.find(p);
+    if (it == parts_.end() || !it->second.has_event) continue;
+    PartitionState& part = it->second;
+    const std::int64_t quiet = t - part.last_arrival;
+    if (quiet < options_.idle_close.count()) continue;
+    const std::int64_t to = part.max_event + quiet;
+    std::optional<std::int64_t> due;
+    for (const auto& e : part.entities) {
+      for (auto c : {windows_->next_close(e), alerts_->next_close(e)}) {
+        if (c && (!due || *c < *due)) due = c;
+      }
+    }
+    if (!due || to < *due) continue;
+    apply_advance(p, to, aggs, alerts);
+    ++stats_.idle_advances;
+    const std::int64_t at = applied_.contains(p) ? applied_[p] : 0;
+    nlohmann::json j{{"v", core::kSchemaVersion}, {"topic", options_.mentions_topic}, {"partition", p}, {"at", at},
+                     {"advance_to", to}};
+    out.emit(options_.checkpoint_topic,
+             options_.mentions_topic + "|" + std::to_string(p) + "|idle|" + std::to_string(at), j.dump());
+  }
+  for (const auto& a : aggs) out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
+  for (const auto& a : alerts) out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
+  stats_.aggregates += aggs.size();
+  stats_.alerts += alerts.size();
+  return core::ok();
+}
+
+core::Status ReactHandler::on_idle(log::Output& out) {
+  if (stale_) {
+    if (auto st = restore(); !st) return core::fail(core::ErrorCode::kAbortable, "react restore: " + st.error().message);
+  }
+  staged_applied_.clear();
+  stats_before_ = stats_;
+  if (auto st = idle_check(out); !st) return core::fail(core::ErrorCode::kAbortable, "react idle close: " + st.error().message);
+  return core::ok();
+}
+
+core::Status ReactHandler::handle(const std::vector<log::Record>& batch, log::Output& out) {
+  if (stale_) {
+    if (auto st = restore(); !st) return core::fail(core::ErrorCode::kAbortable, "react restore: " + st.error().message);
+  }
+  std::set<std::int32_t> parts;
+  for (const log::Record& r : batch) parts.insert(r.partition);
+  if (auto st = take_ownership(parts); !st) return core::fail(core::ErrorCode::kAbortable, "react rebuild: " + st.error().message);
+  staged_applied_.clear();
+  stats_before_ = stats_;
+  std::vector<core::Aggregate> aggs;
+  std::vector<core::Alert> alerts;
+  const std::int64_t t = now();
+  for (const log::Record& r : batch) {
+    auto& next = staged_applied_[r.partition];
+    next = std::max(next, r.offset + 1);
+    parts_[r.partition].last_arrival = t;
+    auto m = codec::decode_mention(r.value);
+    core::Status st = m ? apply(*m, r.partition, aggs, alerts) : core::Status(std::unexpected(m.error()));
+    if (!st) {
+      core::DeadLetter d;
+      d.reason = st.error().message;
+      d.stage = "react";
+      d.topic = r.topic;
+      d.partition = r.partition;
+      d.offset = r.offset;
+      d.key = r.key;
+      d.original = r.value;
+      d.at = now_rfc3339();
+      out.emit(options_.deadletter_topic, r.key, codec::encode(d));
+      ++stats_.bad;
+      continue;
+    }
+    ++stats_.mentions;
+  }
+  for (const auto& a : aggs) out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
+  for (const auto& a : alerts) out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
+  stats_.aggregates += aggs.size();
+  stats_.alerts += alerts.size();
+  for (const auto& [p, next] : staged_applied_) {
+    out.emit(options_.checkpoint_topic, options_.mentions_topic + "|" + std::to_string(p),
+             checkpoint_value(options_.mentions_topic, p, next));
+  }
+  // A quiet partition among busy ones never gets an empty poll: check it here too.
+  if (t - last_idle_check_ >= 1000) {
+    if (auto st = idle_check(out); !st) return core::fail(core::ErrorCode::kAbortable, "react idle close: " + st.error().message);
+  }
+  return core::ok();
+}
+
+void ReactHandler::on_revoked(const std::vector<log::TopicPartition>& revoked) {
+  for (const auto& tp : revoked) {
+    if (tp.topic != options_.mentions_topic) continue;
+    forget_partition(tp.partition);
+    ++stats_.revoked;
+  }
+}
+
+void ReactHandler::on_commit() {
+  windows_->commit();
+  alerts_->commit();
+  for (const auto& [p, next] : staged_applied_) applied_[p] = next;
+  staged_applied_.clear();
+}
+
+void ReactHandler::on_abort() {
+  stale_ = true;
+  staged_applied_.clear();
+  stats_ = stats_before_;
+}
+
+ReactOptions react_options(const config::Config& cfg) {
+  ReactOptions o;
+  o.mentions_topic = cfg.log.topic("mentions");
+  o.aggregates_topic = cfg.log.topic("aggregates");
+  o.alerts_topic = cfg.log.topic("alerts");
+  o.deadletter_topic = cfg.log.topic("deadletter");
+  o.checkpoint_topic = cfg.log.group + ".react-checkpoint";
+  o.windows.sizes = cfg.windows.sizes;
+  o.windows.allowed_lateness = cfg.windows.allowed_lateness;
+  o.idle_close = cfg.windows.idle_close;
+  return o;
+}
+
+log::LoopOptions react_loop_options(const config::Config& cfg, const std::string& instance) {
+  log::LoopOptions o;
+  o.group = cfg.log.group + ".react";
+  o.inputs = {cfg.log.topic("mentions")};
+  o.transactional_id = cfg.log.group + ".react-" + instance;
+  return o;
+}
+
+core::Result<std::unique_ptr<ReactHandler>> make_react_handler(const config::Config& cfg, log::Log& log) {
+  ReactOptions o = react_options(cfg);
+  std::vector<log::TopicSpec> topics{{o.mentions_topic, cfg.log.partitions, false},
+                                {o.aggregates_topic, cfg.log.partitions, true},
+                                {o.alerts_topic, cfg.log.partitions, false},
+                                {o.deadletter_topic, cfg.log.partitions, false},
+                                {o.checkpoint_topic, cfg.log.partitions, true}};
+  if (auto st = log.create_topics(topics); !st) return std::unexpected(st.error());
+  auto h = ReactHandler::create(log, cfg.alerts, std::move(o));
+  if (!h) return h;
+  if (auto st = (*h)->restore(); !st) return std::unexpected(st.error());
+  return h;
+}
+
+core::Status run_react(const config::Config& cfg, log::Log& log, const std::atomic<bool>& stop, const std::string& instance) {
+  auto handler = make_react_handler(cfg, log);
+  if (!handler) return std::unexpected(handler.error());
+  auto loop = log::TransactionalLoop::create(log, react_loop_options(cfg, instance));
+  if (!loop) return std::unexpected(loop.error());
+  log::Consumer* consumer = &(*loop)->consumer();
+  (*handler)->set_assignment([consumer] { return consumer->assignment(); });
+  return (*loop)->run(**handler, stop);
+}
+
+}  // namespace earshot::pipeline::react

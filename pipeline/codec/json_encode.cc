@@ -5,6 +5,7 @@
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
 #include "pipeline/core/base64.h"
+#include "sentiment/utf8.h"
 
 namespace earshot::pipeline::codec {
 
@@ -13,34 +14,7 @@ bool utf8_valid(std::string_view s) { return simdjson::validate_utf8(s.data(), s
 std::string utf8_repair(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) { out.push_back(static_cast<char>(c)); ++i; continue; }
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-    bool good = len != 0 && i + len <= n;
-    for (std::size_t k = 1; good && k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) good = false;
-      else cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if (good) {
-      good = !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) &&
-             !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
-    }
-    if (good) {
-      out.append(s.data() + i, len);
-      i += len;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
+  sentiment::utf8::append_sanitized(s, &out);
   return out;
 }
 

@@ -33,7 +33,8 @@ namespace earshot::pipeline::codec {
 
 // True when `s` is valid UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
 bool utf8_valid(std::string_view s);
-// `s` with every invalid byte sequence replaced by U+FFFD.
+// `s` with every invalid byte sequence replaced by U+FFFD (one per maximal subpart, as
+// sentiment::utf8::append_sanitized: the one UTF-8 decoder).
 std::string utf8_repair(std::string_view s);
 
 class JsonWriter {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "sentiment/utf8.h"
+
 namespace earshot::pipeline::link {
 namespace {
 
@@ -12,24 +14,6 @@ bool is_ascii_alnum(char c) {
 bool is_handle_char(char c) { return is_ascii_alnum(c) || c == '_' || c == '.' || c == '-'; }
 bool is_host_char(char c) { return is_ascii_alnum(c) || c == '.' || c == '-'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-void append_utf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 bool starts_with_nocase(std::string_view s, std::size_t i, std::string_view prefix) {
   if (s.size() - i < prefix.size()) return false;
@@ -213,25 +197,6 @@ std::size_t scan_bare_domain(std::string_view text, std::size_t i, TextScan* out
 
 }  // namespace
 
-char32_t utf8_decode(std::string_view s, std::size_t i, std::size_t* len) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  unsigned char c = b(0);
-  *len = 1;
-  if (c < 0x80) return c;
-  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || s.size() - i < n) return 0xFFFD;
-  char32_t cp = c & (0x7F >> n);
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0xFFFD;
-    cp = (cp << 6) | (b(k) & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-    return 0xFFFD;
-  }
-  *len = n;
-  return cp;
-}
-
 char32_t fold_code_point(char32_t c) {
   if (c < 0x80) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
   if (c < 0x100) {
@@ -287,7 +252,7 @@ void fold_append(std::string_view in, std::string* out) {
     char32_t c = utf8_decode(in, i, &len);
     char32_t f = fold_code_point(c);
     if (f == c && c != 0xFFFD) out->append(in.substr(i, len));
-    else append_utf8(f, out);
+    else sentiment::utf8::append(f, out);
     i += len;
   }
 }

@@ -22,11 +22,18 @@
 #include <string_view>
 #include <vector>
 
+#include "sentiment/utf8.h"
+
 namespace earshot::pipeline::link {
 
-// Decodes one code point of `s` at byte `i`; *len gets its length (an invalid byte decodes
-// as U+FFFD with length 1).
-char32_t utf8_decode(std::string_view s, std::size_t i, std::size_t* len);
+// Decodes one code point of `s` at byte `i` (i < s.size()); *len gets its length. The one
+// UTF-8 decoder, sentiment::utf8::decode: an invalid sequence decodes as U+FFFD covering its
+// maximal subpart.
+inline char32_t utf8_decode(std::string_view s, std::size_t i, std::size_t* len) {
+  const sentiment::utf8::Decoded d = sentiment::utf8::decode(s, i);
+  *len = d.length;
+  return d.code_point;
+}
 // Simple Unicode case folding of one code point.
 char32_t fold_code_point(char32_t c);
 // Appends the case-folded form of UTF-8 `in` to *out.

@@ -50,7 +50,7 @@ void report(const pipeline::config::Config& config, pipeline::log::Log& log) {
     ++total;
     ++labels[std::string(sentiment::to_string(s->sentiment.label))];
     ++langs[s->post.lang.value_or("?")];
-    ++intents[std::string(pipeline::core::to_string(s->intent))];
+    ++intents[std::string(sentiment::to_string(s->intent))];
     ++models[s->sentiment.model];
     if (s->customer) ++customers;
     if (std::find(s->flags.begin(), s->flags.end(), "near_duplicate") != s->flags.end()) ++near_dups;
@@ -96,7 +96,7 @@ void report(const pipeline::config::Config& config, pipeline::log::Log& log) {
     const auto& s = negatives[i];
     std::string text = s.post.text.substr(0, 90);
     std::replace(text.begin(), text.end(), '\n', ' ');
-    std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score, std::string(pipeline::core::to_string(s.intent)).c_str(),
+    std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score, std::string(sentiment::to_string(s.intent)).c_str(),
                 text.c_str(), s.customer ? ("  [customer " + s.customer->id + ", " + s.customer->tier + "]").c_str() : "");
   }
   std::printf("\n  aggregates written: %zu (windows per entity: %zu sizes)\n", aggregates.size(),

@@ -96,7 +96,7 @@ core::Result<core::ScoredPost> decode_scored(std::string_view wire) {
     if (key == "sentiment") { have_sentiment = true; return json::read_sentiment(v, key, r.sentiment); }
     if (key == "entities") return read_entities(v, r.entities);
     if (key == "customer") return json::read_customer(v, key, r.customer);
-    if (key == "intent") return read_enum(v, key, &r.intent, &core::parse_intent);
+    if (key == "intent") return read_enum(v, key, &r.intent, &sentiment::parse_intent);
     if (key == "flags") return json::read_strings(v, key, r.flags);
     return check_any(v, key, 2);
   });
@@ -119,7 +119,7 @@ core::Result<core::Mention> decode_mention(std::string_view wire) {
     if (key == "author_id") return read_string(v, key, r.author_id);
     if (key == "text") return read_string(v, key, r.text);
     if (key == "sentiment") return json::read_sentiment(v, key, r.sentiment);
-    if (key == "intent") return read_enum(v, key, &r.intent, &core::parse_intent);
+    if (key == "intent") return read_enum(v, key, &r.intent, &sentiment::parse_intent);
     if (key == "customer") return json::read_customer(v, key, r.customer);
     if (key == "derived") return read_bool(v, key, r.derived);
     if (key == "retract") return read_bool(v, key, r.retract);

@@ -20,8 +20,6 @@ bool parse_enum(std::string_view s, const std::array<std::string_view, N>& names
 constexpr std::array<std::string_view, 6> kMatchNames{"alias", "handle", "hashtag",
                                                       "domain", "regex", "derived"};
 constexpr std::array<std::string_view, 2> kKindNames{"company", "product"};
-constexpr std::array<std::string_view, 4> kIntentNames{"complaint", "question", "praise",
-                                                       "other"};
 constexpr std::array<std::string_view, 5> kReplyNames{"pending_approval", "approved", "sent",
                                                       "rejected", "failed"};
 
@@ -35,8 +33,6 @@ std::string_view to_string(EntityKind k) { return kKindNames[static_cast<std::si
 bool parse_entity_kind(std::string_view s, EntityKind* out) {
   return parse_enum(s, kKindNames, out);
 }
-std::string_view to_string(Intent i) { return kIntentNames[static_cast<std::size_t>(i)]; }
-bool parse_intent(std::string_view s, Intent* out) { return parse_enum(s, kIntentNames, out); }
 std::string_view to_string(ReplyStatus s) { return kReplyNames[static_cast<std::size_t>(s)]; }
 bool parse_reply_status(std::string_view s, ReplyStatus* out) {
   return parse_enum(s, kReplyNames, out);

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "sentiment/intent.h"
 #include "sentiment/sentiment.h"
 
 namespace earshot::pipeline::core {
@@ -77,9 +78,8 @@ struct CustomerRef {
   bool operator==(const CustomerRef&) const = default;
 };
 
-enum class Intent { complaint, question, praise, other };
-std::string_view to_string(Intent i);
-bool parse_intent(std::string_view s, Intent* out);
+// The one intent enum is the classifier's (sentiment/intent.h: to_string, parse_intent).
+using Intent = sentiment::Intent;
 
 // A post with its sentiment, entities, customer, intent and flags (topic `scored`, key = uid).
 struct ScoredPost {

@@ -39,18 +39,6 @@ sentiment::Sentiment Enricher::unsupported() {
   return {sentiment::Label::neutral, 0.0f, {0.0f, 1.0f, 0.0f}, "none"};
 }
 
-namespace {
-core::Intent to_pipeline(sentiment::Intent i) {
-  switch (i) {
-    case sentiment::Intent::complaint: return core::Intent::complaint;
-    case sentiment::Intent::question: return core::Intent::question;
-    case sentiment::Intent::praise: return core::Intent::praise;
-    case sentiment::Intent::other: return core::Intent::other;
-  }
-  return core::Intent::other;
-}
-}  // namespace
-
 core::ScoredPost Enricher::enrich(core::Post post) const {
   core::ScoredPost s;
   s.post = std::move(post);
@@ -86,7 +74,7 @@ core::ScoredPost Enricher::enrich(core::Post post) const {
     if (who.customer) s.customer = std::move(who.customer);
     if (who.failed) s.flags.push_back("customer_lookup_failed");
   }
-  s.intent = to_pipeline(intents_.classify(text, s.sentiment));
+  s.intent = intents_.classify(text, s.sentiment);
   return s;
 }
 

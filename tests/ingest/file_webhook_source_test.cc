@@ -15,12 +15,13 @@
 #include "ingest/webhook_signature.h"
 #include "ingest/webhook_source.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::ingest {
 namespace {
 
 std::string fixture_path(const std::string& name) {
-  return (std::filesystem::path(__FILE__).parent_path() / "data" / name).string();
+  return (earshot::testing::source_dir() / "tests/ingest/data" / name).string();
 }
 
 TEST(FileSource, ReplaysWithAByteOffsetCursorAcrossARestart) {

@@ -1,4 +1,5 @@
 #include "sentiment/trainer.h"
+#include "tests/support/source_dir.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +13,7 @@ namespace earshot::sentiment {
 namespace {
 
 Dataset small_train() {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "data" / "small_train.tsv";
+  const auto path = earshot::testing::source_dir() / "tests/sentiment/data/small_train.tsv";
   auto data = read_tsv(path.string());
   EXPECT_TRUE(data.has_value()) << data.error();
   return data.value_or(Dataset{});

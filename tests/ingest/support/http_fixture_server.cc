@@ -1,4 +1,5 @@
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/source_dir.h"
 
 #include <filesystem>
 #include <fstream>
@@ -8,7 +9,7 @@
 namespace earshot::ingest::testing {
 
 std::string read_fixture(const std::string& name) {
-  std::filesystem::path p = std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / name;
+  std::filesystem::path p = earshot::testing::source_dir() / "tests/ingest/data" / name;
   std::ifstream in(p, std::ios::binary);
   if (!in) throw std::runtime_error("missing fixture " + p.string());
   std::ostringstream ss;

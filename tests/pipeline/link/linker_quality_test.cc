@@ -12,16 +12,12 @@
 #include <sstream>
 
 #include "pipeline/link/linker.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::pipeline::link {
 namespace {
 
-std::filesystem::path data_dir() {
-  if (const char* src = std::getenv("EARSHOT_SOURCE_DIR")) {
-    return std::filesystem::path(src) / "tests/pipeline/data/linking";
-  }
-  return std::filesystem::path(__FILE__).parent_path() / "data/linking";
-}
+std::filesystem::path data_dir() { return earshot::testing::source_dir() / "tests/pipeline/data/linking"; }
 
 std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;

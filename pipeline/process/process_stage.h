@@ -57,6 +57,7 @@
 #include "pipeline/process/dedup_changelog.h"
 #include "pipeline/process/enricher.h"
 #include "pipeline/log/log.h"
+#include "pipeline/process/near_duplicates.h"
 #include "pipeline/process/simhash.h"
 #include "pipeline/log/transactional_loop.h"
 

@@ -279,6 +279,22 @@ TEST(ProcessStage, SkipsCorruptChangelogRecords) {
   EXPECT_EQ(c.scored, 1u);      // u6's record was skipped
 }
 
+// The library never prints: what it recovered from goes to ProcessOptions::on_warning.
+TEST(ProcessStage, ReportsCorruptChangelogRecordsThroughOnWarning) {
+  Harness h;
+  h.write_changelog({{"posts:0:0", std::string(1, dc::kBatchFormat)},
+                     {"posts:0:1", batch_record(77, 1, {{"u5", "2026-11-23T10:00:00Z\x1f" "a1"}})}});
+  std::vector<std::string> warnings;
+  ProcessCounters c;
+  ProcessStage stage(*h.enricher, kTopics,
+                     {.threads = 1, .on_warning = [&](std::string_view w) { warnings.emplace_back(w); }}, &c);
+  ASSERT_TRUE(stage.restore(*h.log));
+  EXPECT_EQ(c.changelog_skipped, 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("offset 0 (key \"posts:0:0\")"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("record skipped (1 so far)"), std::string::npos) << warnings[0];
+}
+
 // How many retracting mentions `out` holds.
 std::size_t retracted(const log::Output& out) {
   std::size_t n = 0;

@@ -7,7 +7,10 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <string_view>
 #include <thread>
+#include <utility>
 
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/metrics_wiring.h"
@@ -24,7 +27,11 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
   int threads = config.process.threads > 0 ? config.process.threads
                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   pipeline::process::ProcessCounters counters;
-  pipeline::process::ProcessStage stage(**enricher, topics, threads, &counters);
+  // The stage reports what it recovered from (a corrupt dedup changelog record); we log it.
+  pipeline::process::ProcessOptions stage_options{.threads = threads, .on_warning = [](std::string_view warning) {
+    std::fprintf(stderr, "earshot process: warning: %.*s\n", static_cast<int>(warning.size()), warning.data());
+  }};
+  pipeline::process::ProcessStage stage(**enricher, topics, std::move(stage_options), &counters);
   if (auto st = stage.restore(log); !st) throw Exit{kExitRuntime, st.error().message};
   const std::string group = config.log.group + ".process";
   auto loop = pipeline::log::TransactionalLoop::create(

@@ -1,5 +1,7 @@
 #include "pipeline/process/dedup_changelog.h"
 
+#include <charconv>
+
 namespace earshot::pipeline::process::dedup_changelog {
 namespace {
 
@@ -39,6 +41,35 @@ bool get_string(std::string_view in, std::size_t& pos, std::string_view& s) {
   s = in.substr(pos, n);
   pos += n;
   return true;
+}
+
+constexpr char kField = '\x1f';
+constexpr char kEntity = '\x1e';
+
+// Appends `s` with the separator bytes replaced by spaces.
+void append_clean(std::string& out, std::string_view s) {
+  const std::size_t at = out.size();
+  out.append(s);
+  for (std::size_t i = at; i < out.size(); ++i) {
+    if (out[i] == kField || out[i] == kEntity) out[i] = ' ';
+  }
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      out.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+bool parse_float(std::string_view s, float& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size();
 }
 
 }  // namespace
@@ -106,6 +137,50 @@ core::Status decode(std::string_view value, Batch& out) {
                 std::to_string(value.size() - pos) + " bytes after the last of " + std::to_string(count) + " entries");
   }
   return core::ok();
+}
+
+// created_at, author, then per entity: id, kind, label, score, derived.
+std::string post_value(const core::ScoredPost& s) {
+  std::string v;
+  v.reserve(64 + 48 * s.entities.size());
+  append_clean(v, s.post.created_at);
+  v += kField;
+  append_clean(v, s.post.author.id.empty() ? s.post.author.handle : s.post.author.id);
+  for (const auto& e : s.entities) {
+    v += kField;
+    append_clean(v, e.id);
+    v += kEntity;
+    v += core::to_string(e.kind);
+    v += kEntity;
+    v += sentiment::to_string(e.sentiment.label);
+    v += kEntity;
+    v += std::to_string(e.sentiment.score);
+    v += kEntity;
+    v += e.match == core::MatchType::derived ? '1' : '0';
+  }
+  return v;
+}
+
+void retractions(const std::string& uid, std::string_view value, const core::Post& deleted,
+                 std::vector<core::Mention>& out) {
+  auto fields = split(value, kField);
+  for (std::size_t f = 2; f < fields.size(); ++f) {
+    auto parts = split(fields[f], kEntity);
+    if (parts.size() != 5) continue;
+    core::Mention m;
+    if (!parse_float(parts[3], m.sentiment.score)) continue;
+    m.entity = std::string(parts[0]);
+    core::parse_entity_kind(parts[1], &m.kind);
+    m.post_uid = uid;
+    m.source = deleted.source;
+    m.created_at = std::string(fields[0]);
+    m.author_id = std::string(fields[1]);
+    sentiment::parse_label(parts[2], &m.sentiment.label);
+    m.sentiment.model = "retract";
+    m.derived = parts[4] == "1";
+    m.retract = true;
+    out.push_back(std::move(m));
+  }
 }
 
 }  // namespace earshot::pipeline::process::dedup_changelog

@@ -1,4 +1,5 @@
-// earshot::pipeline::process — the process stage's dedup changelog records (process_stage.h).
+// earshot::pipeline::process — the dedup changelog's record formats (dedup_store.h writes
+// and reads them) and the dedup value they carry per post uid.
 //
 // The changelog (a compacted topic) tells a restarted or newly assigned `process` which post
 // uids it has already handled, and for each one what its mentions were (so that a platform
@@ -23,15 +24,22 @@
 // partitions and be read in any order; readers make "!" win over a value (a uid once deleted
 // stays deleted), which is what the writer does too, so the order does not matter.
 //
-//   dedup_changeBatchWriter w;
+//   dedup_changelog::BatchWriter w;
 //   w.start(writer_id, seq);
 //   w.add("mastodon:1", value);
 //   w.add("mastodon:2", "!");
 //   producer.produce(topic, key, w.finish());
 //   ...
-//   dedup_changeBatch b;
+//   dedup_changelog::Batch b;
 //   if (auto st = dedup_changelog::decode(record.value, b); !st) { /* skip, warn */ }
 //   for (auto& e : b.entries) remember(e.uid, e.value);
+//
+// The dedup value of a post: created_at, 0x1F, the author (id, else handle), then per entity
+// 0x1F id 0x1E kind 0x1E label 0x1E score 0x1E derived ("1"/"0"); separator bytes inside a
+// field become spaces. It holds what a platform delete needs to retract the post's mentions:
+//
+//   std::string v = dedup_changelog::post_value(scored);      // when the post is handled
+//   dedup_changelog::retractions(uid, v, deleted_post, ms);   // when its delete comes
 //
 // Thread safety: plain values; a BatchWriter is used by one thread at a time.
 #pragma once
@@ -41,6 +49,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
 
 namespace earshot::pipeline::process::dedup_changelog {
@@ -88,5 +97,20 @@ core::Status decode_header(std::string_view value, Batch& out);
 // is not a batch, is truncated, has lengths past its end, a count that does not match, or
 // bytes after the last entry. Nothing is half-decoded: on error `out.entries` is empty.
 core::Status decode(std::string_view value, Batch& out);
+
+// The value remembered for a deleted uid.
+inline constexpr std::string_view kDeleted = "!";
+// True for the value of a deleted uid (it starts with '!'; a post's value never does).
+inline bool is_deleted(std::string_view value) { return !value.empty() && value[0] == '!'; }
+
+// The dedup value of a scored post (format above).
+std::string post_value(const core::ScoredPost& scored);
+
+// Appends to `out` one retracting Mention per entity of `value`, the dedup value of `uid`,
+// for its platform delete `deleted` (which gives the source): the original event time,
+// author, label, score and derived flag, model "retract", retract = true. An entity whose
+// fields do not parse (a corrupt value) is skipped.
+void retractions(const std::string& uid, std::string_view value, const core::Post& deleted,
+                 std::vector<core::Mention>& out);
 
 }  // namespace earshot::pipeline::process::dedup_changelog

@@ -1,64 +1,58 @@
 // earshot::pipeline::process — the process stage: posts → scored, mentions, dead letters.
 //
 // A BatchHandler (transactional_loop.h) for the `posts` topic. Per batch:
-//   1. in parallel (`threads` workers): strict decode and validation (json_codec.h) and
-//      enrichment (enricher.h: language, sentiment, linking, targeted sentiment, customer,
-//      intent);
-//   2. in input order: exact dedup by uid, near-duplicate flag (simhash.h), platform deletes,
-//      and the outputs — `scored` (key uid), `mentions` (key entity id), `deadletter` (key as
-//      read, with the reason, the original bytes and the source partition/offset), and, on
-//      the dedup changelog (compacted), one record per input partition per batch packing
-//      every (uid, dedup value) of that partition's posts and deletes (dedup_changelog.h has
-//      the format; records of the older one-record-per-uid format are still read).
-// Outputs keep input order, so per-key order holds. A batch's changes to the dedup set are
-// applied as it is handled and undone by on_abort(); the set is restored from the changelog
-// at start (restore()) and kept up to date from it at the start of every batch (records of
-// other instances, e.g. after a rebalance), so a restart or a rebalance does not let a
-// duplicate through: the first batch from a partition this instance did not own before
-// reads the changelog to its end first (the previous owner committed its last batch before
-// giving the partition up; a plain non-blocking poll might not have fetched it yet). Each instance marks its records with a random writer id and skips its
-// own committed records when reading the changelog back (they are already in the set).
-// A corrupt changelog record is skipped with a warning on stderr (counted in
-// ProcessCounters::changelog_skipped).
+//   1. in parallel, on the worker pool (worker_pool.h): strict decode and validation
+//      (json_codec.h), enrichment (enricher.h: language, sentiment, linking, targeted
+//      sentiment, customer, intent), the SimHash fingerprint (simhash.h), the dedup value
+//      (dedup_changelog.h) and the JSON of every output — all pure functions of the record;
+//   2. in input order: exact dedup by uid (dedup_store.h), the near-duplicate flag
+//      (near_duplicates.h), platform deletes, and the outputs — `scored` (key uid),
+//      `mentions` (key entity id), `deadletter` (key as read, with the reason, the original
+//      bytes and the source partition/offset) and the dedup changelog records.
+// Outputs keep input order, so per-key order holds. The dedup store is restored from its
+// changelog at start (restore()) and caught up with it before every batch, so a restart or
+// a rebalance does not let a duplicate through; a batch's changes to it and to the
+// near-duplicate window are undone by on_abort(). A corrupt changelog record is skipped,
+// counted in ProcessCounters::changelog_skipped and reported through
+// ProcessOptions::on_warning (the library never prints).
 // A delete of a known post yields a tombstone ScoredPost (deleted: true) and one Mention per
 // entity it had with retract: true, carrying the original event time, label and score so
 // aggregates can subtract it.
 //
-// Pipelining: the stage opts into TransactionalLoop's prepare() hook. Step 1 — plus the
-// SimHash fingerprint, the dedup changelog value and the JSON encoding of every output,
-// all pure functions of the record — runs on the worker pool for batch N+1 while batch N
-// commits; step 2 runs in handle(), after N committed. A post found to be a near-duplicate
-// in step 2 is encoded again with the flag. on_abort() cancels the prepared batch.
+// Pipelining: the stage opts into TransactionalLoop's prepare() hook. Step 1 runs on the
+// worker pool for batch N+1 while batch N commits; step 2 runs in handle(), after N
+// committed. A post found to be a near-duplicate in step 2 is encoded again with the flag.
+// on_abort() cancels the prepared batch.
 //
 //   ProcessCounters counters;
-//   ProcessStage stage(enricher, topics, /*threads=*/2, &counters);
-//   stage.restore(log);
+//   ProcessStage stage(enricher, topics, {.threads = 2, .on_warning = log_warning}, &counters);
+//   if (auto st = stage.restore(log); !st) return st;
 //   auto loop = TransactionalLoop::create(log, {...});
 //   loop->run(stage, stop);
 //   counters.scored.load();   // from any thread, e.g. a /metrics handler
 //
 // Thread safety: driven by one loop thread; owns `threads` worker threads (started in the
 // constructor, joined in the destructor). ProcessCounters may be read from any thread.
+// Lifetime: the Enricher and the Log given to restore() must outlive the stage.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "pipeline/process/dedup_changelog.h"
-#include "pipeline/process/enricher.h"
 #include "pipeline/log/log.h"
-#include "pipeline/process/simhash.h"
 #include "pipeline/log/transactional_loop.h"
+#include "pipeline/process/dedup_store.h"
+#include "pipeline/process/enricher.h"
+#include "pipeline/process/near_duplicates.h"
+#include "pipeline/process/worker_pool.h"
 
 namespace earshot::pipeline::process {
 
@@ -91,10 +85,21 @@ struct ProcessCounters {
   std::map<std::string, std::uint64_t> dead_by_reason;  // guarded by mu
 };
 
+// How the stage runs. The defaults suit tests; `earshot process` sets on_warning to log.
+struct ProcessOptions {
+  int threads = 1;                          // worker threads (< 1 counts as 1)
+  std::size_t dedup_capacity = 2'000'000;   // committed uids the dedup store keeps
+  // A warning the stage recovered from (a corrupt dedup changelog record; dedup_store.h), one
+  // line, called on the loop thread. Empty: warnings are only counted.
+  std::function<void(std::string_view)> on_warning;
+};
+
 class ProcessStage final : public log::BatchHandler {
  public:
+  ProcessStage(const Enricher& enricher, ProcessTopics topics, ProcessOptions options, ProcessCounters* counters);
   ProcessStage(const Enricher& enricher, ProcessTopics topics, int threads, ProcessCounters* counters,
-               std::size_t dedup_capacity = 2'000'000);
+               std::size_t dedup_capacity = 2'000'000)
+      : ProcessStage(enricher, std::move(topics), ProcessOptions{threads, dedup_capacity, {}}, counters) {}
   ~ProcessStage() override;
 
   // Reads the dedup changelog to its end. Call once before the loop starts.
@@ -110,70 +115,27 @@ class ProcessStage final : public log::BatchHandler {
   const ProcessCounters& counters() const { return *counters_; }
 
  private:
-  struct Slot;
-  struct Job;
-  void work(const log::Record& in, Slot& slot) const;
-  void run_job(Job& job) const;
-  void publish(std::shared_ptr<Job> job);
-  void worker_main();
+  struct Slot;   // one record's prepared results
+  struct Work;   // one batch's slots, shared with the pool's job
+  struct Started {
+    std::shared_ptr<Work> work;
+    std::shared_ptr<WorkerPool::Job> job;
+  };
+  // Starts the per-record work (decode, enrich, fingerprint, encode) of `batch` on the pool;
+  // `owner` keeps a batch prepared ahead alive.
+  Started start(const log::Batch& batch, std::shared_ptr<const log::Batch> owner);
+  static void prepare_record(const Enricher& enricher, const log::Record& in, Slot& slot);
   void emit(const log::Record& in, Slot& slot, log::Output& out);
-  void retract(const std::string& uid, std::string_view known, const core::Post& post, log::Output& out);
-  void stage_dedup(const log::Record& in, std::string_view uid, std::string_view value, log::Output& out);
-  void flush_dedup(log::Output& out);
-  void apply_changelog(log::Record& r, bool skip_own);
-  void remember(std::string_view uid, std::string_view value);
-  void evict();
-  core::Status catch_up(std::chrono::milliseconds wait);
-
-  // Heterogeneous lookup, so that changelog entries (string_views) need no copy to be found.
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  // A change the open batch made to seen_: a new uid (inserted), or a delete that replaced
-  // a known uid's value (kept in `old` for on_abort()). `uid` points at the key in its map
-  // node, which does not move when the map rehashes.
-  struct Undo {
-    const std::string* uid;
-    std::string old;
-    bool inserted;
-  };
-  // The open batch's changelog record for one input partition.
-  struct PendingDedup {
-    std::string topic;
-    std::int32_t partition = 0;
-    std::int64_t first = 0;  // offset of the first post it covers (part of the key)
-    dedup_changelog::BatchWriter writer;
-  };
+  void emit_delete(const log::Record& in, Slot& slot, log::Output& out);
 
   const Enricher& enricher_;
   ProcessTopics topics_;
-  int threads_;
   ProcessCounters* counters_;
-  std::size_t capacity_;
-  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> seen_;  // uid → dedup value
-  std::deque<const std::string*> order_;  // committed keys of seen_, oldest first (eviction)
-  std::vector<Undo> undo_;                // the open batch's changes to seen_
-  std::vector<PendingDedup> pending_;     // the open batch's changelog records
-  std::size_t last_record_bytes_ = 0;     // size hint for the next changelog record
-  std::uint64_t writer_id_;               // random; marks this instance's changelog records
-  std::uint64_t sequence_ = 0;            // this instance's last handled batch
-  bool open_ = false;                     // a handled batch waits for on_commit/on_abort
-  std::deque<std::uint64_t> aborted_;     // sequences of own batches reported aborted (bounded)
-  std::vector<log::TopicPartition> owned_;     // input partitions handled since assigned
-  dedup_changelog::Batch scratch_;        // decoded changelog record, reused
+  DedupStore dedup_;
   NearDuplicates near_{50000, 3, /*staged=*/true};
-  std::unique_ptr<log::Consumer> changelog_;
-
-  std::shared_ptr<Job> prepared_;  // the batch prepare() started, until handle() or on_abort()
-  // The worker pool: workers run the newest published job's chunks.
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::shared_ptr<Job> current_;  // guarded by pool_mu_
-  std::uint64_t generation_ = 0;  // guarded by pool_mu_; bumped per published job
-  bool stopping_ = false;         // guarded by pool_mu_
-  std::vector<std::shared_ptr<Job>> finished_;  // guarded by pool_mu_; handled, for a worker to free
-  std::vector<std::thread> workers_;
+  Started prepared_;                      // the batch prepare() started, until handle() or on_abort()
+  std::vector<core::Mention> retracted_;  // scratch for a delete's retractions
+  WorkerPool pool_;                       // last: its threads are joined before the rest goes
 };
 
 }  // namespace earshot::pipeline::process

@@ -185,51 +185,6 @@ std::vector<core::Mention> retractions(const std::vector<log::Record>& mentions)
   return out;
 }
 
-TEST(DedupChangelog, BatchRecordRoundTrip) {
-  const std::string long_value(300, 'v');  // a two-byte length
-  const std::string binary_uid("u\0\x01\xff", 4);
-  std::string value = batch_record(0x0102030405060708ull, 42,
-                                   {{"u1", "2026-11-23T10:00:00Z\x1f" "a1"}, {binary_uid, long_value}, {"u3", "!"}, {"u4", ""}});
-  EXPECT_TRUE(dc::is_batch(value));
-  dc::Batch b;
-  ASSERT_TRUE(dc::decode(value, b));
-  EXPECT_EQ(b.writer, 0x0102030405060708ull);
-  EXPECT_EQ(b.sequence, 42u);
-  ASSERT_EQ(b.entries.size(), 4u);
-  EXPECT_EQ(b.entries[0].uid, "u1");
-  EXPECT_EQ(b.entries[0].value, "2026-11-23T10:00:00Z\x1f" "a1");
-  EXPECT_EQ(b.entries[1].uid, binary_uid);
-  EXPECT_EQ(b.entries[1].value, long_value);
-  EXPECT_EQ(b.entries[2].value, "!");
-  EXPECT_EQ(b.entries[3].value, "");
-  dc::Batch empty;
-  ASSERT_TRUE(dc::decode(batch_record(7, 1, {}), empty));
-  EXPECT_EQ(empty.writer, 7u);
-  EXPECT_TRUE(empty.entries.empty());
-  // Values of the per-uid format are never taken for batch records.
-  EXPECT_FALSE(dc::is_batch("2026-11-23T10:00:00Z\x1f" "a1"));
-  EXPECT_FALSE(dc::is_batch("!"));
-  EXPECT_FALSE(dc::is_batch(""));
-}
-
-TEST(DedupChangelog, RejectsEveryTruncationAndTrailingBytes) {
-  const std::string value = batch_record(9, 3, {{"u1", std::string(200, 'x')}, {"u2", "!"}});
-  dc::Batch b;
-  for (std::size_t n = 0; n < value.size(); ++n) {
-    EXPECT_FALSE(dc::decode(std::string_view(value).substr(0, n), b)) << "cut at " << n;
-    EXPECT_TRUE(b.entries.empty());
-  }
-  EXPECT_FALSE(dc::decode(value + "z", b));
-  std::string huge_count = value;
-  huge_count[17] = huge_count[18] = huge_count[19] = huge_count[20] = '\xff';
-  EXPECT_FALSE(dc::decode(huge_count, b));
-  std::string bad_length = value;
-  bad_length[dc::kHeaderSize] = '\x7f';  // uid length past the end
-  EXPECT_FALSE(dc::decode(bad_length, b));
-  EXPECT_TRUE(dc::decode(value, b));
-  EXPECT_EQ(b.entries.size(), 2u);
-}
-
 TEST(ProcessStage, WritesOneChangelogRecordPerPartitionPerBatch) {
   Harness h;
   h.write({post_json("u1", "Acme Air was on time"), post_json("u2", "Globex is fine"),
@@ -322,6 +277,22 @@ TEST(ProcessStage, SkipsCorruptChangelogRecords) {
   EXPECT_EQ(c.changelog_skipped, 3u);
   EXPECT_EQ(c.duplicates, 1u);  // u5, from the good record
   EXPECT_EQ(c.scored, 1u);      // u6's record was skipped
+}
+
+// The library never prints: what it recovered from goes to ProcessOptions::on_warning.
+TEST(ProcessStage, ReportsCorruptChangelogRecordsThroughOnWarning) {
+  Harness h;
+  h.write_changelog({{"posts:0:0", std::string(1, dc::kBatchFormat)},
+                     {"posts:0:1", batch_record(77, 1, {{"u5", "2026-11-23T10:00:00Z\x1f" "a1"}})}});
+  std::vector<std::string> warnings;
+  ProcessCounters c;
+  ProcessStage stage(*h.enricher, kTopics,
+                     {.threads = 1, .on_warning = [&](std::string_view w) { warnings.emplace_back(w); }}, &c);
+  ASSERT_TRUE(stage.restore(*h.log));
+  EXPECT_EQ(c.changelog_skipped, 1u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("offset 0 (key \"posts:0:0\")"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("record skipped (1 so far)"), std::string::npos) << warnings[0];
 }
 
 // How many retracting mentions `out` holds.

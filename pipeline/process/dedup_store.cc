@@ -1,0 +1,213 @@
+#include "pipeline/process/dedup_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <utility>
+
+namespace earshot::pipeline::process {
+namespace {
+
+// Changelog records of one input partition are split past this size, well under the broker's
+// default max.message.bytes (1 MiB) even before compression.
+constexpr std::size_t kMaxChangelogRecord = 256 * 1024;
+constexpr std::size_t kMaxAborted = 1024;
+
+std::uint64_t random_writer_id() {
+  std::random_device rd;
+  std::uint64_t id = 0;
+  while (id == 0) {
+    id = (std::uint64_t{rd()} << 32) ^ rd() ^
+         static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  return id;
+}
+
+bool holds(const std::vector<log::TopicPartition>& tps, const log::Record& r) {
+  return std::any_of(tps.begin(), tps.end(),
+                     [&](const log::TopicPartition& tp) { return tp.partition == r.partition && tp.topic == r.topic; });
+}
+
+std::string record_key(const std::string& topic, std::int32_t partition, std::int64_t first) {
+  return topic + ':' + std::to_string(partition) + ':' + std::to_string(first);
+}
+
+}  // namespace
+
+DedupStore::DedupStore(Options options) : options_(std::move(options)), writer_id_(random_writer_id()) {}
+
+// ---- Reading the changelog back -----------------------------------------------------------
+
+core::Status DedupStore::restore(log::Log& log) {
+  auto c = log.consumer({.group = "", .topics = {options_.topic}, .on_revoke = {}});
+  if (!c) return std::unexpected(c.error());
+  changelog_ = std::move(*c);
+  return log::read_to_end(*changelog_, [&](log::Record& r) { apply(r, /*skip_own=*/false); },
+                          std::chrono::seconds(120), "dedup changelog " + options_.topic);
+}
+
+core::Status DedupStore::catch_up(const std::vector<log::Record>& batch) {
+  // A partition new to this store: its previous owner's last batch may not be fetched yet,
+  // so read the changelog to its end before deciding duplicates.
+  std::vector<log::TopicPartition> fresh;
+  for (const log::Record& r : batch) {
+    if (!holds(owned_, r) && !holds(fresh, r)) fresh.push_back({r.topic, r.partition});
+  }
+  if (!fresh.empty() && changelog_) {
+    auto st = log::read_to_end(*changelog_, [&](log::Record& r) { apply(r, /*skip_own=*/true); },
+                               std::chrono::seconds(30), "dedup changelog " + options_.topic,
+                               std::chrono::milliseconds(20));
+    if (!st) return st;  // the batch aborts and comes again, still fresh
+  } else if (changelog_) {
+    auto polled = changelog_->poll(10000, std::chrono::milliseconds(0));
+    if (!polled) return std::unexpected(polled.error());
+    for (auto& r : *polled) apply(r, /*skip_own=*/true);
+  }
+  owned_.insert(owned_.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+  return core::ok();
+}
+
+void DedupStore::on_revoked(const std::vector<log::TopicPartition>& partitions) {
+  std::erase_if(owned_, [&](const log::TopicPartition& tp) {
+    return std::find(partitions.begin(), partitions.end(), tp) != partitions.end();
+  });
+}
+
+void DedupStore::apply(log::Record& r, bool skip_own) {
+  if (!dedup_changelog::is_batch(r.value)) {  // the per-uid format
+    remember(r.key, r.value);
+    return;
+  }
+  if (skip_own && dedup_changelog::decode_header(r.value, scratch_) && scratch_.writer == writer_id_) {
+    // Our own committed batch: already in seen_ since commit(). A batch we rolled back but
+    // that committed after all (a commit timeout) is applied.
+    auto it = std::find(aborted_.begin(), aborted_.end(), scratch_.sequence);
+    if (it == aborted_.end()) return;
+    aborted_.erase(it);
+  }
+  if (auto st = dedup_changelog::decode(r.value, scratch_); !st) {
+    const auto n = ++skipped_;
+    if (options_.on_warning && (n <= 10 || n % 1000 == 0)) {
+      options_.on_warning("dedup changelog " + r.topic + " partition " + std::to_string(r.partition) + " offset " +
+                          std::to_string(r.offset) + " (key \"" + r.key + "\"): " + st.error().message +
+                          "; record skipped (" + std::to_string(n) + " so far)");
+    }
+    return;
+  }
+  for (const auto& e : scratch_.entries) remember(e.uid, e.value);
+  scratch_.entries.clear();
+}
+
+void DedupStore::remember(std::string_view uid, std::string_view value) {
+  if (auto it = seen_.find(uid); it != seen_.end()) {
+    // A deleted uid stays deleted: batch records of one uid may be read in any order.
+    if (it->second != dedup_changelog::kDeleted) it->second.assign(value);
+    return;
+  }
+  auto it = seen_.emplace(std::string(uid), std::string(value)).first;
+  order_.push_back(&it->first);
+  evict();
+}
+
+void DedupStore::evict() {
+  while (seen_.size() > options_.capacity && !order_.empty()) {
+    auto it = seen_.find(*order_.front());
+    order_.pop_front();
+    if (it != seen_.end()) seen_.erase(it);
+  }
+}
+
+// ---- The open batch --------------------------------------------------------------------------
+
+void DedupStore::begin() {
+  ++sequence_;
+  open_ = true;
+}
+
+const std::string* DedupStore::find(std::string_view uid) const {
+  auto it = seen_.find(uid);
+  return it == seen_.end() ? nullptr : &it->second;
+}
+
+bool DedupStore::add(const log::Record& in, const std::string& uid, std::string&& value, log::Output& out) {
+  auto [it, inserted] = seen_.try_emplace(uid);  // the uid's one copy in the store
+  if (!inserted) return false;
+  undo_.push_back({&it->first, {}, true});
+  stage(in, uid, value, out);
+  it->second = std::move(value);
+  return true;
+}
+
+void DedupStore::mark_deleted(const log::Record& in, const std::string& uid, log::Output& out) {
+  stage(in, uid, dedup_changelog::kDeleted, out);
+  auto [it, inserted] = seen_.try_emplace(uid, dedup_changelog::kDeleted);
+  if (inserted) {
+    undo_.push_back({&it->first, {}, true});
+  } else {
+    undo_.push_back({&it->first, std::exchange(it->second, std::string(dedup_changelog::kDeleted)), false});
+  }
+}
+
+void DedupStore::stage(const log::Record& in, std::string_view uid, std::string_view value, log::Output& out) {
+  Pending* p = nullptr;
+  for (auto& q : pending_) {
+    if (q.partition == in.partition && q.topic == in.topic) {
+      p = &q;
+      break;
+    }
+  }
+  if (p && p->writer.bytes() >= kMaxChangelogRecord) {
+    out.emit(options_.topic, record_key(p->topic, p->partition, p->first), p->writer.finish());
+    p->first = in.offset;
+    p->writer.start(writer_id_, sequence_, kMaxChangelogRecord + 1024);
+  }
+  if (!p) {
+    p = &pending_.emplace_back();
+    p->topic = in.topic;
+    p->partition = in.partition;
+    p->first = in.offset;
+    p->writer.start(writer_id_, sequence_, std::min(last_record_bytes_, kMaxChangelogRecord + 1024));
+  }
+  p->writer.add(uid, value);
+}
+
+void DedupStore::flush(log::Output& out) {
+  for (auto& p : pending_) {
+    last_record_bytes_ = std::max(last_record_bytes_ / 2, p.writer.bytes() + p.writer.bytes() / 8);
+    out.emit(options_.topic, record_key(p.topic, p.partition, p.first), p.writer.finish());
+  }
+  pending_.clear();
+}
+
+void DedupStore::commit() {
+  for (const auto& u : undo_) {
+    if (u.inserted) order_.push_back(u.uid);
+  }
+  undo_.clear();
+  pending_.clear();
+  open_ = false;
+  evict();
+}
+
+void DedupStore::rollback() {
+  for (auto u = undo_.rbegin(); u != undo_.rend(); ++u) {
+    auto it = seen_.find(*u->uid);
+    if (it == seen_.end()) continue;  // cannot happen: nothing is evicted while a batch is open
+    if (u->inserted) {
+      seen_.erase(it);
+    } else {
+      it->second = std::move(u->old);
+    }
+  }
+  undo_.clear();
+  pending_.clear();
+  if (open_) {
+    // Its changelog records stay invisible unless the commit went through after all (a
+    // commit timeout); catch_up() then applies them instead of skipping them as our own.
+    aborted_.push_back(sequence_);
+    if (aborted_.size() > kMaxAborted) aborted_.pop_front();
+    open_ = false;
+  }
+}
+
+}  // namespace earshot::pipeline::process

@@ -31,14 +31,21 @@ milliseconds backoff(const RetryPolicy& p, int n) {
   return milliseconds(static_cast<std::int64_t>(std::min(d, static_cast<double>(p.max.count()))));
 }
 
+steady_clock::time_point WaitClock::read() const { return now ? now() : steady_clock::now(); }
+
+void WaitClock::sleep_for(milliseconds d) const {
+  if (sleep) sleep(d);
+  else std::this_thread::sleep_for(d);
+}
+
 namespace {
 
-// Sleeps `d` in small slices; false when `stop` was set.
-bool wait_for(milliseconds d, const std::atomic<bool>& stop) {
-  const auto until = steady_clock::now() + d;
-  while (steady_clock::now() < until) {
+// Sleeps `d` on `clock` in slices of at most 50 ms; false when `stop` was set.
+bool wait_for(milliseconds d, const std::atomic<bool>& stop, const WaitClock& clock) {
+  const auto until = clock.read() + d;
+  for (auto now = clock.read(); now < until; now = clock.read()) {
     if (stop.load()) return false;
-    std::this_thread::sleep_for(std::min<steady_clock::duration>(milliseconds(50), until - steady_clock::now()));
+    clock.sleep_for(std::min(milliseconds(50), ceil<milliseconds>(until - now)));
   }
   return !stop.load();
 }
@@ -97,7 +104,7 @@ DeliveryResult deliver(HttpClient& http, const std::function<pipeline::core::Res
       wait = milliseconds(pick(rng));
     }
     res.waited += *wait;
-    if (!wait_for(*wait, stop)) {
+    if (!wait_for(*wait, stop, policy.clock)) {
       res.outcome = Outcome::stopped;
       return res;
     }

@@ -13,6 +13,9 @@
 // webhook-timestamp and signature while its webhook-id, the idempotency key, stays the same.
 // Waits are sliced so that `stop` ends them within ~50 ms; a stopped delivery reports
 // `stopped` and the caller must not treat the alert as delivered (it is sent again on restart).
+// The waits are measured and slept on RetryPolicy::clock: the real steady clock by default; a
+// test gives it a virtual clock whose sleep advances it, so backoffs cost no real time and
+// their lengths are asserted exactly (tests/support/virtual_clock.h).
 //
 //   RetryPolicy p{.max_attempts = 8};
 //   DeliveryResult r = deliver(http, [&] { return build_request(def, alert, now_s()); }, p, stop);
@@ -32,12 +35,23 @@
 
 namespace earshot::sinks {
 
+// The time waits are measured on and the sleep that lets it pass. Either left empty: the
+// real one (std::chrono::steady_clock::now, std::this_thread::sleep_for).
+struct WaitClock {
+  std::function<std::chrono::steady_clock::time_point()> now;
+  std::function<void(std::chrono::milliseconds)> sleep;
+
+  std::chrono::steady_clock::time_point read() const;
+  void sleep_for(std::chrono::milliseconds d) const;
+};
+
 struct RetryPolicy {
   int max_attempts = 8;
   std::chrono::milliseconds base{500};
   std::chrono::milliseconds max{30'000};
   std::chrono::milliseconds max_retry_after{300'000};
   std::uint64_t rng_seed = 0;  // 0: seeded from the clock
+  WaitClock clock;             // backoff and Retry-After waits
 };
 
 enum class Outcome { delivered, dead, stopped };

@@ -97,7 +97,7 @@ struct SinkRunner::Worker {
       auto batch = consumer->poll(20, poll_timeout);
       if (!batch) {
         bump(&SinkStats::errors);
-        std::this_thread::sleep_for(milliseconds(100));
+        retry.clock.sleep_for(milliseconds(100));
         continue;
       }
       // Deliver the poll's alerts in order, then commit once past the acknowledged ones: one
@@ -117,6 +117,7 @@ struct SinkRunner::Worker {
         failed = true;
       }
       if (failed) (void)consumer->rewind();
+      else if (consumer->at_end()) bump(&SinkStats::caught_up);
     }
   }
 };

@@ -47,10 +47,14 @@ struct SinkStats {
   std::uint64_t dead = 0;
   std::uint64_t skipped = 0;   // below min_severity, or undecodable (dead-lettered)
   std::uint64_t errors = 0;    // log errors (poll, commit) seen by the thread
+  // Polls that left the sink at the end of every assigned partition with all it read handled
+  // and committed: once this grows, everything on the topic before that poll is done with.
+  std::uint64_t caught_up = 0;
 };
 
 struct SinkRunnerOptions {
-  RetryPolicy retry;                      // max_attempts comes from each SinkDef
+  RetryPolicy retry;                      // max_attempts comes from each SinkDef; retry.clock
+                                          // also times the pause after a failed poll
   std::shared_ptr<HttpClient> http;       // null: make_http_client()
   std::chrono::milliseconds poll_timeout{200};
 };

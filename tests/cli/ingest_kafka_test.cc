@@ -16,6 +16,7 @@
 #include "tests/cli/support/cli_harness.h"
 #include "tests/ingest/support/webhook_push.h"
 #include "tests/support/kafka_env.h"
+#include "tests/support/wait.h"
 
 namespace earshot::testing {
 namespace {
@@ -55,12 +56,11 @@ TEST(CliIngestKafka, KillNineMidStreamAndRestartNeitherLosesNorRepeats) {
   {
     auto deadline = std::chrono::steady_clock::now() + 60s;
     std::unique_ptr<pipeline::log::Consumer> watch;
-    while (!watch && std::chrono::steady_clock::now() < deadline) {  // the topic appears when ingest starts
+    ASSERT_TRUE(wait_until(deadline, [&] {  // the topic appears when ingest starts
       auto c = log->consumer({.group = "", .topics = {t + ".posts"}, .on_revoke = {}});
       if (c) watch = std::move(*c);
-      else std::this_thread::sleep_for(100ms);
-    }
-    ASSERT_TRUE(watch);
+      return watch != nullptr;
+    }, "a consumer of " + t + ".posts", 100ms));
     while (seen < 100 && std::chrono::steady_clock::now() < deadline) {
       auto b = watch->poll(1000, 200ms);
       ASSERT_TRUE(b) << b.error().message;

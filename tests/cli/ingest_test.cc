@@ -15,6 +15,7 @@
 #include "pipeline/codec/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/ingest/support/webhook_push.h"
+#include "tests/support/wait.h"
 
 namespace earshot::testing {
 namespace {
@@ -42,10 +43,8 @@ TEST(CliIngest, KillNineAndRestartNeitherLosesNorRepeats) {
   write_file(cfg, "log: {kind: embedded, path: ./earshot.db}\n"
                   "sources:\n  - {type: file, path: posts.jsonl, rate: 50}\n");
   pid_t pid = spawn({"ingest", "--config", cfg}, dir + "/ingest.log");
-  auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (count(dir + "/earshot.db", "earshot.posts") < 100 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-  }
+  EXPECT_TRUE(wait_until(within(60s), [&] { return count(dir + "/earshot.db", "earshot.posts") >= 100; },
+                         "100 posts committed before the kill", 50ms));
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   ASSERT_EQ(wait_for(pid), -SIGKILL);
   std::size_t before = count(dir + "/earshot.db", "earshot.posts");

@@ -21,6 +21,7 @@
 #include "pipeline/codec/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/support/busy_port.h"
+#include "tests/support/wait.h"
 
 namespace earshot::testing {
 namespace {
@@ -54,25 +55,16 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-bool wait_until(const std::function<bool()>& cond, std::chrono::seconds limit = std::chrono::seconds(60)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return cond();
-}
-
 // The "http://127.0.0.1:PORT" a spawned earshot printed after `marker` in its log.
 std::string url_from_log(const std::string& log_path, const std::string& marker) {
   std::string url;
-  wait_until([&] {
+  EXPECT_TRUE(wait_until(within(std::chrono::seconds(60)), [&] {
     std::smatch m;
     std::string text = slurp(log_path);
     std::regex re(marker + "(http://127\\.0\\.0\\.1:[0-9]+)");
     if (std::regex_search(text, m, re)) url = m[1];
     return !url.empty();
-  });
+  }, "\"" + marker + "<url>\" in " + log_path, std::chrono::milliseconds(100)));
   return url;
 }
 
@@ -155,12 +147,12 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
 
   // Every alert, newest first, once the follower caught up.
   json got_alerts;
-  ASSERT_TRUE(wait_until([&] {
+  ASSERT_TRUE(wait_until(within(std::chrono::seconds(60)), [&] {
     Got g = get(url, "/api/alerts?limit=500", "serve-token");
     if (g.status != 200) return false;
     got_alerts = json::parse(g.body)["alerts"];
     return got_alerts.size() == std::min<std::size_t>(alerts.size(), 500);
-  })) << "API has " << got_alerts.size() << " alerts, the topic " << alerts.size();
+  }, "the API to serve every alert", std::chrono::milliseconds(100))) << "API has " << got_alerts.size() << " alerts, the topic " << alerts.size();
   EXPECT_EQ(got_alerts[0]["id"], alerts.back().id);
   EXPECT_EQ(got_alerts[got_alerts.size() - 1]["id"], alerts.front().id);
 
@@ -211,10 +203,10 @@ TEST(Serve, ProcessServesMetricsWithRecordsInEqualToThePostsProcessed) {
 
   const std::string loop_in = "earshot_loop_records_in_total{role=\"process\"}";
   std::string text;
-  wait_until([&] {
+  EXPECT_TRUE(wait_until(within(std::chrono::seconds(15)), [&] {
     text = get(url, "/metrics").body;
     return metric(text, loop_in) == 120.0;
-  }, std::chrono::seconds(15));
+  }, "120 records in on /metrics", std::chrono::milliseconds(100)));
   ::kill(pid, SIGTERM);
   EXPECT_EQ(wait_for(pid), 0) << slurp(log_path);
   EXPECT_EQ(metric(text, "earshot_role_state{role=\"process\",state=\"running\"}"), 1.0) << text;

@@ -16,12 +16,13 @@
 #include "ingest/webhook_source.h"
 #include "tests/ingest/support/http_fixture_server.h"
 #include "tests/support/source_dir.h"
+#include "tests/support/wait.h"
 
 namespace earshot::ingest {
 namespace {
 
 std::string fixture_path(const std::string& name) {
-  return (earshot::testing::source_dir() / "tests/ingest/data" / name).string();
+  return (earshot::testing::source_path("tests/ingest/data") / name).string();
 }
 
 TEST(FileSource, ReplaysWithAByteOffsetCursorAcrossARestart) {
@@ -55,23 +56,31 @@ TEST(FileSource, ReplaysWithAByteOffsetCursorAcrossARestart) {
 }
 
 TEST(FileSource, RateLimitsPostsPerSecond) {
+  // Counts, not durations: at 1 post/s (a burst of 1) a poll that may not wait gets the burst
+  // and then nothing until the next token is due (~1 s later); one that may wait gets it.
+  // (TokenBucket.AllowsBurstThenPacesAtTheRate checks the pacing itself on virtual time.)
   auto path = std::filesystem::temp_directory_path() / ("earshot_rate_" + std::to_string(::getpid()) + ".jsonl");
   {
     std::ofstream out(path);
-    for (int i = 0; i < 30; ++i)
+    for (int i = 0; i < 3; ++i)
       out << R"({"uid":"f:)" << i << R"(","v":1,"source":"file","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})" << "\n";
   }
-  FileSource src({.path = path.string(), .rate = 20, .max_batch = 1000});
-  auto t0 = Clock::now();
-  std::size_t n = 0;
-  while (n < 30) {
-    auto b = src.poll(milliseconds(100));
-    ASSERT_TRUE(b);
-    n += b->posts.size();
-  }
-  auto elapsed = Clock::now() - t0;
-  EXPECT_GE(elapsed, milliseconds(1200));  // 30 posts at 20/s with a burst of 2
-  EXPECT_LE(elapsed, milliseconds(3000));
+  FileSource src({.path = path.string(), .rate = 1, .max_batch = 1000});
+  auto uids = [](const ingest::SourceBatch& b) {
+    std::vector<std::string> out;
+    for (const auto& p : b.posts) out.push_back(p.uid);
+    return out;
+  };
+  auto burst = src.poll(milliseconds(0));
+  ASSERT_TRUE(burst);
+  EXPECT_EQ(uids(*burst), std::vector<std::string>{"f:0"});
+  auto paced = src.poll(milliseconds(0));
+  ASSERT_TRUE(paced);
+  EXPECT_TRUE(paced->posts.empty()) << "a post beyond the rate";
+  EXPECT_FALSE(paced->end_of_stream);
+  auto next = src.poll(milliseconds(5000));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(uids(*next), std::vector<std::string>{"f:1"}) << "one token, one post";
   std::filesystem::remove(path);
   FileSource missing({.path = "/nonexistent/posts.jsonl"});
   EXPECT_FALSE(missing.poll(milliseconds(1)));
@@ -129,13 +138,10 @@ std::string ndjson(int from, int to) {
 }
 
 // Waits until the source holds `n` requests (queued or in flight): the handler has taken them.
-bool wait_held(const WebhookSource& src, std::size_t n) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (src.held() != n) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
+::testing::AssertionResult wait_held(const WebhookSource& src, std::size_t n) {
+  return earshot::testing::wait_until(earshot::testing::within(std::chrono::seconds(20)), [&] { return src.held() == n; },
+                                      std::to_string(n) + " request(s) held by the source", milliseconds(5))
+         << " (holds " << src.held() << ")";
 }
 
 struct Listening {

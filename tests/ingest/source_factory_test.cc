@@ -48,7 +48,7 @@ TEST(SourceFactory, WebhookListensAndFilePathsResolveAgainstTheConfigFolder) {
                            {"secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, {"max_body", "1MiB"}}, "");
   ASSERT_TRUE(hook) << hook.error().message;
   EXPECT_EQ((*hook)->name(), "webhook:127.0.0.1:" + std::to_string(port));
-  std::string data = (earshot::testing::source_dir() / "tests/ingest/data").string();
+  std::string data = earshot::testing::source_path("tests/ingest/data").string();
   auto file = make_source({{"type", "file"}, {"path", "posts.jsonl"}}, data);
   ASSERT_TRUE(file);
   auto batch = (*file)->poll(std::chrono::milliseconds(100));

@@ -13,7 +13,7 @@ namespace earshot::sentiment {
 namespace {
 
 Dataset small_train() {
-  const auto path = earshot::testing::source_dir() / "tests/sentiment/data/small_train.tsv";
+  const auto path = earshot::testing::source_path("tests/sentiment/data/small_train.tsv");
   auto data = read_tsv(path.string());
   EXPECT_TRUE(data.has_value()) << data.error();
   return data.value_or(Dataset{});

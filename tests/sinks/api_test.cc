@@ -12,6 +12,7 @@
 #include "pipeline/codec/json_codec.h"
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
+#include "tests/support/wait.h"
 
 namespace earshot::sinks {
 namespace {
@@ -143,19 +144,16 @@ TEST(ApiFollower, ReadsBothTopicsFromTheBeginningAndKeepsFollowing) {
   ApiStore store(entities());
   auto follower = ApiFollower::start(**log, store, "t.aggregates", "t.alerts");
   ASSERT_TRUE(follower) << follower.error().message;
-  auto wait_until = [](auto cond) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!cond() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return cond();
-  };
-  ASSERT_TRUE(wait_until([&] { return (*follower)->caught_up(); }));
+  using earshot::testing::wait_until;
+  using earshot::testing::within;
+  ASSERT_TRUE(wait_until(within(std::chrono::seconds(20)), [&] { return (*follower)->caught_up(); }, "the follower caught up"));
   EXPECT_EQ(store.aggregates_applied(), 3u);
   EXPECT_EQ(store.alerts_applied(), 1u);
   EXPECT_EQ(store.bad_records(), 1u);
 
   ASSERT_TRUE((*producer)->produce("t.alerts", "a2", pipeline::codec::encode(alert("a2", "globex"))));
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
-  ASSERT_TRUE(wait_until([&] { return store.alerts_applied() == 2; }));
+  ASSERT_TRUE(wait_until(within(std::chrono::seconds(20)), [&] { return store.alerts_applied() == 2; }, "the second alert applied"));
   EXPECT_EQ(json::parse(store.alerts_json(10))["alerts"][0]["id"], "a2");
   (*follower)->stop();
 }

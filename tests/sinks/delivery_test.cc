@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "tests/sinks/support/recording_receiver.h"
+#include "tests/support/virtual_clock.h"
 
 namespace earshot::sinks {
 namespace {
@@ -13,6 +12,7 @@ using namespace std::chrono_literals;
 using testing::ReceivedRequest;
 using testing::ReceiverResponse;
 using testing::RecordingReceiver;
+using earshot::testing::VirtualClock;
 
 RetryPolicy fast(int attempts) {
   RetryPolicy p;
@@ -63,13 +63,34 @@ TEST(Deliver, TooManyRequestsWaitsForRetryAfter) {
   });
   auto http = make_http_client();
   std::atomic<bool> stop{false};
-  auto t0 = std::chrono::steady_clock::now();
-  DeliveryResult r = deliver(*http, request_to(rx), fast(5), stop);
-  auto took = std::chrono::steady_clock::now() - t0;
+  VirtualClock clock;
+  RetryPolicy p = fast(5);
+  p.clock = {clock.now_fn(), clock.sleep_fn()};
+  DeliveryResult r = deliver(*http, request_to(rx), p, stop);
   EXPECT_EQ(r.outcome, Outcome::delivered);
   EXPECT_EQ(r.attempts, 2);
-  EXPECT_GE(took, 950ms);  // the backoff alone would be ~10 ms
+  EXPECT_EQ(clock.elapsed(), 1000ms);  // slept the Retry-After; the backoff alone would be ~10 ms
   EXPECT_EQ(r.waited, 1000ms);
+  for (auto slice : clock.sleeps()) EXPECT_LE(slice, 50ms);  // sliced, so that `stop` is seen
+}
+
+TEST(Deliver, BackoffDoublesWithJitterBetweenRetries) {
+  std::atomic<int> n{0};
+  RecordingReceiver rx([&](const ReceivedRequest&) { return ReceiverResponse{++n < 4 ? 503 : 200, {}, ""}; });
+  auto http = make_http_client();
+  std::atomic<bool> stop{false};
+  VirtualClock clock;
+  RetryPolicy p = fast(5);
+  p.base = 1s;
+  p.max = 3s;
+  p.clock = {clock.now_fn(), clock.sleep_fn()};
+  DeliveryResult r = deliver(*http, request_to(rx), p, stop);
+  EXPECT_EQ(r.outcome, Outcome::delivered);
+  EXPECT_EQ(r.attempts, 4);
+  // Three waits: [0.5, 1] s, [1, 2] s, [1.5, 3] s (the third capped at max) — all slept.
+  EXPECT_EQ(clock.elapsed(), r.waited);
+  EXPECT_GE(r.waited, 3000ms);
+  EXPECT_LE(r.waited, 6000ms);
 }
 
 TEST(Deliver, GivesUpAfterMaxAttempts) {
@@ -113,15 +134,17 @@ TEST(Deliver, StopAbandonsAWaitingDelivery) {
   RetryPolicy p = fast(100);
   p.base = 5s;
   p.max = 5s;
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(300ms);
-    stop = true;
+  VirtualClock clock;
+  p.clock = {clock.now_fn(), clock.sleep_fn()};
+  clock.on_sleep([&](std::chrono::milliseconds elapsed) {
+    if (elapsed >= 300ms) stop = true;  // 300 ms into the first backoff (2.5-5 s)
   });
-  auto t0 = std::chrono::steady_clock::now();
   DeliveryResult r = deliver(*http, request_to(rx), p, stop);
-  stopper.join();
   EXPECT_EQ(r.outcome, Outcome::stopped);
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(rx.request_count(), 1u);
+  EXPECT_GE(clock.elapsed(), 300ms);
+  EXPECT_LE(clock.elapsed(), 350ms);  // the wait ended within one 50 ms slice of `stop`
 }
 
 TEST(RetryAfter, SecondsAndHttpDates) {

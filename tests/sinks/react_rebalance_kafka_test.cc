@@ -114,14 +114,15 @@ TEST(ReactRebalanceKafka, SecondInstanceJoinsThenFirstLeavesAndTheResultIsExact)
   Instance a, b;
   produce_mentions(*log, cfg, slice(0, a_end));
   a.start(cfg, *log, "a");
-  ASSERT_TRUE(wait_until([&] { return a.records_in() > 0; }, 60s)) << "instance a processed nothing";
+  ASSERT_TRUE(wait_until(within(60s), [&] { return a.records_in() > 0; }, "instance a processing")) << "instance a processed nothing";
 
   b.start(cfg, *log, "b");
   // The group splits the partitions once b has joined (both idle and holding some).
-  ASSERT_TRUE(wait_until([&] { return a.assigned > 0 && b.assigned > 0 && a.assigned + b.assigned == 3; }, 60s))
+  ASSERT_TRUE(wait_until(within(60s), [&] { return a.assigned > 0 && b.assigned > 0 && a.assigned + b.assigned == 3; },
+                         "the partitions split between a and b"))
       << "assigned: a " << a.assigned << ", b " << b.assigned;
   produce_mentions(*log, cfg, slice(a_end, b_end));
-  const bool b_started = wait_until([&] { return b.records_in() > 0 || b.done; }, 60s);
+  const bool b_started = wait_until(within(60s), [&] { return b.records_in() > 0 || b.done; }, "instance b processing");
   if (!b_started) {
     std::map<int, int> parts;
     for (const auto& r : read_topic(*log, cfg.log.topic("mentions"))) ++parts[r.partition];
@@ -141,7 +142,8 @@ TEST(ReactRebalanceKafka, SecondInstanceJoinsThenFirstLeavesAndTheResultIsExact)
   a.leave();  // mid-stream: b takes every partition over
   ASSERT_TRUE(a.result) << a.result.error().message;
   produce_mentions(*log, cfg, slice(b_end, ms.size()));
-  const bool done = wait_until([&] { return latest_aggregates(*log, cfg) == want_aggs; }, 90s);
+  const bool done = wait_until(within(90s), [&] { return latest_aggregates(*log, cfg) == want_aggs; },
+                               "the aggregates to equal the batch recomputation", 200ms);
   b.leave();
   ASSERT_TRUE(b.result) << b.result.error().message;
 

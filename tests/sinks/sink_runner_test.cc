@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "pipeline/codec/json_codec.h"
 #include "tests/sinks/support/alert_scenario.h"
@@ -16,6 +18,7 @@ using testing::ReceivedRequest;
 using testing::ReceiverResponse;
 using testing::RecordingReceiver;
 using testing::wait_until;
+using testing::within;
 
 pipeline::config::SinkDef sink(const std::string& type, const std::string& url, int max_attempts = 5) {
   pipeline::config::SinkDef s;
@@ -50,6 +53,13 @@ std::set<std::string> webhook_ids(const RecordingReceiver& rx) {
   return ids;
 }
 
+// Every sink of `runner` has polled its way to the end of the alerts topic, with all it
+// read handled and committed, at least `polls` times since it started.
+bool all_caught_up(const SinkRunner& runner, std::uint64_t polls = 1) {
+  auto stats = runner.stats();
+  return !stats.empty() && std::ranges::all_of(stats, [&](const SinkStats& s) { return s.caught_up >= polls; });
+}
+
 struct Fixture {
   pipeline::config::Config cfg = pipeline::config::default_config();
   std::unique_ptr<pipeline::log::Log> log;
@@ -72,10 +82,13 @@ TEST(SinkRunner, EveryAlertReachesEverySinkOnceAndIsCommitted) {
   {
     auto runner = SinkRunner::start(f.cfg, *f.log, fast());
     ASSERT_TRUE(runner) << runner.error().message;
-    ASSERT_TRUE(wait_until([&] { return hook.request_count() == 2 && slack.request_count() == 2 && pd.request_count() == 2; }, 10s));
-    std::this_thread::sleep_for(300ms);  // commits land
+    ASSERT_TRUE(wait_until(within(10s), [&] { return all_caught_up(**runner); },
+                           "every sink delivered and committed both alerts"));  // both were there before start
     for (const auto& s : (*runner)->stats()) EXPECT_EQ(s.delivered, 2u) << s.name;
   }
+  EXPECT_EQ(hook.request_count(), 2u);
+  EXPECT_EQ(slack.request_count(), 2u);
+  EXPECT_EQ(pd.request_count(), 2u);
   EXPECT_EQ(webhook_ids(hook), (std::set<std::string>{"alrt_a1", "alrt_a2"}));
   for (const auto& r : hook.requests()) EXPECT_TRUE(testing::signature_valid(r, "s3cret"));
   for (const auto& r : pd.requests()) {
@@ -87,8 +100,10 @@ TEST(SinkRunner, EveryAlertReachesEverySinkOnceAndIsCommitted) {
   // A restart delivers nothing again: the offsets were committed after the acknowledgements.
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  std::this_thread::sleep_for(800ms);
+  ASSERT_TRUE(wait_until(within(10s), [&] { return all_caught_up(**runner); },
+                         "every restarted sink at the end of the alerts topic"));
   (*runner)->stop();
+  for (const auto& s : (*runner)->stats()) EXPECT_EQ(s.delivered, 0u) << s.name;
   EXPECT_EQ(hook.request_count(), 2u);
   EXPECT_EQ(slack.request_count(), 2u);
   EXPECT_EQ(pd.request_count(), 2u);
@@ -105,7 +120,8 @@ TEST(SinkRunner, AFailingSinkDoesNotHoldBackTheOthers) {
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("b1"), testing::sample_alert("b2"), testing::sample_alert("b3")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  EXPECT_TRUE(wait_until([&] { return slack.request_count() == 3; }, 5s));
+  EXPECT_TRUE(wait_until(within(5s), [&] { return slack.request_count() == 3 && slow.request_count() >= 1; },
+                         "slack to get all three alerts while the webhook is being tried"));
   EXPECT_EQ(webhook_ids(slow).size(), 1u);  // still retrying its first alert
   (*runner)->stop();
 }
@@ -119,13 +135,13 @@ TEST(SinkRunner, StoppedMidDeliveryResendsTheSameAlertIdNeverANewOne) {
   {
     auto runner = SinkRunner::start(f.cfg, *f.log, fast());
     ASSERT_TRUE(runner);
-    ASSERT_TRUE(wait_until([&] { return hook.request_count() >= 2; }, 5s));
+    ASSERT_TRUE(wait_until(within(5s), [&] { return hook.request_count() >= 2; }, "a retry at the receiver"));
   }  // stopped while retrying: the offset was not committed
   const std::size_t before = hook.request_count();
   healthy = true;
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 1; }, 5s));
+  ASSERT_TRUE(wait_until(within(5s), [&] { return (*runner)->stats()[0].delivered == 1; }, "the alert delivered"));
   EXPECT_GT(hook.request_count(), before);
   EXPECT_EQ(webhook_ids(hook), std::set<std::string>{"alrt_c1"});
   for (const auto& r : hook.requests()) EXPECT_TRUE(testing::signature_valid(r, "s3cret"));
@@ -142,16 +158,17 @@ TEST(SinkRunner, GivesUpToTheDeadletterTopicAndMovesOn) {
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("d2")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].dead == 1; }, 10s));
+  ASSERT_TRUE(wait_until(within(10s), [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].dead == 1; },
+                         "one alert delivered and one dead"));
   (*runner)->stop();
   auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
   ASSERT_TRUE(c);
   std::vector<pipeline::log::Record> dead;
-  wait_until([&] {
+  ASSERT_TRUE(wait_until(within(5s), [&] {
     auto b = (*c)->poll(100, 100ms);
     if (b) dead.insert(dead.end(), b->begin(), b->end());
-    return !dead.empty();
-  }, 5s);
+    return !dead.empty() && (*c)->at_end();
+  }, "the dead letter"));
   ASSERT_EQ(dead.size(), 1u);
   auto d = pipeline::codec::decode_deadletter(dead[0].value);
   ASSERT_TRUE(d);
@@ -169,7 +186,8 @@ TEST(SinkRunner, MinSeveritySkipsQuieterAlerts) {
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("e1", "warning"), testing::sample_alert("e2", "critical")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].skipped == 1; }, 5s));
+  ASSERT_TRUE(wait_until(within(5s), [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].skipped == 1; },
+                         "one alert delivered and one skipped"));
   (*runner)->stop();
   ASSERT_EQ(pd.request_count(), 1u);
   EXPECT_EQ(nlohmann::json::parse(pd.requests()[0].body)["dedup_key"], "negative-spike|acme|e2");
@@ -197,18 +215,18 @@ TEST(SinkRunner, KafkaSinkOnAnotherTopicCopiesTheAlerts) {
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("f1"), testing::sample_alert("f2")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 2; }, 5s));
+  ASSERT_TRUE(wait_until(within(5s), [&] { return (*runner)->stats()[0].delivered == 2; }, "both alerts copied"));
   (*runner)->stop();
   auto c = f.log->consumer({.group = "", .topics = {"earshot.alerts-copy"}});
   ASSERT_TRUE(c);
   std::set<std::string> keys;
-  wait_until([&] {
+  ASSERT_TRUE(wait_until(within(5s), [&] {
     auto b = (*c)->poll(100, 100ms);
     if (b) {
       for (const auto& r : *b) keys.insert(r.key);
     }
     return keys.size() == 2;
-  }, 5s);
+  }, "both copies on earshot.alerts-copy"));
   EXPECT_EQ(keys, (std::set<std::string>{"negative-spike|acme|f1", "negative-spike|acme|f2"}));
 }
 

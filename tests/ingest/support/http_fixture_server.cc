@@ -1,15 +1,16 @@
 #include "tests/ingest/support/http_fixture_server.h"
-#include "tests/support/source_dir.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/source_dir.h"
+
 namespace earshot::ingest::testing {
 
 std::string read_fixture(const std::string& name) {
-  std::filesystem::path p = earshot::testing::source_dir() / "tests/ingest/data" / name;
+  std::filesystem::path p = earshot::testing::source_path("tests/ingest/data") / name;
   std::ifstream in(p, std::ios::binary);
   if (!in) throw std::runtime_error("missing fixture " + p.string());
   std::ostringstream ss;

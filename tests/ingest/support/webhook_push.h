@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/core/base64.h"
+#include "tests/support/wait.h"
 
 namespace earshot::testing {
 
@@ -69,18 +70,15 @@ inline HookAnswer push(int port, const std::string& id, const std::string& body)
 }
 
 // Waits until the webhook listener answers (405 to a GET).
-inline bool wait_listening(int port) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
+inline ::testing::AssertionResult wait_listening(int port) {
+  return wait_until(within(std::chrono::seconds(30)), [port] {
     try {
       web::http::client::http_client c("http://127.0.0.1:" + std::to_string(port));
-      if (c.request(web::http::methods::GET).get().status_code() == 405) return true;
+      return c.request(web::http::methods::GET).get().status_code() == 405;
     } catch (const std::exception&) {
-      // not up yet
+      return false;  // not up yet
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  }, "the webhook listener on port " + std::to_string(port), std::chrono::milliseconds(50));
 }
 
 inline std::string hook_post(const std::string& native_id) {

@@ -17,7 +17,7 @@
 namespace earshot::pipeline::link {
 namespace {
 
-std::filesystem::path data_dir() { return earshot::testing::source_dir() / "tests/pipeline/data/linking"; }
+std::filesystem::path data_dir() { return earshot::testing::source_path("tests/pipeline/data/linking"); }
 
 std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;

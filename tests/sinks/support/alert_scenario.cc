@@ -3,8 +3,6 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <thread>
-
 #include "pipeline/core/base64.h"
 #include "pipeline/codec/json_codec.h"
 
@@ -49,15 +47,6 @@ std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky, co
     }
   }
   return out;
-}
-
-bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return cond();
 }
 
 bool signature_valid(const ReceivedRequest& r, const std::string& secret) {

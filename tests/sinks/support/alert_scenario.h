@@ -5,19 +5,21 @@
 //                                                     // then one minute of complaints for acme
 //   EXPECT_TRUE(signature_valid(request, "s3cret"));  // Standard Webhooks, checked independently
 //
-// Thread safety: pure functions; wait_until polls on the calling thread.
+// Thread safety: pure functions.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "pipeline/core/records.h"
 #include "tests/sinks/support/recording_receiver.h"
+#include "tests/support/wait.h"
 
 namespace earshot::sinks::testing {
+
+using earshot::testing::wait_until;
+using earshot::testing::within;
 
 // 2026-11-23T10:00:00Z in ms since the epoch.
 std::int64_t t0_ms();
@@ -29,9 +31,6 @@ pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_m
 // complaints for `spiky` (uids "<spiky>-spike-<i>"), steady traffic for `steady`; minutes
 // 61..63 normal again (so the spike window closes and resolves).
 std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky, const std::string& steady);
-
-// Polls `cond` every 20 ms until true or `timeout`.
-bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 
 // Verifies webhook-id/-timestamp/-signature of `r` with an HMAC computed here (OpenSSL).
 bool signature_valid(const ReceivedRequest& r, const std::string& secret);

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <thread>
 
 #include "pipeline/react/react_stage.h"
 #include "sinks/sink_runner.h"
@@ -30,7 +29,7 @@ void run_sinks_role() {
   o.retry.max = std::chrono::milliseconds(200);
   auto runner = SinkRunner::start(cfg, *log, o);
   if (!runner) std::_Exit(4);
-  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  for (;;) ::pause();  // until the parent's SIGKILL
 }
 
 void run_react_role() {

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <set>
-#include <thread>
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/react/react_stage.h"
@@ -54,7 +53,7 @@ void run_sink_kill_scenario(const std::string& kind) {
   auto env = scenario_env(cfg);
   env["EARSHOT_SCN_HOOK_URL"] = hook.url("/hook");
   pid_t child = spawn_child("sinks", env);
-  const bool tried = wait_until([&] { return hook.request_count() >= 2; }, 90s);
+  const bool tried = wait_until(within(90s), [&] { return hook.request_count() >= 2; }, "the sink process retrying");
   kill_child(child);  // kill -9 in the middle of the retries
   ASSERT_TRUE(tried) << "the sink process never reached the receiver";
   const std::size_t before = hook.request_count();
@@ -64,8 +63,12 @@ void run_sink_kill_scenario(const std::string& kind) {
   fast.retry.base = 50ms;
   auto runner = SinkRunner::start(cfg, *log, fast);
   ASSERT_TRUE(runner);
-  EXPECT_TRUE(wait_until([&] { return (*runner)->stats()[0].delivered == 1; }, 90s));
-  std::this_thread::sleep_for(1s);
+  // The one alert was on the topic before the runner started: once the sink has caught up
+  // with it (handled and committed), nothing more can be sent.
+  EXPECT_TRUE(wait_until(within(90s), [&] {
+    const SinkStats s = (*runner)->stats()[0];
+    return s.delivered == 1 && s.caught_up > 0;
+  }, "the alert delivered and committed")) << "delivered " << (*runner)->stats()[0].delivered;
   (*runner)->stop();
   EXPECT_GT(hook.request_count(), before);
   EXPECT_EQ(acked.load(), 1);
@@ -89,7 +92,8 @@ void run_react_kill_scenario(const std::string& kind) {
   auto env = scenario_env(cfg);
   env["EARSHOT_SCN_BATCH"] = "10";
   pid_t child = spawn_child("react", env);
-  const bool started = wait_until([&] { return read_topic(*log, cfg.log.topic("aggregates")).size() >= 20; }, 90s);
+  const bool started = wait_until(within(90s), [&] { return read_topic(*log, cfg.log.topic("aggregates")).size() >= 20; },
+                                  "20 aggregates from the react process");  // poll often: the kill must land mid-stream
   kill_child(child);
   ASSERT_TRUE(started) << "the react process produced nothing";
 

@@ -36,11 +36,8 @@ int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& 
   if (config.sources.empty()) throw Exit{kExitUsage, config.file + ": sources: nothing to ingest"};
   std::vector<std::unique_ptr<ingest::Source>> sources;
   for (const auto& def : config.sources) {
-    auto fields = def.fields;
-    fields["type"] = def.type;
-    if (!fields.count("name")) fields["name"] = def.name;
-    auto src = ingest::make_source(fields, config.base_dir);
-    if (!src) throw Exit{kExitUsage, config.file + ": sources[" + def.name + "]: " + src.error().message};
+    auto src = ingest::make_source(def);
+    if (!src) throw Exit{kExitRuntime, config.file + ": sources[" + def.name + "]: " + src.error().message};
     sources.push_back(std::move(*src));
   }
   const std::string id = config.log.group + ".ingest-" + options.instance;

@@ -11,7 +11,8 @@
 //   for (const SourceDef& s : cfg->sources) { ... s.type, s.url, s.poll_interval ... }
 //   std::string topic = cfg->log.topic("posts");                       // "earshot.posts"
 //
-// Rules (each one is tested in tests/pipeline/config_test.cc):
+// Rules (each one is tested in tests/pipeline/config/config_test.cc; sources key by key in
+// config_sources_test.cc, the reference in pipeline/config/README.md):
 // - Errors name the place: "FILE:LINE:COL: log.partitions: expected an integer, got 'abc'",
 //   "FILE:LINE:COL: unknown key 'intance' in sources[0] (mastodon); did you mean
 //   'instance'?". Lines and columns count from 1, list indexes from 0. All errors found are
@@ -74,35 +75,55 @@ struct LogConfig {
   std::string topic(std::string_view name) const;
 };
 
-// One item of `sources:`. Only the fields of its `type` are meaningful.
+// One item of `sources:`: every key a connector reads, typed (ingest/source_factory.h builds
+// the connector from these fields and parses nothing itself). Only the fields of its `type`
+// are meaningful; a key another type uses is an unknown key here. Defaults that differ by
+// type are set by the loader and noted "(type default)". pipeline/config/README.md lists
+// the keys per type.
 struct SourceDef {
-  std::string type;   // mastodon | jetstream | reddit | hackernews | rss | webhook | file
-  std::string name;   // = "<type>:<main field>", e.g. "mastodon:https://mastodon.social:public"
+  std::string type;   // mastodon | jetstream | reddit | hackernews | rss | atom | webhook | file
+  std::string name;   // the cursor key; = "<type>:<main field>", e.g.
+                      // "mastodon:mastodon.social:public", "rss:https://x/feed.xml"
   std::string url;    // jetstream = wss://jetstream2.us-east.bsky.network/subscribe;
-                      // hackernews = https://hacker-news.firebaseio.com/v0; rss: required
+                      // hackernews = https://hacker-news.firebaseio.com/v0;
+                      // reddit = https://www.reddit.com; rss, atom: required
+  // How often to poll (type default): mastodon 15s, reddit 60s, hackernews 30s,
+  // rss/atom 5m, file 1s (with follow: how often to look for growth).
+  Millis poll_interval{0};
+  // mastodon and reddit: requests per second per credential (type default 1; 0 = no
+  // client-side limit). file: posts per second; unset = as fast as possible.
+  std::optional<double> rate;
+  // Items per request (type default): mastodon 40 (1..40), reddit 100 (1..100).
+  int limit = 0;
   // mastodon
   std::string instance;            // required; "https://" is added when no scheme is given
-  std::string timeline = "public"; // public | local | hashtag:NAME
+  std::string timeline = "public"; // public | local | hashtag:NAME (or hashtag:#NAME)
   std::optional<std::string> token;
-  bool streaming = false;          // use the streaming API instead of polling
+  bool streaming = false;          // use the streaming API (SSE, REST fallback) instead of polling
   // jetstream
-  std::vector<std::string> collections{"app.bsky.feed.post"};
+  std::vector<std::string> collections{"app.bsky.feed.post"};  // a list, or "a, b" in one string
+  Millis expected_interval{1'000};  // = 1s; no message for stall_factor times this = a stall
+  double stall_factor = 30;         // = 30 (1..1e6)
   // reddit (subreddit or query required)
-  std::string subreddit;
+  std::string subreddit;           // "r/" or "/r/" in front is dropped
   std::optional<std::string> query, client_id, client_secret;
   std::string user_agent = "earshot/0.1 (+https://github.com/earshot)";
+  std::string listing = "new";     // new | comments (ignored with a query)
+  std::string oauth_url = "https://oauth.reddit.com";
+  std::string token_url = "https://www.reddit.com/api/v1/access_token";
+  // hackernews
+  std::int64_t backfill = 0;       // items before the newest to read on a first start
+  int max_items = 100;             // items fetched per poll (1..100000)
+  // rss, atom
+  std::int64_t max_keys = 1000;    // item ids remembered for dedup (1..10000000)
   // webhook (inbound, Standard Webhooks signed)
   std::string listen = "127.0.0.1:8081";
-  std::string secret;              // required
+  std::string secret;              // required; raw or whsec_<base64>
   std::uint64_t max_body = 1 << 20;  // bytes; accepts "1MiB"
+  std::int64_t max_queue = 10000;  // posts and dead letters held before 429 (1..10000000)
   // file (JSONL posts)
   std::string path;                // required; resolved against the config's folder
-  std::optional<double> rate;      // posts per second; unset = as fast as possible
   bool follow = false;             // keep reading as the file grows
-  // polling sources: mastodon 15s, reddit 60s, hackernews 30s, rss 5m
-  Millis poll_interval{0};
-  // Every scalar field as written (after ${ENV}), including `type`, for connector extras.
-  std::map<std::string, std::string> fields;
 };
 
 struct SentimentConfig {

@@ -277,16 +277,6 @@ bool MapReader::string_map(std::string_view key, std::map<std::string, std::stri
   return ok;
 }
 
-std::map<std::string, std::string> MapReader::scalar_fields() {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, v] : entries_) {
-    if (!v.IsScalar()) continue;
-    std::optional<std::string> s = r_.substitute(v, k.Scalar(), /*quiet=*/true);
-    if (s) out[k.Scalar()] = std::move(*s);
-  }
-  return out;
-}
-
 void MapReader::finish() {
   std::vector<std::string> names(known_.begin(), known_.end());
   for (const auto& [k, v] : entries_) {

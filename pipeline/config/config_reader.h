@@ -122,8 +122,6 @@ class MapReader {
   template <class E>
   bool choice(std::string_view key, E* out, Choices<E> choices, bool required = false);
 
-  // key -> substituted value of every scalar entry (unresolvable ones left out).
-  std::map<std::string, std::string> scalar_fields();
   // Reports unknown keys; call once, after every getter.
   void finish();
 

@@ -7,14 +7,18 @@
 namespace earshot::pipeline::config::detail {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kTypes{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kTypes{
     {{"mastodon", "mastodon"},
      {"jetstream", "jetstream"},
      {"reddit", "reddit"},
      {"hackernews", "hackernews"},
      {"rss", "rss"},
+     {"atom", "atom"},
      {"webhook", "webhook"},
      {"file", "file"}}};
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kListings{
+    {{"new", "new"}, {"comments", "comments"}}};
 
 std::string host_of(std::string_view url) {
   std::size_t s = url.find("://");
@@ -38,6 +42,33 @@ bool valid_timeline(std::string_view t) {
   return !tag.empty() && tag.find_first_of(" /#?&") == std::string_view::npos;
 }
 
+// "a, b" -> {"a", "b"}: each item may hold several names, comma-separated; blanks dropped.
+std::vector<std::string> split_commas(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const std::string& item : items) {
+    std::size_t i = 0;
+    while (i <= item.size()) {
+      std::size_t comma = std::min(item.find(',', i), item.size());
+      std::string one = item.substr(i, comma - i);
+      one.erase(0, one.find_first_not_of(" \t"));
+      one.erase(one.find_last_not_of(" \t") + 1);
+      if (!one.empty()) out.push_back(std::move(one));
+      i = comma + 1;
+    }
+  }
+  return out;
+}
+
+// `limit` (items per request, 1..max_limit) and `rate` (requests per second per
+// credential; 0 = no client-side limit) of the REST sources that take them.
+void read_request_limits(MapReader& m, SourceDef& s, int max_limit) {
+  s.limit = max_limit;
+  m.integer("limit", &s.limit, 1, max_limit);
+  double rate = 1;
+  m.real("rate", &rate, 0, 1e6);
+  s.rate = rate;
+}
+
 void read_mastodon(ConfigReader& r, MapReader& m, SourceDef& s) {
   s.poll_interval = std::chrono::seconds(15);
   if (m.str("instance", &s.instance, kRequired)) {
@@ -53,15 +84,21 @@ void read_mastodon(ConfigReader& r, MapReader& m, SourceDef& s) {
   m.opt_str("token", &s.token);
   m.boolean("streaming", &s.streaming);
   m.duration("poll_interval", &s.poll_interval);
+  read_request_limits(m, s, 40);
   s.name = "mastodon:" + host_of(s.instance) + ":" + s.timeline;
 }
 
 void read_jetstream(ConfigReader& r, MapReader& m, SourceDef& s) {
   s.url = "wss://jetstream2.us-east.bsky.network/subscribe";
   if (m.str("url", &s.url, kNonEmpty)) check_url(r, m, "url", s.url, {"wss", "ws"});
-  if (m.list("collections", &s.collections, /*scalar_ok=*/true) && s.collections.empty()) {
-    r.error(*m.get("collections"), m.key_path("collections") + ": give at least one");
+  if (m.list("collections", &s.collections, /*scalar_ok=*/true)) {
+    s.collections = split_commas(s.collections);
+    if (s.collections.empty()) {
+      r.error(*m.get("collections"), m.key_path("collections") + ": give at least one");
+    }
   }
+  m.duration("expected_interval", &s.expected_interval);
+  m.real("stall_factor", &s.stall_factor, 1, 1e6);
   s.name = "jetstream:" + host_of(s.url);
 }
 
@@ -90,22 +127,36 @@ void read_reddit(ConfigReader& r, MapReader& m, SourceDef& s) {
     r.error(m.node(), m.path() + " (reddit): give both client_id and client_secret, or neither");
   }
   m.str("user_agent", &s.user_agent, kNonEmpty);
+  std::string_view listing;
+  if (m.choice<std::string_view>("listing", &listing, kListings)) s.listing = std::string(listing);
+  s.url = "https://www.reddit.com";
+  for (auto [key, out] : {std::pair{"url", &s.url}, std::pair{"oauth_url", &s.oauth_url},
+                          std::pair{"token_url", &s.token_url}}) {
+    if (m.str(key, out, kNonEmpty)) check_url(r, m, key, *out, {"https", "http"});
+  }
   m.duration("poll_interval", &s.poll_interval);
+  read_request_limits(m, s, 100);
   s.name = "reddit:" + (s.subreddit.empty() ? "search:" + s.query.value_or("") : s.subreddit);
+  if (!s.subreddit.empty() && !s.query && s.listing != "new") s.name += ":" + s.listing;
 }
 
-void read_simple_http(ConfigReader& r, MapReader& m, SourceDef& s) {
-  if (s.type == "hackernews") {
-    s.url = "https://hacker-news.firebaseio.com/v0";
-    s.poll_interval = std::chrono::seconds(30);
-  } else {
-    s.poll_interval = std::chrono::minutes(5);
-  }
-  if (m.str("url", &s.url, s.type == "rss" ? kRequired : kNonEmpty)) {
-    check_url(r, m, "url", s.url, {"https", "http"});
-  }
+void read_hackernews(ConfigReader& r, MapReader& m, SourceDef& s) {
+  s.url = "https://hacker-news.firebaseio.com/v0";
+  s.poll_interval = std::chrono::seconds(30);
+  if (m.str("url", &s.url, kNonEmpty)) check_url(r, m, "url", s.url, {"https", "http"});
   m.duration("poll_interval", &s.poll_interval);
-  s.name = s.type + ":" + (s.type == "rss" ? s.url : host_of(s.url));
+  m.integer("backfill", &s.backfill, 0, 100'000'000);
+  m.integer("max_items", &s.max_items, 1, 100'000);
+  s.name = "hackernews:" + host_of(s.url);
+}
+
+// rss and atom: one feed reader (RSS 2.0, RSS 1.0 and Atom 1.0 alike).
+void read_feed(ConfigReader& r, MapReader& m, SourceDef& s) {
+  s.poll_interval = std::chrono::minutes(5);
+  if (m.str("url", &s.url, kRequired)) check_url(r, m, "url", s.url, {"https", "http"});
+  m.duration("poll_interval", &s.poll_interval);
+  m.integer("max_keys", &s.max_keys, 1, 10'000'000);
+  s.name = s.type + ":" + s.url;
 }
 
 void read_webhook(ConfigReader& r, MapReader& m, SourceDef& s) {
@@ -118,6 +169,7 @@ void read_webhook(ConfigReader& r, MapReader& m, SourceDef& s) {
   if (m.bytes("max_body", &s.max_body) && s.max_body == 0) {
     r.error(*m.get("max_body"), m.key_path("max_body") + ": must be more than 0");
   }
+  m.integer("max_queue", &s.max_queue, 1, 10'000'000);
   s.name = "webhook:" + s.listen;
 }
 
@@ -153,11 +205,11 @@ void read_sources(ConfigReader& r, const YAML::Node& node, Config& cfg) {
     if (s.type == "mastodon") read_mastodon(r, m, s);
     if (s.type == "jetstream") read_jetstream(r, m, s);
     if (s.type == "reddit") read_reddit(r, m, s);
-    if (s.type == "hackernews" || s.type == "rss") read_simple_http(r, m, s);
+    if (s.type == "hackernews") read_hackernews(r, m, s);
+    if (s.type == "rss" || s.type == "atom") read_feed(r, m, s);
     if (s.type == "webhook") read_webhook(r, m, s);
     if (s.type == "file") read_file(r, m, s);
     m.str("name", &s.name, kNonEmpty);
-    s.fields = m.scalar_fields();
     m.finish();
     for (std::size_t j = 0; j < cfg.sources.size(); ++j) {
       if (cfg.sources[j].name == s.name) {

@@ -19,11 +19,35 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// "30" -> 30s, "1.5" -> 1500ms, "0.25" -> 250ms: a plain number of seconds, to the ms.
+Result<std::chrono::milliseconds> plain_seconds(std::string_view text) {
+  std::size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || (dot != std::string_view::npos && fraction.empty()) ||
+      fraction.find('.') != std::string_view::npos) {
+    return fail(ErrorCode::kInvalidArgument,
+                "expected a number in " + quoted(text) + " (e.g. 30s, 1m, 1.5)");
+  }
+  if (fraction.size() > 3) {
+    return fail(ErrorCode::kInvalidArgument,
+                "finer than a millisecond: " + quoted(text) + " (at most 3 decimals)");
+  }
+  std::int64_t seconds = 0;
+  auto [ptr, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
+  if (ec != std::errc() || seconds > std::numeric_limits<std::int64_t>::max() / 1000 - 1) {
+    return fail(ErrorCode::kInvalidArgument, "duration too large: " + quoted(text));
+  }
+  std::int64_t ms = 0;
+  for (std::size_t i = 0; i < 3; ++i) ms = ms * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+  return std::chrono::milliseconds(seconds * 1000 + ms);
+}
+
 }  // namespace
 
 Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   if (text.empty()) return fail(ErrorCode::kInvalidArgument, "empty duration");
-  if (text == "0") return std::chrono::milliseconds(0);
+  if (text.find_first_not_of("0123456789.") == std::string_view::npos) return plain_seconds(text);
   std::int64_t total = 0;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -43,7 +67,13 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
     std::string_view unit = text.substr(ustart, i - ustart);
     if (unit.empty()) {
       return fail(ErrorCode::kInvalidArgument,
-                  "missing unit in " + quoted(text) + " (use ms, s, m, h or d, e.g. 30s)");
+                  "missing unit at the end of " + quoted(text) +
+                      " (use ms, s, m, h or d, e.g. 1h30m)");
+    }
+    if (unit.front() == '.') {
+      return fail(ErrorCode::kInvalidArgument,
+                  "a fraction with a unit in " + quoted(text) +
+                      " (write 1s500ms, or plain seconds such as 1.5)");
     }
     const Unit* found = nullptr;
     for (const Unit& u : kUnits) {

@@ -13,6 +13,12 @@ Offsets next_offsets(const std::vector<Record>& batch) {
   return out;
 }
 
+std::int64_t total_lag(const Lag& lag) {
+  std::int64_t n = 0;
+  for (const auto& [tp, records] : lag) n += records;
+  return n;
+}
+
 core::Status read_to_end(Consumer& consumer, const std::function<void(Record&)>& on_record,
                    std::chrono::milliseconds limit, std::string_view what,
                    std::chrono::milliseconds poll_wait) {

@@ -13,6 +13,7 @@
 //   auto out = (*log)->producer({.transactional_id = "earshot-process-0"});
 //   for (;;) {
 //     auto batch = (*in)->poll(500, 200ms);                         // outside any transaction
+//     if (auto lag = (*in)->lag()) report(total_lag(*lag));         // records still to read
 //     if (!batch || batch->empty()) continue;
 //     (*out)->begin();
 //     for (auto& r : *batch) (*out)->produce("earshot.scored", r.key, transform(r.value));
@@ -63,6 +64,13 @@ using Offsets = std::map<TopicPartition, std::int64_t>;
 // The offsets that follow the records of `batch` (max offset + 1 per partition).
 Offsets next_offsets(const std::vector<Record>& batch);
 
+// Consumer lag: per partition, the records this consumer has not handed out yet — the
+// partition's end offset minus the consumer's position (the next offset poll() returns).
+using Lag = std::map<TopicPartition, std::int64_t>;
+
+// The sum over the partitions of `lag`.
+std::int64_t total_lag(const Lag& lag);
+
 struct ConsumerOptions {
   // Consumer group; the group's committed offsets are where reading starts. Empty: no
   // group, every partition of `topics` is read from the beginning (for `earshot tail`).
@@ -99,6 +107,11 @@ class Consumer {
   // Moves every assigned partition back to the group's committed offset (after an abort).
   virtual core::Status rewind() = 0;
   virtual std::vector<TopicPartition> assignment() const = 0;
+  // The lag of each assigned partition whose position and end offset are known, without
+  // waiting on anything (no broker request). Kafka: the end is the high watermark of the
+  // last fetch response (so records of transactions still open count), and partitions not
+  // fetched from since they were assigned are left out. Embedded: every assigned partition.
+  virtual core::Result<Lag> lag() const = 0;
 };
 
 class Producer {

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "pipeline/log/kafka/kafka_consumer.h"
-
 namespace earshot::pipeline::log {
 namespace {
 
@@ -151,23 +149,9 @@ core::Status TransactionalLoop::recover(BatchHandler& handler, const core::Error
 }
 
 void TransactionalLoop::update_lag() {
-  rd_kafka_t* rk = log::kafka::kafka_consumer_handle(*consumer_);
-  if (rk == nullptr) return;
-  rd_kafka_topic_partition_list_t* list = nullptr;
-  if (rd_kafka_assignment(rk, &list) != RD_KAFKA_RESP_ERR_NO_ERROR || list == nullptr) return;
-  std::uint64_t lag = 0;
-  if (rd_kafka_position(rk, list) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    for (int i = 0; i < list->cnt; ++i) {
-      const auto& p = list->elems[i];
-      std::int64_t lo = 0, hi = 0;
-      if (p.offset < 0 || rd_kafka_get_watermark_offsets(rk, p.topic, p.partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        continue;
-      }
-      if (hi > p.offset) lag += static_cast<std::uint64_t>(hi - p.offset);
-    }
-  }
-  rd_kafka_topic_partition_list_destroy(list);
-  stats_.lag.store(lag, std::memory_order_relaxed);
+  core::Result<Lag> lag = consumer_->lag();
+  if (!lag) return;  // keep the last figure
+  stats_.lag.store(static_cast<std::uint64_t>(total_lag(*lag)), std::memory_order_relaxed);
 }
 
 void TransactionalLoop::set_inflight(const Batch* open) {

@@ -133,9 +133,9 @@ struct LoopStats {
   std::atomic<std::uint64_t> last_batch_us{0};
   // Input bytes (keys + values) of the batches the loop holds now (open + prepared).
   std::atomic<std::uint64_t> inflight_bytes{0};
-  // Consumer lag after the last committed batch: records between this consumer's position
-  // and the high watermark (as last reported by the broker, no extra request), summed over
-  // the assigned partitions. Kafka only; 0 on the embedded log.
+  // Consumer lag after the last committed batch: Consumer::lag() summed over the assigned
+  // partitions (records between this consumer's position and each partition's end; on
+  // Kafka as of the last fetch, no extra request).
   std::atomic<std::uint64_t> lag{0};
 };
 

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include "ingest/rate_limit.h"
-#include "ingest/source_factory.h"
 
 namespace earshot::ingest {
 namespace {
@@ -70,15 +69,6 @@ TEST(StallDetector, FiresAfterKTimesTheExpectedInterval) {
   s.on_event(t0);
   EXPECT_FALSE(s.stalled(t0 + milliseconds(299)));
   EXPECT_TRUE(s.stalled(t0 + milliseconds(301)));
-}
-
-TEST(ParseDuration, UnitsAndPlainSeconds) {
-  EXPECT_EQ(parse_duration("250ms"), milliseconds(250));
-  EXPECT_EQ(parse_duration("30s"), milliseconds(30000));
-  EXPECT_EQ(parse_duration("5m"), milliseconds(300000));
-  EXPECT_EQ(parse_duration("1.5"), milliseconds(1500));
-  EXPECT_FALSE(parse_duration("soon"));
-  EXPECT_FALSE(parse_duration("5 parsecs"));
 }
 
 }  // namespace

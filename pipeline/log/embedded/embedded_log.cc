@@ -77,6 +77,18 @@ class EmbeddedConsumer final : public log::Consumer {
 
   std::vector<log::TopicPartition> assignment() const override { return assignment_; }
 
+  // Every assigned partition: its end offset in SQLite minus this consumer's position.
+  core::Result<log::Lag> lag() const override {
+    std::lock_guard lock(db_->mu);
+    log::Lag out;
+    for (const auto& tp : assignment_) {
+      auto pos = positions_.find(tp);
+      const std::int64_t at = pos == positions_.end() ? 0 : pos->second;
+      out[tp] = std::max<std::int64_t>(0, db_->end_offset_locked(tp.topic, tp.partition) - at);
+    }
+    return out;
+  }
+
   // Writes group offsets inside an open SQLite transaction, checking the generation.
   static core::Status commit_offsets_locked(Db& db, const std::string& group, std::int64_t generation,
                                       const log::Offsets& offsets) {

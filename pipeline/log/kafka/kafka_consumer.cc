@@ -138,6 +138,27 @@ class KafkaConsumer final : public log::Consumer {
     return {assigned_.begin(), assigned_.end()};
   }
 
+  // Local state only: the assignment, the positions and the high watermarks librdkafka
+  // keeps from its fetch responses.
+  core::Result<log::Lag> lag() const override {
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    if (auto err = rd_kafka_assignment(rk_.get(), &raw)) return std::unexpected(from_code(err, "assignment"));
+    PartitionList list(raw);
+    if (auto err = rd_kafka_position(rk_.get(), list.get())) return std::unexpected(from_code(err, "position"));
+    log::Lag out;
+    for (int i = 0; i < list->cnt; ++i) {
+      const rd_kafka_topic_partition_t& p = list->elems[i];
+      std::int64_t lo = 0, hi = 0;
+      if (p.offset < 0 ||
+          rd_kafka_get_watermark_offsets(rk_.get(), p.topic, p.partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          hi < 0) {
+        continue;  // not fetched from since it was assigned
+      }
+      out[{p.topic, p.partition}] = std::max<std::int64_t>(0, hi - p.offset);
+    }
+    return out;
+  }
+
  private:
   core::Status assign_all_from_start() {
     log::Offsets all;

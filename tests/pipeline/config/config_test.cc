@@ -55,9 +55,25 @@ TEST(Duration, ParsesEveryUnitAndCompounds) {
   EXPECT_EQ(*core::parse_duration("0"), 0ms);
 }
 
-TEST(Duration, RefusesBareNumbersAndUnknownUnits) {
-  EXPECT_THAT(core::parse_duration("60").error().message, HasSubstr("missing unit"));
+// A plain number on its own is seconds, to the millisecond (the connectors' old syntax).
+TEST(Duration, PlainNumbersAreSeconds) {
+  EXPECT_EQ(*core::parse_duration("60"), 60s);
+  EXPECT_EQ(*core::parse_duration("1.5"), 1500ms);
+  EXPECT_EQ(*core::parse_duration("0.25"), 250ms);
+  EXPECT_EQ(*core::parse_duration("0.001"), 1ms);
+  EXPECT_THAT(core::parse_duration("0.0005").error().message, HasSubstr("finer than a millisecond"));
+  EXPECT_FALSE(core::parse_duration("1.").has_value());
+  EXPECT_FALSE(core::parse_duration(".5").has_value());
+  EXPECT_FALSE(core::parse_duration("1.2.3").has_value());
+  EXPECT_FALSE(core::parse_duration("99999999999999999999").has_value());
+}
+
+TEST(Duration, RefusesUnknownUnitsFractionsWithUnitsAndSpaces) {
+  EXPECT_THAT(core::parse_duration("1h30").error().message, HasSubstr("missing unit at the end"));
+  EXPECT_THAT(core::parse_duration("1.5s").error().message, HasSubstr("write 1s500ms"));
   EXPECT_THAT(core::parse_duration("2w").error().message, HasSubstr("unknown unit 'w'"));
+  EXPECT_THAT(core::parse_duration("5min").error().message, HasSubstr("unknown unit 'min'"));
+  EXPECT_FALSE(core::parse_duration("5 s").has_value());
   EXPECT_FALSE(core::parse_duration("").has_value());
   EXPECT_FALSE(core::parse_duration("m").has_value());
   EXPECT_FALSE(core::parse_duration("-5s").has_value());
@@ -134,7 +150,7 @@ sinks:
   EXPECT_EQ(c.sources[3].poll_interval, 60s);
   EXPECT_EQ(c.sources[4].listen, "127.0.0.1:8081");
   EXPECT_EQ(c.sources[4].max_body, 1u << 20);
-  EXPECT_EQ(c.sources[4].fields.at("secret"), "s3cret");
+  EXPECT_EQ(c.sources[4].secret, "s3cret");
   ASSERT_EQ(c.alerts.size(), 2u);
   EXPECT_EQ(c.alerts[0].entity, "*");
   EXPECT_EQ(c.alerts[0].label, sentiment::Label::negative);
@@ -276,7 +292,7 @@ TEST(Config, WrongTypesNameTheKeyAndTheValue) {
   EXPECT_THAT(err, HasSubstr(path + ":3:15: log.partitions: expected an integer, got 'abc'"));
   EXPECT_THAT(err, HasSubstr(path + ":5:12: process.threads: expected an integer, got a list"));
   EXPECT_THAT(err, HasSubstr(path + ":6:15: process.batch_size: must be between 1 and"));
-  EXPECT_THAT(err, HasSubstr(path + ":8:15: windows.sizes[1]: missing unit in '90'"));
+  EXPECT_THAT(err, HasSubstr(path + ":8:15: windows.sizes[1]: a fraction with a unit in '1.5m'"));
   EXPECT_THAT(err, HasSubstr(path + ":9:21: windows.allowed_lateness:"));
   EXPECT_THAT(err, HasSubstr(path + ":11:9: replies.mode: expected one of "
                                     "off|shadow|approval|auto, got 'automatic'"));

@@ -166,6 +166,21 @@ TEST(TransactionalLoop, HandlersThatDoNotPrepareAreNotPipelined) {
   expect_exactly_once(*log, 30);
 }
 
+TEST(TransactionalLoop, ReportsTheConsumersLagAfterEachBatch) {
+  auto log = embedded();
+  write(*log, "in", 30);
+  Recorder h(/*pipelined=*/false);
+  auto loop = std::move(*TransactionalLoop::create(
+      *log, {.group = "g", .inputs = {"in"}, .transactional_id = "t", .batch_size = 10, .poll_timeout = 20ms}));
+  std::vector<std::uint64_t> lags;
+  while (loop->stats().records_in < 30) {
+    auto n = loop->step(h);
+    ASSERT_TRUE(n) << n.error().message;
+    if (*n > 0) lags.push_back(loop->stats().lag);
+  }
+  EXPECT_EQ(lags, (std::vector<std::uint64_t>{20, 10, 0}));
+}
+
 TEST(TransactionalLoop, AnAbortDiscardsThePreparedBatchAndRewinds) {
   auto base = embedded();
   write(*base, "in", 40);

@@ -27,6 +27,7 @@ class LaggingConsumer final : public log::Consumer {
   core::Status commit(const log::Offsets& offsets) override { return inner_->commit(offsets); }
   core::Status rewind() override { return inner_->rewind(); }
   std::vector<log::TopicPartition> assignment() const override { return inner_->assignment(); }
+  core::Result<log::Lag> lag() const override { return inner_->lag(); }
 
  private:
   std::unique_ptr<log::Consumer> inner_;

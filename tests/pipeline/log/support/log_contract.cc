@@ -166,6 +166,45 @@ TEST_P(LogContract, AbortHidesOutputsAndKeepsOffsets) {
   EXPECT_EQ(outs[0].value, "marker");
 }
 
+// Consumer::lag(): per partition, the records a consumer has not handed out yet. Kafka
+// learns a partition's end from a fetch, so the first figure comes after the first poll.
+TEST_P(LogContract, LagCountsTheRecordsLeftToRead) {
+  std::string in = topic("lag", 1);
+  fill(*log_, in, 10);
+  auto c = group_consumer(*log_, "g-lag-" + suffix_, in);
+  ASSERT_TRUE(c);
+  auto read_to_end = [&](std::size_t n) {
+    auto got = poll_n(*c, n);
+    EXPECT_EQ(got.size(), n);
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (!c->at_end() && std::chrono::steady_clock::now() < deadline) {
+      auto more = c->poll(100, 100ms);
+      ASSERT_TRUE(more) << more.error().message;
+      EXPECT_TRUE(more->empty());
+    }
+    EXPECT_TRUE(c->at_end());
+  };
+  ASSERT_EQ(poll_n(*c, 1).size(), 1u);
+  auto lag = c->lag();
+  ASSERT_TRUE(lag) << lag.error().message;
+  EXPECT_EQ(*lag, (log::Lag{{{in, 0}, 9}}));
+  read_to_end(9);
+  lag = c->lag();
+  ASSERT_TRUE(lag) << lag.error().message;
+  EXPECT_EQ(*lag, (log::Lag{{{in, 0}, 0}}));
+  // A committed transaction (on Kafka: its records and a commit marker) read to the end
+  // leaves no lag either.
+  auto p = producer(*log_, "txn-lag-" + suffix_);
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(p->begin());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(p->produce(in, "t" + std::to_string(i), "t"));
+  ASSERT_TRUE(p->commit());
+  read_to_end(5);
+  lag = c->lag();
+  ASSERT_TRUE(lag) << lag.error().message;
+  EXPECT_EQ(log::total_lag(*lag), 0);
+}
+
 TEST_P(LogContract, GroupResumesAfterRestart) {
   std::string in = topic("resume", 1);
   fill(*log_, in, 20);

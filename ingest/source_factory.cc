@@ -12,6 +12,7 @@
 #include "ingest/reddit_source.h"
 #include "ingest/url_util.h"
 #include "ingest/webhook_source.h"
+#include "pipeline/http/cpprest_client.h"
 
 namespace earshot::ingest {
 namespace {
@@ -98,7 +99,7 @@ std::string authority(std::string_view url) {
 }
 
 SourceDeps with_defaults(SourceDeps deps) {
-  static auto http = make_http_fetcher();
+  static auto http = pipeline::http::make_cpprest_client();
   static auto dedup = std::make_shared<UriDedup>();
   static auto handles = std::make_shared<CachingHandleResolver>(plc_directory_lookup(http));
   if (!deps.http) deps.http = http;
@@ -187,7 +188,7 @@ Result<SourcePtr> build(const std::string& type, Fields& f, const std::string& b
     EARSHOT_GET(p, polling(f, milliseconds(60000),
                            "reddit:" + (o.client_id.empty() ? url_host(o.base_url) : o.client_id)));
     o.polling = p;
-    auto http = ua.empty() ? deps.http : make_http_fetcher({.user_agent = ua});
+    auto http = ua.empty() ? deps.http : pipeline::http::make_cpprest_client({.user_agent = ua});
     name = "reddit:" + (o.subreddit.empty() ? "search:" + o.query : o.subreddit);
     return std::make_unique<RedditSource>(o, http);
   }

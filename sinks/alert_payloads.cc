@@ -138,9 +138,10 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::st
   return "v1," + pipeline::core::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
-pipeline::core::Result<HttpRequest> build_request(const pipeline::config::SinkDef& sink, const pipeline::core::Alert& a,
-                                            std::int64_t now_s) {
-  HttpRequest r;
+pipeline::core::Result<pipeline::core::HttpRequest> build_request(const pipeline::config::SinkDef& sink,
+                                                                  const pipeline::core::Alert& a, std::int64_t now_s) {
+  pipeline::core::HttpRequest r;
+  r.method = "POST";
   r.url = sink.url;
   r.timeout = sink.timeout;
   r.headers.emplace_back("Content-Type", "application/json");

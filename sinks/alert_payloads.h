@@ -12,7 +12,7 @@
 //   "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)). The key is the
 //   secret's bytes, or the base64-decoded part after "whsec_" (the Standard Webhooks form).
 //
-//   HttpRequest r = build_request(sink_def, alert, now_unix_s);   // url, headers, body
+//   pipeline::core::HttpRequest r = build_request(sink_def, alert, now_unix_s);   // POST: url, headers, body
 //
 // Thread safety: pure functions.
 #pragma once
@@ -22,8 +22,8 @@
 #include <string_view>
 
 #include "pipeline/config/config.h"
+#include "pipeline/core/http_client.h"
 #include "pipeline/core/records.h"
-#include "sinks/http_client.h"
 
 namespace earshot::sinks {
 
@@ -38,8 +38,8 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::st
 
 // The request a sink of type webhook, slack or pagerduty sends for `alert` at `now_s`.
 // Errors: kInvalidArgument for a sink type that does not speak HTTP or a bad whsec_ secret.
-pipeline::core::Result<HttpRequest> build_request(const pipeline::config::SinkDef& sink, const pipeline::core::Alert& alert,
-                                            std::int64_t now_s);
+pipeline::core::Result<pipeline::core::HttpRequest> build_request(const pipeline::config::SinkDef& sink,
+                                                                  const pipeline::core::Alert& alert, std::int64_t now_s);
 
 // Severity order for SinkDef::min_severity: info < warning < critical (unknown = info).
 int severity_rank(std::string_view severity);

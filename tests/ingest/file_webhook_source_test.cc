@@ -9,15 +9,18 @@
 #include <unistd.h>
 
 #include "ingest/file_source.h"
-#include "ingest/http_fetcher.h"
 #include "ingest/json_access.h"
 #include "ingest/time_util.h"
 #include "ingest/webhook_signature.h"
 #include "ingest/webhook_source.h"
+#include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
 
 namespace earshot::ingest {
 namespace {
+
+using pipeline::core::HttpRequest;
+using pipeline::core::HttpResponse;
 
 std::string fixture_path(const std::string& name) {
   return (std::filesystem::path(__FILE__).parent_path() / "data" / name).string();
@@ -106,7 +109,7 @@ constexpr std::string_view kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 struct Push {
   std::string url;
-  std::shared_ptr<HttpFetcher> http = make_http_fetcher();
+  std::shared_ptr<pipeline::core::HttpClient> http = pipeline::http::make_cpprest_client();
   HttpResponse send(const std::string& id, const std::string& body, std::int64_t ts = now_ms() / 1000,
                     std::string sig = "") {
     auto key = *decode_webhook_secret(kSecret);
@@ -114,7 +117,7 @@ struct Push {
     if (sig.empty()) sig = webhook_signature(key, id, t, body);
     HttpRequest req{.method = "POST", .url = url, .headers = {{"webhook-id", id}, {"webhook-timestamp", t},
                     {"webhook-signature", sig}, {"Content-Type", "application/x-ndjson"}}, .body = body};
-    auto r = http->fetch(req);
+    auto r = http->send(req);
     return r ? *r : HttpResponse{};
   }
 };

@@ -9,8 +9,9 @@
 // - Generic webhook: the Alert JSON (json_codec.h), signed per Standard Webhooks (DESIGN.md
 //   §5): webhook-id = alert id (stable across retries and re-deliveries, the receiver's
 //   idempotency key), webhook-timestamp = Unix seconds of the attempt, webhook-signature =
-//   "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)). The key is the
-//   secret's bytes, or the base64-decoded part after "whsec_" (the Standard Webhooks form).
+//   "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)), by
+//   pipeline/core/webhook_signature.h — the same code and secret rule ("whsec_<base64>",
+//   padded or not, decoded; any other secret as raw bytes) the webhook source verifies with.
 //
 //   pipeline::core::HttpRequest r = build_request(sink_def, alert, now_unix_s);   // POST: url, headers, body
 //
@@ -29,12 +30,6 @@ namespace earshot::sinks {
 
 std::string slack_body(const pipeline::core::Alert& alert);
 std::string pagerduty_body(const pipeline::core::Alert& alert, const std::string& routing_key);
-
-// The HMAC key of a webhook secret ("whsec_<base64>" decoded, else the bytes as written).
-pipeline::core::Result<std::string> webhook_key(std::string_view secret);
-// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>".
-std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
-                              std::string_view body);
 
 // The request a sink of type webhook, slack or pagerduty sends for `alert` at `now_s`.
 // Errors: kInvalidArgument for a sink type that does not speak HTTP or a bad whsec_ secret.

@@ -11,16 +11,18 @@
 #include "ingest/file_source.h"
 #include "ingest/json_access.h"
 #include "ingest/time_util.h"
-#include "ingest/webhook_signature.h"
 #include "ingest/webhook_source.h"
+#include "pipeline/core/webhook_signature.h"
 #include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
 
 namespace earshot::ingest {
 namespace {
 
+using pipeline::core::decode_webhook_secret;
 using pipeline::core::HttpRequest;
 using pipeline::core::HttpResponse;
+using pipeline::core::webhook_signature;
 
 std::string fixture_path(const std::string& name) {
   return (std::filesystem::path(__FILE__).parent_path() / "data" / name).string();

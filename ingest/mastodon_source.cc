@@ -33,7 +33,7 @@ MastodonSource::MastodonSource(MastodonOptions options, std::shared_ptr<pipeline
   if (!options_.dedup) options_.dedup = std::make_shared<UriDedup>();
   const std::string& t = options_.timeline;
   if (t.starts_with("hashtag:"))
-    endpoint_ = join_url(options_.instance, "/api/v1/timelines/tag/" + url_encode(t.substr(8)));
+    endpoint_ = join_url(options_.instance, "/api/v1/timelines/tag/" + pipeline::core::url_encode(t.substr(8)));
   else if (t == "local")
     endpoint_ = join_url(options_.instance, "/api/v1/timelines/public?local=true");
   else

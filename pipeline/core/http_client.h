@@ -17,6 +17,7 @@
 //   if (!r) ...                        // transport error, never thrown
 //   if (r->status == 429) r->header("Retry-After");   // any case
 //   http->send_async(req, [](Result<HttpResponse> r) { ... });   // returns at once
+//   url_encode("ann@m.example") == "ann%40m.example"
 //
 // Thread safety: implementations must allow send() and send_async() from many threads at
 // once. Lifetime: a request is copied by the call; a response owns its data. An in-flight
@@ -61,6 +62,26 @@ struct HttpResponse {
     return it == headers.end() ? std::string() : it->second;
   }
 };
+
+// Percent-encodes everything but the RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~):
+// a value to put in a URL's path or query.
+inline std::string url_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '_' || c == '.' || c == '~';  // not isalnum(): no locale may widen it
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
 
 class HttpClient {
  public:

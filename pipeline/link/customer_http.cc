@@ -13,28 +13,6 @@ namespace earshot::pipeline::link {
 
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
-// RFC 3986 percent-encoding of everything but the unreserved characters.
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 struct HttpCustomerSource::State {
   config::CustomerDirectoryDef def;
   Options options;
@@ -159,7 +137,7 @@ struct HttpCustomerSource::State {
   }
 
   std::string url_for(const Identity& who) const {
-    auto enc = [](const std::string& s) { return url_encode(s); };
+    auto enc = [](const std::string& s) { return core::url_encode(s); };
     std::string handle = who.handle.empty() ? who.did : who.handle;
     std::string out = base;
     for (std::size_t i = 0; i < path_template.size();) {

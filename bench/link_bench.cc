@@ -14,6 +14,10 @@
 namespace earshot::pipeline {
 namespace {
 
+using config::EntityDef;
+using core::Post;
+using link::Linker;
+
 constexpr int kEntities = 10000;
 constexpr int kPosts = 2000;
 

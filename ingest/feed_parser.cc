@@ -5,11 +5,11 @@
 
 #include <expat.h>
 
-#include "ingest/crypto_util.h"
 #include "ingest/html_text.h"
 #include "ingest/normalize.h"
 #include "ingest/time_util.h"
 #include "ingest/url_util.h"
+#include "pipeline/core/crypto.h"
 
 namespace earshot::ingest {
 namespace {
@@ -81,7 +81,7 @@ void finish_item(State& s, std::string original) {
                                            std::move(original)));
     return;
   }
-  if (key.empty()) key = sha256_hex(link + "\n" + title + "\n" + body).substr(0, 32);
+  if (key.empty()) key = pipeline::core::sha256_hex(link + "\n" + title + "\n" + body).substr(0, 32);
   FeedItem item;
   item.key = key;
   pipeline::core::Post& p = item.post;

@@ -11,7 +11,7 @@ namespace earshot::ingest {
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 
-FeedSource::FeedSource(FeedOptions options, std::shared_ptr<HttpFetcher> http)
+FeedSource::FeedSource(FeedOptions options, std::shared_ptr<pipeline::core::HttpClient> http)
     : PollingSource("rss:" + options.url, options.polling),
       options_(std::move(options)),
       http_(std::move(http)) {}
@@ -40,12 +40,12 @@ std::string FeedSource::cursor() const {
 }
 
 pipeline::core::Result<PollingSource::Fetched> FeedSource::fetch_once() {
-  HttpRequest req;
+  pipeline::core::HttpRequest req;
   req.url = options_.url;
   req.headers.emplace_back("Accept", "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5");
   if (!etag_.empty()) req.headers.emplace_back("If-None-Match", etag_);
   if (!last_modified_.empty()) req.headers.emplace_back("If-Modified-Since", last_modified_);
-  auto r = http_->fetch(req);
+  auto r = http_->send(req);
   if (!r) return std::unexpected(r.error());
   Fetched out;
   if (r->status == 304) {

@@ -9,7 +9,7 @@
 // fetched in full again. The cursor is {"etag", "last_modified", "keys": [...]}.
 //
 //   auto src = std::make_unique<FeedSource>(FeedOptions{.url = "https://example.com/feed.xml"},
-//                                           make_http_fetcher());
+//                                           pipeline::http::make_cpprest_client());
 //   src->name() == "rss:https://example.com/feed.xml";
 //
 // Thread safety: one thread at a time. Lifetime: owned by the runner; fetcher shared.
@@ -32,7 +32,7 @@ struct FeedOptions {
 
 class FeedSource final : public PollingSource {
  public:
-  FeedSource(FeedOptions options, std::shared_ptr<HttpFetcher> http);
+  FeedSource(FeedOptions options, std::shared_ptr<pipeline::core::HttpClient> http);
   pipeline::core::Status restore(std::string_view cursor) override;
 
  protected:
@@ -41,7 +41,7 @@ class FeedSource final : public PollingSource {
 
  private:
   FeedOptions options_;
-  std::shared_ptr<HttpFetcher> http_;
+  std::shared_ptr<pipeline::core::HttpClient> http_;
   std::string etag_;
   std::string last_modified_;
   std::deque<std::string> keys_;  // oldest first

@@ -11,7 +11,7 @@ namespace earshot::ingest {
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 
-HackerNewsSource::HackerNewsSource(HackerNewsOptions options, std::shared_ptr<HttpFetcher> http)
+HackerNewsSource::HackerNewsSource(HackerNewsOptions options, std::shared_ptr<pipeline::core::HttpClient> http)
     : PollingSource("hackernews:" + url_host(options.base_url), options.polling),
       options_(std::move(options)),
       http_(std::move(http)) {}
@@ -38,13 +38,13 @@ std::string HackerNewsSource::cursor() const {
 }
 
 void HackerNewsSource::check_updates(ingest::SourceBatch& batch) {
-  auto r = http_->fetch({.url = join_url(options_.base_url, "/updates.json")});
+  auto r = http_->send({.url = join_url(options_.base_url, "/updates.json")});
   if (!r || r->status != 200) return;  // best effort: the walk itself is what must not fail
   auto ids = parse_hackernews_updates(r->body);
   if (!ids) return;
   for (std::int64_t id : *ids) {
     if (id > last_ || std::find(gone_.begin(), gone_.end(), id) != gone_.end()) continue;
-    auto item = http_->fetch({.url = join_url(options_.base_url, "/item/" + std::to_string(id) + ".json")});
+    auto item = http_->send({.url = join_url(options_.base_url, "/item/" + std::to_string(id) + ".json")});
     if (!item || item->status != 200) continue;
     HnItem parsed = parse_hackernews_item(item->body);
     if (!parsed.post || !parsed.post->deleted) continue;
@@ -55,7 +55,7 @@ void HackerNewsSource::check_updates(ingest::SourceBatch& batch) {
 }
 
 pipeline::core::Result<PollingSource::Fetched> HackerNewsSource::fetch_once() {
-  auto r = http_->fetch({.url = join_url(options_.base_url, "/maxitem.json")});
+  auto r = http_->send({.url = join_url(options_.base_url, "/maxitem.json")});
   if (!r) return std::unexpected(r.error());
   if (r->status != 200) return std::unexpected(http_error(*r, name() + ": maxitem"));
   auto max = parse_hackernews_maxitem(r->body);
@@ -65,7 +65,7 @@ pipeline::core::Result<PollingSource::Fetched> HackerNewsSource::fetch_once() {
   std::int64_t end = std::min<std::int64_t>(*max, last_ + options_.max_items_per_poll);
   bool blocked = false;
   for (std::int64_t id = last_ + 1; id <= end; ++id) {
-    auto item = http_->fetch({.url = join_url(options_.base_url,
+    auto item = http_->send({.url = join_url(options_.base_url,
                                               "/item/" + std::to_string(id) + ".json")});
     bool failed = !item || item->status != 200;
     if (failed) {

@@ -10,7 +10,7 @@
 // The cursor is {"last": <last id handled>, "gone": [ids tombstoned]}.
 //
 //   HackerNewsOptions o{.base_url = "https://hacker-news.firebaseio.com/v0"};
-//   auto src = std::make_unique<HackerNewsSource>(o, make_http_fetcher());
+//   auto src = std::make_unique<HackerNewsSource>(o, pipeline::http::make_cpprest_client());
 //   src->name() == "hackernews:hacker-news.firebaseio.com";
 //
 // Thread safety: one thread at a time. Lifetime: owned by the runner; fetcher shared.
@@ -36,7 +36,7 @@ struct HackerNewsOptions {
 
 class HackerNewsSource final : public PollingSource {
  public:
-  HackerNewsSource(HackerNewsOptions options, std::shared_ptr<HttpFetcher> http);
+  HackerNewsSource(HackerNewsOptions options, std::shared_ptr<pipeline::core::HttpClient> http);
   pipeline::core::Status restore(std::string_view cursor) override;
 
  protected:
@@ -45,7 +45,7 @@ class HackerNewsSource final : public PollingSource {
 
  private:
   HackerNewsOptions options_;
-  std::shared_ptr<HttpFetcher> http_;
+  std::shared_ptr<pipeline::core::HttpClient> http_;
   void check_updates(ingest::SourceBatch& batch);
 
   std::int64_t last_ = -1;  // -1: no cursor yet

@@ -7,7 +7,7 @@
 // directory (GET <base>/<did> → {"alsoKnownAs": ["at://alice.bsky.social"]}).
 //
 //   auto resolver = std::make_shared<CachingHandleResolver>(
-//       plc_directory_lookup(make_http_fetcher()));
+//       plc_directory_lookup(pipeline::http::make_cpprest_client()));
 //   resolver->handle_for("did:plc:abc");   // "alice.bsky.social" or nullopt
 //
 // Thread safety: CachingHandleResolver is safe to share between threads (one mutex; the
@@ -24,7 +24,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "ingest/http_fetcher.h"
+#include "pipeline/core/http_client.h"
 
 namespace earshot::ingest {
 
@@ -57,7 +57,7 @@ class CachingHandleResolver final : public HandleResolver {
 };
 
 // Lookup against a PLC directory (did:plc only; did:web and failures → nullopt).
-CachingHandleResolver::Lookup plc_directory_lookup(std::shared_ptr<HttpFetcher> http,
+CachingHandleResolver::Lookup plc_directory_lookup(std::shared_ptr<pipeline::core::HttpClient> http,
                                                    std::string base = "https://plc.directory");
 
 }  // namespace earshot::ingest

@@ -24,7 +24,7 @@ bool UriDedup::first_seen(const std::string& uri) {
   return true;
 }
 
-MastodonSource::MastodonSource(MastodonOptions options, std::shared_ptr<HttpFetcher> http)
+MastodonSource::MastodonSource(MastodonOptions options, std::shared_ptr<pipeline::core::HttpClient> http)
     : PollingSource("mastodon:" + url_host(options.instance) + ":" + options.timeline,
                     options.polling),
       options_(std::move(options)),
@@ -33,7 +33,7 @@ MastodonSource::MastodonSource(MastodonOptions options, std::shared_ptr<HttpFetc
   if (!options_.dedup) options_.dedup = std::make_shared<UriDedup>();
   const std::string& t = options_.timeline;
   if (t.starts_with("hashtag:"))
-    endpoint_ = join_url(options_.instance, "/api/v1/timelines/tag/" + url_encode(t.substr(8)));
+    endpoint_ = join_url(options_.instance, "/api/v1/timelines/tag/" + pipeline::core::url_encode(t.substr(8)));
   else if (t == "local")
     endpoint_ = join_url(options_.instance, "/api/v1/timelines/public?local=true");
   else
@@ -57,12 +57,12 @@ std::string MastodonSource::cursor() const {
 }
 
 pipeline::core::Result<PollingSource::Fetched> MastodonSource::fetch_once() {
-  HttpRequest req;
+  pipeline::core::HttpRequest req;
   req.url = min_id_.empty() ? endpoint_ : add_query(endpoint_, "min_id", min_id_);
   req.headers.emplace_back("Accept", "application/json");
   if (!options_.access_token.empty())
     req.headers.emplace_back("Authorization", "Bearer " + options_.access_token);
-  auto r = http_->fetch(req);
+  auto r = http_->send(req);
   if (!r) return std::unexpected(r.error());
   if (r->status < 200 || r->status > 299) return std::unexpected(http_error(*r, name()));
   note_rate_headers(*r);

@@ -10,7 +10,7 @@
 // The cursor is {"min_id":"<id>"}.
 //
 //   MastodonOptions o{.instance = "https://mastodon.example", .timeline = "hashtag:acme"};
-//   auto src = std::make_unique<MastodonSource>(o, make_http_fetcher());
+//   auto src = std::make_unique<MastodonSource>(o, pipeline::http::make_cpprest_client());
 //   src->name() == "mastodon:mastodon.example:hashtag:acme";
 //
 // Thread safety: one thread at a time; UriDedup is shared safely. Lifetime: owned by the
@@ -52,7 +52,7 @@ struct MastodonOptions {
 
 class MastodonSource final : public PollingSource {
  public:
-  MastodonSource(MastodonOptions options, std::shared_ptr<HttpFetcher> http);
+  MastodonSource(MastodonOptions options, std::shared_ptr<pipeline::core::HttpClient> http);
   pipeline::core::Status restore(std::string_view cursor) override;
 
  protected:
@@ -61,7 +61,7 @@ class MastodonSource final : public PollingSource {
 
  private:
   MastodonOptions options_;
-  std::shared_ptr<HttpFetcher> http_;
+  std::shared_ptr<pipeline::core::HttpClient> http_;
   std::string host_;
   std::string endpoint_;
   std::string min_id_;

@@ -96,7 +96,7 @@ struct MastodonStreamSource::Stream {
   std::thread reader;
 };
 
-MastodonStreamSource::MastodonStreamSource(MastodonOptions options, std::shared_ptr<HttpFetcher> http,
+MastodonStreamSource::MastodonStreamSource(MastodonOptions options, std::shared_ptr<pipeline::core::HttpClient> http,
                                            MastodonStreamOptions stream)
     : options_([&] {
         if (!options.dedup) options.dedup = std::make_shared<UriDedup>();

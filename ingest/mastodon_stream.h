@@ -11,7 +11,7 @@
 // switch between streaming and polling without losing its place.
 //
 //   MastodonStreamSource src(MastodonOptions{.instance = "https://m.example",
-//                                            .access_token = token}, make_http_fetcher());
+//                                            .access_token = token}, pipeline::http::make_cpprest_client());
 //   src.restore(cursor);
 //   auto batch = src.poll(500ms);
 //
@@ -36,7 +36,7 @@ struct MastodonStreamOptions {
 
 class MastodonStreamSource final : public ingest::Source {
  public:
-  MastodonStreamSource(MastodonOptions options, std::shared_ptr<HttpFetcher> http,
+  MastodonStreamSource(MastodonOptions options, std::shared_ptr<pipeline::core::HttpClient> http,
                        MastodonStreamOptions stream = {});
   ~MastodonStreamSource() override;
   MastodonStreamSource(const MastodonStreamSource&) = delete;

@@ -92,7 +92,7 @@ ingest::SourceHealth PollingSource::health() const {
   return h;
 }
 
-pipeline::core::Error PollingSource::http_error(const HttpResponse& r, std::string_view what) {
+pipeline::core::Error PollingSource::http_error(const pipeline::core::HttpResponse& r, std::string_view what) {
   server_wait_ = server_wait(r, now_ms());
   http_status_ = r.status;
   std::string msg = std::string(what) + ": HTTP " + std::to_string(r.status);
@@ -104,7 +104,7 @@ pipeline::core::Error PollingSource::http_error(const HttpResponse& r, std::stri
   return pipeline::core::Error(code, std::move(msg));
 }
 
-void PollingSource::note_rate_headers(const HttpResponse& r) {
+void PollingSource::note_rate_headers(const pipeline::core::HttpResponse& r) {
   if (auto w = server_wait(r, now_ms())) server_wait_ = w;
 }
 

@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 
-#include "ingest/http_fetcher.h"
+#include "pipeline/core/http_client.h"
 #include "ingest/rate_limit.h"
 #include "ingest/source.h"
 
@@ -57,9 +57,9 @@ class PollingSource : public ingest::Source {
 
   // For fetch_once(): turns a non-2xx response into the error to return, recording any
   // server-given wait (429/Retry-After → rate_limited) for the next poll.
-  pipeline::core::Error http_error(const HttpResponse& r, std::string_view what);
+  pipeline::core::Error http_error(const pipeline::core::HttpResponse& r, std::string_view what);
   // For fetch_once(): a 2xx response that says the budget is spent still pauses later polls.
-  void note_rate_headers(const HttpResponse& r);
+  void note_rate_headers(const pipeline::core::HttpResponse& r);
   // For fetch_once(): a problem that still yields a batch (a malformed feed) is counted.
   void note_error(std::string message);
 

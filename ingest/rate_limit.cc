@@ -69,7 +69,7 @@ std::optional<double> number(const std::string& s) {
 
 }  // namespace
 
-std::optional<milliseconds> server_wait(const HttpResponse& r, std::int64_t now_ms) {
+std::optional<milliseconds> server_wait(const pipeline::core::HttpResponse& r, std::int64_t now_ms) {
   auto clamp = [](std::int64_t ms) { return milliseconds(std::max<std::int64_t>(ms, 0)); };
   if (std::string ra = r.header("retry-after"); !ra.empty()) {
     if (auto secs = number(ra)) return clamp(static_cast<std::int64_t>(*secs * 1000));

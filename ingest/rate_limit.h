@@ -25,7 +25,7 @@
 #include <random>
 #include <string>
 
-#include "ingest/http_fetcher.h"
+#include "pipeline/core/http_client.h"
 
 namespace earshot::ingest {
 
@@ -67,7 +67,7 @@ class Backoff {
 
 // The wait `r` asks for: Retry-After on any status; X-RateLimit-Reset on 429 or when
 // X-RateLimit-Remaining is below 1. nullopt when it asks for none.
-std::optional<milliseconds> server_wait(const HttpResponse& r, std::int64_t now_ms);
+std::optional<milliseconds> server_wait(const pipeline::core::HttpResponse& r, std::int64_t now_ms);
 
 class StallDetector {
  public:

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "ingest/crypto_util.h"
 #include "ingest/json_access.h"
 #include "ingest/reddit_listing.h"
 #include "ingest/url_util.h"
@@ -13,7 +12,7 @@ namespace earshot::ingest {
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 
-RedditSource::RedditSource(RedditOptions options, std::shared_ptr<HttpFetcher> http)
+RedditSource::RedditSource(RedditOptions options, std::shared_ptr<pipeline::core::HttpClient> http)
     : PollingSource(options.subreddit.empty() || !options.query.empty()
                         ? "reddit:search:" + options.query +
                               (options.subreddit.empty() ? "" : ":" + options.subreddit)
@@ -45,14 +44,14 @@ std::string RedditSource::cursor() const {
 pipeline::core::Status RedditSource::ensure_token() {
   if (options_.client_id.empty() || (!token_.empty() && Clock::now() < token_expiry_))
     return pipeline::core::ok();
-  HttpRequest req;
+  pipeline::core::HttpRequest req;
   req.method = "POST";
   req.url = options_.token_url;
   req.body = "grant_type=client_credentials";
   req.headers = {{"Authorization", "Basic " + pipeline::core::base64_encode(options_.client_id + ":" +
                                                              options_.client_secret)},
                  {"Content-Type", "application/x-www-form-urlencoded"}};
-  auto r = http_->fetch(req);
+  auto r = http_->send(req);
   if (!r) return std::unexpected(r.error());
   if (r->status != 200) return std::unexpected(http_error(*r, name() + ": access token"));
   auto doc = parse_json(r->body);
@@ -86,10 +85,10 @@ pipeline::core::Result<PollingSource::Fetched> RedditSource::fetch_once() {
   std::vector<RedditItem> fresh_items;
   std::string after;
   for (int page_no = 0; page_no < options_.max_pages; ++page_no) {
-    HttpRequest req;
+    pipeline::core::HttpRequest req;
     req.url = after.empty() ? base : add_query(base, "after", after);
     if (oauth) req.headers.emplace_back("Authorization", "bearer " + token_);
-    auto r = http_->fetch(req);
+    auto r = http_->send(req);
     if (!r) return std::unexpected(r.error());
     if (r->status == 401 && oauth) token_.clear();
     if (r->status < 200 || r->status > 299) return std::unexpected(http_error(*r, name()));

@@ -11,7 +11,7 @@
 // created_utc, "seen": [fullnames emitted at or near it, bounded]}.
 //
 //   RedditOptions o{.subreddit = "rust", .client_id = id, .client_secret = secret};
-//   auto src = std::make_unique<RedditSource>(o, make_http_fetcher({.user_agent = "earshot/0.1"}));
+//   auto src = std::make_unique<RedditSource>(o, pipeline::http::make_cpprest_client({.user_agent = "earshot/0.1"}));
 //   src->name() == "reddit:rust";   // "reddit:rust:comments", "reddit:search:<query>"
 //
 // Thread safety: one thread at a time. Lifetime: owned by the runner; fetcher shared.
@@ -42,7 +42,7 @@ struct RedditOptions {
 
 class RedditSource final : public PollingSource {
  public:
-  RedditSource(RedditOptions options, std::shared_ptr<HttpFetcher> http);
+  RedditSource(RedditOptions options, std::shared_ptr<pipeline::core::HttpClient> http);
   pipeline::core::Status restore(std::string_view cursor) override;
 
  protected:
@@ -53,7 +53,7 @@ class RedditSource final : public PollingSource {
   pipeline::core::Status ensure_token();
 
   RedditOptions options_;
-  std::shared_ptr<HttpFetcher> http_;
+  std::shared_ptr<pipeline::core::HttpClient> http_;
   std::string token_;
   Clock::time_point token_expiry_{};
   double watermark_ = 0;

@@ -8,6 +8,7 @@
 #include "ingest/reddit_source.h"
 #include "ingest/url_util.h"
 #include "ingest/webhook_source.h"
+#include "pipeline/http/cpprest_client.h"
 
 namespace earshot::ingest {
 namespace {
@@ -38,7 +39,7 @@ class NamedSource final : public ingest::Source {
 };
 
 SourceDeps with_defaults(SourceDeps deps) {
-  static auto http = make_http_fetcher();
+  static auto http = pipeline::http::make_cpprest_client();
   static auto dedup = std::make_shared<UriDedup>();
   static auto handles = std::make_shared<CachingHandleResolver>(plc_directory_lookup(http));
   if (!deps.http) deps.http = http;
@@ -92,9 +93,9 @@ Result<SourcePtr> build(const SourceDef& def, const SourceDeps& deps) {
     o.token_url = def.token_url;
     o.limit = def.limit;
     o.polling = polling(def, "reddit:" + (o.client_id.empty() ? url_host(o.base_url) : o.client_id));
-    auto http = def.user_agent == HttpFetcherOptions{}.user_agent
+    auto http = def.user_agent == pipeline::http::CpprestClientOptions{}.user_agent
                     ? deps.http
-                    : make_http_fetcher({.user_agent = def.user_agent});
+                    : pipeline::http::make_cpprest_client({.user_agent = def.user_agent});
     return std::make_unique<RedditSource>(o, http);
   }
   if (type == "hackernews") {

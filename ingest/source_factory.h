@@ -36,7 +36,7 @@
 #include <memory>
 
 #include "ingest/handle_resolver.h"
-#include "ingest/http_fetcher.h"
+#include "pipeline/core/http_client.h"
 #include "ingest/mastodon_source.h"
 #include "ingest/source.h"
 #include "pipeline/config/config.h"
@@ -46,7 +46,7 @@ namespace earshot::ingest {
 
 // Shared helpers; members left null use process-wide defaults.
 struct SourceDeps {
-  std::shared_ptr<HttpFetcher> http;
+  std::shared_ptr<pipeline::core::HttpClient> http;
   std::shared_ptr<UriDedup> mastodon_dedup;
   std::shared_ptr<HandleResolver> handles;
 };

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "pipeline/core/http_client.h"
+
 namespace earshot::ingest {
 namespace {
 
@@ -50,21 +52,6 @@ std::string url_host(std::string_view url) {
   return host;
 }
 
-std::string url_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> query_param(std::string_view url, std::string_view key) {
   std::size_t q = url.find('?');
   if (q == std::string_view::npos) return std::nullopt;
@@ -84,9 +71,9 @@ std::optional<std::string> query_param(std::string_view url, std::string_view ke
 
 std::string add_query(std::string url, std::string_view key, std::string_view value) {
   url.push_back(url.find('?') == std::string::npos ? '?' : '&');
-  url += url_encode(key);
+  url += pipeline::core::url_encode(key);
   url.push_back('=');
-  url += url_encode(value);
+  url += pipeline::core::url_encode(value);
   return url;
 }
 

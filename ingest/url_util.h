@@ -4,6 +4,7 @@
 //   query_param("https://x/y?min_id=12&limit=40", "min_id") == "12"
 //   parse_link_header("<https://m/api?max_id=1>; rel=\"next\", <https://m/api?min_id=9>; rel=\"prev\"")
 //     == {{"next", "https://m/api?max_id=1"}, {"prev", "https://m/api?min_id=9"}}
+// Percent-encoding is core's url_encode (pipeline/core/http_client.h).
 //
 // Thread safety: pure functions.
 #pragma once
@@ -17,9 +18,6 @@ namespace earshot::ingest {
 
 // Lower-cased host of an absolute URL, without port or user info; "" when there is none.
 std::string url_host(std::string_view url);
-
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string url_encode(std::string_view s);
 
 // Decoded value of the first `key=` in the query of `url`.
 std::optional<std::string> query_param(std::string_view url, std::string_view key);

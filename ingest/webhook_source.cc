@@ -12,6 +12,9 @@ namespace earshot::ingest {
 
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
+using pipeline::core::decode_webhook_secret;
+using pipeline::core::verify_webhook;
+using pipeline::core::WebhookVerdict;
 namespace http = web::http;
 
 struct WebhookSource::Listener {

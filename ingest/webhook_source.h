@@ -1,7 +1,7 @@
 // earshot::ingest — Posts pushed to us: signed NDJSON over HTTP (cpprestsdk http_listener).
 //
 // Listens on `listen` (host:port) for POST requests whose body is NDJSON Posts
-// (post_jsonl.h), signed per Standard Webhooks (webhook_signature.h, DESIGN.md §5).
+// (post_jsonl.h), signed per Standard Webhooks (pipeline/core/webhook_signature.h, DESIGN.md §5).
 //
 // Acknowledged only once durable: a valid request is queued and its HTTP answer is held until
 // the ingest transaction holding its posts has committed (the runner calls on_committed()),
@@ -47,8 +47,8 @@
 #include <vector>
 
 #include "ingest/rate_limit.h"
-#include "ingest/webhook_signature.h"
 #include "ingest/source.h"
+#include "pipeline/core/webhook_signature.h"
 
 namespace earshot::ingest {
 

@@ -1,14 +1,11 @@
 #include "sinks/alert_payloads.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/core/base64.h"
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
+#include "pipeline/core/webhook_signature.h"
 
 namespace earshot::sinks {
 
@@ -119,28 +116,10 @@ std::string pagerduty_body(const pipeline::core::Alert& a, const std::string& ro
   return body.dump();
 }
 
-pipeline::core::Result<std::string> webhook_key(std::string_view secret) {
-  if (!secret.starts_with("whsec_")) return std::string(secret);
-  auto raw = pipeline::core::base64_decode(secret.substr(6));
-  if (!raw || raw->empty()) return fail(ErrorCode::kInvalidArgument, "webhook secret: the part after whsec_ is not base64");
-  return *raw;
-}
-
-std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
-                              std::string_view body) {
-  std::string data;
-  data.reserve(id.size() + timestamp.size() + body.size() + 2);
-  data.append(id).append(".").append(timestamp).append(".").append(body);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), mac, &len);
-  return "v1," + pipeline::core::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
-}
-
-pipeline::core::Result<HttpRequest> build_request(const pipeline::config::SinkDef& sink, const pipeline::core::Alert& a,
-                                            std::int64_t now_s) {
-  HttpRequest r;
+pipeline::core::Result<pipeline::core::HttpRequest> build_request(const pipeline::config::SinkDef& sink,
+                                                                  const pipeline::core::Alert& a, std::int64_t now_s) {
+  pipeline::core::HttpRequest r;
+  r.method = "POST";
   r.url = sink.url;
   r.timeout = sink.timeout;
   r.headers.emplace_back("Content-Type", "application/json");
@@ -154,9 +133,9 @@ pipeline::core::Result<HttpRequest> build_request(const pipeline::config::SinkDe
     r.headers.emplace_back("webhook-id", a.id);
     r.headers.emplace_back("webhook-timestamp", ts);
     if (!sink.secret.empty()) {
-      auto key = webhook_key(sink.secret);
-      if (!key) return std::unexpected(key.error());
-      r.headers.emplace_back("webhook-signature", webhook_signature(*key, a.id, ts, r.body));
+      auto key = pipeline::core::decode_webhook_secret(sink.secret);
+      if (!key) return fail(key.error().code, "sink " + sink.name + ": " + key.error().message);
+      r.headers.emplace_back("webhook-signature", pipeline::core::webhook_signature(*key, a.id, ts, r.body));
     }
     for (const auto& [k, v] : sink.headers) r.headers.emplace_back(k, v);
   } else {

@@ -9,10 +9,11 @@
 // - Generic webhook: the Alert JSON (json_codec.h), signed per Standard Webhooks (DESIGN.md
 //   §5): webhook-id = alert id (stable across retries and re-deliveries, the receiver's
 //   idempotency key), webhook-timestamp = Unix seconds of the attempt, webhook-signature =
-//   "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)). The key is the
-//   secret's bytes, or the base64-decoded part after "whsec_" (the Standard Webhooks form).
+//   "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)), by
+//   pipeline/core/webhook_signature.h — the same code and secret rule ("whsec_<base64>",
+//   padded or not, decoded; any other secret as raw bytes) the webhook source verifies with.
 //
-//   HttpRequest r = build_request(sink_def, alert, now_unix_s);   // url, headers, body
+//   pipeline::core::HttpRequest r = build_request(sink_def, alert, now_unix_s);   // POST: url, headers, body
 //
 // Thread safety: pure functions.
 #pragma once
@@ -22,24 +23,18 @@
 #include <string_view>
 
 #include "pipeline/config/config.h"
+#include "pipeline/core/http_client.h"
 #include "pipeline/core/records.h"
-#include "sinks/http_client.h"
 
 namespace earshot::sinks {
 
 std::string slack_body(const pipeline::core::Alert& alert);
 std::string pagerduty_body(const pipeline::core::Alert& alert, const std::string& routing_key);
 
-// The HMAC key of a webhook secret ("whsec_<base64>" decoded, else the bytes as written).
-pipeline::core::Result<std::string> webhook_key(std::string_view secret);
-// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>".
-std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
-                              std::string_view body);
-
 // The request a sink of type webhook, slack or pagerduty sends for `alert` at `now_s`.
 // Errors: kInvalidArgument for a sink type that does not speak HTTP or a bad whsec_ secret.
-pipeline::core::Result<HttpRequest> build_request(const pipeline::config::SinkDef& sink, const pipeline::core::Alert& alert,
-                                            std::int64_t now_s);
+pipeline::core::Result<pipeline::core::HttpRequest> build_request(const pipeline::config::SinkDef& sink,
+                                                                  const pipeline::core::Alert& alert, std::int64_t now_s);
 
 // Severity order for SinkDef::min_severity: info < warning < critical (unknown = info).
 int severity_rank(std::string_view severity);

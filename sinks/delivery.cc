@@ -52,7 +52,8 @@ bool wait_for(milliseconds d, const std::atomic<bool>& stop, const WaitClock& cl
 
 }  // namespace
 
-DeliveryResult deliver(HttpClient& http, const std::function<pipeline::core::Result<HttpRequest>()>& make,
+DeliveryResult deliver(pipeline::core::HttpClient& http,
+                       const std::function<pipeline::core::Result<pipeline::core::HttpRequest>()>& make,
                        const RetryPolicy& policy, const std::atomic<bool>& stop) {
   std::mt19937_64 rng(policy.rng_seed ? policy.rng_seed
                                       : static_cast<std::uint64_t>(steady_clock::now().time_since_epoch().count()));
@@ -70,7 +71,7 @@ DeliveryResult deliver(HttpClient& http, const std::function<pipeline::core::Res
       return res;
     }
     ++res.attempts;
-    auto resp = http.post(*request);
+    auto resp = http.send(*request);
     std::optional<milliseconds> wait;
     if (resp) {
       res.last_status = resp->status;

@@ -31,7 +31,7 @@
 #include <optional>
 #include <string>
 
-#include "sinks/http_client.h"
+#include "pipeline/core/http_client.h"
 
 namespace earshot::sinks {
 
@@ -71,7 +71,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
 // The n-th backoff (n >= 1) before jitter.
 std::chrono::milliseconds backoff(const RetryPolicy& p, int n);
 
-DeliveryResult deliver(HttpClient& http, const std::function<pipeline::core::Result<HttpRequest>()>& make,
+DeliveryResult deliver(pipeline::core::HttpClient& http,
+                       const std::function<pipeline::core::Result<pipeline::core::HttpRequest>()>& make,
                        const RetryPolicy& policy, const std::atomic<bool>& stop);
 
 }  // namespace earshot::sinks

@@ -15,8 +15,11 @@
 #include <cpprest/http_listener.h>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/core/crypto.h"
+
 namespace earshot::sinks {
 
+using pipeline::core::constant_time_equal;
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 namespace http = web::http;
@@ -67,13 +70,6 @@ pipeline::core::Result<int> probe_port(const std::string& host, int want) {
                                              (err ? std::strerror(err) : "no port"));
   }
   return port;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 std::string lower(std::string s) {

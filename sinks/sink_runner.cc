@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/http/cpprest_client.h"
 #include "sinks/alert_payloads.h"
 
 namespace earshot::sinks {
@@ -27,7 +28,7 @@ struct SinkRunner::Worker {
   std::string alerts_topic, deadletter_topic;
   std::unique_ptr<pipeline::log::Consumer> consumer;
   std::unique_ptr<pipeline::log::Producer> producer;  // dead letters, kafka copies
-  std::shared_ptr<HttpClient> http;
+  std::shared_ptr<pipeline::core::HttpClient> http;
   RetryPolicy retry;
   milliseconds poll_timeout{200};
   mutable std::mutex mu;
@@ -136,7 +137,7 @@ pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const pipe
     if (def.type == "kafka" && def.topic != alerts) topics.push_back({def.topic, cfg.log.partitions, false});
   }
   if (auto st = log.create_topics(topics); !st) return std::unexpected(st.error());
-  std::shared_ptr<HttpClient> http = options.http ? options.http : std::shared_ptr<HttpClient>(make_http_client());
+  std::shared_ptr<pipeline::core::HttpClient> http = options.http ? options.http : pipeline::http::make_cpprest_client();
   for (const auto& def : cfg.sinks) {
     if (def.type == "kafka" && def.topic == alerts) continue;  // the alerts topic is the sink
     auto w = std::make_unique<Worker>();

@@ -34,9 +34,9 @@
 #include <vector>
 
 #include "pipeline/config/config.h"
+#include "pipeline/core/http_client.h"
 #include "pipeline/log/log.h"
 #include "sinks/delivery.h"
-#include "sinks/http_client.h"
 
 namespace earshot::sinks {
 
@@ -55,7 +55,7 @@ struct SinkStats {
 struct SinkRunnerOptions {
   RetryPolicy retry;                      // max_attempts comes from each SinkDef; retry.clock
                                           // also times the pause after a failed poll
-  std::shared_ptr<HttpClient> http;       // null: make_http_client()
+  std::shared_ptr<pipeline::core::HttpClient> http;  // null: pipeline::http::make_cpprest_client()
   std::chrono::milliseconds poll_timeout{200};
 };
 

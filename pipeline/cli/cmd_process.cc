@@ -15,12 +15,15 @@
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
+#include "pipeline/http/cpprest_client.h"
 #include "pipeline/process/process_stage.h"
 
 namespace earshot::pipeline::cli {
 
 int run_process_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options) {
-  auto enricher = pipeline::process::Enricher::build(&config, "", &log);
+  // The IO the customer directories use: this log for `kafka`, cpprestsdk for `http`.
+  auto enricher =
+      pipeline::process::Enricher::build(&config, "", {.http = pipeline::http::make_cpprest_client(), .log = &log});
   if (!enricher) throw Exit{kExitUsage, enricher.error().message};
   pipeline::process::ProcessTopics topics{config.log.topic("posts"), config.log.topic("scored"),
                                  config.log.topic("mentions"), config.log.topic("deadletter"), dedup_topic(config)};

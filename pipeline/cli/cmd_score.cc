@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/http/cpprest_client.h"
 #include "pipeline/process/enricher.h"
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
@@ -39,7 +40,8 @@ int run_score(const ScoreArgs& args) {
       if (d.type == "kafka" && !log) log = open_log_or_exit(*config);
     }
   }
-  auto enricher = pipeline::process::Enricher::build(config ? &*config : nullptr, args.model, log.get());
+  auto enricher = pipeline::process::Enricher::build(
+      config ? &*config : nullptr, args.model, {.http = pipeline::http::make_cpprest_client(), .log = log.get()});
   if (!enricher) {
     throw Exit{enricher.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime,
                enricher.error().message};

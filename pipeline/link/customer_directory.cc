@@ -2,14 +2,17 @@
 
 #include "pipeline/link/customer_file.h"
 #include "pipeline/link/customer_http.h"
+#include "pipeline/link/customer_log.h"
 
 namespace earshot::pipeline::link {
 
-core::Result<std::unique_ptr<CustomerDirectory>> CustomerDirectory::build(const std::vector<config::CustomerDirectoryDef>& defs) {
-  return build(defs, {});
+core::Result<std::unique_ptr<CustomerDirectory>> CustomerDirectory::build(const std::vector<config::CustomerDirectoryDef>& defs,
+                                                                    const std::map<std::string, Factory>& extra) {
+  return build(defs, DirectoryIo{}, extra);
 }
 
 core::Result<std::unique_ptr<CustomerDirectory>> CustomerDirectory::build(const std::vector<config::CustomerDirectoryDef>& defs,
+                                                                    const DirectoryIo& io,
                                                                     const std::map<std::string, Factory>& extra) {
   std::vector<std::unique_ptr<CustomerSource>> sources;
   for (std::size_t i = 0; i < defs.size(); ++i) {
@@ -24,11 +27,17 @@ core::Result<std::unique_ptr<CustomerDirectory>> CustomerDirectory::build(const 
       if (file) src = std::unique_ptr<CustomerSource>(std::move(*file));
       else src = std::unexpected(file.error());
     } else if (d.type == "http") {
-      auto http = HttpCustomerSource::create(d);
+      auto http = HttpCustomerSource::create(d, io.http);
       if (http) src = std::unique_ptr<CustomerSource>(std::move(*http));
       else src = std::unexpected(http.error());
     } else if (d.type == "kafka") {
-      src = core::fail(core::ErrorCode::kInvalidArgument, "the kafka directory needs a log; the process stage builds it");
+      if (io.log == nullptr) {
+        src = core::fail(core::ErrorCode::kInvalidArgument, "the kafka directory needs a log, and none was given");
+      } else if (auto log = LogCustomerSource::start(*io.log, d)) {
+        src = std::unique_ptr<CustomerSource>(std::move(*log));
+      } else {
+        src = std::unexpected(log.error());
+      }
     } else {
       src = core::fail(core::ErrorCode::kInvalidArgument, "unknown type (csv | jsonl | http | kafka)");
     }

@@ -7,14 +7,18 @@
 //                held compactly in memory and reloaded when the file changes
 //                (customer_file.h)
 //   http         a look-up against an existing CRM with cache, concurrency bound, timeout
-//                and circuit breaker (customer_http.h)
-//   anything else, such as `kafka` (a compacted identities topic materialised in memory),
-//                plugs in as a CustomerSource through build()'s `extra` factories.
+//                and circuit breaker (customer_http.h), over DirectoryIo::http
+//   kafka        a compacted identities topic materialised in memory (customer_log.h), read
+//                from DirectoryIo::log
+//   anything else plugs in as a CustomerSource through build()'s `extra` factories.
+// The IO comes from the caller (the composition root, pipeline/cli): without an HTTP client an
+// http directory, without a Log a kafka one, is a config error naming the directory.
 // Authors are compared in canonical form (identity.h): "@Alice@Mastodon.Example" equals
 // "alice@mastodon.example" and, in a post from mastodon.example, "@alice"; a Bluesky DID
 // finds the row of its handle when the row has a `did` attribute.
 //
-//   auto dir = CustomerDirectory::build(config.customers);
+//   auto dir = CustomerDirectory::build(config.customers,
+//                                       {.http = pipeline::http::make_cpprest_client(), .log = &log});
 //   if (!dir) return dir.error();               // names the file and line, or the URL
 //   CustomerDirectory::Lookup l = (*dir)->lookup(post);
 //   if (l.customer) scored.customer = *l.customer;
@@ -35,11 +39,23 @@
 #include <vector>
 
 #include "pipeline/config/entity.h"
-#include "pipeline/link/identity.h"
+#include "pipeline/core/http_client.h"
 #include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
+#include "pipeline/link/identity.h"
+
+namespace earshot::pipeline::log {
+class Log;
+}
 
 namespace earshot::pipeline::link {
+
+// What the built-in directories that do IO use. Both may be null; a directory that needs the
+// missing one is an error. `log` must outlive the directory.
+struct DirectoryIo {
+  std::shared_ptr<core::HttpClient> http;  // type http
+  log::Log* log = nullptr;                 // type kafka
+};
 
 struct CustomerLookup {
   std::optional<core::CustomerRef> customer;
@@ -61,11 +77,14 @@ class CustomerDirectory {
   using Lookup = CustomerLookup;
   using Factory = std::function<core::Result<std::unique_ptr<CustomerSource>>(const config::CustomerDirectoryDef&)>;
 
-  // csv, jsonl and http are built in; `extra` maps other types (e.g. "kafka") to factories.
-  // Errors name the directory (customers[i]) and, for files, the file and line.
-  static core::Result<std::unique_ptr<CustomerDirectory>> build(const std::vector<config::CustomerDirectoryDef>& defs);
+  // csv, jsonl, http and kafka are built in (http and kafka with `io`); `extra` maps other
+  // types to factories (and wins over a built-in type of the same name). Errors name the
+  // directory (customers[i]) and, for files, the file and line.
   static core::Result<std::unique_ptr<CustomerDirectory>> build(const std::vector<config::CustomerDirectoryDef>& defs,
-                                                          const std::map<std::string, Factory>& extra);
+                                                                const DirectoryIo& io = {},
+                                                                const std::map<std::string, Factory>& extra = {});
+  static core::Result<std::unique_ptr<CustomerDirectory>> build(const std::vector<config::CustomerDirectoryDef>& defs,
+                                                                const std::map<std::string, Factory>& extra);
   explicit CustomerDirectory(std::vector<std::unique_ptr<CustomerSource>> sources);
 
   Lookup lookup(std::string_view platform, const core::Author& author) const;

@@ -1,13 +1,12 @@
 #include "pipeline/link/customer_http.h"
 
-#include <cpprest/http_client.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <future>
 #include <list>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <unordered_map>
 
 namespace earshot::pipeline::link {
@@ -18,8 +17,11 @@ struct HttpCustomerSource::State {
   config::CustomerDirectoryDef def;
   Options options;
   std::string name;
+  std::string base;           // scheme://host[:port] of def.url
   std::string path_template;  // path and query of def.url, placeholders included
-  std::unique_ptr<web::http::client::http_client> client;
+  std::shared_ptr<core::HttpClient> http;
+
+  Clock::time_point now() const { return options.now ? options.now() : Clock::now(); }
 
   struct Entry {
     std::string key;
@@ -46,7 +48,7 @@ struct HttpCustomerSource::State {
     std::lock_guard lock(cache_mu);
     auto it = cache.find(key);
     if (it == cache.end()) return false;
-    if (Clock::now() >= it->second->expires) {
+    if (now() >= it->second->expires) {
       lru.erase(it->second);
       cache.erase(it);
       return false;
@@ -63,7 +65,7 @@ struct HttpCustomerSource::State {
       lru.erase(it->second);
       cache.erase(it);
     }
-    lru.push_front({key, value, Clock::now() + def.cache_ttl});
+    lru.push_front({key, value, now() + def.cache_ttl});
     cache.emplace(key, lru.begin());
     while (cache.size() > def.cache_size) {
       cache.erase(lru.back().key);
@@ -76,7 +78,7 @@ struct HttpCustomerSource::State {
     std::lock_guard lock(breaker_mu);
     *probe = false;
     if (consecutive_failures < options.breaker_failures) return true;
-    if (Clock::now() < open_until || probing) return false;
+    if (now() < open_until || probing) return false;
     probing = *probe = true;
     return true;
   }
@@ -88,7 +90,7 @@ struct HttpCustomerSource::State {
       consecutive_failures = 0;
       return;
     }
-    if (++consecutive_failures >= options.breaker_failures) open_until = Clock::now() + options.breaker_cooldown;
+    if (++consecutive_failures >= options.breaker_failures) open_until = now() + options.breaker_cooldown;
   }
 
   void release_slot() {
@@ -100,7 +102,7 @@ struct HttpCustomerSource::State {
   }
 
   // Reads the CRM's answer: true when it is an answer (customer or not), false on garbage.
-  bool interpret(unsigned short code, const std::string& body, std::optional<core::CustomerRef>* out) const {
+  bool interpret(int code, const std::string& body, std::optional<core::CustomerRef>* out) const {
     if (code == 404) return true;
     if (code < 200 || code > 299) return false;
     nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
@@ -135,9 +137,9 @@ struct HttpCustomerSource::State {
   }
 
   std::string url_for(const Identity& who) const {
-    auto enc = [](const std::string& s) { return web::uri::encode_data_string(s); };
+    auto enc = [](const std::string& s) { return core::url_encode(s); };
     std::string handle = who.handle.empty() ? who.did : who.handle;
-    std::string out;
+    std::string out = base;
     for (std::size_t i = 0; i < path_template.size();) {
       std::string_view rest = std::string_view(path_template).substr(i);
       if (rest.starts_with("{handle}")) out += enc(handle), i += 8;
@@ -149,12 +151,18 @@ struct HttpCustomerSource::State {
   }
 };
 
-core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(const config::CustomerDirectoryDef& def) {
-  return create(def, Options{});
+core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(const config::CustomerDirectoryDef& def,
+                                                                             std::shared_ptr<core::HttpClient> http) {
+  return create(def, std::move(http), Options{});
 }
 
 core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(const config::CustomerDirectoryDef& def,
-                                                                       Options options) {
+                                                                             std::shared_ptr<core::HttpClient> http,
+                                                                             Options options) {
+  if (!http) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "url '" + def.url + "': no HTTP client was given to the http customer directory");
+  }
   const std::string& url = def.url;
   std::size_t scheme = url.find("://");
   if (scheme == std::string::npos || (url.substr(0, scheme) != "http" && url.substr(0, scheme) != "https")) {
@@ -171,15 +179,10 @@ core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(con
   st->options = options;
   st->options.breaker_failures = std::max(1, options.breaker_failures);
   st->name = "http:" + base.substr(scheme + 3);
+  st->base = base;
   st->path_template = path == std::string::npos ? "/" : url.substr(path);
   if (st->path_template.starts_with("?")) st->path_template.insert(0, "/");
-  try {
-    web::http::client::http_client_config cfg;
-    cfg.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(def.timeout));
-    st->client = std::make_unique<web::http::client::http_client>(web::uri(base), cfg);
-  } catch (const std::exception& e) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "url '" + url + "': " + e.what());
-  }
+  st->http = std::move(http);
   return std::unique_ptr<HttpCustomerSource>(new HttpCustomerSource(std::move(st)));
 }
 
@@ -229,54 +232,40 @@ CustomerLookup HttpCustomerSource::find(const Identity& who) const {
   // The client's own timeout equals ours, so either side may see a slow CRM first: whichever
   // does counts the one timeout.
   auto timed_out = std::make_shared<std::atomic<bool>>(false);
-  auto promise = std::make_shared<std::promise<std::optional<core::CustomerRef>>>();
-  std::future<std::optional<core::CustomerRef>> answer = promise->get_future();
-  // Runs exactly once per request, on a cpprest thread or here: books the outcome.
-  auto finish = [st, promise, key](bool answered, std::optional<core::CustomerRef> value) {
+  struct Answer {
+    bool answered = false;  // false: a failure (booked already)
+    std::optional<core::CustomerRef> customer;
+  };
+  auto promise = std::make_shared<std::promise<Answer>>();
+  std::future<Answer> answer = promise->get_future();
+  ++st->requests;
+  core::HttpRequest request{.method = "GET",
+                            .url = st->url_for(who),
+                            .headers = {st->def.headers.begin(), st->def.headers.end()},
+                            .timeout = st->def.timeout};
+  // Runs exactly once per request, on a client thread or here: books the outcome.
+  st->http->send_async(std::move(request), [st, promise, key, timed_out](core::Result<core::HttpResponse> r) {
+    std::optional<core::CustomerRef> value;
+    const bool answered = r && st->interpret(r->status, r->body, &value);
     if (answered) {
       ++(value ? st->found : st->not_found);
       st->remember(key, value);
     } else {
       ++st->failures;
+      if (!r && r.error().code == core::ErrorCode::kTimeout && !timed_out->exchange(true)) ++st->timeouts;
     }
     st->record(answered);
     st->release_slot();
-    if (answered) promise->set_value(std::move(value));
-    else promise->set_exception(std::make_exception_ptr(std::runtime_error("crm failure")));
-  };
-  ++st->requests;
-  try {
-    web::http::http_request req(web::http::methods::GET);
-    req.set_request_uri(web::uri(st->url_for(who)));
-    for (const auto& [k, v] : st->def.headers) req.headers().add(k, v);
-    st->client->request(req)
-        .then([](web::http::http_response r) {
-          unsigned short code = r.status_code();
-          return r.extract_utf8string(true).then([code](std::string body) { return std::make_pair(code, body); });
-        })
-        .then([st, finish, timed_out, deadline](pplx::task<std::pair<unsigned short, std::string>> t) {
-          std::optional<core::CustomerRef> value;
-          bool answered = false;
-          try {
-            auto [code, body] = t.get();
-            answered = st->interpret(code, body, &value);
-          } catch (...) {
-            answered = false;
-            if (Clock::now() >= deadline && !timed_out->exchange(true)) ++st->timeouts;
-          }
-          finish(answered, std::move(value));
-        });
-  } catch (...) {
-    finish(false, std::nullopt);
-  }
+    promise->set_value(Answer{answered, std::move(value)});
+  });
   if (answer.wait_until(deadline) != std::future_status::ready) {
     if (!timed_out->exchange(true)) ++st->timeouts;
     return out;
   }
-  try {
-    out.customer = answer.get();
+  Answer a = answer.get();
+  if (a.answered) {
+    out.customer = std::move(a.customer);
     out.failed = false;
-  } catch (...) {
   }
   return out;
 }

@@ -16,22 +16,31 @@
 // post at most `timeout` once, and nothing after that: posts flow on, flagged
 // customer_lookup_failed.
 //
+// The HTTP calls go through an injected core::HttpClient (send_async), so this library does
+// no IO of its own: the composition root hands in the cpprestsdk client
+// (pipeline/http/cpprest_client.h), tests a fake whose answers they control. Cache expiry and
+// the breaker's cooldown read Options::now (tests inject a clock); a look-up's deadline is
+// always real time.
+//
 //   CustomerDirectoryDef d;
 //   d.type = "http";
 //   d.url = "https://crm.example/lookup?platform={platform}&handle={handle}";
 //   d.headers = {{"Authorization", "Bearer ..."}};
-//   auto crm = HttpCustomerSource::create(d);
+//   auto crm = HttpCustomerSource::create(d, pipeline::http::make_cpprest_client());
 //   CustomerLookup l = (*crm)->find(who);   // at most d.timeout
 //
 // Thread safety: find() and stats() may run on any threads at once. Lifetime: in-flight
-// requests keep the shared state alive and finish on their own after destruction.
+// requests keep the shared state (and the client) alive and finish on their own after
+// destruction.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "pipeline/core/http_client.h"
 #include "pipeline/link/customer_directory.h"
 
 namespace earshot::pipeline::link {
@@ -41,6 +50,8 @@ class HttpCustomerSource : public CustomerSource {
   struct Options {
     int breaker_failures = 5;
     std::chrono::milliseconds breaker_cooldown{30000};
+    // The clock of cache expiry and breaker cooldown; null: std::chrono::steady_clock::now.
+    std::function<std::chrono::steady_clock::time_point()> now;
   };
   struct Stats {
     std::uint64_t requests = 0;       // sent to the CRM
@@ -54,9 +65,13 @@ class HttpCustomerSource : public CustomerSource {
   };
   struct State;  // shared with in-flight requests (customer_http.cc)
 
-  // Errors: a URL that is not http(s)://host[:port]/..., a placeholder in the host.
-  static core::Result<std::unique_ptr<HttpCustomerSource>> create(const config::CustomerDirectoryDef& def);
-  static core::Result<std::unique_ptr<HttpCustomerSource>> create(const config::CustomerDirectoryDef& def, Options options);
+  // Errors (kInvalidArgument): a URL that is not http(s)://host[:port]/..., a placeholder in
+  // the host, no client (null `http`).
+  static core::Result<std::unique_ptr<HttpCustomerSource>> create(const config::CustomerDirectoryDef& def,
+                                                                  std::shared_ptr<core::HttpClient> http);
+  static core::Result<std::unique_ptr<HttpCustomerSource>> create(const config::CustomerDirectoryDef& def,
+                                                                  std::shared_ptr<core::HttpClient> http,
+                                                                  Options options);
   ~HttpCustomerSource() override;
 
   CustomerLookup find(const Identity& who) const override;

@@ -1,10 +1,9 @@
 #include "pipeline/process/enricher.h"
 
-#include "pipeline/link/customer_log.h"
-
 namespace earshot::pipeline::process {
 
-core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* config, std::string_view model, log::Log* log) {
+core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* config, std::string_view model,
+                                                       const link::DirectoryIo& io) {
   std::unique_ptr<Enricher> e(new Enricher());
   std::string name(model.empty() ? (config ? config->sentiment.model : "default") : model);
   auto scorer = sentiment::load_scorer(name);
@@ -20,15 +19,7 @@ core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* co
     e->linker_ = std::make_unique<link::Linker>(std::move(*linker));
   }
   if (config && !config->customers.empty()) {
-    std::map<std::string, link::CustomerDirectory::Factory> extra;
-    if (log) {
-      extra["kafka"] = [log](const config::CustomerDirectoryDef& def) -> core::Result<std::unique_ptr<link::CustomerSource>> {
-        auto src = link::LogCustomerSource::start(*log, def);
-        if (!src) return std::unexpected(src.error());
-        return std::unique_ptr<link::CustomerSource>(std::move(*src));
-      };
-    }
-    auto dir = link::CustomerDirectory::build(config->customers, extra);
+    auto dir = link::CustomerDirectory::build(config->customers, io);
     if (!dir) return std::unexpected(dir.error());
     e->customers_ = std::move(*dir);
   }

@@ -37,9 +37,11 @@ namespace earshot::pipeline::process {
 class Enricher {
  public:
   // Entities and customers come from `config` when given (nullptr: score only). `model`
-  // overrides config.sentiment.model when non-empty. `log` serves `type: kafka` customer
-  // directories (without one they are a config error). Errors name what failed to load.
-  static core::Result<std::unique_ptr<Enricher>> build(const config::Config* config, std::string_view model, log::Log* log = nullptr);
+  // overrides config.sentiment.model when non-empty. `io` serves the customer directories
+  // that do IO: its Log `type: kafka`, its HTTP client `type: http` (without them those are
+  // a config error). Errors name what failed to load.
+  static core::Result<std::unique_ptr<Enricher>> build(const config::Config* config, std::string_view model,
+                                                       const link::DirectoryIo& io = {});
 
   core::ScoredPost enrich(core::Post post) const;
   // One Mention per linked entity (retract = the post is a platform delete).

@@ -9,17 +9,22 @@
 #include <unistd.h>
 
 #include "ingest/file_source.h"
-#include "ingest/http_fetcher.h"
 #include "ingest/json_access.h"
 #include "ingest/time_util.h"
-#include "ingest/webhook_signature.h"
 #include "ingest/webhook_source.h"
+#include "pipeline/core/webhook_signature.h"
+#include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
 #include "tests/support/source_dir.h"
 #include "tests/support/wait.h"
 
 namespace earshot::ingest {
 namespace {
+
+using pipeline::core::decode_webhook_secret;
+using pipeline::core::HttpRequest;
+using pipeline::core::HttpResponse;
+using pipeline::core::webhook_signature;
 
 std::string fixture_path(const std::string& name) {
   return (earshot::testing::source_path("tests/ingest/data") / name).string();
@@ -116,7 +121,7 @@ constexpr std::string_view kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 struct Push {
   std::string url;
-  std::shared_ptr<HttpFetcher> http = make_http_fetcher();
+  std::shared_ptr<pipeline::core::HttpClient> http = pipeline::http::make_cpprest_client();
   HttpResponse send(const std::string& id, const std::string& body, std::int64_t ts = now_ms() / 1000,
                     std::string sig = "") {
     auto key = *decode_webhook_secret(kSecret);
@@ -124,7 +129,7 @@ struct Push {
     if (sig.empty()) sig = webhook_signature(key, id, t, body);
     HttpRequest req{.method = "POST", .url = url, .headers = {{"webhook-id", id}, {"webhook-timestamp", t},
                     {"webhook-signature", sig}, {"Content-Type", "application/x-ndjson"}}, .body = body};
-    auto r = http->fetch(req);
+    auto r = http->send(req);
     return r ? *r : HttpResponse{};
   }
 };

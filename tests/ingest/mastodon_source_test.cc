@@ -10,6 +10,7 @@
 #include "ingest/mastodon_source.h"
 #include "ingest/normalize.h"
 #include "ingest/url_util.h"
+#include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
 
 namespace earshot::ingest {
@@ -85,7 +86,7 @@ void drain(ingest::Source& src, std::vector<std::string>& uids, std::size_t& dea
 TEST(MastodonSource, RestartFromCursorNeitherLosesNorRepeats) {
   MastodonFixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-  auto http = make_http_fetcher();
+  auto http = pipeline::http::make_cpprest_client();
   std::vector<std::string> uids;
   std::size_t dead = 0;
   std::string cursor;
@@ -118,7 +119,7 @@ TEST(MastodonSource, RestartFromCursorNeitherLosesNorRepeats) {
 TEST(MastodonSource, FreshStartTakesTheNewestPageThenOnlyNewStatuses) {
   MastodonFixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-  MastodonSource src(fast_options(server.base_url()), make_http_fetcher());
+  MastodonSource src(fast_options(server.base_url()), pipeline::http::make_cpprest_client());
   auto first = src.poll(milliseconds(200));
   ASSERT_TRUE(first);
   ASSERT_EQ(first->posts.size(), 3u);
@@ -140,7 +141,7 @@ TEST(MastodonSource, HonoursRetryAfterOn429) {
   fx.fail_status = 429;
   fx.retry_after = "1";
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-  MastodonSource src(fast_options(server.base_url()), make_http_fetcher());
+  MastodonSource src(fast_options(server.base_url()), pipeline::http::make_cpprest_client());
   auto t0 = Clock::now();
   auto r = src.poll(milliseconds(100));
   ASSERT_FALSE(r);
@@ -174,7 +175,7 @@ TEST(MastodonSource, BacksOffOnServerErrorsAndDroppedConnections) {
     fx.fail_next = 2;
     fx.fail_status = status;
     HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-    MastodonSource src(fast_options(server.base_url()), make_http_fetcher());
+    MastodonSource src(fast_options(server.base_url()), pipeline::http::make_cpprest_client());
     int errors = 0;
     std::size_t posts = 0;
     for (int i = 0; i < 50 && posts == 0; ++i) {
@@ -200,7 +201,7 @@ TEST(MastodonSource, CountsUnreadablePagesAsParseErrorsAndAStall) {
   HttpFixtureServer server([&](const FixtureRequest&) { return FixtureResponse{200, {}, "<html>not a timeline</html>"}; });
   MastodonOptions o = fast_options(server.base_url());
   o.polling.stall_factor = 5;  // 50 ms without a good page = stalled
-  MastodonSource src(o, make_http_fetcher());
+  MastodonSource src(o, pipeline::http::make_cpprest_client());
   auto t0 = Clock::now();
   while (Clock::now() - t0 < milliseconds(400)) (void)src.poll(milliseconds(20));
   auto h = src.health();
@@ -223,7 +224,7 @@ TEST(MastodonSource, HashtagTimelineWithTokenAndFederatedCopiesOnce) {
   o1.limit = 40;
   MastodonOptions o2 = o1;
   o2.instance = two.base_url();
-  MastodonSource a(o1, make_http_fetcher()), b(o2, make_http_fetcher());
+  MastodonSource a(o1, pipeline::http::make_cpprest_client()), b(o2, pipeline::http::make_cpprest_client());
   auto ba = a.poll(milliseconds(200));
   auto bb = b.poll(milliseconds(200));
   ASSERT_TRUE(ba && bb);

@@ -8,6 +8,7 @@
 #include "ingest/mastodon_stream.h"
 #include "ingest/normalize.h"
 #include "ingest/url_util.h"
+#include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
 
 namespace earshot::ingest {
@@ -82,7 +83,7 @@ std::vector<std::string> collect(MastodonStreamSource& src, std::size_t want, st
 TEST(MastodonStream, BackfillsFromTheCursorThenStreams) {
   Fixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server), make_http_fetcher(),
+  MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
                            {.expected_interval = milliseconds(100), .stall_factor = 3,
                             .reconnect_base = milliseconds(20)});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
@@ -106,7 +107,7 @@ TEST(MastodonStream, FallsBackToPollingWhenStreamingIsRefused) {
   Fixture fx;
   fx.stream_status = 401;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server), make_http_fetcher(),
+  MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
                            {.expected_interval = milliseconds(100), .stall_factor = 3,
                             .reconnect_base = milliseconds(20)});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
@@ -126,7 +127,7 @@ TEST(MastodonStream, ReconnectsAfterADropAndBackfillsTheGap) {
   Fixture fx;
   fx.drop_first = true;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server), make_http_fetcher(),
+  MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
                            {.expected_interval = milliseconds(100), .stall_factor = 3,
                             .reconnect_base = milliseconds(20)});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));

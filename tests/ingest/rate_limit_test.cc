@@ -45,19 +45,19 @@ TEST(Backoff, GrowsExponentiallyWithJitterUpToTheCap) {
 }
 
 TEST(ServerWait, ReadsRetryAfterAndRateLimitReset) {
-  HttpResponse r;
+  pipeline::core::HttpResponse r;
   r.status = 429;
   r.headers["retry-after"] = "7";
   EXPECT_EQ(server_wait(r, 0), milliseconds(7000));
   r.headers["retry-after"] = "Wed, 21 Oct 2015 07:28:05 GMT";
   EXPECT_EQ(server_wait(r, 1445412480000), milliseconds(5000));
-  HttpResponse reddit;  // Reddit: seconds until the window resets
+  pipeline::core::HttpResponse reddit;  // Reddit: seconds until the window resets
   reddit.status = 200;
   reddit.headers = {{"x-ratelimit-remaining", "0.0"}, {"x-ratelimit-reset", "42"}};
   EXPECT_EQ(server_wait(reddit, 0), milliseconds(42000));
   reddit.headers["x-ratelimit-remaining"] = "57.0";
   EXPECT_EQ(server_wait(reddit, 0), std::nullopt);
-  HttpResponse mastodon;  // Mastodon: an ISO 8601 instant
+  pipeline::core::HttpResponse mastodon;  // Mastodon: an ISO 8601 instant
   mastodon.status = 429;
   mastodon.headers = {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "2026-11-23T10:05:00.000Z"}};
   EXPECT_EQ(server_wait(mastodon, 1795428000000), milliseconds(300000));

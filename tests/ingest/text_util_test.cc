@@ -1,11 +1,9 @@
-// Tests of the ingest helpers: HTML → text, timestamps, URLs, crypto.
+// Tests of the ingest helpers: HTML → text, timestamps, URLs.
 #include <gtest/gtest.h>
 
-#include "ingest/crypto_util.h"
 #include "ingest/html_text.h"
 #include "ingest/time_util.h"
 #include "ingest/url_util.h"
-#include "pipeline/core/base64.h"
 
 namespace earshot::ingest {
 namespace {
@@ -77,16 +75,6 @@ TEST(UrlUtil, HostQueryAndLinkHeaders) {
   EXPECT_EQ(links["next"], "https://m.example/api/v1/timelines/public?max_id=1001");
   EXPECT_EQ(links["prev"], "https://m.example/api/v1/timelines/public?min_id=1010");
   EXPECT_EQ(join_url("https://h/v0/", "/item/1.json"), "https://h/v0/item/1.json");
-}
-
-TEST(CryptoUtil, HmacAndHashes) {
-  // RFC 4231 test case 2
-  EXPECT_EQ(pipeline::core::base64_encode(hmac_sha256("Jefe", "what do ya want for nothing?")),
-            "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
-  EXPECT_EQ(sha256_hex("abc").substr(0, 16), "ba7816bf8f01cfea");
-  EXPECT_TRUE(constant_time_equal("abc", "abc"));
-  EXPECT_FALSE(constant_time_equal("abc", "abd"));
-  EXPECT_FALSE(constant_time_equal("abc", "abcd"));
 }
 
 }  // namespace

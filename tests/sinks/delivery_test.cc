@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "pipeline/http/cpprest_client.h"
 #include "tests/sinks/support/recording_receiver.h"
 #include "tests/support/virtual_clock.h"
 
@@ -9,6 +12,8 @@ namespace earshot::sinks {
 namespace {
 
 using namespace std::chrono_literals;
+using pipeline::core::HttpRequest;
+using pipeline::http::make_cpprest_client;
 using testing::ReceivedRequest;
 using testing::ReceiverResponse;
 using testing::RecordingReceiver;
@@ -25,13 +30,18 @@ RetryPolicy fast(int attempts) {
 
 std::function<pipeline::core::Result<HttpRequest>()> request_to(const RecordingReceiver& r) {
   return [url = r.url("/hook")] {
-    return pipeline::core::Result<HttpRequest>(HttpRequest{url, R"({"a":1})", {{"webhook-id", "alrt_1"}}, 2s});
+    return pipeline::core::Result<HttpRequest>(HttpRequest{
+        .method = "POST",
+        .url = url,
+        .headers = {{"Content-Type", "application/json"}, {"webhook-id", "alrt_1"}},
+        .body = R"({"a":1})",
+        .timeout = 2s});
   };
 }
 
 TEST(Deliver, AcknowledgedOnFirstTry) {
   RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{202, {}, "{}"}; });
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(3), stop);
   EXPECT_EQ(r.outcome, Outcome::delivered);
@@ -48,7 +58,7 @@ TEST(Deliver, AcknowledgedOnFirstTry) {
 TEST(Deliver, ServerErrorsAreRetriedWithTheSameIdempotencyKey) {
   std::atomic<int> n{0};
   RecordingReceiver rx([&](const ReceivedRequest&) { return ReceiverResponse{++n < 3 ? 503 : 200, {}, ""}; });
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(5), stop);
   EXPECT_EQ(r.outcome, Outcome::delivered);
@@ -61,7 +71,7 @@ TEST(Deliver, TooManyRequestsWaitsForRetryAfter) {
   RecordingReceiver rx([&](const ReceivedRequest&) {
     return ++n == 1 ? ReceiverResponse{429, {{"Retry-After", "1"}}, ""} : ReceiverResponse{200, {}, ""};
   });
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   VirtualClock clock;
   RetryPolicy p = fast(5);
@@ -77,7 +87,7 @@ TEST(Deliver, TooManyRequestsWaitsForRetryAfter) {
 TEST(Deliver, BackoffDoublesWithJitterBetweenRetries) {
   std::atomic<int> n{0};
   RecordingReceiver rx([&](const ReceivedRequest&) { return ReceiverResponse{++n < 4 ? 503 : 200, {}, ""}; });
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   VirtualClock clock;
   RetryPolicy p = fast(5);
@@ -95,7 +105,7 @@ TEST(Deliver, BackoffDoublesWithJitterBetweenRetries) {
 
 TEST(Deliver, GivesUpAfterMaxAttempts) {
   RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{500, {}, "boom"}; });
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(4), stop);
   EXPECT_EQ(r.outcome, Outcome::dead);
@@ -107,7 +117,7 @@ TEST(Deliver, GivesUpAfterMaxAttempts) {
 
 TEST(Deliver, ClientErrorIsDeadAtOnce) {
   RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{400, {}, "bad routing key"}; });
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(8), stop);
   EXPECT_EQ(r.outcome, Outcome::dead);
@@ -116,10 +126,11 @@ TEST(Deliver, ClientErrorIsDeadAtOnce) {
 
 TEST(Deliver, ConnectionRefusedIsRetried) {
   const int port = testing::free_port();
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   auto make = [port] {
-    return pipeline::core::Result<HttpRequest>(HttpRequest{"http://127.0.0.1:" + std::to_string(port) + "/x", "{}", {}, 1s});
+    return pipeline::core::Result<HttpRequest>(
+        HttpRequest{.method = "POST", .url = "http://127.0.0.1:" + std::to_string(port) + "/x", .body = "{}", .timeout = 1s});
   };
   DeliveryResult r = deliver(*http, make, fast(3), stop);
   EXPECT_EQ(r.outcome, Outcome::dead);
@@ -129,7 +140,7 @@ TEST(Deliver, ConnectionRefusedIsRetried) {
 
 TEST(Deliver, StopAbandonsAWaitingDelivery) {
   RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{503, {}, ""}; });
-  auto http = make_http_client();
+  auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   RetryPolicy p = fast(100);
   p.base = 5s;

@@ -63,8 +63,8 @@ TEST(LogCustomerSource, ServesTheEnricherThroughConfig) {
   put(*log, "bluesky:jo.bsky.social", R"({"customer_id":"C-7","tier":"gold"})");
   auto config = config::parse_config("customers:\n  - {type: kafka, topic: crm.identities}\n", "t.yaml", "");
   ASSERT_TRUE(config) << config.error().message;
-  EXPECT_FALSE(process::Enricher::build(&*config, "vader", nullptr)) << "a kafka directory needs a log";
-  auto enricher = process::Enricher::build(&*config, "vader", log.get());
+  EXPECT_FALSE(process::Enricher::build(&*config, "vader", {})) << "a kafka directory needs a log";
+  auto enricher = process::Enricher::build(&*config, "vader", {.log = log.get()});
   ASSERT_TRUE(enricher) << enricher.error().message;
   core::Post p;
   p.uid = "bluesky:did:plc:x:1";

@@ -1,11 +1,11 @@
-#include "ingest/webhook_signature.h"
+#include "pipeline/core/webhook_signature.h"
 
 #include <charconv>
 
-#include "ingest/crypto_util.h"
 #include "pipeline/core/base64.h"
+#include "pipeline/core/crypto.h"
 
-namespace earshot::ingest {
+namespace earshot::pipeline::core {
 
 std::string_view to_string(WebhookVerdict v) {
   switch (v) {
@@ -18,17 +18,15 @@ std::string_view to_string(WebhookVerdict v) {
   return "unknown";
 }
 
-pipeline::core::Result<std::string> decode_webhook_secret(std::string_view secret) {
-  if (secret.empty())
-    return pipeline::core::fail(pipeline::core::ErrorCode::kInvalidArgument, "secret: empty");
+Result<std::string> decode_webhook_secret(std::string_view secret) {
+  if (secret.empty()) return fail(ErrorCode::kInvalidArgument, "secret: empty");
   if (!secret.starts_with("whsec_")) return std::string(secret);
   // Standard Webhooks secrets are padded base64; accept them unpadded too.
   std::string text(secret.substr(6));
   if (text.size() % 4 == 2 || text.size() % 4 == 3) text.append(4 - text.size() % 4, '=');
-  auto key = pipeline::core::base64_decode(text);
+  auto key = base64_decode(text);
   if (!key || key->empty())
-    return pipeline::core::fail(pipeline::core::ErrorCode::kInvalidArgument,
-                          "secret: whsec_ secret is not base64");
+    return fail(ErrorCode::kInvalidArgument, "secret: the part after whsec_ is not base64");
   return *key;
 }
 
@@ -37,7 +35,7 @@ std::string webhook_signature(std::string_view key, std::string_view id,
   std::string payload;
   payload.reserve(id.size() + timestamp.size() + body.size() + 2);
   payload.append(id).append(".").append(timestamp).append(".").append(body);
-  return "v1," + pipeline::core::base64_encode(hmac_sha256(key, payload));
+  return "v1," + base64_encode(hmac_sha256(key, payload));
 }
 
 WebhookVerdict verify_webhook(std::string_view key, std::string_view id,
@@ -89,4 +87,4 @@ void ReplayGuard::forget(std::string_view id) {
   seen_.erase(std::string(id));
 }
 
-}  // namespace earshot::ingest
+}  // namespace earshot::pipeline::core

@@ -1,16 +1,25 @@
-// earshot::ingest — Standard Webhooks (standardwebhooks.com) signatures, as DESIGN.md §5.
+// earshot::pipeline::core — Standard Webhooks (standardwebhooks.com) signatures, both ways
+// (DESIGN.md §5): the sinks sign the alerts they send, the webhook source verifies the
+// posts it receives, with these same functions.
 //
 // A request carries `webhook-id`, `webhook-timestamp` (Unix seconds) and
 // `webhook-signature: v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + body)>`,
-// possibly several space-separated signatures (key rotation); any v1 match passes. The key
-// is the secret's bytes, or the base64-decoded part after `whsec_`. Signatures are compared
-// in constant time; a timestamp more than `tolerance` away from now is refused. ReplayGuard
-// remembers accepted ids for the tolerance window so a replayed request is taken once.
+// possibly several space-separated signatures (key rotation); any v1 match passes.
+// Signatures are compared in constant time (CRYPTO_memcmp); a timestamp more than
+// `tolerance` away from now is refused. ReplayGuard remembers accepted ids for the
+// tolerance window so a replayed request is taken once.
+//
+// The key of a configured secret (one rule for senders and receivers):
+//   "whsec_<base64>"  the base64-decoded bytes (standard alphabet; padding optional, as
+//                     Standard Webhooks secrets are often written without it)
+//   anything else     the secret's bytes as written
+// An empty secret, or a whsec_ secret whose rest is not base64 or decodes to nothing, is an
+// error (kInvalidArgument).
 //
 //   auto key = decode_webhook_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-//   WebhookVerdict v = verify_webhook(*key, id, ts, sig, body, now_s);
+//   std::string sig = webhook_signature(*key, id, ts, body);        // sender: "v1,..."
+//   WebhookVerdict v = verify_webhook(*key, id, ts, sig_header, body, now_s);   // receiver
 //   if (v == WebhookVerdict::ok && guard.first_time(id, now_s)) take(body);
-//   webhook_signature(*key, id, ts, body);   // "v1,..." (for senders and tests)
 //
 // Thread safety: functions are pure; ReplayGuard is internally locked.
 #pragma once
@@ -25,14 +34,15 @@
 
 #include "pipeline/core/status.h"
 
-namespace earshot::ingest {
+namespace earshot::pipeline::core {
 
 enum class WebhookVerdict { ok, missing_headers, bad_timestamp, stale, bad_signature };
 std::string_view to_string(WebhookVerdict v);
 
-// The HMAC key of a configured secret; error when a whsec_ secret is not base64 or empty.
-pipeline::core::Result<std::string> decode_webhook_secret(std::string_view secret);
+// The HMAC key of a configured secret (the rule above).
+Result<std::string> decode_webhook_secret(std::string_view secret);
 
+// "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>".
 std::string webhook_signature(std::string_view key, std::string_view id,
                               std::string_view timestamp, std::string_view body);
 
@@ -58,4 +68,4 @@ class ReplayGuard {
   std::deque<std::pair<std::int64_t, std::string>> order_;
 };
 
-}  // namespace earshot::ingest
+}  // namespace earshot::pipeline::core

@@ -1,11 +1,11 @@
-#include "ingest/crypto_util.h"
+#include "pipeline/core/crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-namespace earshot::ingest {
+namespace earshot::pipeline::core {
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -32,4 +32,4 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace earshot::ingest
+}  // namespace earshot::pipeline::core

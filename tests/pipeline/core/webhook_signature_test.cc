@@ -1,11 +1,9 @@
-// Standard Webhooks verification and NDJSON Post decoding.
+// Standard Webhooks signatures: the one signer/verifier the sinks and the webhook source share.
+#include "pipeline/core/webhook_signature.h"
+
 #include <gtest/gtest.h>
 
-#include "ingest/post_jsonl.h"
-#include "ingest/webhook_signature.h"
-#include "tests/ingest/support/http_fixture_server.h"
-
-namespace earshot::ingest {
+namespace earshot::pipeline::core {
 namespace {
 
 constexpr std::string_view kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -43,13 +41,26 @@ TEST(WebhookSignature, RefusesTamperingStaleTimestampsAndMissingHeaders) {
   EXPECT_EQ(verify_webhook(key, kId, "16142653x0", good, kBody, 1614265330),
             WebhookVerdict::bad_timestamp);
   EXPECT_EQ(verify_webhook(key, "", kTs, good, kBody, 1614265330), WebhookVerdict::missing_headers);
-  // A plain (non-whsec_) secret is used as raw bytes.
+  EXPECT_EQ(verify_webhook(key, kId, kTs, "", kBody, 1614265330), WebhookVerdict::missing_headers);
+  EXPECT_EQ(verify_webhook(key, kId, kTs, good.substr(3), kBody, 1614265330), WebhookVerdict::bad_signature)
+      << "a signature without its v1, prefix does not count";
+  EXPECT_EQ(verify_webhook(key, kId, kTs, good, kBody, 1614265330 + 20, std::chrono::seconds(10)),
+            WebhookVerdict::stale);
+}
+
+// The one rule for the key of a configured secret, used by the sinks (signing) and the webhook
+// source (verifying): whsec_ + base64, padded or not, is decoded; anything else is raw bytes.
+TEST(WebhookSignature, SecretKeyRuleIsTheSameForSignerAndVerifier) {
   EXPECT_EQ(*decode_webhook_secret("plain-secret"), "plain-secret");
-  EXPECT_FALSE(decode_webhook_secret("whsec_!!!"));
   EXPECT_EQ(*decode_webhook_secret("whsec_aGVsbG8="), "hello");
   EXPECT_EQ(*decode_webhook_secret("whsec_aGVsbG8"), "hello") << "unpadded base64 is accepted";
+  EXPECT_EQ(*decode_webhook_secret("whsec_aGk"), "hi");
+  EXPECT_FALSE(decode_webhook_secret("whsec_!!!"));
   EXPECT_FALSE(decode_webhook_secret("whsec_aGVsb"));  // 5 characters: not base64 at all
+  EXPECT_FALSE(decode_webhook_secret("whsec_"));
   EXPECT_FALSE(decode_webhook_secret(""));
+  // A secret that only looks like base64 but has no prefix is NOT decoded.
+  EXPECT_EQ(*decode_webhook_secret("aGVsbG8="), "aGVsbG8=");
 }
 
 TEST(ReplayGuard, TakesAnIdOnceInsideTheWindow) {
@@ -63,24 +74,5 @@ TEST(ReplayGuard, TakesAnIdOnceInsideTheWindow) {
   EXPECT_TRUE(guard.first_time("msg_1", 1000 + 601 + 1));
 }
 
-TEST(PostJsonl, DecodesGoodLinesAndDeadLettersBadOnes) {
-  Normalized out = decode_post_lines(testing::read_fixture("posts.jsonl"), "file");
-  ASSERT_EQ(out.posts.size(), 4u);
-  ASSERT_EQ(out.dead.size(), 2u);
-  const pipeline::core::Post& p = out.posts[0];
-  EXPECT_EQ(p.uid, "file:replay:1");
-  EXPECT_EQ(p.author.followers, 3);
-  EXPECT_EQ(p.tags, std::vector<std::string>{"acme"});
-  EXPECT_EQ(p.ingested_at, "2026-11-23T10:00:01Z");
-  EXPECT_EQ(out.posts[1].created_at, "2026-11-23T10:00:00Z");
-  EXPECT_EQ(out.posts[2].reply_to, "file:replay:1");
-  EXPECT_FALSE(out.dead[0].reason.empty());
-  EXPECT_EQ(out.dead[0].original, "this is not json");
-  EXPECT_NE(out.dead[1].reason.find("created_at"), std::string::npos) << out.dead[1].reason;
-  EXPECT_EQ(out.dead[1].stage, "ingest:file");
-  EXPECT_FALSE(decode_post_line(R"({"v":2,"uid":"a","source":"s","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})"));
-  EXPECT_FALSE(decode_post_line(R"({"uid":"a","source":"s","created_at":"2026-11-23T10:00:00Z"})"));
-}
-
 }  // namespace
-}  // namespace earshot::ingest
+}  // namespace earshot::pipeline::core

@@ -10,10 +10,22 @@
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/react/react_stage.h"
 
-namespace earshot::pipeline {
+namespace earshot::pipeline::react {
 namespace {
 
 using sentiment::Label;
+using core::Mention;
+using core::parse_rfc3339_ms;
+using core::format_rfc3339_ms;
+using config::AlertRuleDef;
+using config::AlertKind;
+using core::Aggregate;
+using core::Alert;
+using log::Record;
+using log::open_log;
+using codec::encode;
+using codec::decode_mention;
+using log::Output;
 
 // prefix + n (appending: GCC 12 at -O3 warns falsely on "literal" + std::string&&).
 std::string id(const char* prefix, std::uint64_t n) {
@@ -133,9 +145,9 @@ void BM_ReactHandler_Batch500(benchmark::State& state) {
 BENCHMARK(BM_ReactHandler_Batch500)->Unit(benchmark::kMillisecond);
 
 }  // namespace
-}  // namespace earshot::pipeline
+}  // namespace earshot::pipeline::react
 
-namespace earshot::pipeline {
+namespace earshot::pipeline::react {
 namespace {
 
 // The undo log the react stage does without (windows.h `staged`): a commit every 500.
@@ -164,6 +176,6 @@ void BM_DecodeMention(benchmark::State& state) {
 BENCHMARK(BM_DecodeMention)->Unit(benchmark::kMillisecond);
 
 }  // namespace
-}  // namespace earshot::pipeline
+}  // namespace earshot::pipeline::react
 
 BENCHMARK_MAIN();

@@ -5,6 +5,7 @@
 #include "ingest/feed_parser.h"
 #include "ingest/json_access.h"
 #include "ingest/normalize.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -46,7 +47,7 @@ pipeline::core::Result<PollingSource::Fetched> FeedSource::fetch_once() {
   if (!etag_.empty()) req.headers.emplace_back("If-None-Match", etag_);
   if (!last_modified_.empty()) req.headers.emplace_back("If-Modified-Since", last_modified_);
   auto r = http_->send(req);
-  if (!r) return std::unexpected(r.error());
+  EARSHOT_TRY(r);
   Fetched out;
   if (r->status == 304) {
     out.batch.cursor = cursor();

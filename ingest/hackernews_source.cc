@@ -5,6 +5,7 @@
 #include "ingest/hackernews_item.h"
 #include "ingest/json_access.h"
 #include "ingest/url_util.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -56,7 +57,7 @@ void HackerNewsSource::check_updates(ingest::SourceBatch& batch) {
 
 pipeline::core::Result<PollingSource::Fetched> HackerNewsSource::fetch_once() {
   auto r = http_->send({.url = join_url(options_.base_url, "/maxitem.json")});
-  if (!r) return std::unexpected(r.error());
+  EARSHOT_TRY(r);
   if (r->status != 200) return std::unexpected(http_error(*r, name() + ": maxitem"));
   auto max = parse_hackernews_maxitem(r->body);
   if (!max) return fail(ErrorCode::kRetriable, name() + ": " + max.error().message);
@@ -70,7 +71,7 @@ pipeline::core::Result<PollingSource::Fetched> HackerNewsSource::fetch_once() {
     bool failed = !item || item->status != 200;
     if (failed) {
       if (out.batch.posts.empty() && out.batch.dead.empty() && id == last_ + 1) {
-        if (!item) return std::unexpected(item.error());
+        EARSHOT_TRY(item);
         return std::unexpected(http_error(*item, name() + ": item " + std::to_string(id)));
       }
       blocked = true;  // keep what we have; the rest next poll

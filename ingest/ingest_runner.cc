@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 namespace {
@@ -16,7 +17,7 @@ pipeline::core::Result<std::unique_ptr<IngestRunner>> IngestRunner::create(pipel
                                                            IngestOptions options) {
   std::unique_ptr<IngestRunner> r(new IngestRunner(log, std::move(options)));
   auto p = log.producer({.transactional_id = r->options_.transactional_id});
-  if (!p) return std::unexpected(p.error());
+  EARSHOT_TRY(p);
   r->producer_ = std::move(*p);
   r->sources_ = std::move(sources);
   r->committed_.assign(r->sources_.size(), "");
@@ -29,7 +30,7 @@ pipeline::core::Result<std::unique_ptr<IngestRunner>> IngestRunner::create(pipel
 
 pipeline::core::Result<std::map<std::string, std::string>> IngestRunner::read_cursors() {
   auto reader = log_.consumer({.group = "", .topics = {options_.cursors}, .on_revoke = {}});
-  if (!reader) return std::unexpected(reader.error());
+  EARSHOT_TRY(reader);
   std::map<std::string, std::string> latest;
   if (auto st = pipeline::log::read_to_end(**reader, [&](pipeline::log::Record& r) { latest[r.key] = std::move(r.value); },
                             std::chrono::seconds(60), "cursor topic " + options_.cursors);
@@ -41,7 +42,7 @@ pipeline::core::Result<std::map<std::string, std::string>> IngestRunner::read_cu
 
 pipeline::core::Status IngestRunner::restore() {
   auto cursors = read_cursors();
-  if (!cursors) return std::unexpected(cursors.error());
+  EARSHOT_TRY(cursors);
   const std::map<std::string, std::string>& latest = *cursors;
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     auto it = latest.find(sources_[i]->name());
@@ -68,19 +69,19 @@ pipeline::core::Result<std::size_t> IngestRunner::step_one(std::size_t i, std::c
   std::int64_t now = wall_ms();
   std::int64_t newest = 0;
   auto attempt = [&]() -> pipeline::core::Status {
-    if (auto st = producer_->begin(); !st) return st;
+    EARSHOT_TRY(producer_->begin());
     std::string ingested = pipeline::core::format_rfc3339_ms(now);
     for (auto& post : batch->posts) {
       if (post.ingested_at.empty()) post.ingested_at = ingested;
       if (auto t = pipeline::core::parse_rfc3339_ms(post.created_at); t && *t > newest) newest = *t;
-      if (auto st = producer_->produce(options_.posts, post.uid, pipeline::codec::encode(post)); !st) return st;
+      EARSHOT_TRY(producer_->produce(options_.posts, post.uid, pipeline::codec::encode(post)));
     }
     for (auto& d : batch->dead) {
       if (d.stage.empty()) d.stage = "ingest:" + src.name();
       if (d.at.empty()) d.at = ingested;
-      if (auto st = producer_->produce(options_.deadletter, d.key, pipeline::codec::encode(d)); !st) return st;
+      EARSHOT_TRY(producer_->produce(options_.deadletter, d.key, pipeline::codec::encode(d)));
     }
-    if (auto st = producer_->produce(options_.cursors, src.name(), batch->cursor); !st) return st;
+    EARSHOT_TRY(producer_->produce(options_.cursors, src.name(), batch->cursor));
     return producer_->commit();
   };
   pipeline::core::Status st = attempt();
@@ -99,7 +100,7 @@ pipeline::core::Result<std::size_t> IngestRunner::step_one(std::size_t i, std::c
     (void)producer_->abort();
     // Nothing of this poll is in the log: tell the source, then poll the same items again.
     src.on_aborted();
-    if (auto r = src.restore(committed_[i]); !r) return std::unexpected(r.error());
+    EARSHOT_TRY(src.restore(committed_[i]));
     ended_[i] = false;
     if (st.error().code == pipeline::core::ErrorCode::kFenced) return std::unexpected(st.error());
     return std::size_t{0};
@@ -163,7 +164,7 @@ pipeline::core::Status IngestRunner::run(const std::atomic<bool>& stop, bool sto
   while (!stop.load()) {
     if (stop_when_all_ended && all_ended()) break;
     auto n = step();
-    if (!n) return std::unexpected(n.error());
+    EARSHOT_TRY(n);
   }
   return pipeline::core::ok();
 }

@@ -6,6 +6,7 @@
 #include "ingest/mastodon_status.h"
 #include "ingest/normalize.h"
 #include "ingest/url_util.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -63,7 +64,7 @@ pipeline::core::Result<PollingSource::Fetched> MastodonSource::fetch_once() {
   if (!options_.access_token.empty())
     req.headers.emplace_back("Authorization", "Bearer " + options_.access_token);
   auto r = http_->send(req);
-  if (!r) return std::unexpected(r.error());
+  EARSHOT_TRY(r);
   if (r->status < 200 || r->status > 299) return std::unexpected(http_error(*r, name()));
   note_rate_headers(*r);
   auto page = parse_mastodon_timeline(r->body, host_);

@@ -15,6 +15,7 @@
 #include "ingest/normalize.h"
 #include "ingest/time_util.h"
 #include "ingest/url_util.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 namespace {
@@ -228,7 +229,7 @@ pipeline::core::Result<ingest::SourceBatch> MastodonStreamSource::poll(milliseco
   }
   stream_posts_ += static_cast<std::int64_t>(batch.posts.size());
   batch.cursor = dump_json(Json{{"min_id", min_id_}});
-  if (auto st = rest_.restore(batch.cursor); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(rest_.restore(batch.cursor));
   return batch;
 }
 

@@ -6,6 +6,7 @@
 #include "ingest/reddit_listing.h"
 #include "ingest/url_util.h"
 #include "pipeline/core/base64.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -52,7 +53,7 @@ pipeline::core::Status RedditSource::ensure_token() {
                                                              options_.client_secret)},
                  {"Content-Type", "application/x-www-form-urlencoded"}};
   auto r = http_->send(req);
-  if (!r) return std::unexpected(r.error());
+  EARSHOT_TRY(r);
   if (r->status != 200) return std::unexpected(http_error(*r, name() + ": access token"));
   auto doc = parse_json(r->body);
   std::string token = doc ? get_string(*doc, "access_token") : "";
@@ -65,7 +66,7 @@ pipeline::core::Status RedditSource::ensure_token() {
 }
 
 pipeline::core::Result<PollingSource::Fetched> RedditSource::fetch_once() {
-  if (auto st = ensure_token(); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(ensure_token());
   bool oauth = !options_.client_id.empty();
   std::string root = oauth ? options_.oauth_base_url : options_.base_url;
   std::string base;
@@ -89,7 +90,7 @@ pipeline::core::Result<PollingSource::Fetched> RedditSource::fetch_once() {
     req.url = after.empty() ? base : add_query(base, "after", after);
     if (oauth) req.headers.emplace_back("Authorization", "bearer " + token_);
     auto r = http_->send(req);
-    if (!r) return std::unexpected(r.error());
+    EARSHOT_TRY(r);
     if (r->status == 401 && oauth) token_.clear();
     if (r->status < 200 || r->status > 299) return std::unexpected(http_error(*r, name()));
     note_rate_headers(*r);

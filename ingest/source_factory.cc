@@ -9,6 +9,7 @@
 #include "ingest/url_util.h"
 #include "ingest/webhook_source.h"
 #include "pipeline/http/cpprest_client.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 namespace {
@@ -120,7 +121,7 @@ Result<SourcePtr> build(const SourceDef& def, const SourceDeps& deps) {
     o.max_body_bytes = static_cast<std::size_t>(def.max_body);
     o.max_queue = static_cast<std::size_t>(def.max_queue);
     auto src = WebhookSource::start(o);
-    if (!src) return std::unexpected(src.error());
+    EARSHOT_TRY(src);
     return SourcePtr(std::move(*src));
   }
   if (type == "file") {

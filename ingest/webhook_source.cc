@@ -7,6 +7,7 @@
 #include "ingest/json_access.h"
 #include "ingest/post_jsonl.h"
 #include "ingest/time_util.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::ingest {
 
@@ -72,7 +73,7 @@ WebhookSource::WebhookSource(WebhookOptions options, std::string key)
 
 pipeline::core::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(WebhookOptions options) {
   auto key = decode_webhook_secret(options.secret);
-  if (!key) return std::unexpected(key.error());
+  EARSHOT_TRY(key);
   if (options.listen.find(':') == std::string::npos)
     return fail(ErrorCode::kInvalidArgument, "listen: expected host:port, got '" + options.listen + "'");
   std::unique_ptr<WebhookSource> src(new WebhookSource(std::move(options), std::move(*key)));

@@ -7,6 +7,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "sinks/http_server.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
@@ -165,7 +166,7 @@ pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(pipeline
                                                                   std::string aggregates_topic,
                                                                   std::string alerts_topic) {
   auto consumer = log.consumer({.group = "", .topics = {aggregates_topic, alerts_topic}, .on_revoke = {}});
-  if (!consumer) return std::unexpected(consumer.error());
+  EARSHOT_TRY(consumer);
   std::unique_ptr<ApiFollower> f(new ApiFollower());
   f->consumer_ = std::move(*consumer);
   f->store_ = &store;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/core/crypto.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
@@ -150,7 +151,7 @@ pipeline::core::Status HttpServer::start() {
   }
   if (port_ < 0 || port_ > 65535) return fail(ErrorCode::kInvalidArgument, "listen: bad port in '" + listen + "'");
   auto probed = probe_port(host_, port_);
-  if (!probed) return std::unexpected(probed.error());
+  EARSHOT_TRY(probed);
   port_ = *probed;
   try {
     auto impl = std::make_unique<Impl>(url() + "/");

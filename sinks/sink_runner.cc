@@ -6,6 +6,7 @@
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/http/cpprest_client.h"
 #include "sinks/alert_payloads.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
@@ -136,7 +137,7 @@ pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const pipe
   for (const auto& def : cfg.sinks) {
     if (def.type == "kafka" && def.topic != alerts) topics.push_back({def.topic, cfg.log.partitions, false});
   }
-  if (auto st = log.create_topics(topics); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(log.create_topics(topics));
   std::shared_ptr<pipeline::core::HttpClient> http = options.http ? options.http : pipeline::http::make_cpprest_client();
   for (const auto& def : cfg.sinks) {
     if (def.type == "kafka" && def.topic == alerts) continue;  // the alerts topic is the sink
@@ -149,10 +150,10 @@ pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const pipe
     w->poll_timeout = options.poll_timeout;
     w->stats.name = def.name;
     auto consumer = log.consumer({.group = sink_group(cfg, def), .topics = {alerts}});
-    if (!consumer) return std::unexpected(consumer.error());
+    EARSHOT_TRY(consumer);
     w->consumer = std::move(*consumer);
     auto producer = log.producer({});
-    if (!producer) return std::unexpected(producer.error());
+    EARSHOT_TRY(producer);
     w->producer = std::move(*producer);
     runner->workers_.push_back(std::move(w));
   }
@@ -184,7 +185,7 @@ std::vector<SinkStats> SinkRunner::stats() const {
 
 pipeline::core::Status run_sinks(const pipeline::config::Config& cfg, pipeline::log::Log& log, const std::atomic<bool>& stop) {
   auto runner = SinkRunner::start(cfg, log);
-  if (!runner) return std::unexpected(runner.error());
+  EARSHOT_TRY(runner);
   while (!stop.load()) std::this_thread::sleep_for(milliseconds(100));
   (*runner)->stop();
   return pipeline::core::ok();

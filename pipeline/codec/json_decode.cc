@@ -1,5 +1,6 @@
 // Decoding of Post and ScoredPost (json_codec.h); shared member readers.
 #include "pipeline/codec/json_reader.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::codec {
 namespace json {
@@ -22,7 +23,7 @@ core::Status check_any(od::value v, std::string_view path, std::size_t depth) {
       for (auto item : arr) {
         od::value e;
         if (std::move(item).get(e)) return bad(path, "malformed array");
-        if (auto st = check_any(e, path, depth + 1); !st) return st;
+        EARSHOT_TRY(check_any(e, path, depth + 1));
       }
       return core::ok();
     }
@@ -54,29 +55,29 @@ core::Status check_any(od::value v, std::string_view path, std::size_t depth) {
 
 core::Status read_sentiment(od::value& v, std::string_view path, sentiment::Sentiment& out) {
   od::object obj;
-  if (auto st = read_object(v, path, obj); !st) return st;
+  EARSHOT_TRY(read_object(v, path, obj));
   Required<2> req{{"label", "score"}};
   auto st = for_each_member(obj, path, 2, [&](std::string_view key, od::value& m) -> core::Status {
     if (key == "label") {
       std::string s;
-      if (auto r = read_string(m, join(path, key), s); !r) return r;
+      EARSHOT_TRY(read_string(m, join(path, key), s));
       if (!sentiment::parse_label(s, &out.label)) {
         return bad(join(path, key), "expected negative, neutral or positive");
       }
       req.mark(0);
     } else if (key == "score") {
       double d;
-      if (auto r = read_double(m, join(path, key), d); !r) return r;
+      EARSHOT_TRY(read_double(m, join(path, key), d));
       if (d < -1.0 || d > 1.0) return bad(join(path, key), "expected a number in [-1, 1]");
       out.score = static_cast<float>(d);
       req.mark(1);
     } else if (key == "probs") {
       od::object p;
-      if (auto r = read_object(m, join(path, key), p); !r) return r;
+      EARSHOT_TRY(read_object(m, join(path, key), p));
       return for_each_member(p, join(path, key), 3, [&](std::string_view k, od::value& x) -> core::Status {
         double d;
         if (k != "neg" && k != "neu" && k != "pos") return check_any(x, join(path, k), 4);
-        if (auto r = read_double(x, join(path, k), d); !r) return r;
+        EARSHOT_TRY(read_double(x, join(path, k), d));
         (k == "neg" ? out.probs.neg : k == "neu" ? out.probs.neu : out.probs.pos) = static_cast<float>(d);
         return core::ok();
       });
@@ -94,7 +95,7 @@ core::Status read_sentiment(od::value& v, std::string_view path, sentiment::Sent
 core::Status read_customer(od::value& v, std::string_view path, std::optional<core::CustomerRef>& out) {
   if (is_null(v)) { out.reset(); return core::ok(); }
   od::object obj;
-  if (auto st = read_object(v, path, obj); !st) return st;
+  EARSHOT_TRY(read_object(v, path, obj));
   core::CustomerRef c;
   auto st = for_each_member(obj, path, 2, [&](std::string_view key, od::value& m) -> core::Status {
     if (key == "id") return read_string(m, join(path, key), c.id);
@@ -126,7 +127,7 @@ core::Status read_post_refs(od::value& v, std::string_view path, std::vector<cor
       if (key == "text") return read_string(m, join(path, key), r.text);
       if (key == "score") {
         double d;
-        if (auto s = read_double(m, join(path, key), d); !s) return s;
+        EARSHOT_TRY(read_double(m, join(path, key), d));
         r.score = static_cast<float>(d);
         return core::ok();
       }
@@ -143,29 +144,29 @@ core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
   *known = true;
   if (key == "v") {
     std::int64_t ver;
-    if (auto st = read_int(v, "v", ver); !st) return st;
+    EARSHOT_TRY(read_int(v, "v", ver));
     if (ver != core::kSchemaVersion) return bad("v", "unknown schema version " + std::to_string(ver));
     seen |= kV;
   } else if (key == "uid") {
-    if (auto st = read_string(v, "uid", p.uid); !st) return st;
+    EARSHOT_TRY(read_string(v, "uid", p.uid));
     if (p.uid.empty()) return bad("uid", "must not be empty");
     seen |= kUid;
   } else if (key == "source") {
-    if (auto st = read_string(v, "source", p.source); !st) return st;
+    EARSHOT_TRY(read_string(v, "source", p.source));
     if (p.source.empty()) return bad("source", "must not be empty");
     seen |= kSource;
   } else if (key == "url") {
     if (is_null(v)) return core::ok();
     return read_string(v, "url", p.url);
   } else if (key == "created_at") {
-    if (auto st = read_rfc3339(v, "created_at", p.created_at); !st) return st;
+    EARSHOT_TRY(read_rfc3339(v, "created_at", p.created_at));
     seen |= kCreated;
   } else if (key == "ingested_at") {
     if (is_null(v)) return core::ok();
     return read_rfc3339(v, "ingested_at", p.ingested_at);
   } else if (key == "author") {
     od::object obj;
-    if (auto st = read_object(v, "author", obj); !st) return st;
+    EARSHOT_TRY(read_object(v, "author", obj));
     seen |= kAuthor;
     return for_each_member(obj, "author", 2, [&](std::string_view k, od::value& m) -> core::Status {
       if (k == "id") return read_string(m, "author.id", p.author.id);
@@ -174,7 +175,7 @@ core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
       if (k == "followers") {
         if (is_null(m)) return core::ok();
         std::int64_t n;
-        if (auto st = read_int(m, "author.followers", n); !st) return st;
+        EARSHOT_TRY(read_int(m, "author.followers", n));
         if (n < 0) return bad("author.followers", "must not be negative");
         p.author.followers = n;
         return core::ok();
@@ -182,7 +183,7 @@ core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
       return check_any(m, join("author", k), 3);
     });
   } else if (key == "text") {
-    if (auto st = read_string(v, "text", p.text); !st) return st;
+    EARSHOT_TRY(read_string(v, "text", p.text));
     if (p.text.size() > kMaxTextBytes) {
       return bad("text", "longer than " + std::to_string(kMaxTextBytes) + " bytes");
     }
@@ -224,10 +225,10 @@ core::Result<core::Post> read_post(std::string_view wire, std::uint32_t& seen) {
   core::Post p;
   auto st = json::parse_object(wire, [&](std::string_view key, json::od::value& v) -> core::Status {
     bool known;
-    if (auto r = json::read_post_member(key, v, p, seen, &known); !r) return r;
+    EARSHOT_TRY(json::read_post_member(key, v, p, seen, &known));
     return known ? core::ok() : json::check_any(v, key, 2);
   });
-  if (!st) return std::unexpected(st.error());
+  EARSHOT_TRY(st);
   return p;
 }
 }  // namespace
@@ -236,7 +237,7 @@ core::Result<core::Post> decode_post(std::string_view wire) {
   std::uint32_t seen = 0;
   auto p = read_post(wire, seen);
   if (!p) return p;
-  if (auto c = json::check_post(*p, seen); !c) return std::unexpected(c.error());
+  EARSHOT_TRY(json::check_post(*p, seen));
   return p;
 }
 

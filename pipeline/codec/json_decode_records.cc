@@ -1,6 +1,7 @@
 // Decoding of ScoredPost, Mention, Aggregate, Alert, ReplyIntent and DeadLetter (json_codec.h).
 #include "pipeline/core/base64.h"
 #include "pipeline/codec/json_reader.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::codec {
 
@@ -22,14 +23,14 @@ core::Result<R> decode_with(std::string_view wire, F&& member) {
   auto st = json::parse_object(wire, [&](std::string_view key, od::value& v) -> core::Status {
     if (key == "v") {
       std::int64_t ver;
-      if (auto s = read_int(v, "v", ver); !s) return s;
+      EARSHOT_TRY(read_int(v, "v", ver));
       if (ver != core::kSchemaVersion) return bad("v", "unknown schema version " + std::to_string(ver));
       have_v = true;
       return core::ok();
     }
     return member(r, key, v);
   });
-  if (!st) return std::unexpected(st.error());
+  EARSHOT_TRY(st);
   if (!have_v) return std::unexpected(core::Error(core::ErrorCode::kInvalidArgument, "v: required member missing"));
   return r;
 }
@@ -37,7 +38,7 @@ core::Result<R> decode_with(std::string_view wire, F&& member) {
 template <class E>
 core::Status read_enum(od::value& v, std::string_view path, E* out, bool (*parse)(std::string_view, E*)) {
   std::string s;
-  if (auto st = read_string(v, path, s); !st) return st;
+  EARSHOT_TRY(read_string(v, path, s));
   if (!parse(s, out)) return bad(path, "unknown value '" + s + "'");
   return core::ok();
 }
@@ -91,7 +92,7 @@ core::Result<core::ScoredPost> decode_scored(std::string_view wire) {
   bool have_sentiment = false;
   auto st = json::parse_object(wire, [&](std::string_view key, od::value& v) -> core::Status {
     bool known;
-    if (auto s = json::read_post_member(key, v, r.post, seen, &known); !s) return s;
+    EARSHOT_TRY(json::read_post_member(key, v, r.post, seen, &known));
     if (known) return core::ok();
     if (key == "sentiment") { have_sentiment = true; return json::read_sentiment(v, key, r.sentiment); }
     if (key == "entities") return read_entities(v, r.entities);
@@ -100,8 +101,8 @@ core::Result<core::ScoredPost> decode_scored(std::string_view wire) {
     if (key == "flags") return json::read_strings(v, key, r.flags);
     return check_any(v, key, 2);
   });
-  if (!st) return std::unexpected(st.error());
-  if (auto c = json::check_post(r.post, seen); !c) return std::unexpected(c.error());
+  EARSHOT_TRY(st);
+  EARSHOT_TRY(json::check_post(r.post, seen));
   if (!have_sentiment && !r.post.deleted) {
     return std::unexpected(core::Error(core::ErrorCode::kInvalidArgument, "sentiment: required member missing"));
   }
@@ -141,7 +142,7 @@ core::Result<core::Aggregate> decode_aggregate(std::string_view wire) {
     if (key == "version") return read_int(v, key, r.version);
     if (key == "counts") {
       od::object obj;
-      if (auto s = json::read_object(v, key, obj); !s) return s;
+      EARSHOT_TRY(json::read_object(v, key, obj));
       return json::for_each_member(obj, key, 2, [&](std::string_view k, od::value& x) -> core::Status {
         if (k == "negative") return read_int(x, join(key, k), r.negative);
         if (k == "neutral") return read_int(x, join(key, k), r.neutral);
@@ -168,7 +169,7 @@ core::Result<core::Alert> decode_alert(std::string_view wire) {
     if (key == "created_at") return read_string(v, key, r.created_at);
     if (key == "window") {
       od::object obj;
-      if (auto s = json::read_object(v, key, obj); !s) return s;
+      EARSHOT_TRY(json::read_object(v, key, obj));
       return json::for_each_member(obj, key, 2, [&](std::string_view k, od::value& x) -> core::Status {
         if (k == "start") return read_string(x, join(key, k), r.window_start);
         if (k == "end") return read_string(x, join(key, k), r.window_end);
@@ -202,7 +203,7 @@ core::Result<core::DeadLetter> decode_deadletter(std::string_view wire) {
     if (key == "topic") return read_string(v, key, d.topic);
     if (key == "partition") {
       std::int64_t p;
-      if (auto s = read_int(v, key, p); !s) return s;
+      EARSHOT_TRY(read_int(v, key, p));
       d.partition = static_cast<std::int32_t>(p);
       return core::ok();
     }

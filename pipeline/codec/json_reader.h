@@ -19,6 +19,7 @@
 #include <simdjson.h>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::codec::json {
 
@@ -84,7 +85,7 @@ inline core::Status read_opt_string(od::value& v, std::string_view path,
                               std::optional<std::string>& out) {
   if (is_null(v)) { out.reset(); return core::ok(); }
   std::string s;
-  if (auto st = read_string(v, path, s); !st) return st;
+  EARSHOT_TRY(read_string(v, path, s));
   out = std::move(s);
   return core::ok();
 }
@@ -136,7 +137,7 @@ inline core::Status read_object(od::value& v, std::string_view path, od::object&
 }
 
 inline core::Status read_rfc3339(od::value& v, std::string_view path, std::string& out) {
-  if (auto st = read_string(v, path, out); !st) return st;
+  EARSHOT_TRY(read_string(v, path, out));
   if (!core::is_rfc3339(out)) return bad(path, "expected an RFC 3339 date-time, got '" + out.substr(0, 40) + "'");
   return core::ok();
 }
@@ -156,7 +157,7 @@ core::Status parse_object(std::string_view json, F&& f) {
   }
   od::object obj;
   if (auto e = doc.get_object().get(obj)) return bad("$", "expected a JSON object");
-  if (auto st = for_each_member(obj, "", 1, f); !st) return st;
+  EARSHOT_TRY(for_each_member(obj, "", 1, f));
   const char* loc = nullptr;
   if (doc.current_location().get(loc) == simdjson::SUCCESS) return bad("$", "trailing content after the object");
   return core::ok();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pipeline/link/link_text.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::link {
 
@@ -193,7 +194,7 @@ core::Status load_csv(std::istream& in, Snapshot* s, std::size_t* line_no) {
       int ci = static_cast<int>(c);
       if (ci != ip && ci != ih && ci != ii && ci != it && ci != in_) f.attrs.emplace_back(header[c], cols[c]);
     }
-    if (auto st = add_row(f, s); !st) return st;
+    EARSHOT_TRY(add_row(f, s));
   }
   if (header.empty()) return core::fail(core::ErrorCode::kInvalidArgument, "empty file: no header line");
   return core::ok();
@@ -219,7 +220,7 @@ core::Status load_jsonl(std::istream& in, Snapshot* s, std::size_t* line_no) {
         f.attrs.emplace_back(k, value);
       }
     }
-    if (auto st = add_row(f, s); !st) return st;
+    EARSHOT_TRY(add_row(f, s));
   }
   return core::ok();
 }
@@ -249,7 +250,7 @@ core::Result<std::unique_ptr<FileCustomerSource>> FileCustomerSource::open(std::
 core::Result<std::unique_ptr<FileCustomerSource>> FileCustomerSource::open(std::string path, Format format,
                                                                      Options options) {
   auto snap = load(path, format);
-  if (!snap) return std::unexpected(snap.error());
+  EARSHOT_TRY(snap);
   return std::unique_ptr<FileCustomerSource>(new FileCustomerSource(std::move(path), format, options, *snap));
 }
 

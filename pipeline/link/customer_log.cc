@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/link/identity.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::link {
 namespace {
@@ -23,10 +24,10 @@ std::string canonical_key(std::string_view key) {
 
 core::Result<std::unique_ptr<LogCustomerSource>> LogCustomerSource::start(log::Log& log, const config::CustomerDirectoryDef& def) {
   std::string topic = def.topic.empty() ? "earshot.customers" : def.topic;
-  if (auto st = log.create_topics({{topic, 1, true}}); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(log.create_topics({{topic, 1, true}}));
   std::unique_ptr<LogCustomerSource> src(new LogCustomerSource(topic));
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
-  if (!reader) return std::unexpected(reader.error());
+  EARSHOT_TRY(reader);
   src->reader_ = std::move(*reader);
   // The initial load: everything committed so far.
   if (auto st = log::read_to_end(*src->reader_, [&](log::Record& r) { src->apply(r); }, std::chrono::seconds(60),

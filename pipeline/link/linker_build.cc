@@ -7,6 +7,7 @@
 #include "pipeline/link/link_text.h"
 #include "pipeline/link/linker.h"
 #include "pipeline/link/linker_impl.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::link {
 namespace {
@@ -135,9 +136,9 @@ core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, c
       e.parent = static_cast<int>(it->second);
     }
     auto req = phrases(d, d.require_any, "require_any word");
-    if (!req) return std::unexpected(req.error());
+    EARSHOT_TRY(req);
     auto exc = phrases(d, d.exclude, "exclude word");
-    if (!exc) return std::unexpected(exc.error());
+    EARSHOT_TRY(exc);
     e.require_any = std::move(*req);
     e.exclude = std::move(*exc);
     impl->entities.push_back(std::move(e));
@@ -181,7 +182,7 @@ core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, c
       impl->regexes.push_back({ei, std::move(re)});
     }
   }
-  if (auto st = check_parents(defs, impl->entities); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(check_parents(defs, impl->entities));
   if (!impl->regexes.empty() && !impl->set->Compile()) {
     return core::fail(core::ErrorCode::kInvalidArgument,
                 "entities: the " + std::to_string(impl->regexes.size()) +

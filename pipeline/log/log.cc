@@ -1,4 +1,5 @@
 #include "pipeline/log/log.h"
+#include "pipeline/core/status.h"
 
 #include <algorithm>
 
@@ -25,7 +26,7 @@ core::Status read_to_end(Consumer& consumer, const std::function<void(Record&)>&
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     auto batch = consumer.poll(10000, poll_wait);
-    if (!batch) return std::unexpected(batch.error());
+    EARSHOT_TRY(batch);
     for (auto& r : *batch) on_record(r);
     if (batch->empty() && consumer.at_end()) return core::ok();
     if (std::chrono::steady_clock::now() > deadline) {

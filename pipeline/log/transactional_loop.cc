@@ -1,4 +1,5 @@
 #include "pipeline/log/transactional_loop.h"
+#include "pipeline/core/status.h"
 
 #include <algorithm>
 #include <set>
@@ -34,12 +35,12 @@ core::Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Log& 
   if (options.batch_size == 0) options.batch_size = 1;
   std::unique_ptr<TransactionalLoop> loop(new TransactionalLoop(log, std::move(options)));
   auto producer = log.producer({.transactional_id = loop->options_.transactional_id});
-  if (!producer) return std::unexpected(producer.error());
+  EARSHOT_TRY(producer);
   loop->producer_ = std::move(*producer);
   TransactionalLoop* self = loop.get();
   auto consumer = log.consumer({.group = loop->options_.group, .topics = loop->options_.inputs,
                                 .on_revoke = [self](const std::vector<TopicPartition>& parts) { self->on_revoke(parts); }});
-  if (!consumer) return std::unexpected(consumer.error());
+  EARSHOT_TRY(consumer);
   loop->consumer_ = std::move(*consumer);
   return loop;
 }
@@ -118,13 +119,13 @@ core::Result<std::shared_ptr<Batch>> TransactionalLoop::collect(std::chrono::mil
 
 core::Status TransactionalLoop::commit_batch(BatchHandler& handler, const std::vector<Record>& batch, Output& out) {
   const auto t0 = Clock::now();
-  if (auto st = producer_->begin(); !st) return st;
+  EARSHOT_TRY(producer_->begin());
   in_txn_ = true;
   for (const auto& r : out.records) {
-    if (auto st = producer_->produce(r.topic, r.key, r.value); !st) return st;
+    EARSHOT_TRY(producer_->produce(r.topic, r.key, r.value));
   }
   if (!batch.empty()) {
-    if (auto st = producer_->send_offsets(*consumer_, next_offsets(batch)); !st) return st;
+    EARSHOT_TRY(producer_->send_offsets(*consumer_, next_offsets(batch)));
   }
   core::Status st = producer_->commit();
   in_txn_ = false;
@@ -144,7 +145,7 @@ core::Status TransactionalLoop::recover(BatchHandler& handler, const core::Error
   ahead_.reset();
   set_inflight();
   if (unrecoverable(error)) return std::unexpected(error);
-  if (auto st = consumer_->rewind(); !st) return st;
+  EARSHOT_TRY(consumer_->rewind());
   return core::ok();
 }
 
@@ -173,10 +174,10 @@ core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
   const auto started = Clock::now();
   Output out;
   if (batch->empty()) {
-    if (auto st = handler.on_idle(out); !st) return std::unexpected(st.error());
+    EARSHOT_TRY(handler.on_idle(out));
     if (out.records.empty()) return std::size_t{0};
   } else if (auto st = handler.handle(*batch, out); !st) {
-    if (auto r = recover(handler, st.error()); !r) return std::unexpected(r.error());
+    EARSHOT_TRY(recover(handler, st.error()));
     return std::size_t{0};
   }
 
@@ -197,7 +198,7 @@ core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
       open_result_.reset();
       set_inflight();
       if (unrecoverable(e)) return std::unexpected(e);
-      if (auto st = consumer_->rewind(); !st) return std::unexpected(st.error());
+      EARSHOT_TRY(consumer_->rewind());
       return std::size_t{0};
     }
     if (!next) {
@@ -211,7 +212,7 @@ core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
 
   if (!open_result_) {  // not already committed by a revocation callback
     if (auto st = commit_batch(handler, *batch, out); !st) {
-      if (auto r = recover(handler, st.error()); !r) return std::unexpected(r.error());
+      EARSHOT_TRY(recover(handler, st.error()));
       return poll_fatal ? core::Result<std::size_t>(std::unexpected(*poll_fatal)) : std::size_t{0};
     }
   }
@@ -230,7 +231,7 @@ core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
 core::Status TransactionalLoop::run(BatchHandler& handler, const std::atomic<bool>& stop) {
   while (!stop.load()) {
     auto n = step(handler);
-    if (!n) return std::unexpected(n.error());
+    EARSHOT_TRY(n);
   }
   return core::ok();
 }

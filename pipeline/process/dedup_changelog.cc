@@ -1,4 +1,5 @@
 #include "pipeline/process/dedup_changelog.h"
+#include "pipeline/core/status.h"
 
 #include <charconv>
 
@@ -112,7 +113,7 @@ core::Status decode_header(std::string_view value, Batch& out) {
 
 core::Status decode(std::string_view value, Batch& out) {
   out.entries.clear();
-  if (auto st = decode_header(value, out); !st) return st;
+  EARSHOT_TRY(decode_header(value, out));
   const auto count = static_cast<std::uint32_t>(get_fixed(value, 17, 4));
   // Each entry takes at least two bytes: a count larger than that cannot be right (and must
   // not make reserve() allocate gigabytes).

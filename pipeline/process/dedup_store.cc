@@ -1,4 +1,5 @@
 #include "pipeline/process/dedup_store.h"
+#include "pipeline/core/status.h"
 
 #include <algorithm>
 #include <chrono>
@@ -40,7 +41,7 @@ DedupStore::DedupStore(Options options) : options_(std::move(options)), writer_i
 
 core::Status DedupStore::restore(log::Log& log) {
   auto c = log.consumer({.group = "", .topics = {options_.topic}, .on_revoke = {}});
-  if (!c) return std::unexpected(c.error());
+  EARSHOT_TRY(c);
   changelog_ = std::move(*c);
   return log::read_to_end(*changelog_, [&](log::Record& r) { apply(r, /*skip_own=*/false); },
                           std::chrono::seconds(120), "dedup changelog " + options_.topic);
@@ -60,7 +61,7 @@ core::Status DedupStore::catch_up(const std::vector<log::Record>& batch) {
     if (!st) return st;  // the batch aborts and comes again, still fresh
   } else if (changelog_) {
     auto polled = changelog_->poll(10000, std::chrono::milliseconds(0));
-    if (!polled) return std::unexpected(polled.error());
+    EARSHOT_TRY(polled);
     for (auto& r : *polled) apply(r, /*skip_own=*/true);
   }
   owned_.insert(owned_.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));

@@ -1,4 +1,5 @@
 #include "pipeline/process/enricher.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::process {
 
@@ -15,12 +16,12 @@ core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* co
   e->language_.emplace(std::move(*lang));
   if (config && !config->entities.empty()) {
     auto linker = link::Linker::build(config->entities);
-    if (!linker) return std::unexpected(linker.error());
+    EARSHOT_TRY(linker);
     e->linker_ = std::make_unique<link::Linker>(std::move(*linker));
   }
   if (config && !config->customers.empty()) {
     auto dir = link::CustomerDirectory::build(config->customers, io);
-    if (!dir) return std::unexpected(dir.error());
+    EARSHOT_TRY(dir);
     e->customers_ = std::move(*dir);
   }
   return e;

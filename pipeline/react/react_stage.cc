@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::react {
 
@@ -36,7 +37,7 @@ core::Status read_to_end(log::Log& log, const std::string& topic, std::chrono::m
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     consumer = log.consumer({.group = "", .topics = {topic}});
   }
-  if (!consumer) return std::unexpected(consumer.error());
+  EARSHOT_TRY(consumer);
   for (;;) {
     auto batch = (*consumer)->poll(1000, std::chrono::milliseconds(200));
     if (!batch) {
@@ -59,7 +60,7 @@ core::Result<std::unique_ptr<ReactHandler>> ReactHandler::create(log::Log& log, 
   options.alerts.staged = false;
   std::unique_ptr<ReactHandler> h(new ReactHandler(log, std::move(options)));
   auto engine = AlertEngine::create(rules, h->options_.alerts);
-  if (!engine) return std::unexpected(engine.error());
+  EARSHOT_TRY(engine);
   h->alerts_ = std::move(*engine);
   h->rules_ = std::move(rules);
   h->windows_ = std::make_unique<Windows>(h->options_.windows);
@@ -89,7 +90,7 @@ core::Result<ReactHandler::Checkpoints> ReactHandler::read_checkpoints() {
         }
       },
       [] { return false; });
-  if (!st) return std::unexpected(st.error());
+  EARSHOT_TRY(st);
   return out;
 }
 
@@ -112,7 +113,7 @@ core::Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
   if (full) {
     ++stats_.restores;
     auto engine = AlertEngine::create(rules_, options_.alerts);
-    if (!engine) return std::unexpected(engine.error());
+    EARSHOT_TRY(engine);
     alerts_ = std::move(*engine);
     windows_ = std::make_unique<Windows>(options_.windows);
     applied_.clear();
@@ -123,7 +124,7 @@ core::Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
     for (auto p : only) forget_partition(p);
   }
   auto ckpt = read_checkpoints();
-  if (!ckpt) return std::unexpected(ckpt.error());
+  EARSHOT_TRY(ckpt);
   auto wanted = [&](std::int32_t p) { return full || only.contains(p); };
   std::map<std::int32_t, std::int64_t> targets;
   for (const auto& [p, next] : ckpt->next) {
@@ -182,7 +183,7 @@ core::Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
 
 core::Status ReactHandler::apply(const core::Mention& m, std::int32_t partition, std::vector<core::Aggregate>& aggs,
                            std::vector<core::Alert>& alerts) {
-  if (auto st = windows_->add(m, aggs); !st) return st;
+  EARSHOT_TRY(windows_->add(m, aggs));
   PartitionState& part = parts_[partition];
   if (!part.entities.contains(m.entity)) part.entities.insert(m.entity);
   if (auto t = windows_->stream_time(m.entity); t && (!part.has_event || *t > part.max_event)) {
@@ -211,7 +212,7 @@ core::Status ReactHandler::take_ownership(const std::set<std::int32_t>& parts) {
   // A partition this handler did not hold since its last rebuild may have been moved on by
   // another instance: compare with the committed checkpoint and rebuild it when it differs.
   auto ckpt = read_checkpoints();
-  if (!ckpt) return std::unexpected(ckpt.error());
+  EARSHOT_TRY(ckpt);
   std::set<std::int32_t> moved;
   for (auto p : fresh) {
     auto c = ckpt->next.find(p);
@@ -220,7 +221,7 @@ core::Status ReactHandler::take_ownership(const std::set<std::int32_t>& parts) {
     if (!same) moved.insert(p);
   }
   if (!moved.empty()) {
-    if (auto st = rebuild(moved); !st) return st;
+    EARSHOT_TRY(rebuild(moved));
   }
   const std::int64_t t = now();
   for (auto p : fresh) {
@@ -238,7 +239,7 @@ core::Status ReactHandler::idle_check(log::Output& out) {
     for (const auto& tp : assignment_()) {
       if (tp.topic == options_.mentions_topic) assigned.insert(tp.partition);
     }
-    if (auto st = take_ownership(assigned); !st) return st;
+    EARSHOT_TRY(take_ownership(assigned));
   } else {
     assigned = owned_;
   }
@@ -383,18 +384,18 @@ core::Result<std::unique_ptr<ReactHandler>> make_react_handler(const config::Con
                                 {o.alerts_topic, cfg.log.partitions, false},
                                 {o.deadletter_topic, cfg.log.partitions, false},
                                 {o.checkpoint_topic, cfg.log.partitions, true}};
-  if (auto st = log.create_topics(topics); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(log.create_topics(topics));
   auto h = ReactHandler::create(log, cfg.alerts, std::move(o));
   if (!h) return h;
-  if (auto st = (*h)->restore(); !st) return std::unexpected(st.error());
+  EARSHOT_TRY((*h)->restore());
   return h;
 }
 
 core::Status run_react(const config::Config& cfg, log::Log& log, const std::atomic<bool>& stop, const std::string& instance) {
   auto handler = make_react_handler(cfg, log);
-  if (!handler) return std::unexpected(handler.error());
+  EARSHOT_TRY(handler);
   auto loop = log::TransactionalLoop::create(log, react_loop_options(cfg, instance));
-  if (!loop) return std::unexpected(loop.error());
+  EARSHOT_TRY(loop);
   log::Consumer* consumer = &(*loop)->consumer();
   (*handler)->set_assignment([consumer] { return consumer->assignment(); });
   return (*loop)->run(**handler, stop);

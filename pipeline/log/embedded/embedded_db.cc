@@ -1,4 +1,5 @@
 #include "pipeline/log/embedded/embedded_db.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log::embedded {
 
@@ -35,9 +36,9 @@ core::Result<std::shared_ptr<Db>> Db::open(const std::string& path, int default_
   }
   sqlite3_busy_timeout(db->conn, 30000);
   if (!path.empty()) {
-    if (auto st = db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !st) return std::unexpected(st.error());
+    EARSHOT_TRY(db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
   }
-  if (auto st = db->exec(kSchema); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(db->exec(kSchema));
   return db;
 }
 

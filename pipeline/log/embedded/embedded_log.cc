@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "pipeline/log/embedded/embedded_db.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log::embedded {
 
@@ -24,7 +25,7 @@ class EmbeddedConsumer final : public log::Consumer {
     std::lock_guard lock(db_->mu);
     for (const auto& topic : options_.topics) {
       auto n = db_->partitions_locked(topic);
-      if (!n) return std::unexpected(n.error());
+      EARSHOT_TRY(n);
       for (int p = 0; p < *n; ++p) assignment_.push_back({topic, p});
     }
     if (!options_.group.empty()) {
@@ -60,7 +61,7 @@ class EmbeddedConsumer final : public log::Consumer {
 
   core::Status commit(const log::Offsets& offsets) override {
     std::lock_guard lock(db_->mu);
-    if (auto st = db_->exec("BEGIN IMMEDIATE"); !st) return st;
+    EARSHOT_TRY(db_->exec("BEGIN IMMEDIATE"));
     core::Status st = commit_offsets_locked(*db_, options_.group, generation_, offsets);
     if (!st) {
       (void)db_->exec("ROLLBACK");
@@ -231,14 +232,14 @@ class EmbeddedProducer final : public log::Producer {
   core::Status write(const log::Offsets* offsets) {
     if (pending_.empty() && !offsets) return core::ok();
     std::unique_lock lock(db_->mu);
-    if (auto st = db_->exec("BEGIN IMMEDIATE"); !st) return st;
+    EARSHOT_TRY(db_->exec("BEGIN IMMEDIATE"));
     core::Status st = write_locked(offsets);
     if (!st) {
       (void)db_->exec("ROLLBACK");
       if (transactional()) pending_.clear();
       return st;
     }
-    if (auto c = db_->exec("COMMIT"); !c) return c;
+    EARSHOT_TRY(db_->exec("COMMIT"));
     pending_.clear();
     lock.unlock();
     db_->committed.notify_all();
@@ -257,7 +258,7 @@ class EmbeddedProducer final : public log::Producer {
     std::map<log::TopicPartition, std::int64_t> next;
     for (auto& r : pending_) {
       auto n = db_->partitions_locked(r.topic);
-      if (!n) return std::unexpected(n.error());
+      EARSHOT_TRY(n);
       log::TopicPartition tp{r.topic, partition_for(r.key, *n)};
       auto it = next.find(tp);
       if (it == next.end()) it = next.emplace(tp, db_->end_offset_locked(tp.topic, tp.partition)).first;
@@ -284,7 +285,7 @@ class EmbeddedProducer final : public log::Producer {
 
 core::Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::open(const std::string& path, int default_partitions) {
   auto db = Db::open(path, default_partitions);
-  if (!db) return std::unexpected(db.error());
+  EARSHOT_TRY(db);
   return std::unique_ptr<EmbeddedLog>(new EmbeddedLog(std::move(*db)));
 }
 
@@ -293,20 +294,20 @@ EmbeddedLog::~EmbeddedLog() = default;
 core::Status EmbeddedLog::create_topics(const std::vector<log::TopicSpec>& topics) {
   std::lock_guard lock(db_->mu);
   for (const auto& t : topics) {
-    if (auto n = db_->partitions_locked(t.name, t.partitions, t.compacted); !n) return std::unexpected(n.error());
+    EARSHOT_TRY(db_->partitions_locked(t.name, t.partitions, t.compacted));
   }
   return core::ok();
 }
 
 core::Result<std::unique_ptr<log::Producer>> EmbeddedLog::producer(const log::ProducerOptions& options) {
   auto p = std::make_unique<EmbeddedProducer>(db_, options);
-  if (auto st = p->init(); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(p->init());
   return std::unique_ptr<log::Producer>(std::move(p));
 }
 
 core::Result<std::unique_ptr<log::Consumer>> EmbeddedLog::consumer(const log::ConsumerOptions& options) {
   auto c = std::make_unique<EmbeddedConsumer>(db_, options);
-  if (auto st = c->join(); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(c->join());
   return std::unique_ptr<log::Consumer>(std::move(c));
 }
 

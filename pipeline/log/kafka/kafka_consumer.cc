@@ -6,6 +6,7 @@
 
 #include "pipeline/log/kafka/kafka_common.h"
 #include "pipeline/log/kafka/kafka_log.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log::kafka {
 namespace {
@@ -33,11 +34,11 @@ class KafkaConsumer final : public log::Consumer {
         {"session.timeout.ms", "10000"}, {"heartbeat.interval.ms", "1000"},
         {"fetch.wait.max.ms", "100"}, {"topic.metadata.refresh.interval.ms", "5000"}};
     auto conf = make_conf(log_, extra);
-    if (!conf) return std::unexpected(conf.error());
+    EARSHOT_TRY(conf);
     rd_kafka_conf_set_opaque(*conf, this);
     if (!options_.group.empty()) rd_kafka_conf_set_rebalance_cb(*conf, &KafkaConsumer::on_rebalance);
     auto h = make_handle(RD_KAFKA_CONSUMER, *conf);
-    if (!h) return std::unexpected(h.error());
+    EARSHOT_TRY(h);
     rk_ = std::move(*h);
     rd_kafka_poll_set_consumer(rk_.get());
     if (!options_.group.empty()) {
@@ -229,7 +230,7 @@ rd_kafka_t* kafka_consumer_handle(const log::Consumer& consumer) {
 
 core::Result<std::unique_ptr<log::Consumer>> KafkaLog::consumer(const log::ConsumerOptions& options) {
   auto c = std::make_unique<KafkaConsumer>(options_, options);
-  if (auto st = c->init(); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(c->init());
   return std::unique_ptr<log::Consumer>(std::move(c));
 }
 

@@ -1,6 +1,7 @@
 #include "pipeline/log/kafka/kafka_log.h"
 
 #include "pipeline/log/kafka/kafka_common.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log::kafka {
 
@@ -8,7 +9,7 @@ core::Result<std::unique_ptr<KafkaLog>> KafkaLog::open(const log::LogOptions& op
   if (options.brokers.empty()) return core::fail(core::ErrorCode::kInvalidArgument, "log.brokers: required for kind kafka");
   // Check the properties once, so that a typo is reported at start-up, not at first use.
   auto conf = make_conf(options, {});
-  if (!conf) return std::unexpected(conf.error());
+  EARSHOT_TRY(conf);
   rd_kafka_conf_destroy(*conf);
   return std::unique_ptr<KafkaLog>(new KafkaLog(options));
 }
@@ -16,9 +17,9 @@ core::Result<std::unique_ptr<KafkaLog>> KafkaLog::open(const log::LogOptions& op
 core::Status KafkaLog::create_topics(const std::vector<log::TopicSpec>& topics) {
   if (topics.empty()) return core::ok();
   auto conf = make_conf(options_, {});
-  if (!conf) return std::unexpected(conf.error());
+  EARSHOT_TRY(conf);
   auto rk = make_handle(RD_KAFKA_PRODUCER, *conf);
-  if (!rk) return std::unexpected(rk.error());
+  EARSHOT_TRY(rk);
 
   std::vector<rd_kafka_NewTopic_t*> specs;
   char err[512];

@@ -6,6 +6,7 @@
 #include "pipeline/log/kafka/kafka_common.h"
 #include "pipeline/log/kafka/kafka_consumer.h"
 #include "pipeline/log/kafka/kafka_log.h"
+#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log::kafka {
 namespace {
@@ -31,11 +32,11 @@ class KafkaProducer final : public log::Producer {
       extra["transaction.timeout.ms"] = std::to_string(kTxnLifetimeMs);
     }
     auto conf = make_conf(log_, extra);
-    if (!conf) return std::unexpected(conf.error());
+    EARSHOT_TRY(conf);
     rd_kafka_conf_set_opaque(*conf, this);
     rd_kafka_conf_set_dr_msg_cb(*conf, &KafkaProducer::on_delivery);
     auto h = make_handle(RD_KAFKA_PRODUCER, *conf);
-    if (!h) return std::unexpected(h.error());
+    EARSHOT_TRY(h);
     rk_ = std::move(*h);
     if (transactional()) {
       if (rd_kafka_error_t* e = rd_kafka_init_transactions(rk_.get(), kInitTimeoutMs)) {
@@ -108,12 +109,12 @@ class KafkaProducer final : public log::Producer {
       }
       if (err.code == core::ErrorCode::kFenced) return std::unexpected(err);
       if (err.code == core::ErrorCode::kFatal) {
-        if (auto st = recreate(); !st) return st;
+        EARSHOT_TRY(recreate());
         return std::unexpected(err);
       }
       if (attempt + 1 < kCommitRetries) continue;  // retriable: the same commit again
       // Still unresolved: never let this transaction's EndTxn meet the next one.
-      if (auto st = recreate(); !st) return st;
+      EARSHOT_TRY(recreate());
       return core::fail(core::ErrorCode::kTimeout, err.message + " (producer recreated; outcome decided by the broker)");
     }
   }
@@ -139,7 +140,7 @@ class KafkaProducer final : public log::Producer {
     char buf[512];
     rd_kafka_fatal_error(rk_.get(), buf, sizeof buf);
     core::Error err(core::ErrorCode::kFatal, "kafka " + std::string(what) + ": fatal: " + buf);
-    if (auto st = recreate(); !st) return st;
+    EARSHOT_TRY(recreate());
     return std::unexpected(err);
   }
 
@@ -161,7 +162,7 @@ class KafkaProducer final : public log::Producer {
 
 core::Result<std::unique_ptr<log::Producer>> KafkaLog::producer(const log::ProducerOptions& options) {
   auto p = std::make_unique<KafkaProducer>(options_, options);
-  if (auto st = p->init(); !st) return std::unexpected(st.error());
+  EARSHOT_TRY(p->init());
   return std::unique_ptr<log::Producer>(std::move(p));
 }
 

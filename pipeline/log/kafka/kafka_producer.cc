@@ -124,7 +124,7 @@ class KafkaProducer final : public log::Producer {
     if (!e) return core::ok();
     core::Error err = from_error(e, "abort_transaction");
     if (err.code == core::ErrorCode::kFenced) return std::unexpected(err);
-    if (auto st = recreate(); !st) return st;  // fatal or stuck: start over with a new epoch
+    EARSHOT_TRY(recreate());  // fatal or stuck: start over with a new epoch
     return core::ok();
   }
 

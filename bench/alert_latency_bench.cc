@@ -57,13 +57,14 @@ std::string env_or(const char* name, std::string fallback) {
 }
 
 std::int64_t wall_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 double wall_us_now() {
-  return static_cast<double>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
 }
 
 struct Settings {
@@ -193,12 +194,14 @@ class Receiver {
         a.at_us = at;
         a.entity = j.value("entity", "");
         a.status = j.value("status", "");
-        if (j.contains("window") && j["window"].is_object()) a.window_start = j["window"].value("start", "");
+        if (j.contains("window") && j["window"].is_object())
+          a.window_start = j["window"].value("start", "");
         a.rule = j.value("rule", "");
         std::lock_guard lock(mu_);
         arrivals_.push_back(std::move(a));
       }
-      static const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok";
+      static const std::string ok =
+          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok";
       if (::send(c, ok.data(), ok.size(), MSG_NOSIGNAL) < 0) return (void)::close(c);
     }
   }
@@ -224,7 +227,8 @@ double percentile(std::vector<double> v, double q) {
 void BM_Alert_PostToAlertLatency(benchmark::State& state) {
   const Settings s;
   if (s.feed == "posts" ? s.posts_topic.empty() : s.mentions_topic.empty()) {
-    return state.SkipWithError("EARSHOT_AL_POSTS / EARSHOT_AL_MENTIONS (the input topic) is not set");
+    return state.SkipWithError(
+        "EARSHOT_AL_POSTS / EARSHOT_AL_MENTIONS (the input topic) is not set");
   }
   Receiver receiver(s.port);
   if (!receiver.ok()) return state.SkipWithError("cannot listen on the receiver port");
@@ -249,11 +253,13 @@ void BM_Alert_PostToAlertLatency(benchmark::State& state) {
     // Next burst time per entity (seconds since start), staggered over the period.
     std::vector<double> next_burst(static_cast<std::size_t>(s.entities));
     for (int e = 0; e < s.entities; ++e) {
-      next_burst[static_cast<std::size_t>(e)] = s.warmup_s + static_cast<double>(s.period_s) * e / s.entities;
+      next_burst[static_cast<std::size_t>(e)] =
+          s.warmup_s + static_cast<double>(s.period_s) * e / s.entities;
     }
     std::uint64_t seq = 0;
     const bool as_mentions = s.feed == "mentions";
-    auto post = [&](const std::string& text, std::int64_t now_ms, int entity, bool negative) -> pipeline::core::Status {
+    auto post = [&](const std::string& text, std::int64_t now_ms, int entity,
+                    bool negative) -> pipeline::core::Status {
       if (as_mentions) {
         if (entity < 0) return pipeline::core::ok();
         pipeline::core::Mention m;
@@ -279,7 +285,8 @@ void BM_Alert_PostToAlertLatency(benchmark::State& state) {
       return (*producer)->produce(s.posts_topic, p.uid, pipeline::codec::encode(p));
     };
     for (;;) {
-      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double t =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (t >= static_cast<double>(total_s)) break;
       const auto due = static_cast<std::uint64_t>(t * s.rate);
       const std::int64_t now_ms = wall_ms_now();
@@ -301,11 +308,12 @@ void BM_Alert_PostToAlertLatency(benchmark::State& state) {
       const std::int64_t in_window = now_ms % 10'000;
       for (int e = 0; e < s.entities; ++e) {
         auto& nb = next_burst[static_cast<std::size_t>(e)];
-        if (t < nb || in_window < 3'000 || in_window > 7'000 || t > total_s - s.period_s / 2.0) continue;
+        if (t < nb || in_window < 3'000 || in_window > 7'000 || t > total_s - s.period_s / 2.0)
+          continue;
         Burst b{e, pipeline::core::format_rfc3339_ms(now_ms - in_window)};
         for (int i = 0; i < s.burst; ++i) {
-          std::string text = fill(kComplaint[(i + e) % std::size(kComplaint)], entity_name(e)) + " (" +
-                             std::to_string(seq) + ")";
+          std::string text = fill(kComplaint[(i + e) % std::size(kComplaint)], entity_name(e)) +
+                             " (" + std::to_string(seq) + ")";
           if (i + 1 == s.burst) b.crossing_us = wall_us_now();
           if (!post(text, now_ms, e, true)) return state.SkipWithError("produce failed");
         }
@@ -360,7 +368,8 @@ void BM_Alert_PostToAlertLatency(benchmark::State& state) {
   state.counters["unexpected"] = static_cast<double>(unexpected);
   state.counters["triggers"] = static_cast<double>(triggers);
   state.counters["resolves"] = static_cast<double>(resolves);
-  state.counters["fed_posts_per_s"] = feed_seconds > 0 ? static_cast<double>(fed) / feed_seconds : 0;
+  state.counters["fed_posts_per_s"] =
+      feed_seconds > 0 ? static_cast<double>(fed) / feed_seconds : 0;
 }
 
 BENCHMARK(BM_Alert_PostToAlertLatency)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);

@@ -21,12 +21,14 @@ using link::Linker;
 constexpr int kEntities = 10000;
 constexpr int kPosts = 2000;
 
-const char* kSyllables[] = {"ka", "lo", "mi", "ren", "tor", "vel", "qua", "zin", "bro", "sel", "dar", "nim",
-                            "pex", "ulo", "fra", "gor", "hes", "jun", "wyn", "oda", "ist", "cal", "mer", "tiv"};
-const char* kWords[] = {"the",     "my",     "again",  "flight", "order",  "app",    "today",  "really", "support",
-                        "waiting", "refund", "service", "phone", "great",  "worst",  "hours",  "still",  "why",
-                        "account", "broken", "love",   "update", "thanks", "after",  "delay",  "ticket", "store",
-                        "never",   "always", "customer", "new",  "price",  "bill",   "week",   "late",   "fixed"};
+const char* kSyllables[] = {"ka",  "lo",  "mi",  "ren", "tor", "vel", "qua", "zin",
+                            "bro", "sel", "dar", "nim", "pex", "ulo", "fra", "gor",
+                            "hes", "jun", "wyn", "oda", "ist", "cal", "mer", "tiv"};
+const char* kWords[] = {
+    "the",     "my",     "again",    "flight", "order",  "app",   "today", "really", "support",
+    "waiting", "refund", "service",  "phone",  "great",  "worst", "hours", "still",  "why",
+    "account", "broken", "love",     "update", "thanks", "after", "delay", "ticket", "store",
+    "never",   "always", "customer", "new",    "price",  "bill",  "week",  "late",   "fixed"};
 
 std::string name(std::mt19937& rng, int syllables) {
   std::string s;
@@ -51,9 +53,11 @@ const Corpus& corpus() {
       EntityDef e;
       e.id = std::to_string(i).insert(0, 1, 'e');
       std::string base;
-      do base = name(rng, 3); while (!used.insert(base).second);
+      do base = name(rng, 3);
+      while (!used.insert(base).second);
       e.name = base;
-      e.aliases = {base, base + " Group", base + " " + name(rng, 2), base + "co", "The " + base + " Company"};
+      e.aliases = {base, base + " Group", base + " " + name(rng, 2), base + "co",
+                   "The " + base + " Company"};
       std::string lower = base;
       for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       e.handles = {"@" + lower};
@@ -77,8 +81,10 @@ const Corpus& corpus() {
           if (e % 10 == 0) ++e;
           const EntityDef& d = c.entities[e];
           unsigned kind = rng() % 4;
-          post.text += kind == 0 ? d.aliases[0] : kind == 1 ? d.handles[0] : kind == 2 ? d.hashtags[0]
-                                                                                         : "https://" + d.domains[0] + "/x";
+          post.text += kind == 0   ? d.aliases[0]
+                       : kind == 1 ? d.handles[0]
+                       : kind == 2 ? d.hashtags[0]
+                                   : "https://" + d.domains[0] + "/x";
           want.insert(d.id);
         } else {
           post.text += kWords[rng() % std::size(kWords)];
@@ -104,7 +110,8 @@ void BM_Link(benchmark::State& state) {
     std::set<std::string> got;
     for (const auto& m : linker->link(c.posts[i]).entities) got.insert(m.id);
     if (got != c.expected[i]) {
-      state.SkipWithError(("reference mismatch on post " + std::to_string(i) + ": " + c.posts[i].text).c_str());
+      state.SkipWithError(
+          ("reference mismatch on post " + std::to_string(i) + ": " + c.posts[i].text).c_str());
       return;
     }
   }
@@ -114,7 +121,8 @@ void BM_Link(benchmark::State& state) {
     if (++i == c.posts.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * (c.bytes / c.posts.size())));
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * (c.bytes / c.posts.size())));
 }
 BENCHMARK(BM_Link)->ThreadRange(1, 2)->UseRealTime();
 

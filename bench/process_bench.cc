@@ -50,23 +50,23 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/config/config.h"
-#include "pipeline/process/enricher.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/config/config.h"
 #include "pipeline/log/kafka/kafka_log.h"
 #include "pipeline/log/log.h"
-#include "pipeline/process/process_stage.h"
 #include "pipeline/log/transactional_loop.h"
+#include "pipeline/process/enricher.h"
+#include "pipeline/process/process_stage.h"
 
 #include "bench/process_corpus.h"
 
 namespace earshot::bench {
 namespace {
 using namespace std::chrono_literals;
+using pipeline::core::Status;
 using pipeline::log::BatchHandler;
 using pipeline::log::Output;
 using pipeline::log::Record;
-using pipeline::core::Status;
 using Clock = std::chrono::steady_clock;
 
 // ---- Handlers ------------------------------------------------------------------------------
@@ -100,7 +100,9 @@ class Timed final : public BatchHandler {
   // Pipelining passes through (prepare() runs on the inner handler's threads, not timed).
   // EARSHOT_E2E_PIPELINE=0 turns it off, to measure what the overlap buys on the same run.
   bool prepares() const override { return pipelined_ && inner_.prepares(); }
-  void prepare(std::shared_ptr<const pipeline::log::Batch> batch) override { inner_.prepare(std::move(batch)); }
+  void prepare(std::shared_ptr<const pipeline::log::Batch> batch) override {
+    inner_.prepare(std::move(batch));
+  }
   std::optional<Clock::time_point> first_;
   Clock::duration handle_time_{};
 
@@ -117,7 +119,8 @@ std::map<std::string, std::string> kafka_properties() {
   std::istringstream in(env_or("EARSHOT_E2E_KAFKA_PROPS", ""));
   for (std::string kv; std::getline(in, kv, ',');) {
     auto eq = kv.find('=');
-    if (eq == std::string::npos) throw std::runtime_error("EARSHOT_E2E_KAFKA_PROPS: no '=' in \"" + kv + "\"");
+    if (eq == std::string::npos)
+      throw std::runtime_error("EARSHOT_E2E_KAFKA_PROPS: no '=' in \"" + kv + "\"");
     props[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   return props;
@@ -126,8 +129,11 @@ std::map<std::string, std::string> kafka_properties() {
 pipeline::log::Log& kafka() {
   static const std::unique_ptr<pipeline::log::Log> log = [] {
     pipeline::log::kafka::set_kafka_log_handler([](int, std::string_view, std::string_view) {});
-    auto l = pipeline::log::kafka::KafkaLog::open(
-        {.kind = "kafka", .brokers = settings().brokers, .path = "", .properties = kafka_properties(), .partitions = 3});
+    auto l = pipeline::log::kafka::KafkaLog::open({.kind = "kafka",
+                                                   .brokers = settings().brokers,
+                                                   .path = "",
+                                                   .properties = kafka_properties(),
+                                                   .partitions = 3});
     if (!l) throw std::runtime_error(l.error().message);
     return std::unique_ptr<pipeline::log::Log>(std::move(*l));
   }();
@@ -165,7 +171,8 @@ void ensure_input() {
   if (done) return;
   const auto& s = settings();
   auto& log = kafka();
-  if (auto st = log.create_topics({{s.input, 3, false}}); !st) throw std::runtime_error(st.error().message);
+  if (auto st = log.create_topics({{s.input, 3, false}}); !st)
+    throw std::runtime_error(st.error().message);
   auto posts = make_corpus(s.posts, s.input);
   for (const auto& p : posts) g_input_bytes += pipeline::codec::encode(p).size();
   if (count_committed(log, s.input, 1, 5s).records == 0) {
@@ -180,8 +187,8 @@ void ensure_input() {
   }
   auto c = count_committed(log, s.input, s.posts);
   if (c.records != s.posts) {
-    throw std::runtime_error("input topic " + s.input + " holds " + std::to_string(c.records) + " records, want " +
-                             std::to_string(s.posts));
+    throw std::runtime_error("input topic " + s.input + " holds " + std::to_string(c.records) +
+                             " records, want " + std::to_string(s.posts));
   }
   done = true;
 }
@@ -247,18 +254,24 @@ std::map<std::string, double> rdkafka_thread_cpu() {
 }
 
 // Drives `handler` over the input topic until every input record is committed.
-pipeline::core::Result<Run> drive(pipeline::log::Log& log, BatchHandler& handler, const std::string& input, std::size_t expected,
-                            const std::string& group, std::chrono::seconds timeout) {
-  auto loop = pipeline::log::TransactionalLoop::create(
-      log, {.group = group, .inputs = {input}, .transactional_id = group + "-0", .batch_size = settings().batch,
-            .poll_timeout = 200ms, .on_committed = {}});
+pipeline::core::Result<Run> drive(pipeline::log::Log& log, BatchHandler& handler,
+                                  const std::string& input, std::size_t expected,
+                                  const std::string& group, std::chrono::seconds timeout) {
+  auto loop = pipeline::log::TransactionalLoop::create(log, {.group = group,
+                                                             .inputs = {input},
+                                                             .transactional_id = group + "-0",
+                                                             .batch_size = settings().batch,
+                                                             .poll_timeout = 200ms,
+                                                             .on_committed = {}});
   if (!loop) return std::unexpected(loop.error());
   Timed timed(handler);
-  const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds(), loop0 = thread_cpu_seconds();
+  const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds(),
+               loop0 = thread_cpu_seconds();
   const auto rdk0 = rdkafka_thread_cpu();
   const auto deadline = Clock::now() + timeout;
   while ((*loop)->stats().records_in < expected) {
-    if (Clock::now() > deadline) return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout, "no end within the timeout");
+    if (Clock::now() > deadline)
+      return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout, "no end within the timeout");
     auto n = (*loop)->step(timed);
     if (!n) return std::unexpected(n.error());
   }
@@ -288,10 +301,12 @@ struct Embedded {
 };
 
 Embedded embedded_input(std::size_t n) {
-  auto l = pipeline::log::open_log({.kind = "embedded", .brokers = "", .path = "", .properties = {}, .partitions = 3});
+  auto l = pipeline::log::open_log(
+      {.kind = "embedded", .brokers = "", .path = "", .properties = {}, .partitions = 3});
   if (!l) throw std::runtime_error(l.error().message);
   Embedded e{std::move(*l)};
-  if (auto st = e.log->create_topics({{e.input, 3, false}}); !st) throw std::runtime_error(st.error().message);
+  if (auto st = e.log->create_topics({{e.input, 3, false}}); !st)
+    throw std::runtime_error(st.error().message);
   auto producer = e.log->producer({.transactional_id = ""});
   if (!producer) throw std::runtime_error(producer.error().message);
   for (const auto& p : make_corpus(n, "check")) {
@@ -308,7 +323,8 @@ constexpr std::size_t kCheckPosts = 1000;
 bool check_pass_through(benchmark::State& state) {
   auto e = embedded_input(kCheckPosts);
   PassThrough h("check.out");
-  if (auto st = e.log->create_topics({{"check.out", 3, false}}); !st) throw std::runtime_error(st.error().message);
+  if (auto st = e.log->create_topics({{"check.out", 3, false}}); !st)
+    throw std::runtime_error(st.error().message);
   auto r = drive(*e.log, h, e.input, kCheckPosts, "check-pt", 60s);
   if (!r || count_committed(*e.log, "check.out", kCheckPosts, 10s).distinct_keys != kCheckPosts) {
     state.SkipWithError("pass-through check on the embedded log failed");
@@ -322,21 +338,26 @@ pipeline::process::ProcessTopics process_topics(const std::string& input, const 
 }
 
 Status create_process_topics(pipeline::log::Log& log, const pipeline::process::ProcessTopics& t) {
-  return log.create_topics({{t.scored, 3, false}, {t.mentions, 3, false}, {t.deadletter, 3, false}, {t.dedup, 3, true}});
+  return log.create_topics(
+      {{t.scored, 3, false}, {t.mentions, 3, false}, {t.deadletter, 3, false}, {t.dedup, 3, true}});
 }
 
 bool check_process(benchmark::State& state) {
   auto e = embedded_input(kCheckPosts);
   auto topics = process_topics(e.input, "check");
-  if (auto st = create_process_topics(*e.log, topics); !st) throw std::runtime_error(st.error().message);
+  if (auto st = create_process_topics(*e.log, topics); !st)
+    throw std::runtime_error(st.error().message);
   pipeline::process::ProcessCounters counters;
   pipeline::process::ProcessStage stage(enricher(), topics, 2, &counters);
   if (auto st = stage.restore(*e.log); !st) throw std::runtime_error(st.error().message);
   auto r = drive(*e.log, stage, e.input, kCheckPosts, "check-process", 60s);
-  const bool good = r && count_committed(*e.log, topics.scored, kCheckPosts, 10s).distinct_keys == kCheckPosts &&
-                    count_committed(*e.log, topics.mentions, 1, 10s).records > kCheckPosts / 3 &&
-                    counters.dead_letters == 0;
-  if (!good) state.SkipWithError("process check on the embedded log failed (scored, mentions or dead letters)");
+  const bool good =
+      r && count_committed(*e.log, topics.scored, kCheckPosts, 10s).distinct_keys == kCheckPosts &&
+      count_committed(*e.log, topics.mentions, 1, 10s).records > kCheckPosts / 3 &&
+      counters.dead_letters == 0;
+  if (!good)
+    state.SkipWithError(
+        "process check on the embedded log failed (scored, mentions or dead letters)");
   return good;
 }
 
@@ -365,7 +386,8 @@ void BM_Process_PassThrough(benchmark::State& state) {
   const auto& s = settings();
   const std::string stem = s.input + ".pt-" + random_suffix();
   const std::string out_topic = stem + ".out";
-  if (auto st = kafka().create_topics({{out_topic, 3, false}}); !st) throw std::runtime_error(st.error().message);
+  if (auto st = kafka().create_topics({{out_topic, 3, false}}); !st)
+    throw std::runtime_error(st.error().message);
   PassThrough h(out_topic);
   Run run;
   for (auto _ : state) {
@@ -380,7 +402,8 @@ void BM_Process_PassThrough(benchmark::State& state) {
   auto c = count_committed(kafka(), out_topic, s.posts);
   if (c.records != s.posts || c.distinct_keys != s.posts) {
     state.SkipWithError(("pass-through wrote " + std::to_string(c.records) + " records (" +
-                         std::to_string(c.distinct_keys) + " distinct), want exactly " + std::to_string(s.posts))
+                         std::to_string(c.distinct_keys) + " distinct), want exactly " +
+                         std::to_string(s.posts))
                             .c_str());
     return;
   }
@@ -393,7 +416,8 @@ void BM_Process_Earshot(benchmark::State& state) {
   const auto& s = settings();
   const std::string stem = s.input + ".process-" + random_suffix();
   auto topics = process_topics(s.input, stem);
-  if (auto st = create_process_topics(kafka(), topics); !st) throw std::runtime_error(st.error().message);
+  if (auto st = create_process_topics(kafka(), topics); !st)
+    throw std::runtime_error(st.error().message);
   pipeline::process::ProcessCounters counters;
   pipeline::process::ProcessStage stage(enricher(), topics, 2, &counters);
   if (auto st = stage.restore(kafka()); !st) throw std::runtime_error(st.error().message);
@@ -410,8 +434,9 @@ void BM_Process_Earshot(benchmark::State& state) {
   auto c = count_committed(kafka(), topics.scored, s.posts);
   auto dead = count_committed(kafka(), topics.deadletter, 0, 10s);
   if (c.records != s.posts || c.distinct_keys != s.posts || dead.records != 0) {
-    state.SkipWithError(("process wrote " + std::to_string(c.records) + " scored (" + std::to_string(c.distinct_keys) +
-                         " distinct) and " + std::to_string(dead.records) + " dead letters, want exactly " +
+    state.SkipWithError(("process wrote " + std::to_string(c.records) + " scored (" +
+                         std::to_string(c.distinct_keys) + " distinct) and " +
+                         std::to_string(dead.records) + " dead letters, want exactly " +
                          std::to_string(s.posts) + " and 0")
                             .c_str());
     return;
@@ -436,7 +461,8 @@ void BM_Process_HandlerCpu(benchmark::State& state) {
   std::size_t outputs = 0;
   for (auto _ : state) {
     pipeline::process::ProcessCounters counters;
-    pipeline::process::ProcessStage stage(enricher(), process_topics("cpu.posts", "cpu"), 1, &counters);
+    pipeline::process::ProcessStage stage(enricher(), process_topics("cpu.posts", "cpu"), 1,
+                                          &counters);
     for (const auto& b : batches) {
       Output out;
       if (auto st = stage.handle(b, out); !st) {

@@ -16,22 +16,21 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-#include "pipeline/config/config.h"
-#include "pipeline/process/enricher.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/config/config.h"
 #include "pipeline/log/kafka/kafka_log.h"
 #include "pipeline/log/log.h"
-#include "pipeline/process/process_stage.h"
 #include "pipeline/log/transactional_loop.h"
+#include "pipeline/process/enricher.h"
+#include "pipeline/process/process_stage.h"
 
 namespace earshot::bench {
 
-
 using namespace std::chrono_literals;
+using pipeline::core::Status;
 using pipeline::log::BatchHandler;
 using pipeline::log::Output;
 using pipeline::log::Record;
-using pipeline::core::Status;
 using Clock = std::chrono::steady_clock;
 
 inline std::string env_or(const char* name, std::string fallback) {
@@ -66,7 +65,8 @@ inline const Settings& settings() {
 // flagged near-duplicate).
 inline std::vector<std::string> load_texts() {
   const std::string path =
-      env_or("EARSHOT_E2E_TEXTS", std::string(EARSHOT_SOURCE_DIR) + "/../shared/data/tweeteval_sentiment/train_text.txt");
+      env_or("EARSHOT_E2E_TEXTS", std::string(EARSHOT_SOURCE_DIR) +
+                                      "/../shared/data/tweeteval_sentiment/train_text.txt");
   std::ifstream in(path);
   std::vector<std::string> texts;
   for (std::string line; std::getline(in, line);) {
@@ -76,8 +76,16 @@ inline std::vector<std::string> load_texts() {
 }
 
 inline std::string template_text(std::mt19937_64& rng, std::size_t i) {
-  static const char* kSubjects[] = {"Acme Air", "@acmeair", "#acmeair", "Globex", "Globex support", "@globex",
-                                    "the Initech TPS app", "Umbrella Bank", "my airline", "the train"};
+  static const char* kSubjects[] = {"Acme Air",
+                                    "@acmeair",
+                                    "#acmeair",
+                                    "Globex",
+                                    "Globex support",
+                                    "@globex",
+                                    "the Initech TPS app",
+                                    "Umbrella Bank",
+                                    "my airline",
+                                    "the train"};
   static const char* kBodies[] = {
       " lost my bag again, three hours at the carousel and nobody answers",
       " crew was lovely today and we landed twenty minutes early",
@@ -103,10 +111,10 @@ inline const std::vector<std::string>& corpus_texts() {
 std::string corpus_name() { return corpus_texts().empty() ? "templates" : "tweeteval"; }
 
 inline std::vector<pipeline::core::Post> make_corpus(std::size_t n, const std::string& prefix) {
-  static const char* kPrefixes[] = {"@acmeair ", "Acme Air: ", "@globex ", "Globex support: ", "Umbrella Bank app: ",
-                                    "Initech TPS "};
-  static const char* kSuffixes[] = {" #acmeair", " @acmeair", " #globex?", " cc @globex", " (Initech TPS)",
-                                    " @umbrella"};
+  static const char* kPrefixes[] = {"@acmeair ",        "Acme Air: ",          "@globex ",
+                                    "Globex support: ", "Umbrella Bank app: ", "Initech TPS "};
+  static const char* kSuffixes[] = {" #acmeair",   " @acmeair",      " #globex?",
+                                    " cc @globex", " (Initech TPS)", " @umbrella"};
   static const char* kSources[] = {"mastodon", "bluesky", "reddit", "hackernews"};
   const auto& texts = corpus_texts();
   std::mt19937_64 rng(20261123);
@@ -122,16 +130,18 @@ inline std::vector<pipeline::core::Post> make_corpus(std::size_t n, const std::s
     p.created_at = pipeline::core::format_rfc3339_ms(t);
     p.ingested_at = pipeline::core::format_rfc3339_ms(t + 900);
     const auto user = rng() % 20000;
-    p.author = {"u" + std::to_string(user), "@user" + std::to_string(user), "User " + std::to_string(user),
-                static_cast<std::int64_t>(rng() % 5000)};
+    p.author = {"u" + std::to_string(user), "@user" + std::to_string(user),
+                "User " + std::to_string(user), static_cast<std::int64_t>(rng() % 5000)};
     if (texts.empty()) {
       p.text = template_text(rng, i);
     } else {
       const std::size_t m = texts.size();
       p.text = i < m ? texts[i] : texts[i % m] + " " + texts[(i * 7919 + i / m) % m];
       const auto pick = rng() % 10;
-      if (pick < 3) p.text = kPrefixes[rng() % 6] + p.text;
-      else if (pick < 6) p.text += kSuffixes[rng() % 6];
+      if (pick < 3)
+        p.text = kPrefixes[rng() % 6] + p.text;
+      else if (pick < 6)
+        p.text += kSuffixes[rng() % 6];
     }
     if (rng() % 4 == 0) p.tags.push_back("travel");
     out.push_back(std::move(p));

@@ -13,19 +13,19 @@
 namespace earshot::pipeline::react {
 namespace {
 
-using sentiment::Label;
-using core::Mention;
-using core::parse_rfc3339_ms;
-using core::format_rfc3339_ms;
-using config::AlertRuleDef;
+using codec::decode_mention;
+using codec::encode;
 using config::AlertKind;
+using config::AlertRuleDef;
 using core::Aggregate;
 using core::Alert;
-using log::Record;
+using core::format_rfc3339_ms;
+using core::Mention;
+using core::parse_rfc3339_ms;
 using log::open_log;
-using codec::encode;
-using codec::decode_mention;
 using log::Output;
+using log::Record;
+using sentiment::Label;
 
 // prefix + n (appending: GCC 12 at -O3 warns falsely on "literal" + std::string&&).
 std::string id(const char* prefix, std::uint64_t n) {
@@ -38,8 +38,9 @@ const std::vector<Mention>& corpus() {
   static const std::vector<Mention> c = [] {
     std::mt19937_64 rng(42);
     const std::int64_t t0 = *parse_rfc3339_ms("2026-11-23T10:00:00Z");
-    const char* texts[] = {"the app is down again", "great crew and a smooth flight", "where is my bag",
-                           "refund still not here, outage", "lovely lounge today"};
+    const char* texts[] = {"the app is down again", "great crew and a smooth flight",
+                           "where is my bag", "refund still not here, outage",
+                           "lovely lounge today"};
     std::vector<Mention> out;
     for (int i = 0; i < 200'000; ++i) {
       Mention m;
@@ -121,7 +122,8 @@ void BM_ReactHandler_Batch500(benchmark::State& state) {
   std::size_t bytes = 0;
   for (std::size_t i = 0; i < corpus().size(); ++i) {
     if (i % 500 == 0) batches.emplace_back();
-    Record r{"earshot.mentions", 0, static_cast<std::int64_t>(i), corpus()[i].entity, encode(corpus()[i]), 0};
+    Record r{"earshot.mentions",  0, static_cast<std::int64_t>(i), corpus()[i].entity,
+             encode(corpus()[i]), 0};
     bytes += r.value.size();
     batches.back().push_back(std::move(r));
   }

@@ -62,8 +62,8 @@ void finish_item(State& s, std::string original) {
   std::string key = atom ? field("id") : field("guid");
   if (link.empty() && key.starts_with("http")) link = key;
   if (title.empty() && body.empty() && link.empty()) {
-    s.feed.dead.push_back(make_dead_letter("rss", "item: no title, content or link",
-                                           std::move(original)));
+    s.feed.dead.push_back(
+        make_dead_letter("rss", "item: no title, content or link", std::move(original)));
     return;
   }
   std::string date = atom ? field("published") : field("pubDate");
@@ -76,12 +76,12 @@ void finish_item(State& s, std::string original) {
   } else if (auto iso = normalize_rfc3339(date)) {
     created = *iso;
   } else {
-    s.feed.dead.push_back(make_dead_letter("rss", "item date: not an RFC 822 or RFC 3339 date: '" +
-                                                      date + "'",
-                                           std::move(original)));
+    s.feed.dead.push_back(make_dead_letter(
+        "rss", "item date: not an RFC 822 or RFC 3339 date: '" + date + "'", std::move(original)));
     return;
   }
-  if (key.empty()) key = pipeline::core::sha256_hex(link + "\n" + title + "\n" + body).substr(0, 32);
+  if (key.empty())
+    key = pipeline::core::sha256_hex(link + "\n" + title + "\n" + body).substr(0, 32);
   FeedItem item;
   item.key = key;
   pipeline::core::Post& p = item.post;
@@ -181,9 +181,12 @@ pipeline::core::Result<Feed> parse_feed(std::string_view xml, std::string_view f
     return fail(ErrorCode::kInvalidArgument, msg);
   }
   XML_ParserFree(parser);
-  if (s.root == "rss" || s.root == "RDF") s.feed.format = "rss";
-  else if (s.root == "feed") s.feed.format = "atom";
-  else return fail(ErrorCode::kInvalidArgument, "feed: root <" + s.root + "> is neither RSS nor Atom");
+  if (s.root == "rss" || s.root == "RDF")
+    s.feed.format = "rss";
+  else if (s.root == "feed")
+    s.feed.format = "atom";
+  else
+    return fail(ErrorCode::kInvalidArgument, "feed: root <" + s.root + "> is neither RSS nor Atom");
   return std::move(s.feed);
 }
 

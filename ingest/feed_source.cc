@@ -24,7 +24,8 @@ pipeline::core::Status FeedSource::restore(std::string_view cursor) {
   key_set_.clear();
   if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
-  if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "rss cursor: not a JSON object");
+  if (!doc || !doc->is_object())
+    return fail(ErrorCode::kInvalidArgument, "rss cursor: not a JSON object");
   etag_ = get_string(*doc, "etag");
   last_modified_ = get_string(*doc, "last_modified");
   if (const Json* keys = member(*doc, "keys"); keys != nullptr && keys->is_array())
@@ -43,7 +44,8 @@ std::string FeedSource::cursor() const {
 pipeline::core::Result<PollingSource::Fetched> FeedSource::fetch_once() {
   pipeline::core::HttpRequest req;
   req.url = options_.url;
-  req.headers.emplace_back("Accept", "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5");
+  req.headers.emplace_back(
+      "Accept", "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5");
   if (!etag_.empty()) req.headers.emplace_back("If-None-Match", etag_);
   if (!last_modified_.empty()) req.headers.emplace_back("If-Modified-Since", last_modified_);
   auto r = http_->send(req);
@@ -57,8 +59,8 @@ pipeline::core::Result<PollingSource::Fetched> FeedSource::fetch_once() {
   auto feed = parse_feed(r->body, options_.url);
   if (!feed) {
     note_error(name() + ": " + feed.error().message);
-    out.batch.dead.push_back(make_dead_letter("rss", feed.error().message,
-                                              r->body.substr(0, 64 * 1024)));
+    out.batch.dead.push_back(
+        make_dead_letter("rss", feed.error().message, r->body.substr(0, 64 * 1024)));
     out.batch.cursor = cursor();
     return out;
   }

@@ -68,8 +68,10 @@ pipeline::core::Result<ingest::SourceBatch> FileSource::poll(milliseconds timeou
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     auto post = decode_post_line(line);
-    if (post) batch.posts.push_back(std::move(*post));
-    else batch.dead.push_back(make_dead_letter("file", post.error().message, line));
+    if (post)
+      batch.posts.push_back(std::move(*post));
+    else
+      batch.dead.push_back(make_dead_letter("file", post.error().message, line));
   }
   if (options_.follow) {
     if (batch.posts.empty() && batch.dead.empty() && offset_ >= size() && Clock::now() < deadline)

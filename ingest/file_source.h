@@ -3,8 +3,8 @@
 // Reads from the byte offset in the cursor ({"offset": N}) up to max_batch lines per poll,
 // at most `rate` posts per second when rate > 0 (0 = as fast as polled). Bad lines become
 // dead letters. At the end of the file the batch says end_of_stream, unless `follow` is set:
-// then a poll at the end waits (up to its timeout, checking every poll_interval) for growth. offset() and size()
-// let a caller draw a progress bar.
+// then a poll at the end waits (up to its timeout, checking every poll_interval) for growth.
+// offset() and size() let a caller draw a progress bar.
 //
 //   FileSource src({.path = "/data/posts.jsonl", .rate = 50});
 //   while (true) { auto b = src.poll(500ms); ...; if (b && b->end_of_stream) break; }
@@ -24,9 +24,9 @@ namespace earshot::ingest {
 
 struct FileOptions {
   std::string path;
-  double rate = 0;             // posts per second; 0 = unlimited
+  double rate = 0;  // posts per second; 0 = unlimited
   std::size_t max_batch = 1000;
-  bool follow = false;         // keep reading as the file grows: never end_of_stream
+  bool follow = false;               // keep reading as the file grows: never end_of_stream
   milliseconds poll_interval{1000};  // follow: how often to look for growth at the end
 };
 

@@ -46,15 +46,18 @@ HnItem parse_hackernews_item(std::string_view json) {
   p.author.id = get_string(*doc, "by");
   p.author.handle = p.author.id;
   p.author.name = p.author.id;
-  if (auto parent = get_int(*doc, "parent")) p.reply_to = std::string(kPrefix) + std::to_string(*parent);
+  if (auto parent = get_int(*doc, "parent"))
+    p.reply_to = std::string(kPrefix) + std::to_string(*parent);
   if (gone) {
     p.deleted = true;
   } else {
     if (p.author.id.empty()) return dead("by: missing");
     std::string text = html_to_text(get_string(*doc, "text"));
     std::string title = decode_html_entities(get_string(*doc, "title"));
-    if (type == "story") p.text = text.empty() ? title : title + "\n\n" + text;
-    else p.text = text;
+    if (type == "story")
+      p.text = text.empty() ? title : title + "\n\n" + text;
+    else
+      p.text = text;
     if (p.text.empty()) return dead("text: empty");
   }
   r.kind = HnItem::Kind::post;

@@ -26,7 +26,7 @@ namespace earshot::ingest {
 
 struct HnItem {
   enum class Kind { post, skipped, missing, malformed };
-  Kind kind = Kind::missing;   // missing: the API answered null (not visible yet)
+  Kind kind = Kind::missing;  // missing: the API answered null (not visible yet)
   std::int64_t id = 0;
   std::optional<pipeline::core::Post> post;        // Kind::post (tombstone when deleted/dead)
   std::optional<pipeline::core::DeadLetter> dead;  // Kind::malformed

@@ -12,7 +12,8 @@ namespace earshot::ingest {
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 
-HackerNewsSource::HackerNewsSource(HackerNewsOptions options, std::shared_ptr<pipeline::core::HttpClient> http)
+HackerNewsSource::HackerNewsSource(HackerNewsOptions options,
+                                   std::shared_ptr<pipeline::core::HttpClient> http)
     : PollingSource("hackernews:" + url_host(options.base_url), options.polling),
       options_(std::move(options)),
       http_(std::move(http)) {}
@@ -45,7 +46,8 @@ void HackerNewsSource::check_updates(ingest::SourceBatch& batch) {
   if (!ids) return;
   for (std::int64_t id : *ids) {
     if (id > last_ || std::find(gone_.begin(), gone_.end(), id) != gone_.end()) continue;
-    auto item = http_->send({.url = join_url(options_.base_url, "/item/" + std::to_string(id) + ".json")});
+    auto item =
+        http_->send({.url = join_url(options_.base_url, "/item/" + std::to_string(id) + ".json")});
     if (!item || item->status != 200) continue;
     HnItem parsed = parse_hackernews_item(item->body);
     if (!parsed.post || !parsed.post->deleted) continue;
@@ -66,8 +68,8 @@ pipeline::core::Result<PollingSource::Fetched> HackerNewsSource::fetch_once() {
   std::int64_t end = std::min<std::int64_t>(*max, last_ + options_.max_items_per_poll);
   bool blocked = false;
   for (std::int64_t id = last_ + 1; id <= end; ++id) {
-    auto item = http_->send({.url = join_url(options_.base_url,
-                                              "/item/" + std::to_string(id) + ".json")});
+    auto item =
+        http_->send({.url = join_url(options_.base_url, "/item/" + std::to_string(id) + ".json")});
     bool failed = !item || item->status != 200;
     if (failed) {
       if (out.batch.posts.empty() && out.batch.dead.empty() && id == last_ + 1) {

@@ -50,11 +50,11 @@ void CachingHandleResolver::put_locked(std::string did, std::optional<std::strin
 
 CachingHandleResolver::Lookup plc_directory_lookup(std::shared_ptr<pipeline::core::HttpClient> http,
                                                    std::string base) {
-  return [http = std::move(http), base = std::move(base)](
-             std::string_view did) -> std::optional<std::string> {
+  return [http = std::move(http),
+          base = std::move(base)](std::string_view did) -> std::optional<std::string> {
     if (!did.starts_with("did:plc:")) return std::nullopt;
-    auto r = http->send({.url = join_url(base, std::string(did)),
-                          .timeout = std::chrono::milliseconds(5000)});
+    auto r = http->send(
+        {.url = join_url(base, std::string(did)), .timeout = std::chrono::milliseconds(5000)});
     if (!r || r->status != 200) return std::nullopt;
     auto doc = parse_json(r->body);
     if (!doc) return std::nullopt;

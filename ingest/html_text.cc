@@ -19,18 +19,18 @@ struct Named {
 
 // The references that occur in real post bodies; sorted by name for binary search.
 constexpr Named kNamed[] = {
-    {"AElig", 0xC6}, {"Aacute", 0xC1}, {"Agrave", 0xC0}, {"Auml", 0xC4}, {"Ccedil", 0xC7},
-    {"Eacute", 0xC9}, {"Ouml", 0xD6}, {"Uuml", 0xDC}, {"aacute", 0xE1}, {"acirc", 0xE2},
-    {"aelig", 0xE6}, {"agrave", 0xE0}, {"amp", '&'}, {"apos", '\''}, {"aring", 0xE5},
-    {"auml", 0xE4}, {"bull", 0x2022}, {"ccedil", 0xE7}, {"cent", 0xA2}, {"copy", 0xA9},
-    {"deg", 0xB0}, {"eacute", 0xE9}, {"ecirc", 0xEA}, {"egrave", 0xE8}, {"euml", 0xEB},
-    {"euro", 0x20AC}, {"gt", '>'}, {"hellip", 0x2026}, {"iacute", 0xED}, {"iexcl", 0xA1},
-    {"iquest", 0xBF}, {"laquo", 0xAB}, {"ldquo", 0x201C}, {"lsquo", 0x2018}, {"lt", '<'},
-    {"mdash", 0x2014}, {"middot", 0xB7}, {"nbsp", 0xA0}, {"ndash", 0x2013}, {"ntilde", 0xF1},
-    {"oacute", 0xF3}, {"ocirc", 0xF4}, {"ouml", 0xF6}, {"para", 0xB6}, {"pound", 0xA3},
-    {"quot", '"'}, {"raquo", 0xBB}, {"rdquo", 0x201D}, {"reg", 0xAE}, {"rsquo", 0x2019},
-    {"sect", 0xA7}, {"shy", 0xAD}, {"szlig", 0xDF}, {"times", 0xD7}, {"trade", 0x2122},
-    {"uacute", 0xFA}, {"ucirc", 0xFB}, {"uuml", 0xFC}, {"yen", 0xA5}, {"zwj", 0x200D},
+    {"AElig", 0xC6},   {"Aacute", 0xC1}, {"Agrave", 0xC0},   {"Auml", 0xC4},    {"Ccedil", 0xC7},
+    {"Eacute", 0xC9},  {"Ouml", 0xD6},   {"Uuml", 0xDC},     {"aacute", 0xE1},  {"acirc", 0xE2},
+    {"aelig", 0xE6},   {"agrave", 0xE0}, {"amp", '&'},       {"apos", '\''},    {"aring", 0xE5},
+    {"auml", 0xE4},    {"bull", 0x2022}, {"ccedil", 0xE7},   {"cent", 0xA2},    {"copy", 0xA9},
+    {"deg", 0xB0},     {"eacute", 0xE9}, {"ecirc", 0xEA},    {"egrave", 0xE8},  {"euml", 0xEB},
+    {"euro", 0x20AC},  {"gt", '>'},      {"hellip", 0x2026}, {"iacute", 0xED},  {"iexcl", 0xA1},
+    {"iquest", 0xBF},  {"laquo", 0xAB},  {"ldquo", 0x201C},  {"lsquo", 0x2018}, {"lt", '<'},
+    {"mdash", 0x2014}, {"middot", 0xB7}, {"nbsp", 0xA0},     {"ndash", 0x2013}, {"ntilde", 0xF1},
+    {"oacute", 0xF3},  {"ocirc", 0xF4},  {"ouml", 0xF6},     {"para", 0xB6},    {"pound", 0xA3},
+    {"quot", '"'},     {"raquo", 0xBB},  {"rdquo", 0x201D},  {"reg", 0xAE},     {"rsquo", 0x2019},
+    {"sect", 0xA7},    {"shy", 0xAD},    {"szlig", 0xDF},    {"times", 0xD7},   {"trade", 0x2122},
+    {"uacute", 0xFA},  {"ucirc", 0xFB},  {"uuml", 0xFC},     {"yen", 0xA5},     {"zwj", 0x200D},
 };
 static_assert(std::is_sorted(std::begin(kNamed), std::end(kNamed),
                              [](const Named& a, const Named& b) { return a.name < b.name; }));
@@ -57,10 +57,14 @@ std::size_t decode_one(std::string_view s, std::size_t i, std::string& out) {
     std::uint64_t v = 0;
     for (char c : digits) {
       int d;
-      if (c >= '0' && c <= '9') d = c - '0';
-      else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
-      else return 0;
+      if (c >= '0' && c <= '9')
+        d = c - '0';
+      else if (hex && c >= 'a' && c <= 'f')
+        d = c - 'a' + 10;
+      else if (hex && c >= 'A' && c <= 'F')
+        d = c - 'A' + 10;
+      else
+        return 0;
       v = v * (hex ? 16 : 10) + static_cast<std::uint64_t>(d);
       if (v > 0x10FFFF) v = 0x110000;
     }
@@ -74,8 +78,8 @@ std::size_t decode_one(std::string_view s, std::size_t i, std::string& out) {
 
 bool is_block(std::string_view tag) {
   static constexpr std::array<std::string_view, 18> kBlocks = {
-      "p", "br", "div", "li", "ul", "ol", "blockquote", "pre", "h1", "h2",
-      "h3", "h4", "h5", "h6", "tr", "hr", "section", "article"};
+      "p",  "br", "div", "li", "ul", "ol", "blockquote", "pre",     "h1",
+      "h2", "h3", "h4",  "h5", "h6", "tr", "hr",         "section", "article"};
   return std::find(kBlocks.begin(), kBlocks.end(), tag) != kBlocks.end();
 }
 
@@ -144,8 +148,8 @@ std::string html_to_text(std::string_view html) {
   int pending_newlines = 0;
   for (std::size_t i = 0; i < decoded.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(decoded[i]);
-    bool nbsp = c == 0xC2 && i + 1 < decoded.size() &&
-                static_cast<unsigned char>(decoded[i + 1]) == 0xA0;
+    bool nbsp =
+        c == 0xC2 && i + 1 < decoded.size() && static_cast<unsigned char>(decoded[i + 1]) == 0xA0;
     if (c == '\n') {
       ++pending_newlines;
       pending_space = false;
@@ -154,8 +158,10 @@ std::string html_to_text(std::string_view html) {
       pending_space = true;
     } else {
       if (!out.empty()) {
-        if (pending_newlines > 0) out.append(std::min(pending_newlines, 1), '\n');
-        else if (pending_space) out.push_back(' ');
+        if (pending_newlines > 0)
+          out.append(std::min(pending_newlines, 1), '\n');
+        else if (pending_space)
+          out.push_back(' ');
       }
       pending_newlines = 0;
       pending_space = false;

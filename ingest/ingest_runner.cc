@@ -9,12 +9,13 @@ namespace earshot::ingest {
 namespace {
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 }  // namespace
 
-pipeline::core::Result<std::unique_ptr<IngestRunner>> IngestRunner::create(pipeline::log::Log& log, std::vector<std::unique_ptr<Source>> sources,
-                                                           IngestOptions options) {
+pipeline::core::Result<std::unique_ptr<IngestRunner>> IngestRunner::create(
+    pipeline::log::Log& log, std::vector<std::unique_ptr<Source>> sources, IngestOptions options) {
   std::unique_ptr<IngestRunner> r(new IngestRunner(log, std::move(options)));
   auto p = log.producer({.transactional_id = r->options_.transactional_id});
   EARSHOT_TRY(p);
@@ -32,8 +33,9 @@ pipeline::core::Result<std::map<std::string, std::string>> IngestRunner::read_cu
   auto reader = log_.consumer({.group = "", .topics = {options_.cursors}, .on_revoke = {}});
   EARSHOT_TRY(reader);
   std::map<std::string, std::string> latest;
-  if (auto st = pipeline::log::read_to_end(**reader, [&](pipeline::log::Record& r) { latest[r.key] = std::move(r.value); },
-                            std::chrono::seconds(60), "cursor topic " + options_.cursors);
+  if (auto st = pipeline::log::read_to_end(
+          **reader, [&](pipeline::log::Record& r) { latest[r.key] = std::move(r.value); },
+          std::chrono::seconds(60), "cursor topic " + options_.cursors);
       !st) {
     return std::unexpected(st.error());
   }
@@ -48,7 +50,8 @@ pipeline::core::Status IngestRunner::restore() {
     auto it = latest.find(sources_[i]->name());
     if (it == latest.end()) continue;
     if (auto st = sources_[i]->restore(it->second); !st) {
-      return pipeline::core::fail(st.error().code, "source " + sources_[i]->name() + ": bad cursor: " + st.error().message);
+      return pipeline::core::fail(
+          st.error().code, "source " + sources_[i]->name() + ": bad cursor: " + st.error().message);
     }
     committed_[i] = it->second;
     refresh_health(i);
@@ -56,7 +59,8 @@ pipeline::core::Status IngestRunner::restore() {
   return pipeline::core::ok();
 }
 
-pipeline::core::Result<std::size_t> IngestRunner::step_one(std::size_t i, std::chrono::milliseconds timeout) {
+pipeline::core::Result<std::size_t> IngestRunner::step_one(std::size_t i,
+                                                           std::chrono::milliseconds timeout) {
   Source& src = *sources_[i];
   auto batch = src.poll(timeout);
   if (!batch) {
@@ -65,7 +69,8 @@ pipeline::core::Result<std::size_t> IngestRunner::step_one(std::size_t i, std::c
     return std::size_t{0};
   }
   if (batch->end_of_stream) ended_[i] = true;
-  if (batch->posts.empty() && batch->dead.empty() && batch->cursor == committed_[i]) return std::size_t{0};
+  if (batch->posts.empty() && batch->dead.empty() && batch->cursor == committed_[i])
+    return std::size_t{0};
   std::int64_t now = wall_ms();
   std::int64_t newest = 0;
   auto attempt = [&]() -> pipeline::core::Status {
@@ -85,7 +90,8 @@ pipeline::core::Result<std::size_t> IngestRunner::step_one(std::size_t i, std::c
     return producer_->commit();
   };
   pipeline::core::Status st = attempt();
-  if (!st && st.error().code == pipeline::core::ErrorCode::kTimeout && batch->cursor != committed_[i]) {
+  if (!st && st.error().code == pipeline::core::ErrorCode::kTimeout &&
+      batch->cursor != committed_[i]) {
     // Outcome unknown (the producer was recreated; the broker decided). Ask the log: the
     // transaction committed exactly when this source's latest committed cursor is the batch's.
     auto latest = read_cursors();
@@ -142,7 +148,8 @@ pipeline::core::Result<std::size_t> IngestRunner::step() {
   std::size_t total = 0;
   std::size_t active = 0;
   for (std::size_t i = 0; i < sources_.size(); ++i) active += !ended_[i];
-  auto share = std::chrono::milliseconds(std::max<std::int64_t>(1, options_.poll_timeout.count() / std::max<std::size_t>(1, active)));
+  auto share = std::chrono::milliseconds(
+      std::max<std::int64_t>(1, options_.poll_timeout.count() / std::max<std::size_t>(1, active)));
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     if (ended_[i]) continue;
     auto n = step_one(i, share);

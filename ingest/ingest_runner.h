@@ -32,8 +32,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/log/log.h"
 #include "ingest/source.h"
+#include "pipeline/log/log.h"
 
 namespace earshot::ingest {
 
@@ -51,8 +51,8 @@ struct IngestCounters {
 
 class IngestRunner {
  public:
-  static pipeline::core::Result<std::unique_ptr<IngestRunner>> create(pipeline::log::Log& log, std::vector<std::unique_ptr<Source>> sources,
-                                                      IngestOptions options);
+  static pipeline::core::Result<std::unique_ptr<IngestRunner>> create(
+      pipeline::log::Log& log, std::vector<std::unique_ptr<Source>> sources, IngestOptions options);
   // Reads the cursor topic to its end and restores every source from its cursor.
   pipeline::core::Status restore();
   // Polls each source once; returns how many posts were committed.
@@ -75,7 +75,8 @@ class IngestRunner {
     double lag_seconds = 0;
   };
 
-  IngestRunner(pipeline::log::Log& log, IngestOptions options) : log_(log), options_(std::move(options)) {}
+  IngestRunner(pipeline::log::Log& log, IngestOptions options)
+      : log_(log), options_(std::move(options)) {}
   pipeline::core::Result<std::size_t> step_one(std::size_t i, std::chrono::milliseconds timeout);
   void refresh_health(std::size_t i);
   // The latest committed cursor per source name (reads the cursor topic to its end).

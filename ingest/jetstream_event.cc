@@ -98,7 +98,8 @@ JetstreamEvent parse_jetstream_event(std::string_view json, HandleResolver* reso
         if (type == "app.bsky.richtext.facet#tag") {
           if (auto tag = opt_string(feat, "tag")) p.tags.push_back(*tag);
         } else if (type == "app.bsky.richtext.facet#mention") {
-          if (auto did = opt_string(feat, "did")) p.mentions.push_back(handle_or_did(resolver, *did));
+          if (auto did = opt_string(feat, "did"))
+            p.mentions.push_back(handle_or_did(resolver, *did));
         }
       }
     }

@@ -27,7 +27,7 @@
 namespace earshot::ingest {
 
 struct JetstreamEvent {
-  std::int64_t time_us = 0;        // 0 when the message had none
+  std::int64_t time_us = 0;  // 0 when the message had none
   std::string kind;
   std::string did;
   std::optional<pipeline::core::Post> post;

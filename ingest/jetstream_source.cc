@@ -142,8 +142,9 @@ pipeline::core::Result<ingest::SourceBatch> JetstreamSource::poll(milliseconds t
         ++health_.network_errors;
         health_.last_error = name() + ": disconnected";
       }
-      if (stalled) health_.last_error = name() + ": no event for " +
-                                        std::to_string(stall_.limit().count()) + " ms";
+      if (stalled)
+        health_.last_error =
+            name() + ": no event for " + std::to_string(stall_.limit().count()) + " ms";
       disconnect();
       next_connect_ = Clock::now() + backoff_.next();
     }
@@ -168,9 +169,8 @@ pipeline::core::Result<ingest::SourceBatch> JetstreamSource::poll(milliseconds t
   std::vector<std::string> messages;
   {
     std::unique_lock lock(conn_->inbox->mu);
-    conn_->inbox->cv.wait_until(lock, deadline, [&] {
-      return !conn_->inbox->messages.empty() || conn_->inbox->closed;
-    });
+    conn_->inbox->cv.wait_until(
+        lock, deadline, [&] { return !conn_->inbox->messages.empty() || conn_->inbox->closed; });
     while (!conn_->inbox->messages.empty() && messages.size() < options_.max_batch) {
       messages.push_back(std::move(conn_->inbox->messages.front()));
       conn_->inbox->messages.pop_front();

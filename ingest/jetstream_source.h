@@ -8,7 +8,8 @@
 // stalled and is replaced. Failed connects back off exponentially with jitter.
 //
 //   JetstreamOptions o{.url = "wss://jetstream2.us-east.bsky.network/subscribe"};
-//   o.resolver = std::make_shared<CachingHandleResolver>(plc_directory_lookup(pipeline::http::make_cpprest_client()));
+//   o.resolver =
+//   std::make_shared<CachingHandleResolver>(plc_directory_lookup(pipeline::http::make_cpprest_client()));
 //   JetstreamSource src(o);
 //   src.restore(committed_cursor);
 //   auto batch = src.poll(std::chrono::milliseconds(500));

@@ -25,7 +25,8 @@ bool UriDedup::first_seen(const std::string& uri) {
   return true;
 }
 
-MastodonSource::MastodonSource(MastodonOptions options, std::shared_ptr<pipeline::core::HttpClient> http)
+MastodonSource::MastodonSource(MastodonOptions options,
+                               std::shared_ptr<pipeline::core::HttpClient> http)
     : PollingSource("mastodon:" + url_host(options.instance) + ":" + options.timeline,
                     options.polling),
       options_(std::move(options)),
@@ -34,7 +35,8 @@ MastodonSource::MastodonSource(MastodonOptions options, std::shared_ptr<pipeline
   if (!options_.dedup) options_.dedup = std::make_shared<UriDedup>();
   const std::string& t = options_.timeline;
   if (t.starts_with("hashtag:"))
-    endpoint_ = join_url(options_.instance, "/api/v1/timelines/tag/" + pipeline::core::url_encode(t.substr(8)));
+    endpoint_ = join_url(options_.instance,
+                         "/api/v1/timelines/tag/" + pipeline::core::url_encode(t.substr(8)));
   else if (t == "local")
     endpoint_ = join_url(options_.instance, "/api/v1/timelines/public?local=true");
   else
@@ -48,14 +50,13 @@ pipeline::core::Status MastodonSource::restore(std::string_view cursor) {
     return pipeline::core::ok();
   }
   auto doc = parse_json(cursor);
-  if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "mastodon cursor: not a JSON object");
+  if (!doc || !doc->is_object())
+    return fail(ErrorCode::kInvalidArgument, "mastodon cursor: not a JSON object");
   min_id_ = get_string(*doc, "min_id");
   return pipeline::core::ok();
 }
 
-std::string MastodonSource::cursor() const {
-  return dump_json(Json{{"min_id", min_id_}});
-}
+std::string MastodonSource::cursor() const { return dump_json(Json{{"min_id", min_id_}}); }
 
 pipeline::core::Result<PollingSource::Fetched> MastodonSource::fetch_once() {
   pipeline::core::HttpRequest req;
@@ -83,11 +84,13 @@ pipeline::core::Result<PollingSource::Fetched> MastodonSource::fetch_once() {
   std::string next = page->max_id;
   auto links = parse_link_header(r->header("link"));
   if (auto prev = links.find("prev"); prev != links.end())
-    if (auto m = query_param(prev->second, "min_id"); m && !m->empty() && (next.empty() || id_less(next, *m)))
+    if (auto m = query_param(prev->second, "min_id");
+        m && !m->empty() && (next.empty() || id_less(next, *m)))
       next = *m;
   bool had_cursor = !min_id_.empty();
   if (!next.empty() && (min_id_.empty() || id_less(min_id_, next))) min_id_ = next;
-  out.more = had_cursor && static_cast<int>(page->statuses.size() + out.batch.dead.size()) >= options_.limit;
+  out.more = had_cursor &&
+             static_cast<int>(page->statuses.size() + out.batch.dead.size()) >= options_.limit;
   out.batch.cursor = cursor();
   return out;
 }

@@ -28,8 +28,7 @@ pipeline::core::Result<MastodonStatus> from_json(const Json& outer, std::string_
   std::string id = get_string(s, "id");
   if (id.empty()) return fail(ErrorCode::kInvalidArgument, "reblog.id: missing");
   auto created = normalize_rfc3339(get_string(s, "created_at"));
-  if (!created)
-    return fail(ErrorCode::kInvalidArgument, "created_at: not an RFC 3339 instant");
+  if (!created) return fail(ErrorCode::kInvalidArgument, "created_at: not an RFC 3339 instant");
   const Json* account = member(s, "account");
   if (account == nullptr || !account->is_object())
     return fail(ErrorCode::kInvalidArgument, "account: missing");
@@ -70,14 +69,14 @@ pipeline::core::Result<MastodonStatus> from_json(const Json& outer, std::string_
 }  // namespace
 
 pipeline::core::Result<MastodonStatus> parse_mastodon_status(std::string_view json,
-                                                       std::string_view instance_host) {
+                                                             std::string_view instance_host) {
   auto doc = parse_json(json);
   if (!doc) return fail(ErrorCode::kInvalidArgument, "status: not JSON");
   return from_json(*doc, instance_host);
 }
 
 pipeline::core::Result<MastodonPage> parse_mastodon_timeline(std::string_view json,
-                                                       std::string_view instance_host) {
+                                                             std::string_view instance_host) {
   auto doc = parse_json(json);
   if (!doc) return fail(ErrorCode::kInvalidArgument, "timeline: response is not JSON");
   if (doc->is_object() && doc->contains("error"))
@@ -88,8 +87,10 @@ pipeline::core::Result<MastodonPage> parse_mastodon_timeline(std::string_view js
     std::string id = item.is_object() ? get_string(item, "id") : "";
     if (!id.empty() && (page.max_id.empty() || id_less(page.max_id, id))) page.max_id = id;
     auto st = from_json(item, instance_host);
-    if (st) page.statuses.push_back(std::move(*st));
-    else page.dead.push_back(make_dead_letter("mastodon", st.error().message, dump_json(item)));
+    if (st)
+      page.statuses.push_back(std::move(*st));
+    else
+      page.dead.push_back(make_dead_letter("mastodon", st.error().message, dump_json(item)));
   }
   return page;
 }

@@ -31,18 +31,18 @@ struct MastodonStatus {
 };
 
 struct MastodonPage {
-  std::vector<MastodonStatus> statuses;     // page order (newest first, as served)
+  std::vector<MastodonStatus> statuses;  // page order (newest first, as served)
   std::vector<pipeline::core::DeadLetter> dead;
-  std::string max_id;                       // greatest entry id seen, malformed ones too
+  std::string max_id;  // greatest entry id seen, malformed ones too
 };
 
 // One Status object (JSON text).
 pipeline::core::Result<MastodonStatus> parse_mastodon_status(std::string_view json,
-                                                       std::string_view instance_host);
+                                                             std::string_view instance_host);
 
 // A timeline response: a JSON array of Status. An object with "error" (the API's error
 // body) or anything else is an error naming what came back.
 pipeline::core::Result<MastodonPage> parse_mastodon_timeline(std::string_view json,
-                                                       std::string_view instance_host);
+                                                             std::string_view instance_host);
 
 }  // namespace earshot::ingest

@@ -70,7 +70,9 @@ void read_stream(std::shared_ptr<Shared> sh, std::string url, std::string token,
           data.clear();
           sh->cv.notify_one();
         } else if (line.starts_with("event:")) {
-          event = line.substr(line.find_first_not_of(' ', 6) == std::string::npos ? 6 : line.find_first_not_of(' ', 6));
+          event = line.substr(line.find_first_not_of(' ', 6) == std::string::npos
+                                  ? 6
+                                  : line.find_first_not_of(' ', 6));
         } else if (line.starts_with("data:")) {
           std::string d = line.substr(line.size() > 5 && line[5] == ' ' ? 6 : 5);
           data += (data.empty() ? "" : "\n") + d;
@@ -97,7 +99,8 @@ struct MastodonStreamSource::Stream {
   std::thread reader;
 };
 
-MastodonStreamSource::MastodonStreamSource(MastodonOptions options, std::shared_ptr<pipeline::core::HttpClient> http,
+MastodonStreamSource::MastodonStreamSource(MastodonOptions options,
+                                           std::shared_ptr<pipeline::core::HttpClient> http,
                                            MastodonStreamOptions stream)
     : options_([&] {
         if (!options.dedup) options.dedup = std::make_shared<UriDedup>();
@@ -111,7 +114,8 @@ MastodonStreamSource::MastodonStreamSource(MastodonOptions options, std::shared_
   if (t.starts_with("hashtag:"))
     url_ = add_query(join_url(options_.instance, "/api/v1/streaming/hashtag"), "tag", t.substr(8));
   else
-    url_ = join_url(options_.instance, t == "local" ? "/api/v1/streaming/public/local" : "/api/v1/streaming/public");
+    url_ = join_url(options_.instance,
+                    t == "local" ? "/api/v1/streaming/public/local" : "/api/v1/streaming/public");
 }
 
 MastodonStreamSource::~MastodonStreamSource() { stop_stream(); }
@@ -173,10 +177,13 @@ pipeline::core::Result<ingest::SourceBatch> MastodonStreamSource::poll(milliseco
     if (done || stalled) {
       {
         std::lock_guard lock(stream_->shared->mu);
-        if (stalled) ++stalls_;
-        else ++stream_errors_;
-        last_stream_error_ = stalled ? url_ + ": no event for " + std::to_string(limit.count()) + " ms"
-                                     : stream_->shared->error;
+        if (stalled)
+          ++stalls_;
+        else
+          ++stream_errors_;
+        last_stream_error_ = stalled
+                                 ? url_ + ": no event for " + std::to_string(limit.count()) + " ms"
+                                 : stream_->shared->error;
         // Updates left in the queue come back through REST (they are after the cursor);
         // deletes do not, so they are kept for the next batch.
         for (auto& [event, data] : stream_->shared->events)
@@ -207,9 +214,8 @@ pipeline::core::Result<ingest::SourceBatch> MastodonStreamSource::poll(milliseco
   std::deque<std::pair<std::string, std::string>> events;
   {
     std::unique_lock lock(stream_->shared->mu);
-    stream_->shared->cv.wait_for(lock, timeout, [&] {
-      return !stream_->shared->events.empty() || stream_->shared->done;
-    });
+    stream_->shared->cv.wait_for(
+        lock, timeout, [&] { return !stream_->shared->events.empty() || stream_->shared->done; });
     events.swap(stream_->shared->events);
   }
   ingest::SourceBatch batch;
@@ -240,8 +246,10 @@ ingest::SourceHealth MastodonStreamSource::health() const {
   h.network_errors += stream_errors_;
   h.errors += stream_errors_;
   h.reconnects += std::max<std::int64_t>(0, connects_ - 1);
-  if (streaming()) h.state = "ok";
-  else if (!last_stream_error_.empty()) h.last_error = last_stream_error_;
+  if (streaming())
+    h.state = "ok";
+  else if (!last_stream_error_.empty())
+    h.last_error = last_stream_error_;
   return h;
 }
 

@@ -5,13 +5,14 @@
 // carries a Status (→ Post), `event: delete` a status id (→ tombstone), `:` lines are
 // heartbeats. Whenever the stream is not up — before the first connect, after a disconnect
 // or an HTTP error, or when it is stalled (no event or heartbeat for stall_factor ×
-// expected_interval, or not connected within that time) — poll() falls back to REST polling through an inner MastodonSource,
-// and right after each (re)connect it runs one REST poll first to backfill the gap from the
-// cursor. Cursor and name are the inner MastodonSource's ({"min_id": ...}), so a config can
-// switch between streaming and polling without losing its place.
+// expected_interval, or not connected within that time) — poll() falls back to REST polling through
+// an inner MastodonSource, and right after each (re)connect it runs one REST poll first to backfill
+// the gap from the cursor. Cursor and name are the inner MastodonSource's ({"min_id": ...}), so a
+// config can switch between streaming and polling without losing its place.
 //
 //   MastodonStreamSource src(MastodonOptions{.instance = "https://m.example",
-//                                            .access_token = token}, pipeline::http::make_cpprest_client());
+//                                            .access_token = token},
+//                                            pipeline::http::make_cpprest_client());
 //   src.restore(cursor);
 //   auto batch = src.poll(500ms);
 //
@@ -47,8 +48,8 @@ class MastodonStreamSource final : public ingest::Source {
   pipeline::core::Result<ingest::SourceBatch> poll(milliseconds timeout) override;
   ingest::SourceHealth health() const override;
 
-  bool streaming() const;           // the stream is up and not stalled
-  std::int64_t connects() const;    // successful stream connections so far
+  bool streaming() const;         // the stream is up and not stalled
+  std::int64_t connects() const;  // successful stream connections so far
 
  private:
   struct Stream;

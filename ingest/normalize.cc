@@ -8,7 +8,7 @@
 namespace earshot::ingest {
 
 pipeline::core::DeadLetter make_dead_letter(std::string_view source, std::string reason,
-                                      std::string original) {
+                                            std::string original) {
   pipeline::core::DeadLetter d;
   d.reason = std::move(reason);
   d.stage = "ingest:" + std::string(source);

@@ -24,7 +24,7 @@ struct Normalized {
 
 // A DeadLetter refused by stage "ingest:<source>" now, carrying the original bytes.
 pipeline::core::DeadLetter make_dead_letter(std::string_view source, std::string reason,
-                                      std::string original);
+                                            std::string original);
 
 // Orders decimal id strings numerically ("99" < "100"); other strings lexicographically.
 bool id_less(std::string_view a, std::string_view b);

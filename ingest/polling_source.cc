@@ -23,7 +23,8 @@ pipeline::core::Result<ingest::SourceBatch> PollingSource::poll(milliseconds tim
     b.cursor = cursor();
     return b;
   };
-  auto stall_limit = std::chrono::duration_cast<milliseconds>(options_.poll_interval * options_.stall_factor);
+  auto stall_limit =
+      std::chrono::duration_cast<milliseconds>(options_.poll_interval * options_.stall_factor);
   if (!stalled_ && health_.state != "rate_limited" && now - last_success_ > stall_limit) {
     stalled_ = true;
     ++health_.stalls;
@@ -50,12 +51,16 @@ pipeline::core::Result<ingest::SourceBatch> PollingSource::poll(milliseconds tim
     ++health_.errors;
     health_.last_error = r.error().message;
     auto code = r.error().code;
-    if (http_status_ >= 500) ++health_.http_5xx;
-    else if (http_status_ >= 400) ++health_.http_4xx;
-    else if (code == pipeline::core::ErrorCode::kTimeout || code == pipeline::core::ErrorCode::kUnavailable ||
+    if (http_status_ >= 500)
+      ++health_.http_5xx;
+    else if (http_status_ >= 400)
+      ++health_.http_4xx;
+    else if (code == pipeline::core::ErrorCode::kTimeout ||
+             code == pipeline::core::ErrorCode::kUnavailable ||
              code == pipeline::core::ErrorCode::kIo)
       ++health_.network_errors;
-    else ++health_.parse_errors;
+    else
+      ++health_.parse_errors;
     if (server_wait_) {
       ++health_.rate_limit_waits;
       next_at_ = now + *server_wait_;
@@ -86,13 +91,14 @@ pipeline::core::Result<ingest::SourceBatch> PollingSource::poll(milliseconds tim
 
 ingest::SourceHealth PollingSource::health() const {
   ingest::SourceHealth h = health_;
-  auto limit = std::chrono::duration_cast<milliseconds>(options_.poll_interval *
-                                                        options_.stall_factor);
+  auto limit =
+      std::chrono::duration_cast<milliseconds>(options_.poll_interval * options_.stall_factor);
   if (h.state != "rate_limited" && Clock::now() - last_success_ > limit) h.state = "stalled";
   return h;
 }
 
-pipeline::core::Error PollingSource::http_error(const pipeline::core::HttpResponse& r, std::string_view what) {
+pipeline::core::Error PollingSource::http_error(const pipeline::core::HttpResponse& r,
+                                                std::string_view what) {
   server_wait_ = server_wait(r, now_ms());
   http_status_ = r.status;
   std::string msg = std::string(what) + ": HTTP " + std::to_string(r.status);

@@ -23,9 +23,9 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/core/http_client.h"
 #include "ingest/rate_limit.h"
 #include "ingest/source.h"
+#include "pipeline/core/http_client.h"
 
 namespace earshot::ingest {
 
@@ -50,7 +50,7 @@ class PollingSource : public ingest::Source {
 
   struct Fetched {
     ingest::SourceBatch batch;  // posts, dead letters and the cursor after them
-    bool more = false;            // more pages are waiting: fetch again without delay
+    bool more = false;          // more pages are waiting: fetch again without delay
   };
   virtual pipeline::core::Result<Fetched> fetch_once() = 0;
   virtual std::string cursor() const = 0;

@@ -11,7 +11,7 @@ pipeline::core::Result<pipeline::core::Post> decode_post_line(std::string_view j
   auto created = normalize_rfc3339(post->created_at);
   if (!created)
     return pipeline::core::fail(pipeline::core::ErrorCode::kInvalidArgument,
-                          "created_at: not an RFC 3339 instant");
+                                "created_at: not an RFC 3339 instant");
   post->created_at = *created;
   auto ingested = normalize_rfc3339(post->ingested_at);
   post->ingested_at = ingested ? *ingested : now_rfc3339();
@@ -27,8 +27,10 @@ Normalized decode_post_lines(std::string_view body, std::string_view source) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     auto post = decode_post_line(line);
-    if (post) out.posts.push_back(std::move(*post));
-    else out.dead.push_back(make_dead_letter(source, post.error().message, std::string(line)));
+    if (post)
+      out.posts.push_back(std::move(*post));
+    else
+      out.dead.push_back(make_dead_letter(source, post.error().message, std::string(line)));
   }
   return out;
 }

@@ -16,8 +16,7 @@ TokenBucket::TokenBucket(double rate_per_s, double burst)
 
 milliseconds TokenBucket::take(Clock::time_point now) {
   std::lock_guard lock(mu_);
-  if (now < paused_until_)
-    return std::chrono::ceil<milliseconds>(paused_until_ - now);
+  if (now < paused_until_) return std::chrono::ceil<milliseconds>(paused_until_ - now);
   double elapsed = std::chrono::duration<double>(now - last_).count();
   if (elapsed > 0) {
     tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
@@ -69,7 +68,8 @@ std::optional<double> number(const std::string& s) {
 
 }  // namespace
 
-std::optional<milliseconds> server_wait(const pipeline::core::HttpResponse& r, std::int64_t now_ms) {
+std::optional<milliseconds> server_wait(const pipeline::core::HttpResponse& r,
+                                        std::int64_t now_ms) {
   auto clamp = [](std::int64_t ms) { return milliseconds(std::max<std::int64_t>(ms, 0)); };
   if (std::string ra = r.header("retry-after"); !ra.empty()) {
     if (auto secs = number(ra)) return clamp(static_cast<std::int64_t>(*secs * 1000));
@@ -82,7 +82,7 @@ std::optional<milliseconds> server_wait(const pipeline::core::HttpResponse& r, s
   if (reset.empty()) return r.status == 429 ? std::optional(milliseconds(60000)) : std::nullopt;
   if (auto v = number(reset)) {
     if (*v > 1e9) return clamp(static_cast<std::int64_t>(*v * 1000) - now_ms);  // Unix time
-    return clamp(static_cast<std::int64_t>(*v * 1000));                        // seconds
+    return clamp(static_cast<std::int64_t>(*v * 1000));                         // seconds
   }
   if (auto at = parse_rfc3339_ms(reset)) return clamp(*at - now_ms);
   return r.status == 429 ? std::optional(milliseconds(60000)) : std::nullopt;

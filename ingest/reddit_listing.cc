@@ -83,8 +83,10 @@ pipeline::core::Result<RedditPage> parse_reddit_listing(std::string_view json) {
       continue;
     }
     auto item = from_child(child);
-    if (item) page.items.push_back(std::move(*item));
-    else page.dead.push_back(make_dead_letter("reddit", item.error().message, dump_json(child)));
+    if (item)
+      page.items.push_back(std::move(*item));
+    else
+      page.dead.push_back(make_dead_letter("reddit", item.error().message, dump_json(child)));
   }
   return page;
 }

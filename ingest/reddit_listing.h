@@ -27,14 +27,14 @@ namespace earshot::ingest {
 
 struct RedditItem {
   pipeline::core::Post post;
-  std::string fullname;       // "t3_abc"
-  double created_utc = 0.0;   // seconds
+  std::string fullname;      // "t3_abc"
+  double created_utc = 0.0;  // seconds
 };
 
 struct RedditPage {
   std::vector<RedditItem> items;  // listing order (newest first for /new)
   std::vector<pipeline::core::DeadLetter> dead;
-  std::string after;              // "" when there is no next page
+  std::string after;  // "" when there is no next page
 };
 
 pipeline::core::Result<RedditPage> parse_reddit_listing(std::string_view json);

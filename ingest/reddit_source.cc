@@ -28,7 +28,8 @@ pipeline::core::Status RedditSource::restore(std::string_view cursor) {
   seen_.clear();
   if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
-  if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "reddit cursor: not a JSON object");
+  if (!doc || !doc->is_object())
+    return fail(ErrorCode::kInvalidArgument, "reddit cursor: not a JSON object");
   watermark_ = get_number(*doc, "watermark").value_or(0);
   if (const Json* seen = member(*doc, "seen"); seen != nullptr && seen->is_array())
     for (const Json& s : *seen)
@@ -49,9 +50,10 @@ pipeline::core::Status RedditSource::ensure_token() {
   req.method = "POST";
   req.url = options_.token_url;
   req.body = "grant_type=client_credentials";
-  req.headers = {{"Authorization", "Basic " + pipeline::core::base64_encode(options_.client_id + ":" +
-                                                             options_.client_secret)},
-                 {"Content-Type", "application/x-www-form-urlencoded"}};
+  req.headers = {
+      {"Authorization",
+       "Basic " + pipeline::core::base64_encode(options_.client_id + ":" + options_.client_secret)},
+      {"Content-Type", "application/x-www-form-urlencoded"}};
   auto r = http_->send(req);
   EARSHOT_TRY(r);
   if (r->status != 200) return std::unexpected(http_error(*r, name() + ": access token"));
@@ -71,7 +73,8 @@ pipeline::core::Result<PollingSource::Fetched> RedditSource::fetch_once() {
   std::string root = oauth ? options_.oauth_base_url : options_.base_url;
   std::string base;
   if (!options_.query.empty()) {
-    base = join_url(root, (options_.subreddit.empty() ? "" : "/r/" + options_.subreddit) + "/search.json");
+    base = join_url(
+        root, (options_.subreddit.empty() ? "" : "/r/" + options_.subreddit) + "/search.json");
     base = add_query(add_query(base, "q", options_.query), "sort", "new");
     if (!options_.subreddit.empty()) base = add_query(base, "restrict_sr", "1");
   } else {
@@ -108,8 +111,9 @@ pipeline::core::Result<PollingSource::Fetched> RedditSource::fetch_once() {
     after = page->after;
     if (reached_old || fresh || after.empty()) break;
   }
-  std::stable_sort(fresh_items.begin(), fresh_items.end(),
-                   [](const RedditItem& a, const RedditItem& b) { return a.created_utc > b.created_utc; });
+  std::stable_sort(
+      fresh_items.begin(), fresh_items.end(),
+      [](const RedditItem& a, const RedditItem& b) { return a.created_utc > b.created_utc; });
   // Oldest first; listing order breaks ties (newest first), so reverse it.
   for (auto it = fresh_items.rbegin(); it != fresh_items.rend(); ++it) {
     watermark_ = std::max(watermark_, it->created_utc);

@@ -11,8 +11,9 @@
 // created_utc, "seen": [fullnames emitted at or near it, bounded]}.
 //
 //   RedditOptions o{.subreddit = "rust", .client_id = id, .client_secret = secret};
-//   auto src = std::make_unique<RedditSource>(o, pipeline::http::make_cpprest_client({.user_agent = "earshot/0.1"}));
-//   src->name() == "reddit:rust";   // "reddit:rust:comments", "reddit:search:<query>"
+//   auto src = std::make_unique<RedditSource>(o, pipeline::http::make_cpprest_client({.user_agent =
+//   "earshot/0.1"})); src->name() == "reddit:rust";   // "reddit:rust:comments",
+//   "reddit:search:<query>"
 //
 // Thread safety: one thread at a time. Lifetime: owned by the runner; fetcher shared.
 #pragma once
@@ -26,7 +27,7 @@
 namespace earshot::ingest {
 
 struct RedditOptions {
-  std::string subreddit;         // "" with a query: search all of Reddit
+  std::string subreddit;        // "" with a query: search all of Reddit
   std::string listing = "new";  // new | comments (ignored when query is set)
   std::string query;            // search terms: /r/NAME/search.json?q=..&sort=new&restrict_sr=1
   std::string base_url = "https://www.reddit.com";

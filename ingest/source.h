@@ -43,24 +43,25 @@ struct SourceBatch {
   // should carry a cursor different from the last committed one: the runner settles a
   // commit with an unknown outcome by finding this cursor in the cursor topic.
   std::string cursor;
-  bool end_of_stream = false;    // a finite source (file) has nothing more, ever
+  bool end_of_stream = false;  // a finite source (file) has nothing more, ever
 };
 
 // Per-source health, for logs and /metrics. The source fills the first block (what it
 // saw); IngestRunner::health() adds the second (what reached the log). Counters only grow.
 struct SourceHealth {
   std::string name;
-  std::string state;             // ok | backoff | rate_limited | stalled | error
-  std::int64_t posts = 0;        // posts handed out by poll() (committed or not)
-  std::int64_t errors = 0;       // every failure; the kinds below break most of it down
-  std::int64_t dead = 0;         // dead letters handed out by poll()
-  std::int64_t http_4xx = 0;     // answers 400-499 from the platform (429 included)
-  std::int64_t http_5xx = 0;     // answers 500-599
+  std::string state;                // ok | backoff | rate_limited | stalled | error
+  std::int64_t posts = 0;           // posts handed out by poll() (committed or not)
+  std::int64_t errors = 0;          // every failure; the kinds below break most of it down
+  std::int64_t dead = 0;            // dead letters handed out by poll()
+  std::int64_t http_4xx = 0;        // answers 400-499 from the platform (429 included)
+  std::int64_t http_5xx = 0;        // answers 500-599
   std::int64_t network_errors = 0;  // connect/read failures, timeouts, disconnects
   std::int64_t parse_errors = 0;    // a page or feed that could not be read as a whole
-  std::int64_t rate_limit_waits = 0;  // pauses for our token bucket or Retry-After/X-RateLimit-Reset
-  std::int64_t reconnects = 0;   // streaming connections (re)opened after the first
-  std::int64_t stalls = 0;       // times the stall detector fired
+  std::int64_t rate_limit_waits =
+      0;                        // pauses for our token bucket or Retry-After/X-RateLimit-Reset
+  std::int64_t reconnects = 0;  // streaming connections (re)opened after the first
+  std::int64_t stalls = 0;      // times the stall detector fired
   std::string last_error;
 
   // Set by IngestRunner::health() (zero/empty from Source::health()).
@@ -68,11 +69,11 @@ struct SourceHealth {
   std::int64_t committed_dead = 0;
   std::int64_t commits = 0;
   std::int64_t aborts = 0;
-  std::int64_t poll_errors = 0;      // poll() returned an error
-  std::int64_t last_commit_ms = 0;   // wall clock of the last commit, ms since the epoch; 0 = none
-  std::int64_t last_event_ms = 0;    // newest created_at among committed posts; 0 = none
-  double lag_seconds = 0;            // ingested_at - created_at of that newest post at its commit
-  std::string cursor;                // the last committed cursor
+  std::int64_t poll_errors = 0;     // poll() returned an error
+  std::int64_t last_commit_ms = 0;  // wall clock of the last commit, ms since the epoch; 0 = none
+  std::int64_t last_event_ms = 0;   // newest created_at among committed posts; 0 = none
+  double lag_seconds = 0;           // ingested_at - created_at of that newest post at its commit
+  std::string cursor;               // the last committed cursor
 };
 
 class Source {

@@ -8,8 +8,8 @@
 #include "ingest/reddit_source.h"
 #include "ingest/url_util.h"
 #include "ingest/webhook_source.h"
-#include "pipeline/http/cpprest_client.h"
 #include "pipeline/core/status.h"
+#include "pipeline/http/cpprest_client.h"
 
 namespace earshot::ingest {
 namespace {
@@ -24,7 +24,8 @@ using SourcePtr = std::unique_ptr<ingest::Source>;
 // A Source under another name (the configured `name` or the loader's default).
 class NamedSource final : public ingest::Source {
  public:
-  NamedSource(SourcePtr inner, std::string name) : inner_(std::move(inner)), name_(std::move(name)) {}
+  NamedSource(SourcePtr inner, std::string name)
+      : inner_(std::move(inner)), name_(std::move(name)) {}
   std::string name() const override { return name_; }
   pipeline::core::Status restore(std::string_view c) override { return inner_->restore(c); }
   Result<ingest::SourceBatch> poll(milliseconds t) override { return inner_->poll(t); }
@@ -55,7 +56,8 @@ PollingOptions polling(const SourceDef& def, const std::string& credential) {
   PollingOptions o;
   o.poll_interval = def.poll_interval;
   const double rate = def.rate.value_or(0);
-  if (!credential.empty() && rate > 0) o.bucket = bucket_for(credential, rate, std::max(1.0, rate * 5));
+  if (!credential.empty() && rate > 0)
+    o.bucket = bucket_for(credential, rate, std::max(1.0, rate * 5));
   return o;
 }
 
@@ -93,7 +95,8 @@ Result<SourcePtr> build(const SourceDef& def, const SourceDeps& deps) {
     o.oauth_base_url = def.oauth_url;
     o.token_url = def.token_url;
     o.limit = def.limit;
-    o.polling = polling(def, "reddit:" + (o.client_id.empty() ? url_host(o.base_url) : o.client_id));
+    o.polling =
+        polling(def, "reddit:" + (o.client_id.empty() ? url_host(o.base_url) : o.client_id));
     auto http = def.user_agent == pipeline::http::CpprestClientOptions{}.user_agent
                     ? deps.http
                     : pipeline::http::make_cpprest_client({.user_agent = def.user_agent});

@@ -36,10 +36,10 @@
 #include <memory>
 
 #include "ingest/handle_resolver.h"
-#include "pipeline/core/http_client.h"
 #include "ingest/mastodon_source.h"
 #include "ingest/source.h"
 #include "pipeline/config/config.h"
+#include "pipeline/core/http_client.h"
 #include "pipeline/core/status.h"
 
 namespace earshot::ingest {

@@ -7,15 +7,16 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <vector>
 #include <string>
+#include <vector>
 
 namespace earshot::ingest {
 namespace {
 
 // The n characters at pos as a non-negative number (digits only).
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
-  if (n == 0 || pos + n > s.size() || !std::isdigit(static_cast<unsigned char>(s[pos]))) return false;
+  if (n == 0 || pos + n > s.size() || !std::isdigit(static_cast<unsigned char>(s[pos])))
+    return false;
   const char* end = s.data() + pos + n;
   const auto [stop, ec] = std::from_chars(s.data() + pos, end, *out);
   return ec == std::errc() && stop == end;
@@ -85,15 +86,24 @@ std::optional<std::int64_t> parse_rfc822_ms(std::string_view s) {
   int offset = 0;
   if (tok.size() > t + 4) {
     std::string z = lower(tok[t + 4]);
-    if (z == "gmt" || z == "ut" || z == "utc" || z == "z") offset = 0;
-    else if (z == "est") offset = -300;
-    else if (z == "edt") offset = -240;
-    else if (z == "cst") offset = -360;
-    else if (z == "cdt") offset = -300;
-    else if (z == "mst") offset = -420;
-    else if (z == "mdt") offset = -360;
-    else if (z == "pst") offset = -480;
-    else if (z == "pdt") offset = -420;
+    if (z == "gmt" || z == "ut" || z == "utc" || z == "z")
+      offset = 0;
+    else if (z == "est")
+      offset = -300;
+    else if (z == "edt")
+      offset = -240;
+    else if (z == "cst")
+      offset = -360;
+    else if (z == "cdt")
+      offset = -300;
+    else if (z == "mst")
+      offset = -420;
+    else if (z == "mdt")
+      offset = -360;
+    else if (z == "pst")
+      offset = -480;
+    else if (z == "pdt")
+      offset = -420;
     else if ((z[0] == '+' || z[0] == '-') && z.size() == 5) {
       int hh, mm;
       if (!digits(z, 1, 2, &hh) || !digits(z, 3, 2, &mm)) return std::nullopt;

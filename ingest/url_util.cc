@@ -42,8 +42,8 @@ std::string url_host(std::string_view url) {
   rest = rest.substr(0, rest.find_first_of("/?#"));
   if (std::size_t at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
   if (!rest.empty() && rest.front() == '[') {
-    rest = rest.substr(1, rest.find(']') == std::string_view::npos ? rest.size() - 1
-                                                                     : rest.find(']') - 1);
+    rest = rest.substr(
+        1, rest.find(']') == std::string_view::npos ? rest.size() - 1 : rest.find(']') - 1);
   } else if (std::size_t colon = rest.find(':'); colon != std::string_view::npos) {
     rest = rest.substr(0, colon);
   }
@@ -87,9 +87,8 @@ std::map<std::string, std::string> parse_link_header(std::string_view header) {
     if (gt == std::string_view::npos) break;
     std::string target(header.substr(lt + 1, gt - lt - 1));
     std::size_t next = header.find('<', gt);
-    std::string_view params = header.substr(gt + 1, next == std::string_view::npos
-                                                        ? std::string_view::npos
-                                                        : next - gt - 1);
+    std::string_view params = header.substr(
+        gt + 1, next == std::string_view::npos ? std::string_view::npos : next - gt - 1);
     std::size_t r = params.find("rel=");
     if (r != std::string_view::npos) {
       std::string_view v = params.substr(r + 4);

@@ -2,7 +2,8 @@
 //
 //   url_host("https://Mastodon.Example:443/api/v1") == "mastodon.example"
 //   query_param("https://x/y?min_id=12&limit=40", "min_id") == "12"
-//   parse_link_header("<https://m/api?max_id=1>; rel=\"next\", <https://m/api?min_id=9>; rel=\"prev\"")
+//   parse_link_header("<https://m/api?max_id=1>; rel=\"next\", <https://m/api?min_id=9>;
+//   rel=\"prev\"")
 //     == {{"next", "https://m/api?max_id=1"}, {"prev", "https://m/api?min_id=9"}}
 // Percent-encoding is core's url_encode (pipeline/core/http_client.h).
 //

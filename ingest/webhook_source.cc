@@ -11,9 +11,9 @@
 
 namespace earshot::ingest {
 
+using pipeline::core::decode_webhook_secret;
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
-using pipeline::core::decode_webhook_secret;
 using pipeline::core::verify_webhook;
 using pipeline::core::WebhookVerdict;
 namespace http = web::http;
@@ -25,7 +25,7 @@ struct WebhookSource::Listener {
 
 struct WebhookSource::Pending {
   std::string id;
-  std::int64_t timestamp = 0;               // webhook-timestamp, Unix seconds
+  std::int64_t timestamp = 0;  // webhook-timestamp, Unix seconds
   std::vector<pipeline::core::Post> posts;
   std::vector<pipeline::core::DeadLetter> dead;
   std::size_t n_posts = 0, n_dead = 0;      // sizes before the batch took them
@@ -71,11 +71,13 @@ WebhookSource::WebhookSource(WebhookOptions options, std::string key)
   health_.state = "ok";
 }
 
-pipeline::core::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(WebhookOptions options) {
+pipeline::core::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(
+    WebhookOptions options) {
   auto key = decode_webhook_secret(options.secret);
   EARSHOT_TRY(key);
   if (options.listen.find(':') == std::string::npos)
-    return fail(ErrorCode::kInvalidArgument, "listen: expected host:port, got '" + options.listen + "'");
+    return fail(ErrorCode::kInvalidArgument,
+                "listen: expected host:port, got '" + options.listen + "'");
   std::unique_ptr<WebhookSource> src(new WebhookSource(std::move(options), std::move(*key)));
   try {
     src->listener_ = std::make_unique<Listener>("http://" + src->options_.listen + "/");
@@ -84,7 +86,8 @@ pipeline::core::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(Webh
     src->listener_->listener.open().wait();
   } catch (const std::exception& e) {
     src->listener_.reset();
-    return fail(ErrorCode::kUnavailable, "webhook listen " + src->options_.listen + ": " + e.what());
+    return fail(ErrorCode::kUnavailable,
+                "webhook listen " + src->options_.listen + ": " + e.what());
   }
   return src;
 }
@@ -118,8 +121,8 @@ void WebhookSource::handle(void* raw) {
     if (!ready_ || stopping_) {  // the seen ids are not restored yet, or we are going away
       ++counters_.unavailable;
       lock.unlock();
-      reply(req, http::status_codes::ServiceUnavailable, {{"error", ready_ ? "stopping" : "starting"}},
-            options_.retry_after.count());
+      reply(req, http::status_codes::ServiceUnavailable,
+            {{"error", ready_ ? "stopping" : "starting"}}, options_.retry_after.count());
       return;
     }
   }
@@ -217,7 +220,8 @@ pipeline::core::Status WebhookSource::restore(std::string_view cursor) {
     return pipeline::core::ok();
   }
   auto doc = parse_json(cursor);
-  if (!doc || !doc->is_object()) return fail(ErrorCode::kInvalidArgument, "webhook cursor: not a JSON object");
+  if (!doc || !doc->is_object())
+    return fail(ErrorCode::kInvalidArgument, "webhook cursor: not a JSON object");
   std::lock_guard lock(mu_);
   if (auto n = get_int(*doc, "received")) received_ = std::max(received_, *n);
   if (const Json* seen = member(*doc, "seen"); seen && seen->is_object()) {
@@ -230,7 +234,8 @@ pipeline::core::Status WebhookSource::restore(std::string_view cursor) {
   return pipeline::core::ok();
 }
 
-std::string WebhookSource::cursor_locked(const std::vector<PendingPtr>& adding, std::int64_t now_s) {
+std::string WebhookSource::cursor_locked(const std::vector<PendingPtr>& adding,
+                                         std::int64_t now_s) {
   // Ids whose timestamp can no longer pass verify_webhook are forgotten.
   std::int64_t keep_after = now_s - options_.tolerance.count() - options_.id_margin.count();
   std::erase_if(seen_, [&](const auto& kv) { return kv.second < keep_after; });
@@ -293,16 +298,19 @@ void WebhookSource::settle_locked(bool committed, std::vector<PendingPtr>& done)
   inflight_.clear();
 }
 
-void WebhookSource::answer(std::vector<PendingPtr>& done, bool committed, std::int64_t retry_after_s,
-                           bool wait) {
+void WebhookSource::answer(std::vector<PendingPtr>& done, bool committed,
+                           std::int64_t retry_after_s, bool wait) {
   for (auto& p : done) {
     for (std::size_t i = 0; i < p->waiting.size(); ++i) {
       if (!committed) {
-        send(p->waiting[i], response(http::status_codes::ServiceUnavailable,
-                                     {{"error", "not stored, retry"}}, retry_after_s), wait);
+        send(p->waiting[i],
+             response(http::status_codes::ServiceUnavailable, {{"error", "not stored, retry"}},
+                      retry_after_s),
+             wait);
       } else if (i == 0) {
-        send(p->waiting[i], response(http::status_codes::OK,
-                                     {{"accepted", p->n_posts}, {"dead", p->n_dead}}, -1), wait);
+        send(p->waiting[i],
+             response(http::status_codes::OK, {{"accepted", p->n_posts}, {"dead", p->n_dead}}, -1),
+             wait);
       } else {
         send(p->waiting[i], response(http::status_codes::OK, {{"duplicate", true}}, -1), wait);
       }

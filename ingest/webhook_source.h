@@ -54,10 +54,10 @@ namespace earshot::ingest {
 
 struct WebhookOptions {
   std::string listen = "127.0.0.1:8081";
-  std::string secret;              // raw or whsec_<base64>
+  std::string secret;  // raw or whsec_<base64>
   std::size_t max_body_bytes = 1024 * 1024;
-  std::size_t max_queue = 10000;   // posts + dead letters (≥1 per request) queued or held
-  std::size_t max_batch = 1000;    // posts per poll (whole requests; at least one)
+  std::size_t max_queue = 10000;  // posts + dead letters (≥1 per request) queued or held
+  std::size_t max_batch = 1000;   // posts per poll (whole requests; at least one)
   std::chrono::seconds tolerance{300};
   std::chrono::seconds retry_after{1};
   std::chrono::seconds id_margin{60};      // seen ids outlive tolerance by this much
@@ -96,7 +96,7 @@ class WebhookSource final : public ingest::Source {
   struct Pending;  // one request (and its retries) waiting for its transaction
   using PendingPtr = std::shared_ptr<Pending>;
   WebhookSource(WebhookOptions options, std::string key);
-  void handle(void* request);  // web::http::http_request*
+  void handle(void* request);                                         // web::http::http_request*
   void settle_locked(bool committed, std::vector<PendingPtr>& done);  // in-flight → done
   static void answer(std::vector<PendingPtr>& done, bool committed, std::int64_t retry_after_s,
                      bool wait);
@@ -106,7 +106,7 @@ class WebhookSource final : public ingest::Source {
   std::string key_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool ready_ = false;     // restore() or poll() was called: the seen ids are known
+  bool ready_ = false;  // restore() or poll() was called: the seen ids are known
   bool stopping_ = false;
   std::deque<PendingPtr> queue_;                        // not polled yet
   std::vector<PendingPtr> inflight_;                    // polled, outcome not known yet

@@ -16,7 +16,7 @@
 #endif
 
 // Each blob gets a start and an end symbol; a NUL after the end keeps C readers safe.
-#define EARSHOT_INCBIN(name, file)                                   \
+#define EARSHOT_INCBIN(name, file) \
   __asm__(EARSHOT_RODATA                                             \
           ".balign 16\n"                                             \
           ".globl " EARSHOT_SYM(earshot_blob_##name) "\n"            \

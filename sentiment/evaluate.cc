@@ -71,8 +71,7 @@ std::expected<Dataset, std::string> parse_tsv(std::string_view content, std::str
 std::expected<Dataset, std::string> read_tsv(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::unexpected(path + ": cannot open");
-  const std::string content((std::istreambuf_iterator<char>(in)),
-                            std::istreambuf_iterator<char>());
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return std::unexpected(path + ": read error");
   return parse_tsv(content, path);
 }
@@ -128,18 +127,17 @@ std::string format_report(const EvalReport& r) {
   std::string out = printf_string("accuracy: %.4f\nmacro_recall: %.4f\nmacro_f1: %.4f\n",
                                   r.accuracy, r.macro_recall, r.macro_f1);
   out += "confusion (rows: gold, columns: predicted)\n";
-  out += printf_string("%10s %9s %9s %9s\n", "", kNames[0].data(), kNames[1].data(),
-                       kNames[2].data());
+  out +=
+      printf_string("%10s %9s %9s %9s\n", "", kNames[0].data(), kNames[1].data(), kNames[2].data());
   for (std::size_t g = 0; g < 3; ++g) {
     out += printf_string("%10s %9zu %9zu %9zu\n", kNames[g].data(), r.confusion[g][0],
                          r.confusion[g][1], r.confusion[g][2]);
   }
-  out += printf_string("%10s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1",
-                       "support");
+  out += printf_string("%10s %9s %9s %9s %9s\n", "class", "precision", "recall", "f1", "support");
   for (std::size_t c = 0; c < 3; ++c) {
     const ClassMetrics& m = r.per_class[c];
-    out += printf_string("%10s %9.4f %9.4f %9.4f %9zu\n", kNames[c].data(), m.precision,
-                         m.recall, m.f1, m.support);
+    out += printf_string("%10s %9.4f %9.4f %9.4f %9zu\n", kNames[c].data(), m.precision, m.recall,
+                         m.f1, m.support);
   }
   return out;
 }

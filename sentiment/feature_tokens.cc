@@ -25,7 +25,8 @@ struct Tables {
   // One bit per value of bits 1-16 of a key, set for every lexicon key: most tokens are not
   // in the lexicon, and this 8 KiB bitset says so without a probe into the table.
   static constexpr int kFilterBits = 16;
-  std::vector<std::uint64_t> filter = std::vector<std::uint64_t>((std::size_t{1} << kFilterBits) / 64, 0);
+  std::vector<std::uint64_t> filter =
+      std::vector<std::uint64_t>((std::size_t{1} << kFilterBits) / 64, 0);
   static std::uint64_t filter_bit(std::uint64_t key) {
     return (key >> 1) & ((std::uint64_t{1} << kFilterBits) - 1);
   }
@@ -70,15 +71,15 @@ const Tables& tables() {
 }
 
 constexpr std::array<std::string_view, 30> kEmoticons = {
-    ":-)", ":)", ":-(", ":(", ":-d", ":d", ";-)", ";)", ":-p", ":p", ":'(", ":'-(", "</3",
-    "<3", ":-/", ":/", ":\\", ":-|", ":|", ":o", "=)", "=(", "=d", "^_^", "^^", "-_-",
-    "xd", ":*", ";p", ":@"};
+    ":-)", ":)",   ":-(", ":(",  ":-d", ":d",  ";-)", ";)",  ":-p", ":p",
+    ":'(", ":'-(", "</3", "<3",  ":-/", ":/",  ":\\", ":-|", ":|",  ":o",
+    "=)",  "=(",   "=d",  "^_^", "^^",  "-_-", "xd",  ":*",  ";p",  ":@"};
 
 constexpr std::array<std::string_view, 30> kNegators = {
-    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere",
-    "cannot", "without", "dont", "cant", "wont", "isnt", "arent", "wasnt", "werent",
-    "didnt", "doesnt", "hasnt", "havent", "hadnt", "couldnt", "shouldnt", "wouldnt",
-    "aint", "mustnt", "nope", "nah"};
+    "not",      "no",      "never",   "none",   "nobody", "nothing", "neither", "nor",
+    "nowhere",  "cannot",  "without", "dont",   "cant",   "wont",    "isnt",    "arent",
+    "wasnt",    "werent",  "didnt",   "doesnt", "hasnt",  "havent",  "hadnt",   "couldnt",
+    "shouldnt", "wouldnt", "aint",    "mustnt", "nope",   "nah"};
 
 // Up to 8 bytes of `w` packed into an integer, zero-padded. Words never hold a zero byte,
 // so two words of at most 8 bytes are equal exactly when their packed forms are.

@@ -38,16 +38,16 @@ namespace earshot::sentiment {
 // How features are made. Stored in every model file, so a model always scores with the
 // configuration it was trained with.
 struct FeatureConfig {
-  std::uint8_t hash_bits = 19;        // table rows = 2^hash_bits, 12..26
-  std::uint8_t word_ngram_max = 3;    // word 1..N-grams, 1..4
-  std::uint8_t char_ngram_min = 2;    // character n-grams of "<word>", 0 = none
+  std::uint8_t hash_bits = 19;      // table rows = 2^hash_bits, 12..26
+  std::uint8_t word_ngram_max = 3;  // word 1..N-grams, 1..4
+  std::uint8_t char_ngram_min = 2;  // character n-grams of "<word>", 0 = none
   std::uint8_t char_ngram_max = 5;
-  bool negation = true;               // mark word tokens in a negation scope
-  bool lexicon = true;                // VADER-lexicon valence features per token and summed
-  bool vader = false;                 // add VADER {neg, pos, compound, binned compound}
-  float char_weight = 0.5f;           // value of one character n-gram (words are 1.0)
-  bool normalize = true;              // scale n-gram features to unit L2 norm
-  float dense_weight = 1.0f;          // value of lexicon sums and VADER scores (not normalised)
+  bool negation = true;       // mark word tokens in a negation scope
+  bool lexicon = true;        // VADER-lexicon valence features per token and summed
+  bool vader = false;         // add VADER {neg, pos, compound, binned compound}
+  float char_weight = 0.5f;   // value of one character n-gram (words are 1.0)
+  bool normalize = true;      // scale n-gram features to unit L2 norm
+  float dense_weight = 1.0f;  // value of lexicon sums and VADER scores (not normalised)
   bool operator==(const FeatureConfig&) const = default;
 };
 

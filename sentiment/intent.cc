@@ -74,8 +74,8 @@ void words_of(std::string_view text, WordList& out) {
 }
 
 const std::array<std::string_view, 15> kNegators = {
-    "not", "never", "no", "don't", "didn't", "isn't", "wasn't", "aren't", "weren't",
-    "won't", "can't", "cannot", "hardly", "without", "zero"};
+    "not",     "never", "no",    "don't",  "didn't", "isn't",   "wasn't", "aren't",
+    "weren't", "won't", "can't", "cannot", "hardly", "without", "zero"};
 
 bool word_matches(std::string_view pattern, std::string_view word) {
   if (pattern.ends_with('*')) return word.starts_with(pattern.substr(0, pattern.size() - 1));
@@ -271,10 +271,14 @@ struct Scratch {
 
 std::string_view to_string(Intent intent) {
   switch (intent) {
-    case Intent::complaint: return "complaint";
-    case Intent::question: return "question";
-    case Intent::praise: return "praise";
-    case Intent::other: return "other";
+    case Intent::complaint:
+      return "complaint";
+    case Intent::question:
+      return "question";
+    case Intent::praise:
+      return "praise";
+    case Intent::other:
+      return "other";
   }
   return "other";
 }
@@ -318,8 +322,8 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
       }
     }
     const char first = words[i][0];  // every kPraisePrefixes entry starts with one of these
-    if (!praise_prefix && (first == 't' || first == 'l' || first == 'p' || first == 'a' ||
-                           first == 'r')) {
+    if (!praise_prefix &&
+        (first == 't' || first == 'l' || first == 'p' || first == 'a' || first == 'r')) {
       for (std::string_view prefix : kPraisePrefixes) {
         if (words[i].starts_with(prefix)) praise_prefix = true;
       }
@@ -333,9 +337,9 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   // Sarcasm: praise words wrapped around a problem ("thanks for nothing", "love paying
   // premium for a broken lift", "great job, my box arrived crushed", "just love waiting 90
   // minutes").
-  const bool sarcastic_opener =
-      contains(kLoveHow) || contains(kJustLove) || contains(kLoveWaiting) ||
-      contains(kLovePaying) || contains(kNothingSays) || contains(kGreatJob) || contains(kWow);
+  const bool sarcastic_opener = contains(kLoveHow) || contains(kJustLove) ||
+                                contains(kLoveWaiting) || contains(kLovePaying) ||
+                                contains(kNothingSays) || contains(kGreatJob) || contains(kWow);
   const bool sarcasm = contains(kThanksForNothing) || contains(kSoMuchFor) ||
                        contains(kWhatAmIPaying) ||
                        (sarcastic_opener && (problem || waited(words))) ||
@@ -348,17 +352,15 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
       if (matches_at(words, 0, index.openers[p])) opens |= std::uint64_t{1} << p;
     }
   }
-  const bool info_opener =
-      (opens & 0xFFFFFFFFu) != 0 ||
-      contains(kAnyoneKnow) || contains(kDoesAnyone) || contains(kAnyoneTried) ||
-      contains(kAnyoneUsed) || contains(kAnyoneHere) || contains(kDoYou) || contains(kCanI) ||
-      contains(kIsThere);
+  const bool info_opener = (opens & 0xFFFFFFFFu) != 0 || contains(kAnyoneKnow) ||
+                           contains(kDoesAnyone) || contains(kAnyoneTried) ||
+                           contains(kAnyoneUsed) || contains(kAnyoneHere) || contains(kDoYou) ||
+                           contains(kCanI) || contains(kIsThere);
   const bool question = question_mark || info_opener || (opens >> 32) != 0;
   // Questions that are really complaints: "why does it keep...", "is X ever going to...",
   // "when will you fix...", "how hard is it to...".
-  const bool accusing = (flags & kAccusingWord) != 0 || contains(kHowHard) ||
-                        contains(kWhenWill) || contains(kWhenAreYou) || contains(kAnyUpdate) ||
-                        contains(kIsAnyone);
+  const bool accusing = (flags & kAccusingWord) != 0 || contains(kHowHard) || contains(kWhenWill) ||
+                        contains(kWhenAreYou) || contains(kAnyUpdate) || contains(kIsAnyone);
   const bool personal = (flags & kPersonalWord) != 0;
 
   if (sarcasm) return Intent::complaint;

@@ -37,8 +37,22 @@ inline char32_t next_code_point(std::string_view text, std::size_t& i) {
 }
 
 enum class Script : std::uint8_t {
-  none, latin, kana, han, hangul, cyrillic, arabic, greek, hebrew, thai, devanagari,
-  bengali, tamil, georgian, armenian, count
+  none,
+  latin,
+  kana,
+  han,
+  hangul,
+  cyrillic,
+  arabic,
+  greek,
+  hebrew,
+  thai,
+  devanagari,
+  bengali,
+  tamil,
+  georgian,
+  armenian,
+  count
 };
 
 inline Script script_of(char32_t c) {
@@ -95,8 +109,8 @@ template <typename Fn>
 void for_each_token(std::string_view text, Fn&& fn) {
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
-                               text[i] == '\r')) {
+    while (i < text.size() &&
+           (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
       ++i;
     }
     std::size_t j = i;
@@ -116,35 +130,46 @@ struct FunctionWords {
   std::string_view words;
 };
 constexpr FunctionWords kFunctionWords[] = {
-    {"en", "the and is are was were of to in on for with my your this that it not no you i "
-           "me we they have has been why what where how when who just still again "
-           "any anyone know since from at all never ever get got lol lmao omg wtf tbh idk pls thanks been had does did a an be "
-           "will would can could should our their there here about after before out up "
-           "off into over new now so or if by too very really one he she his her do"},
-    {"es", "el la los las y es en de del que por para con mi mis tu no me se lo una un muy "
-           "pero qué cómo por qué dónde cuándo también hoy nada otra vez hay está "
-           "estoy llevo sin desde gracias"},
-    {"fr", "le la les et est sont de des du un une mon ma mes ton pas ne je tu il elle on "
-           "nous vous pour avec dans sur que qui quoi très encore toujours où "
-           "trop bien merci jamais plus"},
-    {"de", "der die das und ist sind nicht ein eine mein meine dein ich du wir ihr sie mit "
-           "für von auf zu im schon wieder noch nie warum wie wo was kein keine "
-           "danke sehr auch immer"},
-    {"pt", "o a os as e é de do da dos das em no na um uma meu minha não que por para com "
-           "muito você ainda nunca sem desde obrigado obrigada cadê como também já"},
-    {"it", "il lo la i gli le e è di del della un una mio mia non che per con sono ancora "
-           "mai niente come perché dove grazie molto anche già il mio da"},
-    {"nl", "de het een en is zijn niet van voor met mijn jouw ik je we wij ze dat wat "
-           "waar waarom hoe nog steeds nooit geen alweer bedankt heel echt ook al"},
-    {"sv", "och är inte en ett jag du vi det som för med min mitt på att har igen tack "
-           "fortfarande aldrig"},
-    {"da", "og er ikke en et jeg du vi det som for med min mit på at har igen tak "
-           "stadig aldrig"},
-    {"pl", "i jest nie w na z do że się mój moja ja ty my to jak dlaczego gdzie dziękuję "
-           "nadal znowu"},
+    {"en",
+     "the and is are was were of to in on for with my your this that it not no you i "
+     "me we they have has been why what where how when who just still again "
+     "any anyone know since from at all never ever get got lol lmao omg wtf tbh idk pls thanks been had does did a an be "
+     "will would can could should our their there here about after before out up "
+     "off into over new now so or if by too very really one he she his her do"},
+    {"es",
+     "el la los las y es en de del que por para con mi mis tu no me se lo una un muy "
+     "pero qué cómo por qué dónde cuándo también hoy nada otra vez hay está "
+     "estoy llevo sin desde gracias"},
+    {"fr",
+     "le la les et est sont de des du un une mon ma mes ton pas ne je tu il elle on "
+     "nous vous pour avec dans sur que qui quoi très encore toujours où "
+     "trop bien merci jamais plus"},
+    {"de",
+     "der die das und ist sind nicht ein eine mein meine dein ich du wir ihr sie mit "
+     "für von auf zu im schon wieder noch nie warum wie wo was kein keine "
+     "danke sehr auch immer"},
+    {"pt",
+     "o a os as e é de do da dos das em no na um uma meu minha não que por para com "
+     "muito você ainda nunca sem desde obrigado obrigada cadê como também já"},
+    {"it",
+     "il lo la i gli le e è di del della un una mio mia non che per con sono ancora "
+     "mai niente come perché dove grazie molto anche già il mio da"},
+    {"nl",
+     "de het een en is zijn niet van voor met mijn jouw ik je we wij ze dat wat "
+     "waar waarom hoe nog steeds nooit geen alweer bedankt heel echt ook al"},
+    {"sv",
+     "och är inte en ett jag du vi det som för med min mitt på att har igen tack "
+     "fortfarande aldrig"},
+    {"da",
+     "og er ikke en et jeg du vi det som for med min mit på at har igen tak "
+     "stadig aldrig"},
+    {"pl",
+     "i jest nie w na z do że się mój moja ja ty my to jak dlaczego gdzie dziękuję "
+     "nadal znowu"},
     {"tr", "ve bir bu için çok ne neden nasıl değil yine hâlâ teşekkürler ben sen"},
-    {"id", "dan yang di ke dari ini itu tidak saya kamu untuk dengan sudah belum lagi "
-           "terima kasih kenapa bagaimana"},
+    {"id",
+     "dan yang di ke dari ini itu tidak saya kamu untuk dengan sudah belum lagi "
+     "terima kasih kenapa bagaimana"},
 };
 constexpr float kFunctionWordWeight = 10.0f;
 constexpr float kNameWeight = 0.25f;
@@ -155,7 +180,7 @@ constexpr std::size_t kMaxGram = 5;
 // never read. scores_ ends with kLanes zeros so the last row can be read that far.
 constexpr std::size_t kLanes = 16;
 using Lanes8 = float __attribute__((vector_size(32)));  // GCC vector: 8 floats
-constexpr unsigned kFilterBits = 17;  // 16 KiB of filter_
+constexpr unsigned kFilterBits = 17;                    // 16 KiB of filter_
 constexpr std::size_t kMaxWord = 48;  // longer "words" are cut: they are not words
 
 }  // namespace
@@ -314,18 +339,30 @@ std::string_view LanguageDetector::detect(std::string_view text) const {
   if (other > 0 && (other >= count(Script::latin) || 2 * cjk >= count(Script::latin))) {
     if (cjk > 0 && (best == Script::han || best == Script::kana)) return kana > 0 ? "ja" : "zh";
     switch (best) {
-      case Script::hangul: return "ko";
-      case Script::cyrillic: return cyr_hint.empty() ? "ru" : cyr_hint;
-      case Script::arabic: return arabic_hint.empty() ? "ar" : arabic_hint;
-      case Script::greek: return "el";
-      case Script::hebrew: return "he";
-      case Script::thai: return "th";
-      case Script::devanagari: return "hi";
-      case Script::bengali: return "bn";
-      case Script::tamil: return "ta";
-      case Script::georgian: return "ka";
-      case Script::armenian: return "hy";
-      default: break;
+      case Script::hangul:
+        return "ko";
+      case Script::cyrillic:
+        return cyr_hint.empty() ? "ru" : cyr_hint;
+      case Script::arabic:
+        return arabic_hint.empty() ? "ar" : arabic_hint;
+      case Script::greek:
+        return "el";
+      case Script::hebrew:
+        return "he";
+      case Script::thai:
+        return "th";
+      case Script::devanagari:
+        return "hi";
+      case Script::bengali:
+        return "bn";
+      case Script::tamil:
+        return "ta";
+      case Script::georgian:
+        return "ka";
+      case Script::armenian:
+        return "hy";
+      default:
+        break;
     }
   }
   if (count(Script::latin) < 3) return "und";
@@ -334,7 +371,7 @@ std::string_view LanguageDetector::detect(std::string_view text) const {
 }
 
 std::string_view LanguageDetector::detect_latin(std::string_view text,
-                                               std::size_t* latin_letters) const {
+                                                std::size_t* latin_letters) const {
   const std::size_t n_lang = languages_.size();
   std::array<float, 64> score{};
   const std::size_t used = std::min<std::size_t>(n_lang, score.size());
@@ -410,9 +447,8 @@ std::string_view LanguageDetector::detect_latin(std::string_view text,
     std::memcpy(score.data() + 8, &hi, sizeof hi);
   }
   if (en_index_ < used) score[en_index_] += english_prior_;
-  const std::size_t best =
-      static_cast<std::size_t>(std::max_element(score.begin(), score.begin() + used) -
-                               score.begin());
+  const std::size_t best = static_cast<std::size_t>(
+      std::max_element(score.begin(), score.begin() + used) - score.begin());
   return languages_[best];
 }
 

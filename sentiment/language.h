@@ -14,12 +14,12 @@
 //   3. Latin script: a naive-Bayes score over character 1–5-grams of the words against
 //      per-language n-gram frequency profiles, plus a bonus for each frequent function word
 //      of a language ("the", "und", "está", ...): a short post is mostly function words.
-//      Capitalised words (in posts mostly brand and place names) count a quarter. The profiles are the fingerprints of
-//      libexttextcat (Debian package libexttextcat-data, /usr/share/libexttextcat/*.lm),
-//      read once by load(); matching is our own (a flat hash table, no allocation per
-//      call), so detection runs at several hundred thousand tweets per second per core.
-//      English gets a small prior: most of what we read is English, and a short English
-//      post should not flip to Dutch on one odd trigram.
+//      Capitalised words (in posts mostly brand and place names) count a quarter. The profiles are
+//      the fingerprints of libexttextcat (Debian package libexttextcat-data,
+//      /usr/share/libexttextcat/*.lm), read once by load(); matching is our own (a flat hash table,
+//      no allocation per call), so detection runs at several hundred thousand tweets per second per
+//      core. English gets a small prior: most of what we read is English, and a short English post
+//      should not flip to Dutch on one odd trigram.
 //
 //   auto detector = earshot::sentiment::LanguageDetector::load();
 //   if (!detector) { /* detector.error(): e.g. the profile folder is missing */ }
@@ -51,8 +51,8 @@ class LanguageDetector {
     std::string profile_dir = "/usr/share/libexttextcat";
     // Latin-script candidates (ISO 639-1 codes with a <code>.lm file). Fewer candidates make
     // short posts more reliable; the default covers the languages we expect to see.
-    std::vector<std::string> latin_languages = {"en", "es", "fr", "de", "pt", "it", "nl",
-                                                "sv", "da", "pl", "tr", "id"};
+    std::vector<std::string> latin_languages = {"en", "es", "fr", "de", "pt", "it",
+                                                "nl", "sv", "da", "pl", "tr", "id"};
     // Log-odds added to English before the decision.
     float english_prior = 2.5f;
   };
@@ -75,8 +75,8 @@ class LanguageDetector {
   std::string_view detect_latin(std::string_view text, std::size_t* latin_letters) const;
 
   std::vector<std::string> languages_;
-  std::vector<float> scores_;   // row-major: one row of languages_.size() log-probs per n-gram
-  std::vector<Slot> table_;     // open addressing, power-of-two size
+  std::vector<float> scores_;  // row-major: one row of languages_.size() log-probs per n-gram
+  std::vector<Slot> table_;    // open addressing, power-of-two size
   // One bit per value of a key's top kFilterBits bits, set for every key in table_: most
   // n-grams of a post are in no profile, and this small bitset (it stays in L1) says so
   // without a probe into the big table.

@@ -62,7 +62,7 @@ std::string serialize_model(const LinearModelData& d) {
   put<std::uint8_t>(out, f.char_ngram_min);
   put<std::uint8_t>(out, f.char_ngram_max);
   put<std::uint8_t>(out, static_cast<std::uint8_t>((f.negation ? 1 : 0) | (f.vader ? 2 : 0) |
-                                                    (f.normalize ? 4 : 0) | (f.lexicon ? 8 : 0)));
+                                                   (f.normalize ? 4 : 0) | (f.lexicon ? 8 : 0)));
   out.append(3, '\0');
   put<float>(out, f.char_weight);
   put<float>(out, f.dense_weight);
@@ -86,10 +86,10 @@ std::expected<LinearModelData, std::string> parse_model(std::string_view bytes) 
   std::uint64_t count = 0;
   FeatureConfig& f = d.features;
   const bool header_ok = r.get(&version) && r.get(&f.hash_bits) && r.get(&f.word_ngram_max) &&
-                         r.get(&f.char_ngram_min) && r.get(&f.char_ngram_max) &&
-                         r.get(&flags) && r.get(&pad) && r.get(&f.char_weight) &&
-                         r.get(&f.dense_weight) && r.get(&d.bias) &&
-                         r.get(&d.temperature) && r.get(&d.scale) && r.get(&count);
+                         r.get(&f.char_ngram_min) && r.get(&f.char_ngram_max) && r.get(&flags) &&
+                         r.get(&pad) && r.get(&f.char_weight) && r.get(&f.dense_weight) &&
+                         r.get(&d.bias) && r.get(&d.temperature) && r.get(&d.scale) &&
+                         r.get(&count);
   if (!header_ok) return std::unexpected("truncated model file (header)");
   if (version != kVersion) {
     return std::unexpected("unsupported model version " + std::to_string(version) +
@@ -109,8 +109,8 @@ std::expected<LinearModelData, std::string> parse_model(std::string_view bytes) 
     return std::unexpected("corrupt model file (bad header values)");
   }
   if (count != (std::uint64_t{4} << f.hash_bits)) {
-    return std::unexpected("corrupt model file (weight count " + std::to_string(count) +
-                           " for " + std::to_string(f.hash_bits) + " hash bits)");
+    return std::unexpected("corrupt model file (weight count " + std::to_string(count) + " for " +
+                           std::to_string(f.hash_bits) + " hash bits)");
   }
   if (r.left() < count + 8) {
     return std::unexpected("truncated model file (" + std::to_string(bytes.size()) + " of " +

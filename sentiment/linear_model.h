@@ -39,9 +39,9 @@ namespace earshot::sentiment {
 // Everything a model file stores.
 struct LinearModelData {
   FeatureConfig features;
-  std::array<float, 3> bias{};   // added to the logits (neg, neu, pos)
-  float temperature = 1.0f;      // softmax temperature, > 0
-  float scale = 1.0f;            // weight value = int8 * scale
+  std::array<float, 3> bias{};       // added to the logits (neg, neu, pos)
+  float temperature = 1.0f;          // softmax temperature, > 0
+  float scale = 1.0f;                // weight value = int8 * scale
   std::vector<std::int8_t> weights;  // 4 << hash_bits entries
 };
 

@@ -2,8 +2,8 @@
 //   "vader"   -> the VADER port (vader.h)
 //   "default" -> the learned model embedded in the binary (model_data.cc)
 //   otherwise -> a model file written by `earshot train`
-#include <memory>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "sentiment/linear_model.h"
@@ -29,8 +29,7 @@ class SharedScorer final : public Scorer {
 };
 
 std::expected<std::shared_ptr<const LinearModel>, std::string> default_model() {
-  static const auto model =
-      []() -> std::expected<std::shared_ptr<const LinearModel>, std::string> {
+  static const auto model = []() -> std::expected<std::shared_ptr<const LinearModel>, std::string> {
     auto parsed = LinearModel::from_bytes(default_model_bytes());
     if (!parsed) return std::unexpected("embedded default model: " + parsed.error());
     return std::shared_ptr<const LinearModel>(std::move(*parsed));

@@ -7,13 +7,13 @@
 namespace earshot::sentiment {
 namespace {
 
-constexpr std::array<std::string_view, 6> kContrastWords = {"but",  "however", "although",
-                                                            "though", "yet",   "whereas"};
+constexpr std::array<std::string_view, 6> kContrastWords = {"but",    "however", "although",
+                                                            "though", "yet",     "whereas"};
 
 bool is_word_byte(char c) {
   const auto u = static_cast<unsigned char>(c);
-  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-         u == '\'' || u >= 0x80;
+  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '\'' ||
+         u >= 0x80;
 }
 
 bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }

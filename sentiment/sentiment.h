@@ -40,9 +40,9 @@ struct Probs {
 
 struct Sentiment {
   Label label = Label::neutral;
-  float score = 0.0f;     // in [-1, 1]; negative is bad
-  Probs probs;            // sums to 1 (within float rounding)
-  std::string model;      // id of the producing model; "none" when the language is unsupported
+  float score = 0.0f;  // in [-1, 1]; negative is bad
+  Probs probs;         // sums to 1 (within float rounding)
+  std::string model;   // id of the producing model; "none" when the language is unsupported
   bool operator==(const Sentiment&) const = default;
 };
 

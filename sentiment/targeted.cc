@@ -24,8 +24,7 @@ inline bool ascii_alnum(unsigned char c) {
 }
 
 bool word_byte(unsigned char c) {
-  return ascii_alnum(c) || c == '\'' || c == '@' || c == '#' || c == '_' || c == '-' ||
-         c >= 0x80;
+  return ascii_alnum(c) || c == '\'' || c == '@' || c == '#' || c == '_' || c == '-' || c >= 0x80;
 }
 
 // The words of `text`. `lower` becomes the ASCII-lower-cased copy of the text that the
@@ -66,10 +65,12 @@ bool contrast_cut(const std::vector<Word>& words, std::size_t k) {
   }
   const std::string_view prev = k > 0 ? words[k - 1].lower : "";
   const std::string_view next = k + 1 < words.size() ? words[k + 1].lower : "";
-  if (w == "while") return !is_one_of(prev, {"a", "the", "little", "short", "long", "whole",
-                                             "worth", "good", "great"});
-  if (w == "yet") return !is_one_of(prev, {"not", "nothing", "none", "as", "never"}) &&
-                         !is_one_of(next, {"another", "again", "more", "?"});
+  if (w == "while")
+    return !is_one_of(prev,
+                      {"a", "the", "little", "short", "long", "whole", "worth", "good", "great"});
+  if (w == "yet")
+    return !is_one_of(prev, {"not", "nothing", "none", "as", "never"}) &&
+           !is_one_of(next, {"another", "again", "more", "?"});
   return true;
 }
 
@@ -85,8 +86,9 @@ Sentiment opposite(Sentiment s) {
 Sentiment from_score(float score, std::string_view model) {
   Sentiment s;
   s.score = std::clamp(score, -1.0f, 1.0f);
-  s.label = s.score >= 0.05f ? Label::positive : s.score <= -0.05f ? Label::negative
-                                                                    : Label::neutral;
+  s.label = s.score >= 0.05f    ? Label::positive
+            : s.score <= -0.05f ? Label::negative
+                                : Label::neutral;
   s.probs = {std::max(0.0f, -s.score), 1.0f - std::abs(s.score), std::max(0.0f, s.score)};
   s.model = std::string(model);
   return s;
@@ -156,8 +158,8 @@ class Decider {
       for (std::size_t at = text_.find(name); !name.empty() && at != std::string_view::npos;
            at = text_.find(name, at + 1)) {
         const Span again{at, at + name.size()};
-        const bool whole_word = again.end == text_.size() ||
-                                !word_byte(static_cast<unsigned char>(text_[again.end]));
+        const bool whole_word =
+            again.end == text_.size() || !word_byte(static_cast<unsigned char>(text_[again.end]));
         if (inside(again, clause) || !whole_word) continue;
         const Sentiment s = decide(again, false);
         if (s.label != Label::neutral) return s;
@@ -186,8 +188,8 @@ class Decider {
       if (at.begin == span.begin && at.end == span.end) return s;
     }
     const std::string_view piece = text_.substr(span.begin, span.end - span.begin);
-    Sentiment s = whole_ && span.begin == 0 && span.end == text_.size() ? *whole_
-                                                                        : base_.score(piece);
+    Sentiment s =
+        whole_ && span.begin == 0 && span.end == text_.size() ? *whole_ : base_.score(piece);
     if (s.label == Label::neutral) {
       if (const float cue = service_cue(piece); cue != 0.0f) s = from_score(cue * 0.5f, s.model);
     }
@@ -224,8 +226,8 @@ class Decider {
   // "X is better than Y": +1 when the words before "than" praise the left entity.
   std::optional<Sentiment> comparative(Span target, Span clause,
                                        const std::vector<Span>& others) const {
-    for (std::size_t k = word_index(clause.begin); k < words_.size() &&
-                                                   words_[k].end <= clause.end; ++k) {
+    for (std::size_t k = word_index(clause.begin); k < words_.size() && words_[k].end <= clause.end;
+         ++k) {
       if (words_[k].lower != "than") continue;
       const std::size_t than = words_[k].begin;
       const Span* left = nullptr;
@@ -252,8 +254,8 @@ class Decider {
       if (is_one_of(w, {"not", "no", "never", "isn't", "wasn't", "aren't", "hardly"})) {
         negated = true;
       } else if (is_one_of(w, {"better", "faster", "cheaper", "nicer", "friendlier", "easier",
-                               "smoother", "quicker", "cleaner", "comfier", "superior",
-                               "kinder", "safer", "quieter", "tastier", "stronger"})) {
+                               "smoother", "quicker", "cleaner", "comfier", "superior", "kinder",
+                               "safer", "quieter", "tastier", "stronger"})) {
         sign = 1.0f;
       } else if (is_one_of(w, {"worse", "slower", "pricier", "dearer", "inferior", "harder",
                                "dirtier", "ruder", "louder", "weaker", "buggier", "flakier"})) {
@@ -285,7 +287,8 @@ class Decider {
       if (b == "from" && (switch_verb(b2) || switch_verb(b3) || b2 == "finally")) return -1;
       if (b == "to" && (switch_verb(b2) || switch_verb(b3))) return 1;
       if (is_one_of(b, {"ditched", "dumped", "left", "dropped", "quit", "ditching", "dumping",
-                        "leaving", "abandoned", "cancelled"})) return -1;
+                        "leaving", "abandoned", "cancelled"}))
+        return -1;
       if (is_one_of(b, {"prefer", "preferred", "choose", "chose", "pick", "picked"})) return 1;
       return 0;
     };
@@ -293,12 +296,15 @@ class Decider {
     for (const Span& o : others) {
       const int theirs = role(o);
       const std::string_view ob = before(o);
-      if (mine == 1 && (theirs == -1 || ob == "over" || ob == "from")) return from_score(0.6f, base_.id());
+      if (mine == 1 && (theirs == -1 || ob == "over" || ob == "from"))
+        return from_score(0.6f, base_.id());
       if (mine == -1 && (theirs == 1 || ob == "for" || ob == "to")) {
         return from_score(-0.6f, base_.id());
       }
-      if (mine == 0 && (before(target) == "over" || before(target) == "for" ||
-                        before(target) == "to" || before(target) == "from") && theirs != 0) {
+      if (mine == 0 &&
+          (before(target) == "over" || before(target) == "for" || before(target) == "to" ||
+           before(target) == "from") &&
+          theirs != 0) {
         return from_score(theirs == 1 ? -0.6f : 0.6f, base_.id());
       }
     }
@@ -306,8 +312,7 @@ class Decider {
   }
 
   // "unlike Y, X ...": X gets the rest of the clause, Y the opposite.
-  std::optional<Sentiment> unlike(Span target, Span clause,
-                                  const std::vector<Span>& others) const {
+  std::optional<Sentiment> unlike(Span target, Span clause, const std::vector<Span>& others) const {
     const auto after = [&](Span u) { return Span{u.end, clause.end}; };
     // "Unlike Y, X <does something>" praises X even when the something is plain.
     const auto praise_default = [&](Span rest) {
@@ -368,8 +373,8 @@ class Decider {
     if (mine.label != Label::neutral || !has_predicate(piece)) return mine;
     // "X was great, Y kept us waiting": two entities side by side with a plain statement
     // about one of them are a contrast, unless the post says so ("both", "too", "also").
-    for (const auto& [sibling, joined] : {std::pair{previous, and_before},
-                                          std::pair{next, and_after}}) {
+    for (const auto& [sibling, joined] :
+         {std::pair{previous, and_before}, std::pair{next, and_after}}) {
       if (sibling.end <= sibling.begin) continue;
       const Sentiment& s = scored(sibling);
       if (s.label == Label::neutral) continue;
@@ -387,10 +392,10 @@ class Decider {
       const bool in_entity = std::any_of(entities_.begin(), entities_.end(), [&](Span e) {
         return overlaps(e, Span{w.begin, w.end});
       });
-      if (!in_entity && !is_one_of(w.lower, {"the", "a", "an", "and", ",", "&", "/", "'s", "s",
-                                             "is", "was", "are", "were", "it", "its", "my",
-                                             "to", "of", "on", "at", "in", "for", "with",
-                                             "today", "too", "also", "both"})) {
+      if (!in_entity && !is_one_of(w.lower, {"the", "a",    "an",    "and", ",",    "&",    "/",
+                                             "'s",  "s",    "is",    "was", "are",  "were", "it",
+                                             "its", "my",   "to",    "of",  "on",   "at",   "in",
+                                             "for", "with", "today", "too", "also", "both"})) {
         ++content;
       }
     }
@@ -400,8 +405,8 @@ class Decider {
   bool says_same(Span span) const {
     for (std::size_t k = word_index(span.begin); k < words_.size() && words_[k].end <= span.end;
          ++k) {
-      if (is_one_of(words_[k].lower, {"both", "too", "also", "either", "neither", "equally",
-                                      "same"})) {
+      if (is_one_of(words_[k].lower,
+                    {"both", "too", "also", "either", "neither", "equally", "same"})) {
         return true;
       }
     }

@@ -85,7 +85,8 @@ std::size_t match_mention(std::string_view t, std::size_t i) {
       if (ascii_alnum(c) || c == '-' || c == '_') {
         ++e;
         if (!need_dot || dotted) last_good = e;
-      } else if (c == '.' && e + 1 < t.size() && ascii_alnum(static_cast<unsigned char>(t[e + 1]))) {
+      } else if (c == '.' && e + 1 < t.size() &&
+                 ascii_alnum(static_cast<unsigned char>(t[e + 1]))) {
         dotted = true;
         ++e;
       } else {
@@ -125,19 +126,19 @@ struct Emoticon {
 // Longest first, so ":-)" wins over ":-".
 constexpr std::array<Emoticon, 67> kEmoticons = {{
     {":'-(", false}, {":'-)", false}, {">:-(", false}, {"^_^", false}, {"-_-", false},
-    {"o_O", false},  {"O_o", false},  {"o.O", false},  {"O.o", false},  {"T_T", false},
-    {";_;", false},  {":-)", false},  {":-(", false},  {":-D", false},  {";-)", false},
-    {":-P", false},  {":-p", false},  {":'(", false},  {":')", false},  {"</3", false},
-    {":-/", false},  {":-|", false},  {":-O", false},  {":-o", false},  {":-*", false},
-    {":-]", false},  {":-[", false},  {">:(", false},  {"8-)", false},  {"B-)", false},
-    {":-\\", false}, {":)", false},   {":(", false},   {":D", false},   {";)", false},
-    {":P", false},   {":p", false},   {";P", false},   {";p", false},   {"<3", false},
-    {"xD", false},   {"XD", false},   {":/", false},
-    {":|", false},   {":O", false},   {":o", false},   {"=)", false},   {"=(", false},
-    {"=D", false},   {"=/", false},   {":3", false},   {"^^", false},   {":*", false},
-    {";*", false},   {":]", false},   {":[", false},   {":@", false},   {":S", false},
-    {":s", false},   {":$", false},   {":\\", false},  {";D", false},   {"=P", false},
-    {"=p", false},   {"(:", true},    {"):", true},    {"D:", true},
+    {"o_O", false},  {"O_o", false},  {"o.O", false},  {"O.o", false}, {"T_T", false},
+    {";_;", false},  {":-)", false},  {":-(", false},  {":-D", false}, {";-)", false},
+    {":-P", false},  {":-p", false},  {":'(", false},  {":')", false}, {"</3", false},
+    {":-/", false},  {":-|", false},  {":-O", false},  {":-o", false}, {":-*", false},
+    {":-]", false},  {":-[", false},  {">:(", false},  {"8-)", false}, {"B-)", false},
+    {":-\\", false}, {":)", false},   {":(", false},   {":D", false},  {";)", false},
+    {":P", false},   {":p", false},   {";P", false},   {";p", false},  {"<3", false},
+    {"xD", false},   {"XD", false},   {":/", false},   {":|", false},  {":O", false},
+    {":o", false},   {"=)", false},   {"=(", false},   {"=D", false},  {"=/", false},
+    {":3", false},   {"^^", false},   {":*", false},   {";*", false},  {":]", false},
+    {":[", false},   {":@", false},   {":S", false},   {":s", false},  {":$", false},
+    {":\\", false},  {";D", false},   {"=P", false},   {"=p", false},  {"(:", true},
+    {"):", true},    {"D:", true},
 }};
 
 // `after_word`: the previous byte is a letter or digit ("great:)" still has ":)").
@@ -183,8 +184,8 @@ std::size_t scan_word(std::string_view t, std::size_t i, TokenKind* kind) {
       end += joiner;
       continue;
     }
-    if ((c == '.' || c == ',') && digits_only && end + 1 < t.size() &&
-        t[end + 1] >= '0' && t[end + 1] <= '9') {
+    if ((c == '.' || c == ',') && digits_only && end + 1 < t.size() && t[end + 1] >= '0' &&
+        t[end + 1] <= '9') {
       ++end;
       continue;
     }
@@ -245,8 +246,8 @@ void tokenize(std::string_view text, std::vector<Token>& out) {
   if (text.size() > UINT32_MAX) text = text.substr(0, UINT32_MAX);
   std::size_t i = 0;
   auto emit = [&](std::size_t len, TokenKind kind, std::uint16_t flags) {
-    out.push_back(Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(len), kind,
-                        flags});
+    out.push_back(
+        Token{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(len), kind, flags});
     i += len;
   };
   while (i < text.size()) {
@@ -275,7 +276,8 @@ void tokenize(std::string_view text, std::vector<Token>& out) {
       std::size_t end = i;
       std::uint16_t flags = 0;
       const bool dots = c == '.';
-      while (end < text.size() && (dots ? text[end] == '.' : (text[end] == '!' || text[end] == '?'))) {
+      while (end < text.size() &&
+             (dots ? text[end] == '.' : (text[end] == '!' || text[end] == '?'))) {
         flags |= text[end] == '!' ? Token::exclamation : text[end] == '?' ? Token::question : 0;
         ++end;
       }
@@ -305,11 +307,11 @@ void split_hashtag(std::string_view text, const Token& tag, std::vector<Token>& 
   auto flush = [&](std::size_t end) {
     if (end > part) {
       const std::string_view w = t.substr(part, end - part);
-      out.push_back(Token{tag.offset + static_cast<std::uint32_t>(part),
-                          static_cast<std::uint32_t>(end - part),
-                          (w.find_first_not_of("0123456789") == std::string_view::npos)
-                              ? TokenKind::number : TokenKind::word,
-                          word_flags(w)});
+      out.push_back(Token{
+          tag.offset + static_cast<std::uint32_t>(part), static_cast<std::uint32_t>(end - part),
+          (w.find_first_not_of("0123456789") == std::string_view::npos) ? TokenKind::number
+                                                                        : TokenKind::word,
+          word_flags(w)});
     }
   };
   for (std::size_t pos = 0; pos < t.size();) {
@@ -334,11 +336,10 @@ void split_hashtag(std::string_view text, const Token& tag, std::vector<Token>& 
 
 bool is_negation_word(std::string_view word) {
   static constexpr std::array<std::string_view, 34> kWords = {
-      "aint",    "arent",    "cannot", "cant",    "couldnt", "darent",  "didnt",
-      "doesnt",  "dont",     "hadnt",  "hasnt",   "havent",  "isnt",    "mightnt",
-      "mustnt",  "neednt",   "neither", "never",  "no",      "nobody",  "none",
-      "nope",    "nor",      "not",    "nothing", "nowhere", "rarely",  "seldom",
-      "shouldnt", "wasnt",   "werent", "without", "wont",    "wouldnt"};
+      "aint",   "arent",    "cannot", "cant",   "couldnt", "darent", "didnt",   "doesnt",  "dont",
+      "hadnt",  "hasnt",    "havent", "isnt",   "mightnt", "mustnt", "neednt",  "neither", "never",
+      "no",     "nobody",   "none",   "nope",   "nor",     "not",    "nothing", "nowhere", "rarely",
+      "seldom", "shouldnt", "wasnt",  "werent", "without", "wont",   "wouldnt"};
   if (word.size() < 2 || word.size() > 12) return false;
   char buf[12];
   for (std::size_t k = 0; k < word.size(); ++k) {

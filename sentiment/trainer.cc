@@ -34,8 +34,8 @@ void softmax3(const float* logits, float* p) {
   for (int c = 0; c < 3; ++c) p[c] /= sum;
 }
 
-double macro_recall(const std::vector<std::array<float, 3>>& logits,
-                    const std::vector<Label>& gold, float d_neg, float d_pos) {
+double macro_recall(const std::vector<std::array<float, 3>>& logits, const std::vector<Label>& gold,
+                    float d_neg, float d_pos) {
   std::array<std::array<double, 3>, 3> conf{};
   for (std::size_t i = 0; i < gold.size(); ++i) {
     const float l[3] = {logits[i][0] + d_neg, logits[i][1], logits[i][2] + d_pos};
@@ -133,8 +133,8 @@ void quantise(const std::vector<float>& w, std::size_t rows, LinearModelData& ou
 std::expected<LinearModelData, std::string> fit(const Dataset& train, const Dataset* dev,
                                                 const TrainOptions& options) {
   const FeatureConfig& fc = options.features;
-  if (fc.hash_bits < 12 || fc.hash_bits > 26 || fc.word_ngram_max < 1 ||
-      fc.word_ngram_max > 4 || fc.char_ngram_max > 8 || fc.char_ngram_min > fc.char_ngram_max) {
+  if (fc.hash_bits < 12 || fc.hash_bits > 26 || fc.word_ngram_max < 1 || fc.word_ngram_max > 4 ||
+      fc.char_ngram_max > 8 || fc.char_ngram_min > fc.char_ngram_max) {
     return std::unexpected("invalid feature configuration");
   }
   if (options.epochs < 1 || !(options.learning_rate > 0.0f)) {

@@ -33,12 +33,12 @@
 namespace earshot::sentiment {
 
 struct TrainOptions {
-  std::uint64_t seed = 1;             // shuffling order
-  FeatureConfig features;             // stored in the model
-  int epochs = 10;                    // passes over the training set, >= 1
-  float learning_rate = 1.0f;         // SGD step, > 0
-  bool balance_classes = true;        // weight examples by 1 / class frequency
-  bool tune_on_dev = true;            // tune label biases and temperature on `dev`
+  std::uint64_t seed = 1;                            // shuffling order
+  FeatureConfig features;                            // stored in the model
+  int epochs = 10;                                   // passes over the training set, >= 1
+  float learning_rate = 1.0f;                        // SGD step, > 0
+  bool balance_classes = true;                       // weight examples by 1 / class frequency
+  bool tune_on_dev = true;                           // tune label biases and temperature on `dev`
   std::function<void(double progress)> on_progress;  // fractions in (0, 1]
 };
 

@@ -52,7 +52,7 @@ std::size_t code_point_count(std::string_view text);
 std::size_t next_cluster(std::string_view text, std::size_t pos);
 
 // Code point classes the tokenizer needs.
-bool is_emoji(char32_t cp);            // pictographs, dingbats, symbols commonly used as emoji
+bool is_emoji(char32_t cp);  // pictographs, dingbats, symbols commonly used as emoji
 bool is_regional_indicator(char32_t cp);
 bool is_combining(char32_t cp);        // combining marks, variation selectors, skin tones, ZWJ
 bool is_letter_or_digit(char32_t cp);  // ASCII alnum, Latin, Greek, Cyrillic, CJK, etc. (approx.)

@@ -5,9 +5,9 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -29,17 +29,25 @@ struct Pending {
 };
 
 struct Scratch {
-  std::string text;  // input with emoji replaced by their descriptions (non-ASCII input only)
+  std::string text;   // input with emoji replaced by their descriptions (non-ASCII input only)
   std::string lower;  // lower case of every word, each zero-padded to a multiple of 8 bytes
   std::size_t lower_used = 0;
   std::vector<Pending> pending;
-  std::vector<std::uint64_t> spaces;  // whitespace bitmap (plain ASCII text)  // per word: where its lower case is, its hash
+  std::vector<std::uint64_t> spaces;  // whitespace bitmap (plain ASCII text)  // per word: where
+                                      // its lower case is, its hash
   std::vector<VaderWord> words;
   std::vector<double> sentiments;
 };
 
 // Classes of the bytes the word scan cares about.
-enum : std::uint8_t { kSpace = 1, kPunct = 2, kUpper = 4, kLower = 8, kHigh = 16, kApostrophe = 32 };
+enum : std::uint8_t {
+  kSpace = 1,
+  kPunct = 2,
+  kUpper = 4,
+  kLower = 8,
+  kHigh = 16,
+  kApostrophe = 32
+};
 constexpr std::array<std::uint8_t, 256> kByteClass = [] {
   std::array<std::uint8_t, 256> t{};
   for (int b = 0; b < 256; ++b) {
@@ -78,8 +86,8 @@ void replace_emoji(std::string_view in, const VaderLexicon& lex, std::string* ou
       continue;
     }
     const utf8::Decoded d = utf8::decode(in, pos);
-    const std::string_view description = d.valid ? lex.emoji_description(d.code_point)
-                                                 : std::string_view{};
+    const std::string_view description =
+        d.valid ? lex.emoji_description(d.code_point) : std::string_view{};
     if (!description.empty()) {
       if (!prev_space) out->push_back(' ');
       out->append(description);
@@ -131,7 +139,8 @@ void add_word(std::string_view token, std::uint8_t seen, const char* text_end,
   if (!(seen & kHigh)) {
     // ASCII: lower-case 8 bytes at a time in a register (SWAR), hashing as we go.
     for (std::size_t i = 0; i < len; i += 8) {
-      const std::uint64_t x = vader_ascii::lower8(vader_ascii::load8(word.data() + i, len - i, text_end));
+      const std::uint64_t x =
+          vader_ascii::lower8(vader_ascii::load8(word.data() + i, len - i, text_end));
       std::memcpy(out + i, &x, 8);
       h = VaderWordTable::hash_step(h, x);
     }
@@ -320,7 +329,8 @@ double punctuation_emphasis(const vader_ascii::AsciiScan& marks) {
   return ep_amplifier + qm_amplifier;
 }
 
-VaderScores score_valence(const std::vector<double>& sentiments, const vader_ascii::AsciiScan& marks) {
+VaderScores score_valence(const std::vector<double>& sentiments,
+                          const vader_ascii::AsciiScan& marks) {
   if (sentiments.empty()) return {};
   double sum_s = 0.0;
   for (const double v : sentiments) sum_s += v;

@@ -44,7 +44,8 @@ inline std::uint64_t load8(const char* p, std::size_t rest, const char* end) {
     std::memcpy(&x, p, 8);
     if (rest < 8) x &= (std::uint64_t{1} << (8 * rest)) - 1;
   } else {
-    for (std::size_t k = rest < 8 ? rest : 8; k-- > 0;) x = (x << 8) | static_cast<unsigned char>(p[k]);
+    for (std::size_t k = rest < 8 ? rest : 8; k-- > 0;)
+      x = (x << 8) | static_cast<unsigned char>(p[k]);
   }
   return x;
 }
@@ -61,7 +62,7 @@ constexpr std::uint64_t punct8(std::uint64_t x) {
 // What one pass over a plain-ASCII text tells VADER: where the whitespace is, and how many
 // '!' and '?' it holds (punctuation emphasis).
 struct AsciiScan {
-  bool ascii = true;        // false: a byte >= 0x80 was seen; nothing else is meaningful
+  bool ascii = true;  // false: a byte >= 0x80 was seen; nothing else is meaningful
   std::size_t exclaims = 0;
   std::size_t questions = 0;
 };
@@ -94,10 +95,10 @@ inline AsciiScan scan_ascii(std::string_view text, std::vector<std::uint64_t>* b
                                       _mm_cmplt_epi8(x, _mm_set1_epi8(0x21)));
       m |= static_cast<std::uint64_t>(_mm_movemask_epi8(_mm_or_si128(a, b))) << (16 * k);
       high |= static_cast<std::uint64_t>(_mm_movemask_epi8(x));
-      scan.exclaims += static_cast<std::size_t>(
-          std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('!'))))));
-      scan.questions += static_cast<std::size_t>(
-          std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('?'))))));
+      scan.exclaims += static_cast<std::size_t>(std::popcount(
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('!'))))));
+      scan.questions += static_cast<std::size_t>(std::popcount(
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('?'))))));
     }
 #else
     for (std::size_t i = 0; i < 64; ++i) {

@@ -77,7 +77,9 @@ class VaderLexicon {
     double value = 0.0;
   };
   void insert(std::string_view key, double value);
-  std::string_view key(const Entry& e) const { return {arena_.data() + e.key_offset, e.key_length}; }
+  std::string_view key(const Entry& e) const {
+    return {arena_.data() + e.key_offset, e.key_length};
+  }
 
   std::vector<std::uint32_t> slots_;  // power-of-two size, linear probing
   std::vector<Entry> entries_;

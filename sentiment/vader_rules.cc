@@ -7,20 +7,51 @@
 #include <map>
 #include <set>
 
-
 namespace earshot::sentiment::vader_rules {
 namespace {
 
 // Ids of the words the rules compare literally (VaderWord::id); 0 is any other word.
 enum WordId : std::uint8_t {
-  kOther = 0, kNo, kBut, kKind, kOf, kLeast, kAt, kVery, kNever, kSo, kThis, kWithout, kDoubt,
-  kOr, kNor, kThe, kShit, kBomb, kBad, kAss, kBus, kStop, kYeah, kRight, kKiss, kDeath, kTo,
-  kDie, kFor, kBeating, kHeart, kJust, kEnough, kSort,
+  kOther = 0,
+  kNo,
+  kBut,
+  kKind,
+  kOf,
+  kLeast,
+  kAt,
+  kVery,
+  kNever,
+  kSo,
+  kThis,
+  kWithout,
+  kDoubt,
+  kOr,
+  kNor,
+  kThe,
+  kShit,
+  kBomb,
+  kBad,
+  kAss,
+  kBus,
+  kStop,
+  kYeah,
+  kRight,
+  kKiss,
+  kDeath,
+  kTo,
+  kDie,
+  kFor,
+  kBeating,
+  kHeart,
+  kJust,
+  kEnough,
+  kSort,
 };
 constexpr std::array<std::string_view, 34> kWordIds = {
-    "", "no", "but", "kind", "of", "least", "at", "very", "never", "so", "this", "without",
-    "doubt", "or", "nor", "the", "shit", "bomb", "bad", "ass", "bus", "stop", "yeah", "right",
-    "kiss", "death", "to", "die", "for", "beating", "heart", "just", "enough", "sort",
+    "",    "no",   "but",     "kind",  "of",   "least",  "at",   "very",  "never",
+    "so",  "this", "without", "doubt", "or",   "nor",    "the",  "shit",  "bomb",
+    "bad", "ass",  "bus",     "stop",  "yeah", "right",  "kiss", "death", "to",
+    "die", "for",  "beating", "heart", "just", "enough", "sort",
 };
 
 constexpr double kBIncr = 0.293;
@@ -30,37 +61,98 @@ constexpr double kNScalar = -0.74;
 
 // Sorted; only the single-word keys of BOOSTER_DICT (the others contain a space).
 constexpr std::array<std::pair<std::string_view, double>, 81> kBoosters = {{
-    {"absolutely", kBIncr}, {"almost", kBDecr}, {"amazingly", kBIncr}, {"awfully", kBIncr},
-    {"barely", kBDecr}, {"completely", kBIncr}, {"considerable", kBIncr},
-    {"considerably", kBIncr}, {"decidedly", kBIncr}, {"deeply", kBIncr}, {"effing", kBIncr},
-    {"enormous", kBIncr}, {"enormously", kBIncr}, {"entirely", kBIncr}, {"especially", kBIncr},
-    {"exceptional", kBIncr}, {"exceptionally", kBIncr}, {"extreme", kBIncr},
-    {"extremely", kBIncr}, {"fabulously", kBIncr}, {"flippin", kBIncr}, {"flipping", kBIncr},
-    {"frackin", kBIncr}, {"fracking", kBIncr}, {"frickin", kBIncr}, {"fricking", kBIncr},
-    {"friggin", kBIncr}, {"frigging", kBIncr}, {"fuckin", kBIncr}, {"fucking", kBIncr},
-    {"fuggin", kBIncr}, {"fugging", kBIncr}, {"fully", kBIncr}, {"greatly", kBIncr},
-    {"hardly", kBDecr}, {"hella", kBIncr}, {"highly", kBIncr}, {"hugely", kBIncr},
-    {"incredible", kBIncr}, {"incredibly", kBIncr}, {"intensely", kBIncr}, {"kind-of", kBDecr},
-    {"kinda", kBDecr}, {"kindof", kBDecr}, {"less", kBDecr}, {"little", kBDecr},
-    {"major", kBIncr}, {"majorly", kBIncr}, {"marginal", kBDecr}, {"marginally", kBDecr},
-    {"more", kBIncr}, {"most", kBIncr}, {"occasional", kBDecr}, {"occasionally", kBDecr},
-    {"particularly", kBIncr}, {"partly", kBDecr}, {"purely", kBIncr}, {"quite", kBIncr},
-    {"really", kBIncr}, {"remarkably", kBIncr}, {"scarce", kBDecr}, {"scarcely", kBDecr},
-    {"slight", kBDecr}, {"slightly", kBDecr}, {"so", kBIncr}, {"somewhat", kBDecr},
-    {"sort-of", kBDecr}, {"sorta", kBDecr}, {"sortof", kBDecr}, {"substantially", kBIncr},
-    {"thoroughly", kBIncr}, {"total", kBIncr}, {"totally", kBIncr}, {"tremendous", kBIncr},
-    {"tremendously", kBIncr}, {"uber", kBIncr}, {"unbelievably", kBIncr}, {"unusually", kBIncr},
-    {"utter", kBIncr}, {"utterly", kBIncr}, {"very", kBIncr},
+    {"absolutely", kBIncr},
+    {"almost", kBDecr},
+    {"amazingly", kBIncr},
+    {"awfully", kBIncr},
+    {"barely", kBDecr},
+    {"completely", kBIncr},
+    {"considerable", kBIncr},
+    {"considerably", kBIncr},
+    {"decidedly", kBIncr},
+    {"deeply", kBIncr},
+    {"effing", kBIncr},
+    {"enormous", kBIncr},
+    {"enormously", kBIncr},
+    {"entirely", kBIncr},
+    {"especially", kBIncr},
+    {"exceptional", kBIncr},
+    {"exceptionally", kBIncr},
+    {"extreme", kBIncr},
+    {"extremely", kBIncr},
+    {"fabulously", kBIncr},
+    {"flippin", kBIncr},
+    {"flipping", kBIncr},
+    {"frackin", kBIncr},
+    {"fracking", kBIncr},
+    {"frickin", kBIncr},
+    {"fricking", kBIncr},
+    {"friggin", kBIncr},
+    {"frigging", kBIncr},
+    {"fuckin", kBIncr},
+    {"fucking", kBIncr},
+    {"fuggin", kBIncr},
+    {"fugging", kBIncr},
+    {"fully", kBIncr},
+    {"greatly", kBIncr},
+    {"hardly", kBDecr},
+    {"hella", kBIncr},
+    {"highly", kBIncr},
+    {"hugely", kBIncr},
+    {"incredible", kBIncr},
+    {"incredibly", kBIncr},
+    {"intensely", kBIncr},
+    {"kind-of", kBDecr},
+    {"kinda", kBDecr},
+    {"kindof", kBDecr},
+    {"less", kBDecr},
+    {"little", kBDecr},
+    {"major", kBIncr},
+    {"majorly", kBIncr},
+    {"marginal", kBDecr},
+    {"marginally", kBDecr},
+    {"more", kBIncr},
+    {"most", kBIncr},
+    {"occasional", kBDecr},
+    {"occasionally", kBDecr},
+    {"particularly", kBIncr},
+    {"partly", kBDecr},
+    {"purely", kBIncr},
+    {"quite", kBIncr},
+    {"really", kBIncr},
+    {"remarkably", kBIncr},
+    {"scarce", kBDecr},
+    {"scarcely", kBDecr},
+    {"slight", kBDecr},
+    {"slightly", kBDecr},
+    {"so", kBIncr},
+    {"somewhat", kBDecr},
+    {"sort-of", kBDecr},
+    {"sorta", kBDecr},
+    {"sortof", kBDecr},
+    {"substantially", kBIncr},
+    {"thoroughly", kBIncr},
+    {"total", kBIncr},
+    {"totally", kBIncr},
+    {"tremendous", kBIncr},
+    {"tremendously", kBIncr},
+    {"uber", kBIncr},
+    {"unbelievably", kBIncr},
+    {"unusually", kBIncr},
+    {"utter", kBIncr},
+    {"utterly", kBIncr},
+    {"very", kBIncr},
 }};
 
 constexpr std::array<std::string_view, 59> kNegate = {
-    "ain't", "aint", "aren't", "arent", "can't", "cannot", "cant", "couldn't", "couldnt",
-    "daren't", "darent", "despite", "didn't", "didnt", "doesn't", "doesnt", "don't", "dont",
-    "hadn't", "hadnt", "hasn't", "hasnt", "haven't", "havent", "isn't", "isnt", "mightn't",
-    "mightnt", "mustn't", "mustnt", "needn't", "neednt", "neither", "never", "none", "nope",
-    "nor", "not", "nothing", "nowhere", "oughtn't", "oughtnt", "rarely", "seldom", "shan't",
-    "shant", "shouldn't", "shouldnt", "uh-uh", "uhuh", "wasn't", "wasnt", "weren't", "werent",
-    "without", "won't", "wont", "wouldn't", "wouldnt"};
+    "ain't",    "aint",     "aren't",   "arent",   "can't",   "cannot", "cant",      "couldn't",
+    "couldnt",  "daren't",  "darent",   "despite", "didn't",  "didnt",  "doesn't",   "doesnt",
+    "don't",    "dont",     "hadn't",   "hadnt",   "hasn't",  "hasnt",  "haven't",   "havent",
+    "isn't",    "isnt",     "mightn't", "mightnt", "mustn't", "mustnt", "needn't",   "neednt",
+    "neither",  "never",    "none",     "nope",    "nor",     "not",    "nothing",   "nowhere",
+    "oughtn't", "oughtnt",  "rarely",   "seldom",  "shan't",  "shant",  "shouldn't", "shouldnt",
+    "uh-uh",    "uhuh",     "wasn't",   "wasnt",   "weren't", "werent", "without",   "won't",
+    "wont",     "wouldn't", "wouldnt"};
 
 struct SpecialCase {
   std::array<std::uint8_t, 3> words;  // word ids; 2 or 3 words, unused ones 0
@@ -68,9 +160,13 @@ struct SpecialCase {
 };
 // SPECIAL_CASES with more than one word ("badass" can never equal a joined n-gram).
 constexpr std::array<SpecialCase, 8> kSpecialCases = {{
-    {{kThe, kShit, 0}, 3.0}, {{kThe, kBomb, 0}, 3.0}, {{kBad, kAss, 0}, 1.5},
-    {{kBus, kStop, 0}, 0.0}, {{kYeah, kRight, 0}, -2.0},
-    {{kKiss, kOf, kDeath}, -1.5}, {{kTo, kDie, kFor}, 3.0},
+    {{kThe, kShit, 0}, 3.0},
+    {{kThe, kBomb, 0}, 3.0},
+    {{kBad, kAss, 0}, 1.5},
+    {{kBus, kStop, 0}, 0.0},
+    {{kYeah, kRight, 0}, -2.0},
+    {{kKiss, kOf, kDeath}, -1.5},
+    {{kTo, kDie, kFor}, 3.0},
     {{kBeating, kHeart, 0}, 3.5},
 }};
 
@@ -128,8 +224,7 @@ double negation_check(double valence, std::span<const VaderWord> w, int start_i,
     // Python precedence: (never and (so or this)) or (so or this at i-1).
     if ((w[i - 3].id == kNever && so_or_this(w[i - 2].id)) || so_or_this(w[i - 1].id)) {
       valence = valence * 1.25;
-    } else if (w[i - 3].id == kWithout &&
-               (w[i - 2].id == kDoubt || w[i - 1].id == kDoubt)) {
+    } else if (w[i - 3].id == kWithout && (w[i - 2].id == kDoubt || w[i - 1].id == kDoubt)) {
       // unchanged
     } else if (w[i - 3].negated) {
       valence = valence * kNScalar;
@@ -205,7 +300,8 @@ void but_check(std::size_t bi, std::vector<double>& s) {
   if (s.size() <= 256) {
     for (std::size_t k = 0; k < s.size(); ++k) {
       const double sentiment = s[k];
-      const auto si = static_cast<std::size_t>(std::find(s.begin(), s.end(), sentiment) - s.begin());
+      const auto si =
+          static_cast<std::size_t>(std::find(s.begin(), s.end(), sentiment) - s.begin());
       s[si] = reweight(si, sentiment);
     }
     return;
@@ -234,7 +330,8 @@ std::vector<std::pair<std::string_view, VaderTraits>> trait_words() {
     }
     return out.emplace_back(word, VaderTraits{}).second;
   };
-  for (std::size_t i = 1; i < kWordIds.size(); ++i) at(kWordIds[i]).id = static_cast<std::uint8_t>(i);
+  for (std::size_t i = 1; i < kWordIds.size(); ++i)
+    at(kWordIds[i]).id = static_cast<std::uint8_t>(i);
   for (const auto& [word, value] : kBoosters) {
     VaderTraits& t = at(word);
     t.is_booster = true;

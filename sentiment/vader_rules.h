@@ -32,12 +32,12 @@ struct VaderTraits {
 
 // One word as split and punctuation-stripped, with its look-ups done (w = its lower case).
 struct VaderWord {
-  const double* valence = nullptr; // lexicon valence of w, nullptr if absent
-  double booster = 0.0;            // BOOSTER_DICT value of w (0 if absent)
-  bool is_booster = false;         // w is a BOOSTER_DICT key
-  bool is_upper = false;           // word.isupper()
-  bool negated = false;            // negated([w]): a NEGATE word or contains "n't"
-  std::uint8_t id = 0;             // which word the rules compare literally ("no", "but", ...)
+  const double* valence = nullptr;  // lexicon valence of w, nullptr if absent
+  double booster = 0.0;             // BOOSTER_DICT value of w (0 if absent)
+  bool is_booster = false;          // w is a BOOSTER_DICT key
+  bool is_upper = false;            // word.isupper()
+  bool negated = false;             // negated([w]): a NEGATE word or contains "n't"
+  std::uint8_t id = 0;              // which word the rules compare literally ("no", "but", ...)
 };
 
 namespace vader_rules {

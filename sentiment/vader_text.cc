@@ -17,9 +17,9 @@ int case_class(char32_t cp) {
     return 0;
   }
   const CaseRange* end = kCaseRanges + kCaseRangeCount;
-  const CaseRange* it = std::upper_bound(
-      kCaseRanges, end, static_cast<std::uint32_t>(cp),
-      [](std::uint32_t v, const CaseRange& r) { return v < r.lo; });
+  const CaseRange* it =
+      std::upper_bound(kCaseRanges, end, static_cast<std::uint32_t>(cp),
+                       [](std::uint32_t v, const CaseRange& r) { return v < r.lo; });
   if (it == kCaseRanges) return 0;
   --it;
   return cp <= it->hi ? static_cast<int>(it->cls) : 0;

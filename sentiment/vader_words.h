@@ -97,9 +97,9 @@ class VaderWordTable {
   Entry* at(std::string_view word);
 
   std::size_t mask_ = 0;
-  std::vector<Entry> slots_;     // power-of-two size, linear probing, load <= 1/8 (2 MB)
-  std::string arena_;            // key bytes 16.. of long keys, each zero-padded to 8 bytes
-  std::vector<double> boosters_; // [0] == 0.0
+  std::vector<Entry> slots_;      // power-of-two size, linear probing, load <= 1/8 (2 MB)
+  std::string arena_;             // key bytes 16.. of long keys, each zero-padded to 8 bytes
+  std::vector<double> boosters_;  // [0] == 0.0
 };
 
 }  // namespace earshot::sentiment

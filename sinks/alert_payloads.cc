@@ -21,10 +21,14 @@ std::string u8(std::string_view s) { return pipeline::codec::utf8_repair(s); }
 std::string mrkdwn_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out.push_back(c);
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -45,7 +49,10 @@ std::string number(double v) {
 json evidence_json(const pipeline::core::Alert& a) {
   json ev = json::array();
   for (const auto& p : a.evidence) {
-    ev.push_back({{"uid", u8(p.uid)}, {"url", u8(p.url)}, {"text", u8(clip(p.text, 500))}, {"score", p.score}});
+    ev.push_back({{"uid", u8(p.uid)},
+                  {"url", u8(p.url)},
+                  {"text", u8(clip(p.text, 500))},
+                  {"score", p.score}});
   }
   return ev;
 }
@@ -60,30 +67,43 @@ int severity_rank(std::string_view s) {
 
 std::string slack_body(const pipeline::core::Alert& a) {
   const bool resolved = a.status == "resolve";
-  std::string icon = resolved ? ":white_check_mark:" : a.severity == "critical" ? ":rotating_light:" : ":warning:";
+  std::string icon = resolved                   ? ":white_check_mark:"
+                     : a.severity == "critical" ? ":rotating_light:"
+                                                : ":warning:";
   json blocks = json::array();
-  blocks.push_back({{"type", "header"},
-                    {"text", {{"type", "plain_text"}, {"emoji", true},
-                              {"text", u8(clip((resolved ? "Resolved: " : "") + a.rule + " · " + a.entity, 140))}}}});
-  blocks.push_back({{"type", "section"},
-                    {"text", {{"type", "mrkdwn"}, {"text", u8(icon + " " + mrkdwn_escape(clip(a.summary, 2500)))}}},
-                    {"fields", json::array({
-                                   {{"type", "mrkdwn"}, {"text", "*Observed*\n" + number(a.observed)}},
-                                   {{"type", "mrkdwn"}, {"text", "*Baseline*\n" + number(a.baseline)}},
-                                   {{"type", "mrkdwn"}, {"text", "*Severity*\n" + u8(a.severity)}},
-                                   {{"type", "mrkdwn"}, {"text", u8("*Window*\n" + a.window_start + " – " + a.window_end)}},
-                               })}});
+  blocks.push_back(
+      {{"type", "header"},
+       {"text",
+        {{"type", "plain_text"},
+         {"emoji", true},
+         {"text", u8(clip((resolved ? "Resolved: " : "") + a.rule + " · " + a.entity, 140))}}}});
+  blocks.push_back(
+      {{"type", "section"},
+       {"text",
+        {{"type", "mrkdwn"}, {"text", u8(icon + " " + mrkdwn_escape(clip(a.summary, 2500)))}}},
+       {"fields", json::array({
+                      {{"type", "mrkdwn"}, {"text", "*Observed*\n" + number(a.observed)}},
+                      {{"type", "mrkdwn"}, {"text", "*Baseline*\n" + number(a.baseline)}},
+                      {{"type", "mrkdwn"}, {"text", "*Severity*\n" + u8(a.severity)}},
+                      {{"type", "mrkdwn"},
+                       {"text", u8("*Window*\n" + a.window_start + " – " + a.window_end)}},
+                  })}});
   if (!a.evidence.empty()) blocks.push_back({{"type", "divider"}});
   for (const auto& p : a.evidence) {
     std::string link = mrkdwn_escape(p.uid);
-    if (!p.url.empty()) link = std::string("<").append(mrkdwn_escape(p.url)).append("|").append(link).append(">");
+    if (!p.url.empty())
+      link = std::string("<").append(mrkdwn_escape(p.url)).append("|").append(link).append(">");
     blocks.push_back({{"type", "section"},
-                      {"text", {{"type", "mrkdwn"},
-                                {"text", u8(link + " (score " + number(p.score) + ")\n>" + mrkdwn_escape(clip(p.text, 400)))}}}});
+                      {"text",
+                       {{"type", "mrkdwn"},
+                        {"text", u8(link + " (score " + number(p.score) + ")\n>" +
+                                    mrkdwn_escape(clip(p.text, 400)))}}}});
   }
-  blocks.push_back({{"type", "context"},
-                    {"elements", json::array({{{"type", "mrkdwn"},
-                                               {"text", u8("earshot alert `" + a.id + "` · dedup `" + a.dedup_key + "`")}}})}});
+  blocks.push_back(
+      {{"type", "context"},
+       {"elements", json::array({{{"type", "mrkdwn"},
+                                  {"text", u8("earshot alert `" + a.id + "` · dedup `" +
+                                              a.dedup_key + "`")}}})}});
   json body{{"text", u8(icon + " " + clip(a.summary, 2500))}, {"blocks", blocks}};
   return body.dump();
 }
@@ -93,7 +113,9 @@ std::string pagerduty_body(const pipeline::core::Alert& a, const std::string& ro
             {"event_action", a.status == "resolve" ? "resolve" : "trigger"},
             {"dedup_key", u8(a.dedup_key)}};
   if (a.status != "resolve") {
-    std::string sev = a.severity == "critical" || a.severity == "warning" || a.severity == "info" ? a.severity : "error";
+    std::string sev = a.severity == "critical" || a.severity == "warning" || a.severity == "info"
+                          ? a.severity
+                          : "error";
     body["payload"] = {{"summary", u8(clip(a.summary, 1000))},
                        {"source", u8("earshot:" + a.entity)},
                        {"severity", sev},
@@ -101,12 +123,13 @@ std::string pagerduty_body(const pipeline::core::Alert& a, const std::string& ro
                        {"component", u8(a.entity)},
                        {"group", u8(a.rule)},
                        {"class", "sentiment"},
-                       {"custom_details", {{"alert_id", u8(a.id)},
-                                           {"observed", a.observed},
-                                           {"baseline", a.baseline},
-                                           {"window_start", u8(a.window_start)},
-                                           {"window_end", u8(a.window_end)},
-                                           {"evidence", evidence_json(a)}}}};
+                       {"custom_details",
+                        {{"alert_id", u8(a.id)},
+                         {"observed", a.observed},
+                         {"baseline", a.baseline},
+                         {"window_start", u8(a.window_start)},
+                         {"window_end", u8(a.window_end)},
+                         {"evidence", evidence_json(a)}}}};
     json links = json::array();
     for (const auto& p : a.evidence) {
       if (!p.url.empty()) links.push_back({{"href", u8(p.url)}, {"text", u8(clip(p.text, 100))}});
@@ -116,8 +139,8 @@ std::string pagerduty_body(const pipeline::core::Alert& a, const std::string& ro
   return body.dump();
 }
 
-pipeline::core::Result<pipeline::core::HttpRequest> build_request(const pipeline::config::SinkDef& sink,
-                                                                  const pipeline::core::Alert& a, std::int64_t now_s) {
+pipeline::core::Result<pipeline::core::HttpRequest> build_request(
+    const pipeline::config::SinkDef& sink, const pipeline::core::Alert& a, std::int64_t now_s) {
   pipeline::core::HttpRequest r;
   r.method = "POST";
   r.url = sink.url;
@@ -135,11 +158,13 @@ pipeline::core::Result<pipeline::core::HttpRequest> build_request(const pipeline
     if (!sink.secret.empty()) {
       auto key = pipeline::core::decode_webhook_secret(sink.secret);
       if (!key) return fail(key.error().code, "sink " + sink.name + ": " + key.error().message);
-      r.headers.emplace_back("webhook-signature", pipeline::core::webhook_signature(*key, a.id, ts, r.body));
+      r.headers.emplace_back("webhook-signature",
+                             pipeline::core::webhook_signature(*key, a.id, ts, r.body));
     }
     for (const auto& [k, v] : sink.headers) r.headers.emplace_back(k, v);
   } else {
-    return fail(ErrorCode::kInvalidArgument, "sink " + sink.name + ": type " + sink.type + " does not send HTTP");
+    return fail(ErrorCode::kInvalidArgument,
+                "sink " + sink.name + ": type " + sink.type + " does not send HTTP");
   }
   return r;
 }

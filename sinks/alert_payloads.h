@@ -13,7 +13,8 @@
 //   pipeline/core/webhook_signature.h — the same code and secret rule ("whsec_<base64>",
 //   padded or not, decoded; any other secret as raw bytes) the webhook source verifies with.
 //
-//   pipeline::core::HttpRequest r = build_request(sink_def, alert, now_unix_s);   // POST: url, headers, body
+//   pipeline::core::HttpRequest r = build_request(sink_def, alert, now_unix_s);   // POST: url,
+//   headers, body
 //
 // Thread safety: pure functions.
 #pragma once
@@ -33,8 +34,8 @@ std::string pagerduty_body(const pipeline::core::Alert& alert, const std::string
 
 // The request a sink of type webhook, slack or pagerduty sends for `alert` at `now_s`.
 // Errors: kInvalidArgument for a sink type that does not speak HTTP or a bad whsec_ secret.
-pipeline::core::Result<pipeline::core::HttpRequest> build_request(const pipeline::config::SinkDef& sink,
-                                                                  const pipeline::core::Alert& alert, std::int64_t now_s);
+pipeline::core::Result<pipeline::core::HttpRequest> build_request(
+    const pipeline::config::SinkDef& sink, const pipeline::core::Alert& alert, std::int64_t now_s);
 
 // Severity order for SinkDef::min_severity: info < warning < critical (unknown = info).
 int severity_rank(std::string_view severity);

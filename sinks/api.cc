@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/codec/json_codec.h"
-#include "sinks/http_server.h"
 #include "pipeline/core/status.h"
+#include "sinks/http_server.h"
 
 namespace earshot::sinks {
 
@@ -22,10 +22,12 @@ json to_json(const pipeline::core::Aggregate& a) {
   for (const auto& p : a.top_negative) {
     top_negative.push_back({{"uid", p.uid}, {"url", p.url}, {"text", p.text}, {"score", p.score}});
   }
-  return {{"start", a.window_start},   {"end", a.window_end},         {"volume", a.volume},
-          {"negative", a.negative},    {"neutral", a.neutral},        {"positive", a.positive},
-          {"mean_score", a.mean_score}, {"unique_authors", a.unique_authors}, {"top_terms", a.top_terms},
-          {"top_negative", top_negative}, {"version", a.version}};
+  return {{"start", a.window_start},    {"end", a.window_end},
+          {"volume", a.volume},         {"negative", a.negative},
+          {"neutral", a.neutral},       {"positive", a.positive},
+          {"mean_score", a.mean_score}, {"unique_authors", a.unique_authors},
+          {"top_terms", a.top_terms},   {"top_negative", top_negative},
+          {"version", a.version}};
 }
 
 json to_json(const pipeline::core::Alert& a) {
@@ -33,15 +35,24 @@ json to_json(const pipeline::core::Alert& a) {
   for (const auto& p : a.evidence) {
     evidence.push_back({{"uid", p.uid}, {"url", p.url}, {"text", p.text}, {"score", p.score}});
   }
-  return {{"id", a.id},           {"rule", a.rule},         {"entity", a.entity},
-          {"severity", a.severity}, {"status", a.status},   {"window_start", a.window_start},
-          {"window_end", a.window_end}, {"observed", a.observed}, {"baseline", a.baseline},
-          {"summary", a.summary}, {"evidence", evidence},   {"dedup_key", a.dedup_key},
+  return {{"id", a.id},
+          {"rule", a.rule},
+          {"entity", a.entity},
+          {"severity", a.severity},
+          {"status", a.status},
+          {"window_start", a.window_start},
+          {"window_end", a.window_end},
+          {"observed", a.observed},
+          {"baseline", a.baseline},
+          {"summary", a.summary},
+          {"evidence", evidence},
+          {"dedup_key", a.dedup_key},
           {"created_at", a.created_at}};
 }
 
 // A positive integer query value, clamped to `max`; nullopt when not a number.
-std::optional<std::size_t> parse_limit(const std::string& s, std::size_t fallback, std::size_t max) {
+std::optional<std::size_t> parse_limit(const std::string& s, std::size_t fallback,
+                                       std::size_t max) {
   if (s.empty()) return fallback;
   std::size_t n = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
@@ -56,13 +67,15 @@ ApiStore::ApiStore(std::vector<pipeline::config::EntityDef> entities, ApiStoreOp
 
 bool ApiStore::known_locked(const std::string& entity) const {
   if (series_.contains(entity)) return true;
-  return std::any_of(entities_.begin(), entities_.end(), [&](const auto& e) { return e.id == entity; });
+  return std::any_of(entities_.begin(), entities_.end(),
+                     [&](const auto& e) { return e.id == entity; });
 }
 
 void ApiStore::apply_aggregate_record(const pipeline::log::Record& record) {
   if (record.value.empty()) {  // tombstone: forget that window
     auto last = record.key.rfind('|');
-    auto mid = last == std::string::npos || last == 0 ? std::string::npos : record.key.rfind('|', last - 1);
+    auto mid = last == std::string::npos || last == 0 ? std::string::npos
+                                                      : record.key.rfind('|', last - 1);
     if (mid == std::string::npos) {
       ++bad_records_;
       return;
@@ -84,7 +97,8 @@ void ApiStore::apply_aggregate_record(const pipeline::log::Record& record) {
 
 void ApiStore::apply_aggregate(const pipeline::core::Aggregate& a) {
   std::lock_guard lock(mu_);
-  if (!series_.contains(a.entity) && !known_locked(a.entity) && series_.size() >= options_.max_entities) {
+  if (!series_.contains(a.entity) && !known_locked(a.entity) &&
+      series_.size() >= options_.max_entities) {
     ++bad_records_;
     return;
   }
@@ -106,7 +120,8 @@ void ApiStore::apply_alert_record(const pipeline::log::Record& record) {
 
 void ApiStore::apply_alert(const pipeline::core::Alert& alert) {
   std::lock_guard lock(mu_);
-  if (std::any_of(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id == alert.id; })) return;
+  if (std::any_of(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id == alert.id; }))
+    return;
   alerts_.push_back(alert);
   while (alerts_.size() > options_.max_alerts) alerts_.pop_front();
   ++alerts_applied_;
@@ -125,17 +140,21 @@ std::string ApiStore::entities_json() const {
     return out;
   };
   for (const auto& e : entities_) {
-    list.push_back({{"id", e.id}, {"name", e.name}, {"kind", std::string(pipeline::core::to_string(e.kind))},
+    list.push_back({{"id", e.id},
+                    {"name", e.name},
+                    {"kind", std::string(pipeline::core::to_string(e.kind))},
                     {"latest", latest(e.id)}});
   }
   for (const auto& [id, sizes] : series_) {
-    if (std::any_of(entities_.begin(), entities_.end(), [&](const auto& e) { return e.id == id; })) continue;
+    if (std::any_of(entities_.begin(), entities_.end(), [&](const auto& e) { return e.id == id; }))
+      continue;
     list.push_back({{"id", id}, {"name", id}, {"kind", nullptr}, {"latest", latest(id)}});
   }
   return dump({{"entities", list}});
 }
 
-std::optional<std::string> ApiStore::aggregates_json(const std::string& entity, const std::string& window,
+std::optional<std::string> ApiStore::aggregates_json(const std::string& entity,
+                                                     const std::string& window,
                                                      std::size_t limit) const {
   std::lock_guard lock(mu_);
   if (!known_locked(entity)) return std::nullopt;
@@ -158,14 +177,16 @@ std::optional<std::string> ApiStore::aggregates_json(const std::string& entity, 
 std::string ApiStore::alerts_json(std::size_t limit) const {
   std::lock_guard lock(mu_);
   json list = json::array();
-  for (auto it = alerts_.rbegin(); it != alerts_.rend() && list.size() < limit; ++it) list.push_back(to_json(*it));
+  for (auto it = alerts_.rbegin(); it != alerts_.rend() && list.size() < limit; ++it)
+    list.push_back(to_json(*it));
   return dump({{"alerts", list}});
 }
 
-pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(pipeline::log::Log& log, ApiStore& store,
-                                                                  std::string aggregates_topic,
-                                                                  std::string alerts_topic) {
-  auto consumer = log.consumer({.group = "", .topics = {aggregates_topic, alerts_topic}, .on_revoke = {}});
+pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(
+    pipeline::log::Log& log, ApiStore& store, std::string aggregates_topic,
+    std::string alerts_topic) {
+  auto consumer =
+      log.consumer({.group = "", .topics = {aggregates_topic, alerts_topic}, .on_revoke = {}});
   EARSHOT_TRY(consumer);
   std::unique_ptr<ApiFollower> f(new ApiFollower());
   f->consumer_ = std::move(*consumer);
@@ -182,8 +203,10 @@ pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(pipeline
         continue;
       }
       for (const auto& r : *batch) {
-        if (r.topic == self->aggregates_topic_) self->store_->apply_aggregate_record(r);
-        else if (r.topic == self->alerts_topic_) self->store_->apply_alert_record(r);
+        if (r.topic == self->aggregates_topic_)
+          self->store_->apply_aggregate_record(r);
+        else if (r.topic == self->alerts_topic_)
+          self->store_->apply_alert_record(r);
       }
       if (batch->empty() && self->consumer_->at_end()) self->caught_up_ = true;
     }
@@ -199,8 +222,9 @@ void ApiFollower::stop() {
 }
 
 void add_api_routes(HttpServer& server, const ApiStore& store) {
-  server.route("/api/entities", Access::kToken,
-               [&store](const ServerRequest&) { return ServerResponse::json(200, store.entities_json()); });
+  server.route("/api/entities", Access::kToken, [&store](const ServerRequest&) {
+    return ServerResponse::json(200, store.entities_json());
+  });
   server.route("/api/aggregates", Access::kToken, [&store](const ServerRequest& r) {
     std::string entity = r.query_value("entity");
     if (entity.empty()) return ServerResponse::error(400, "entity is required");

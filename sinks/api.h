@@ -9,13 +9,14 @@
 // instances can run) and keeps following them.
 //
 //   ApiStore store(config.entities);
-//   auto follower = ApiFollower::start(log, store, config.log.topic("aggregates"), config.log.topic("alerts"));
-//   add_api_routes(server, store);  // GET /api/entities, /api/aggregates, /api/alerts
+//   auto follower = ApiFollower::start(log, store, config.log.topic("aggregates"),
+//   config.log.topic("alerts")); add_api_routes(server, store);  // GET /api/entities,
+//   /api/aggregates, /api/alerts
 //
 // JSON shapes:
-//   /api/entities                          {"entities": [{"id", "name", "kind", "latest": {"1m": A, "1h": A}}]}
-//   /api/aggregates?entity=ID&window=1m&limit=N   {"entity", "window", "points": [A, ... oldest first]}
-//   /api/alerts?limit=N                    {"alerts": [alert, ... newest first]}
+//   /api/entities                          {"entities": [{"id", "name", "kind", "latest": {"1m": A,
+//   "1h": A}}]} /api/aggregates?entity=ID&window=1m&limit=N   {"entity", "window", "points": [A,
+//   ... oldest first]} /api/alerts?limit=N                    {"alerts": [alert, ... newest first]}
 // where A = {"start", "end", "volume", "negative", "neutral", "positive", "mean_score",
 // "unique_authors", "top_terms", "top_negative": [{"uid", "url", "text", "score"}], "version"}.
 //
@@ -36,22 +37,23 @@
 #include <vector>
 
 #include "pipeline/config/entity.h"
-#include "pipeline/log/log.h"
 #include "pipeline/core/records.h"
+#include "pipeline/log/log.h"
 
 namespace earshot::sinks {
 
 class HttpServer;
 
 struct ApiStoreOptions {
-  std::size_t max_points = 1440;    // windows kept per entity and window size (a day of 1m)
+  std::size_t max_points = 1440;  // windows kept per entity and window size (a day of 1m)
   std::size_t max_alerts = 500;
   std::size_t max_entities = 10'000;  // entities seen in aggregates but not in the config
 };
 
 class ApiStore {
  public:
-  explicit ApiStore(std::vector<pipeline::config::EntityDef> entities, ApiStoreOptions options = {});
+  explicit ApiStore(std::vector<pipeline::config::EntityDef> entities,
+                    ApiStoreOptions options = {});
 
   // One record of the aggregates topic (key "entity|size|start"; an empty value deletes).
   void apply_aggregate_record(const pipeline::log::Record& record);
@@ -71,13 +73,14 @@ class ApiStore {
 
  private:
   struct Series {
-    std::map<std::string, pipeline::core::Aggregate> windows;  // window start (RFC 3339, sortable) -> latest
+    std::map<std::string, pipeline::core::Aggregate>
+        windows;  // window start (RFC 3339, sortable) -> latest
   };
   std::vector<pipeline::config::EntityDef> entities_;
   ApiStoreOptions options_;
   mutable std::mutex mu_;
   std::map<std::string, std::map<std::string, Series>> series_;  // entity -> window size -> series
-  std::deque<pipeline::core::Alert> alerts_;                            // oldest first
+  std::deque<pipeline::core::Alert> alerts_;                     // oldest first
   std::atomic<std::uint64_t> aggregates_applied_{0}, alerts_applied_{0}, bad_records_{0};
 
   bool known_locked(const std::string& entity) const;
@@ -85,9 +88,10 @@ class ApiStore {
 
 class ApiFollower {
  public:
-  static pipeline::core::Result<std::unique_ptr<ApiFollower>> start(pipeline::log::Log& log, ApiStore& store,
-                                                              std::string aggregates_topic,
-                                                              std::string alerts_topic);
+  static pipeline::core::Result<std::unique_ptr<ApiFollower>> start(pipeline::log::Log& log,
+                                                                    ApiStore& store,
+                                                                    std::string aggregates_topic,
+                                                                    std::string alerts_topic);
   ~ApiFollower();
   void stop();
   // True once both topics were read to their end at least once.

@@ -170,9 +170,10 @@ std::string_view dashboard_html() { return kPage; }
 
 ServerResponse dashboard_response() {
   ServerResponse r{200, "text/html; charset=utf-8", std::string(kPage), {}};
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                         "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'");
+  r.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+      "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'");
   return r;
 }
 

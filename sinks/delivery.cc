@@ -10,7 +10,8 @@ namespace earshot::sinks {
 
 using namespace std::chrono;
 
-std::optional<milliseconds> parse_retry_after(const std::string& value, system_clock::time_point now) {
+std::optional<milliseconds> parse_retry_after(const std::string& value,
+                                              system_clock::time_point now) {
   std::string v = value;
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
   while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.erase(v.begin());
@@ -34,8 +35,10 @@ milliseconds backoff(const RetryPolicy& p, int n) {
 steady_clock::time_point WaitClock::read() const { return now ? now() : steady_clock::now(); }
 
 void WaitClock::sleep_for(milliseconds d) const {
-  if (sleep) sleep(d);
-  else std::this_thread::sleep_for(d);
+  if (sleep)
+    sleep(d);
+  else
+    std::this_thread::sleep_for(d);
 }
 
 namespace {
@@ -52,11 +55,13 @@ bool wait_for(milliseconds d, const std::atomic<bool>& stop, const WaitClock& cl
 
 }  // namespace
 
-DeliveryResult deliver(pipeline::core::HttpClient& http,
-                       const std::function<pipeline::core::Result<pipeline::core::HttpRequest>()>& make,
-                       const RetryPolicy& policy, const std::atomic<bool>& stop) {
-  std::mt19937_64 rng(policy.rng_seed ? policy.rng_seed
-                                      : static_cast<std::uint64_t>(steady_clock::now().time_since_epoch().count()));
+DeliveryResult deliver(
+    pipeline::core::HttpClient& http,
+    const std::function<pipeline::core::Result<pipeline::core::HttpRequest>()>& make,
+    const RetryPolicy& policy, const std::atomic<bool>& stop) {
+  std::mt19937_64 rng(
+      policy.rng_seed ? policy.rng_seed
+                      : static_cast<std::uint64_t>(steady_clock::now().time_since_epoch().count()));
   DeliveryResult res;
   const int max_attempts = std::max(1, policy.max_attempts);
   while (true) {
@@ -79,7 +84,8 @@ DeliveryResult deliver(pipeline::core::HttpClient& http,
         res.outcome = Outcome::delivered;
         return res;
       }
-      res.reason = "HTTP " + std::to_string(resp->status) + (resp->body.empty() ? "" : ": " + resp->body.substr(0, 200));
+      res.reason = "HTTP " + std::to_string(resp->status) +
+                   (resp->body.empty() ? "" : ": " + resp->body.substr(0, 200));
       const bool retriable = resp->status == 429 || resp->status == 408 || resp->status / 100 == 5;
       if (!retriable) {
         res.outcome = Outcome::dead;

@@ -59,20 +59,21 @@ enum class Outcome { delivered, dead, stopped };
 struct DeliveryResult {
   Outcome outcome = Outcome::dead;
   int attempts = 0;
-  int last_status = 0;        // 0: no HTTP answer
-  std::string reason;         // why dead (or the last failure)
+  int last_status = 0;  // 0: no HTTP answer
+  std::string reason;   // why dead (or the last failure)
   std::chrono::milliseconds waited{0};
 };
 
 // Retry-After as a wait from `now`: "120" -> 120 s; an IMF-fixdate -> the time until it.
-std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& value,
-                                                           std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> parse_retry_after(
+    const std::string& value, std::chrono::system_clock::time_point now);
 
 // The n-th backoff (n >= 1) before jitter.
 std::chrono::milliseconds backoff(const RetryPolicy& p, int n);
 
-DeliveryResult deliver(pipeline::core::HttpClient& http,
-                       const std::function<pipeline::core::Result<pipeline::core::HttpRequest>()>& make,
-                       const RetryPolicy& policy, const std::atomic<bool>& stop);
+DeliveryResult deliver(
+    pipeline::core::HttpClient& http,
+    const std::function<pipeline::core::Result<pipeline::core::HttpRequest>()>& make,
+    const RetryPolicy& policy, const std::atomic<bool>& stop);
 
 }  // namespace earshot::sinks

@@ -42,7 +42,8 @@ pipeline::core::Result<int> probe_port(const std::string& host, int want) {
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), std::to_string(want).c_str(), &hints, &res) != 0 || res == nullptr) {
+  if (getaddrinfo(host.c_str(), std::to_string(want).c_str(), &hints, &res) != 0 ||
+      res == nullptr) {
     return fail(ErrorCode::kInvalidArgument, "cannot resolve listen host '" + host + "'");
   }
   int port = -1;
@@ -74,7 +75,8 @@ pipeline::core::Result<int> probe_port(const std::string& host, int want) {
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -105,14 +107,16 @@ void send(http::http_request& req, const ServerResponse& r, bool head) {
 }  // namespace
 
 ServerResponse ServerResponse::error(int status, std::string_view message) {
-  return json(status, nlohmann::json{{"error", std::string(message)}}.dump(-1, ' ', false,
-                                                                          nlohmann::json::error_handler_t::replace));
+  return json(status, nlohmann::json{{"error", std::string(message)}}.dump(
+                          -1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 bool bearer_allowed(const std::vector<std::string>& tokens, std::string_view header) {
   if (tokens.empty()) return true;
   constexpr std::string_view kScheme = "bearer ";
-  if (header.size() <= kScheme.size() || lower(std::string(header.substr(0, kScheme.size()))) != kScheme) return false;
+  if (header.size() <= kScheme.size() ||
+      lower(std::string(header.substr(0, kScheme.size()))) != kScheme)
+    return false;
   std::string_view given = header.substr(kScheme.size());
   while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
   while (!given.empty() && given.back() == ' ') given.remove_suffix(1);
@@ -143,13 +147,15 @@ pipeline::core::Status HttpServer::start() {
     return fail(ErrorCode::kInvalidArgument, "listen: expected host:port, got '" + listen + "'");
   }
   host_ = listen.substr(0, colon);
-  if (host_.size() > 2 && host_.front() == '[' && host_.back() == ']') host_ = host_.substr(1, host_.size() - 2);
+  if (host_.size() > 2 && host_.front() == '[' && host_.back() == ']')
+    host_ = host_.substr(1, host_.size() - 2);
   try {
     port_ = std::stoi(listen.substr(colon + 1));
   } catch (const std::exception&) {
     return fail(ErrorCode::kInvalidArgument, "listen: bad port in '" + listen + "'");
   }
-  if (port_ < 0 || port_ > 65535) return fail(ErrorCode::kInvalidArgument, "listen: bad port in '" + listen + "'");
+  if (port_ < 0 || port_ > 65535)
+    return fail(ErrorCode::kInvalidArgument, "listen: bad port in '" + listen + "'");
   auto probed = probe_port(host_, port_);
   EARSHOT_TRY(probed);
   port_ = *probed;
@@ -207,7 +213,8 @@ ServerResponse HttpServer::dispatch(const ServerRequest& request, bool* unauthor
   }
   if (route.first == Access::kToken) {
     auto it = request.headers.find("authorization");
-    if (!bearer_allowed(options_.tokens, it == request.headers.end() ? std::string_view() : it->second)) {
+    if (!bearer_allowed(options_.tokens,
+                        it == request.headers.end() ? std::string_view() : it->second)) {
       *unauthorized = true;
       ServerResponse r = ServerResponse::error(401, "missing or unknown bearer token");
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"earshot\"");

@@ -9,10 +9,11 @@
 // the default listen address is loopback. A handler that throws gives 500.
 //
 //   HttpServer server({.listen = "127.0.0.1:0", .tokens = {"s3cret"}});
-//   server.route("/healthz", Access::kPublic, [](const ServerRequest&) { return ServerResponse::text(200, "ok\n"); });
-//   server.route("/api/alerts", Access::kToken, [&](const ServerRequest& r) { ... r.query_value("limit") ... });
-//   if (auto st = server.start(); !st) ...   // kUnavailable: address in use / cannot bind
-//   server.url();                            // "http://127.0.0.1:43117"
+//   server.route("/healthz", Access::kPublic, [](const ServerRequest&) { return
+//   ServerResponse::text(200, "ok\n"); }); server.route("/api/alerts", Access::kToken, [&](const
+//   ServerRequest& r) { ... r.query_value("limit") ... }); if (auto st = server.start(); !st) ...
+//   // kUnavailable: address in use / cannot bind server.url();                            //
+//   "http://127.0.0.1:43117"
 //
 // Thread safety: handlers run on cpprestsdk's thread pool, several at once; route() may be
 // called before or after start(). Lifetime: stop() (or the destructor) closes the listener
@@ -36,15 +37,15 @@ namespace earshot::sinks {
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 = pick a free one
-  std::vector<std::string> tokens;         // bearer tokens for Access::kToken routes; none = open
+  std::vector<std::string> tokens;        // bearer tokens for Access::kToken routes; none = open
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_uri_bytes = 8 * 1024;
 };
 
 struct ServerRequest {
   std::string method;
-  std::string path;                           // percent-decoded
-  std::map<std::string, std::string> query;   // percent-decoded; a repeated name keeps the last
+  std::string path;                            // percent-decoded
+  std::map<std::string, std::string> query;    // percent-decoded; a repeated name keeps the last
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string query_value(const std::string& name, const std::string& fallback = "") const {
     auto it = query.find(name);
@@ -58,7 +59,9 @@ struct ServerResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 
-  static ServerResponse json(int status, std::string body) { return {status, "application/json", std::move(body), {}}; }
+  static ServerResponse json(int status, std::string body) {
+    return {status, "application/json", std::move(body), {}};
+  }
   static ServerResponse text(int status, std::string body) {
     return {status, "text/plain; charset=utf-8", std::move(body), {}};
   }

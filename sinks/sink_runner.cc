@@ -4,9 +4,9 @@
 #include <mutex>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/status.h"
 #include "pipeline/http/cpprest_client.h"
 #include "sinks/alert_payloads.h"
-#include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
@@ -17,10 +17,13 @@ using pipeline::log::Record;
 namespace {
 
 std::string now_rfc3339() {
-  return pipeline::core::format_rfc3339_ms(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+  return pipeline::core::format_rfc3339_ms(
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
-std::int64_t now_s() { return duration_cast<seconds>(system_clock::now().time_since_epoch()).count(); }
+std::int64_t now_s() {
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
 
 }  // namespace
 
@@ -51,7 +54,8 @@ struct SinkRunner::Worker {
     d.key = r.key;
     d.original = r.value;
     d.at = now_rfc3339();
-    if (!producer->produce(deadletter_topic, r.key, pipeline::codec::encode(d)) || !producer->flush(seconds(10))) {
+    if (!producer->produce(deadletter_topic, r.key, pipeline::codec::encode(d)) ||
+        !producer->flush(seconds(10))) {
       bump(&SinkStats::errors);
       return false;
     }
@@ -70,7 +74,8 @@ struct SinkRunner::Worker {
       return true;
     }
     if (def.type == "kafka") {
-      if (!producer->produce(def.topic, alert->dedup_key, r.value) || !producer->flush(seconds(10))) {
+      if (!producer->produce(def.topic, alert->dedup_key, r.value) ||
+          !producer->flush(seconds(10))) {
         bump(&SinkStats::errors);
         return false;
       }
@@ -79,7 +84,8 @@ struct SinkRunner::Worker {
     }
     RetryPolicy p = retry;
     p.max_attempts = def.max_attempts;
-    DeliveryResult res = deliver(*http, [&] { return build_request(def, *alert, now_s()); }, p, stop);
+    DeliveryResult res = deliver(
+        *http, [&] { return build_request(def, *alert, now_s()); }, p, stop);
     bump(&SinkStats::attempts, static_cast<std::uint64_t>(res.attempts));
     switch (res.outcome) {
       case Outcome::delivered:
@@ -118,8 +124,10 @@ struct SinkRunner::Worker {
         bump(&SinkStats::errors);
         failed = true;
       }
-      if (failed) (void)consumer->rewind();
-      else if (consumer->at_end()) bump(&SinkStats::caught_up);
+      if (failed)
+        (void)consumer->rewind();
+      else if (consumer->at_end())
+        bump(&SinkStats::caught_up);
     }
   }
 };
@@ -128,17 +136,20 @@ std::string sink_group(const pipeline::config::Config& cfg, const pipeline::conf
   return cfg.log.group + ".sink." + sink.name;
 }
 
-pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(const pipeline::config::Config& cfg, pipeline::log::Log& log,
-                                                                SinkRunnerOptions options) {
+pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(
+    const pipeline::config::Config& cfg, pipeline::log::Log& log, SinkRunnerOptions options) {
   std::unique_ptr<SinkRunner> runner(new SinkRunner());
   const std::string alerts = cfg.log.topic("alerts");
   const std::string deadletter = cfg.log.topic("deadletter");
-  std::vector<pipeline::log::TopicSpec> topics{{alerts, cfg.log.partitions, false}, {deadletter, cfg.log.partitions, false}};
+  std::vector<pipeline::log::TopicSpec> topics{{alerts, cfg.log.partitions, false},
+                                               {deadletter, cfg.log.partitions, false}};
   for (const auto& def : cfg.sinks) {
-    if (def.type == "kafka" && def.topic != alerts) topics.push_back({def.topic, cfg.log.partitions, false});
+    if (def.type == "kafka" && def.topic != alerts)
+      topics.push_back({def.topic, cfg.log.partitions, false});
   }
   EARSHOT_TRY(log.create_topics(topics));
-  std::shared_ptr<pipeline::core::HttpClient> http = options.http ? options.http : pipeline::http::make_cpprest_client();
+  std::shared_ptr<pipeline::core::HttpClient> http =
+      options.http ? options.http : pipeline::http::make_cpprest_client();
   for (const auto& def : cfg.sinks) {
     if (def.type == "kafka" && def.topic == alerts) continue;  // the alerts topic is the sink
     auto w = std::make_unique<Worker>();
@@ -183,7 +194,8 @@ std::vector<SinkStats> SinkRunner::stats() const {
   return out;
 }
 
-pipeline::core::Status run_sinks(const pipeline::config::Config& cfg, pipeline::log::Log& log, const std::atomic<bool>& stop) {
+pipeline::core::Status run_sinks(const pipeline::config::Config& cfg, pipeline::log::Log& log,
+                                 const std::atomic<bool>& stop) {
   auto runner = SinkRunner::start(cfg, log);
   EARSHOT_TRY(runner);
   while (!stop.load()) std::this_thread::sleep_for(milliseconds(100));

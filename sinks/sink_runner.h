@@ -45,24 +45,24 @@ struct SinkStats {
   std::uint64_t delivered = 0;
   std::uint64_t attempts = 0;
   std::uint64_t dead = 0;
-  std::uint64_t skipped = 0;   // below min_severity, or undecodable (dead-lettered)
-  std::uint64_t errors = 0;    // log errors (poll, commit) seen by the thread
+  std::uint64_t skipped = 0;  // below min_severity, or undecodable (dead-lettered)
+  std::uint64_t errors = 0;   // log errors (poll, commit) seen by the thread
   // Polls that left the sink at the end of every assigned partition with all it read handled
   // and committed: once this grows, everything on the topic before that poll is done with.
   std::uint64_t caught_up = 0;
 };
 
 struct SinkRunnerOptions {
-  RetryPolicy retry;                      // max_attempts comes from each SinkDef; retry.clock
-                                          // also times the pause after a failed poll
+  RetryPolicy retry;  // max_attempts comes from each SinkDef; retry.clock
+                      // also times the pause after a failed poll
   std::shared_ptr<pipeline::core::HttpClient> http;  // null: pipeline::http::make_cpprest_client()
   std::chrono::milliseconds poll_timeout{200};
 };
 
 class SinkRunner {
  public:
-  static pipeline::core::Result<std::unique_ptr<SinkRunner>> start(const pipeline::config::Config& cfg, pipeline::log::Log& log,
-                                                             SinkRunnerOptions options = {});
+  static pipeline::core::Result<std::unique_ptr<SinkRunner>> start(
+      const pipeline::config::Config& cfg, pipeline::log::Log& log, SinkRunnerOptions options = {});
   ~SinkRunner();
   SinkRunner(const SinkRunner&) = delete;
   SinkRunner& operator=(const SinkRunner&) = delete;
@@ -85,6 +85,7 @@ class SinkRunner {
 std::string sink_group(const pipeline::config::Config& cfg, const pipeline::config::SinkDef& sink);
 
 // Starts a SinkRunner and blocks until `stop` is set. Errors: the log's, at start.
-pipeline::core::Status run_sinks(const pipeline::config::Config& cfg, pipeline::log::Log& log, const std::atomic<bool>& stop);
+pipeline::core::Status run_sinks(const pipeline::config::Config& cfg, pipeline::log::Log& log,
+                                 const std::atomic<bool>& stop);
 
 }  // namespace earshot::sinks

@@ -22,7 +22,8 @@ void on_signal(int) { g_stop.store(true); }
 pipeline::config::Config load_config_or_exit(const std::string& path) {
   auto config = pipeline::config::load_config(path);
   if (!config) {
-    int code = config.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage : kExitUsage;
+    int code = config.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage
+                                                                                  : kExitUsage;
     throw Exit{code, config.error().message};
   }
   return std::move(*config);
@@ -49,12 +50,13 @@ std::string dedup_topic(const pipeline::config::Config& config) {
 }
 
 std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Config& config) {
-  pipeline::log::kafka::set_kafka_log_handler([](int level, std::string_view facility, std::string_view msg) {
-    if (level <= 3) {
-      std::fprintf(stderr, "kafka %.*s: %.*s\n", static_cast<int>(facility.size()), facility.data(),
-                   static_cast<int>(msg.size()), msg.data());
-    }
-  });
+  pipeline::log::kafka::set_kafka_log_handler(
+      [](int level, std::string_view facility, std::string_view msg) {
+        if (level <= 3) {
+          std::fprintf(stderr, "kafka %.*s: %.*s\n", static_cast<int>(facility.size()),
+                       facility.data(), static_cast<int>(msg.size()), msg.data());
+        }
+      });
   auto log = pipeline::log::open_log(log_options(config));
   if (!log) throw Exit{kExitRuntime, log.error().message};
   std::vector<pipeline::log::TopicSpec> topics;
@@ -64,7 +66,8 @@ std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Con
   topics.push_back({cursor_topic(config), 1, true});
   topics.push_back({dedup_topic(config), config.log.partitions, true});
   if (auto st = (*log)->create_topics(topics); !st) {
-    throw Exit{kExitRuntime, "cannot create topics on " + (*log)->describe() + ": " + st.error().message};
+    throw Exit{kExitRuntime,
+               "cannot create topics on " + (*log)->describe() + ": " + st.error().message};
   }
   return std::move(*log);
 }
@@ -91,10 +94,13 @@ void Progress::update(std::size_t done) {
   last_draw_ = t;
   double rate = done / std::max(1e-3, t - started_);
   constexpr int kWidth = 30;
-  int filled = total_ ? static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(total_)) : 0;
+  int filled =
+      total_ ? static_cast<int>(kWidth * static_cast<double>(done) / static_cast<double>(total_))
+             : 0;
   std::string bar(static_cast<std::size_t>(std::min(filled, kWidth)), '#');
   bar.resize(kWidth, ' ');
-  std::fprintf(stderr, "\r[%s] %zu/%zu %s, %.0f/s ", bar.c_str(), done, total_, unit_.c_str(), rate);
+  std::fprintf(stderr, "\r[%s] %zu/%zu %s, %.0f/s ", bar.c_str(), done, total_, unit_.c_str(),
+               rate);
   std::fflush(stderr);
 }
 

@@ -6,8 +6,8 @@
 // Ctrl-C when --port was given or stdout is a terminal; otherwise (scripts, CI) it exits.
 // A busy default port is a warning (the demo runs without dashboard); a busy --port is
 // exit 1.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -34,8 +34,9 @@ std::vector<pipeline::log::Record> read_all(pipeline::log::Log& log, const std::
   std::vector<pipeline::log::Record> out;
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   if (!reader) throw Exit{kExitRuntime, reader.error().message};
-  auto st = pipeline::log::read_to_end(**reader, [&](pipeline::log::Record& r) { out.push_back(std::move(r)); },
-                                  std::chrono::seconds(60), topic);
+  auto st = pipeline::log::read_to_end(
+      **reader, [&](pipeline::log::Record& r) { out.push_back(std::move(r)); },
+      std::chrono::seconds(60), topic);
   if (!st) throw Exit{kExitRuntime, st.error().message};
   return out;
 }
@@ -53,10 +54,14 @@ void report(const pipeline::config::Config& config, pipeline::log::Log& log) {
     ++intents[std::string(sentiment::to_string(s->intent))];
     ++models[s->sentiment.model];
     if (s->customer) ++customers;
-    if (std::find(s->flags.begin(), s->flags.end(), "near_duplicate") != s->flags.end()) ++near_dups;
+    if (std::find(s->flags.begin(), s->flags.end(), "near_duplicate") != s->flags.end())
+      ++near_dups;
     if (s->sentiment.label == sentiment::Label::negative) negatives.push_back(std::move(*s));
   }
-  struct EntityStats { int n = 0, neg = 0, pos = 0; double score = 0; };
+  struct EntityStats {
+    int n = 0, neg = 0, pos = 0;
+    double score = 0;
+  };
   std::map<std::string, EntityStats> entities;
   for (const auto& r : read_all(log, config.log.topic("mentions"))) {
     auto m = pipeline::codec::decode_mention(r.value);
@@ -85,9 +90,11 @@ void report(const pipeline::config::Config& config, pipeline::log::Log& log) {
   print_counts("language", langs);
   print_counts("model", models);
   std::printf("  customers linked: %d, near-duplicates flagged: %d\n", customers, near_dups);
-  std::printf("\n  %-18s %8s %8s %8s %10s\n", "entity", "mentions", "negative", "positive", "mean score");
+  std::printf("\n  %-18s %8s %8s %8s %10s\n", "entity", "mentions", "negative", "positive",
+              "mean score");
   for (const auto& [id, e] : entities) {
-    std::printf("  %-18s %8d %8d %8d %10.3f\n", id.c_str(), e.n, e.neg, e.pos, e.n ? e.score / e.n : 0.0);
+    std::printf("  %-18s %8d %8d %8d %10.3f\n", id.c_str(), e.n, e.neg, e.pos,
+                e.n ? e.score / e.n : 0.0);
   }
   std::sort(negatives.begin(), negatives.end(),
             [](const auto& a, const auto& b) { return a.sentiment.score < b.sentiment.score; });
@@ -96,16 +103,20 @@ void report(const pipeline::config::Config& config, pipeline::log::Log& log) {
     const auto& s = negatives[i];
     std::string text = s.post.text.substr(0, 90);
     std::replace(text.begin(), text.end(), '\n', ' ');
-    std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score, std::string(sentiment::to_string(s.intent)).c_str(),
-                text.c_str(), s.customer ? ("  [customer " + s.customer->id + ", " + s.customer->tier + "]").c_str() : "");
+    std::printf("  %6.3f  %-9s %s%s\n", s.sentiment.score,
+                std::string(sentiment::to_string(s.intent)).c_str(), text.c_str(),
+                s.customer
+                    ? ("  [customer " + s.customer->id + ", " + s.customer->tier + "]").c_str()
+                    : "");
   }
   std::printf("\n  aggregates written: %zu (windows per entity: %zu sizes)\n", aggregates.size(),
               config.windows.sizes.size());
   std::printf("\n  alerts (%zu):\n", alerts.size());
   for (const auto& a : alerts) {
-    std::printf("  - [%s] %s %s on %s, window %s: observed %.0f vs baseline %.1f, %zu evidence post(s)\n",
-                a.severity.c_str(), a.status.c_str(), a.rule.c_str(), a.entity.c_str(), a.window_start.c_str(),
-                a.observed, a.baseline, a.evidence.size());
+    std::printf(
+        "  - [%s] %s %s on %s, window %s: observed %.0f vs baseline %.1f, %zu evidence post(s)\n",
+        a.severity.c_str(), a.status.c_str(), a.rule.c_str(), a.entity.c_str(),
+        a.window_start.c_str(), a.observed, a.baseline, a.evidence.size());
     if (!a.evidence.empty()) {
       std::string text = a.evidence[0].text.substr(0, 80);
       std::replace(text.begin(), text.end(), '\n', ' ');
@@ -124,7 +135,8 @@ int run_demo(const DemoArgs& args) {
   std::string path = args.config;
   if (path.empty()) {
     path = std::string(EARSHOT_SOURCE_DIR) + "/deploy/examples/embedded.yaml";
-    if (!std::filesystem::exists(path)) throw Exit{kExitUsage, "no --config given and " + path + " is missing"};
+    if (!std::filesystem::exists(path))
+      throw Exit{kExitUsage, "no --config given and " + path + " is missing"};
   }
   pipeline::config::Config config = load_config_or_exit(path);
   auto log = open_log_or_exit(config);
@@ -136,7 +148,8 @@ int run_demo(const DemoArgs& args) {
                                          .busy_is_warning = !args.port_given});
   if (served) {
     hub.set_role_state("serve", "running");
-    std::printf("earshot demo: dashboard at %s/ (metrics at %s/metrics)\n", served->url.c_str(), served->url.c_str());
+    std::printf("earshot demo: dashboard at %s/ (metrics at %s/metrics)\n", served->url.c_str(),
+                served->url.c_str());
     std::fflush(stdout);
   }
   RoleOptions options;
@@ -157,12 +170,16 @@ int run_demo(const DemoArgs& args) {
 
 void add_demo(CLI::App& app) {
   auto args = std::make_shared<DemoArgs>();
-  auto* cmd = app.add_subcommand("demo", "Run the bundled sample stream through earshot on the embedded log, with the dashboard");
+  auto* cmd = app.add_subcommand(
+      "demo",
+      "Run the bundled sample stream through earshot on the embedded log, with the dashboard");
   cmd->add_option("--config", args->config, "Config file (default: deploy/examples/embedded.yaml)");
-  auto* port = cmd->add_option("--port", args->port,
-                               "Serve the dashboard on 127.0.0.1:PORT (default 8080); given explicitly, keep "
-                               "serving after the report until Ctrl-C")
-                   ->check(CLI::Range(1, 65535));
+  auto* port =
+      cmd->add_option(
+             "--port", args->port,
+             "Serve the dashboard on 127.0.0.1:PORT (default 8080); given explicitly, keep "
+             "serving after the report until Ctrl-C")
+          ->check(CLI::Range(1, 65535));
   cmd->callback([args, port] {
     args->port_given = port->count() > 0;
     set_runner([args] { return run_demo(*args); });

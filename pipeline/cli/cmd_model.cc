@@ -27,7 +27,8 @@ struct TrainArgs {
 sentiment::Dataset read_or_exit(const std::string& path, const char* option) {
   auto d = sentiment::read_tsv(path);
   if (!d) throw Exit{kExitUsage, std::string(option) + ": " + d.error()};
-  if (d->texts.empty()) throw Exit{kExitUsage, std::string(option) + ": '" + path + "' has no examples"};
+  if (d->texts.empty())
+    throw Exit{kExitUsage, std::string(option) + ": '" + path + "' has no examples"};
   return std::move(*d);
 }
 
@@ -40,8 +41,8 @@ int run_eval(const EvalArgs& args) {
     progress.update(static_cast<std::size_t>(f * static_cast<double>(data.texts.size())));
   });
   progress.finish();
-  std::printf("model: %.*s\nexamples: %zu\n%s", static_cast<int>((*scorer)->id().size()), (*scorer)->id().data(),
-              data.texts.size(), sentiment::format_report(report).c_str());
+  std::printf("model: %.*s\nexamples: %zu\n%s", static_cast<int>((*scorer)->id().size()),
+              (*scorer)->id().data(), data.texts.size(), sentiment::format_report(report).c_str());
   return kExitOk;
 }
 
@@ -57,7 +58,8 @@ int run_train(const TrainArgs& args) {
   progress.finish();
   if (!st) throw Exit{kExitRuntime, "train: " + st.error()};
   auto scorer = sentiment::load_scorer(args.out);
-  if (!scorer) throw Exit{kExitRuntime, "train: the written model does not load: " + scorer.error()};
+  if (!scorer)
+    throw Exit{kExitRuntime, "train: the written model does not load: " + scorer.error()};
   log_info("trained " + std::string((*scorer)->id()) + " on " + std::to_string(train.texts.size()) +
            " examples -> " + args.out);
   if (dev) {
@@ -72,7 +74,8 @@ int run_train(const TrainArgs& args) {
 void add_eval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand("eval", "Evaluate a sentiment model on a labelled TSV file");
-  cmd->add_option("--data", args->data, "TSV: label<TAB>text, label negative|neutral|positive")->required();
+  cmd->add_option("--data", args->data, "TSV: label<TAB>text, label negative|neutral|positive")
+      ->required();
   cmd->add_option("--model", args->model, "default | vader | path to a model file");
   cmd->callback([args] { set_runner([args] { return run_eval(*args); }); });
 }

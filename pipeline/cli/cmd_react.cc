@@ -10,10 +10,12 @@
 
 namespace earshot::pipeline::cli {
 
-int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options) {
+int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log,
+                   const RoleOptions& options) {
   auto handler = pipeline::react::make_react_handler(config, log);
   if (!handler) throw Exit{kExitRuntime, "react: " + handler.error().message};
-  auto loop = pipeline::log::TransactionalLoop::create(log, pipeline::react::react_loop_options(config, options.instance));
+  auto loop = pipeline::log::TransactionalLoop::create(
+      log, pipeline::react::react_loop_options(config, options.instance));
   if (!loop) throw Exit{kExitRuntime, "react: " + loop.error().message};
   pipeline::log::Consumer* consumer = &(*loop)->consumer();
   (*handler)->set_assignment([consumer] { return consumer->assignment(); });
@@ -33,16 +35,19 @@ int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& l
     }
     auto now = std::chrono::steady_clock::now();
     if (*n > 0) idle_since = now;
-    if (options.exit_when_idle.count() > 0 && now - idle_since > options.exit_when_idle && (*loop)->caught_up()) break;
+    if (options.exit_when_idle.count() > 0 && now - idle_since > options.exit_when_idle &&
+        (*loop)->caught_up())
+      break;
   }
   (*sinks)->stop();
   const auto& s = (*handler)->stats();
   std::string delivered;
   for (const auto& st : (*sinks)->stats()) {
-    delivered += " " + st.name + ": " + std::to_string(st.delivered) + " delivered, " + std::to_string(st.dead) + " dead;";
+    delivered += " " + st.name + ": " + std::to_string(st.delivered) + " delivered, " +
+                 std::to_string(st.dead) + " dead;";
   }
-  log_info("react: " + std::to_string(s.mentions) + " mention(s), " + std::to_string(s.aggregates) + " aggregate(s), " +
-           std::to_string(s.alerts) + " alert(s);" + delivered);
+  log_info("react: " + std::to_string(s.mentions) + " mention(s), " + std::to_string(s.aggregates) +
+           " aggregate(s), " + std::to_string(s.alerts) + " alert(s);" + delivered);
   return kExitOk;
 }
 

@@ -42,8 +42,12 @@ int run_replay(const ReplayArgs& args) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     std::string key;
-    if (auto post = pipeline::codec::decode_post(line)) key = post->uid; else ++malformed;
-    if (auto st = (*producer)->produce(topic, key, line); !st) throw Exit{kExitRuntime, st.error().message};
+    if (auto post = pipeline::codec::decode_post(line))
+      key = post->uid;
+    else
+      ++malformed;
+    if (auto st = (*producer)->produce(topic, key, line); !st)
+      throw Exit{kExitRuntime, st.error().message};
     ++sent;
     progress.update(sent);
     if (args.rate > 0) {
@@ -51,10 +55,13 @@ int run_replay(const ReplayArgs& args) {
       std::this_thread::sleep_until(due);
     }
   }
-  if (auto st = (*producer)->flush(std::chrono::seconds(60)); !st) throw Exit{kExitRuntime, st.error().message};
+  if (auto st = (*producer)->flush(std::chrono::seconds(60)); !st)
+    throw Exit{kExitRuntime, st.error().message};
   progress.finish();
   log_info("replayed " + std::to_string(sent) + " line(s) to " + topic + " on " + log->describe() +
-           (malformed ? " (" + std::to_string(malformed) + " malformed: the process stage dead-letters them)" : ""));
+           (malformed ? " (" + std::to_string(malformed) +
+                            " malformed: the process stage dead-letters them)"
+                      : ""));
   return g_stop ? kExitRuntime : kExitOk;
 }
 

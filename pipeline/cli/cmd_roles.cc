@@ -26,20 +26,23 @@ void add_role_options(CLI::App* cmd, RoleArgs& args) {
   cmd->add_option("--config", args.config, "Config file (YAML)")->required();
   cmd->add_option("--instance", args.instance,
                   "Instance id, unique within the group (default: $EARSHOT_INSTANCE or 0)");
-  cmd->add_option("--exit-when-idle", args.exit_when_idle,
-                  "Exit after this many seconds without input once caught up (default: run until stopped)");
+  cmd->add_option(
+      "--exit-when-idle", args.exit_when_idle,
+      "Exit after this many seconds without input once caught up (default: run until stopped)");
 }
 
 void add_metrics_option(CLI::App* cmd, RoleArgs& args) {
-  cmd->add_option("--metrics-listen", args.metrics_listen,
-                  "Serve /metrics and /healthz on HOST:PORT (default: the config's metrics.listen; none if unset)");
+  cmd->add_option(
+      "--metrics-listen", args.metrics_listen,
+      "Serve /metrics and /healthz on HOST:PORT (default: the config's metrics.listen; none if unset)");
 }
 
 RoleOptions role_options(const RoleArgs& args) {
   RoleOptions o;
   const char* env = std::getenv("EARSHOT_INSTANCE");
   o.instance = !args.instance.empty() ? args.instance : (env && *env ? env : "0");
-  o.exit_when_idle = std::chrono::milliseconds(static_cast<std::int64_t>(args.exit_when_idle * 1000));
+  o.exit_when_idle =
+      std::chrono::milliseconds(static_cast<std::int64_t>(args.exit_when_idle * 1000));
   return o;
 }
 
@@ -47,7 +50,8 @@ RoleOptions role_options(const RoleArgs& args) {
 
 // `earshot run`: every role in one process, on one Log (the only way to use an in-memory
 // embedded log). Each role runs on its own thread; the first to fail stops the others.
-int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, RoleOptions options, MetricsHub* hub) {
+int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, RoleOptions options,
+            MetricsHub* hub) {
   std::atomic<bool> stop{false};
   options.stop = &stop;
   if (hub) options.metrics = &hub->registry();
@@ -101,12 +105,14 @@ namespace {
 
 // One single role with its optional /metrics listener.
 int run_single(const RoleArgs& args, const char* name,
-               int (*role)(const pipeline::config::Config&, pipeline::log::Log&, const RoleOptions&)) {
+               int (*role)(const pipeline::config::Config&, pipeline::log::Log&,
+                           const RoleOptions&)) {
   pipeline::config::Config config = load_config_or_exit(args.config);
   auto log = open_log_or_exit(config);
   install_stop_signals();
   MetricsHub hub;
-  auto server = serve_metrics_or_exit(hub, args.metrics_listen.empty() ? config.metrics.listen : args.metrics_listen);
+  auto server = serve_metrics_or_exit(
+      hub, args.metrics_listen.empty() ? config.metrics.listen : args.metrics_listen);
   RoleOptions options = role_options(args);
   if (server) options.metrics = &hub.registry();
   hub.set_role_state(name, "running");
@@ -124,17 +130,23 @@ int run_single(const RoleArgs& args, const char* name,
 
 void add_roles(CLI::App& app) {
   auto args = std::make_shared<RoleArgs>();
-  auto* ingest = app.add_subcommand("ingest", "Pull posts from every configured source into the posts topic");
+  auto* ingest =
+      app.add_subcommand("ingest", "Pull posts from every configured source into the posts topic");
   add_role_options(ingest, *args);
   add_metrics_option(ingest, *args);
-  ingest->callback([args] { set_runner([args] { return run_single(*args, "ingest", run_ingest_role); }); });
-  auto* react = app.add_subcommand("react", "Aggregate mentions in event-time windows, raise and deliver alerts");
+  ingest->callback(
+      [args] { set_runner([args] { return run_single(*args, "ingest", run_ingest_role); }); });
+  auto* react = app.add_subcommand(
+      "react", "Aggregate mentions in event-time windows, raise and deliver alerts");
   add_role_options(react, *args);
   add_metrics_option(react, *args);
-  react->callback([args] { set_runner([args] { return run_single(*args, "react", run_react_role); }); });
-  auto* run = app.add_subcommand("run", "Run every role (ingest, process, react with its sinks, serve) in one process");
+  react->callback(
+      [args] { set_runner([args] { return run_single(*args, "react", run_react_role); }); });
+  auto* run = app.add_subcommand(
+      "run", "Run every role (ingest, process, react with its sinks, serve) in one process");
   add_role_options(run, *args);
-  run->add_option("--listen", args->listen, "HOST:PORT for the API, dashboard and /metrics (default: api.listen)");
+  run->add_option("--listen", args->listen,
+                  "HOST:PORT for the API, dashboard and /metrics (default: api.listen)");
   run->callback([args] {
     set_runner([args] {
       pipeline::config::Config config = load_config_or_exit(args->config);
@@ -144,10 +156,13 @@ void add_roles(CLI::App& app) {
       hub.set_role_state("serve", "starting");
       // The stages are the job here: a busy api.listen costs the API, not the run (an
       // explicit --listen that is busy is an error).
-      auto served = start_serve(config, *log, hub,
-                                ServeOptions{.listen = args->listen, .busy_is_warning = args->listen.empty()});
+      auto served = start_serve(
+          config, *log, hub,
+          ServeOptions{.listen = args->listen, .busy_is_warning = args->listen.empty()});
       hub.set_role_state("serve", served ? "running" : "failed");
-      if (served) log_info("run: dashboard and API at " + served->url + "/, metrics at " + served->url + "/metrics");
+      if (served)
+        log_info("run: dashboard and API at " + served->url + "/, metrics at " + served->url +
+                 "/metrics");
       int rc = run_all(config, *log, role_options(*args), &hub);
       if (served) hub.set_role_state("serve", "stopped");
       return rc;
@@ -156,18 +171,21 @@ void add_roles(CLI::App& app) {
   auto* process = app.add_subcommand("process", "Score, link and dead-letter posts, exactly once");
   add_role_options(process, *args);
   add_metrics_option(process, *args);
-  process->callback([args] { set_runner([args] { return run_single(*args, "process", run_process_role); }); });
+  process->callback(
+      [args] { set_runner([args] { return run_single(*args, "process", run_process_role); }); });
   auto* serve = app.add_subcommand(
       "serve", "Serve the JSON API, the dashboard page, /metrics and /healthz on api.listen");
   add_role_options(serve, *args);
-  serve->add_option("--listen", args->listen, "HOST:PORT to serve on (default: the config's api.listen)");
+  serve->add_option("--listen", args->listen,
+                    "HOST:PORT to serve on (default: the config's api.listen)");
   serve->callback([args] {
     set_runner([args] {
       pipeline::config::Config config = load_config_or_exit(args->config);
       auto log = open_log_or_exit(config);
       install_stop_signals();
       MetricsHub hub;
-      return run_serve_role(config, *log, hub, ServeOptions{.listen = args->listen}, role_options(*args));
+      return run_serve_role(config, *log, hub, ServeOptions{.listen = args->listen},
+                            role_options(*args));
     });
   });
 }

@@ -9,10 +9,10 @@
 #include <iostream>
 
 #include "pipeline/cli/cli_common.h"
-#include "pipeline/http/cpprest_client.h"
-#include "pipeline/process/enricher.h"
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
+#include "pipeline/http/cpprest_client.h"
+#include "pipeline/process/enricher.h"
 
 namespace earshot::pipeline::cli {
 namespace {
@@ -41,9 +41,11 @@ int run_score(const ScoreArgs& args) {
     }
   }
   auto enricher = pipeline::process::Enricher::build(
-      config ? &*config : nullptr, args.model, {.http = pipeline::http::make_cpprest_client(), .log = log.get()});
+      config ? &*config : nullptr, args.model,
+      {.http = pipeline::http::make_cpprest_client(), .log = log.get()});
   if (!enricher) {
-    throw Exit{enricher.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage : kExitRuntime,
+    throw Exit{enricher.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage
+                                                                                    : kExitRuntime,
                enricher.error().message};
   }
   std::ios::sync_with_stdio(false);
@@ -80,7 +82,8 @@ int run_score(const ScoreArgs& args) {
 
 void add_score(CLI::App& app) {
   auto args = std::make_shared<ScoreArgs>();
-  auto* cmd = app.add_subcommand("score", "Score posts from stdin: one ScoredPost JSON line per input line");
+  auto* cmd = app.add_subcommand("score",
+                                 "Score posts from stdin: one ScoredPost JSON line per input line");
   cmd->add_option("--model", args->model, "default | vader | path to a model file");
   cmd->add_option("--config", args->config, "Config file: link its entities and customers too");
   cmd->add_flag("--text", args->text, "Input is one plain text per line instead of JSONL posts");

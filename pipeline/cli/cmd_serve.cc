@@ -17,47 +17,52 @@
 namespace earshot::pipeline::cli {
 
 ServeInstance::~ServeInstance() {
-  watched.reset();                 // no scrape reads the store from here on
-  if (server) server->stop();      // no request reads it either
+  watched.reset();             // no scrape reads the store from here on
+  if (server) server->stop();  // no request reads it either
   if (follower) follower->stop();
 }
 
-std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub,
+std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& config,
+                                           pipeline::log::Log& log, MetricsHub& hub,
                                            const ServeOptions& serve) {
   auto s = std::make_unique<ServeInstance>();
   s->store = std::make_unique<sinks::ApiStore>(config.entities);
   std::string listen = serve.listen.empty() ? config.api.listen : serve.listen;
-  s->server = std::make_unique<sinks::HttpServer>(sinks::HttpServerOptions{.listen = listen, .tokens = config.api.tokens});
+  s->server = std::make_unique<sinks::HttpServer>(
+      sinks::HttpServerOptions{.listen = listen, .tokens = config.api.tokens});
   sinks::add_api_routes(*s->server, *s->store);
-  s->server->route("/", sinks::Access::kPublic, [](const sinks::ServerRequest&) { return sinks::dashboard_response(); });
+  s->server->route("/", sinks::Access::kPublic,
+                   [](const sinks::ServerRequest&) { return sinks::dashboard_response(); });
   hub.install(*s->server);
   if (auto st = s->server->start(); !st) {
     if (serve.busy_is_warning) {
       log_info("warning: API and dashboard not served: " + st.error().message +
-                " (choose another address: demo --port N, run --listen HOST:PORT)");
+               " (choose another address: demo --port N, run --listen HOST:PORT)");
       return nullptr;
     }
     throw Exit{kExitRuntime, "serve: " + st.error().message};
   }
-  auto follower = sinks::ApiFollower::start(log, *s->store, config.log.topic("aggregates"), config.log.topic("alerts"));
+  auto follower = sinks::ApiFollower::start(log, *s->store, config.log.topic("aggregates"),
+                                            config.log.topic("alerts"));
   if (!follower) throw Exit{kExitRuntime, "serve: " + follower.error().message};
   s->follower = std::move(*follower);
   s->watched = watch_api(&hub.registry(), *s->store, *s->follower, *s->server);
   s->url = s->server->url();
-  if (config.api.tokens.empty() && listen.rfind("127.", 0) != 0 && listen.rfind("localhost:", 0) != 0 &&
-      listen.rfind("[::1]:", 0) != 0) {
-    log_info("warning: api.listen " + listen + " is not loopback and api.tokens is empty: the API is open");
+  if (config.api.tokens.empty() && listen.rfind("127.", 0) != 0 &&
+      listen.rfind("localhost:", 0) != 0 && listen.rfind("[::1]:", 0) != 0) {
+    log_info("warning: api.listen " + listen +
+             " is not loopback and api.tokens is empty: the API is open");
   }
   return s;
 }
 
-int run_serve_role(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub, const ServeOptions& serve,
-                   const RoleOptions& options) {
+int run_serve_role(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub,
+                   const ServeOptions& serve, const RoleOptions& options) {
   hub.set_role_state("serve", "starting");
   auto s = start_serve(config, log, hub, serve);
   hub.set_role_state("serve", "running");
-  log_info("serve: " + s->url + "/ (API " + (config.api.tokens.empty() ? "open" : "token-protected") + ") on " +
-           log.describe());
+  log_info("serve: " + s->url + "/ (API " +
+           (config.api.tokens.empty() ? "open" : "token-protected") + ") on " + log.describe());
   auto idle_since = std::chrono::steady_clock::now();
   std::uint64_t seen = 0;
   while (!g_stop && (!options.stop || !options.stop->load())) {
@@ -68,7 +73,8 @@ int run_serve_role(const pipeline::config::Config& config, pipeline::log::Log& l
       seen = now_seen;
       idle_since = now;
     }
-    if (options.exit_when_idle.count() > 0 && s->follower->caught_up() && now - idle_since > options.exit_when_idle) {
+    if (options.exit_when_idle.count() > 0 && s->follower->caught_up() &&
+        now - idle_since > options.exit_when_idle) {
       break;
     }
   }

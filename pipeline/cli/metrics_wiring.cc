@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/cli/cli_common.h"
 #include "ingest/ingest_runner.h"
-#include "pipeline/process/process_stage.h"
+#include "pipeline/cli/cli_common.h"
 #include "pipeline/log/transactional_loop.h"
+#include "pipeline/process/process_stage.h"
 #include "sinks/api.h"
 #include "sinks/http_server.h"
 #include "sinks/sink_runner.h"
@@ -18,16 +18,19 @@ using pipeline::core::MetricsWriter;
 
 namespace {
 
-double num(const std::atomic<std::uint64_t>& v) { return static_cast<double>(v.load(std::memory_order_relaxed)); }
+double num(const std::atomic<std::uint64_t>& v) {
+  return static_cast<double>(v.load(std::memory_order_relaxed));
+}
 double num(std::int64_t v) { return static_cast<double>(v); }
 
 }  // namespace
 
 MetricsHub::MetricsHub() : started_(std::chrono::system_clock::now()) {
   own_ = registry_.add_collector([this](core::MetricsWriter& w) {
-    w.gauge("earshot_build_info", "Version of the running earshot", {{"version", EARSHOT_VERSION}}, 1);
-    w.gauge("earshot_start_time_seconds", "When this process started, seconds since the Unix epoch", {},
-            std::chrono::duration<double>(started_.time_since_epoch()).count());
+    w.gauge("earshot_build_info", "Version of the running earshot", {{"version", EARSHOT_VERSION}},
+            1);
+    w.gauge("earshot_start_time_seconds", "When this process started, seconds since the Unix epoch",
+            {}, std::chrono::duration<double>(started_.time_since_epoch()).count());
     std::lock_guard lock(mu_);
     for (const auto& [role, state] : roles_) {
       w.gauge("earshot_role_state", "1 for the current state of each role this process runs",
@@ -43,7 +46,8 @@ void MetricsHub::set_role_state(const std::string& role, const std::string& stat
 
 void MetricsHub::install(sinks::HttpServer& server) {
   server.route("/metrics", sinks::Access::kPublic, [this](const sinks::ServerRequest&) {
-    return sinks::ServerResponse{200, "text/plain; version=0.0.4; charset=utf-8", registry_.render(), {}};
+    return sinks::ServerResponse{
+        200, "text/plain; version=0.0.4; charset=utf-8", registry_.render(), {}};
   });
   server.route("/healthz", sinks::Access::kPublic, [this](const sinks::ServerRequest&) {
     nlohmann::json roles = nlohmann::json::object();
@@ -60,94 +64,126 @@ void MetricsHub::install(sinks::HttpServer& server) {
   });
 }
 
-core::CollectorHandle watch_loop(core::MetricsRegistry* registry, const std::string& role, const pipeline::log::TransactionalLoop& loop) {
+core::CollectorHandle watch_loop(core::MetricsRegistry* registry, const std::string& role,
+                                 const pipeline::log::TransactionalLoop& loop) {
   if (!registry) return {};
   return registry->add_collector([role, &loop](core::MetricsWriter& w) {
     const pipeline::log::LoopStats& s = loop.stats();
     pipeline::core::MetricLabels l{{"role", role}};
-    w.counter("earshot_loop_batches_total", "Batches committed by the exactly-once loop", l, num(s.batches));
-    w.counter("earshot_loop_records_in_total", "Input records in committed batches", l, num(s.records_in));
-    w.counter("earshot_loop_records_out_total", "Output records in committed batches", l, num(s.records_out));
-    w.counter("earshot_loop_aborts_total", "Transactions aborted (the batch is read again)", l, num(s.aborts));
-    w.counter("earshot_loop_revocations_total", "Partition revocations seen by the loop", l, num(s.revocations));
+    w.counter("earshot_loop_batches_total", "Batches committed by the exactly-once loop", l,
+              num(s.batches));
+    w.counter("earshot_loop_records_in_total", "Input records in committed batches", l,
+              num(s.records_in));
+    w.counter("earshot_loop_records_out_total", "Output records in committed batches", l,
+              num(s.records_out));
+    w.counter("earshot_loop_aborts_total", "Transactions aborted (the batch is read again)", l,
+              num(s.aborts));
+    w.counter("earshot_loop_revocations_total", "Partition revocations seen by the loop", l,
+              num(s.revocations));
     w.gauge("earshot_loop_last_batch_seconds", "Wall time of the last batch, handle to commit", l,
             num(s.last_batch_us) / 1e6);
-    w.gauge("earshot_loop_last_commit_seconds", "Wall time of the last commit", l, num(s.last_commit_us) / 1e6);
-    w.gauge("earshot_loop_inflight_bytes", "Input bytes of the batches the loop holds now", l, num(s.inflight_bytes));
+    w.gauge("earshot_loop_last_commit_seconds", "Wall time of the last commit", l,
+            num(s.last_commit_us) / 1e6);
+    w.gauge("earshot_loop_inflight_bytes", "Input bytes of the batches the loop holds now", l,
+            num(s.inflight_bytes));
   });
 }
 
-core::CollectorHandle watch_process(core::MetricsRegistry* registry, const pipeline::process::ProcessCounters& c) {
+core::CollectorHandle watch_process(core::MetricsRegistry* registry,
+                                    const pipeline::process::ProcessCounters& c) {
   if (!registry) return {};
   return registry->add_collector([&c](core::MetricsWriter& w) {
-    w.counter("earshot_process_records_in_total", "Posts handled by the process stage", {}, num(c.records_in));
+    w.counter("earshot_process_records_in_total", "Posts handled by the process stage", {},
+              num(c.records_in));
     w.counter("earshot_process_scored_total", "Scored posts written", {}, num(c.scored));
     w.counter("earshot_process_mentions_total", "Mentions written", {}, num(c.mentions));
-    w.counter("earshot_process_duplicates_total", "Exact duplicates dropped", {}, num(c.duplicates));
-    w.counter("earshot_process_near_duplicates_total", "Posts flagged near_duplicate", {}, num(c.near_duplicates));
+    w.counter("earshot_process_duplicates_total", "Exact duplicates dropped", {},
+              num(c.duplicates));
+    w.counter("earshot_process_near_duplicates_total", "Posts flagged near_duplicate", {},
+              num(c.near_duplicates));
     w.counter("earshot_process_deletes_total", "Platform deletes applied", {}, num(c.deletes));
-    w.gauge("earshot_process_last_batch_seconds", "Wall time of the last handle()", {}, num(c.last_batch_us) / 1e6);
-    w.counter("earshot_process_dead_letters_total", "Dead letters written, all reasons", {}, num(c.dead_letters));
+    w.gauge("earshot_process_last_batch_seconds", "Wall time of the last handle()", {},
+            num(c.last_batch_us) / 1e6);
+    w.counter("earshot_process_dead_letters_total", "Dead letters written, all reasons", {},
+              num(c.dead_letters));
     for (const auto& [reason, n] : c.dead_letters_by_reason()) {
-      w.counter("earshot_process_dead_letters_by_reason_total", "Dead letters written, by reason class",
-                {{"reason", reason}}, static_cast<double>(n));
+      w.counter("earshot_process_dead_letters_by_reason_total",
+                "Dead letters written, by reason class", {{"reason", reason}},
+                static_cast<double>(n));
     }
   });
 }
 
-core::CollectorHandle watch_ingest(core::MetricsRegistry* registry, const ingest::IngestRunner& runner) {
+core::CollectorHandle watch_ingest(core::MetricsRegistry* registry,
+                                   const ingest::IngestRunner& runner) {
   if (!registry) return {};
   return registry->add_collector([&runner](core::MetricsWriter& w) {
     const ingest::IngestCounters& c = runner.counters();
     w.counter("earshot_ingest_posts_total", "Posts committed to the posts topic", {}, num(c.posts));
-    w.counter("earshot_ingest_dead_letters_total", "Dead letters committed by ingest", {}, num(c.dead_letters));
+    w.counter("earshot_ingest_dead_letters_total", "Dead letters committed by ingest", {},
+              num(c.dead_letters));
     w.counter("earshot_ingest_commits_total", "Ingest transactions committed", {}, num(c.commits));
     w.counter("earshot_ingest_aborts_total", "Ingest transactions aborted", {}, num(c.aborts));
-    w.counter("earshot_ingest_poll_errors_total", "Source polls that failed", {}, num(c.poll_errors));
+    w.counter("earshot_ingest_poll_errors_total", "Source polls that failed", {},
+              num(c.poll_errors));
     for (const ingest::SourceHealth& h : runner.health()) {
       pipeline::core::MetricLabels l{{"source", h.name}};
-      w.gauge("earshot_source_state", "1 for the current state of each source", {{"source", h.name}, {"state", h.state}}, 1);
+      w.gauge("earshot_source_state", "1 for the current state of each source",
+              {{"source", h.name}, {"state", h.state}}, 1);
       w.counter("earshot_source_posts_total", "Posts a source handed out", l, num(h.posts));
-      w.counter("earshot_source_committed_posts_total", "Posts of a source in committed transactions", l,
-                num(h.committed_posts));
-      w.counter("earshot_source_dead_letters_total", "Dead letters a source handed out", l, num(h.dead));
-      const std::pair<const char*, std::int64_t> kinds[] = {
-          {"http_4xx", h.http_4xx}, {"http_5xx", h.http_5xx}, {"network", h.network_errors}, {"parse", h.parse_errors}};
+      w.counter("earshot_source_committed_posts_total",
+                "Posts of a source in committed transactions", l, num(h.committed_posts));
+      w.counter("earshot_source_dead_letters_total", "Dead letters a source handed out", l,
+                num(h.dead));
+      const std::pair<const char*, std::int64_t> kinds[] = {{"http_4xx", h.http_4xx},
+                                                            {"http_5xx", h.http_5xx},
+                                                            {"network", h.network_errors},
+                                                            {"parse", h.parse_errors}};
       for (const auto& [kind, n] : kinds) {
-        w.counter("earshot_source_errors_total", "Source failures by kind", {{"source", h.name}, {"kind", kind}}, num(n));
+        w.counter("earshot_source_errors_total", "Source failures by kind",
+                  {{"source", h.name}, {"kind", kind}}, num(n));
       }
-      w.counter("earshot_source_rate_limit_waits_total", "Pauses for rate limits", l, num(h.rate_limit_waits));
+      w.counter("earshot_source_rate_limit_waits_total", "Pauses for rate limits", l,
+                num(h.rate_limit_waits));
       w.counter("earshot_source_reconnects_total", "Streaming reconnects", l, num(h.reconnects));
       w.counter("earshot_source_stalls_total", "Times the stall detector fired", l, num(h.stalls));
-      w.gauge("earshot_source_lag_seconds", "ingested_at - created_at of the newest committed post", l, h.lag_seconds);
-      w.gauge("earshot_source_last_commit_timestamp_seconds", "Wall clock of the last commit (0 = none)", l,
-              num(h.last_commit_ms) / 1e3);
+      w.gauge("earshot_source_lag_seconds", "ingested_at - created_at of the newest committed post",
+              l, h.lag_seconds);
+      w.gauge("earshot_source_last_commit_timestamp_seconds",
+              "Wall clock of the last commit (0 = none)", l, num(h.last_commit_ms) / 1e3);
     }
   });
 }
 
-core::CollectorHandle watch_sinks(core::MetricsRegistry* registry, const sinks::SinkRunner& runner) {
+core::CollectorHandle watch_sinks(core::MetricsRegistry* registry,
+                                  const sinks::SinkRunner& runner) {
   if (!registry) return {};
   return registry->add_collector([&runner](core::MetricsWriter& w) {
     for (const sinks::SinkStats& s : runner.stats()) {
       pipeline::core::MetricLabels l{{"sink", s.name}};
-      w.counter("earshot_sink_delivered_total", "Alerts the receiver acknowledged", l, static_cast<double>(s.delivered));
-      w.counter("earshot_sink_attempts_total", "Delivery attempts", l, static_cast<double>(s.attempts));
-      w.counter("earshot_sink_dead_total", "Alerts given up on (dead-lettered)", l, static_cast<double>(s.dead));
+      w.counter("earshot_sink_delivered_total", "Alerts the receiver acknowledged", l,
+                static_cast<double>(s.delivered));
+      w.counter("earshot_sink_attempts_total", "Delivery attempts", l,
+                static_cast<double>(s.attempts));
+      w.counter("earshot_sink_dead_total", "Alerts given up on (dead-lettered)", l,
+                static_cast<double>(s.dead));
       w.counter("earshot_sink_skipped_total", "Alerts below min_severity or undecodable", l,
                 static_cast<double>(s.skipped));
-      w.counter("earshot_sink_errors_total", "Log errors seen by the sink thread", l, static_cast<double>(s.errors));
+      w.counter("earshot_sink_errors_total", "Log errors seen by the sink thread", l,
+                static_cast<double>(s.errors));
     }
   });
 }
 
-core::CollectorHandle watch_api(core::MetricsRegistry* registry, const sinks::ApiStore& store, const sinks::ApiFollower& follower,
-                          const sinks::HttpServer& server) {
+core::CollectorHandle watch_api(core::MetricsRegistry* registry, const sinks::ApiStore& store,
+                                const sinks::ApiFollower& follower,
+                                const sinks::HttpServer& server) {
   if (!registry) return {};
   return registry->add_collector([&store, &follower, &server](core::MetricsWriter& w) {
     w.counter("earshot_api_aggregates_applied_total", "Aggregates read by serve", {},
               static_cast<double>(store.aggregates_applied()));
-    w.counter("earshot_api_alerts_applied_total", "Alerts read by serve", {}, static_cast<double>(store.alerts_applied()));
+    w.counter("earshot_api_alerts_applied_total", "Alerts read by serve", {},
+              static_cast<double>(store.alerts_applied()));
     w.counter("earshot_api_bad_records_total", "Undecodable aggregate or alert records", {},
               static_cast<double>(store.bad_records()));
     w.counter("earshot_api_log_errors_total", "Failed polls of the serve follower", {},
@@ -159,7 +195,8 @@ core::CollectorHandle watch_api(core::MetricsRegistry* registry, const sinks::Ap
   });
 }
 
-std::unique_ptr<sinks::HttpServer> serve_metrics_or_exit(MetricsHub& hub, const std::string& listen) {
+std::unique_ptr<sinks::HttpServer> serve_metrics_or_exit(MetricsHub& hub,
+                                                         const std::string& listen) {
   if (listen.empty()) return nullptr;
   auto server = std::make_unique<sinks::HttpServer>(sinks::HttpServerOptions{.listen = listen});
   hub.install(*server);

@@ -60,16 +60,23 @@ class MetricsHub {
   std::chrono::system_clock::time_point started_;
 };
 
-pipeline::core::CollectorHandle watch_loop(pipeline::core::MetricsRegistry* registry, const std::string& role,
-                                     const pipeline::log::TransactionalLoop& loop);
-pipeline::core::CollectorHandle watch_process(pipeline::core::MetricsRegistry* registry, const pipeline::process::ProcessCounters& counters);
-pipeline::core::CollectorHandle watch_ingest(pipeline::core::MetricsRegistry* registry, const ingest::IngestRunner& runner);
-pipeline::core::CollectorHandle watch_sinks(pipeline::core::MetricsRegistry* registry, const sinks::SinkRunner& runner);
-pipeline::core::CollectorHandle watch_api(pipeline::core::MetricsRegistry* registry, const sinks::ApiStore& store,
-                                    const sinks::ApiFollower& follower, const sinks::HttpServer& server);
+pipeline::core::CollectorHandle watch_loop(pipeline::core::MetricsRegistry* registry,
+                                           const std::string& role,
+                                           const pipeline::log::TransactionalLoop& loop);
+pipeline::core::CollectorHandle watch_process(pipeline::core::MetricsRegistry* registry,
+                                              const pipeline::process::ProcessCounters& counters);
+pipeline::core::CollectorHandle watch_ingest(pipeline::core::MetricsRegistry* registry,
+                                             const ingest::IngestRunner& runner);
+pipeline::core::CollectorHandle watch_sinks(pipeline::core::MetricsRegistry* registry,
+                                            const sinks::SinkRunner& runner);
+pipeline::core::CollectorHandle watch_api(pipeline::core::MetricsRegistry* registry,
+                                          const sinks::ApiStore& store,
+                                          const sinks::ApiFollower& follower,
+                                          const sinks::HttpServer& server);
 
 // For a single role: starts an HTTP server with /metrics and /healthz on `listen`, or
 // returns nullptr when `listen` is empty. Throws Exit{1, ...} when it cannot bind.
-std::unique_ptr<sinks::HttpServer> serve_metrics_or_exit(MetricsHub& hub, const std::string& listen);
+std::unique_ptr<sinks::HttpServer> serve_metrics_or_exit(MetricsHub& hub,
+                                                         const std::string& listen);
 
 }  // namespace earshot::pipeline::cli

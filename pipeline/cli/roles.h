@@ -7,8 +7,8 @@
 #include <string>
 
 #include "pipeline/config/config.h"
-#include "pipeline/log/log.h"
 #include "pipeline/core/metrics.h"
+#include "pipeline/log/log.h"
 
 namespace earshot::sinks {
 class HttpServer;
@@ -21,10 +21,11 @@ namespace earshot::pipeline::cli {
 class MetricsHub;
 
 struct RoleOptions {
-  std::string instance = "0";                    // --instance: part of the transactional id
-  std::chrono::milliseconds exit_when_idle{0};   // 0 = run until stopped; ingest: until finite sources end
-  const std::atomic<bool>* stop = nullptr;       // extra stop flag (earshot run / demo)
-  bool report = true;                            // progress lines on stderr
+  std::string instance = "0";  // --instance: part of the transactional id
+  std::chrono::milliseconds exit_when_idle{
+      0};  // 0 = run until stopped; ingest: until finite sources end
+  const std::atomic<bool>* stop = nullptr;  // extra stop flag (earshot run / demo)
+  bool report = true;                       // progress lines on stderr
   // Where the role registers collectors for its counters (pipeline/cli/metrics_wiring.h);
   // null = metrics off. See watch_loop() and friends.
   pipeline::core::MetricsRegistry* metrics = nullptr;
@@ -33,8 +34,9 @@ struct RoleOptions {
 // `earshot serve`: the JSON API, the dashboard, /metrics and /healthz on one listener,
 // fed by a follower of the aggregates and alerts topics.
 struct ServeOptions {
-  std::string listen;             // "" = config.api.listen
-  bool busy_is_warning = false;   // a listen address in use: warn and serve nothing (demo's default port)
+  std::string listen;  // "" = config.api.listen
+  bool busy_is_warning =
+      false;  // a listen address in use: warn and serve nothing (demo's default port)
 };
 
 struct ServeInstance {
@@ -48,17 +50,22 @@ struct ServeInstance {
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the
 // address cannot be bound, unless busy_is_warning (then logs a warning and returns nullptr).
-std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub,
+std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& config,
+                                           pipeline::log::Log& log, MetricsHub& hub,
                                            const ServeOptions& serve);
-int run_serve_role(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub, const ServeOptions& serve,
-                   const RoleOptions& options);
+int run_serve_role(const pipeline::config::Config& config, pipeline::log::Log& log, MetricsHub& hub,
+                   const ServeOptions& serve, const RoleOptions& options);
 
 // `earshot run` (and demo): every role on one Log; `hub` (may be null) gets each role's
 // state, and `options.metrics` is handed to the roles.
-int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, RoleOptions options, MetricsHub* hub = nullptr);
+int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, RoleOptions options,
+            MetricsHub* hub = nullptr);
 
-int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options);
-int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options);
-int run_process_role(const pipeline::config::Config& config, pipeline::log::Log& log, const RoleOptions& options);
+int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& log,
+                    const RoleOptions& options);
+int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log,
+                   const RoleOptions& options);
+int run_process_role(const pipeline::config::Config& config, pipeline::log::Log& log,
+                     const RoleOptions& options);
 
 }  // namespace earshot::pipeline::cli

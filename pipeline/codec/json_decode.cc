@@ -74,13 +74,17 @@ core::Status read_sentiment(od::value& v, std::string_view path, sentiment::Sent
     } else if (key == "probs") {
       od::object p;
       EARSHOT_TRY(read_object(m, join(path, key), p));
-      return for_each_member(p, join(path, key), 3, [&](std::string_view k, od::value& x) -> core::Status {
-        double d;
-        if (k != "neg" && k != "neu" && k != "pos") return check_any(x, join(path, k), 4);
-        EARSHOT_TRY(read_double(x, join(path, k), d));
-        (k == "neg" ? out.probs.neg : k == "neu" ? out.probs.neu : out.probs.pos) = static_cast<float>(d);
-        return core::ok();
-      });
+      return for_each_member(p, join(path, key), 3,
+                             [&](std::string_view k, od::value& x) -> core::Status {
+                               double d;
+                               if (k != "neg" && k != "neu" && k != "pos")
+                                 return check_any(x, join(path, k), 4);
+                               EARSHOT_TRY(read_double(x, join(path, k), d));
+                               (k == "neg"   ? out.probs.neg
+                                : k == "neu" ? out.probs.neu
+                                             : out.probs.pos) = static_cast<float>(d);
+                               return core::ok();
+                             });
     } else if (key == "model") {
       return read_string(m, join(path, key), out.model);
     } else {
@@ -92,8 +96,12 @@ core::Status read_sentiment(od::value& v, std::string_view path, sentiment::Sent
   return req.check(path);
 }
 
-core::Status read_customer(od::value& v, std::string_view path, std::optional<core::CustomerRef>& out) {
-  if (is_null(v)) { out.reset(); return core::ok(); }
+core::Status read_customer(od::value& v, std::string_view path,
+                           std::optional<core::CustomerRef>& out) {
+  if (is_null(v)) {
+    out.reset();
+    return core::ok();
+  }
   od::object obj;
   EARSHOT_TRY(read_object(v, path, obj));
   core::CustomerRef c;
@@ -119,33 +127,36 @@ core::Status read_post_refs(od::value& v, std::string_view path, std::vector<cor
   for (auto item : arr) {
     od::value e;
     od::object obj;
-    if (item.get(e) || read_object(e, path, obj).has_value() == false) return bad(path, "expected an array of posts");
+    if (item.get(e) || read_object(e, path, obj).has_value() == false)
+      return bad(path, "expected an array of posts");
     core::PostRef r;
-    auto st = for_each_member(obj, path, 3, [&](std::string_view key, od::value& m) -> core::Status {
-      if (key == "uid") return read_string(m, join(path, key), r.uid);
-      if (key == "url") return read_string(m, join(path, key), r.url);
-      if (key == "text") return read_string(m, join(path, key), r.text);
-      if (key == "score") {
-        double d;
-        EARSHOT_TRY(read_double(m, join(path, key), d));
-        r.score = static_cast<float>(d);
-        return core::ok();
-      }
-      return check_any(m, join(path, key), 4);
-    });
+    auto st =
+        for_each_member(obj, path, 3, [&](std::string_view key, od::value& m) -> core::Status {
+          if (key == "uid") return read_string(m, join(path, key), r.uid);
+          if (key == "url") return read_string(m, join(path, key), r.url);
+          if (key == "text") return read_string(m, join(path, key), r.text);
+          if (key == "score") {
+            double d;
+            EARSHOT_TRY(read_double(m, join(path, key), d));
+            r.score = static_cast<float>(d);
+            return core::ok();
+          }
+          return check_any(m, join(path, key), 4);
+        });
     if (!st) return st;
     out.push_back(std::move(r));
   }
   return core::ok();
 }
 
-
-core::Status read_post_member(std::string_view key, od::value& v, core::Post& p, std::uint32_t& seen, bool* known) {
+core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
+                              std::uint32_t& seen, bool* known) {
   *known = true;
   if (key == "v") {
     std::int64_t ver;
     EARSHOT_TRY(read_int(v, "v", ver));
-    if (ver != core::kSchemaVersion) return bad("v", "unknown schema version " + std::to_string(ver));
+    if (ver != core::kSchemaVersion)
+      return bad("v", "unknown schema version " + std::to_string(ver));
     seen |= kV;
   } else if (key == "uid") {
     EARSHOT_TRY(read_string(v, "uid", p.uid));
@@ -171,7 +182,8 @@ core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
     return for_each_member(obj, "author", 2, [&](std::string_view k, od::value& m) -> core::Status {
       if (k == "id") return read_string(m, "author.id", p.author.id);
       if (k == "handle") return read_string(m, "author.handle", p.author.handle);
-      if (k == "name") return is_null(m) ? core::ok() : read_string(m, "author.name", p.author.name);
+      if (k == "name")
+        return is_null(m) ? core::ok() : read_string(m, "author.name", p.author.name);
       if (k == "followers") {
         if (is_null(m)) return core::ok();
         std::int64_t n;
@@ -245,7 +257,8 @@ core::Result<core::Post> decode_post_for_scoring(std::string_view wire) {
   std::uint32_t seen = 0;
   auto p = read_post(wire, seen);
   if (!p) return p;
-  if (!(seen & json::kText)) return core::fail(core::ErrorCode::kInvalidArgument, "text: required member missing");
+  if (!(seen & json::kText))
+    return core::fail(core::ErrorCode::kInvalidArgument, "text: required member missing");
   return p;
 }
 

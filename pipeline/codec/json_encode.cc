@@ -1,6 +1,6 @@
 // Encoding of the records (json_codec.h) with RapidJSON's streaming writer.
-#include <cmath>
 #include <simdjson.h>
+#include <cmath>
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
@@ -43,7 +43,10 @@ void write_strings(JsonWriter& w, std::string_view k, const std::vector<std::str
 
 void write_customer(JsonWriter& w, const std::optional<core::CustomerRef>& c) {
   w.key("customer");
-  if (!c) { w.null(); return; }
+  if (!c) {
+    w.null();
+    return;
+  }
   w.begin_object();
   w.field("id", c->id);
   w.field("tier", c->tier);

@@ -26,7 +26,8 @@ namespace earshot::pipeline::codec::json {
 namespace od = simdjson::ondemand;
 
 inline std::unexpected<core::Error> bad(std::string_view path, std::string_view what) {
-  return core::fail(core::ErrorCode::kInvalidArgument, std::string(path) + ": " + std::string(what));
+  return core::fail(core::ErrorCode::kInvalidArgument,
+                    std::string(path) + ": " + std::string(what));
 }
 
 inline std::string join(std::string_view path, std::string_view key) {
@@ -57,7 +58,10 @@ core::Status for_each_member(od::object obj, std::string_view path, std::size_t 
     for (auto k : seen_big) {
       if (k == key) return bad(join(path, key), "duplicate member name");
     }
-    if (nseen < seen_small.size()) seen_small[nseen] = key; else seen_big.push_back(key);
+    if (nseen < seen_small.size())
+      seen_small[nseen] = key;
+    else
+      seen_big.push_back(key);
     ++nseen;
     core::Status s = f(key, field.value());
     if (!s) return s;
@@ -82,8 +86,11 @@ inline core::Status read_string(od::value& v, std::string_view path, std::string
 }
 
 inline core::Status read_opt_string(od::value& v, std::string_view path,
-                              std::optional<std::string>& out) {
-  if (is_null(v)) { out.reset(); return core::ok(); }
+                                    std::optional<std::string>& out) {
+  if (is_null(v)) {
+    out.reset();
+    return core::ok();
+  }
   std::string s;
   EARSHOT_TRY(read_string(v, path, s));
   out = std::move(s);
@@ -111,10 +118,12 @@ inline core::Status read_bool(od::value& v, std::string_view path, bool& out) {
   return core::ok();
 }
 
-inline core::Status read_strings(od::value& v, std::string_view path, std::vector<std::string>& out) {
+inline core::Status read_strings(od::value& v, std::string_view path,
+                                 std::vector<std::string>& out) {
   od::array arr;
   auto t = v.type();
-  if (t.error() || t.value() != od::json_type::array || v.get_array().get(arr) != simdjson::SUCCESS) {
+  if (t.error() || t.value() != od::json_type::array ||
+      v.get_array().get(arr) != simdjson::SUCCESS) {
     return bad(path, "expected an array of strings");
   }
   out.clear();
@@ -130,7 +139,8 @@ inline core::Status read_strings(od::value& v, std::string_view path, std::vecto
 
 inline core::Status read_object(od::value& v, std::string_view path, od::object& out) {
   auto t = v.type();
-  if (t.error() || t.value() != od::json_type::object || v.get_object().get(out) != simdjson::SUCCESS) {
+  if (t.error() || t.value() != od::json_type::object ||
+      v.get_object().get(out) != simdjson::SUCCESS) {
     return bad(path, "expected an object");
   }
   return core::ok();
@@ -138,7 +148,8 @@ inline core::Status read_object(od::value& v, std::string_view path, od::object&
 
 inline core::Status read_rfc3339(od::value& v, std::string_view path, std::string& out) {
   EARSHOT_TRY(read_string(v, path, out));
-  if (!core::is_rfc3339(out)) return bad(path, "expected an RFC 3339 date-time, got '" + out.substr(0, 40) + "'");
+  if (!core::is_rfc3339(out))
+    return bad(path, "expected an RFC 3339 date-time, got '" + out.substr(0, 40) + "'");
   return core::ok();
 }
 
@@ -159,7 +170,8 @@ core::Status parse_object(std::string_view json, F&& f) {
   if (auto e = doc.get_object().get(obj)) return bad("$", "expected a JSON object");
   EARSHOT_TRY(for_each_member(obj, "", 1, f));
   const char* loc = nullptr;
-  if (doc.current_location().get(loc) == simdjson::SUCCESS) return bad("$", "trailing content after the object");
+  if (doc.current_location().get(loc) == simdjson::SUCCESS)
+    return bad("$", "trailing content after the object");
   return core::ok();
 }
 
@@ -178,14 +190,23 @@ struct Required {
 };
 
 // Bits of the Post members read_post_member() has seen.
-enum PostBit : std::uint32_t { kV = 1, kUid = 2, kSource = 4, kCreated = 8, kText = 16, kAuthor = 32 };
+enum PostBit : std::uint32_t {
+  kV = 1,
+  kUid = 2,
+  kSource = 4,
+  kCreated = 8,
+  kText = 16,
+  kAuthor = 32
+};
 
 core::Status read_sentiment(od::value& v, std::string_view path, sentiment::Sentiment& out);
-core::Status read_customer(od::value& v, std::string_view path, std::optional<core::CustomerRef>& out);
+core::Status read_customer(od::value& v, std::string_view path,
+                           std::optional<core::CustomerRef>& out);
 core::Status read_post_refs(od::value& v, std::string_view path, std::vector<core::PostRef>& out);
 // Reads one member of a Post (or of a record that embeds a Post's members). Returns
 // false in *known when the key is not a Post member (the caller handles it).
-core::Status read_post_member(std::string_view key, od::value& v, core::Post& p, std::uint32_t& seen, bool* known);
+core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
+                              std::uint32_t& seen, bool* known);
 core::Status check_post(const core::Post& p, std::uint32_t seen);
 
 }  // namespace earshot::pipeline::codec::json

@@ -101,13 +101,34 @@ class JsonWriter {
   }
 
   // Shorthands for "key": value.
-  void field(std::string_view k, std::string_view v) { key(k); string(v); }
-  void field(std::string_view k, const char* v) { key(k); string(v); }
-  void field(std::string_view k, std::int64_t v) { key(k); integer(v); }
-  void field(std::string_view k, int v) { key(k); integer(v); }
-  void field(std::string_view k, double v) { key(k); number(v); }
-  void field(std::string_view k, float v) { key(k); number(v); }
-  void field(std::string_view k, bool v) { key(k); boolean(v); }
+  void field(std::string_view k, std::string_view v) {
+    key(k);
+    string(v);
+  }
+  void field(std::string_view k, const char* v) {
+    key(k);
+    string(v);
+  }
+  void field(std::string_view k, std::int64_t v) {
+    key(k);
+    integer(v);
+  }
+  void field(std::string_view k, int v) {
+    key(k);
+    integer(v);
+  }
+  void field(std::string_view k, double v) {
+    key(k);
+    number(v);
+  }
+  void field(std::string_view k, float v) {
+    key(k);
+    number(v);
+  }
+  void field(std::string_view k, bool v) {
+    key(k);
+    boolean(v);
+  }
 
  private:
   // Before a key or value: ',' between members/elements, ':' after a key (RapidJSON's
@@ -121,8 +142,10 @@ class JsonWriter {
   void open(char c, bool object) {
     separator();
     out_.push_back(c);
-    if (depth_ < kMaxDepth) levels_[depth_] = {0, object};
-    else deep_.push_back({0, object});
+    if (depth_ < kMaxDepth)
+      levels_[depth_] = {0, object};
+    else
+      deep_.push_back({0, object});
     ++depth_;
   }
   void close(char c) {
@@ -143,7 +166,8 @@ class JsonWriter {
       const std::uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
       // The usual "has a byte below n" tests; exact as to whether any byte qualifies.
       const std::uint64_t special = (x | ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) |
-                                     ((backslash - kOnes) & ~backslash)) & kHighs;
+                                     ((backslash - kOnes) & ~backslash)) &
+                                    kHighs;
       if (special != 0) break;
     }
     for (; i < s.size(); ++i) {
@@ -174,13 +198,27 @@ class JsonWriter {
       run = i + 1;
       o.push_back('\\');
       switch (c) {
-        case '"': o.push_back('"'); break;
-        case '\\': o.push_back('\\'); break;
-        case '\b': o.push_back('b'); break;
-        case '\f': o.push_back('f'); break;
-        case '\n': o.push_back('n'); break;
-        case '\r': o.push_back('r'); break;
-        case '\t': o.push_back('t'); break;
+        case '"':
+          o.push_back('"');
+          break;
+        case '\\':
+          o.push_back('\\');
+          break;
+        case '\b':
+          o.push_back('b');
+          break;
+        case '\f':
+          o.push_back('f');
+          break;
+        case '\n':
+          o.push_back('n');
+          break;
+        case '\r':
+          o.push_back('r');
+          break;
+        case '\t':
+          o.push_back('t');
+          break;
         default: {
           static constexpr char kHex[] = "0123456789ABCDEF";
           const char u[] = {'u', '0', '0', kHex[c >> 4], kHex[c & 15]};

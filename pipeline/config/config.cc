@@ -154,14 +154,14 @@ Config default_config() {
 }
 
 core::Result<Config> parse_config(std::string_view yaml, const std::string& file_name_for_errors,
-                            const std::string& base_dir) {
+                                  const std::string& base_dir) {
   ConfigReader r(file_name_for_errors, base_dir);
   Config cfg = default_config();
   cfg.file = file_name_for_errors;
   cfg.base_dir = base_dir;
   if (yaml.find_first_of(std::string_view("\x01\x02", 2)) != std::string_view::npos) {
     return core::fail(core::ErrorCode::kInvalidArgument,
-                file_name_for_errors + ": control characters are not allowed in a config");
+                      file_name_for_errors + ": control characters are not allowed in a config");
   }
   YAML::Node root;
   try {

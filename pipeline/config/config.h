@@ -63,14 +63,14 @@ inline constexpr std::string_view kLogicalTopics[] = {
 enum class LogKind { embedded, kafka };
 
 struct LogConfig {
-  LogKind kind = LogKind::embedded;         // `log:` absent -> embedded, in memory
-  std::string brokers;                      // kafka: required, "host:port[,host:port]"
-  std::string path;                         // embedded: resolved SQLite file; "" = in memory
+  LogKind kind = LogKind::embedded;               // `log:` absent -> embedded, in memory
+  std::string brokers;                            // kafka: required, "host:port[,host:port]"
+  std::string path;                               // embedded: resolved SQLite file; "" = in memory
   std::map<std::string, std::string> properties;  // librdkafka properties, as-is
   std::map<std::string, std::string> topics;      // logical name -> real name, all 7 filled
-  int partitions = 3;                       // when earshot creates topics
-  int replication_factor = 1;               // when earshot creates topics
-  std::string group = "earshot";            // consumer group prefix (per role: group + ".process")
+  int partitions = 3;                             // when earshot creates topics
+  int replication_factor = 1;                     // when earshot creates topics
+  std::string group = "earshot";  // consumer group prefix (per role: group + ".process")
   // The real topic for a logical name ("posts"), or `name` itself when it is not logical.
   std::string topic(std::string_view name) const;
 };
@@ -81,12 +81,12 @@ struct LogConfig {
 // type are set by the loader and noted "(type default)". pipeline/config/README.md lists
 // the keys per type.
 struct SourceDef {
-  std::string type;   // mastodon | jetstream | reddit | hackernews | rss | atom | webhook | file
-  std::string name;   // the cursor key; = "<type>:<main field>", e.g.
-                      // "mastodon:mastodon.social:public", "rss:https://x/feed.xml"
-  std::string url;    // jetstream = wss://jetstream2.us-east.bsky.network/subscribe;
-                      // hackernews = https://hacker-news.firebaseio.com/v0;
-                      // reddit = https://www.reddit.com; rss, atom: required
+  std::string type;  // mastodon | jetstream | reddit | hackernews | rss | atom | webhook | file
+  std::string name;  // the cursor key; = "<type>:<main field>", e.g.
+                     // "mastodon:mastodon.social:public", "rss:https://x/feed.xml"
+  std::string url;   // jetstream = wss://jetstream2.us-east.bsky.network/subscribe;
+                     // hackernews = https://hacker-news.firebaseio.com/v0;
+                     // reddit = https://www.reddit.com; rss, atom: required
   // How often to poll (type default): mastodon 15s, reddit 60s, hackernews 30s,
   // rss/atom 5m, file 1s (with follow: how often to look for growth).
   Millis poll_interval{0};
@@ -96,38 +96,38 @@ struct SourceDef {
   // Items per request (type default): mastodon 40 (1..40), reddit 100 (1..100).
   int limit = 0;
   // mastodon
-  std::string instance;            // required; "https://" is added when no scheme is given
-  std::string timeline = "public"; // public | local | hashtag:NAME (or hashtag:#NAME)
+  std::string instance;             // required; "https://" is added when no scheme is given
+  std::string timeline = "public";  // public | local | hashtag:NAME (or hashtag:#NAME)
   std::optional<std::string> token;
-  bool streaming = false;          // use the streaming API (SSE, REST fallback) instead of polling
+  bool streaming = false;  // use the streaming API (SSE, REST fallback) instead of polling
   // jetstream
   std::vector<std::string> collections{"app.bsky.feed.post"};  // a list, or "a, b" in one string
   Millis expected_interval{1'000};  // = 1s; no message for stall_factor times this = a stall
   double stall_factor = 30;         // = 30 (1..1e6)
   // reddit (subreddit or query required)
-  std::string subreddit;           // "r/" or "/r/" in front is dropped
+  std::string subreddit;  // "r/" or "/r/" in front is dropped
   std::optional<std::string> query, client_id, client_secret;
   std::string user_agent = "earshot/0.1 (+https://github.com/earshot)";
-  std::string listing = "new";     // new | comments (ignored with a query)
+  std::string listing = "new";  // new | comments (ignored with a query)
   std::string oauth_url = "https://oauth.reddit.com";
   std::string token_url = "https://www.reddit.com/api/v1/access_token";
   // hackernews
-  std::int64_t backfill = 0;       // items before the newest to read on a first start
-  int max_items = 100;             // items fetched per poll (1..100000)
+  std::int64_t backfill = 0;  // items before the newest to read on a first start
+  int max_items = 100;        // items fetched per poll (1..100000)
   // rss, atom
-  std::int64_t max_keys = 1000;    // item ids remembered for dedup (1..10000000)
+  std::int64_t max_keys = 1000;  // item ids remembered for dedup (1..10000000)
   // webhook (inbound, Standard Webhooks signed)
   std::string listen = "127.0.0.1:8081";
-  std::string secret;              // required; raw or whsec_<base64>
+  std::string secret;                // required; raw or whsec_<base64>
   std::uint64_t max_body = 1 << 20;  // bytes; accepts "1MiB"
-  std::int64_t max_queue = 10000;  // posts and dead letters held before 429 (1..10000000)
+  std::int64_t max_queue = 10000;    // posts and dead letters held before 429 (1..10000000)
   // file (JSONL posts)
-  std::string path;                // required; resolved against the config's folder
-  bool follow = false;             // keep reading as the file grows
+  std::string path;     // required; resolved against the config's folder
+  bool follow = false;  // keep reading as the file grows
 };
 
 struct SentimentConfig {
-  std::string model = "default";   // default | vader | a model file (resolved path)
+  std::string model = "default";  // default | vader | a model file (resolved path)
 };
 
 enum class AlertKind { spike, threshold, customer, keyword, intent };
@@ -137,36 +137,36 @@ std::string_view to_string(Severity s);
 
 // One item of `alerts:`. Keys a kind does not use are errors (a `pattern` on a spike rule).
 struct AlertRuleDef {
-  std::string name;                           // required, unique
-  AlertKind kind = AlertKind::spike;          // required
-  std::string entity = "*";                   // an entity id or "*"
-  std::optional<sentiment::Label> label;      // spike/customer/intent: = negative
-  Millis window{60'000};                      // = 1m
-  std::int64_t min_volume = 20;               // spike: no alert below this many mentions
-  double sensitivity = 3.0;                   // spike: robust z-score over the baseline
-  Millis baseline{3'600'000};                 // spike: baseline span = 1h
-  Millis cooldown{600'000};                   // = 10m between alerts of one rule and entity
+  std::string name;                       // required, unique
+  AlertKind kind = AlertKind::spike;      // required
+  std::string entity = "*";               // an entity id or "*"
+  std::optional<sentiment::Label> label;  // spike/customer/intent: = negative
+  Millis window{60'000};                  // = 1m
+  std::int64_t min_volume = 20;           // spike: no alert below this many mentions
+  double sensitivity = 3.0;               // spike: robust z-score over the baseline
+  Millis baseline{3'600'000};             // spike: baseline span = 1h
+  Millis cooldown{600'000};               // = 10m between alerts of one rule and entity
   Severity severity = Severity::warning;
-  std::vector<std::string> tiers;             // customer: tiers that count; empty = any
-  std::string pattern;                        // keyword: RE2 regex, required
-  std::int64_t min_count = 1;                 // keyword/intent: matches in the window
-  std::optional<core::Intent> intent;               // intent: required
-  std::string metric;                         // threshold: volume | negative | positive |
-                                              // neutral | negative_share | mean_score;
-                                              // spike: "" = volume, "share" (`measure: share`)
-  double threshold = 0.0;                     // threshold: required
-  bool below = false;                         // threshold: `direction: below` fires under it
+  std::vector<std::string> tiers;      // customer: tiers that count; empty = any
+  std::string pattern;                 // keyword: RE2 regex, required
+  std::int64_t min_count = 1;          // keyword/intent: matches in the window
+  std::optional<core::Intent> intent;  // intent: required
+  std::string metric;                  // threshold: volume | negative | positive |
+                                       // neutral | negative_share | mean_score;
+                                       // spike: "" = volume, "share" (`measure: share`)
+  double threshold = 0.0;              // threshold: required
+  bool below = false;                  // threshold: `direction: below` fires under it
 };
 
 // One item of `sinks:` (where alerts go).
 struct SinkDef {
-  std::string type;                 // webhook | slack | pagerduty | kafka
-  std::string name;                 // = type, or type[index] when several
-  std::string url;                  // webhook, slack: required;
-                                    // pagerduty = https://events.pagerduty.com/v2/enqueue
-  std::string secret;               // webhook: Standard Webhooks HMAC key ("" = unsigned)
-  std::string routing_key;          // pagerduty: required
-  std::string topic;                // kafka = log.topics["alerts"]
+  std::string type;         // webhook | slack | pagerduty | kafka
+  std::string name;         // = type, or type[index] when several
+  std::string url;          // webhook, slack: required;
+                            // pagerduty = https://events.pagerduty.com/v2/enqueue
+  std::string secret;       // webhook: Standard Webhooks HMAC key ("" = unsigned)
+  std::string routing_key;  // pagerduty: required
+  std::string topic;        // kafka = log.topics["alerts"]
   std::map<std::string, std::string> headers;  // webhook: extra request headers
   Severity min_severity = Severity::info;
   int max_attempts = 8;
@@ -174,21 +174,21 @@ struct SinkDef {
 };
 
 struct ReplyAccountDef {
-  std::string entity;                // a known entity id
-  std::string platform;              // mastodon | bluesky | reddit
-  std::string instance;              // mastodon: the account's instance
+  std::string entity;    // a known entity id
+  std::string platform;  // mastodon | bluesky | reddit
+  std::string instance;  // mastodon: the account's instance
   std::string handle;
-  std::string token;                 // required
+  std::string token;  // required
 };
 
 struct ReplyRuleDef {
-  std::string name;                  // required, unique
-  std::optional<core::Intent> intent;      // when.intent
+  std::string name;                       // required, unique
+  std::optional<core::Intent> intent;     // when.intent
   std::optional<sentiment::Label> label;  // when.label
-  std::vector<std::string> tiers;    // when.tier (string or list); empty = anyone
-  std::string entity = "*";          // when.entity
-  std::vector<std::string> sources;  // when.source (string or list); empty = any
-  std::string template_text;         // config key `template`, required
+  std::vector<std::string> tiers;         // when.tier (string or list); empty = anyone
+  std::string entity = "*";               // when.entity
+  std::vector<std::string> sources;       // when.source (string or list); empty = any
+  std::string template_text;              // config key `template`, required
 };
 
 enum class ReplyMode { off, shadow, approval, auto_send };  // auto_send is `auto`
@@ -204,34 +204,34 @@ struct RepliesConfig {
 
 struct ApiConfig {
   std::string listen = "127.0.0.1:8080";
-  std::vector<std::string> tokens;      // bearer tokens; none = no auth (keep it on loopback)
-                                        // an entry that is "" after ${ENV} ("${T:-}") is dropped
+  std::vector<std::string> tokens;  // bearer tokens; none = no auth (keep it on loopback)
+                                    // an entry that is "" after ${ENV} ("${T:-}") is dropped
 };
 
 // Where the single roles (ingest, process, react) serve /metrics and /healthz. Empty = not
 // at all; `serve`, `run` and `demo` serve them on api.listen instead.
 struct MetricsConfig {
-  std::string listen;                    // host:port, e.g. 127.0.0.1:9464
+  std::string listen;  // host:port, e.g. 127.0.0.1:9464
 };
 
 struct ProcessConfig {
-  int threads = 0;                       // 0 = hardware cores
+  int threads = 0;  // 0 = hardware cores
   int batch_size = 500;
   std::uint64_t max_inflight_bytes = 64ull << 20;  // accepts "64MiB"
 };
 
 struct WindowsConfig {
   std::vector<Millis> sizes{Millis(60'000), Millis(3'600'000)};  // = [1m, 1h]
-  Millis allowed_lateness{30'000};                                // = 30s
+  Millis allowed_lateness{30'000};                               // = 30s
   // When an input partition has had no new records for this long (wall clock), react
   // advances its watermark by the wall-clock time since the last record, so the last
   // windows of a quiet stream still close (and their alerts fire or resolve). 0 = never.
-  Millis idle_close{30'000};                                      // = 30s
+  Millis idle_close{30'000};  // = 30s
 };
 
 struct Config {
-  std::string file;                      // as given to load_config / parse_config
-  std::string base_dir;                  // relative paths were resolved against this
+  std::string file;      // as given to load_config / parse_config
+  std::string base_dir;  // relative paths were resolved against this
   LogConfig log;
   std::vector<SourceDef> sources;
   std::vector<EntityDef> entities;
@@ -256,7 +256,7 @@ Config default_config();
 // Checks `yaml` as if read from `file_name_for_errors`; relative paths resolve against
 // `base_dir` ("" = the current directory).
 [[nodiscard]] core::Result<Config> parse_config(std::string_view yaml,
-                                         const std::string& file_name_for_errors,
-                                         const std::string& base_dir);
+                                                const std::string& file_name_for_errors,
+                                                const std::string& base_dir);
 
 }  // namespace earshot::pipeline::config

@@ -14,10 +14,14 @@ std::string quote(std::string_view s) { return "'" + as_written(s) + "'"; }
 
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return quote(n.Scalar());
-    default: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return quote(n.Scalar());
+    default:
+      return "nothing";
   }
 }
 
@@ -31,8 +35,7 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-MapReader::MapReader(ConfigReader& r, const YAML::Node& node, std::string path,
-                     std::string where)
+MapReader::MapReader(ConfigReader& r, const YAML::Node& node, std::string path, std::string where)
     : r_(r), node_(node), path_(std::move(path)), where_(std::move(where)) {
   if (!node.IsDefined() || node.IsNull()) {
     is_map_ = true;
@@ -82,8 +85,7 @@ void MapReader::missing(std::string_view key) {
   if (is_map_) r_.error(node_, where_ + ": missing required key " + quote(key));
 }
 
-std::optional<std::string> MapReader::scalar_at(const YAML::Node& value,
-                                                std::string_view key_path,
+std::optional<std::string> MapReader::scalar_at(const YAML::Node& value, std::string_view key_path,
                                                 std::string_view expected) {
   if (!value.IsScalar()) {
     r_.error(value, std::string(key_path) + ": expected " + std::string(expected) + ", got " +

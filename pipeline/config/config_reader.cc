@@ -149,8 +149,8 @@ std::optional<std::string> ConfigReader::substitute(const YAML::Node& scalar,
     } else if (text.compare(i, 2, "${") == 0) {
       std::size_t close = text.find('}', i);
       if (close == std::string::npos) return bad("unterminated ${ in " + quote(text));
-      return bad("bad environment variable name '" + text.substr(i + 2, close - i - 2) +
-                 "' in " + quote(text) + " (use letters, digits and _)");
+      return bad("bad environment variable name '" + text.substr(i + 2, close - i - 2) + "' in " +
+                 quote(text) + " (use letters, digits and _)");
     } else if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == kOpen) {
       std::size_t end = text.find(kClose, i + 2);
       if (end == std::string::npos) return bad("unterminated ${ in " + quote(text));

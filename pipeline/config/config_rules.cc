@@ -21,11 +21,17 @@ constexpr std::array<std::pair<std::string_view, Severity>, 3> kSeverities{
 constexpr std::array<std::pair<std::string_view, Label>, 3> kLabels{
     {{"negative", Label::negative}, {"neutral", Label::neutral}, {"positive", Label::positive}}};
 constexpr std::array<std::pair<std::string_view, core::Intent>, 4> kIntents{
-    {{"complaint", core::Intent::complaint}, {"question", core::Intent::question},
-     {"praise", core::Intent::praise}, {"other", core::Intent::other}}};
+    {{"complaint", core::Intent::complaint},
+     {"question", core::Intent::question},
+     {"praise", core::Intent::praise},
+     {"other", core::Intent::other}}};
 constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kMetrics{
-    {{"volume", "volume"}, {"negative", "negative"}, {"positive", "positive"},
-     {"neutral", "neutral"}, {"negative_share", "negative_share"}, {"mean_score", "mean_score"}}};
+    {{"volume", "volume"},
+     {"negative", "negative"},
+     {"positive", "positive"},
+     {"neutral", "neutral"},
+     {"negative_share", "negative_share"},
+     {"mean_score", "mean_score"}}};
 // spike `measure`: what is compared with the baseline; stored in AlertRuleDef::metric
 // ("" = volume, "share" = the share of `label` among the window's mentions).
 constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kMeasures{
@@ -35,8 +41,10 @@ constexpr std::array<std::pair<std::string_view, bool>, 2> kDirections{
 constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kSinkTypes{
     {{"webhook", "webhook"}, {"slack", "slack"}, {"pagerduty", "pagerduty"}, {"kafka", "kafka"}}};
 constexpr std::array<std::pair<std::string_view, ReplyMode>, 4> kModes{
-    {{"off", ReplyMode::off}, {"shadow", ReplyMode::shadow},
-     {"approval", ReplyMode::approval}, {"auto", ReplyMode::auto_send}}};
+    {{"off", ReplyMode::off},
+     {"shadow", ReplyMode::shadow},
+     {"approval", ReplyMode::approval},
+     {"auto", ReplyMode::auto_send}}};
 constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kPlatforms{
     {{"mastodon", "mastodon"}, {"bluesky", "bluesky"}, {"reddit", "reddit"}}};
 

@@ -78,8 +78,8 @@ void read_mastodon(ConfigReader& r, MapReader& m, SourceDef& s) {
   }
   if (m.str("timeline", &s.timeline, kNonEmpty) && !valid_timeline(s.timeline)) {
     r.error(*m.get("timeline"), m.key_path("timeline") +
-                                    ": expected public, local or hashtag:NAME, got '" +
-                                    s.timeline + "'");
+                                    ": expected public, local or hashtag:NAME, got '" + s.timeline +
+                                    "'");
   }
   m.opt_str("token", &s.token);
   m.boolean("streaming", &s.streaming);

@@ -21,10 +21,11 @@ struct EntityDef {
   std::string id;
   std::string name;
   core::EntityKind kind = core::EntityKind::company;
-  std::optional<std::string> parent;     // a product names its company's id
-  std::vector<std::string> aliases;      // literal names, Unicode case-insensitive, word-bounded
-  std::vector<std::string> patterns;     // RE2 regex aliases (config key `patterns`)
-  std::vector<std::string> handles;      // "@acmeair", "acmeair.bsky.social", "@acmeair@mastodon.example"
+  std::optional<std::string> parent;  // a product names its company's id
+  std::vector<std::string> aliases;   // literal names, Unicode case-insensitive, word-bounded
+  std::vector<std::string> patterns;  // RE2 regex aliases (config key `patterns`)
+  std::vector<std::string>
+      handles;  // "@acmeair", "acmeair.bsky.social", "@acmeair@mastodon.example"
   std::vector<std::string> hashtags;     // "#acmeair" (case-insensitive)
   std::vector<std::string> domains;      // "acmeair.example" (and its subdomains) in URLs
   std::vector<std::string> require_any;  // an alias match needs one of these words in the post
@@ -33,9 +34,9 @@ struct EntityDef {
 };
 
 struct CustomerDirectoryDef {
-  std::string type;                      // csv | jsonl | http | kafka
-  std::string path;                      // csv/jsonl: resolved against the config's folder
-  std::string url;                       // http: template with {handle} and {platform}
+  std::string type;                            // csv | jsonl | http | kafka
+  std::string path;                            // csv/jsonl: resolved against the config's folder
+  std::string url;                             // http: template with {handle} and {platform}
   std::map<std::string, std::string> headers;  // http: ${ENV} already substituted
   std::chrono::milliseconds timeout{2000};     // http
   std::chrono::seconds cache_ttl{600};         // http: positive and negative answers

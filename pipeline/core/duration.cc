@@ -12,8 +12,8 @@ struct Unit {
   std::int64_t ms;
 };
 // Longest names first so "ms" wins over "m".
-constexpr std::array<Unit, 5> kUnits{{
-    {"ms", 1}, {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}}};
+constexpr std::array<Unit, 5> kUnits{
+    {{"ms", 1}, {"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1'000}}};
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -66,9 +66,8 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
     while (i < text.size() && !is_digit(text[i])) ++i;
     std::string_view unit = text.substr(ustart, i - ustart);
     if (unit.empty()) {
-      return fail(ErrorCode::kInvalidArgument,
-                  "missing unit at the end of " + quoted(text) +
-                      " (use ms, s, m, h or d, e.g. 1h30m)");
+      return fail(ErrorCode::kInvalidArgument, "missing unit at the end of " + quoted(text) +
+                                                   " (use ms, s, m, h or d, e.g. 1h30m)");
     }
     if (unit.front() == '.') {
       return fail(ErrorCode::kInvalidArgument,
@@ -121,9 +120,15 @@ Result<std::uint64_t> parse_byte_size(std::string_view text) {
   if (ec != std::errc()) return fail(ErrorCode::kInvalidArgument, "too large: " + quoted(text));
   std::string_view unit = text.substr(i);
   if (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
-  static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 8> kSizes{{
-      {"", 1}, {"B", 1}, {"KB", 1000}, {"MB", 1000'000}, {"GB", 1000'000'000},
-      {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}}};
+  static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 8> kSizes{
+      {{"", 1},
+       {"B", 1},
+       {"KB", 1000},
+       {"MB", 1000'000},
+       {"GB", 1000'000'000},
+       {"KiB", 1ull << 10},
+       {"MiB", 1ull << 20},
+       {"GiB", 1ull << 30}}};
   for (const auto& [name, mult] : kSizes) {
     if (name != unit) continue;
     if (n > std::numeric_limits<std::uint64_t>::max() / mult) {

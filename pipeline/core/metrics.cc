@@ -33,9 +33,12 @@ std::string sanitize(std::string_view name, bool colon) {
 std::string escape_help(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -48,8 +51,10 @@ MetricLabels canonical(const MetricLabels& labels) {
     if (name.starts_with("__") || name == "le") continue;  // reserved
     out.emplace_back(std::move(name), v);
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const auto& a, const auto& b) { return a.first == b.first; }),
             out.end());
   return out;
 }
@@ -67,7 +72,9 @@ std::string label_text(const MetricLabels& canonical_labels) {
   return out;
 }
 
-std::string braces(const std::string& inner) { return inner.empty() ? std::string() : "{" + inner + "}"; }
+std::string braces(const std::string& inner) {
+  return inner.empty() ? std::string() : "{" + inner + "}";
+}
 
 // One family as rendered: help, type and its series' lines keyed by label text.
 struct RenderFamily {
@@ -95,10 +102,12 @@ void add_sample(RenderMap& out, std::string_view raw_name, std::string_view help
 class RenderWriter final : public MetricsWriter {
  public:
   explicit RenderWriter(RenderMap& out) : out_(out) {}
-  void counter(std::string_view name, std::string_view help, const MetricLabels& labels, double value) override {
+  void counter(std::string_view name, std::string_view help, const MetricLabels& labels,
+               double value) override {
     add_sample(out_, name, help, kCounter, labels, value);
   }
-  void gauge(std::string_view name, std::string_view help, const MetricLabels& labels, double value) override {
+  void gauge(std::string_view name, std::string_view help, const MetricLabels& labels,
+             double value) override {
     add_sample(out_, name, help, kGauge, labels, value);
   }
 
@@ -119,7 +128,8 @@ Histogram::Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)) {
 
 void Histogram::observe(double v) {
   if (std::isnan(v)) return;
-  std::size_t i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
+  std::size_t i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) -
+                                           bounds_.begin());
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   atomic_add(sum_, v);
   count_.fetch_add(1, std::memory_order_relaxed);
@@ -179,7 +189,8 @@ struct MetricsRegistry::State {
 MetricsRegistry::MetricsRegistry() : state_(std::make_unique<State>()) {}
 MetricsRegistry::~MetricsRegistry() = default;
 
-MetricsRegistry::Family& MetricsRegistry::family_locked(std::string_view raw_name, std::string_view help, int type) {
+MetricsRegistry::Family& MetricsRegistry::family_locked(std::string_view raw_name,
+                                                        std::string_view help, int type) {
   std::string name = sanitize_metric_name(raw_name);
   auto it = state_->families.find(name);
   if (it != state_->families.end() && it->second.type != type) {
@@ -192,7 +203,8 @@ MetricsRegistry::Family& MetricsRegistry::family_locked(std::string_view raw_nam
   return it->second;
 }
 
-MetricsRegistry::Series& MetricsRegistry::series_locked(std::string_view name, std::string_view help, int type,
+MetricsRegistry::Series& MetricsRegistry::series_locked(std::string_view name,
+                                                        std::string_view help, int type,
                                                         const MetricLabels& labels) {
   Family& f = family_locked(name, help, type);
   MetricLabels c = canonical(labels);
@@ -201,22 +213,24 @@ MetricsRegistry::Series& MetricsRegistry::series_locked(std::string_view name, s
   return it->second;
 }
 
-Counter& MetricsRegistry::counter(std::string_view name, std::string_view help, const MetricLabels& labels) {
+Counter& MetricsRegistry::counter(std::string_view name, std::string_view help,
+                                  const MetricLabels& labels) {
   std::lock_guard lock(mu_);
   Series& s = series_locked(name, help, kCounter, labels);
   if (!s.counter) s.counter = std::make_unique<Counter>();
   return *s.counter;
 }
 
-Gauge& MetricsRegistry::gauge(std::string_view name, std::string_view help, const MetricLabels& labels) {
+Gauge& MetricsRegistry::gauge(std::string_view name, std::string_view help,
+                              const MetricLabels& labels) {
   std::lock_guard lock(mu_);
   Series& s = series_locked(name, help, kGauge, labels);
   if (!s.gauge) s.gauge = std::make_unique<Gauge>();
   return *s.gauge;
 }
 
-Histogram& MetricsRegistry::histogram(std::string_view name, std::string_view help, std::vector<double> bounds,
-                                      const MetricLabels& labels) {
+Histogram& MetricsRegistry::histogram(std::string_view name, std::string_view help,
+                                      std::vector<double> bounds, const MetricLabels& labels) {
   std::lock_guard lock(mu_);
   Series& s = series_locked(name, help, kHistogram, labels);
   if (!s.histogram) s.histogram = std::make_unique<Histogram>(std::move(bounds));
@@ -246,7 +260,8 @@ std::string MetricsRegistry::render() const {
       for (const auto& [lt, s] : f.series) {
         std::string line;
         if (s.counter) {
-          line = name + braces(lt) + " " + format_metric_value(static_cast<double>(s.counter->value())) + "\n";
+          line = name + braces(lt) + " " +
+                 format_metric_value(static_cast<double>(s.counter->value())) + "\n";
         } else if (s.gauge) {
           line = name + braces(lt) + " " + format_metric_value(s.gauge->value()) + "\n";
         } else if (s.histogram) {
@@ -258,7 +273,8 @@ std::string MetricsRegistry::render() const {
                     format_metric_value(static_cast<double>(snap.cumulative[i])) + "\n";
           }
           line += name + "_sum" + braces(lt) + " " + format_metric_value(snap.sum) + "\n";
-          line += name + "_count" + braces(lt) + " " + format_metric_value(static_cast<double>(snap.count)) + "\n";
+          line += name + "_count" + braces(lt) + " " +
+                  format_metric_value(static_cast<double>(snap.count)) + "\n";
         }
         rf.series[lt] = std::move(line);
       }
@@ -292,10 +308,14 @@ std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }

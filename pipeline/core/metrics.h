@@ -16,9 +16,9 @@
 // sanitized ('_' for each bad character) rather than rejected, so metrics never fail.
 //
 //   MetricsRegistry reg;
-//   Counter& in = reg.counter("earshot_records_in_total", "Records consumed", {{"role", "process"}});
-//   in.inc(batch.size());                                  // hot path: one atomic add
-//   auto h = reg.add_collector([&](MetricsWriter& w) {      // scrape time
+//   Counter& in = reg.counter("earshot_records_in_total", "Records consumed", {{"role",
+//   "process"}}); in.inc(batch.size());                                  // hot path: one atomic
+//   add auto h = reg.add_collector([&](MetricsWriter& w) {      // scrape time
 //     w.gauge("earshot_source_lag_seconds", "Ingest lag", {{"source", "rss"}}, lag);
 //   });
 //   std::string text = reg.render();                       // GET /metrics
@@ -93,8 +93,10 @@ std::vector<double> latency_buckets();
 class MetricsWriter {
  public:
   virtual ~MetricsWriter() = default;
-  virtual void counter(std::string_view name, std::string_view help, const MetricLabels& labels, double value) = 0;
-  virtual void gauge(std::string_view name, std::string_view help, const MetricLabels& labels, double value) = 0;
+  virtual void counter(std::string_view name, std::string_view help, const MetricLabels& labels,
+                       double value) = 0;
+  virtual void gauge(std::string_view name, std::string_view help, const MetricLabels& labels,
+                     double value) = 0;
 };
 
 class MetricsRegistry;
@@ -104,7 +106,8 @@ class CollectorHandle {
  public:
   CollectorHandle() = default;
   CollectorHandle(MetricsRegistry* registry, std::uint64_t id) : registry_(registry), id_(id) {}
-  CollectorHandle(CollectorHandle&& o) noexcept : registry_(std::exchange(o.registry_, nullptr)), id_(o.id_) {}
+  CollectorHandle(CollectorHandle&& o) noexcept
+      : registry_(std::exchange(o.registry_, nullptr)), id_(o.id_) {}
   CollectorHandle& operator=(CollectorHandle&& o) noexcept;
   ~CollectorHandle() { reset(); }
   void reset();
@@ -144,10 +147,11 @@ class MetricsRegistry {
   struct State;
   Family& family_locked(std::string_view name, std::string_view help, int type);
   // The series of `labels` in the family `name` (both created when new), with mu_ held.
-  Series& series_locked(std::string_view name, std::string_view help, int type, const MetricLabels& labels);
+  Series& series_locked(std::string_view name, std::string_view help, int type,
+                        const MetricLabels& labels);
 
-  mutable std::mutex mu_;            // families and instruments
-  mutable std::mutex collectors_mu_; // held while collectors run and while one is removed
+  mutable std::mutex mu_;             // families and instruments
+  mutable std::mutex collectors_mu_;  // held while collectors run and while one is removed
   std::unique_ptr<State> state_;
 };
 

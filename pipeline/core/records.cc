@@ -17,8 +17,8 @@ bool parse_enum(std::string_view s, const std::array<std::string_view, N>& names
   return false;
 }
 
-constexpr std::array<std::string_view, 6> kMatchNames{"alias", "handle", "hashtag",
-                                                      "domain", "regex", "derived"};
+constexpr std::array<std::string_view, 6> kMatchNames{"alias",  "handle", "hashtag",
+                                                      "domain", "regex",  "derived"};
 constexpr std::array<std::string_view, 2> kKindNames{"company", "product"};
 constexpr std::array<std::string_view, 5> kReplyNames{"pending_approval", "approved", "sent",
                                                       "rejected", "failed"};

@@ -37,18 +37,18 @@ struct Author {
 
 // A normalised public post (topic `posts`, key = uid).
 struct Post {
-  std::string uid;          // "<source>:<origin>:<native id>", stable across re-ingest
-  std::string source;       // mastodon | bluesky | reddit | hackernews | rss | webhook | file
+  std::string uid;     // "<source>:<origin>:<native id>", stable across re-ingest
+  std::string source;  // mastodon | bluesky | reddit | hackernews | rss | webhook | file
   std::string url;
   std::string created_at;   // RFC 3339, UTC
   std::string ingested_at;  // RFC 3339, UTC
   Author author;
-  std::string text;         // plain text: HTML stripped, entities decoded
+  std::string text;  // plain text: HTML stripped, entities decoded
   std::optional<std::string> lang;
   std::optional<std::string> reply_to;  // uid of the post this answers
   std::vector<std::string> tags;
   std::vector<std::string> mentions;
-  bool deleted = false;     // tombstone for a platform delete
+  bool deleted = false;  // tombstone for a platform delete
   bool operator==(const Post&) const = default;
 };
 
@@ -101,12 +101,12 @@ struct Mention {
   std::string url;
   std::string created_at;  // event time
   std::string author_id;
-  std::string text;        // the post text, for evidence and top terms
+  std::string text;                // the post text, for evidence and top terms
   sentiment::Sentiment sentiment;  // entity-targeted
   Intent intent = Intent::other;
   std::optional<CustomerRef> customer;
-  bool derived = false;    // a product mention counted for its parent company
-  bool retract = false;    // a platform delete: subtract this mention from aggregates
+  bool derived = false;  // a product mention counted for its parent company
+  bool retract = false;  // a platform delete: subtract this mention from aggregates
   bool operator==(const Mention&) const = default;
 };
 
@@ -121,8 +121,8 @@ struct PostRef {
 // Windowed statistics per entity (topic `aggregates`, compacted, key entity|size|start).
 struct Aggregate {
   std::string entity;
-  std::string window_size;    // "1m", "1h"
-  std::string window_start;   // RFC 3339
+  std::string window_size;   // "1m", "1h"
+  std::string window_start;  // RFC 3339
   std::string window_end;
   std::int64_t negative = 0;
   std::int64_t neutral = 0;
@@ -132,7 +132,7 @@ struct Aggregate {
   std::int64_t unique_authors = 0;
   std::vector<std::string> top_terms;
   std::vector<PostRef> top_negative;
-  std::int64_t version = 1;   // grows when late data updates the window
+  std::int64_t version = 1;  // grows when late data updates the window
   bool operator==(const Aggregate&) const = default;
 };
 
@@ -140,7 +140,7 @@ struct Alert {
   std::string id;
   std::string rule;
   std::string entity;
-  std::string severity;       // info | warning | critical
+  std::string severity;            // info | warning | critical
   std::string status = "trigger";  // trigger | resolve
   std::string window_start;
   std::string window_end;
@@ -161,7 +161,7 @@ struct ReplyIntent {
   std::string id;
   std::string post_uid;
   std::string platform;
-  std::string in_reply_to;    // the platform's native id of the post answered
+  std::string in_reply_to;  // the platform's native id of the post answered
   std::string text;
   std::string template_name;  // wire name: "template"
   std::optional<CustomerRef> customer;
@@ -172,14 +172,14 @@ struct ReplyIntent {
 
 // A record that could not be decoded or validated (topic `deadletter`).
 struct DeadLetter {
-  std::string reason;          // e.g. "created_at: not an RFC 3339 instant"
-  std::string stage;           // which stage refused it: decode, validate, ingest:<source>, ...
-  std::string topic;           // where it came from (when from a topic)
+  std::string reason;  // e.g. "created_at: not an RFC 3339 instant"
+  std::string stage;   // which stage refused it: decode, validate, ingest:<source>, ...
+  std::string topic;   // where it came from (when from a topic)
   std::int32_t partition = -1;
   std::int64_t offset = -1;
   std::string key;
-  std::string original;        // the original bytes (base64 on the wire when not UTF-8)
-  std::string at;              // RFC 3339 time of the refusal
+  std::string original;  // the original bytes (base64 on the wire when not UTF-8)
+  std::string at;        // RFC 3339 time of the refusal
   bool operator==(const DeadLetter&) const = default;
 };
 

@@ -53,8 +53,8 @@ void civil_from_days(std::int64_t z, int* y, int* m, int* d) {
 
 Result<std::int64_t> parse_rfc3339_ms(std::string_view s) {
   auto bad = [&] {
-    return fail(ErrorCode::kInvalidArgument, "expected an RFC 3339 date-time, got '" +
-                                                 std::string(s.substr(0, 40)) + "'");
+    return fail(ErrorCode::kInvalidArgument,
+                "expected an RFC 3339 date-time, got '" + std::string(s.substr(0, 40)) + "'");
   };
   int year, mon, day, hour, min, sec;
   if (!digits(s, 0, 4, &year) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, &mon) ||
@@ -100,8 +100,8 @@ Result<std::int64_t> parse_rfc3339_ms(std::string_view s) {
 
 std::optional<std::int64_t> civil_to_ms(int year, int mon, int day, int hour, int min, int sec,
                                         int millis, int offset_min) {
-  if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) || hour < 0 ||
-      hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60 || millis < 0 || millis > 999) {
+  if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(year, mon) || hour < 0 || hour > 23 ||
+      min < 0 || min > 59 || sec < 0 || sec > 60 || millis < 0 || millis > 999) {
     return std::nullopt;
   }
   if (sec == 60) sec = 59;  // a leap second counts as the second before it

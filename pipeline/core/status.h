@@ -28,10 +28,10 @@ namespace earshot::pipeline::core {
 enum class ErrorCode {
   kInvalidArgument,  // the caller's input is wrong (bad record, bad config value)
   kNotFound,
-  kRetriable,        // try the same call again later
-  kAbortable,        // abort the open transaction, rewind, go on
-  kFenced,           // another instance took over; recreate or stop
-  kFatal,            // this object can no longer be used
+  kRetriable,  // try the same call again later
+  kAbortable,  // abort the open transaction, rewind, go on
+  kFenced,     // another instance took over; recreate or stop
+  kFatal,      // this object can no longer be used
   kTimeout,
   kIo,
   kUnavailable,
@@ -61,11 +61,11 @@ using Status = Result<void>;
 
 // Returns the error of `expr` (a Result or Status) from the enclosing function when it
 // failed; evaluates `expr` once. The enclosing function returns any Result or Status.
-#define EARSHOT_TRY(...)                                                                     \
-  do {                                                                                       \
-    if (auto&& earshot_try_result_ = (__VA_ARGS__); !earshot_try_result_) {                  \
-      return std::unexpected(std::move(earshot_try_result_).error());                       \
-    }                                                                                        \
+#define EARSHOT_TRY(...)                                                    \
+  do {                                                                      \
+    if (auto&& earshot_try_result_ = (__VA_ARGS__); !earshot_try_result_) { \
+      return std::unexpected(std::move(earshot_try_result_).error());       \
+    }                                                                       \
   } while (false)
 
 inline std::unexpected<Error> fail(ErrorCode code, std::string message) {

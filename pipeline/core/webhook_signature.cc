@@ -9,11 +9,16 @@ namespace earshot::pipeline::core {
 
 std::string_view to_string(WebhookVerdict v) {
   switch (v) {
-    case WebhookVerdict::ok: return "ok";
-    case WebhookVerdict::missing_headers: return "missing webhook-id, webhook-timestamp or webhook-signature";
-    case WebhookVerdict::bad_timestamp: return "webhook-timestamp: not Unix seconds";
-    case WebhookVerdict::stale: return "webhook-timestamp: outside the tolerance window";
-    case WebhookVerdict::bad_signature: return "webhook-signature: no matching v1 signature";
+    case WebhookVerdict::ok:
+      return "ok";
+    case WebhookVerdict::missing_headers:
+      return "missing webhook-id, webhook-timestamp or webhook-signature";
+    case WebhookVerdict::bad_timestamp:
+      return "webhook-timestamp: not Unix seconds";
+    case WebhookVerdict::stale:
+      return "webhook-timestamp: outside the tolerance window";
+    case WebhookVerdict::bad_signature:
+      return "webhook-signature: no matching v1 signature";
   }
   return "unknown";
 }
@@ -30,18 +35,17 @@ Result<std::string> decode_webhook_secret(std::string_view secret) {
   return *key;
 }
 
-std::string webhook_signature(std::string_view key, std::string_view id,
-                              std::string_view timestamp, std::string_view body) {
+std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
+                              std::string_view body) {
   std::string payload;
   payload.reserve(id.size() + timestamp.size() + body.size() + 2);
   payload.append(id).append(".").append(timestamp).append(".").append(body);
   return "v1," + base64_encode(hmac_sha256(key, payload));
 }
 
-WebhookVerdict verify_webhook(std::string_view key, std::string_view id,
-                              std::string_view timestamp, std::string_view signature_header,
-                              std::string_view body, std::int64_t now_s,
-                              std::chrono::seconds tolerance) {
+WebhookVerdict verify_webhook(std::string_view key, std::string_view id, std::string_view timestamp,
+                              std::string_view signature_header, std::string_view body,
+                              std::int64_t now_s, std::chrono::seconds tolerance) {
   if (id.empty() || timestamp.empty() || signature_header.empty())
     return WebhookVerdict::missing_headers;
   std::int64_t ts = 0;

@@ -43,12 +43,12 @@ std::string_view to_string(WebhookVerdict v);
 Result<std::string> decode_webhook_secret(std::string_view secret);
 
 // "v1,<base64 HMAC-SHA256(key, id.timestamp.body)>".
-std::string webhook_signature(std::string_view key, std::string_view id,
-                              std::string_view timestamp, std::string_view body);
+std::string webhook_signature(std::string_view key, std::string_view id, std::string_view timestamp,
+                              std::string_view body);
 
-WebhookVerdict verify_webhook(std::string_view key, std::string_view id,
-                              std::string_view timestamp, std::string_view signature_header,
-                              std::string_view body, std::int64_t now_s,
+WebhookVerdict verify_webhook(std::string_view key, std::string_view id, std::string_view timestamp,
+                              std::string_view signature_header, std::string_view body,
+                              std::int64_t now_s,
                               std::chrono::seconds tolerance = std::chrono::seconds(300));
 
 class ReplayGuard {

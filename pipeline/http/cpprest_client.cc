@@ -21,7 +21,8 @@ using core::HttpResponse;
 using web::http::client::http_client;
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -37,7 +38,8 @@ core::Error to_error(std::exception_ptr e, const std::string& method, const std:
     std::rethrow_exception(e);
   } catch (const web::http::http_exception& x) {
     std::string what = x.what();
-    bool timeout = x.error_code() == std::errc::timed_out || what.find("timed out") != std::string::npos ||
+    bool timeout = x.error_code() == std::errc::timed_out ||
+                   what.find("timed out") != std::string::npos ||
                    what.find("timeout") != std::string::npos;
     return core::Error(timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable, where + what);
   } catch (const web::uri_exception& x) {
@@ -74,7 +76,8 @@ class CpprestClient final : public core::HttpClient {
       return;
     }
     // Captures no `this`: the client may go before the answer comes.
-    task.then([done = std::move(done), method = request.method, url = request.url](pplx::task<HttpResponse> t) {
+    task.then([done = std::move(done), method = request.method,
+               url = request.url](pplx::task<HttpResponse> t) {
       core::Result<HttpResponse> out = core::fail(ErrorCode::kUnavailable, "");
       try {
         out = t.get();
@@ -110,10 +113,12 @@ class CpprestClient final : public core::HttpClient {
       has_agent = has_agent || key == "user-agent";
       req.headers().add(name, value);
     }
-    if (!has_agent && !options_.user_agent.empty()) req.headers().add("User-Agent", options_.user_agent);
-    if (!request.body.empty() || !content_type.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
-      req.set_body(request.body, content_type.empty() ? std::string("application/octet-stream") : content_type);
+    if (!has_agent && !options_.user_agent.empty())
+      req.headers().add("User-Agent", options_.user_agent);
+    if (!request.body.empty() || !content_type.empty() || request.method == "POST" ||
+        request.method == "PUT" || request.method == "PATCH") {
+      req.set_body(request.body,
+                   content_type.empty() ? std::string("application/octet-stream") : content_type);
     }
     const std::size_t limit = options_.max_body_bytes;
     // `client` rides along so that a pool reset cannot end it mid-request.

@@ -18,7 +18,8 @@
 // finds the row of its handle when the row has a `did` attribute.
 //
 //   auto dir = CustomerDirectory::build(config.customers,
-//                                       {.http = pipeline::http::make_cpprest_client(), .log = &log});
+//                                       {.http = pipeline::http::make_cpprest_client(), .log =
+//                                       &log});
 //   if (!dir) return dir.error();               // names the file and line, or the URL
 //   CustomerDirectory::Lookup l = (*dir)->lookup(post);
 //   if (l.customer) scored.customer = *l.customer;
@@ -75,16 +76,18 @@ class CustomerSource {
 class CustomerDirectory {
  public:
   using Lookup = CustomerLookup;
-  using Factory = std::function<core::Result<std::unique_ptr<CustomerSource>>(const config::CustomerDirectoryDef&)>;
+  using Factory = std::function<core::Result<std::unique_ptr<CustomerSource>>(
+      const config::CustomerDirectoryDef&)>;
 
   // csv, jsonl, http and kafka are built in (http and kafka with `io`); `extra` maps other
   // types to factories (and wins over a built-in type of the same name). Errors name the
   // directory (customers[i]) and, for files, the file and line.
-  static core::Result<std::unique_ptr<CustomerDirectory>> build(const std::vector<config::CustomerDirectoryDef>& defs,
-                                                                const DirectoryIo& io = {},
-                                                                const std::map<std::string, Factory>& extra = {});
-  static core::Result<std::unique_ptr<CustomerDirectory>> build(const std::vector<config::CustomerDirectoryDef>& defs,
-                                                                const std::map<std::string, Factory>& extra);
+  static core::Result<std::unique_ptr<CustomerDirectory>> build(
+      const std::vector<config::CustomerDirectoryDef>& defs, const DirectoryIo& io = {},
+      const std::map<std::string, Factory>& extra = {});
+  static core::Result<std::unique_ptr<CustomerDirectory>> build(
+      const std::vector<config::CustomerDirectoryDef>& defs,
+      const std::map<std::string, Factory>& extra);
   explicit CustomerDirectory(std::vector<std::unique_ptr<CustomerSource>> sources);
 
   Lookup lookup(std::string_view platform, const core::Author& author) const;

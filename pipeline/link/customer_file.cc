@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "pipeline/link/link_text.h"
 #include "pipeline/core/status.h"
+#include "pipeline/link/link_text.h"
 
 namespace earshot::pipeline::link {
 
@@ -27,7 +27,9 @@ struct FileCustomerSource::Snapshot {
   std::int64_t mtime_ns = 0;
   std::int64_t file_size = -1;
 
-  std::string_view key(const Row& r) const { return std::string_view(arena).substr(r.key_off, r.key_len); }
+  std::string_view key(const Row& r) const {
+    return std::string_view(arena).substr(r.key_off, r.key_len);
+  }
   std::string_view field(const Row& r, std::size_t skip, std::size_t len) const {
     return std::string_view(arena).substr(r.val_off + skip, len);
   }
@@ -67,7 +69,7 @@ std::string row_key(std::string_view platform, std::string_view handle) {
 }
 
 bool file_stamp(const std::string& path, std::int64_t* mtime_ns, std::int64_t* size) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;
   *mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   *size = static_cast<std::int64_t>(st.st_size);
@@ -75,7 +77,8 @@ bool file_stamp(const std::string& path, std::int64_t* mtime_ns, std::int64_t* s
 }
 
 // Splits one CSV record; a quoted field may span lines (more is read from `in`).
-bool split_csv(std::string line, std::istream& in, std::size_t* line_no, std::vector<std::string>* out) {
+bool split_csv(std::string line, std::istream& in, std::size_t* line_no,
+               std::vector<std::string>* out) {
   out->clear();
   std::string field;
   bool quoted = false;
@@ -118,7 +121,8 @@ struct Fields {
 
 core::Status add_row(const Fields& f, Snapshot* s) {
   if (f.platform.empty() || f.handle.empty() || f.id.empty()) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "platform, handle and customer_id must not be empty");
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "platform, handle and customer_id must not be empty");
   }
   constexpr std::size_t kMax = std::numeric_limits<std::uint16_t>::max();
   if (f.id.size() > kMax || f.tier.size() > kMax || f.name.size() > kMax) {
@@ -143,7 +147,8 @@ core::Status add_row(const Fields& f, Snapshot* s) {
   for (const std::string* h : {&f.handle, &f.did}) {
     if (h->empty()) continue;
     std::string key = row_key(f.platform, *h);
-    if (key.size() > kMax) return core::fail(core::ErrorCode::kInvalidArgument, "handle longer than 65535 bytes");
+    if (key.size() > kMax)
+      return core::fail(core::ErrorCode::kInvalidArgument, "handle longer than 65535 bytes");
     r.key_off = static_cast<std::uint32_t>(s->arena.size());
     r.key_len = static_cast<std::uint16_t>(key.size());
     s->arena += key;
@@ -151,7 +156,8 @@ core::Status add_row(const Fields& f, Snapshot* s) {
   }
   ++s->handles;
   if (s->arena.size() > std::numeric_limits<std::uint32_t>::max()) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "file too large for one directory (4 GiB of rows)");
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "file too large for one directory (4 GiB of rows)");
   }
   return core::ok();
 }
@@ -164,26 +170,36 @@ core::Status load_csv(std::istream& in, Snapshot* s, std::size_t* line_no) {
     ++*line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    if (!split_csv(line, in, line_no, &cols)) return core::fail(core::ErrorCode::kInvalidArgument, "unterminated quoted field");
+    if (!split_csv(line, in, line_no, &cols))
+      return core::fail(core::ErrorCode::kInvalidArgument, "unterminated quoted field");
     if (header.empty()) {
       header = cols;
       for (std::size_t c = 0; c < header.size(); ++c) {
         std::string h = ascii_lower(header[c]);
         int ci = static_cast<int>(c);
-        if (h == "platform") ip = ci;
-        else if (h == "handle") ih = ci;
-        else if (h == "customer_id") ii = ci;
-        else if (h == "tier") it = ci;
-        else if (h == "name") in_ = ci;
-        else if (h == "did") idid = ci;
+        if (h == "platform")
+          ip = ci;
+        else if (h == "handle")
+          ih = ci;
+        else if (h == "customer_id")
+          ii = ci;
+        else if (h == "tier")
+          it = ci;
+        else if (h == "name")
+          in_ = ci;
+        else if (h == "did")
+          idid = ci;
       }
       if (ip < 0 || ih < 0 || ii < 0) {
-        return core::fail(core::ErrorCode::kInvalidArgument, "header must name platform, handle and customer_id columns");
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          "header must name platform, handle and customer_id columns");
       }
       continue;
     }
     Fields f;
-    auto col = [&](int c) { return c >= 0 && static_cast<std::size_t>(c) < cols.size() ? cols[c] : std::string(); };
+    auto col = [&](int c) {
+      return c >= 0 && static_cast<std::size_t>(c) < cols.size() ? cols[c] : std::string();
+    };
     f.platform = col(ip);
     f.handle = col(ih);
     f.id = col(ii);
@@ -192,11 +208,13 @@ core::Status load_csv(std::istream& in, Snapshot* s, std::size_t* line_no) {
     f.did = col(idid);
     for (std::size_t c = 0; c < header.size() && c < cols.size(); ++c) {
       int ci = static_cast<int>(c);
-      if (ci != ip && ci != ih && ci != ii && ci != it && ci != in_) f.attrs.emplace_back(header[c], cols[c]);
+      if (ci != ip && ci != ih && ci != ii && ci != it && ci != in_)
+        f.attrs.emplace_back(header[c], cols[c]);
     }
     EARSHOT_TRY(add_row(f, s));
   }
-  if (header.empty()) return core::fail(core::ErrorCode::kInvalidArgument, "empty file: no header line");
+  if (header.empty())
+    return core::fail(core::ErrorCode::kInvalidArgument, "empty file: no header line");
   return core::ok();
 }
 
@@ -206,15 +224,21 @@ core::Status load_jsonl(std::istream& in, Snapshot* s, std::size_t* line_no) {
     ++*line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return core::fail(core::ErrorCode::kInvalidArgument, "not a JSON object");
+    if (j.is_discarded() || !j.is_object())
+      return core::fail(core::ErrorCode::kInvalidArgument, "not a JSON object");
     Fields f;
     for (auto& [k, v] : j.items()) {
       std::string value = v.is_string() ? v.get<std::string>() : v.dump();
-      if (k == "platform") f.platform = value;
-      else if (k == "handle") f.handle = value;
-      else if (k == "customer_id") f.id = value;
-      else if (k == "tier") f.tier = value;
-      else if (k == "name") f.name = value;
+      if (k == "platform")
+        f.platform = value;
+      else if (k == "handle")
+        f.handle = value;
+      else if (k == "customer_id")
+        f.id = value;
+      else if (k == "tier")
+        f.tier = value;
+      else if (k == "name")
+        f.name = value;
       else {
         if (k == "did") f.did = value;
         f.attrs.emplace_back(k, value);
@@ -227,7 +251,8 @@ core::Status load_jsonl(std::istream& in, Snapshot* s, std::size_t* line_no) {
 
 }  // namespace
 
-core::Result<std::shared_ptr<const Snapshot>> FileCustomerSource::load(const std::string& path, Format format) {
+core::Result<std::shared_ptr<const Snapshot>> FileCustomerSource::load(const std::string& path,
+                                                                       Format format) {
   auto snap = std::make_shared<Snapshot>();
   if (!file_stamp(path, &snap->mtime_ns, &snap->file_size)) {
     return core::fail(core::ErrorCode::kIo, path + ": cannot read (no such file?)");
@@ -236,28 +261,35 @@ core::Result<std::shared_ptr<const Snapshot>> FileCustomerSource::load(const std
   if (!in) return core::fail(core::ErrorCode::kIo, path + ": cannot open");
   snap->arena.reserve(static_cast<std::size_t>(snap->file_size) + 1024);
   std::size_t line_no = 0;
-  core::Status st = format == Format::csv ? load_csv(in, snap.get(), &line_no) : load_jsonl(in, snap.get(), &line_no);
-  if (!st) return core::fail(st.error().code, path + ":" + std::to_string(line_no) + ": " + st.error().message);
+  core::Status st = format == Format::csv ? load_csv(in, snap.get(), &line_no)
+                                          : load_jsonl(in, snap.get(), &line_no);
+  if (!st)
+    return core::fail(st.error().code,
+                      path + ":" + std::to_string(line_no) + ": " + st.error().message);
   if (in.bad()) return core::fail(core::ErrorCode::kIo, path + ": read error");
   snap->index();
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 
-core::Result<std::unique_ptr<FileCustomerSource>> FileCustomerSource::open(std::string path, Format format) {
+core::Result<std::unique_ptr<FileCustomerSource>> FileCustomerSource::open(std::string path,
+                                                                           Format format) {
   return open(std::move(path), format, Options{});
 }
 
-core::Result<std::unique_ptr<FileCustomerSource>> FileCustomerSource::open(std::string path, Format format,
-                                                                     Options options) {
+core::Result<std::unique_ptr<FileCustomerSource>> FileCustomerSource::open(std::string path,
+                                                                           Format format,
+                                                                           Options options) {
   auto snap = load(path, format);
   EARSHOT_TRY(snap);
-  return std::unique_ptr<FileCustomerSource>(new FileCustomerSource(std::move(path), format, options, *snap));
+  return std::unique_ptr<FileCustomerSource>(
+      new FileCustomerSource(std::move(path), format, options, *snap));
 }
 
 FileCustomerSource::FileCustomerSource(std::string path, Format format, Options options,
                                        std::shared_ptr<const Snapshot> snap)
     : path_(std::move(path)), format_(format), options_(options), snap_(std::move(snap)) {
-  std::string base = path_.substr(path_.find_last_of('/') == std::string::npos ? 0 : path_.find_last_of('/') + 1);
+  std::string base =
+      path_.substr(path_.find_last_of('/') == std::string::npos ? 0 : path_.find_last_of('/') + 1);
   name_ = std::string(format_ == Format::csv ? "csv:" : "jsonl:") + base;
   if (options_.check_interval.count() > 0) watcher_ = std::thread([this] { watch(); });
 }
@@ -286,7 +318,8 @@ core::Result<bool> FileCustomerSource::reload_if_changed() const {
   std::int64_t mtime = 0, size = 0;
   if (!file_stamp(path_, &mtime, &size)) {
     ++reload_failures_;
-    return core::fail(core::ErrorCode::kIo, path_ + ": cannot read (keeping the rows loaded before)");
+    return core::fail(core::ErrorCode::kIo,
+                      path_ + ": cannot read (keeping the rows loaded before)");
   }
   if (mtime == cur->mtime_ns && size == cur->file_size) return false;
   auto next = load(path_, format_);
@@ -320,7 +353,8 @@ std::map<std::string, std::string> FileCustomerSource::attributes(const Identity
   if (r == nullptr && !who.did.empty()) r = s->find(who.platform + '\x1f' + who.did);
   std::map<std::string, std::string> out;
   if (r == nullptr) return out;
-  std::string_view a = s->field(*r, std::size_t{r->id_len} + r->tier_len + r->name_len, r->attrs_len);
+  std::string_view a =
+      s->field(*r, std::size_t{r->id_len} + r->tier_len + r->name_len, r->attrs_len);
   while (!a.empty()) {
     std::size_t us = a.find('\x1f'), rs = a.find('\x1e');
     if (us == std::string_view::npos || rs == std::string_view::npos || us > rs) break;

@@ -46,7 +46,8 @@ class FileCustomerSource : public CustomerSource {
 
   // Loads the file; the error names the file and line.
   static core::Result<std::unique_ptr<FileCustomerSource>> open(std::string path, Format format);
-  static core::Result<std::unique_ptr<FileCustomerSource>> open(std::string path, Format format, Options options);
+  static core::Result<std::unique_ptr<FileCustomerSource>> open(std::string path, Format format,
+                                                                Options options);
   ~FileCustomerSource() override;
 
   CustomerLookup find(const Identity& who) const override;
@@ -62,7 +63,8 @@ class FileCustomerSource : public CustomerSource {
   static core::Result<std::shared_ptr<const Snapshot>> load(const std::string& path, Format format);
 
  private:
-  FileCustomerSource(std::string path, Format format, Options options, std::shared_ptr<const Snapshot> snap);
+  FileCustomerSource(std::string path, Format format, Options options,
+                     std::shared_ptr<const Snapshot> snap);
   void watch();
 
   std::string path_;

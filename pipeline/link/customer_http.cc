@@ -41,8 +41,8 @@ struct HttpCustomerSource::State {
   Clock::time_point open_until{};
   bool probing = false;
 
-  std::atomic<std::uint64_t> requests{0}, cache_hits{0}, found{0}, not_found{0}, failures{0}, timeouts{0},
-      breaker_rejected{0}, busy_rejected{0};
+  std::atomic<std::uint64_t> requests{0}, cache_hits{0}, found{0}, not_found{0}, failures{0},
+      timeouts{0}, breaker_rejected{0}, busy_rejected{0};
 
   bool cached(const std::string& key, CustomerLookup* out) {
     std::lock_guard lock(cache_mu);
@@ -90,7 +90,8 @@ struct HttpCustomerSource::State {
       consecutive_failures = 0;
       return;
     }
-    if (++consecutive_failures >= options.breaker_failures) open_until = now() + options.breaker_cooldown;
+    if (++consecutive_failures >= options.breaker_failures)
+      open_until = now() + options.breaker_cooldown;
   }
 
   void release_slot() {
@@ -121,9 +122,12 @@ struct HttpCustomerSource::State {
     if (id == j.end()) id = j.find("id");
     if (id == j.end()) return false;
     core::CustomerRef ref;
-    if (id->is_string()) ref.id = id->get<std::string>();
-    else if (id->is_number_integer()) ref.id = id->dump();
-    else return false;
+    if (id->is_string())
+      ref.id = id->get<std::string>();
+    else if (id->is_number_integer())
+      ref.id = id->dump();
+    else
+      return false;
     if (ref.id.empty()) return false;
     auto str = [&](const char* k) {
       auto it = j.find(k);
@@ -142,36 +146,44 @@ struct HttpCustomerSource::State {
     std::string out = base;
     for (std::size_t i = 0; i < path_template.size();) {
       std::string_view rest = std::string_view(path_template).substr(i);
-      if (rest.starts_with("{handle}")) out += enc(handle), i += 8;
-      else if (rest.starts_with("{platform}")) out += enc(who.platform), i += 10;
-      else if (rest.starts_with("{did}")) out += enc(who.did), i += 5;
-      else out += path_template[i++];
+      if (rest.starts_with("{handle}"))
+        out += enc(handle), i += 8;
+      else if (rest.starts_with("{platform}"))
+        out += enc(who.platform), i += 10;
+      else if (rest.starts_with("{did}"))
+        out += enc(who.did), i += 5;
+      else
+        out += path_template[i++];
     }
     return out;
   }
 };
 
-core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(const config::CustomerDirectoryDef& def,
-                                                                             std::shared_ptr<core::HttpClient> http) {
+core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(
+    const config::CustomerDirectoryDef& def, std::shared_ptr<core::HttpClient> http) {
   return create(def, std::move(http), Options{});
 }
 
-core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(const config::CustomerDirectoryDef& def,
-                                                                             std::shared_ptr<core::HttpClient> http,
-                                                                             Options options) {
+core::Result<std::unique_ptr<HttpCustomerSource>> HttpCustomerSource::create(
+    const config::CustomerDirectoryDef& def, std::shared_ptr<core::HttpClient> http,
+    Options options) {
   if (!http) {
-    return core::fail(core::ErrorCode::kInvalidArgument,
-                      "url '" + def.url + "': no HTTP client was given to the http customer directory");
+    return core::fail(
+        core::ErrorCode::kInvalidArgument,
+        "url '" + def.url + "': no HTTP client was given to the http customer directory");
   }
   const std::string& url = def.url;
   std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos || (url.substr(0, scheme) != "http" && url.substr(0, scheme) != "https")) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "url '" + url + "': expected http://host/... or https://host/...");
+  if (scheme == std::string::npos ||
+      (url.substr(0, scheme) != "http" && url.substr(0, scheme) != "https")) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "url '" + url + "': expected http://host/... or https://host/...");
   }
   std::size_t path = url.find_first_of("/?", scheme + 3);
   std::string base = url.substr(0, path);
   if (base.size() == scheme + 3 || base.find('{') != std::string::npos) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "url '" + url + "': no host, or a placeholder in the host");
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "url '" + url + "': no host, or a placeholder in the host");
   }
   auto st = std::make_shared<State>();
   st->def = def;
@@ -198,8 +210,9 @@ bool HttpCustomerSource::breaker_open() const {
 
 HttpCustomerSource::Stats HttpCustomerSource::stats() const {
   const State& s = *state_;
-  return Stats{s.requests.load(), s.cache_hits.load(), s.found.load(), s.not_found.load(), s.failures.load(),
-               s.timeouts.load(), s.breaker_rejected.load(), s.busy_rejected.load()};
+  return Stats{s.requests.load(),         s.cache_hits.load(),   s.found.load(),
+               s.not_found.load(),        s.failures.load(),     s.timeouts.load(),
+               s.breaker_rejected.load(), s.busy_rejected.load()};
 }
 
 CustomerLookup HttpCustomerSource::find(const Identity& who) const {
@@ -219,7 +232,8 @@ CustomerLookup HttpCustomerSource::find(const Identity& who) const {
   const Clock::time_point deadline = Clock::now() + st->def.timeout;
   {
     std::unique_lock lock(st->slot_mu);
-    if (!st->slot_cv.wait_until(lock, deadline, [&] { return st->in_flight < st->def.max_concurrency; })) {
+    if (!st->slot_cv.wait_until(lock, deadline,
+                                [&] { return st->in_flight < st->def.max_concurrency; })) {
       ++st->busy_rejected;
       if (probe) {
         std::lock_guard b(st->breaker_mu);
@@ -244,20 +258,22 @@ CustomerLookup HttpCustomerSource::find(const Identity& who) const {
                             .headers = {st->def.headers.begin(), st->def.headers.end()},
                             .timeout = st->def.timeout};
   // Runs exactly once per request, on a client thread or here: books the outcome.
-  st->http->send_async(std::move(request), [st, promise, key, timed_out](core::Result<core::HttpResponse> r) {
-    std::optional<core::CustomerRef> value;
-    const bool answered = r && st->interpret(r->status, r->body, &value);
-    if (answered) {
-      ++(value ? st->found : st->not_found);
-      st->remember(key, value);
-    } else {
-      ++st->failures;
-      if (!r && r.error().code == core::ErrorCode::kTimeout && !timed_out->exchange(true)) ++st->timeouts;
-    }
-    st->record(answered);
-    st->release_slot();
-    promise->set_value(Answer{answered, std::move(value)});
-  });
+  st->http->send_async(
+      std::move(request), [st, promise, key, timed_out](core::Result<core::HttpResponse> r) {
+        std::optional<core::CustomerRef> value;
+        const bool answered = r && st->interpret(r->status, r->body, &value);
+        if (answered) {
+          ++(value ? st->found : st->not_found);
+          st->remember(key, value);
+        } else {
+          ++st->failures;
+          if (!r && r.error().code == core::ErrorCode::kTimeout && !timed_out->exchange(true))
+            ++st->timeouts;
+        }
+        st->record(answered);
+        st->release_slot();
+        promise->set_value(Answer{answered, std::move(value)});
+      });
   if (answer.wait_until(deadline) != std::future_status::ready) {
     if (!timed_out->exchange(true)) ++st->timeouts;
     return out;

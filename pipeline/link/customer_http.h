@@ -54,12 +54,12 @@ class HttpCustomerSource : public CustomerSource {
     std::function<std::chrono::steady_clock::time_point()> now;
   };
   struct Stats {
-    std::uint64_t requests = 0;       // sent to the CRM
+    std::uint64_t requests = 0;  // sent to the CRM
     std::uint64_t cache_hits = 0;
-    std::uint64_t found = 0;          // answered with a customer
-    std::uint64_t not_found = 0;      // answered "not a customer"
-    std::uint64_t failures = 0;       // 5xx, garbage, transport errors
-    std::uint64_t timeouts = 0;       // look-ups that gave up at their deadline
+    std::uint64_t found = 0;             // answered with a customer
+    std::uint64_t not_found = 0;         // answered "not a customer"
+    std::uint64_t failures = 0;          // 5xx, garbage, transport errors
+    std::uint64_t timeouts = 0;          // look-ups that gave up at their deadline
     std::uint64_t breaker_rejected = 0;  // failed at once: breaker open
     std::uint64_t busy_rejected = 0;     // failed: no request slot before the deadline
   };
@@ -67,11 +67,11 @@ class HttpCustomerSource : public CustomerSource {
 
   // Errors (kInvalidArgument): a URL that is not http(s)://host[:port]/..., a placeholder in
   // the host, no client (null `http`).
-  static core::Result<std::unique_ptr<HttpCustomerSource>> create(const config::CustomerDirectoryDef& def,
-                                                                  std::shared_ptr<core::HttpClient> http);
-  static core::Result<std::unique_ptr<HttpCustomerSource>> create(const config::CustomerDirectoryDef& def,
-                                                                  std::shared_ptr<core::HttpClient> http,
-                                                                  Options options);
+  static core::Result<std::unique_ptr<HttpCustomerSource>> create(
+      const config::CustomerDirectoryDef& def, std::shared_ptr<core::HttpClient> http);
+  static core::Result<std::unique_ptr<HttpCustomerSource>> create(
+      const config::CustomerDirectoryDef& def, std::shared_ptr<core::HttpClient> http,
+      Options options);
   ~HttpCustomerSource() override;
 
   CustomerLookup find(const Identity& who) const override;

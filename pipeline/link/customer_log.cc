@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/link/identity.h"
 #include "pipeline/core/status.h"
+#include "pipeline/link/identity.h"
 
 namespace earshot::pipeline::link {
 namespace {
@@ -22,7 +22,8 @@ std::string canonical_key(std::string_view key) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<LogCustomerSource>> LogCustomerSource::start(log::Log& log, const config::CustomerDirectoryDef& def) {
+core::Result<std::unique_ptr<LogCustomerSource>> LogCustomerSource::start(
+    log::Log& log, const config::CustomerDirectoryDef& def) {
   std::string topic = def.topic.empty() ? "earshot.customers" : def.topic;
   EARSHOT_TRY(log.create_topics({{topic, 1, true}}));
   std::unique_ptr<LogCustomerSource> src(new LogCustomerSource(topic));
@@ -30,8 +31,9 @@ core::Result<std::unique_ptr<LogCustomerSource>> LogCustomerSource::start(log::L
   EARSHOT_TRY(reader);
   src->reader_ = std::move(*reader);
   // The initial load: everything committed so far.
-  if (auto st = log::read_to_end(*src->reader_, [&](log::Record& r) { src->apply(r); }, std::chrono::seconds(60),
-                            "customers topic " + topic);
+  if (auto st = log::read_to_end(
+          *src->reader_, [&](log::Record& r) { src->apply(r); }, std::chrono::seconds(60),
+          "customers topic " + topic);
       !st) {
     return std::unexpected(st.error());
   }
@@ -96,10 +98,12 @@ CustomerLookup LogCustomerSource::find(const Identity& who) const {
   {
     std::shared_lock lock(mu_);
     if (!who.handle.empty()) {
-      if (auto it = by_key_.find(who.platform + ":" + who.handle); it != by_key_.end()) out.customer = it->second;
+      if (auto it = by_key_.find(who.platform + ":" + who.handle); it != by_key_.end())
+        out.customer = it->second;
     }
     if (!out.customer && !who.did.empty()) {
-      if (auto it = by_key_.find(who.platform + ":" + who.did); it != by_key_.end()) out.customer = it->second;
+      if (auto it = by_key_.find(who.platform + ":" + who.did); it != by_key_.end())
+        out.customer = it->second;
     }
   }
   if (!out.customer && failed_) out.failed = true;

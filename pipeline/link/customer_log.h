@@ -20,15 +20,16 @@
 #include <thread>
 #include <unordered_map>
 
-#include "pipeline/link/customer_directory.h"
 #include "pipeline/config/entity.h"
+#include "pipeline/link/customer_directory.h"
 #include "pipeline/log/log.h"
 
 namespace earshot::pipeline::link {
 
 class LogCustomerSource final : public CustomerSource {
  public:
-  static core::Result<std::unique_ptr<LogCustomerSource>> start(log::Log& log, const config::CustomerDirectoryDef& def);
+  static core::Result<std::unique_ptr<LogCustomerSource>> start(
+      log::Log& log, const config::CustomerDirectoryDef& def);
   ~LogCustomerSource() override;
 
   CustomerLookup find(const Identity& who) const override;

@@ -7,7 +7,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -34,10 +35,12 @@ std::string canonical_platform(std::string_view platform) {
 }
 
 bool is_did(std::string_view s) {
-  return s.size() > 4 && (s[0] | 0x20) == 'd' && (s[1] | 0x20) == 'i' && (s[2] | 0x20) == 'd' && s[3] == ':';
+  return s.size() > 4 && (s[0] | 0x20) == 'd' && (s[1] | 0x20) == 'i' && (s[2] | 0x20) == 'd' &&
+         s[3] == ':';
 }
 
-std::string canonical_handle(std::string_view platform, std::string_view handle, std::string_view instance) {
+std::string canonical_handle(std::string_view platform, std::string_view handle,
+                             std::string_view instance) {
   std::string_view h = trim(handle);
   if (is_did(h)) return "did:" + std::string(h.substr(4));
   std::string p = canonical_platform(platform);
@@ -64,14 +67,17 @@ std::string_view uid_origin(std::string_view uid) {
   return uid.substr(a + 1, b - a - 1);
 }
 
-Identity identity_of(std::string_view platform, const core::Author& author, std::string_view instance) {
+Identity identity_of(std::string_view platform, const core::Author& author,
+                     std::string_view instance) {
   Identity id;
   id.platform = canonical_platform(platform);
   std::string_view local = instance;
   if (local.empty() && id.platform == "mastodon") local = profile_host(author.id);
   id.handle = canonical_handle(id.platform, author.handle, local);
-  if (is_did(author.id)) id.did = canonical_handle(id.platform, author.id);
-  else if (is_did(id.handle)) id.did = id.handle;
+  if (is_did(author.id))
+    id.did = canonical_handle(id.platform, author.id);
+  else if (is_did(id.handle))
+    id.did = id.handle;
   return id;
 }
 

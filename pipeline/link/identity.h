@@ -31,12 +31,14 @@ struct Identity {
 
 std::string canonical_platform(std::string_view platform);
 // See the file comment; `instance` is the local Mastodon instance ("" when unknown).
-std::string canonical_handle(std::string_view platform, std::string_view handle, std::string_view instance = {});
+std::string canonical_handle(std::string_view platform, std::string_view handle,
+                             std::string_view instance = {});
 bool is_did(std::string_view s);
 // The origin part of a post uid "<source>:<origin>:<native id>" ("" when there is none).
 std::string_view uid_origin(std::string_view uid);
 // The identity of a post's author. A Mastodon handle without a host takes `instance`, or
 // the host of Author::id when that is a profile URL (https://host/@user, /users/user).
-Identity identity_of(std::string_view platform, const core::Author& author, std::string_view instance = {});
+Identity identity_of(std::string_view platform, const core::Author& author,
+                     std::string_view instance = {});
 
 }  // namespace earshot::pipeline::link

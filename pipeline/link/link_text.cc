@@ -13,7 +13,9 @@ bool is_ascii_alnum(char c) {
 }
 bool is_handle_char(char c) { return is_ascii_alnum(c) || c == '_' || c == '.' || c == '-'; }
 bool is_host_char(char c) { return is_ascii_alnum(c) || c == '.' || c == '-'; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool starts_with_nocase(std::string_view s, std::size_t i, std::string_view prefix) {
   if (s.size() - i < prefix.size()) return false;
@@ -25,7 +27,8 @@ bool starts_with_nocase(std::string_view s, std::size_t i, std::string_view pref
   return true;
 }
 
-std::size_t trim_end(std::string_view s, std::size_t begin, std::size_t end, std::string_view chars) {
+std::size_t trim_end(std::string_view s, std::size_t begin, std::size_t end,
+                     std::string_view chars) {
   const auto listed = [&](char c) {
     for (char x : chars) {
       if (x == c) return true;
@@ -117,10 +120,14 @@ std::size_t word_run_end(std::string_view text, std::size_t i) {
 // A URL starting at i (scheme "http://", "https://" or "www."); returns its end or i.
 std::size_t scan_url(std::string_view text, std::size_t i, TextScan* out) {
   std::size_t host_begin;
-  if (starts_with_nocase(text, i, "https://")) host_begin = i + 8;
-  else if (starts_with_nocase(text, i, "http://")) host_begin = i + 7;
-  else if (starts_with_nocase(text, i, "www.")) host_begin = i;
-  else return i;
+  if (starts_with_nocase(text, i, "https://"))
+    host_begin = i + 8;
+  else if (starts_with_nocase(text, i, "http://"))
+    host_begin = i + 7;
+  else if (starts_with_nocase(text, i, "www."))
+    host_begin = i;
+  else
+    return i;
   std::size_t end = host_begin;
   while (end < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[end]);
@@ -129,13 +136,16 @@ std::size_t scan_url(std::string_view text, std::size_t i, TextScan* out) {
   }
   end = trim_end(text, host_begin, end, ".,;:!?)]}'");
   std::size_t auth_end = host_begin;
-  while (auth_end < end && text[auth_end] != '/' && text[auth_end] != '?' && text[auth_end] != '#') ++auth_end;
+  while (auth_end < end && text[auth_end] != '/' && text[auth_end] != '?' && text[auth_end] != '#')
+    ++auth_end;
   std::string_view authority = text.substr(host_begin, auth_end - host_begin);
   if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  if (auto colon = authority.find(':'); colon != std::string_view::npos) authority = authority.substr(0, colon);
+  if (auto colon = authority.find(':'); colon != std::string_view::npos)
+    authority = authority.substr(0, colon);
   while (!authority.empty() && authority.back() == '.') authority.remove_suffix(1);
   if (authority.empty() || !std::all_of(authority.begin(), authority.end(), is_host_char)) return i;
-  TextMark m{MarkKind::url, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(end), ascii_lower(authority)};
+  TextMark m{MarkKind::url, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(end),
+             ascii_lower(authority)};
   std::string host = m.key;
   out->marks.push_back(std::move(m));
   // Profile links name a handle: bsky.app/profile/<handle>, <instance>/@<user>[@<host>].
@@ -147,10 +157,12 @@ std::size_t scan_url(std::string_view text, std::size_t i, TextScan* out) {
   } else if (path.starts_with("/@")) {
     path.remove_prefix(2);
     std::string_view user = path.substr(0, path.find('/'));
-    if (!user.empty()) handle = ascii_lower(user) + (user.find('@') == std::string_view::npos ? "@" + host : "");
+    if (!user.empty())
+      handle = ascii_lower(user) + (user.find('@') == std::string_view::npos ? "@" + host : "");
   }
   if (!handle.empty()) {
-    out->marks.push_back({MarkKind::handle, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(end), handle});
+    out->marks.push_back(
+        {MarkKind::handle, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(end), handle});
   }
   return end;
 }
@@ -173,7 +185,8 @@ std::size_t scan_handle(std::string_view text, std::size_t i, TextScan* out) {
       j = k;
     }
   }
-  out->marks.push_back({MarkKind::handle, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), std::move(key)});
+  out->marks.push_back({MarkKind::handle, static_cast<std::uint32_t>(i),
+                        static_cast<std::uint32_t>(j), std::move(key)});
   return j;
 }
 
@@ -189,9 +202,12 @@ std::size_t scan_bare_domain(std::string_view text, std::size_t i, TextScan* out
   const std::size_t last_dot = host.rfind('.');
   if (last_dot == std::string_view::npos || host.size() - last_dot < 3) return i;
   std::string_view tld = host.substr(last_dot + 1);
-  if (!std::all_of(tld.begin(), tld.end(), [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; })) return i;
+  if (!std::all_of(tld.begin(), tld.end(),
+                   [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }))
+    return i;
   if (j < text.size() && (static_cast<unsigned char>(text[j]) >= 0x80 || text[j] == '_')) return i;
-  out->marks.push_back({MarkKind::bare_domain, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), ascii_lower(host)});
+  out->marks.push_back({MarkKind::bare_domain, static_cast<std::uint32_t>(i),
+                        static_cast<std::uint32_t>(j), ascii_lower(host)});
   return j;
 }
 
@@ -251,8 +267,10 @@ void fold_append(std::string_view in, std::string* out) {
     std::size_t len = 0;
     char32_t c = utf8_decode(in, i, &len);
     char32_t f = fold_code_point(c);
-    if (f == c && c != 0xFFFD) out->append(in.substr(i, len));
-    else sentiment::utf8::append(f, out);
+    if (f == c && c != 0xFFFD)
+      out->append(in.substr(i, len));
+    else
+      sentiment::utf8::append(f, out);
     i += len;
   }
 }
@@ -275,8 +293,8 @@ bool is_word_code_point(char32_t c) {
   if (c >= 0x3000 && c <= 0x303F) return false;  // CJK punctuation
   if (c >= 0xFE00 && c <= 0xFE0F) return false;  // variation selectors
   if (c >= 0xFE30 && c <= 0xFE6F) return false;
-  if ((c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
-      (c >= 0xFF5B && c <= 0xFF65)) {
+  if ((c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+      (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65)) {
     return false;
   }
   if (c == 0xFEFF || c == 0xFFFD) return false;
@@ -286,8 +304,9 @@ bool is_word_code_point(char32_t c) {
 }
 
 bool is_unspaced_script(char32_t c) {
-  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0x20000 && c <= 0x2FFFF);
 }
 
 std::string ascii_lower(std::string_view in) {
@@ -309,7 +328,8 @@ std::uint64_t hash_bytes(std::string_view s) {
 
 void scan_text(std::string_view text, TextScan* out) {
   out->clear();
-  if (text.size() > std::numeric_limits<std::uint32_t>::max()) text = text.substr(0, std::numeric_limits<std::uint32_t>::max());
+  if (text.size() > std::numeric_limits<std::uint32_t>::max())
+    text = text.substr(0, std::numeric_limits<std::uint32_t>::max());
   bool prev_word = false;
   std::size_t domain_until = 0;
   std::size_t i = 0;
@@ -320,7 +340,8 @@ void scan_text(std::string_view text, TextScan* out) {
       if (c == '#') {
         std::size_t e = word_run_end(text, i + 1);
         if (e > i + 1) {
-          out->marks.push_back({MarkKind::hashtag, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(e),
+          out->marks.push_back({MarkKind::hashtag, static_cast<std::uint32_t>(i),
+                                static_cast<std::uint32_t>(e),
                                 fold_case(text.substr(i + 1, e - i - 1))});
           add_words(text, i + 1, e, out);
           next = e;

@@ -49,11 +49,11 @@ std::string ascii_lower(std::string_view in);
 std::uint64_t hash_bytes(std::string_view s);
 
 struct TextWord {
-  std::uint32_t begin = 0;   // byte span in the original text
+  std::uint32_t begin = 0;  // byte span in the original text
   std::uint32_t end = 0;
   std::uint32_t fbegin = 0;  // byte span of the folded form in TextScan::folded
   std::uint32_t fend = 0;
-  std::uint64_t hash = 0;    // hash_bytes(folded form)
+  std::uint64_t hash = 0;  // hash_bytes(folded form)
 };
 
 enum class MarkKind { hashtag, handle, url, bare_domain };
@@ -67,9 +67,9 @@ struct TextMark {
 };
 
 struct TextScan {
-  std::vector<TextWord> words;   // words that may be part of an alias, in text order
-  std::string folded;            // folded forms of all words, back to back
-  std::vector<TextMark> marks;   // hashtags, handles, URLs, in text order
+  std::vector<TextWord> words;  // words that may be part of an alias, in text order
+  std::string folded;           // folded forms of all words, back to back
+  std::vector<TextMark> marks;  // hashtags, handles, URLs, in text order
   std::string_view folded_word(const TextWord& w) const {
     return std::string_view(folded).substr(w.fbegin, w.fend - w.fbegin);
   }

@@ -21,12 +21,18 @@ struct Candidate {
 
 int type_rank(core::MatchType t) {
   switch (t) {
-    case core::MatchType::handle: return 0;
-    case core::MatchType::hashtag: return 1;
-    case core::MatchType::domain: return 2;
-    case core::MatchType::alias: return 3;
-    case core::MatchType::regex: return 4;
-    case core::MatchType::derived: return 5;
+    case core::MatchType::handle:
+      return 0;
+    case core::MatchType::hashtag:
+      return 1;
+    case core::MatchType::domain:
+      return 2;
+    case core::MatchType::alias:
+      return 3;
+    case core::MatchType::regex:
+      return 4;
+    case core::MatchType::derived:
+      return 5;
   }
   return 6;
 }
@@ -93,7 +99,9 @@ LinkResult Linker::link(const core::Post& post) const {
       if (!match) continue;
       std::uint32_t begin = words[i].begin, end = words[i + n - 1].end;
       if (!al.prefix.empty()) {
-        if (begin < al.prefix.size() || text.substr(begin - al.prefix.size(), al.prefix.size()) != al.prefix) continue;
+        if (begin < al.prefix.size() ||
+            text.substr(begin - al.prefix.size(), al.prefix.size()) != al.prefix)
+          continue;
         begin -= static_cast<std::uint32_t>(al.prefix.size());
       }
       if (!al.suffix.empty()) {
@@ -106,7 +114,8 @@ LinkResult Linker::link(const core::Post& post) const {
 
   // Handles, hashtags and URLs found in the text; Post::mentions and Post::tags.
   const std::string platform = canonical_platform(post.source);
-  const std::string_view origin = platform == "mastodon" ? uid_origin(post.uid) : std::string_view{};
+  const std::string_view origin =
+      platform == "mastodon" ? uid_origin(post.uid) : std::string_view{};
   auto add_from = [&](const std::unordered_map<std::string, std::vector<std::uint32_t>>& index,
                       const std::string& key, std::uint32_t b, std::uint32_t e, core::MatchType t) {
     auto it = index.find(key);
@@ -130,10 +139,16 @@ LinkResult Linker::link(const core::Post& post) const {
   };
   for (const TextMark& m : scan.marks) {
     switch (m.kind) {
-      case MarkKind::hashtag: add_from(im.hashtags, m.key, m.begin, m.end, core::MatchType::hashtag); break;
-      case MarkKind::handle: add_handle(m.key, m.begin, m.end); break;
+      case MarkKind::hashtag:
+        add_from(im.hashtags, m.key, m.begin, m.end, core::MatchType::hashtag);
+        break;
+      case MarkKind::handle:
+        add_handle(m.key, m.begin, m.end);
+        break;
       case MarkKind::url:
-      case MarkKind::bare_domain: add_domain(m.key, m.begin, m.end); break;
+      case MarkKind::bare_domain:
+        add_domain(m.key, m.begin, m.end);
+        break;
     }
   }
   if (!im.handles.empty()) {
@@ -164,7 +179,8 @@ LinkResult Linker::link(const core::Post& post) const {
       const LinkRegex& lr = im.regexes[static_cast<std::size_t>(r)];
       if (lr.re->Match(text, 0, text.size(), RE2::UNANCHORED, &sp, 1)) {
         auto b = static_cast<std::uint32_t>(sp.data() - text.data());
-        cands.push_back({lr.entity, b, b + static_cast<std::uint32_t>(sp.size()), core::MatchType::regex});
+        cands.push_back(
+            {lr.entity, b, b + static_cast<std::uint32_t>(sp.size()), core::MatchType::regex});
       }
     }
   }
@@ -214,9 +230,12 @@ LinkResult Linker::link(const core::Post& post) const {
   best.clear();
   for (std::size_t i = 0; i < cands.size(); ++i) {
     if (drop[i]) continue;
-    auto it = std::find_if(best.begin(), best.end(), [&](const auto& b) { return b.first == cands[i].entity; });
-    if (it == best.end()) best.push_back({cands[i].entity, cands[i]});
-    else if (better(cands[i], it->second)) it->second = cands[i];
+    auto it = std::find_if(best.begin(), best.end(),
+                           [&](const auto& b) { return b.first == cands[i].entity; });
+    if (it == best.end())
+      best.push_back({cands[i].entity, cands[i]});
+    else if (better(cands[i], it->second))
+      it->second = cands[i];
   }
   // A product also counts for its company (and that company's parent, if any).
   for (std::size_t i = 0; i < best.size(); ++i) {
@@ -242,11 +261,12 @@ LinkResult Linker::link(const core::Post& post) const {
     m.match = c.type;
     out.entities.push_back(std::move(m));
   }
-  std::sort(out.entities.begin(), out.entities.end(), [](const core::EntityMention& a, const core::EntityMention& b) {
-    if (a.begin != b.begin) return a.begin < b.begin;
-    if (a.end != b.end) return a.end < b.end;
-    return a.id < b.id;
-  });
+  std::sort(out.entities.begin(), out.entities.end(),
+            [](const core::EntityMention& a, const core::EntityMention& b) {
+              if (a.begin != b.begin) return a.begin < b.begin;
+              if (a.end != b.end) return a.end < b.end;
+              return a.id < b.id;
+            });
   return out;
 }
 

@@ -66,7 +66,8 @@ class Linker {
   // a parent cycle, an empty alias/handle/hashtag/domain, an invalid regex (with RE2's
   // message) or one over the memory budget.
   static core::Result<Linker> build(const std::vector<config::EntityDef>& entities);
-  static core::Result<Linker> build(const std::vector<config::EntityDef>& entities, const Options& options);
+  static core::Result<Linker> build(const std::vector<config::EntityDef>& entities,
+                                    const Options& options);
 
   // The entities `post` mentions; uses text, mentions, tags and the source instance of uid.
   LinkResult link(const core::Post& post) const;

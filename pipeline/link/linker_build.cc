@@ -3,11 +3,11 @@
 #include <cstdint>
 #include <unordered_set>
 
+#include "pipeline/core/status.h"
 #include "pipeline/link/identity.h"
 #include "pipeline/link/link_text.h"
 #include "pipeline/link/linker.h"
 #include "pipeline/link/linker_impl.h"
-#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::link {
 namespace {
@@ -49,8 +49,10 @@ Split split_words(std::string_view s) {
       }
     }
     std::string sep = fold_case(s.substr(last_end, i - last_end));
-    if (out.words.empty()) out.prefix = std::move(sep);
-    else out.seps.push_back(std::move(sep));
+    if (out.words.empty())
+      out.prefix = std::move(sep);
+    else
+      out.seps.push_back(std::move(sep));
     out.words.push_back(fold_case(s.substr(i, j - i)));
     last_end = j;
     i = j;
@@ -59,12 +61,14 @@ Split split_words(std::string_view s) {
   return out;
 }
 
-core::Result<std::vector<std::vector<std::uint64_t>>> phrases(const config::EntityDef& e, const std::vector<std::string>& list,
-                                                        const char* field) {
+core::Result<std::vector<std::vector<std::uint64_t>>> phrases(const config::EntityDef& e,
+                                                              const std::vector<std::string>& list,
+                                                              const char* field) {
   std::vector<std::vector<std::uint64_t>> out;
   for (const std::string& p : list) {
     Split s = split_words(p);
-    if (s.words.empty()) return std::unexpected(entity_error(e, std::string(field) + " " + quote(p) + " has no word"));
+    if (s.words.empty())
+      return std::unexpected(entity_error(e, std::string(field) + " " + quote(p) + " has no word"));
     std::vector<std::uint64_t> hashes;
     for (const std::string& w : s.words) hashes.push_back(hash_bytes(w));
     out.push_back(std::move(hashes));
@@ -87,7 +91,8 @@ void add_key(std::unordered_map<std::string, std::vector<std::uint32_t>>* index,
   if (std::find(v.begin(), v.end(), entity) == v.end()) v.push_back(entity);
 }
 
-core::Status check_parents(const std::vector<config::EntityDef>& defs, const std::vector<LinkEntity>& entities) {
+core::Status check_parents(const std::vector<config::EntityDef>& defs,
+                           const std::vector<LinkEntity>& entities) {
   for (std::size_t i = 0; i < entities.size(); ++i) {
     int p = entities[i].parent;
     for (std::size_t steps = 0; p >= 0; ++steps) {
@@ -102,14 +107,18 @@ core::Status check_parents(const std::vector<config::EntityDef>& defs, const std
 
 }  // namespace
 
-core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs) { return build(defs, Options{}); }
+core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs) {
+  return build(defs, Options{});
+}
 
-core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, const Options& options) {
+core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs,
+                                   const Options& options) {
   auto impl = std::make_unique<Impl>();
   std::unordered_map<std::string, std::uint32_t> ids;
   for (std::size_t i = 0; i < defs.size(); ++i) {
     if (defs[i].id.empty()) {
-      return core::fail(core::ErrorCode::kInvalidArgument, "entities[" + std::to_string(i) + "]: empty id");
+      return core::fail(core::ErrorCode::kInvalidArgument,
+                        "entities[" + std::to_string(i) + "]: empty id");
     }
     if (!ids.emplace(defs[i].id, static_cast<std::uint32_t>(i)).second) {
       return std::unexpected(entity_error(defs[i], "duplicate id"));
@@ -131,7 +140,8 @@ core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, c
     e.kind = d.kind;
     if (d.parent && !d.parent->empty()) {
       auto it = ids.find(*d.parent);
-      if (it == ids.end()) return std::unexpected(entity_error(d, "unknown parent " + quote(*d.parent)));
+      if (it == ids.end())
+        return std::unexpected(entity_error(d, "unknown parent " + quote(*d.parent)));
       if (it->second == ei) return std::unexpected(entity_error(d, "is its own parent"));
       e.parent = static_cast<int>(it->second);
     }
@@ -145,9 +155,10 @@ core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, c
 
     for (const std::string& a : d.aliases) {
       Split s = split_words(a);
-      if (s.words.empty()) return std::unexpected(entity_error(d, "alias " + quote(a) + " has no letter or digit"));
-      aliases.push_back({0, LinkAlias{ei, 0, std::move(s.words), std::move(s.seps), std::move(s.prefix),
-                                      std::move(s.suffix)}});
+      if (s.words.empty())
+        return std::unexpected(entity_error(d, "alias " + quote(a) + " has no letter or digit"));
+      aliases.push_back({0, LinkAlias{ei, 0, std::move(s.words), std::move(s.seps),
+                                      std::move(s.prefix), std::move(s.suffix)}});
     }
     for (const std::string& h : d.handles) {
       std::string key = canonical_handle("", h);
@@ -171,23 +182,26 @@ core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, c
       auto re = std::make_unique<RE2>(p, re_options);
       if (!re->ok()) {
         if (re->error_code() == RE2::ErrorPatternTooLarge) {
-          return std::unexpected(entity_error(d, "pattern " + quote(p) + " is over the regex memory budget of " +
+          return std::unexpected(entity_error(d, "pattern " + quote(p) +
+                                                     " is over the regex memory budget of " +
                                                      std::to_string(options.max_pattern_memory) +
                                                      " bytes (" + re->error() + "); simplify it"));
         }
         return std::unexpected(entity_error(d, "pattern " + quote(p) + ": " + re->error()));
       }
       std::string err;
-      if (impl->set->Add(p, &err) < 0) return std::unexpected(entity_error(d, "pattern " + quote(p) + ": " + err));
+      if (impl->set->Add(p, &err) < 0)
+        return std::unexpected(entity_error(d, "pattern " + quote(p) + ": " + err));
       impl->regexes.push_back({ei, std::move(re)});
     }
   }
   EARSHOT_TRY(check_parents(defs, impl->entities));
   if (!impl->regexes.empty() && !impl->set->Compile()) {
     return core::fail(core::ErrorCode::kInvalidArgument,
-                "entities: the " + std::to_string(impl->regexes.size()) +
-                    " regex patterns together are over the regex memory budget of " +
-                    std::to_string(options.max_set_memory) + " bytes; use literal aliases where you can");
+                      "entities: the " + std::to_string(impl->regexes.size()) +
+                          " regex patterns together are over the regex memory budget of " +
+                          std::to_string(options.max_set_memory) +
+                          " bytes; use literal aliases where you can");
   }
 
   // The alias index: each alias is anchored on its rarest word (fewest aliases use it);
@@ -209,7 +223,8 @@ core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, c
     a.anchor = best;
     h = hash_bytes(a.words[best]);
   }
-  std::stable_sort(aliases.begin(), aliases.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(aliases.begin(), aliases.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::size_t cap = 16;
   while (cap < aliases.size() * 2) cap <<= 1;
   impl->table.assign(cap, LinkSlot{});
@@ -223,7 +238,8 @@ core::Result<Linker> Linker::build(const std::vector<config::EntityDef>& defs, c
     std::uint64_t h = aliases[i].first;
     std::size_t slot = h & impl->mask;
     while (impl->table[slot].count != 0) slot = (slot + 1) & impl->mask;
-    impl->table[slot] = LinkSlot{h, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j - i)};
+    impl->table[slot] =
+        LinkSlot{h, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j - i)};
     std::uint64_t bit = (h >> 40) & impl->filter_mask;
     impl->filter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
     for (std::size_t k = i; k < j; ++k) impl->aliases.push_back(std::move(aliases[k].second));

@@ -19,7 +19,7 @@ namespace earshot::pipeline::link {
 struct LinkEntity {
   std::string id;
   core::EntityKind kind = core::EntityKind::company;
-  int parent = -1;  // index into Impl::entities
+  int parent = -1;                                      // index into Impl::entities
   std::vector<std::vector<std::uint64_t>> require_any;  // phrases as hashes of folded words
   std::vector<std::vector<std::uint64_t>> exclude;
 };

@@ -21,8 +21,8 @@ std::int64_t total_lag(const Lag& lag) {
 }
 
 core::Status read_to_end(Consumer& consumer, const std::function<void(Record&)>& on_record,
-                   std::chrono::milliseconds limit, std::string_view what,
-                   std::chrono::milliseconds poll_wait) {
+                         std::chrono::milliseconds limit, std::string_view what,
+                         std::chrono::milliseconds poll_wait) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     auto batch = consumer.poll(10000, poll_wait);
@@ -30,8 +30,9 @@ core::Status read_to_end(Consumer& consumer, const std::function<void(Record&)>&
     for (auto& r : *batch) on_record(r);
     if (batch->empty() && consumer.at_end()) return core::ok();
     if (std::chrono::steady_clock::now() > deadline) {
-      return core::fail(core::ErrorCode::kTimeout, std::string(what) + " did not reach its end in " +
-                                           std::to_string(limit.count() / 1000) + " s");
+      return core::fail(core::ErrorCode::kTimeout, std::string(what) +
+                                                       " did not reach its end in " +
+                                                       std::to_string(limit.count() / 1000) + " s");
     }
   }
 }

@@ -99,7 +99,7 @@ class Consumer {
   // Up to `max_records` committed records, waiting at most `timeout` for the first one.
   // Records of one partition come in offset order.
   virtual core::Result<std::vector<Record>> poll(std::size_t max_records,
-                                           std::chrono::milliseconds timeout) = 0;
+                                                 std::chrono::milliseconds timeout) = 0;
   // True when every assigned partition has been read up to its end (as of the last poll).
   virtual bool at_end() const = 0;
   // Commits offsets outside a transaction (for at-least-once readers such as sinks).
@@ -119,7 +119,8 @@ class Producer {
   virtual ~Producer() = default;
   // Sends `value` under `key` to `topic` (partition chosen by the key's hash). Inside a
   // transaction the record becomes visible only at commit().
-  virtual core::Status produce(std::string_view topic, std::string_view key, std::string_view value) = 0;
+  virtual core::Status produce(std::string_view topic, std::string_view key,
+                               std::string_view value) = 0;
   // Waits until everything produced so far is acknowledged (non-transactional producers).
   virtual core::Status flush(std::chrono::milliseconds timeout) = 0;
   virtual core::Status begin() = 0;
@@ -143,11 +144,11 @@ class Log {
 };
 
 struct LogOptions {
-  std::string kind = "embedded";  // kafka | embedded
-  std::string brokers;             // kafka
-  std::string path;                // embedded: SQLite file; empty = in memory
+  std::string kind = "embedded";                  // kafka | embedded
+  std::string brokers;                            // kafka
+  std::string path;                               // embedded: SQLite file; empty = in memory
   std::map<std::string, std::string> properties;  // kafka: passed to librdkafka as-is
-  int partitions = 3;              // for topics this Log creates
+  int partitions = 3;                             // for topics this Log creates
 };
 
 core::Result<std::unique_ptr<Log>> open_log(const LogOptions& options);
@@ -158,7 +159,7 @@ core::Result<std::unique_ptr<Log>> open_log(const LogOptions& options);
 // naming `what`. Each poll waits up to `poll_wait`; the last one, which finds nothing
 // more, costs that wait.
 core::Status read_to_end(Consumer& consumer, const std::function<void(Record&)>& on_record,
-                   std::chrono::milliseconds limit, std::string_view what,
-                   std::chrono::milliseconds poll_wait = std::chrono::milliseconds(200));
+                         std::chrono::milliseconds limit, std::string_view what,
+                         std::chrono::milliseconds poll_wait = std::chrono::milliseconds(200));
 
 }  // namespace earshot::pipeline::log

@@ -1,8 +1,8 @@
 // open_log(): the one place that picks a Log backend from LogOptions::kind.
+#include "pipeline/core/status.h"
 #include "pipeline/log/embedded/embedded_log.h"
 #include "pipeline/log/kafka/kafka_log.h"
 #include "pipeline/log/log.h"
-#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log {
 
@@ -17,7 +17,8 @@ core::Result<std::unique_ptr<Log>> open_log(const LogOptions& options) {
     EARSHOT_TRY(log);
     return std::unique_ptr<Log>(std::move(*log));
   }
-  return core::fail(core::ErrorCode::kInvalidArgument, "log.kind: expected kafka or embedded, got '" + options.kind + "'");
+  return core::fail(core::ErrorCode::kInvalidArgument,
+                    "log.kind: expected kafka or embedded, got '" + options.kind + "'");
 }
 
 }  // namespace earshot::pipeline::log

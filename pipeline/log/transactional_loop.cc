@@ -24,13 +24,17 @@ std::size_t batch_bytes(const Batch* b) {
   return n;
 }
 
-bool unrecoverable(const core::Error& e) { return e.code == core::ErrorCode::kFenced || e.code == core::ErrorCode::kFatal; }
+bool unrecoverable(const core::Error& e) {
+  return e.code == core::ErrorCode::kFenced || e.code == core::ErrorCode::kFatal;
+}
 
 }  // namespace
 
-core::Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Log& log, LoopOptions options) {
+core::Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Log& log,
+                                                                           LoopOptions options) {
   if (options.group.empty() || options.inputs.empty() || options.transactional_id.empty()) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "transactional loop needs a group, inputs and a transactional id");
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "transactional loop needs a group, inputs and a transactional id");
   }
   if (options.batch_size == 0) options.batch_size = 1;
   std::unique_ptr<TransactionalLoop> loop(new TransactionalLoop(log, std::move(options)));
@@ -38,8 +42,10 @@ core::Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Log& 
   EARSHOT_TRY(producer);
   loop->producer_ = std::move(*producer);
   TransactionalLoop* self = loop.get();
-  auto consumer = log.consumer({.group = loop->options_.group, .topics = loop->options_.inputs,
-                                .on_revoke = [self](const std::vector<TopicPartition>& parts) { self->on_revoke(parts); }});
+  auto consumer = log.consumer(
+      {.group = loop->options_.group,
+       .topics = loop->options_.inputs,
+       .on_revoke = [self](const std::vector<TopicPartition>& parts) { self->on_revoke(parts); }});
   EARSHOT_TRY(consumer);
   loop->consumer_ = std::move(*consumer);
   return loop;
@@ -78,7 +84,9 @@ void TransactionalLoop::on_revoke(const std::vector<TopicPartition>& parts) {
   }
   if (collecting_ != nullptr) {
     std::set<TopicPartition> gone(parts.begin(), parts.end());
-    std::erase_if(*collecting_, [&](const Record& r) { return gone.count({r.topic, r.partition}) > 0; });
+    std::erase_if(*collecting_, [&](const Record& r) {
+      return gone.count({r.topic, r.partition}) > 0;
+    });
   }
   stats_.revocations.fetch_add(1, std::memory_order_relaxed);
   if (handler_ != nullptr) handler_->on_revoked(parts);
@@ -102,7 +110,8 @@ core::Result<std::shared_ptr<Batch>> TransactionalLoop::collect(std::chrono::mil
     auto got = consumer_->poll(want, batch->empty() ? timeout : std::chrono::milliseconds(0));
     if (!got) {
       collecting_ = nullptr;
-      if (batch->empty() || got.error().code == core::ErrorCode::kFatal) return std::unexpected(got.error());
+      if (batch->empty() || got.error().code == core::ErrorCode::kFatal)
+        return std::unexpected(got.error());
       break;  // keep what we have; the error (if it persists) shows on the next poll
     }
     for (auto& r : *got) {
@@ -117,7 +126,8 @@ core::Result<std::shared_ptr<Batch>> TransactionalLoop::collect(std::chrono::mil
   return batch;
 }
 
-core::Status TransactionalLoop::commit_batch(BatchHandler& handler, const std::vector<Record>& batch, Output& out) {
+core::Status TransactionalLoop::commit_batch(BatchHandler& handler,
+                                             const std::vector<Record>& batch, Output& out) {
   const auto t0 = Clock::now();
   EARSHOT_TRY(producer_->begin());
   in_txn_ = true;
@@ -156,7 +166,8 @@ void TransactionalLoop::update_lag() {
 }
 
 void TransactionalLoop::set_inflight(const Batch* open) {
-  stats_.inflight_bytes.store(batch_bytes(open) + batch_bytes(ahead_.get()), std::memory_order_relaxed);
+  stats_.inflight_bytes.store(batch_bytes(open) + batch_bytes(ahead_.get()),
+                              std::memory_order_relaxed);
 }
 
 core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {

@@ -178,12 +178,12 @@ class TransactionalLoop {
   BatchHandler* handler_ = nullptr;  // the handler of the running step(), for on_revoke
 
   // Pipelining state, all on the loop thread.
-  std::shared_ptr<Batch> ahead_;       // polled and prepared, not handled yet
-  const Batch* open_ = nullptr;        // handled, waiting for its commit
+  std::shared_ptr<Batch> ahead_;  // polled and prepared, not handled yet
+  const Batch* open_ = nullptr;   // handled, waiting for its commit
   Output* open_out_ = nullptr;
   std::optional<core::Status> open_result_;  // set when the revocation callback settled open_
-  Batch* collecting_ = nullptr;        // the batch collect() is filling
-  std::size_t max_record_bytes_ = 0;   // largest record seen, to size sub-polls
+  Batch* collecting_ = nullptr;              // the batch collect() is filling
+  std::size_t max_record_bytes_ = 0;         // largest record seen, to size sub-polls
 };
 
 }  // namespace earshot::pipeline::log

@@ -12,7 +12,8 @@ void put_fixed(std::string& out, std::uint64_t v, int bytes) {
 
 std::uint64_t get_fixed(std::string_view in, std::size_t at, int bytes) {
   std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
+  for (int i = 0; i < bytes; ++i)
+    v |= std::uint64_t{static_cast<unsigned char>(in[at + i])} << (8 * i);
   return v;
 }
 
@@ -103,8 +104,9 @@ std::string BatchWriter::finish() {
 core::Status decode_header(std::string_view value, Batch& out) {
   if (!is_batch(value)) return core::fail(core::ErrorCode::kInvalidArgument, "not a batch record");
   if (value.size() < kHeaderSize) {
-    return core::fail(core::ErrorCode::kInvalidArgument,
-                "batch record of " + std::to_string(value.size()) + " bytes is shorter than its header");
+    return core::fail(
+        core::ErrorCode::kInvalidArgument,
+        "batch record of " + std::to_string(value.size()) + " bytes is shorter than its header");
   }
   out.writer = get_fixed(value, 1, 8);
   out.sequence = get_fixed(value, 9, 8);
@@ -118,8 +120,9 @@ core::Status decode(std::string_view value, Batch& out) {
   // Each entry takes at least two bytes: a count larger than that cannot be right (and must
   // not make reserve() allocate gigabytes).
   if (count > (value.size() - kHeaderSize) / 2) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "batch record claims " + std::to_string(count) + " entries in " +
-                                                 std::to_string(value.size()) + " bytes");
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "batch record claims " + std::to_string(count) + " entries in " +
+                          std::to_string(value.size()) + " bytes");
   }
   out.entries.reserve(count);
   std::size_t pos = kHeaderSize;
@@ -127,15 +130,17 @@ core::Status decode(std::string_view value, Batch& out) {
     Entry e;
     if (!get_string(value, pos, e.uid) || !get_string(value, pos, e.value)) {
       out.entries.clear();
-      return core::fail(core::ErrorCode::kInvalidArgument,
-                  "batch record truncated in entry " + std::to_string(i + 1) + " of " + std::to_string(count));
+      return core::fail(core::ErrorCode::kInvalidArgument, "batch record truncated in entry " +
+                                                               std::to_string(i + 1) + " of " +
+                                                               std::to_string(count));
     }
     out.entries.push_back(e);
   }
   if (pos != value.size()) {
     out.entries.clear();
-    return core::fail(core::ErrorCode::kInvalidArgument,
-                std::to_string(value.size() - pos) + " bytes after the last of " + std::to_string(count) + " entries");
+    return core::fail(core::ErrorCode::kInvalidArgument, std::to_string(value.size() - pos) +
+                                                             " bytes after the last of " +
+                                                             std::to_string(count) + " entries");
   }
   return core::ok();
 }

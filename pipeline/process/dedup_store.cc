@@ -25,8 +25,9 @@ std::uint64_t random_writer_id() {
 }
 
 bool holds(const std::vector<log::TopicPartition>& tps, const log::Record& r) {
-  return std::any_of(tps.begin(), tps.end(),
-                     [&](const log::TopicPartition& tp) { return tp.partition == r.partition && tp.topic == r.topic; });
+  return std::any_of(tps.begin(), tps.end(), [&](const log::TopicPartition& tp) {
+    return tp.partition == r.partition && tp.topic == r.topic;
+  });
 }
 
 std::string record_key(const std::string& topic, std::int32_t partition, std::int64_t first) {
@@ -35,7 +36,8 @@ std::string record_key(const std::string& topic, std::int32_t partition, std::in
 
 }  // namespace
 
-DedupStore::DedupStore(Options options) : options_(std::move(options)), writer_id_(random_writer_id()) {}
+DedupStore::DedupStore(Options options)
+    : options_(std::move(options)), writer_id_(random_writer_id()) {}
 
 // ---- Reading the changelog back -----------------------------------------------------------
 
@@ -43,8 +45,9 @@ core::Status DedupStore::restore(log::Log& log) {
   auto c = log.consumer({.group = "", .topics = {options_.topic}, .on_revoke = {}});
   EARSHOT_TRY(c);
   changelog_ = std::move(*c);
-  return log::read_to_end(*changelog_, [&](log::Record& r) { apply(r, /*skip_own=*/false); },
-                          std::chrono::seconds(120), "dedup changelog " + options_.topic);
+  return log::read_to_end(
+      *changelog_, [&](log::Record& r) { apply(r, /*skip_own=*/false); }, std::chrono::seconds(120),
+      "dedup changelog " + options_.topic);
 }
 
 core::Status DedupStore::catch_up(const std::vector<log::Record>& batch) {
@@ -55,16 +58,17 @@ core::Status DedupStore::catch_up(const std::vector<log::Record>& batch) {
     if (!holds(owned_, r) && !holds(fresh, r)) fresh.push_back({r.topic, r.partition});
   }
   if (!fresh.empty() && changelog_) {
-    auto st = log::read_to_end(*changelog_, [&](log::Record& r) { apply(r, /*skip_own=*/true); },
-                               std::chrono::seconds(30), "dedup changelog " + options_.topic,
-                               std::chrono::milliseconds(20));
+    auto st = log::read_to_end(
+        *changelog_, [&](log::Record& r) { apply(r, /*skip_own=*/true); }, std::chrono::seconds(30),
+        "dedup changelog " + options_.topic, std::chrono::milliseconds(20));
     if (!st) return st;  // the batch aborts and comes again, still fresh
   } else if (changelog_) {
     auto polled = changelog_->poll(10000, std::chrono::milliseconds(0));
     EARSHOT_TRY(polled);
     for (auto& r : *polled) apply(r, /*skip_own=*/true);
   }
-  owned_.insert(owned_.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+  owned_.insert(owned_.end(), std::make_move_iterator(fresh.begin()),
+                std::make_move_iterator(fresh.end()));
   return core::ok();
 }
 
@@ -79,7 +83,8 @@ void DedupStore::apply(log::Record& r, bool skip_own) {
     remember(r.key, r.value);
     return;
   }
-  if (skip_own && dedup_changelog::decode_header(r.value, scratch_) && scratch_.writer == writer_id_) {
+  if (skip_own && dedup_changelog::decode_header(r.value, scratch_) &&
+      scratch_.writer == writer_id_) {
     // Our own committed batch: already in seen_ since commit(). A batch we rolled back but
     // that committed after all (a commit timeout) is applied.
     auto it = std::find(aborted_.begin(), aborted_.end(), scratch_.sequence);
@@ -89,9 +94,10 @@ void DedupStore::apply(log::Record& r, bool skip_own) {
   if (auto st = dedup_changelog::decode(r.value, scratch_); !st) {
     const auto n = ++skipped_;
     if (options_.on_warning && (n <= 10 || n % 1000 == 0)) {
-      options_.on_warning("dedup changelog " + r.topic + " partition " + std::to_string(r.partition) + " offset " +
-                          std::to_string(r.offset) + " (key \"" + r.key + "\"): " + st.error().message +
-                          "; record skipped (" + std::to_string(n) + " so far)");
+      options_.on_warning("dedup changelog " + r.topic + " partition " +
+                          std::to_string(r.partition) + " offset " + std::to_string(r.offset) +
+                          " (key \"" + r.key + "\"): " + st.error().message + "; record skipped (" +
+                          std::to_string(n) + " so far)");
     }
     return;
   }
@@ -130,7 +136,8 @@ const std::string* DedupStore::find(std::string_view uid) const {
   return it == seen_.end() ? nullptr : &it->second;
 }
 
-bool DedupStore::add(const log::Record& in, const std::string& uid, std::string&& value, log::Output& out) {
+bool DedupStore::add(const log::Record& in, const std::string& uid, std::string&& value,
+                     log::Output& out) {
   auto [it, inserted] = seen_.try_emplace(uid);  // the uid's one copy in the store
   if (!inserted) return false;
   undo_.push_back({&it->first, {}, true});
@@ -145,11 +152,13 @@ void DedupStore::mark_deleted(const log::Record& in, const std::string& uid, log
   if (inserted) {
     undo_.push_back({&it->first, {}, true});
   } else {
-    undo_.push_back({&it->first, std::exchange(it->second, std::string(dedup_changelog::kDeleted)), false});
+    undo_.push_back(
+        {&it->first, std::exchange(it->second, std::string(dedup_changelog::kDeleted)), false});
   }
 }
 
-void DedupStore::stage(const log::Record& in, std::string_view uid, std::string_view value, log::Output& out) {
+void DedupStore::stage(const log::Record& in, std::string_view uid, std::string_view value,
+                       log::Output& out) {
   Pending* p = nullptr;
   for (auto& q : pending_) {
     if (q.partition == in.partition && q.topic == in.topic) {
@@ -167,7 +176,8 @@ void DedupStore::stage(const log::Record& in, std::string_view uid, std::string_
     p->topic = in.topic;
     p->partition = in.partition;
     p->first = in.offset;
-    p->writer.start(writer_id_, sequence_, std::min(last_record_bytes_, kMaxChangelogRecord + 1024));
+    p->writer.start(writer_id_, sequence_,
+                    std::min(last_record_bytes_, kMaxChangelogRecord + 1024));
   }
   p->writer.add(uid, value);
 }

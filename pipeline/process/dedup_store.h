@@ -51,8 +51,8 @@ namespace earshot::pipeline::process {
 class DedupStore {
  public:
   struct Options {
-    std::string topic;                   // the changelog topic (compacted)
-    std::size_t capacity = 2'000'000;    // committed uids kept
+    std::string topic;                 // the changelog topic (compacted)
+    std::size_t capacity = 2'000'000;  // committed uids kept
     // A warning the store recovered from, one line without a trailing newline (a corrupt
     // changelog record). May be empty: warnings are then only counted.
     std::function<void(std::string_view)> on_warning;
@@ -98,7 +98,9 @@ class DedupStore {
   // Heterogeneous lookup, so that changelog entries (string_views) need no copy to be found.
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   // A change the open batch made to seen_: a new uid (inserted), or a delete that replaced
   // a known uid's value (kept in `old` for rollback()). `uid` points at the key in its map
@@ -118,17 +120,17 @@ class DedupStore {
 
   Options options_;
   std::unordered_map<std::string, std::string, Hash, std::equal_to<>> seen_;  // uid → dedup value
-  std::deque<const std::string*> order_;  // committed keys of seen_, oldest first (eviction)
-  std::vector<Undo> undo_;                // the open batch's changes to seen_
-  std::vector<Pending> pending_;          // the open batch's changelog records
-  std::size_t last_record_bytes_ = 0;     // size hint for the next changelog record
-  std::uint64_t writer_id_;               // random; marks this store's changelog records
-  std::uint64_t sequence_ = 0;            // this store's last begun batch
-  bool open_ = false;                     // a begun batch waits for commit() or rollback()
-  std::deque<std::uint64_t> aborted_;     // sequences of own batches rolled back (bounded)
+  std::deque<const std::string*> order_;    // committed keys of seen_, oldest first (eviction)
+  std::vector<Undo> undo_;                  // the open batch's changes to seen_
+  std::vector<Pending> pending_;            // the open batch's changelog records
+  std::size_t last_record_bytes_ = 0;       // size hint for the next changelog record
+  std::uint64_t writer_id_;                 // random; marks this store's changelog records
+  std::uint64_t sequence_ = 0;              // this store's last begun batch
+  bool open_ = false;                       // a begun batch waits for commit() or rollback()
+  std::deque<std::uint64_t> aborted_;       // sequences of own batches rolled back (bounded)
   std::vector<log::TopicPartition> owned_;  // input partitions caught up for since assigned
   std::uint64_t skipped_ = 0;
-  dedup_changelog::Batch scratch_;        // decoded changelog record, reused
+  dedup_changelog::Batch scratch_;  // decoded changelog record, reused
   std::unique_ptr<log::Consumer> changelog_;
 };
 

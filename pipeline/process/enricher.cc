@@ -3,12 +3,15 @@
 
 namespace earshot::pipeline::process {
 
-core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* config, std::string_view model,
-                                                       const link::DirectoryIo& io) {
+core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* config,
+                                                        std::string_view model,
+                                                        const link::DirectoryIo& io) {
   std::unique_ptr<Enricher> e(new Enricher());
   std::string name(model.empty() ? (config ? config->sentiment.model : "default") : model);
   auto scorer = sentiment::load_scorer(name);
-  if (!scorer) return core::fail(core::ErrorCode::kInvalidArgument, "sentiment model '" + name + "': " + scorer.error());
+  if (!scorer)
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "sentiment model '" + name + "': " + scorer.error());
   e->scorer_ = std::move(*scorer);
   e->targeted_ = std::make_unique<sentiment::TargetedScorer>(*e->scorer_);
   auto lang = sentiment::LanguageDetector::load();

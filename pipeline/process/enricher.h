@@ -23,10 +23,10 @@
 #include <vector>
 
 #include "pipeline/config/config.h"
+#include "pipeline/core/records.h"
 #include "pipeline/link/customer_directory.h"
 #include "pipeline/link/linker.h"
 #include "pipeline/log/log.h"
-#include "pipeline/core/records.h"
 #include "sentiment/intent.h"
 #include "sentiment/language.h"
 #include "sentiment/sentiment.h"
@@ -40,7 +40,8 @@ class Enricher {
   // overrides config.sentiment.model when non-empty. `io` serves the customer directories
   // that do IO: its Log `type: kafka`, its HTTP client `type: http` (without them those are
   // a config error). Errors name what failed to load.
-  static core::Result<std::unique_ptr<Enricher>> build(const config::Config* config, std::string_view model,
+  static core::Result<std::unique_ptr<Enricher>> build(const config::Config* config,
+                                                       std::string_view model,
                                                        const link::DirectoryIo& io = {});
 
   core::ScoredPost enrich(core::Post post) const;

@@ -57,7 +57,9 @@ std::uint32_t NearDuplicates::insert(std::uint64_t h) {
   return e;
 }
 
-bool NearDuplicates::check_and_add(std::string_view text) { return check_and_add_hash(simhash(text)); }
+bool NearDuplicates::check_and_add(std::string_view text) {
+  return check_and_add_hash(simhash(text));
+}
 
 bool NearDuplicates::check_and_add_hash(std::uint64_t h) {
   if (h == 0) return false;
@@ -120,8 +122,10 @@ void NearDuplicates::forget(std::uint32_t e) {
   if (--entry.copies > 0) return;
   for (int band = 0; band < 4; ++band) {
     const std::uint32_t prev = entry.prev[band], next = entry.next[band];
-    if (prev != kNone) entries_[prev].next[band] = next;
-    else heads_[band_key(band, entry.hash)] = next;
+    if (prev != kNone)
+      entries_[prev].next[band] = next;
+    else
+      heads_[band_key(band, entry.hash)] = next;
     if (next != kNone) entries_[next].prev[band] = prev;
   }
   // Backward-shift deletion keeps every probe sequence unbroken without tombstones.

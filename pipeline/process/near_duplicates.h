@@ -49,9 +49,9 @@ class NearDuplicates {
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   struct Entry {
     std::uint64_t hash = 0;
-    std::uint32_t copies = 0;                // copies of `hash` in ring_
-    std::array<std::uint32_t, 4> next{};     // per band: next entry with the same band key
-    std::array<std::uint32_t, 4> prev{};     // per band: previous entry, kNone at the head
+    std::uint32_t copies = 0;             // copies of `hash` in ring_
+    std::array<std::uint32_t, 4> next{};  // per band: next entry with the same band key
+    std::array<std::uint32_t, 4> prev{};  // per band: previous entry, kNone at the head
   };
   std::uint32_t band_key(int band, std::uint64_t h) const;
   std::size_t home(std::uint64_t h) const;
@@ -64,8 +64,8 @@ class NearDuplicates {
   int max_distance_;
   std::vector<std::uint32_t> ring_;  // entries of the window, oldest first once full
   std::size_t next_ = 0;
-  std::vector<Entry> entries_;       // capacity + 1 (the newest is added before the oldest goes)
-  std::vector<std::uint32_t> free_;  // unused entries
+  std::vector<Entry> entries_;        // capacity + 1 (the newest is added before the oldest goes)
+  std::vector<std::uint32_t> free_;   // unused entries
   std::vector<std::uint32_t> slots_;  // open addressing, hash → entry; kNone = empty
   std::size_t slot_mask_ = 0;
   int slot_shift_ = 0;

@@ -12,7 +12,8 @@ namespace {
 
 std::string now_rfc3339() {
   return core::format_rfc3339_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count());
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
 }
 
 std::string reason_class(const std::string& reason) {
@@ -28,13 +29,13 @@ struct ProcessStage::Slot {
   std::string reason;
   std::string dead_json;  // the encoded dead letter
   bool deleted = false;
-  core::Post post;              // for deletes
-  core::ScoredPost scored;      // for valid posts
+  core::Post post;          // for deletes
+  core::ScoredPost scored;  // for valid posts
   std::vector<core::Mention> mentions;
-  std::uint64_t fingerprint = 0;           // simhash of the text
-  std::string scored_json;                 // encode(scored), without near_duplicate
-  std::vector<std::string> mention_json;   // encode(mentions[i])
-  std::string dedup;                       // the changelog value
+  std::uint64_t fingerprint = 0;          // simhash of the text
+  std::string scored_json;                // encode(scored), without near_duplicate
+  std::vector<std::string> mention_json;  // encode(mentions[i])
+  std::string dedup;                      // the changelog value
 };
 
 struct ProcessStage::Work {
@@ -50,8 +51,8 @@ void ProcessStage::prepare_record(const Enricher& enricher, const log::Record& i
   if (!post) {
     slot.bad = true;
     slot.reason = post.error().message;
-    slot.dead_json = codec::encode(core::DeadLetter{slot.reason, "process", in.topic, in.partition, in.offset, in.key,
-                                                    in.value, now_rfc3339()});
+    slot.dead_json = codec::encode(core::DeadLetter{slot.reason, "process", in.topic, in.partition,
+                                                    in.offset, in.key, in.value, now_rfc3339()});
     return;
   }
   if (post->deleted) {
@@ -70,8 +71,12 @@ void ProcessStage::prepare_record(const Enricher& enricher, const log::Record& i
 
 ProcessStage::ProcessStage(const Enricher& enricher, ProcessTopics topics, ProcessOptions options,
                            ProcessCounters* counters)
-    : enricher_(enricher), topics_(std::move(topics)), counters_(counters),
-      dedup_({.topic = topics_.dedup, .capacity = options.dedup_capacity, .on_warning = std::move(options.on_warning)}),
+    : enricher_(enricher),
+      topics_(std::move(topics)),
+      counters_(counters),
+      dedup_({.topic = topics_.dedup,
+              .capacity = options.dedup_capacity,
+              .on_warning = std::move(options.on_warning)}),
       pool_(options.threads) {}
 
 ProcessStage::~ProcessStage() = default;
@@ -82,7 +87,8 @@ core::Status ProcessStage::restore(log::Log& log) {
   return st;
 }
 
-ProcessStage::Started ProcessStage::start(const log::Batch& batch, std::shared_ptr<const log::Batch> owner) {
+ProcessStage::Started ProcessStage::start(const log::Batch& batch,
+                                          std::shared_ptr<const log::Batch> owner) {
   auto work = std::make_shared<Work>();
   work->owner = std::move(owner);
   work->batch = &batch;
@@ -126,8 +132,10 @@ core::Status ProcessStage::handle(const std::vector<log::Record>& batch, log::Ou
   pool_.dispose(std::move(run.work));
   counters_->records_in += n;
   counters_->batches += 1;
-  counters_->last_batch_us = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+  counters_->last_batch_us =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - started)
+                                     .count());
   return core::ok();
 }
 
@@ -192,7 +200,9 @@ void ProcessStage::on_commit() {
   dedup_.commit();
 }
 
-void ProcessStage::on_revoked(const std::vector<log::TopicPartition>& partitions) { dedup_.on_revoked(partitions); }
+void ProcessStage::on_revoked(const std::vector<log::TopicPartition>& partitions) {
+  dedup_.on_revoked(partitions);
+}
 
 void ProcessStage::on_abort() {
   near_.rollback();  // the batch comes again: it must not meet its own fingerprints

@@ -87,8 +87,8 @@ struct ProcessCounters {
 
 // How the stage runs. The defaults suit tests; `earshot process` sets on_warning to log.
 struct ProcessOptions {
-  int threads = 1;                          // worker threads (< 1 counts as 1)
-  std::size_t dedup_capacity = 2'000'000;   // committed uids the dedup store keeps
+  int threads = 1;                         // worker threads (< 1 counts as 1)
+  std::size_t dedup_capacity = 2'000'000;  // committed uids the dedup store keeps
   // A warning the stage recovered from (a corrupt dedup changelog record; dedup_store.h), one
   // line, called on the loop thread. Empty: warnings are only counted.
   std::function<void(std::string_view)> on_warning;
@@ -96,10 +96,12 @@ struct ProcessOptions {
 
 class ProcessStage final : public log::BatchHandler {
  public:
-  ProcessStage(const Enricher& enricher, ProcessTopics topics, ProcessOptions options, ProcessCounters* counters);
-  ProcessStage(const Enricher& enricher, ProcessTopics topics, int threads, ProcessCounters* counters,
-               std::size_t dedup_capacity = 2'000'000)
-      : ProcessStage(enricher, std::move(topics), ProcessOptions{threads, dedup_capacity, {}}, counters) {}
+  ProcessStage(const Enricher& enricher, ProcessTopics topics, ProcessOptions options,
+               ProcessCounters* counters);
+  ProcessStage(const Enricher& enricher, ProcessTopics topics, int threads,
+               ProcessCounters* counters, std::size_t dedup_capacity = 2'000'000)
+      : ProcessStage(enricher, std::move(topics), ProcessOptions{threads, dedup_capacity, {}},
+                     counters) {}
   ~ProcessStage() override;
 
   // Reads the dedup changelog to its end. Call once before the loop starts.
@@ -115,8 +117,8 @@ class ProcessStage final : public log::BatchHandler {
   const ProcessCounters& counters() const { return *counters_; }
 
  private:
-  struct Slot;   // one record's prepared results
-  struct Work;   // one batch's slots, shared with the pool's job
+  struct Slot;  // one record's prepared results
+  struct Work;  // one batch's slots, shared with the pool's job
   struct Started {
     std::shared_ptr<Work> work;
     std::shared_ptr<WorkerPool::Job> job;
@@ -133,7 +135,7 @@ class ProcessStage final : public log::BatchHandler {
   ProcessCounters* counters_;
   DedupStore dedup_;
   NearDuplicates near_{50000, 3, /*staged=*/true};
-  Started prepared_;                      // the batch prepare() started, until handle() or on_abort()
+  Started prepared_;  // the batch prepare() started, until handle() or on_abort()
   std::vector<core::Mention> retracted_;  // scratch for a delete's retractions
   WorkerPool pool_;                       // last: its threads are joined before the rest goes
 };

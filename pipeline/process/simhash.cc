@@ -58,8 +58,10 @@ class BitCounter {
 constexpr auto kFold = [] {
   std::array<unsigned char, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) t[c] = static_cast<unsigned char>(c);
-    else if (c >= 'A' && c <= 'Z') t[c] = static_cast<unsigned char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+      t[c] = static_cast<unsigned char>(c);
+    else if (c >= 'A' && c <= 'Z')
+      t[c] = static_cast<unsigned char>(c - 'A' + 'a');
   }
   return t;
 }();
@@ -85,7 +87,8 @@ std::uint64_t simhash(std::string_view text) {
   };
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned char c = p[i];
-    if (c == '@' || (c == 'h' && i + 3 < n && p[i + 1] == 't' && p[i + 2] == 't' && p[i + 3] == 'p')) {
+    if (c == '@' ||
+        (c == 'h' && i + 3 < n && p[i + 1] == 't' && p[i + 2] == 't' && p[i + 3] == 'p')) {
       flush();  // links and handles vary across a wave
       while (i < n && p[i] != ' ' && p[i] != '\n') ++i;
       continue;

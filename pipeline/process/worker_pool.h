@@ -99,8 +99,8 @@ class WorkerPool {
   std::atomic<bool> stopping_{false};  // set once, by the destructor
   std::mutex mu_;
   std::condition_variable wake_;
-  std::shared_ptr<Job> current_;               // guarded by mu_; the newest job
-  std::uint64_t generation_ = 0;               // guarded by mu_; bumped per submit()
+  std::shared_ptr<Job> current_;                // guarded by mu_; the newest job
+  std::uint64_t generation_ = 0;                // guarded by mu_; bumped per submit()
   std::vector<std::shared_ptr<void>> garbage_;  // guarded by mu_; for a worker to free
   std::vector<std::thread> workers_;
 };

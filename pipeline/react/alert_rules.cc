@@ -9,8 +9,8 @@
 #include <deque>
 #include <limits>
 
-#include "pipeline/core/duration.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/duration.h"
 
 namespace earshot::pipeline::react {
 
@@ -32,10 +32,10 @@ std::string alert_id(const std::string& dedup_key, const std::string& status) {
 }
 
 struct AlertEngine::RuleState {
-  int64_t start = kNone;        // current window start
+  int64_t start = kNone;  // current window start
   int64_t volume = 0, matches = 0, counts[3] = {0, 0, 0}, score_micro = 0;
   std::vector<core::PostRef> evidence;  // most negative matching posts of the current window
-  std::deque<double> history;     // spike: closed windows' match counts, oldest first
+  std::deque<double> history;           // spike: closed windows' match counts, oldest first
   bool open = false;
   std::string open_key;
   int64_t open_start = kNone;
@@ -82,20 +82,25 @@ double metric_of(const config::AlertRuleDef& r, const AlertEngine::RuleState& s)
   if (r.metric == "neutral") return static_cast<double>(s.counts[1]);
   if (r.metric == "positive") return static_cast<double>(s.counts[2]);
   if (r.metric == "negative_share") return vol > 0 ? static_cast<double>(s.counts[0]) / vol : 0.0;
-  if (r.metric == "mean_score") return vol > 0 ? static_cast<double>(s.score_micro) / 1e6 / vol : 0.0;
+  if (r.metric == "mean_score")
+    return vol > 0 ? static_cast<double>(s.score_micro) / 1e6 / vol : 0.0;
   return vol;  // volume
 }
 
 }  // namespace
 
-core::Result<std::unique_ptr<AlertEngine>> AlertEngine::create(std::vector<config::AlertRuleDef> rules,
-                                                         AlertEngineOptions options) {
+core::Result<std::unique_ptr<AlertEngine>> AlertEngine::create(
+    std::vector<config::AlertRuleDef> rules, AlertEngineOptions options) {
   std::unique_ptr<AlertEngine> e(new AlertEngine(options.staged));
   for (const auto& r : rules) {
-    if (r.window.count() <= 0) return core::fail(core::ErrorCode::kInvalidArgument, "alert " + r.name + ": window must be > 0");
+    if (r.window.count() <= 0)
+      return core::fail(core::ErrorCode::kInvalidArgument,
+                        "alert " + r.name + ": window must be > 0");
     if (r.kind == config::AlertKind::keyword) {
       auto re = std::make_shared<const re2::RE2>(r.pattern, re2::RE2::Quiet);
-      if (!re->ok()) return core::fail(core::ErrorCode::kInvalidArgument, "alert " + r.name + ": pattern: " + re->error());
+      if (!re->ok())
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          "alert " + r.name + ": pattern: " + re->error());
       e->patterns_.push_back(std::move(re));
     } else {
       e->patterns_.push_back(nullptr);
@@ -106,7 +111,8 @@ core::Result<std::unique_ptr<AlertEngine>> AlertEngine::create(std::vector<confi
   if (!e->options_.now_ms) {
     e->options_.now_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch()).count();
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
     };
   }
   return e;
@@ -140,7 +146,9 @@ int64_t window_start_of(int64_t t, int64_t size) {
   return t >= 0 ? (t / size) * size : -(((-t) + size - 1) / size) * size;
 }
 
-bool share_spike(const config::AlertRuleDef& r) { return r.kind == config::AlertKind::spike && r.metric == "share"; }
+bool share_spike(const config::AlertRuleDef& r) {
+  return r.kind == config::AlertKind::spike && r.metric == "share";
+}
 
 // Spike over the share of `label` in the window: median and MAD of the previous windows'
 // shares; the floor of the spread is the binomial standard error at the window's volume.
@@ -159,11 +167,13 @@ Baseline share_baseline_of(const std::deque<double>& history, double sensitivity
 }  // namespace
 
 std::size_t AlertEngine::history_needed(const config::AlertRuleDef& r) const {
-  return std::min<std::size_t>(options_.min_history, std::max<int64_t>(1, r.baseline.count() / r.window.count()));
+  return std::min<std::size_t>(options_.min_history,
+                               std::max<int64_t>(1, r.baseline.count() / r.window.count()));
 }
 
-core::Alert AlertEngine::make_alert(const config::AlertRuleDef& r, const RuleState& s, const std::string& entity,
-                              const std::string& status, int64_t wstart, double observed, double baseline) const {
+core::Alert AlertEngine::make_alert(const config::AlertRuleDef& r, const RuleState& s,
+                                    const std::string& entity, const std::string& status,
+                                    int64_t wstart, double observed, double baseline) const {
   const int64_t size = r.window.count();
   core::Alert a;
   a.rule = r.name;
@@ -177,20 +187,25 @@ core::Alert AlertEngine::make_alert(const config::AlertRuleDef& r, const RuleSta
   a.dedup_key = s.open_key;
   a.id = alert_id(a.dedup_key, status);
   a.created_at = core::format_rfc3339_ms(options_.now_ms());
-  const std::string label = std::string(sentiment::to_string(r.label.value_or(sentiment::Label::negative)));
-  std::string what = r.kind == config::AlertKind::keyword    ? "posts matching '" + r.pattern + "'"
+  const std::string label =
+      std::string(sentiment::to_string(r.label.value_or(sentiment::Label::negative)));
+  std::string what = r.kind == config::AlertKind::keyword     ? "posts matching '" + r.pattern + "'"
                      : r.kind == config::AlertKind::threshold ? r.metric
-                     : r.kind == config::AlertKind::intent && r.intent ? std::string(to_string(*r.intent)) + " posts"
+                     : r.kind == config::AlertKind::intent && r.intent
+                         ? std::string(to_string(*r.intent)) + " posts"
                      : share_spike(r) ? "share of " + label + " posts"
                                       : label + " posts";
   char nums[96];
-  std::snprintf(nums, sizeof nums, ": %g in %s (baseline %g)", observed, core::format_duration(r.window).c_str(), baseline);
-  a.summary = (status == "resolve" ? "resolved: " : "") + r.name + " for " + entity + ": " + what + nums;
+  std::snprintf(nums, sizeof nums, ": %g in %s (baseline %g)", observed,
+                core::format_duration(r.window).c_str(), baseline);
+  a.summary =
+      (status == "resolve" ? "resolved: " : "") + r.name + " for " + entity + ": " + what + nums;
   return a;
 }
 
-void AlertEngine::trigger(const config::AlertRuleDef& r, RuleState& s, const std::string& entity, int64_t wstart,
-                          double observed, double baseline, std::vector<core::Alert>& out) {
+void AlertEngine::trigger(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
+                          int64_t wstart, double observed, double baseline,
+                          std::vector<core::Alert>& out) {
   if (s.open) return;
   if (s.last_trigger != kNone && wstart < s.last_trigger + r.cooldown.count()) {
     ++stats_.suppressed_cooldown;
@@ -208,7 +223,8 @@ void AlertEngine::trigger(const config::AlertRuleDef& r, RuleState& s, const std
   ++stats_.triggered;
 }
 
-void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s, const std::string& entity, int64_t wstart,
+void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s,
+                               const std::string& entity, int64_t wstart,
                                std::vector<core::Alert>& out) {
   const int64_t size = r.window.count();
   bool holds = false;
@@ -217,14 +233,19 @@ void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s, cons
   switch (r.kind) {
     case config::AlertKind::spike: {
       const bool share = share_spike(r);
-      if (share) observed = s.volume > 0 ? static_cast<double>(s.matches) / static_cast<double>(s.volume) : 0.0;
-      Baseline b = share ? share_baseline_of(s.history, r.sensitivity, s.volume) : baseline_of(s.history, r.sensitivity);
+      if (share)
+        observed =
+            s.volume > 0 ? static_cast<double>(s.matches) / static_cast<double>(s.volume) : 0.0;
+      Baseline b = share ? share_baseline_of(s.history, r.sensitivity, s.volume)
+                         : baseline_of(s.history, r.sensitivity);
       base = b.median;
       const int64_t gate = share ? s.volume : s.matches;
-      holds = s.history.size() >= history_needed(r) && gate >= r.min_volume && observed > b.threshold;
+      holds =
+          s.history.size() >= history_needed(r) && gate >= r.min_volume && observed > b.threshold;
       // A share of an empty window means nothing: such windows stay out of the baseline.
       if (!share || s.volume > 0) {
-        const std::size_t cap = static_cast<std::size_t>(std::max<int64_t>(1, r.baseline.count() / size));
+        const std::size_t cap =
+            static_cast<std::size_t>(std::max<int64_t>(1, r.baseline.count() / size));
         s.history.push_back(observed);
         while (s.history.size() > cap) s.history.pop_front();
       }
@@ -233,7 +254,8 @@ void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s, cons
     case config::AlertKind::threshold: {
       observed = metric_of(r, s);
       bool ratio = r.metric == "negative_share" || r.metric == "mean_score";
-      holds = (!ratio || s.volume >= r.min_volume) && (r.below ? observed < r.threshold : observed > r.threshold);
+      holds = (!ratio || s.volume >= r.min_volume) &&
+              (r.below ? observed < r.threshold : observed > r.threshold);
       base = r.threshold;
       if (holds && s.volume > 0) trigger(r, s, entity, wstart, observed, base, out);
       break;
@@ -248,12 +270,13 @@ void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s, cons
   }
 }
 
-void AlertEngine::roll(const config::AlertRuleDef& r, RuleState& s, const std::string& entity, int64_t start,
-                       std::vector<core::Alert>& out) {
+void AlertEngine::roll(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
+                       int64_t start, std::vector<core::Alert>& out) {
   const int64_t size = r.window.count();
   close_window(r, s, entity, s.start, out);
   // Empty windows in between count as zero (a bounded number of them).
-  const int64_t gaps = std::min<int64_t>((start - s.start) / size - 1, std::max<int64_t>(1, r.baseline.count() / size));
+  const int64_t gaps = std::min<int64_t>((start - s.start) / size - 1,
+                                         std::max<int64_t>(1, r.baseline.count() / size));
   s.volume = s.matches = s.score_micro = 0;
   s.counts[0] = s.counts[1] = s.counts[2] = 0;
   s.evidence.clear();
@@ -264,7 +287,9 @@ void AlertEngine::roll(const config::AlertRuleDef& r, RuleState& s, const std::s
 core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& out) {
   if (m.retract) return core::ok();
   auto t = core::parse_rfc3339_ms(m.created_at);
-  if (!t) return core::fail(core::ErrorCode::kInvalidArgument, "mention " + m.post_uid + ": created_at: " + t.error().message);
+  if (!t)
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "mention " + m.post_uid + ": created_at: " + t.error().message);
   bool any = false;
   for (const auto& r : rules_) any = any || r.entity == "*" || r.entity == m.entity;
   if (!any) return core::ok();
@@ -292,13 +317,15 @@ core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& 
         match = m.sentiment.label == r.label.value_or(sentiment::Label::negative);
         break;
       case config::AlertKind::customer:
-        match = m.customer.has_value() && tier_ok(r, m) && m.sentiment.label == r.label.value_or(sentiment::Label::negative);
+        match = m.customer.has_value() && tier_ok(r, m) &&
+                m.sentiment.label == r.label.value_or(sentiment::Label::negative);
         break;
       case config::AlertKind::keyword:
         match = re2::RE2::PartialMatch(m.text, *patterns_[i]);
         break;
       case config::AlertKind::intent:
-        match = r.intent && m.intent == *r.intent && tier_ok(r, m) && (!r.label || m.sentiment.label == *r.label);
+        match = r.intent && m.intent == *r.intent && tier_ok(r, m) &&
+                (!r.label || m.sentiment.label == *r.label);
         break;
       case config::AlertKind::threshold:
         match = true;
@@ -308,7 +335,9 @@ core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& 
       ++s.matches;
       if (options_.evidence > 0) {
         core::PostRef ref{m.post_uid, m.url, m.text, m.sentiment.score};
-        auto cmp = [](const core::PostRef& a, const core::PostRef& b) { return a.score != b.score ? a.score < b.score : a.uid < b.uid; };
+        auto cmp = [](const core::PostRef& a, const core::PostRef& b) {
+          return a.score != b.score ? a.score < b.score : a.uid < b.uid;
+        };
         s.evidence.insert(std::upper_bound(s.evidence.begin(), s.evidence.end(), ref, cmp), ref);
         if (s.evidence.size() > options_.evidence) s.evidence.resize(options_.evidence);
       }
@@ -321,7 +350,8 @@ core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& 
         if (share_spike(r)) {
           const double share = static_cast<double>(s.matches) / static_cast<double>(s.volume);
           Baseline b = share_baseline_of(s.history, r.sensitivity, s.volume);
-          if (s.history.size() >= history_needed(r) && s.volume >= r.min_volume && share > b.threshold) {
+          if (s.history.size() >= history_needed(r) && s.volume >= r.min_volume &&
+              share > b.threshold) {
             trigger(r, s, m.entity, s.start, share, b.median, out);
           }
         } else if (match) {
@@ -336,7 +366,8 @@ core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& 
       case config::AlertKind::threshold:
         break;
       default:
-        if (match && s.matches >= r.min_count) trigger(r, s, m.entity, s.start, static_cast<double>(s.matches), 0.0, out);
+        if (match && s.matches >= r.min_count)
+          trigger(r, s, m.entity, s.start, static_cast<double>(s.matches), 0.0, out);
     }
   }
   return core::ok();

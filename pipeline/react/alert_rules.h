@@ -54,8 +54,8 @@
 
 #include "pipeline/config/config.h"
 #include "pipeline/core/records.h"
-#include "pipeline/react/staged_map.h"
 #include "pipeline/core/status.h"
+#include "pipeline/react/staged_map.h"
 
 namespace re2 {
 class RE2;
@@ -64,10 +64,10 @@ class RE2;
 namespace earshot::pipeline::react {
 
 struct AlertEngineOptions {
-  std::size_t evidence = 5;                       // posts attached to an alert
-  std::size_t min_history = 5;                    // spike: previous windows needed
-  std::function<std::int64_t()> now_ms;           // created_at; empty = system clock
-  bool staged = true;                             // keep the undo log (as WindowsOptions)
+  std::size_t evidence = 5;              // posts attached to an alert
+  std::size_t min_history = 5;           // spike: previous windows needed
+  std::function<std::int64_t()> now_ms;  // created_at; empty = system clock
+  bool staged = true;                    // keep the undo log (as WindowsOptions)
 };
 
 struct AlertStats {
@@ -84,7 +84,7 @@ std::string alert_id(const std::string& dedup_key, const std::string& status);
 class AlertEngine {
  public:
   static core::Result<std::unique_ptr<AlertEngine>> create(std::vector<config::AlertRuleDef> rules,
-                                                      AlertEngineOptions options = {});
+                                                           AlertEngineOptions options = {});
   ~AlertEngine();
 
   // Evaluates one mention against every rule for its entity; appends alerts to `out`.
@@ -108,23 +108,25 @@ class AlertEngine {
   // Open alerts (triggered, not yet resolved): their dedup keys, sorted.
   std::vector<std::string> open_alerts() const;
 
-  struct RuleState;     // alert_rules.cc
+  struct RuleState;  // alert_rules.cc
   struct EntityState;
 
  private:
   explicit AlertEngine(bool staged);  // alert_rules.cc, where EntityState is complete
   EntityState& touch(const std::string& entity);
   std::size_t history_needed(const config::AlertRuleDef& r) const;
-  core::Alert make_alert(const config::AlertRuleDef& r, const RuleState& s, const std::string& entity, const std::string& status,
-                   std::int64_t wstart, double observed, double baseline) const;
-  void trigger(const config::AlertRuleDef& r, RuleState& s, const std::string& entity, std::int64_t wstart,
-               double observed, double baseline, std::vector<core::Alert>& out);
+  core::Alert make_alert(const config::AlertRuleDef& r, const RuleState& s,
+                         const std::string& entity, const std::string& status, std::int64_t wstart,
+                         double observed, double baseline) const;
+  void trigger(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
+               std::int64_t wstart, double observed, double baseline,
+               std::vector<core::Alert>& out);
   // Judges the window [wstart, wstart + window) from the counters in `s` (resolve, threshold).
-  void close_window(const config::AlertRuleDef& r, RuleState& s, const std::string& entity, std::int64_t wstart,
-                    std::vector<core::Alert>& out);
+  void close_window(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
+                    std::int64_t wstart, std::vector<core::Alert>& out);
   // Closes the current window and the empty ones up to `start`, which becomes current.
-  void roll(const config::AlertRuleDef& r, RuleState& s, const std::string& entity, std::int64_t start,
-            std::vector<core::Alert>& out);
+  void roll(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
+            std::int64_t start, std::vector<core::Alert>& out);
 
   std::vector<config::AlertRuleDef> rules_;
   std::vector<std::shared_ptr<const re2::RE2>> patterns_;  // keyword rules; else null

@@ -17,18 +17,21 @@ using Clock = std::chrono::steady_clock;
 
 std::string now_rfc3339() {
   return core::format_rfc3339_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count());
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
 }
 
 std::string checkpoint_value(const std::string& topic, std::int32_t partition, std::int64_t next) {
-  nlohmann::json j{{"v", core::kSchemaVersion}, {"topic", topic}, {"partition", partition}, {"next", next}};
+  nlohmann::json j{
+      {"v", core::kSchemaVersion}, {"topic", topic}, {"partition", partition}, {"next", next}};
   return j.dump();
 }
 
 // Reads `topic` from the beginning to its end (no consumer group), calling `fn` per record;
 // `done` may end the read early. kTimeout after `timeout`.
 template <class Fn, class Done>
-core::Status read_to_end(log::Log& log, const std::string& topic, std::chrono::milliseconds timeout, Fn fn, Done done) {
+core::Status read_to_end(log::Log& log, const std::string& topic, std::chrono::milliseconds timeout,
+                         Fn fn, Done done) {
   const auto deadline = Clock::now() + timeout;
   // A topic created a moment ago may not be known to every broker yet: retry a while.
   auto consumer = log.consumer({.group = "", .topics = {topic}});
@@ -47,15 +50,16 @@ core::Status read_to_end(log::Log& log, const std::string& topic, std::chrono::m
       if ((*consumer)->at_end() || done()) return core::ok();
     }
     if (Clock::now() > deadline) {
-      return core::fail(core::ErrorCode::kTimeout, "react restore: reading " + topic + " did not reach its end in time");
+      return core::fail(core::ErrorCode::kTimeout,
+                        "react restore: reading " + topic + " did not reach its end in time");
     }
   }
 }
 
 }  // namespace
 
-core::Result<std::unique_ptr<ReactHandler>> ReactHandler::create(log::Log& log, std::vector<config::AlertRuleDef> rules,
-                                                           ReactOptions options) {
+core::Result<std::unique_ptr<ReactHandler>> ReactHandler::create(
+    log::Log& log, std::vector<config::AlertRuleDef> rules, ReactOptions options) {
   options.windows.staged = false;  // aborts rebuild from the log instead (see the header)
   options.alerts.staged = false;
   std::unique_ptr<ReactHandler> h(new ReactHandler(log, std::move(options)));
@@ -69,7 +73,8 @@ core::Result<std::unique_ptr<ReactHandler>> ReactHandler::create(log::Log& log, 
 
 std::int64_t ReactHandler::now() const {
   if (options_.now_ms) return options_.now_ms();
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
 }
 
 core::Result<ReactHandler::Checkpoints> ReactHandler::read_checkpoints() {
@@ -79,14 +84,16 @@ core::Result<ReactHandler::Checkpoints> ReactHandler::read_checkpoints() {
       [&](const log::Record& r) {
         auto j = nlohmann::json::parse(r.value, nullptr, /*allow_exceptions=*/false);
         if (!j.is_object() || !j.contains("topic") || !j.contains("partition")) return;
-        if (!j["topic"].is_string() || j["topic"].get<std::string>() != options_.mentions_topic) return;
+        if (!j["topic"].is_string() || j["topic"].get<std::string>() != options_.mentions_topic)
+          return;
         if (!j["partition"].is_number_integer()) return;
         const auto p = j["partition"].get<std::int32_t>();
         if (j.contains("next") && j["next"].is_number_integer()) {
           out.next[p] = j["next"].get<std::int64_t>();
         } else if (j.contains("at") && j["at"].is_number_integer() && j.contains("advance_to") &&
                    j["advance_to"].is_number_integer()) {
-          out.advances[p].push_back({j["at"].get<std::int64_t>(), j["advance_to"].get<std::int64_t>()});
+          out.advances[p].push_back(
+              {j["at"].get<std::int64_t>(), j["advance_to"].get<std::int64_t>()});
         }
       },
       [] { return false; });
@@ -181,8 +188,9 @@ core::Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
   return core::ok();
 }
 
-core::Status ReactHandler::apply(const core::Mention& m, std::int32_t partition, std::vector<core::Aggregate>& aggs,
-                           std::vector<core::Alert>& alerts) {
+core::Status ReactHandler::apply(const core::Mention& m, std::int32_t partition,
+                                 std::vector<core::Aggregate>& aggs,
+                                 std::vector<core::Alert>& alerts) {
   EARSHOT_TRY(windows_->add(m, aggs));
   PartitionState& part = parts_[partition];
   if (!part.entities.contains(m.entity)) part.entities.insert(m.entity);
@@ -193,7 +201,8 @@ core::Status ReactHandler::apply(const core::Mention& m, std::int32_t partition,
   return alerts_->add(m, alerts);
 }
 
-void ReactHandler::apply_advance(std::int32_t partition, std::int64_t to_ms, std::vector<core::Aggregate>& aggs,
+void ReactHandler::apply_advance(std::int32_t partition, std::int64_t to_ms,
+                                 std::vector<core::Aggregate>& aggs,
                                  std::vector<core::Alert>& alerts) {
   auto it = parts_.find(partition);
   if (it == parts_.end()) return;
@@ -217,7 +226,8 @@ core::Status ReactHandler::take_ownership(const std::set<std::int32_t>& parts) {
   for (auto p : fresh) {
     auto c = ckpt->next.find(p);
     auto a = applied_.find(p);
-    const bool same = c == ckpt->next.end() ? a == applied_.end() : a != applied_.end() && a->second == c->second;
+    const bool same =
+        c == ckpt->next.end() ? a == applied_.end() : a != applied_.end() && a->second == c->second;
     if (!same) moved.insert(p);
   }
   if (!moved.empty()) {
@@ -264,12 +274,17 @@ core::Status ReactHandler::idle_check(log::Output& out) {
     apply_advance(p, to, aggs, alerts);
     ++stats_.idle_advances;
     const std::int64_t at = applied_.contains(p) ? applied_[p] : 0;
-    nlohmann::json j{{"v", core::kSchemaVersion}, {"topic", options_.mentions_topic}, {"partition", p}, {"at", at},
+    nlohmann::json j{{"v", core::kSchemaVersion},
+                     {"topic", options_.mentions_topic},
+                     {"partition", p},
+                     {"at", at},
                      {"advance_to", to}};
     out.emit(options_.checkpoint_topic,
-             options_.mentions_topic + "|" + std::to_string(p) + "|idle|" + std::to_string(at), j.dump());
+             options_.mentions_topic + "|" + std::to_string(p) + "|idle|" + std::to_string(at),
+             j.dump());
   }
-  for (const auto& a : aggs) out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
+  for (const auto& a : aggs)
+    out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
   for (const auto& a : alerts) out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
   stats_.aggregates += aggs.size();
   stats_.alerts += alerts.size();
@@ -278,21 +293,25 @@ core::Status ReactHandler::idle_check(log::Output& out) {
 
 core::Status ReactHandler::on_idle(log::Output& out) {
   if (stale_) {
-    if (auto st = restore(); !st) return core::fail(core::ErrorCode::kAbortable, "react restore: " + st.error().message);
+    if (auto st = restore(); !st)
+      return core::fail(core::ErrorCode::kAbortable, "react restore: " + st.error().message);
   }
   staged_applied_.clear();
   stats_before_ = stats_;
-  if (auto st = idle_check(out); !st) return core::fail(core::ErrorCode::kAbortable, "react idle close: " + st.error().message);
+  if (auto st = idle_check(out); !st)
+    return core::fail(core::ErrorCode::kAbortable, "react idle close: " + st.error().message);
   return core::ok();
 }
 
 core::Status ReactHandler::handle(const std::vector<log::Record>& batch, log::Output& out) {
   if (stale_) {
-    if (auto st = restore(); !st) return core::fail(core::ErrorCode::kAbortable, "react restore: " + st.error().message);
+    if (auto st = restore(); !st)
+      return core::fail(core::ErrorCode::kAbortable, "react restore: " + st.error().message);
   }
   std::set<std::int32_t> parts;
   for (const log::Record& r : batch) parts.insert(r.partition);
-  if (auto st = take_ownership(parts); !st) return core::fail(core::ErrorCode::kAbortable, "react rebuild: " + st.error().message);
+  if (auto st = take_ownership(parts); !st)
+    return core::fail(core::ErrorCode::kAbortable, "react rebuild: " + st.error().message);
   staged_applied_.clear();
   stats_before_ = stats_;
   std::vector<core::Aggregate> aggs;
@@ -303,7 +322,8 @@ core::Status ReactHandler::handle(const std::vector<log::Record>& batch, log::Ou
     next = std::max(next, r.offset + 1);
     parts_[r.partition].last_arrival = t;
     auto m = codec::decode_mention(r.value);
-    core::Status st = m ? apply(*m, r.partition, aggs, alerts) : core::Status(std::unexpected(m.error()));
+    core::Status st =
+        m ? apply(*m, r.partition, aggs, alerts) : core::Status(std::unexpected(m.error()));
     if (!st) {
       core::DeadLetter d;
       d.reason = st.error().message;
@@ -320,7 +340,8 @@ core::Status ReactHandler::handle(const std::vector<log::Record>& batch, log::Ou
     }
     ++stats_.mentions;
   }
-  for (const auto& a : aggs) out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
+  for (const auto& a : aggs)
+    out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
   for (const auto& a : alerts) out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
   stats_.aggregates += aggs.size();
   stats_.alerts += alerts.size();
@@ -330,7 +351,8 @@ core::Status ReactHandler::handle(const std::vector<log::Record>& batch, log::Ou
   }
   // A quiet partition among busy ones never gets an empty poll: check it here too.
   if (t - last_idle_check_ >= 1000) {
-    if (auto st = idle_check(out); !st) return core::fail(core::ErrorCode::kAbortable, "react idle close: " + st.error().message);
+    if (auto st = idle_check(out); !st)
+      return core::fail(core::ErrorCode::kAbortable, "react idle close: " + st.error().message);
   }
   return core::ok();
 }
@@ -377,13 +399,14 @@ log::LoopOptions react_loop_options(const config::Config& cfg, const std::string
   return o;
 }
 
-core::Result<std::unique_ptr<ReactHandler>> make_react_handler(const config::Config& cfg, log::Log& log) {
+core::Result<std::unique_ptr<ReactHandler>> make_react_handler(const config::Config& cfg,
+                                                               log::Log& log) {
   ReactOptions o = react_options(cfg);
   std::vector<log::TopicSpec> topics{{o.mentions_topic, cfg.log.partitions, false},
-                                {o.aggregates_topic, cfg.log.partitions, true},
-                                {o.alerts_topic, cfg.log.partitions, false},
-                                {o.deadletter_topic, cfg.log.partitions, false},
-                                {o.checkpoint_topic, cfg.log.partitions, true}};
+                                     {o.aggregates_topic, cfg.log.partitions, true},
+                                     {o.alerts_topic, cfg.log.partitions, false},
+                                     {o.deadletter_topic, cfg.log.partitions, false},
+                                     {o.checkpoint_topic, cfg.log.partitions, true}};
   EARSHOT_TRY(log.create_topics(topics));
   auto h = ReactHandler::create(log, cfg.alerts, std::move(o));
   if (!h) return h;
@@ -391,7 +414,8 @@ core::Result<std::unique_ptr<ReactHandler>> make_react_handler(const config::Con
   return h;
 }
 
-core::Status run_react(const config::Config& cfg, log::Log& log, const std::atomic<bool>& stop, const std::string& instance) {
+core::Status run_react(const config::Config& cfg, log::Log& log, const std::atomic<bool>& stop,
+                       const std::string& instance) {
   auto handler = make_react_handler(cfg, log);
   EARSHOT_TRY(handler);
   auto loop = log::TransactionalLoop::create(log, react_loop_options(cfg, instance));

@@ -62,15 +62,15 @@
 #include <chrono>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "pipeline/react/alert_rules.h"
 #include "pipeline/config/config.h"
 #include "pipeline/log/log.h"
 #include "pipeline/log/transactional_loop.h"
+#include "pipeline/react/alert_rules.h"
 #include "pipeline/react/windows.h"
 
 namespace earshot::pipeline::react {
@@ -95,18 +95,19 @@ struct ReactStats {
   std::uint64_t bad = 0;
   std::uint64_t aggregates = 0;
   std::uint64_t alerts = 0;
-  std::uint64_t replayed = 0;   // mentions applied by restore()
+  std::uint64_t replayed = 0;  // mentions applied by restore()
   std::uint64_t restores = 0;
-  std::uint64_t partial_restores = 0;   // one partition rebuilt after a rebalance
-  std::uint64_t idle_advances = 0;      // partitions advanced on the wall clock
-  std::uint64_t revoked = 0;            // partitions forgotten on revocation
+  std::uint64_t partial_restores = 0;  // one partition rebuilt after a rebalance
+  std::uint64_t idle_advances = 0;     // partitions advanced on the wall clock
+  std::uint64_t revoked = 0;           // partitions forgotten on revocation
 };
 
 class ReactHandler final : public log::BatchHandler {
  public:
   // `log` is used by restore() (and kept for rebalance restores); it must outlive this.
-  static core::Result<std::unique_ptr<ReactHandler>> create(log::Log& log, std::vector<config::AlertRuleDef> rules,
-                                                      ReactOptions options);
+  static core::Result<std::unique_ptr<ReactHandler>> create(log::Log& log,
+                                                            std::vector<config::AlertRuleDef> rules,
+                                                            ReactOptions options);
 
   // Rebuilds the state from the log (see above). Called by make_react_handler().
   core::Status restore();
@@ -134,7 +135,7 @@ class ReactHandler final : public log::BatchHandler {
  private:
   ReactHandler(log::Log& log, ReactOptions options) : log_(log), options_(std::move(options)) {}
   struct Advance {
-    std::int64_t at = 0;          // before the record at this offset (or at the end)
+    std::int64_t at = 0;  // before the record at this offset (or at the end)
     std::int64_t to_ms = 0;
   };
   struct Checkpoints {
@@ -143,14 +144,14 @@ class ReactHandler final : public log::BatchHandler {
   };
   struct PartitionState {
     std::set<std::string> entities;
-    std::int64_t max_event = 0;        // latest stream time of its entities (ms)
+    std::int64_t max_event = 0;  // latest stream time of its entities (ms)
     bool has_event = false;
-    std::int64_t last_arrival = 0;     // now_ms() of its last record (or of its rebuild)
+    std::int64_t last_arrival = 0;  // now_ms() of its last record (or of its rebuild)
   };
 
   // Applies one mention of `partition`; outputs go to the given vectors.
-  core::Status apply(const core::Mention& m, std::int32_t partition, std::vector<core::Aggregate>& aggs,
-               std::vector<core::Alert>& alerts);
+  core::Status apply(const core::Mention& m, std::int32_t partition,
+                     std::vector<core::Aggregate>& aggs, std::vector<core::Alert>& alerts);
   void apply_advance(std::int32_t partition, std::int64_t to_ms, std::vector<core::Aggregate>& aggs,
                      std::vector<core::Alert>& alerts);
   core::Result<Checkpoints> read_checkpoints();
@@ -171,7 +172,7 @@ class ReactHandler final : public log::BatchHandler {
   std::map<std::int32_t, std::int64_t> applied_;         // partition -> next offset applied
   std::map<std::int32_t, std::int64_t> staged_applied_;  // this batch's, until on_commit()
   std::map<std::int32_t, PartitionState> parts_;
-  std::set<std::int32_t> owned_;       // partitions checked against their checkpoint
+  std::set<std::int32_t> owned_;  // partitions checked against their checkpoint
   std::function<std::vector<log::TopicPartition>()> assignment_;
   std::int64_t last_idle_check_ = 0;
   ReactStats stats_, stats_before_;
@@ -188,10 +189,12 @@ log::LoopOptions react_loop_options(const config::Config& cfg, const std::string
 
 // Creates the topics react writes (aggregates and checkpoint compacted), builds the handler
 // from cfg.alerts and restores its state. Errors: a bad rule (kInvalidArgument), the log's.
-core::Result<std::unique_ptr<ReactHandler>> make_react_handler(const config::Config& cfg, log::Log& log);
+core::Result<std::unique_ptr<ReactHandler>> make_react_handler(const config::Config& cfg,
+                                                               log::Log& log);
 
 // make_react_handler + TransactionalLoop::run until `stop`. Returns the loop's error
 // (kFenced, kFatal) or ok() when stopped.
-core::Status run_react(const config::Config& cfg, log::Log& log, const std::atomic<bool>& stop, const std::string& instance = "0");
+core::Status run_react(const config::Config& cfg, log::Log& log, const std::atomic<bool>& stop,
+                       const std::string& instance = "0");
 
 }  // namespace earshot::pipeline::react

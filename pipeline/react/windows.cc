@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "pipeline/core/duration.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/duration.h"
 
 namespace earshot::pipeline::react {
 
@@ -53,13 +53,14 @@ namespace {
 
 const std::set<std::string, std::less<>>& stop_words() {
   static const std::set<std::string, std::less<>> words{
-      "the", "and", "for", "are", "but", "not", "you", "your", "all", "any", "can", "had",
-      "her", "was", "one", "our", "out", "has", "have", "him", "his", "how", "its", "may",
-      "new", "now", "old", "see", "two", "who", "did", "get", "got", "let", "say", "she",
-      "too", "use", "that", "this", "with", "from", "they", "them", "then", "than", "what",
-      "when", "where", "which", "will", "would", "there", "their", "been", "were", "just",
-      "about", "into", "more", "some", "such", "only", "also", "very", "http", "https", "www",
-      "com", "again", "being", "because", "could", "should", "here", "over", "after", "why"};
+      "the",   "and",     "for",   "are",    "but",  "not",  "you",   "your",  "all",   "any",
+      "can",   "had",     "her",   "was",    "one",  "our",  "out",   "has",   "have",  "him",
+      "his",   "how",     "its",   "may",    "new",  "now",  "old",   "see",   "two",   "who",
+      "did",   "get",     "got",   "let",    "say",  "she",  "too",   "use",   "that",  "this",
+      "with",  "from",    "they",  "them",   "then", "than", "what",  "when",  "where", "which",
+      "will",  "would",   "there", "their",  "been", "were", "just",  "about", "into",  "more",
+      "some",  "such",    "only",  "also",   "very", "http", "https", "www",   "com",   "again",
+      "being", "because", "could", "should", "here", "over", "after", "why"};
   return words;
 }
 
@@ -75,7 +76,8 @@ std::vector<std::string> extract_terms(std::string_view text) {
   std::vector<std::string> out;
   std::string cur;
   auto flush = [&] {
-    if (cur.size() >= 3 && !std::all_of(cur.begin(), cur.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+    if (cur.size() >= 3 &&
+        !std::all_of(cur.begin(), cur.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
         !stop_words().contains(cur) && std::find(out.begin(), out.end(), cur) == out.end()) {
       out.push_back(cur);
     }
@@ -100,9 +102,9 @@ struct Windows::WindowState {
   int64_t counts[3] = {0, 0, 0};
   int64_t score_micro = 0;  // fixed point: order-independent and exactly subtractable
   std::map<std::uint64_t, int64_t> authors;  // exact: author hash -> mentions
-  std::optional<HyperLogLog> sketch;          // set once authors outgrew the exact bound
+  std::optional<HyperLogLog> sketch;         // set once authors outgrew the exact bound
   std::unordered_map<std::string, int64_t> terms;
-  std::vector<core::PostRef> negatives;             // most negative first
+  std::vector<core::PostRef> negatives;  // most negative first
   bool emitted = false;
   int64_t version = 0;
 };
@@ -112,12 +114,15 @@ struct Windows::EntityState {
   std::map<std::pair<int64_t, int64_t>, WindowState> windows;  // (size, start)
 };
 
-Windows::Windows(WindowsOptions options) : options_(std::move(options)), entities_(options_.staged) {}
+Windows::Windows(WindowsOptions options)
+    : options_(std::move(options)), entities_(options_.staged) {}
 Windows::~Windows() = default;
 Windows::Windows(Windows&&) noexcept = default;
 Windows& Windows::operator=(Windows&&) noexcept = default;
 
-Windows::EntityState& Windows::touch(const std::string& entity) { return entities_.touch(entity, stats_); }
+Windows::EntityState& Windows::touch(const std::string& entity) {
+  return entities_.touch(entity, stats_);
+}
 
 void Windows::commit() { entities_.commit(); }
 
@@ -132,7 +137,7 @@ std::size_t Windows::held() const {
 namespace {
 
 core::Aggregate to_aggregate(const std::string& entity, const Windows::WindowState& w,
-                       const WindowsOptions& o);
+                             const WindowsOptions& o);
 
 }  // namespace
 
@@ -140,12 +145,14 @@ core::Status Windows::add(const core::Mention& m, std::vector<core::Aggregate>& 
   auto t = core::parse_rfc3339_ms(m.created_at);
   if (!t) {
     ++stats_.bad_time;
-    return core::fail(core::ErrorCode::kInvalidArgument, "mention " + m.post_uid + ": created_at: " + t.error().message);
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "mention " + m.post_uid + ": created_at: " + t.error().message);
   }
   EntityState& e = touch(m.entity);
   const int64_t lateness = options_.allowed_lateness.count();
   const bool has_time = e.stream_time != std::numeric_limits<int64_t>::min();
-  const int64_t watermark = has_time ? e.stream_time - lateness : std::numeric_limits<int64_t>::min();
+  const int64_t watermark =
+      has_time ? e.stream_time - lateness : std::numeric_limits<int64_t>::min();
   const int li = label_index(m.sentiment.label);
   const int64_t score = std::llround(static_cast<double>(m.sentiment.score) * 1e6);
   const std::uint64_t author = stable_hash(m.author_id);
@@ -167,10 +174,12 @@ core::Status Windows::add(const core::Mention& m, std::vector<core::Aggregate>& 
       w.counts[li] = std::max<int64_t>(0, w.counts[li] - 1);
       w.score_micro -= score;
       if (!w.sketch) {
-        if (auto a = w.authors.find(author); a != w.authors.end() && --a->second <= 0) w.authors.erase(a);
+        if (auto a = w.authors.find(author); a != w.authors.end() && --a->second <= 0)
+          w.authors.erase(a);
       }
       for (const auto& term : extract_terms(m.text)) {
-        if (auto tt = w.terms.find(term); tt != w.terms.end() && --tt->second <= 0) w.terms.erase(tt);
+        if (auto tt = w.terms.find(term); tt != w.terms.end() && --tt->second <= 0)
+          w.terms.erase(tt);
       }
       std::erase_if(w.negatives, [&](const core::PostRef& p) { return p.uid == m.post_uid; });
     } else {
@@ -196,7 +205,8 @@ core::Status Windows::add(const core::Mention& m, std::vector<core::Aggregate>& 
       if (m.sentiment.label == sentiment::Label::negative && options_.top_negative > 0) {
         core::PostRef ref{m.post_uid, m.url, m.text, m.sentiment.score};
         std::erase_if(w.negatives, [&](const core::PostRef& p) { return p.uid == m.post_uid; });
-        w.negatives.insert(std::upper_bound(w.negatives.begin(), w.negatives.end(), ref, more_negative), ref);
+        w.negatives.insert(
+            std::upper_bound(w.negatives.begin(), w.negatives.end(), ref, more_negative), ref);
         if (w.negatives.size() > options_.top_negative) w.negatives.resize(options_.top_negative);
       }
     }
@@ -214,7 +224,8 @@ core::Status Windows::add(const core::Mention& m, std::vector<core::Aggregate>& 
   return core::ok();
 }
 
-void Windows::close_complete(const std::string& entity, EntityState& e, std::vector<core::Aggregate>& out) {
+void Windows::close_complete(const std::string& entity, EntityState& e,
+                             std::vector<core::Aggregate>& out) {
   const int64_t new_watermark = e.stream_time - options_.allowed_lateness.count();
   for (auto it = e.windows.begin(); it != e.windows.end();) {
     WindowState& w = it->second;
@@ -252,7 +263,8 @@ std::optional<int64_t> Windows::next_close(const std::string& entity) const {
 
 std::optional<int64_t> Windows::stream_time(const std::string& entity) const {
   auto found = entities_.map().find(entity);
-  if (found == entities_.map().end() || found->second->stream_time == std::numeric_limits<int64_t>::min()) {
+  if (found == entities_.map().end() ||
+      found->second->stream_time == std::numeric_limits<int64_t>::min()) {
     return std::nullopt;
   }
   return found->second->stream_time;
@@ -279,7 +291,8 @@ std::string aggregate_key(const core::Aggregate& a) {
 
 namespace {
 
-core::Aggregate to_aggregate(const std::string& entity, const Windows::WindowState& w, const WindowsOptions& o) {
+core::Aggregate to_aggregate(const std::string& entity, const Windows::WindowState& w,
+                             const WindowsOptions& o) {
   core::Aggregate a;
   a.entity = entity;
   a.window_size = core::format_duration(std::chrono::milliseconds(w.size));
@@ -289,13 +302,16 @@ core::Aggregate to_aggregate(const std::string& entity, const Windows::WindowSta
   a.neutral = w.counts[1];
   a.positive = w.counts[2];
   a.volume = a.negative + a.neutral + a.positive;
-  a.mean_score = a.volume > 0 ? static_cast<double>(w.score_micro) / 1e6 / static_cast<double>(a.volume) : 0.0;
-  a.unique_authors = w.sketch ? std::llround(w.sketch->estimate()) : static_cast<int64_t>(w.authors.size());
+  a.mean_score =
+      a.volume > 0 ? static_cast<double>(w.score_micro) / 1e6 / static_cast<double>(a.volume) : 0.0;
+  a.unique_authors =
+      w.sketch ? std::llround(w.sketch->estimate()) : static_cast<int64_t>(w.authors.size());
   std::vector<std::pair<std::string, int64_t>> terms(w.terms.begin(), w.terms.end());
   std::sort(terms.begin(), terms.end(), [](const auto& x, const auto& y) {
     return x.second != y.second ? x.second > y.second : x.first < y.first;
   });
-  for (std::size_t i = 0; i < terms.size() && i < o.top_terms; ++i) a.top_terms.push_back(terms[i].first);
+  for (std::size_t i = 0; i < terms.size() && i < o.top_terms; ++i)
+    a.top_terms.push_back(terms[i].first);
   a.top_negative = w.negatives;
   a.version = std::max<int64_t>(1, w.version);
   return a;

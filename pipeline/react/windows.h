@@ -55,18 +55,18 @@
 #include <vector>
 
 #include "pipeline/core/records.h"
-#include "pipeline/react/staged_map.h"
 #include "pipeline/core/status.h"
+#include "pipeline/react/staged_map.h"
 
 namespace earshot::pipeline::react {
 
 struct WindowsOptions {
   std::vector<std::chrono::milliseconds> sizes{std::chrono::minutes(1), std::chrono::hours(1)};
   std::chrono::milliseconds allowed_lateness{30'000};
-  std::size_t exact_authors = 1024;   // above this many authors, a HyperLogLog sketch
+  std::size_t exact_authors = 1024;  // above this many authors, a HyperLogLog sketch
   std::size_t top_terms = 10;
   std::size_t top_negative = 5;
-  std::size_t max_terms = 4096;       // distinct terms tracked per window (singletons pruned)
+  std::size_t max_terms = 4096;  // distinct terms tracked per window (singletons pruned)
   // Keep the undo log that rollback() needs. Off: no copies (much faster when commits are
   // frequent), commit() and rollback() do nothing, and a caller that must undo rebuilds the
   // state instead (the react stage replays the log).
@@ -76,9 +76,9 @@ struct WindowsOptions {
 struct WindowsStats {
   std::uint64_t added = 0;
   std::uint64_t retracted = 0;
-  std::uint64_t late_updates = 0;     // accepted inside the allowed lateness after emission
-  std::uint64_t dropped_late = 0;     // beyond the allowed lateness
-  std::uint64_t bad_time = 0;         // created_at not an RFC 3339 instant
+  std::uint64_t late_updates = 0;  // accepted inside the allowed lateness after emission
+  std::uint64_t dropped_late = 0;  // beyond the allowed lateness
+  std::uint64_t bad_time = 0;      // created_at not an RFC 3339 instant
   bool operator==(const WindowsStats&) const = default;
 };
 
@@ -140,7 +140,7 @@ class Windows {
   // Windows currently held in memory, all entities and sizes.
   std::size_t held() const;
 
-  struct WindowState;   // windows.cc
+  struct WindowState;  // windows.cc
   struct EntityState;
 
  private:

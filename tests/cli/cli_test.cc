@@ -30,8 +30,11 @@ TEST(Cli, VersionAndHelpExitZero) {
   }
   EXPECT_EQ(run({"score", "--help"}).exit_code, 0);
   // Every new option is in its subcommand's --help.
-  for (auto [sub, option] : {std::pair{"serve", "--listen"}, {"run", "--listen"}, {"demo", "--port"},
-                             {"process", "--metrics-listen"}, {"ingest", "--metrics-listen"},
+  for (auto [sub, option] : {std::pair{"serve", "--listen"},
+                             {"run", "--listen"},
+                             {"demo", "--port"},
+                             {"process", "--metrics-listen"},
+                             {"ingest", "--metrics-listen"},
                              {"react", "--metrics-listen"}}) {
     RunResult help = run({sub, "--help"});
     EXPECT_EQ(help.exit_code, 0) << sub;
@@ -76,7 +79,8 @@ TEST(Cli, ScoreKeepsOrderAndNeverCrashesOnBadLines) {
   EXPECT_EQ(third["intent"], "complaint") << out[2];
   EXPECT_NE(out[3].find("\"error\""), std::string::npos);
   EXPECT_NE(out[4].find("\"error\""), std::string::npos);
-  for (const char* field : {"\"text\"", "\"sentiment\"", "\"entities\"", "\"customer\"", "\"intent\"", "\"lang\""}) {
+  for (const char* field :
+       {"\"text\"", "\"sentiment\"", "\"entities\"", "\"customer\"", "\"intent\"", "\"lang\""}) {
     EXPECT_NE(out[0].find(field), std::string::npos) << field;
   }
 }
@@ -116,10 +120,12 @@ TEST(Cli, ScoreWithConfigLinksEntitiesAndCustomers) {
 TEST(Cli, ReplayProcessTailOnEmbeddedFile) {
   std::string dir = temp_dir("embedded");
   std::string cfg = dir + "/earshot.yaml";
-  write_file(cfg,
-             "log: {kind: embedded, path: ./earshot.db}\n"
-             "entities:\n  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme Air\"]}\n");
-  write_file(dir + "/posts.jsonl", make_posts("e", 300) + "{\"v\":1,\"broken\n" + make_posts("e", 10));
+  write_file(
+      cfg,
+      "log: {kind: embedded, path: ./earshot.db}\n"
+      "entities:\n  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme Air\"]}\n");
+  write_file(dir + "/posts.jsonl",
+             make_posts("e", 300) + "{\"v\":1,\"broken\n" + make_posts("e", 10));
   RunResult replay = run({"replay", "--config", cfg, "--file", dir + "/posts.jsonl"});
   ASSERT_EQ(replay.exit_code, 0) << replay.err;
   RunResult process = run({"process", "--config", cfg, "--exit-when-idle", "1"});

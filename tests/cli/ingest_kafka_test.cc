@@ -28,15 +28,17 @@ std::string brokers() { return earshot::testing::test_brokers(); }
 // A config on the broker with topics of its own ("<t>.posts", ...), and `sources` appended.
 std::string kafka_config(const std::string& t, const std::string& sources) {
   std::string topics;
-  for (const char* logical : {"posts", "scored", "mentions", "deadletter", "aggregates", "alerts", "replies"}) {
+  for (const char* logical :
+       {"posts", "scored", "mentions", "deadletter", "aggregates", "alerts", "replies"}) {
     topics += std::string(topics.empty() ? "" : ", ") + logical + ": " + t + "." + logical;
   }
-  return "log:\n  kind: kafka\n  brokers: " + brokers() + "\n  partitions: 3\n  group: " + t + "\n  topics: {" +
-         topics + "}\nsources:\n" + sources;
+  return "log:\n  kind: kafka\n  brokers: " + brokers() + "\n  partitions: 3\n  group: " + t +
+         "\n  topics: {" + topics + "}\nsources:\n" + sources;
 }
 
 std::unique_ptr<pipeline::log::Log> open_kafka() {
-  auto log = pipeline::log::kafka::KafkaLog::open({.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
+  auto log = pipeline::log::kafka::KafkaLog::open(
+      {.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
   EXPECT_TRUE(log) << log.error().message;
   return log ? std::move(*log) : nullptr;
 }
@@ -56,11 +58,14 @@ TEST(CliIngestKafka, KillNineMidStreamAndRestartNeitherLosesNorRepeats) {
   {
     auto deadline = std::chrono::steady_clock::now() + 60s;
     std::unique_ptr<pipeline::log::Consumer> watch;
-    ASSERT_TRUE(wait_until(deadline, [&] {  // the topic appears when ingest starts
-      auto c = log->consumer({.group = "", .topics = {t + ".posts"}, .on_revoke = {}});
-      if (c) watch = std::move(*c);
-      return watch != nullptr;
-    }, "a consumer of " + t + ".posts", 100ms));
+    ASSERT_TRUE(wait_until(
+        deadline,
+        [&] {  // the topic appears when ingest starts
+          auto c = log->consumer({.group = "", .topics = {t + ".posts"}, .on_revoke = {}});
+          if (c) watch = std::move(*c);
+          return watch != nullptr;
+        },
+        "a consumer of " + t + ".posts", 100ms));
     while (seen < 100 && std::chrono::steady_clock::now() < deadline) {
       auto b = watch->poll(1000, 200ms);
       ASSERT_TRUE(b) << b.error().message;
@@ -121,7 +126,8 @@ TEST(CliIngestKafka, WebhookIdCommittedBeforeKillNineIsTakenOnce) {
   std::vector<std::string> uids;
   for (const auto& r : posts) uids.push_back(r.key);
   std::sort(uids.begin(), uids.end());
-  EXPECT_EQ(uids, (std::vector<std::string>{"webhook:partner:" + t + "-1", "webhook:partner:" + t + "-2"}));
+  EXPECT_EQ(uids, (std::vector<std::string>{"webhook:partner:" + t + "-1",
+                                            "webhook:partner:" + t + "-2"}));
 }
 
 }  // namespace

@@ -11,8 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/log/embedded/embedded_log.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/log/embedded/embedded_log.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/ingest/support/webhook_push.h"
 #include "tests/support/wait.h"
@@ -40,11 +40,13 @@ TEST(CliIngest, KillNineAndRestartNeitherLosesNorRepeats) {
   std::string dir = temp_dir("ingest");
   write_file(dir + "/posts.jsonl", make_posts("i", 400) + "{\"v\":1,\"oops\n");
   std::string cfg = dir + "/earshot.yaml";
-  write_file(cfg, "log: {kind: embedded, path: ./earshot.db}\n"
-                  "sources:\n  - {type: file, path: posts.jsonl, rate: 50}\n");
+  write_file(cfg,
+             "log: {kind: embedded, path: ./earshot.db}\n"
+             "sources:\n  - {type: file, path: posts.jsonl, rate: 50}\n");
   pid_t pid = spawn({"ingest", "--config", cfg}, dir + "/ingest.log");
-  EXPECT_TRUE(wait_until(within(60s), [&] { return count(dir + "/earshot.db", "earshot.posts") >= 100; },
-                         "100 posts committed before the kill", 50ms));
+  EXPECT_TRUE(wait_until(
+      within(60s), [&] { return count(dir + "/earshot.db", "earshot.posts") >= 100; },
+      "100 posts committed before the kill", 50ms));
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   ASSERT_EQ(wait_for(pid), -SIGKILL);
   std::size_t before = count(dir + "/earshot.db", "earshot.posts");
@@ -89,8 +91,10 @@ TEST(CliIngest, WebhookIsAcknowledgedOnlyAfterCommitAndTakenOnceAcrossKillNine) 
   std::string dir = temp_dir("ingest-hook");
   int port = pick_free_port();
   std::string cfg = dir + "/earshot.yaml";
-  write_file(cfg, "log: {kind: embedded, path: ./earshot.db}\nsources:\n  - {type: webhook, listen: 127.0.0.1:" +
-                      std::to_string(port) + ", secret: " + kHookSecret + "}\n");
+  write_file(
+      cfg,
+      "log: {kind: embedded, path: ./earshot.db}\nsources:\n  - {type: webhook, listen: 127.0.0.1:" +
+          std::to_string(port) + ", secret: " + kHookSecret + "}\n");
   std::string db = dir + "/earshot.db";
   pid_t pid = spawn({"ingest", "--config", cfg}, dir + "/ingest.log");
   ASSERT_TRUE(wait_listening(port));
@@ -102,11 +106,13 @@ TEST(CliIngest, WebhookIsAcknowledgedOnlyAfterCommitAndTakenOnceAcrossKillNine) 
   auto held = std::async(std::launch::async, [&] { return push(port, "evt_1", hook_post("1")); });
   // Nothing observable tells the test the runner is now blocked in its commit; give it the
   // time to get there. (If it has not, the assertions below still hold: no 2xx, no post.)
-  EXPECT_NE(held.wait_for(1500ms), std::future_status::ready) << "answered although nothing could commit";
+  EXPECT_NE(held.wait_for(1500ms), std::future_status::ready)
+      << "answered although nothing could commit";
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   ASSERT_EQ(wait_for(pid), -SIGKILL);
   HookAnswer lost = held.get();
-  EXPECT_EQ(lost.status, 0) << "the sender must not get an answer for posts that never committed: " << lost.body;
+  EXPECT_EQ(lost.status, 0) << "the sender must not get an answer for posts that never committed: "
+                            << lost.body;
   ASSERT_EQ(sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(blocker);
   EXPECT_TRUE(uids_in(db, "earshot.posts").empty());

@@ -8,9 +8,9 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/process/dedup_changelog.h"
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/log/kafka/kafka_log.h"
+#include "pipeline/process/dedup_changelog.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/support/kafka_env.h"
 
@@ -31,11 +31,19 @@ struct Scenario {
 
 std::string malformed(int i) {
   switch (i % 5) {
-    case 0: return "{\"v\":1,\"uid\":\"bad-" + std::to_string(i) + "\",\"source\":\"file\",";  // cut off
-    case 1: return R"({"v":1,"uid":"bad-)" + std::to_string(i) + R"(","source":"file","created_at":"2026-13-01T00:00:00Z","author":{"id":"x"},"text":"t"})";
-    case 2: return R"({"v":1,"source":"file","created_at":"2026-11-01T00:00:00Z","author":{"id":"x"},"text":"no uid"})";
-    case 3: return R"({"v":1,"uid":"bad-)" + std::to_string(i) + R"(","uid":"again","source":"file","created_at":"2026-11-01T00:00:00Z","author":{"id":"x"},"text":"t"})";
-    default: return R"({"v":1,"uid":"bad-)" + std::to_string(i) + R"(","source":"file","created_at":"2026-11-01T00:00:00Z","author":{"id":"x"},"text":"\ud800"})";
+    case 0:
+      return "{\"v\":1,\"uid\":\"bad-" + std::to_string(i) + "\",\"source\":\"file\",";  // cut off
+    case 1:
+      return R"({"v":1,"uid":"bad-)" + std::to_string(i) +
+             R"(","source":"file","created_at":"2026-13-01T00:00:00Z","author":{"id":"x"},"text":"t"})";
+    case 2:
+      return R"({"v":1,"source":"file","created_at":"2026-11-01T00:00:00Z","author":{"id":"x"},"text":"no uid"})";
+    case 3:
+      return R"({"v":1,"uid":"bad-)" + std::to_string(i) +
+             R"(","uid":"again","source":"file","created_at":"2026-11-01T00:00:00Z","author":{"id":"x"},"text":"t"})";
+    default:
+      return R"({"v":1,"uid":"bad-)" + std::to_string(i) +
+             R"(","source":"file","created_at":"2026-11-01T00:00:00Z","author":{"id":"x"},"text":"\ud800"})";
   }
 }
 
@@ -46,15 +54,18 @@ Scenario prepare(const std::string& name) {
   s.prefix = t;
   s.config = s.dir + "/earshot.yaml";
   std::string topics;
-  for (const char* logical : {"posts", "scored", "mentions", "deadletter", "aggregates", "alerts", "replies"}) {
+  for (const char* logical :
+       {"posts", "scored", "mentions", "deadletter", "aggregates", "alerts", "replies"}) {
     topics += std::string(topics.empty() ? "" : ", ") + logical + ": " + t + "." + logical;
   }
-  write_file(s.config, "log:\n  kind: kafka\n  brokers: " + brokers() + "\n  partitions: 3\n  group: " + t +
-                           "\n  topics: {" + topics + "}\n"
-                           "entities:\n"
-                           "  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme Air\"]}\n"
-                           "  - {id: globex, name: Globex, kind: company, aliases: [\"Globex\"]}\n"
-                           "process: {threads: 2, batch_size: 1000}\n");
+  write_file(s.config,
+             "log:\n  kind: kafka\n  brokers: " + brokers() + "\n  partitions: 3\n  group: " + t +
+                 "\n  topics: {" + topics +
+                 "}\n"
+                 "entities:\n"
+                 "  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme Air\"]}\n"
+                 "  - {id: globex, name: Globex, kind: company, aliases: [\"Globex\"]}\n"
+                 "process: {threads: 2, batch_size: 1000}\n");
   std::string valid = make_posts(t, kValid);
   std::string all;
   all.reserve(valid.size() + kMalformed * 200);
@@ -67,7 +78,8 @@ Scenario prepare(const std::string& name) {
   }
   s.posts = s.dir + "/posts.jsonl";
   write_file(s.posts, all);
-  auto log = pipeline::log::kafka::KafkaLog::open({.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
+  auto log = pipeline::log::kafka::KafkaLog::open(
+      {.kind = "kafka", .brokers = brokers(), .path = "", .properties = {}, .partitions = 3});
   EXPECT_TRUE(log);
   s.log = std::move(*log);
   RunResult r = run({"replay", "--config", s.config, "--file", s.posts});
@@ -84,17 +96,20 @@ void expect_exact(Scenario& s) {
     EXPECT_EQ(r.key, p->post.uid);
     uids.insert(p->post.uid);
   }
-  EXPECT_EQ(scored.size(), static_cast<std::size_t>(kValid)) << "scored records (duplicates or losses)";
+  EXPECT_EQ(scored.size(), static_cast<std::size_t>(kValid))
+      << "scored records (duplicates or losses)";
   EXPECT_EQ(uids.size(), static_cast<std::size_t>(kValid)) << "distinct uids";
   // The dedup changelog: batch records (one per input partition per batch, not one per
   // post) whose entries name every valid post exactly once.
   auto changelog = read_topic(*s.log, s.prefix + ".posts.dedup", 1);
-  EXPECT_LT(changelog.size(), static_cast<std::size_t>(kValid / 100)) << "changelog records are batched";
+  EXPECT_LT(changelog.size(), static_cast<std::size_t>(kValid / 100))
+      << "changelog records are batched";
   std::size_t entries = 0;
   std::set<std::string> remembered;
   for (const auto& r : changelog) {
     pipeline::process::dedup_changelog::Batch b;
-    ASSERT_TRUE(pipeline::process::dedup_changelog::decode(r.value, b)) << "changelog record " << r.key;
+    ASSERT_TRUE(pipeline::process::dedup_changelog::decode(r.value, b))
+        << "changelog record " << r.key;
     entries += b.entries.size();
     for (const auto& e : b.entries) remembered.emplace(e.uid);
   }

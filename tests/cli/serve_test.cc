@@ -58,13 +58,16 @@ std::string slurp(const std::string& path) {
 // The "http://127.0.0.1:PORT" a spawned earshot printed after `marker` in its log.
 std::string url_from_log(const std::string& log_path, const std::string& marker) {
   std::string url;
-  EXPECT_TRUE(wait_until(within(std::chrono::seconds(60)), [&] {
-    std::smatch m;
-    std::string text = slurp(log_path);
-    std::regex re(marker + "(http://127\\.0\\.0\\.1:[0-9]+)");
-    if (std::regex_search(text, m, re)) url = m[1];
-    return !url.empty();
-  }, "\"" + marker + "<url>\" in " + log_path, std::chrono::milliseconds(100)));
+  EXPECT_TRUE(wait_until(
+      within(std::chrono::seconds(60)),
+      [&] {
+        std::smatch m;
+        std::string text = slurp(log_path);
+        std::regex re(marker + "(http://127\\.0\\.0\\.1:[0-9]+)");
+        if (std::regex_search(text, m, re)) url = m[1];
+        return !url.empty();
+      },
+      "\"" + marker + "<url>\" in " + log_path, std::chrono::milliseconds(100)));
   return url;
 }
 
@@ -78,7 +81,8 @@ std::optional<double> metric(const std::string& text, const std::string& series)
 }
 
 std::string config_text(const std::string& dir, const std::string& extra) {
-  return "log: {kind: embedded, path: " + dir + "/earshot.db}\n"
+  return "log: {kind: embedded, path: " + dir +
+         "/earshot.db}\n"
          "entities:\n"
          "  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme Air\", \"AcmeAir\", \"Acme Airlines\"],\n"
          "     hashtags: [\"#acmeair\", \"#flyacme\"], handles: [\"@acmeair\"]}\n"
@@ -96,7 +100,10 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   std::string dir = temp_dir("serve");
   std::string cfg = dir + "/earshot.yaml";
   write_file(cfg, config_text(dir, "api: {listen: 127.0.0.1:0, tokens: [\"serve-token\"]}\n"));
-  ASSERT_EQ(run({"replay", "--config", cfg, "--file", source_dir() + "/deploy/demo/sample_posts.jsonl"}).exit_code, 0);
+  ASSERT_EQ(
+      run({"replay", "--config", cfg, "--file", source_dir() + "/deploy/demo/sample_posts.jsonl"})
+          .exit_code,
+      0);
   RunResult process = run({"process", "--config", cfg, "--exit-when-idle", "1"});
   ASSERT_EQ(process.exit_code, 0) << process.err;
   RunResult react = run({"react", "--config", cfg, "--exit-when-idle", "1"});
@@ -128,7 +135,8 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
       if (l.window_start < a.window_start) l = a;
     }
   }
-  ASSERT_FALSE(alerts.empty()) << "the sample stream has an outage: react should alert\n" << react.err;
+  ASSERT_FALSE(alerts.empty()) << "the sample stream has an outage: react should alert\n"
+                               << react.err;
   ASSERT_TRUE(latest_1m.contains("acme-air"));
 
   std::string log_path = dir + "/serve.log";
@@ -147,12 +155,16 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
 
   // Every alert, newest first, once the follower caught up.
   json got_alerts;
-  ASSERT_TRUE(wait_until(within(std::chrono::seconds(60)), [&] {
-    Got g = get(url, "/api/alerts?limit=500", "serve-token");
-    if (g.status != 200) return false;
-    got_alerts = json::parse(g.body)["alerts"];
-    return got_alerts.size() == std::min<std::size_t>(alerts.size(), 500);
-  }, "the API to serve every alert", std::chrono::milliseconds(100))) << "API has " << got_alerts.size() << " alerts, the topic " << alerts.size();
+  ASSERT_TRUE(wait_until(
+      within(std::chrono::seconds(60)),
+      [&] {
+        Got g = get(url, "/api/alerts?limit=500", "serve-token");
+        if (g.status != 200) return false;
+        got_alerts = json::parse(g.body)["alerts"];
+        return got_alerts.size() == std::min<std::size_t>(alerts.size(), 500);
+      },
+      "the API to serve every alert", std::chrono::milliseconds(100)))
+      << "API has " << got_alerts.size() << " alerts, the topic " << alerts.size();
   EXPECT_EQ(got_alerts[0]["id"], alerts.back().id);
   EXPECT_EQ(got_alerts[got_alerts.size() - 1]["id"], alerts.front().id);
 
@@ -173,7 +185,8 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
 
   Got scrape = get(url, "/metrics");
   ASSERT_EQ(scrape.status, 200);
-  EXPECT_EQ(metric(scrape.body, "earshot_api_alerts_applied_total"), static_cast<double>(alerts.size()));
+  EXPECT_EQ(metric(scrape.body, "earshot_api_alerts_applied_total"),
+            static_cast<double>(alerts.size()));
   EXPECT_GE(metric(scrape.body, "earshot_api_unauthorized_total").value_or(0), 3.0);
   EXPECT_EQ(metric(scrape.body, "earshot_role_state{role=\"serve\",state=\"running\"}"), 1.0);
 
@@ -203,10 +216,13 @@ TEST(Serve, ProcessServesMetricsWithRecordsInEqualToThePostsProcessed) {
 
   const std::string loop_in = "earshot_loop_records_in_total{role=\"process\"}";
   std::string text;
-  EXPECT_TRUE(wait_until(within(std::chrono::seconds(15)), [&] {
-    text = get(url, "/metrics").body;
-    return metric(text, loop_in) == 120.0;
-  }, "120 records in on /metrics", std::chrono::milliseconds(100)));
+  EXPECT_TRUE(wait_until(
+      within(std::chrono::seconds(15)),
+      [&] {
+        text = get(url, "/metrics").body;
+        return metric(text, loop_in) == 120.0;
+      },
+      "120 records in on /metrics", std::chrono::milliseconds(100)));
   ::kill(pid, SIGTERM);
   EXPECT_EQ(wait_for(pid), 0) << slurp(log_path);
   EXPECT_EQ(metric(text, "earshot_role_state{role=\"process\",state=\"running\"}"), 1.0) << text;
@@ -220,8 +236,8 @@ TEST(Demo, AnExplicitBusyPortIsExitOneWithAClearMessageForDemoAndServe) {
   ASSERT_TRUE(busy.ok());
   std::string port = std::to_string(busy.port());
   RunResult r = run({"demo", "--port", port});
-  RunResult serve = run({"serve", "--config", source_dir() + "/deploy/examples/embedded.yaml", "--listen",
-                         "127.0.0.1:" + port});
+  RunResult serve = run({"serve", "--config", source_dir() + "/deploy/examples/embedded.yaml",
+                         "--listen", "127.0.0.1:" + port});
   busy.release();
   EXPECT_EQ(serve.exit_code, 1) << serve.err;
   EXPECT_NE(serve.err.find("127.0.0.1:" + port), std::string::npos) << serve.err;

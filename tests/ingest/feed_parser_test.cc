@@ -22,8 +22,9 @@ TEST(FeedParser, Rss2ItemsWithGuidsHashesAndDeadLetters) {
   EXPECT_EQ(a.post.url, "https://status.acmeair.example/incidents/42");
   EXPECT_EQ(a.post.created_at, "2026-11-23T09:15:00Z");
   EXPECT_EQ(a.post.author.name, "Ops Team");
-  EXPECT_EQ(a.post.text,
-            "Check-in app outage\n\nThe check-in app is down & we are on it.\nNext update in 30 min.");
+  EXPECT_EQ(
+      a.post.text,
+      "Check-in app outage\n\nThe check-in app is down & we are on it.\nNext update in 30 min.");
   const FeedItem& b = feed->items[1];
   EXPECT_EQ(b.key.size(), 32u);  // no guid: content hash
   EXPECT_EQ(b.post.uid, "rss:status.acmeair.example:" + b.key);

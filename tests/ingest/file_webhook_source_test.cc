@@ -55,7 +55,8 @@ TEST(FileSource, ReplaysWithAByteOffsetCursorAcrossARestart) {
     end = batch->end_of_stream;
   }
   EXPECT_TRUE(end);
-  EXPECT_EQ(uids, (std::vector<std::string>{"file:replay:1", "file:replay:2", "file:replay:4", "file:replay:5"}));
+  EXPECT_EQ(uids, (std::vector<std::string>{"file:replay:1", "file:replay:2", "file:replay:4",
+                                            "file:replay:5"}));
   EXPECT_EQ(dead, 2u);
   EXPECT_EQ(b.offset(), b.size());
 }
@@ -64,11 +65,14 @@ TEST(FileSource, RateLimitsPostsPerSecond) {
   // Counts, not durations: at 1 post/s (a burst of 1) a poll that may not wait gets the burst
   // and then nothing until the next token is due (~1 s later); one that may wait gets it.
   // (TokenBucket.AllowsBurstThenPacesAtTheRate checks the pacing itself on virtual time.)
-  auto path = std::filesystem::temp_directory_path() / ("earshot_rate_" + std::to_string(::getpid()) + ".jsonl");
+  auto path = std::filesystem::temp_directory_path() /
+              ("earshot_rate_" + std::to_string(::getpid()) + ".jsonl");
   {
     std::ofstream out(path);
     for (int i = 0; i < 3; ++i)
-      out << R"({"uid":"f:)" << i << R"(","v":1,"source":"file","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})" << "\n";
+      out << R"({"uid":"f:)" << i
+          << R"(","v":1,"source":"file","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})"
+          << "\n";
   }
   FileSource src({.path = path.string(), .rate = 1, .max_batch = 1000});
   auto uids = [](const ingest::SourceBatch& b) {
@@ -92,10 +96,12 @@ TEST(FileSource, RateLimitsPostsPerSecond) {
 }
 
 TEST(FileSource, FollowModeWaitsForGrowthAndNeverEnds) {
-  auto path = std::filesystem::temp_directory_path() / ("earshot_follow_" + std::to_string(::getpid()) + ".jsonl");
+  auto path = std::filesystem::temp_directory_path() /
+              ("earshot_follow_" + std::to_string(::getpid()) + ".jsonl");
   auto line = [](int i) {
     return R"({"v":1,"uid":"f:)" + std::to_string(i) +
-           R"(","source":"file","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})" + "\n";
+           R"(","source":"file","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})" +
+           "\n";
   };
   { std::ofstream(path) << line(1); }
   FileSource src({.path = path.string(), .follow = true, .poll_interval = milliseconds(20)});
@@ -122,13 +128,18 @@ constexpr std::string_view kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 struct Push {
   std::string url;
   std::shared_ptr<pipeline::core::HttpClient> http = pipeline::http::make_cpprest_client();
-  HttpResponse send(const std::string& id, const std::string& body, std::int64_t ts = now_ms() / 1000,
-                    std::string sig = "") {
+  HttpResponse send(const std::string& id, const std::string& body,
+                    std::int64_t ts = now_ms() / 1000, std::string sig = "") {
     auto key = *decode_webhook_secret(kSecret);
     std::string t = std::to_string(ts);
     if (sig.empty()) sig = webhook_signature(key, id, t, body);
-    HttpRequest req{.method = "POST", .url = url, .headers = {{"webhook-id", id}, {"webhook-timestamp", t},
-                    {"webhook-signature", sig}, {"Content-Type", "application/x-ndjson"}}, .body = body};
+    HttpRequest req{.method = "POST",
+                    .url = url,
+                    .headers = {{"webhook-id", id},
+                                {"webhook-timestamp", t},
+                                {"webhook-signature", sig},
+                                {"Content-Type", "application/x-ndjson"}},
+                    .body = body};
     auto r = http->send(req);
     return r ? *r : HttpResponse{};
   }
@@ -137,15 +148,18 @@ struct Push {
 std::string ndjson(int from, int to) {
   std::string out;
   for (int i = from; i <= to; ++i)
-    out += R"({"v":1,"uid":"webhook:partner:)" + std::to_string(i) +
-           R"(","source":"webhook","created_at":"2026-11-23T10:00:00Z","author":{"handle":"partner"},"text":"pushed )" + std::to_string(i) + "\"}\n";
+    out +=
+        R"({"v":1,"uid":"webhook:partner:)" + std::to_string(i) +
+        R"(","source":"webhook","created_at":"2026-11-23T10:00:00Z","author":{"handle":"partner"},"text":"pushed )" +
+        std::to_string(i) + "\"}\n";
   return out;
 }
 
 // Waits until the source holds `n` requests (queued or in flight): the handler has taken them.
 ::testing::AssertionResult wait_held(const WebhookSource& src, std::size_t n) {
-  return earshot::testing::wait_until(earshot::testing::within(std::chrono::seconds(20)), [&] { return src.held() == n; },
-                                      std::to_string(n) + " request(s) held by the source", milliseconds(5))
+  return earshot::testing::wait_until(
+             earshot::testing::within(std::chrono::seconds(20)), [&] { return src.held() == n; },
+             std::to_string(n) + " request(s) held by the source", milliseconds(5))
          << " (holds " << src.held() << ")";
 }
 

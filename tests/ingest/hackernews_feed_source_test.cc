@@ -24,16 +24,29 @@ struct HnFixture {
   FixtureResponse answer(const FixtureRequest& req) {
     if (req.path() == "/v0/maxitem.json") return {200, {}, std::to_string(max.load())};
     if (req.path() == "/v0/updates.json")
-      return {200, {}, R"({"items":[)" + std::to_string(deleted.load()) + R"(,5000],"profiles":["pg"]})"};
+      return {200,
+              {},
+              R"({"items":[)" + std::to_string(deleted.load()) + R"(,5000],"profiles":["pg"]})"};
     int id = std::stoi(req.path().substr(std::string("/v0/item/").size()));
     if (id >= invisible_from) return {200, {}, "null"};
     if (id == deleted)
-      return {200, {}, R"({"deleted":true,"id":)" + std::to_string(id) + R"(,"parent":100,"time":1175714300,"type":"comment"})"};
-    if (id % 10 == 3) return {200, {}, R"({"by":"pg","id":)" + std::to_string(id) + R"(,"type":"job","time":1175714200,"title":"hiring"})"};
-    if (id % 10 == 7) return {200, {}, R"({"id":)" + std::to_string(id) + R"(,"type":"comment","by":"x"})"};  // no time
-    return {200, {}, R"({"by":"user)" + std::to_string(id) + R"(","id":)" + std::to_string(id) +
-                         R"(,"parent":100,"text":"comment &amp; <i>text</i> )" + std::to_string(id) +
-                         R"(","time":1175714200,"type":"comment"})"};
+      return {200,
+              {},
+              R"({"deleted":true,"id":)" + std::to_string(id) +
+                  R"(,"parent":100,"time":1175714300,"type":"comment"})"};
+    if (id % 10 == 3)
+      return {200,
+              {},
+              R"({"by":"pg","id":)" + std::to_string(id) +
+                  R"(,"type":"job","time":1175714200,"title":"hiring"})"};
+    if (id % 10 == 7)
+      return {
+          200, {}, R"({"id":)" + std::to_string(id) + R"(,"type":"comment","by":"x"})"};  // no time
+    return {200,
+            {},
+            R"({"by":"user)" + std::to_string(id) + R"(","id":)" + std::to_string(id) +
+                R"(,"parent":100,"text":"comment &amp; <i>text</i> )" + std::to_string(id) +
+                R"(","time":1175714200,"type":"comment"})"};
   }
 };
 
@@ -71,7 +84,8 @@ TEST(HackerNewsSource, WalksItemIdsAndResumesWithoutLossOrRepeat) {
   }
   EXPECT_EQ(cursor, R"({"gone":[],"last":108})");  // 109 is not visible yet: retried next poll
   std::vector<std::string> want;
-  for (int id : {101, 102, 104, 105, 106, 108}) want.push_back("hackernews:news.ycombinator.com:" + std::to_string(id));
+  for (int id : {101, 102, 104, 105, 106, 108})
+    want.push_back("hackernews:news.ycombinator.com:" + std::to_string(id));
   EXPECT_EQ(uids, want);
   EXPECT_EQ(dead, 1u);  // 107 has no time
   fx.invisible_from = 1000;
@@ -113,7 +127,8 @@ TEST(HackerNewsSource, UpdatesTurnDeletedItemsIntoTombstonesOnce) {
   EXPECT_TRUE(second->posts[0].deleted);
   EXPECT_EQ(second->posts[0].uid, "hackernews:news.ycombinator.com:102");
   EXPECT_EQ(second->cursor, R"({"gone":[102],"last":105})");
-  HackerNewsSource b(o, pipeline::http::make_cpprest_client());  // restarted: the tombstone is not repeated
+  HackerNewsSource b(
+      o, pipeline::http::make_cpprest_client());  // restarted: the tombstone is not repeated
   ASSERT_TRUE(b.restore(second->cursor));
   auto third = b.poll(milliseconds(200));
   ASSERT_TRUE(third);
@@ -127,8 +142,11 @@ struct FeedFixture {
   FixtureResponse answer(const FixtureRequest& req) {
     if (status != 200) return {status, {}, "<html>oops</html>"};
     if (req.header("if-none-match") == etag) return {304, {{"ETag", etag}}, ""};
-    return {200, {{"Content-Type", "application/rss+xml"}, {"ETag", etag},
-                  {"Last-Modified", "Mon, 23 Nov 2026 10:20:00 GMT"}}, body};
+    return {200,
+            {{"Content-Type", "application/rss+xml"},
+             {"ETag", etag},
+             {"Last-Modified", "Mon, 23 Nov 2026 10:20:00 GMT"}},
+            body};
   }
 };
 
@@ -151,13 +169,15 @@ TEST(FeedSource, ConditionalGetAndGuidDedupAcrossRestarts) {
     ASSERT_TRUE(again);
     EXPECT_TRUE(again->posts.empty());
     EXPECT_EQ(server.requests().back().header("if-none-match"), "\"v1\"");
-    EXPECT_EQ(server.requests().back().header("if-modified-since"), "Mon, 23 Nov 2026 10:20:00 GMT");
+    EXPECT_EQ(server.requests().back().header("if-modified-since"),
+              "Mon, 23 Nov 2026 10:20:00 GMT");
     cursor = again->cursor;
   }
   // The feed changes: one new item on top; the old ones are still there.
   fx.etag = "\"v2\"";
-  std::string item = "<item><title>Check-in restored</title><guid>incident-43</guid>"
-                     "<pubDate>Mon, 23 Nov 2026 11:00:00 GMT</pubDate></item>";
+  std::string item =
+      "<item><title>Check-in restored</title><guid>incident-43</guid>"
+      "<pubDate>Mon, 23 Nov 2026 11:00:00 GMT</pubDate></item>";
   fx.body.insert(fx.body.find("<item>"), item);
   FeedSource b(o, pipeline::http::make_cpprest_client());
   ASSERT_TRUE(b.restore(cursor));

@@ -6,9 +6,9 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/log/embedded/embedded_log.h"
 #include "ingest/ingest_runner.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/log/embedded/embedded_log.h"
 
 namespace earshot::ingest {
 namespace {
@@ -74,21 +74,33 @@ struct Faults {
 
 class FlakyProducer final : public pipeline::log::Producer {
  public:
-  FlakyProducer(std::unique_ptr<pipeline::log::Producer> inner, Faults f) : inner_(std::move(inner)), f_(std::move(f)) {}
-  pipeline::core::Status produce(std::string_view t, std::string_view k, std::string_view v) override { return inner_->produce(t, k, v); }
-  pipeline::core::Status flush(std::chrono::milliseconds timeout) override { return inner_->flush(timeout); }
+  FlakyProducer(std::unique_ptr<pipeline::log::Producer> inner, Faults f)
+      : inner_(std::move(inner)), f_(std::move(f)) {}
+  pipeline::core::Status produce(std::string_view t, std::string_view k,
+                                 std::string_view v) override {
+    return inner_->produce(t, k, v);
+  }
+  pipeline::core::Status flush(std::chrono::milliseconds timeout) override {
+    return inner_->flush(timeout);
+  }
   pipeline::core::Status begin() override { return inner_->begin(); }
-  pipeline::core::Status send_offsets(const pipeline::log::Consumer& c, const pipeline::log::Offsets& o) override { return inner_->send_offsets(c, o); }
+  pipeline::core::Status send_offsets(const pipeline::log::Consumer& c,
+                                      const pipeline::log::Offsets& o) override {
+    return inner_->send_offsets(c, o);
+  }
   pipeline::core::Status commit() override {
     ++calls_;
-    if (f_.fail_on.contains(calls_)) return pipeline::core::fail(pipeline::core::ErrorCode::kAbortable, "injected commit failure");
+    if (f_.fail_on.contains(calls_))
+      return pipeline::core::fail(pipeline::core::ErrorCode::kAbortable, "injected commit failure");
     if (f_.commit_then_timeout.contains(calls_)) {
       EXPECT_TRUE(inner_->commit());
-      return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout, "injected: committed, but the answer was lost");
+      return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout,
+                                  "injected: committed, but the answer was lost");
     }
     if (f_.abort_then_timeout.contains(calls_)) {
       EXPECT_TRUE(inner_->abort());  // the runner's own abort() then finds nothing open
-      return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout, "injected: aborted, and the answer was lost");
+      return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout,
+                                  "injected: aborted, and the answer was lost");
     }
     return inner_->commit();
   }
@@ -103,13 +115,19 @@ class FlakyProducer final : public pipeline::log::Producer {
 class FlakyLog final : public pipeline::log::Log {
  public:
   FlakyLog(pipeline::log::Log& inner, Faults f) : inner_(inner), f_(std::move(f)) {}
-  pipeline::core::Status create_topics(const std::vector<pipeline::log::TopicSpec>& t) override { return inner_.create_topics(t); }
-  pipeline::core::Result<std::unique_ptr<pipeline::log::Producer>> producer(const pipeline::log::ProducerOptions& o) override {
+  pipeline::core::Status create_topics(const std::vector<pipeline::log::TopicSpec>& t) override {
+    return inner_.create_topics(t);
+  }
+  pipeline::core::Result<std::unique_ptr<pipeline::log::Producer>> producer(
+      const pipeline::log::ProducerOptions& o) override {
     auto p = inner_.producer(o);
     if (!p) return std::unexpected(p.error());
     return std::unique_ptr<pipeline::log::Producer>(new FlakyProducer(std::move(*p), f_));
   }
-  pipeline::core::Result<std::unique_ptr<pipeline::log::Consumer>> consumer(const pipeline::log::ConsumerOptions& o) override { return inner_.consumer(o); }
+  pipeline::core::Result<std::unique_ptr<pipeline::log::Consumer>> consumer(
+      const pipeline::log::ConsumerOptions& o) override {
+    return inner_.consumer(o);
+  }
   std::string describe() const override { return "flaky " + inner_.describe(); }
 
  private:
@@ -129,8 +147,11 @@ std::vector<pipeline::log::Record> read_all(pipeline::log::Log& log, const std::
 }
 
 IngestOptions options() {
-  return {.posts = "t.posts", .deadletter = "t.deadletter", .cursors = "t.posts.cursors",
-          .transactional_id = "t.ingest", .poll_timeout = 10ms};
+  return {.posts = "t.posts",
+          .deadletter = "t.deadletter",
+          .cursors = "t.posts.cursors",
+          .transactional_id = "t.ingest",
+          .poll_timeout = 10ms};
 }
 
 TEST(IngestRunner, TellsTheSourceEachOutcomeAndRepollsAnAbortedBatchOnce) {

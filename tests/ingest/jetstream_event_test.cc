@@ -56,7 +56,8 @@ TEST(JetstreamEvent, DeleteBecomesATombstone) {
 TEST(JetstreamEvent, IdentityUpdatesTheCacheAndOtherCollectionsYieldNothing) {
   int calls = 0;
   auto resolver = fake_resolver(&calls);
-  JetstreamEvent id = parse_jetstream_event(read_fixture("jetstream_identity.json"), resolver.get());
+  JetstreamEvent id =
+      parse_jetstream_event(read_fixture("jetstream_identity.json"), resolver.get());
   EXPECT_FALSE(id.post);
   EXPECT_FALSE(id.dead);
   EXPECT_EQ(id.identity_handle, "yohenrique.bsky.social");
@@ -82,10 +83,12 @@ TEST(JetstreamEvent, MalformedEventsAreDeadLetters) {
 
 TEST(HandleResolver, CacheIsBoundedAndRemembersMisses) {
   int calls = 0;
-  CachingHandleResolver r([&](std::string_view did) -> std::optional<std::string> {
-    ++calls;
-    return did == "did:plc:a" ? std::optional<std::string>("a.test") : std::nullopt;
-  }, 2);
+  CachingHandleResolver r(
+      [&](std::string_view did) -> std::optional<std::string> {
+        ++calls;
+        return did == "did:plc:a" ? std::optional<std::string>("a.test") : std::nullopt;
+      },
+      2);
   EXPECT_EQ(r.handle_for("did:plc:a"), "a.test");
   EXPECT_EQ(r.handle_for("did:plc:zzz"), std::nullopt);
   EXPECT_EQ(r.handle_for("did:plc:zzz"), std::nullopt);
@@ -98,7 +101,10 @@ TEST(HandleResolver, CacheIsBoundedAndRemembersMisses) {
 TEST(HandleResolver, PlcDirectoryLookupReadsAlsoKnownAs) {
   testing::HttpFixtureServer plc([](const testing::FixtureRequest& req) {
     if (req.path() == "/did:plc:ewvi7nxzyoun6zhxrhs64oiz")
-      return testing::FixtureResponse{200, {}, R"({"id":"did:plc:ewvi7nxzyoun6zhxrhs64oiz","alsoKnownAs":["at://atproto.com"],"verificationMethod":[]})"};
+      return testing::FixtureResponse{
+          200,
+          {},
+          R"({"id":"did:plc:ewvi7nxzyoun6zhxrhs64oiz","alsoKnownAs":["at://atproto.com"],"verificationMethod":[]})"};
     return testing::FixtureResponse{404, {}, R"({"message":"DID not registered"})"};
   });
   auto lookup = plc_directory_lookup(pipeline::http::make_cpprest_client(), plc.base_url());

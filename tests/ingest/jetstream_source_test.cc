@@ -17,7 +17,8 @@ using testing::WsFixtureServer;
 std::string event(std::int64_t t) {
   return R"({"did":"did:plc:test","time_us":)" + std::to_string(t) +
          R"(,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"app.bsky.feed.post","rkey":"rk)" +
-         std::to_string(t) + R"(","record":{"$type":"app.bsky.feed.post","createdAt":"2026-11-23T10:00:00Z","text":"event )" +
+         std::to_string(t) +
+         R"(","record":{"$type":"app.bsky.feed.post","createdAt":"2026-11-23T10:00:00Z","text":"event )" +
          std::to_string(t) + R"("}}})";
 }
 
@@ -52,7 +53,8 @@ std::vector<std::string> collect(JetstreamSource& src, std::size_t want, std::st
 
 std::vector<std::string> expected(std::int64_t from, std::int64_t to) {
   std::vector<std::string> out;
-  for (std::int64_t t = from; t <= to; ++t) out.push_back("bluesky:did:plc:test:rk" + std::to_string(t));
+  for (std::int64_t t = from; t <= to; ++t)
+    out.push_back("bluesky:did:plc:test:rk" + std::to_string(t));
   return out;
 }
 

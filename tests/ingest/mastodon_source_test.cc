@@ -23,7 +23,7 @@ using testing::HttpFixtureServer;
 // Serves the statuses of mastodon_timeline.json like /api/v1/timelines/public does.
 struct MastodonFixture {
   Json statuses = *parse_json(testing::read_fixture("mastodon_timeline.json"));
-  std::atomic<int> fail_next{0};     // answer this many requests with `fail_status`
+  std::atomic<int> fail_next{0};  // answer this many requests with `fail_status`
   int fail_status = 503;
   std::string retry_after;
 
@@ -45,15 +45,18 @@ struct MastodonFixture {
       return id_less(a["id"].get<std::string>(), b["id"].get<std::string>());
     });
     std::vector<Json> page;
-    if (min_id.empty()) page.assign(after.end() - std::min(limit, after.size()), after.end());
-    else page.assign(after.begin(), after.begin() + std::min(limit, after.size()));
+    if (min_id.empty())
+      page.assign(after.end() - std::min(limit, after.size()), after.end());
+    else
+      page.assign(after.begin(), after.begin() + std::min(limit, after.size()));
     std::reverse(page.begin(), page.end());  // newest first
     FixtureResponse r{200, {}, dump_json(Json(page))};
     if (!page.empty()) {
       std::string path = base + req.path();
-      r.headers.emplace_back("Link", "<" + path + "?max_id=" + page.back()["id"].get<std::string>() +
-                                         ">; rel=\"next\", <" + path + "?min_id=" +
-                                         page.front()["id"].get<std::string>() + ">; rel=\"prev\"");
+      r.headers.emplace_back(
+          "Link", "<" + path + "?max_id=" + page.back()["id"].get<std::string>() +
+                      ">; rel=\"next\", <" + path +
+                      "?min_id=" + page.front()["id"].get<std::string>() + ">; rel=\"prev\"");
     }
     r.headers.emplace_back("X-RateLimit-Limit", "300");
     r.headers.emplace_back("X-RateLimit-Remaining", "299");
@@ -72,7 +75,8 @@ MastodonOptions fast_options(const std::string& instance) {
 }
 
 // Polls until a batch comes back empty; collects uids.
-void drain(ingest::Source& src, std::vector<std::string>& uids, std::size_t& dead, std::string& cursor) {
+void drain(ingest::Source& src, std::vector<std::string>& uids, std::size_t& dead,
+           std::string& cursor) {
   for (int i = 0; i < 20; ++i) {
     auto b = src.poll(milliseconds(200));
     ASSERT_TRUE(b) << b.error().message;
@@ -198,7 +202,9 @@ TEST(MastodonSource, BacksOffOnServerErrorsAndDroppedConnections) {
 }
 
 TEST(MastodonSource, CountsUnreadablePagesAsParseErrorsAndAStall) {
-  HttpFixtureServer server([&](const FixtureRequest&) { return FixtureResponse{200, {}, "<html>not a timeline</html>"}; });
+  HttpFixtureServer server([&](const FixtureRequest&) {
+    return FixtureResponse{200, {}, "<html>not a timeline</html>"};
+  });
   MastodonOptions o = fast_options(server.base_url());
   o.polling.stall_factor = 5;  // 50 ms without a good page = stalled
   MastodonSource src(o, pipeline::http::make_cpprest_client());
@@ -224,7 +230,8 @@ TEST(MastodonSource, HashtagTimelineWithTokenAndFederatedCopiesOnce) {
   o1.limit = 40;
   MastodonOptions o2 = o1;
   o2.instance = two.base_url();
-  MastodonSource a(o1, pipeline::http::make_cpprest_client()), b(o2, pipeline::http::make_cpprest_client());
+  MastodonSource a(o1, pipeline::http::make_cpprest_client()),
+      b(o2, pipeline::http::make_cpprest_client());
   auto ba = a.poll(milliseconds(200));
   auto bb = b.poll(milliseconds(200));
   ASSERT_TRUE(ba && bb);

@@ -19,16 +19,20 @@ using testing::FixtureResponse;
 using testing::HttpFixtureServer;
 
 std::string status(int id) {
-  return dump_json(Json{{"id", std::to_string(id)}, {"created_at", "2026-11-23T10:00:00.000Z"},
-                        {"uri", "https://m.example/users/a/statuses/" + std::to_string(id)},
-                        {"url", "https://m.example/@a/" + std::to_string(id)},
-                        {"content", "<p>status " + std::to_string(id) + "</p>"}, {"reblog", nullptr},
-                        {"account", {{"id", "7"}, {"username", "a"}, {"acct", "a"}, {"display_name", "A"}}},
-                        {"tags", Json::array()}, {"mentions", Json::array()}});
+  return dump_json(
+      Json{{"id", std::to_string(id)},
+           {"created_at", "2026-11-23T10:00:00.000Z"},
+           {"uri", "https://m.example/users/a/statuses/" + std::to_string(id)},
+           {"url", "https://m.example/@a/" + std::to_string(id)},
+           {"content", "<p>status " + std::to_string(id) + "</p>"},
+           {"reblog", nullptr},
+           {"account", {{"id", "7"}, {"username", "a"}, {"acct", "a"}, {"display_name", "A"}}},
+           {"tags", Json::array()},
+           {"mentions", Json::array()}});
 }
 
 struct Fixture {
-  std::atomic<int> rest_max{1003};    // REST serves 1001..rest_max
+  std::atomic<int> rest_max{1003};  // REST serves 1001..rest_max
   std::atomic<int> stream_status{200};
   std::atomic<int> streams{0};
   std::atomic<bool> drop_first{false};
@@ -41,7 +45,8 @@ struct Fixture {
       return {200, {}, dump_json(page)};
     }
     if (req.path() != "/api/v1/streaming/public") return {404, {}, R"({"error":"Not found"})"};
-    if (stream_status != 200) return {stream_status, {}, R"({"error":"Streaming requires a token"})"};
+    if (stream_status != 200)
+      return {stream_status, {}, R"({"error":"Streaming requires a token"})"};
     int n = streams++;
     FixtureResponse r{200, {{"Content-Type", "text/event-stream"}}, ""};
     r.stream = [this, n](int fd) {
@@ -84,16 +89,17 @@ TEST(MastodonStream, BackfillsFromTheCursorThenStreams) {
   Fixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
   MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
-                           {.expected_interval = milliseconds(100), .stall_factor = 3,
+                           {.expected_interval = milliseconds(100),
+                            .stall_factor = 3,
                             .reconnect_base = milliseconds(20)});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 6, &dead);
   for (int i = 0; i < 20 && dead == 0; ++i) collect(src, 1, &dead);  // the broken event follows
-  EXPECT_EQ(uids, (std::vector<std::string>{
-                      "mastodon:127.0.0.1:1001", "mastodon:127.0.0.1:1002", "mastodon:127.0.0.1:1003",
-                      "mastodon:127.0.0.1:1004", "mastodon:127.0.0.1:1005",
-                      "mastodon:127.0.0.1:1001 (deleted)"}));
+  EXPECT_EQ(uids, (std::vector<std::string>{"mastodon:127.0.0.1:1001", "mastodon:127.0.0.1:1002",
+                                            "mastodon:127.0.0.1:1003", "mastodon:127.0.0.1:1004",
+                                            "mastodon:127.0.0.1:1005",
+                                            "mastodon:127.0.0.1:1001 (deleted)"}));
   EXPECT_EQ(dead, 1u);
   EXPECT_TRUE(src.streaming());
   EXPECT_EQ(src.connects(), 1);
@@ -108,7 +114,8 @@ TEST(MastodonStream, FallsBackToPollingWhenStreamingIsRefused) {
   fx.stream_status = 401;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
   MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
-                           {.expected_interval = milliseconds(100), .stall_factor = 3,
+                           {.expected_interval = milliseconds(100),
+                            .stall_factor = 3,
                             .reconnect_base = milliseconds(20)});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
@@ -128,15 +135,16 @@ TEST(MastodonStream, ReconnectsAfterADropAndBackfillsTheGap) {
   fx.drop_first = true;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
   MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
-                           {.expected_interval = milliseconds(100), .stall_factor = 3,
+                           {.expected_interval = milliseconds(100),
+                            .stall_factor = 3,
                             .reconnect_base = milliseconds(20)});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 7, &dead);
-  EXPECT_EQ(uids, (std::vector<std::string>{
-                      "mastodon:127.0.0.1:1001", "mastodon:127.0.0.1:1002", "mastodon:127.0.0.1:1003",
-                      "mastodon:127.0.0.1:1004", "mastodon:127.0.0.1:1005", "mastodon:127.0.0.1:1006",
-                      "mastodon:127.0.0.1:1001 (deleted)"}));
+  EXPECT_EQ(uids, (std::vector<std::string>{"mastodon:127.0.0.1:1001", "mastodon:127.0.0.1:1002",
+                                            "mastodon:127.0.0.1:1003", "mastodon:127.0.0.1:1004",
+                                            "mastodon:127.0.0.1:1005", "mastodon:127.0.0.1:1006",
+                                            "mastodon:127.0.0.1:1001 (deleted)"}));
   EXPECT_GE(src.connects(), 1);  // the first stream may drop before a poll saw it up
   EXPECT_GE(fx.streams.load(), 2);
 }

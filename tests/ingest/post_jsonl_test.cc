@@ -23,7 +23,8 @@ TEST(PostJsonl, DecodesGoodLinesAndDeadLettersBadOnes) {
   EXPECT_EQ(out.dead[0].original, "this is not json");
   EXPECT_NE(out.dead[1].reason.find("created_at"), std::string::npos) << out.dead[1].reason;
   EXPECT_EQ(out.dead[1].stage, "ingest:file");
-  EXPECT_FALSE(decode_post_line(R"({"v":2,"uid":"a","source":"s","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})"));
+  EXPECT_FALSE(decode_post_line(
+      R"({"v":2,"uid":"a","source":"s","created_at":"2026-11-23T10:00:00Z","author":{"id":"a"},"text":"t"})"));
   EXPECT_FALSE(decode_post_line(R"({"uid":"a","source":"s","created_at":"2026-11-23T10:00:00Z"})"));
 }
 

@@ -59,7 +59,8 @@ TEST(ServerWait, ReadsRetryAfterAndRateLimitReset) {
   EXPECT_EQ(server_wait(reddit, 0), std::nullopt);
   pipeline::core::HttpResponse mastodon;  // Mastodon: an ISO 8601 instant
   mastodon.status = 429;
-  mastodon.headers = {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "2026-11-23T10:05:00.000Z"}};
+  mastodon.headers = {{"x-ratelimit-remaining", "0"},
+                      {"x-ratelimit-reset", "2026-11-23T10:05:00.000Z"}};
   EXPECT_EQ(server_wait(mastodon, 1795428000000), milliseconds(300000));
 }
 

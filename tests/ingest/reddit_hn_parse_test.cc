@@ -20,8 +20,9 @@ TEST(RedditListing, LinksBecomePostsAndMalformedChildrenDeadLetters) {
   EXPECT_EQ(p.uid, "reddit:acmeair:t3_1h2c9d3");
   EXPECT_EQ(p.url, "https://www.reddit.com/r/acmeair/comments/1h2c9d3/lost_luggage_3_days/");
   EXPECT_EQ(p.created_at, "2024-11-23T10:00:00Z");
-  EXPECT_EQ(p.text, "Lost luggage > 3 days\n\nThird day without my bag. Support line just hangs "
-                    "up & the app says \"delivered\".");
+  EXPECT_EQ(p.text,
+            "Lost luggage > 3 days\n\nThird day without my bag. Support line just hangs "
+            "up & the app says \"delivered\".");
   EXPECT_EQ(p.author.handle, "frequentflyer");
   EXPECT_EQ(p.author.id, "t2_8xk3n");
   EXPECT_EQ(page->items[1].post.text, "Great crew on AA123 today");

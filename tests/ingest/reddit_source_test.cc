@@ -20,10 +20,15 @@ using testing::HttpFixtureServer;
 Json link(int n) {
   std::string id = "abc" + std::to_string(n);
   return {{"kind", "t3"},
-          {"data", {{"subreddit", "acmeair"}, {"name", "t3_" + id}, {"id", id},
-                    {"title", "post " + std::to_string(n)}, {"selftext", ""},
-                    {"author", "user" + std::to_string(n)}, {"created_utc", 1732356000.0 + n * 60},
-                    {"permalink", "/r/acmeair/comments/" + id + "/post/"}}}};
+          {"data",
+           {{"subreddit", "acmeair"},
+            {"name", "t3_" + id},
+            {"id", id},
+            {"title", "post " + std::to_string(n)},
+            {"selftext", ""},
+            {"author", "user" + std::to_string(n)},
+            {"created_utc", 1732356000.0 + n * 60},
+            {"permalink", "/r/acmeair/comments/" + id + "/post/"}}}};
 }
 
 // /r/acmeair/new.json over `count` links, newest first, `limit` per page, `after` paging.
@@ -40,8 +45,10 @@ struct RedditFixture {
           req.body != "grant_type=client_credentials")
         return {401, {}, R"({"message": "Unauthorized", "error": 401})"};
       ++tokens_issued;
-      return {200, {}, R"({"access_token": "tok-)" + std::to_string(tokens_issued) +
-                           R"(", "token_type": "bearer", "expires_in": 86400, "scope": "*"})"};
+      return {200,
+              {},
+              R"({"access_token": "tok-)" + std::to_string(tokens_issued) +
+                  R"(", "token_type": "bearer", "expires_in": 86400, "scope": "*"})"};
     }
     if (oauth && req.header("authorization").rfind("bearer tok-", 0) != 0)
       return {401, {}, R"({"message": "Unauthorized", "error": 401})"};
@@ -49,7 +56,8 @@ struct RedditFixture {
       --fail_next;
       return {429, {{"Retry-After", "1"}}, R"({"message": "Too Many Requests", "error": 429})"};
     }
-    if (req.path() != "/r/acmeair/new.json" && req.path() != "/r/acmeair/search.json") return {404, {}, R"({"message": "Not Found", "error": 404})"};
+    if (req.path() != "/r/acmeair/new.json" && req.path() != "/r/acmeair/search.json")
+      return {404, {}, R"({"message": "Not Found", "error": 404})"};
     int limit = std::stoi(query_param(req.target, "limit").value_or("25"));
     std::string after = query_param(req.target, "after").value_or("");
     int start = count;  // newest
@@ -58,8 +66,17 @@ struct RedditFixture {
     int n = start;
     for (; n >= 1 && static_cast<int>(children.size()) < limit; --n) children.push_back(link(n));
     Json next = n >= 1 ? Json("t3_abc" + std::to_string(n + 1)) : Json(nullptr);
-    Json body = {{"kind", "Listing"}, {"data", {{"after", next}, {"dist", children.size()}, {"children", children}, {"before", nullptr}}}};
-    return {200, {{"X-Ratelimit-Used", "1"}, {"X-Ratelimit-Remaining", remaining}, {"X-Ratelimit-Reset", "1"}}, dump_json(body)};
+    Json body = {{"kind", "Listing"},
+                 {"data",
+                  {{"after", next},
+                   {"dist", children.size()},
+                   {"children", children},
+                   {"before", nullptr}}}};
+    return {200,
+            {{"X-Ratelimit-Used", "1"},
+             {"X-Ratelimit-Remaining", remaining},
+             {"X-Ratelimit-Reset", "1"}},
+            dump_json(body)};
   }
 };
 
@@ -89,7 +106,8 @@ TEST(RedditSource, WalksAfterPagesAndResumesFromTheCursor) {
     RedditSource a(options_for(server), pipeline::http::make_cpprest_client());
     auto first = a.poll(milliseconds(200));  // fresh: newest page only
     ASSERT_TRUE(first) << first.error().message;
-    EXPECT_EQ(uids_of(*first), (std::vector<std::string>{"reddit:acmeair:t3_abc4", "reddit:acmeair:t3_abc5"}));
+    EXPECT_EQ(uids_of(*first),
+              (std::vector<std::string>{"reddit:acmeair:t3_abc4", "reddit:acmeair:t3_abc5"}));
     cursor = first->cursor;
   }
   fx.count = 10;  // five new links while we were down
@@ -98,8 +116,9 @@ TEST(RedditSource, WalksAfterPagesAndResumesFromTheCursor) {
   auto second = b.poll(milliseconds(200));
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_EQ(uids_of(*second),
-            (std::vector<std::string>{"reddit:acmeair:t3_abc6", "reddit:acmeair:t3_abc7", "reddit:acmeair:t3_abc8",
-                                      "reddit:acmeair:t3_abc9", "reddit:acmeair:t3_abc10"}));
+            (std::vector<std::string>{"reddit:acmeair:t3_abc6", "reddit:acmeair:t3_abc7",
+                                      "reddit:acmeair:t3_abc8", "reddit:acmeair:t3_abc9",
+                                      "reddit:acmeair:t3_abc10"}));
   EXPECT_EQ(server.requests().back().target, "/r/acmeair/new.json?limit=2&after=t3_abc7");
   auto third = b.poll(milliseconds(200));
   ASSERT_TRUE(third);

@@ -22,7 +22,8 @@ using testing::FixtureResponse;
 using testing::HttpFixtureServer;
 
 // The sources of `yaml` as load_config reads them (relative paths against `base_dir`).
-std::vector<SourceDef> sources(const std::string& yaml, const std::string& base_dir = "/etc/earshot") {
+std::vector<SourceDef> sources(const std::string& yaml,
+                               const std::string& base_dir = "/etc/earshot") {
   auto cfg = pipeline::config::parse_config(yaml, "test.yaml", base_dir);
   EXPECT_TRUE(cfg) << (cfg ? "" : cfg.error().message);
   return cfg ? cfg->sources : std::vector<SourceDef>{};
@@ -44,17 +45,24 @@ sources:
   - {type: rss, url: "https://example.com/a.xml", name: acme-status}
   - {type: rss, url: "https://example.com/feed.xml"}
   - {type: atom, url: "https://example.com/feed.atom"}
-  - {type: webhook, listen: "127.0.0.1:)" + std::to_string(port) + R"(", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+  - {type: webhook, listen: "127.0.0.1:)" +
+                      std::to_string(port) + R"(", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
   - {type: file, path: posts.jsonl, rate: 5, follow: false}
 )");
-  std::vector<std::string> names = {
-      "mastodon:mastodon.example:hashtag:acme", "mastodon:m.example:public",
-      "mastodon:mastodon.example:8443:hashtag:#acme", "jetstream:jetstream.example",
-      "jetstream:jetstream2.us-east.bsky.network", "reddit:acmeair",
-      "reddit:acmeair:comments",                "reddit:search:acme air",
-      "hackernews:hn.example",                  "acme-status",
-      "rss:https://example.com/feed.xml",       "atom:https://example.com/feed.atom",
-      "webhook:127.0.0.1:" + std::to_string(port), "file:posts.jsonl"};
+  std::vector<std::string> names = {"mastodon:mastodon.example:hashtag:acme",
+                                    "mastodon:m.example:public",
+                                    "mastodon:mastodon.example:8443:hashtag:#acme",
+                                    "jetstream:jetstream.example",
+                                    "jetstream:jetstream2.us-east.bsky.network",
+                                    "reddit:acmeair",
+                                    "reddit:acmeair:comments",
+                                    "reddit:search:acme air",
+                                    "hackernews:hn.example",
+                                    "acme-status",
+                                    "rss:https://example.com/feed.xml",
+                                    "atom:https://example.com/feed.atom",
+                                    "webhook:127.0.0.1:" + std::to_string(port),
+                                    "file:posts.jsonl"};
   ASSERT_EQ(defs.size(), names.size());
   for (std::size_t i = 0; i < defs.size(); ++i) {
     auto src = make_source(defs[i]);
@@ -84,10 +92,13 @@ TEST(SourceFactory, ConfiguredValuesReachTheConnectors) {
   const std::string base = server.base_url();
   auto defs = sources(R"(
 sources:
-  - {type: mastodon, instance: ")" + base + R"(", timeline: local, limit: 7}
-  - {type: reddit, subreddit: acme, listing: comments, limit: 9, url: ")" + base + R"(",
+  - {type: mastodon, instance: ")" +
+                      base + R"(", timeline: local, limit: 7}
+  - {type: reddit, subreddit: acme, listing: comments, limit: 9, url: ")" +
+                      base + R"(",
      user_agent: earshot-test/2.0}
-  - {type: atom, url: ")" + base + R"(/feed.atom", max_keys: 5}
+  - {type: atom, url: ")" +
+                      base + R"(/feed.atom", max_keys: 5}
 )");
   ASSERT_EQ(defs.size(), 3u);
   std::size_t polled_posts = 0;
@@ -113,11 +124,15 @@ sources:
 TEST(SourceFactory, WebhookListensAndFilePathsResolveAgainstTheConfigFolder) {
   int port = testing::free_port();
   std::string data = earshot::testing::source_path("tests/ingest/data").string();
-  auto defs = sources(R"(
+  auto defs = sources(
+      R"(
 sources:
-  - {type: webhook, listen: "127.0.0.1:)" + std::to_string(port) + R"(", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, max_body: 1MiB, max_queue: 10}
+  - {type: webhook, listen: "127.0.0.1:)" +
+          std::to_string(port) +
+          R"(", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, max_body: 1MiB, max_queue: 10}
   - {type: file, path: posts.jsonl}
-)", data);
+)",
+      data);
   ASSERT_EQ(defs.size(), 2u);
   auto hook = make_source(defs[0]);
   ASSERT_TRUE(hook) << hook.error().message;
@@ -136,12 +151,14 @@ TEST(SourceFactory, ErrorsAreTheConnectorsOwn) {
   auto src = make_source(unknown);
   ASSERT_FALSE(src);
   EXPECT_EQ(src.error().code, pipeline::core::ErrorCode::kInvalidArgument);
-  EXPECT_NE(src.error().message.find("unknown type 'myspace'"), std::string::npos) << src.error().message;
+  EXPECT_NE(src.error().message.find("unknown type 'myspace'"), std::string::npos)
+      << src.error().message;
   // A webhook whose port is taken fails when it starts listening.
   int port = testing::free_port();
-  auto defs = sources("sources: [{type: webhook, name: a, listen: \"127.0.0.1:" + std::to_string(port) +
-                      "\", secret: s}, {type: webhook, name: b, listen: \"127.0.0.1:" +
-                      std::to_string(port) + "\", secret: s}]\n");
+  auto defs = sources(
+      "sources: [{type: webhook, name: a, listen: \"127.0.0.1:" + std::to_string(port) +
+      "\", secret: s}, {type: webhook, name: b, listen: \"127.0.0.1:" + std::to_string(port) +
+      "\", secret: s}]\n");
   ASSERT_EQ(defs.size(), 2u);
   auto first = make_source(defs[0]);
   ASSERT_TRUE(first) << first.error().message;

@@ -37,7 +37,8 @@ TEST(TimeUtil, NormalisesRfc3339ToUtc) {
   EXPECT_FALSE(normalize_rfc3339("yesterday"));
   // The liberties ingest adds over pipeline's strict reader: a space separator, long fractions.
   EXPECT_EQ(normalize_rfc3339("2019-12-08 03:48:33Z"), "2019-12-08T03:48:33Z");
-  EXPECT_EQ(normalize_rfc3339("2019-12-08T03:48:33.123456789012+00:00"), "2019-12-08T03:48:33.123Z");
+  EXPECT_EQ(normalize_rfc3339("2019-12-08T03:48:33.123456789012+00:00"),
+            "2019-12-08T03:48:33.123Z");
   EXPECT_FALSE(normalize_rfc3339("2019-12-08T03:48:33.Z"));
 }
 
@@ -45,7 +46,8 @@ TEST(TimeUtil, ParsesRfc822Dates) {
   auto ms = parse_rfc822_ms("Sat, 07 Sep 2002 09:42:31 +0200");
   ASSERT_TRUE(ms);
   EXPECT_EQ(format_rfc3339_ms(*ms), "2002-09-07T07:42:31Z");
-  EXPECT_EQ(format_rfc3339_ms(*parse_rfc822_ms("Sun, 22 Nov 2026 18:00:00 GMT")), "2026-11-22T18:00:00Z");
+  EXPECT_EQ(format_rfc3339_ms(*parse_rfc822_ms("Sun, 22 Nov 2026 18:00:00 GMT")),
+            "2026-11-22T18:00:00Z");
   EXPECT_EQ(format_rfc3339_ms(*parse_rfc822_ms("1 Jan 99 00:00 EST")), "1999-01-01T05:00:00Z");
   EXPECT_FALSE(parse_rfc822_ms("Mon, 32 Nov 2026 10:00:00 GMT"));
   EXPECT_FALSE(parse_rfc822_ms("2026-11-23T10:00:00Z"));

@@ -26,10 +26,12 @@ const std::vector<std::string> kCodeDirs{"sentiment", "pipeline", "ingest", "sin
 
 TEST(Layout, IncludesFollowTheDependencyTable) {
   const Tree tree = read_tree(source_dir(), kCodeDirs);
-  ASSERT_TRUE(tree.contains("pipeline/log/log.h")) << "no sources under " << source_dir() << " (EARSHOT_SOURCE_DIR)";
+  ASSERT_TRUE(tree.contains("pipeline/log/log.h"))
+      << "no sources under " << source_dir() << " (EARSHOT_SOURCE_DIR)";
   const auto violations = check_includes(tree, design_rules());
   for (const Violation& v : violations) ADD_FAILURE() << describe(v);
-  EXPECT_TRUE(violations.empty()) << violations.size() << " include(s) break DESIGN.md §3 (each reported above); "
+  EXPECT_TRUE(violations.empty()) << violations.size()
+                                  << " include(s) break DESIGN.md §3 (each reported above); "
                                   << "the table is tests/layout/support/design_rules.cc";
 }
 
@@ -46,7 +48,8 @@ TEST(Layout, EveryFolderOfTheTableHasAReadmeAndACMakeLists) {
     }
   }
   for (const auto& m : missing) ADD_FAILURE() << "missing: " << m;
-  EXPECT_TRUE(missing.empty()) << missing.size() << " file(s) missing from the folders of DESIGN.md §3";
+  EXPECT_TRUE(missing.empty()) << missing.size()
+                               << " file(s) missing from the folders of DESIGN.md §3";
 }
 
 // .cc files allowed over the limit, each with its reason. Remove an entry once the file is
@@ -70,8 +73,9 @@ TEST(Layout, NoSourceFileIsOverFourHundredLinesWithoutAReason) {
     const std::size_t lines = line_count(content);
     if (lines > kMaxLines && !kLongFiles.contains(path)) {
       too_long.push_back(path);
-      ADD_FAILURE() << path << ": " << lines << " lines (limit " << kMaxLines
-                    << "): split it, or add it to kLongFiles in tests/layout/layout_test.cc with the reason";
+      ADD_FAILURE()
+          << path << ": " << lines << " lines (limit " << kMaxLines
+          << "): split it, or add it to kLongFiles in tests/layout/layout_test.cc with the reason";
     }
   }
   for (const auto& [path, reason] : kLongFiles) {
@@ -81,7 +85,8 @@ TEST(Layout, NoSourceFileIsOverFourHundredLinesWithoutAReason) {
         << path << " is allowed over " << kMaxLines << " lines (\"" << reason
         << "\") but no longer needs to be: remove it from kLongFiles";
   }
-  EXPECT_TRUE(too_long.empty()) << too_long.size() << " .cc file(s) over " << kMaxLines << " lines (each reported above)";
+  EXPECT_TRUE(too_long.empty()) << too_long.size() << " .cc file(s) over " << kMaxLines
+                                << " lines (each reported above)";
 }
 
 }  // namespace

@@ -13,15 +13,14 @@ namespace {
 TEST(FeatureTokens, NormalisesSocialText) {
   const std::vector<std::string> tokens =
       feature_tokens("Sooooo HAPPY @bob_1 #Winning http://t.co/x 2024", true);
-  const std::vector<std::string> expected = {"soo", "happy", "<user>", "winning", "<url>",
-                                             "<num>"};
+  const std::vector<std::string> expected = {"soo", "happy", "<user>", "winning", "<url>", "<num>"};
   EXPECT_EQ(tokens, expected);
 }
 
 TEST(FeatureTokens, MarksNegationUntilPunctuation) {
   const std::vector<std::string> tokens = feature_tokens("I don't like it. Good day", true);
-  const std::vector<std::string> expected = {"i", "don't", "like_NEG", "it_NEG", ".", "good",
-                                             "day"};
+  const std::vector<std::string> expected = {"i", "don't", "like_NEG", "it_NEG",
+                                             ".", "good",  "day"};
   EXPECT_EQ(tokens, expected);
   const std::vector<std::string> plain = feature_tokens("not good", false);
   EXPECT_EQ(plain, (std::vector<std::string>{"not", "good"}));
@@ -43,8 +42,8 @@ TEST(FeatureTokens, TreatsTypographicApostropheAsApostrophe) {
 
 TEST(FeatureTokens, SplitsUnicodePunctuationWhole) {
   const std::vector<std::string> tokens = feature_tokens("wait\xE2\x80\x94what \xC2\xA1no!", true);
-  EXPECT_EQ(tokens, (std::vector<std::string>{"wait", "\xE2\x80\x94", "what", "\xC2\xA1", "no",
-                                              "!"}));
+  EXPECT_EQ(tokens,
+            (std::vector<std::string>{"wait", "\xE2\x80\x94", "what", "\xC2\xA1", "no", "!"}));
 }
 
 TEST(FeatureTokens, ToleratesInvalidUtf8) {

@@ -103,8 +103,8 @@ TEST(Intent, MacroF1OnTheLabelledSetWithVader) {
     const Intent got = classify(text);
     ++confusion[static_cast<int>(gold)][static_cast<int>(got)];
     ++rows;
-    if (got != gold) std::cout << "miss: " << to_string(gold) << " → " << to_string(got)
-                               << ": " << text << "\n";
+    if (got != gold)
+      std::cout << "miss: " << to_string(gold) << " → " << to_string(got) << ": " << text << "\n";
   }
   ASSERT_GE(rows, 300);
   double f1_sum = 0.0;

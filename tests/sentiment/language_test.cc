@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <expected>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -61,8 +61,7 @@ TEST(LanguageDetector, DetectsTheLanguagesOfTheTestSet) {
   }
   EXPECT_GE(per_language.size(), 10u);
   const double accuracy = static_cast<double>(correct) / static_cast<double>(rows.size());
-  std::cout << "language accuracy: " << accuracy << " (" << correct << "/" << rows.size()
-            << ")\n";
+  std::cout << "language accuracy: " << accuracy << " (" << correct << "/" << rows.size() << ")\n";
   EXPECT_GE(accuracy, 0.9);
 }
 
@@ -117,8 +116,7 @@ TEST(LanguageDetector, NothingToDetectIsUndetermined) {
 
 TEST(LanguageDetector, EnglishWithLinksAndHandlesStaysEnglish) {
   ASSERT_TRUE(loaded().has_value()) << loaded().error();
-  EXPECT_EQ(detector().detect("@velvetbank still no refund https://help.example/case/1"),
-            "en");
+  EXPECT_EQ(detector().detect("@velvetbank still no refund https://help.example/case/1"), "en");
   EXPECT_EQ(detector().detect("lmao this is so bad #nooo 😭"), "en");
 }
 

@@ -34,8 +34,7 @@ TEST(LoadScorer, DefaultModelIsEmbeddedAndScores) {
   const Sentiment good = (*scorer)->score("love the new seats :) best flight ever");
   EXPECT_EQ(good.label, Label::positive);
   EXPECT_EQ(good.model, (*scorer)->id());
-  EXPECT_EQ((*scorer)->score("worst customer service, I hate this airline").label,
-            Label::negative);
+  EXPECT_EQ((*scorer)->score("worst customer service, I hate this airline").label, Label::negative);
   auto again = load_scorer("default");
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ((*again)->id(), (*scorer)->id());

@@ -145,8 +145,7 @@ TEST(TargetedScorer, HandingInTheWholePostScoreChangesNothing) {
            "@acmeair and @globex, on time for once",
        }) {
     const std::vector<Span> spans = {find(text, "@acmeair"), find(text, "@globex"), Span{0, 0}};
-    EXPECT_EQ(targeted.score_all(text, spans, vader().score(text)),
-              targeted.score_all(text, spans))
+    EXPECT_EQ(targeted.score_all(text, spans, vader().score(text)), targeted.score_all(text, spans))
         << text;
   }
 }
@@ -174,8 +173,8 @@ TEST(TargetedScorer, AccuracyOnTheLabelledSetWithVader) {
     total += 2;
     correct += (got1 == want1) + (got2 == want2);
     if (got1 != want1 || got2 != want2) {
-      std::cout << "miss: " << f[1] << " " << to_string(got1) << "/" << f[2] << ", " << f[3]
-                << " " << to_string(got2) << "/" << f[4] << ": " << f[0] << "\n";
+      std::cout << "miss: " << f[1] << " " << to_string(got1) << "/" << f[2] << ", " << f[3] << " "
+                << to_string(got2) << "/" << f[4] << ": " << f[0] << "\n";
     }
   }
   ASSERT_GE(rows, 200);

@@ -28,9 +28,12 @@ Token only(std::string_view text) {
 
 TEST(Tokenizer, SplitsAPostIntoTypedPieces) {
   const Pieces got = pieces("SOOO happy w/ @acme :) #BestDayEver https://acme.example/a?b=1.");
-  const Pieces want = {{TokenKind::word, "SOOO"},         {TokenKind::word, "happy"},
-                       {TokenKind::word, "w"},            {TokenKind::punctuation, "/"},
-                       {TokenKind::mention, "@acme"},     {TokenKind::emoticon, ":)"},
+  const Pieces want = {{TokenKind::word, "SOOO"},
+                       {TokenKind::word, "happy"},
+                       {TokenKind::word, "w"},
+                       {TokenKind::punctuation, "/"},
+                       {TokenKind::mention, "@acme"},
+                       {TokenKind::emoticon, ":)"},
                        {TokenKind::hashtag, "#BestDayEver"},
                        {TokenKind::url, "https://acme.example/a?b=1"},
                        {TokenKind::punctuation, "."}};
@@ -93,7 +96,9 @@ TEST(Tokenizer, FlagsCapsElongationNegationAndContractions) {
   EXPECT_TRUE(only("GREAT").has(Token::all_caps));
   EXPECT_FALSE(only("I").has(Token::all_caps));
   EXPECT_FALSE(only("Great").has(Token::all_caps));
-  EXPECT_TRUE(only("\xC3\x89" "COLE").has(Token::all_caps));
+  EXPECT_TRUE(only("\xC3\x89"
+                   "COLE")
+                  .has(Token::all_caps));
   EXPECT_TRUE(only("soooo").has(Token::elongated));
   EXPECT_FALSE(only("soo").has(Token::elongated));
   const Token dont = only("don't");

@@ -44,11 +44,11 @@ TEST(Utf8, DecodesValidSequencesOfEveryLength) {
 }
 
 TEST(Utf8, RejectsOverlongSurrogateAndOutOfRangeForms) {
-  EXPECT_FALSE(decode("\xC0\xAF", 0).valid);           // overlong '/'
-  EXPECT_FALSE(decode("\xE0\x80\xAF", 0).valid);       // overlong 3-byte
-  EXPECT_FALSE(decode("\xF0\x80\x80\xAF", 0).valid);   // overlong 4-byte
-  EXPECT_FALSE(decode("\xED\xA0\x80", 0).valid);       // CESU-8 lone surrogate U+D800
-  EXPECT_FALSE(decode("\xF4\x90\x80\x80", 0).valid);   // U+110000
+  EXPECT_FALSE(decode("\xC0\xAF", 0).valid);          // overlong '/'
+  EXPECT_FALSE(decode("\xE0\x80\xAF", 0).valid);      // overlong 3-byte
+  EXPECT_FALSE(decode("\xF0\x80\x80\xAF", 0).valid);  // overlong 4-byte
+  EXPECT_FALSE(decode("\xED\xA0\x80", 0).valid);      // CESU-8 lone surrogate U+D800
+  EXPECT_FALSE(decode("\xF4\x90\x80\x80", 0).valid);  // U+110000
   EXPECT_FALSE(decode("\xFF", 0).valid);
   EXPECT_EQ(decode("\xED\xA0\x80", 0).code_point, kReplacement);
 }
@@ -119,8 +119,13 @@ TEST(Utf8, AttachesCombiningMarksIncludingZalgo) {
 
 TEST(Utf8, LowerCasesAsciiLatinGreekAndCyrillic) {
   std::string out;
-  append_lower("HeLLo \xC3\x89" "COLE \xC4\xB0 \xC5\xB8 \xCE\x94 \xD0\x96 \xF0\x9F\x98\x80", &out);
-  EXPECT_EQ(out, "hello \xC3\xA9" "cole i \xC3\xBF \xCE\xB4 \xD0\xB6 \xF0\x9F\x98\x80");
+  append_lower(
+      "HeLLo \xC3\x89"
+      "COLE \xC4\xB0 \xC5\xB8 \xCE\x94 \xD0\x96 \xF0\x9F\x98\x80",
+      &out);
+  EXPECT_EQ(out,
+            "hello \xC3\xA9"
+            "cole i \xC3\xBF \xCE\xB4 \xD0\xB6 \xF0\x9F\x98\x80");
   EXPECT_EQ(to_lower(U'\u0100'), U'\u0101');
   EXPECT_EQ(to_lower(U'\u0139'), U'\u013A');
   EXPECT_EQ(to_lower(U'\u0131'), U'\u0131');

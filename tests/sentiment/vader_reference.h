@@ -60,7 +60,8 @@ inline std::vector<VaderReferenceRow> read_vader_reference(const std::string& pa
   while (std::getline(in, line)) {
     if (line.starts_with("#")) {
       const std::size_t tab = line.find('\t');
-      blocks.emplace_back(line.substr(1, tab - 1), std::strtoul(line.c_str() + tab + 1, nullptr, 10));
+      blocks.emplace_back(line.substr(1, tab - 1),
+                          std::strtoul(line.c_str() + tab + 1, nullptr, 10));
       continue;
     }
     while (block < blocks.size() && in_block == blocks[block].second) {
@@ -75,7 +76,8 @@ inline std::vector<VaderReferenceRow> read_vader_reference(const std::string& pa
       x = std::strtod(std::string(rest.substr(0, tab)).c_str(), nullptr);
       rest.remove_prefix(tab == std::string_view::npos ? rest.size() : tab + 1);
     }
-    rows.push_back(VaderReferenceRow{VaderScores{v[1], v[2], v[3], v[0]}, unescape_reference_text(rest),
+    rows.push_back(VaderReferenceRow{VaderScores{v[1], v[2], v[3], v[0]},
+                                     unescape_reference_text(rest),
                                      block < blocks.size() ? blocks[block].first : std::string()});
   }
   return rows;

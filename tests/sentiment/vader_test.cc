@@ -19,7 +19,8 @@ namespace {
 
 TEST(Vader, ScoresLikeTheReference) {
   EXPECT_EQ(vader_polarity_scores("The book was good."), (VaderScores{0.0, 0.508, 0.492, 0.4404}));
-  EXPECT_EQ(vader_polarity_scores("VADER is VERY SMART!!!"), (VaderScores{0.0, 0.36, 0.64, 0.7457}));
+  EXPECT_EQ(vader_polarity_scores("VADER is VERY SMART!!!"),
+            (VaderScores{0.0, 0.36, 0.64, 0.7457}));
   EXPECT_EQ(vader_polarity_scores("the service was awful."), (VaderScores{0.5, 0.5, 0.0, -0.4588}));
 }
 
@@ -146,7 +147,8 @@ TEST(Vader, IsSafeToCallFromManyThreads) {
     threads.emplace_back([&, t] {
       for (int k = 0; k < 2000; ++k) {
         const std::size_t i = static_cast<std::size_t>(k + t) % texts.size();
-        if (!(vader_polarity_scores(texts[i]) == want[i])) ++mismatches[static_cast<std::size_t>(t)];
+        if (!(vader_polarity_scores(texts[i]) == want[i]))
+          ++mismatches[static_cast<std::size_t>(t)];
       }
     });
   }

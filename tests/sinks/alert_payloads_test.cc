@@ -25,8 +25,9 @@ pipeline::core::Alert sample_alert() {
   a.dedup_key = "negative-spike|acme-air|2026-11-23T11:00:00.000Z";
   a.id = "alrt_0123456789abcdef0123456789abcdef";
   a.created_at = "2026-11-23T11:00:31.000Z";
-  a.evidence = {{"mastodon:m.example:1", "https://m.example/@ann/1", "app down <again> & again", -0.9f},
-                {"mastodon:m.example:2", "https://m.example/@bob/2", "still broken", -0.7f}};
+  a.evidence = {
+      {"mastodon:m.example:1", "https://m.example/@ann/1", "app down <again> & again", -0.9f},
+      {"mastodon:m.example:2", "https://m.example/@bob/2", "still broken", -0.7f}};
   return a;
 }
 
@@ -42,7 +43,8 @@ TEST(BuildRequest, WebhookIsTheSignedAlertJsonWithTheAlertIdAsWebhookId) {
   std::map<std::string, std::string> h(r->headers.begin(), r->headers.end());
   EXPECT_EQ(h["webhook-id"], sample_alert().id);
   EXPECT_EQ(h["webhook-timestamp"], "1700000000");
-  EXPECT_EQ(h["webhook-signature"], pipeline::core::webhook_signature("s3cret", sample_alert().id, "1700000000", r->body));
+  EXPECT_EQ(h["webhook-signature"],
+            pipeline::core::webhook_signature("s3cret", sample_alert().id, "1700000000", r->body));
   EXPECT_EQ(h["X-Team"], "care");
   auto back = pipeline::codec::decode_alert(r->body);
   ASSERT_TRUE(back) << back.error().message;
@@ -70,8 +72,8 @@ TEST(BuildRequest, WebhookSignatureVerifiesWithTheSameSecretPaddedOrNot) {
     std::map<std::string, std::string> h(r->headers.begin(), r->headers.end());
     auto key = pipeline::core::decode_webhook_secret(secret);
     ASSERT_TRUE(key);
-    EXPECT_EQ(pipeline::core::verify_webhook(*key, h["webhook-id"], h["webhook-timestamp"], h["webhook-signature"],
-                                             r->body, now),
+    EXPECT_EQ(pipeline::core::verify_webhook(*key, h["webhook-id"], h["webhook-timestamp"],
+                                             h["webhook-signature"], r->body, now),
               pipeline::core::WebhookVerdict::ok)
         << secret;
   }
@@ -110,7 +112,8 @@ TEST(SlackBody, BlockKitWithEvidenceLinksAndEscapedText) {
   EXPECT_NE(all.find(sample_alert().id), std::string::npos);
   int sections_with_links = 0;
   for (const auto& b : j["blocks"]) {
-    if (b["type"] == "section" && b["text"]["text"].get<std::string>().find("https://m.example/") != std::string::npos)
+    if (b["type"] == "section" &&
+        b["text"]["text"].get<std::string>().find("https://m.example/") != std::string::npos)
       ++sections_with_links;
   }
   EXPECT_EQ(sections_with_links, 2);

@@ -30,8 +30,8 @@ std::vector<pipeline::config::EntityDef> entities() {
   return {acme, globex};
 }
 
-pipeline::core::Aggregate agg(const std::string& entity, const std::string& size, int minute, std::int64_t volume,
-                        std::int64_t version = 1) {
+pipeline::core::Aggregate agg(const std::string& entity, const std::string& size, int minute,
+                              std::int64_t volume, std::int64_t version = 1) {
   pipeline::core::Aggregate a;
   a.entity = entity;
   a.window_size = size;
@@ -60,7 +60,8 @@ pipeline::core::Alert alert(const std::string& id, const std::string& entity) {
   a.baseline = 2;
   a.dedup_key = "negative-spike|" + entity;
   a.created_at = "2026-01-01T10:01:05.000Z";
-  a.evidence.push_back({"mastodon:x:1", "https://mastodon.example/@a/1", "flight cancelled again", -0.8f});
+  a.evidence.push_back(
+      {"mastodon:x:1", "https://mastodon.example/@a/1", "flight cancelled again", -0.8f});
   return a;
 }
 
@@ -105,9 +106,12 @@ TEST(ApiStore, SeriesAreOrderedBoundedAndKeepTheNewestVersion) {
 TEST(ApiStore, TombstonesAndBadRecordsAreHandled) {
   ApiStore store(entities());
   pipeline::core::Aggregate a = agg("acme-air", "1m", 0, 10);
-  store.apply_aggregate_record({.topic = "aggs", .key = "acme-air|1m|" + a.window_start, .value = pipeline::codec::encode(a)});
+  store.apply_aggregate_record({.topic = "aggs",
+                                .key = "acme-air|1m|" + a.window_start,
+                                .value = pipeline::codec::encode(a)});
   EXPECT_EQ(json::parse(*store.aggregates_json("acme-air", "1m", 10))["points"].size(), 1u);
-  store.apply_aggregate_record({.topic = "aggs", .key = "acme-air|1m|" + a.window_start, .value = ""});
+  store.apply_aggregate_record(
+      {.topic = "aggs", .key = "acme-air|1m|" + a.window_start, .value = ""});
   EXPECT_EQ(json::parse(*store.aggregates_json("acme-air", "1m", 10))["points"].size(), 0u);
   store.apply_aggregate_record({.topic = "aggs", .key = "k", .value = "{not json"});
   store.apply_alert_record({.topic = "alerts", .key = "k", .value = "\xff\xfe"});
@@ -135,9 +139,11 @@ TEST(ApiFollower, ReadsBothTopicsFromTheBeginningAndKeepsFollowing) {
   ASSERT_TRUE(producer);
   for (int m = 0; m < 3; ++m) {
     auto a = agg("acme-air", "1m", m, 10 + m);
-    ASSERT_TRUE((*producer)->produce("t.aggregates", "acme-air|1m|" + a.window_start, pipeline::codec::encode(a)));
+    ASSERT_TRUE((*producer)->produce("t.aggregates", "acme-air|1m|" + a.window_start,
+                                     pipeline::codec::encode(a)));
   }
-  ASSERT_TRUE((*producer)->produce("t.alerts", "a1", pipeline::codec::encode(alert("a1", "acme-air"))));
+  ASSERT_TRUE(
+      (*producer)->produce("t.alerts", "a1", pipeline::codec::encode(alert("a1", "acme-air"))));
   ASSERT_TRUE((*producer)->produce("t.alerts", "bad", "not an alert"));
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
 
@@ -146,14 +152,19 @@ TEST(ApiFollower, ReadsBothTopicsFromTheBeginningAndKeepsFollowing) {
   ASSERT_TRUE(follower) << follower.error().message;
   using earshot::testing::wait_until;
   using earshot::testing::within;
-  ASSERT_TRUE(wait_until(within(std::chrono::seconds(20)), [&] { return (*follower)->caught_up(); }, "the follower caught up"));
+  ASSERT_TRUE(wait_until(
+      within(std::chrono::seconds(20)), [&] { return (*follower)->caught_up(); },
+      "the follower caught up"));
   EXPECT_EQ(store.aggregates_applied(), 3u);
   EXPECT_EQ(store.alerts_applied(), 1u);
   EXPECT_EQ(store.bad_records(), 1u);
 
-  ASSERT_TRUE((*producer)->produce("t.alerts", "a2", pipeline::codec::encode(alert("a2", "globex"))));
+  ASSERT_TRUE(
+      (*producer)->produce("t.alerts", "a2", pipeline::codec::encode(alert("a2", "globex"))));
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
-  ASSERT_TRUE(wait_until(within(std::chrono::seconds(20)), [&] { return store.alerts_applied() == 2; }, "the second alert applied"));
+  ASSERT_TRUE(wait_until(
+      within(std::chrono::seconds(20)), [&] { return store.alerts_applied() == 2; },
+      "the second alert applied"));
   EXPECT_EQ(json::parse(store.alerts_json(10))["alerts"][0]["id"], "a2");
   (*follower)->stop();
 }

@@ -12,12 +12,12 @@ namespace earshot::sinks {
 namespace {
 
 using namespace std::chrono_literals;
+using earshot::testing::VirtualClock;
 using pipeline::core::HttpRequest;
 using pipeline::http::make_cpprest_client;
 using testing::ReceivedRequest;
 using testing::ReceiverResponse;
 using testing::RecordingReceiver;
-using earshot::testing::VirtualClock;
 
 RetryPolicy fast(int attempts) {
   RetryPolicy p;
@@ -30,12 +30,12 @@ RetryPolicy fast(int attempts) {
 
 std::function<pipeline::core::Result<HttpRequest>()> request_to(const RecordingReceiver& r) {
   return [url = r.url("/hook")] {
-    return pipeline::core::Result<HttpRequest>(HttpRequest{
-        .method = "POST",
-        .url = url,
-        .headers = {{"Content-Type", "application/json"}, {"webhook-id", "alrt_1"}},
-        .body = R"({"a":1})",
-        .timeout = 2s});
+    return pipeline::core::Result<HttpRequest>(
+        HttpRequest{.method = "POST",
+                    .url = url,
+                    .headers = {{"Content-Type", "application/json"}, {"webhook-id", "alrt_1"}},
+                    .body = R"({"a":1})",
+                    .timeout = 2s});
   };
 }
 
@@ -57,7 +57,9 @@ TEST(Deliver, AcknowledgedOnFirstTry) {
 
 TEST(Deliver, ServerErrorsAreRetriedWithTheSameIdempotencyKey) {
   std::atomic<int> n{0};
-  RecordingReceiver rx([&](const ReceivedRequest&) { return ReceiverResponse{++n < 3 ? 503 : 200, {}, ""}; });
+  RecordingReceiver rx([&](const ReceivedRequest&) {
+    return ReceiverResponse{++n < 3 ? 503 : 200, {}, ""};
+  });
   auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(5), stop);
@@ -69,7 +71,8 @@ TEST(Deliver, ServerErrorsAreRetriedWithTheSameIdempotencyKey) {
 TEST(Deliver, TooManyRequestsWaitsForRetryAfter) {
   std::atomic<int> n{0};
   RecordingReceiver rx([&](const ReceivedRequest&) {
-    return ++n == 1 ? ReceiverResponse{429, {{"Retry-After", "1"}}, ""} : ReceiverResponse{200, {}, ""};
+    return ++n == 1 ? ReceiverResponse{429, {{"Retry-After", "1"}}, ""}
+                    : ReceiverResponse{200, {}, ""};
   });
   auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
@@ -86,7 +89,9 @@ TEST(Deliver, TooManyRequestsWaitsForRetryAfter) {
 
 TEST(Deliver, BackoffDoublesWithJitterBetweenRetries) {
   std::atomic<int> n{0};
-  RecordingReceiver rx([&](const ReceivedRequest&) { return ReceiverResponse{++n < 4 ? 503 : 200, {}, ""}; });
+  RecordingReceiver rx([&](const ReceivedRequest&) {
+    return ReceiverResponse{++n < 4 ? 503 : 200, {}, ""};
+  });
   auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   VirtualClock clock;
@@ -116,7 +121,9 @@ TEST(Deliver, GivesUpAfterMaxAttempts) {
 }
 
 TEST(Deliver, ClientErrorIsDeadAtOnce) {
-  RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{400, {}, "bad routing key"}; });
+  RecordingReceiver rx([](const ReceivedRequest&) {
+    return ReceiverResponse{400, {}, "bad routing key"};
+  });
   auto http = make_cpprest_client();
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(8), stop);
@@ -130,7 +137,10 @@ TEST(Deliver, ConnectionRefusedIsRetried) {
   std::atomic<bool> stop{false};
   auto make = [port] {
     return pipeline::core::Result<HttpRequest>(
-        HttpRequest{.method = "POST", .url = "http://127.0.0.1:" + std::to_string(port) + "/x", .body = "{}", .timeout = 1s});
+        HttpRequest{.method = "POST",
+                    .url = "http://127.0.0.1:" + std::to_string(port) + "/x",
+                    .body = "{}",
+                    .timeout = 1s});
   };
   DeliveryResult r = deliver(*http, make, fast(3), stop);
   EXPECT_EQ(r.outcome, Outcome::dead);
@@ -159,10 +169,12 @@ TEST(Deliver, StopAbandonsAWaitingDelivery) {
 }
 
 TEST(RetryAfter, SecondsAndHttpDates) {
-  auto now = std::chrono::system_clock::from_time_t(1'700'000'000);  // Tue, 14 Nov 2023 22:13:20 GMT
+  auto now =
+      std::chrono::system_clock::from_time_t(1'700'000'000);  // Tue, 14 Nov 2023 22:13:20 GMT
   EXPECT_EQ(parse_retry_after("120", now), std::chrono::milliseconds(120'000));
   EXPECT_EQ(parse_retry_after(" 3 ", now), std::chrono::milliseconds(3'000));
-  EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now), std::chrono::milliseconds(30'000));
+  EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now),
+            std::chrono::milliseconds(30'000));
   EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now), std::chrono::milliseconds(0));
   EXPECT_FALSE(parse_retry_after("soon", now));
   EXPECT_FALSE(parse_retry_after("", now));

@@ -14,11 +14,17 @@ TEST(EndToEndKafka, SpikeGivesOneAlertAtEachReceiverAndSteadyEntityNone) {
   run_spike_scenario(cfg, *log);
 }
 
-TEST(EndToEndKafka, SinkKilledMidDeliveryResendsTheSameAlertOnly) { run_sink_kill_scenario("kafka"); }
+TEST(EndToEndKafka, SinkKilledMidDeliveryResendsTheSameAlertOnly) {
+  run_sink_kill_scenario("kafka");
+}
 
-TEST(EndToEndKafka, ReactKilledAndRestartedEqualsBatchRecomputation) { run_react_kill_scenario("kafka"); }
+TEST(EndToEndKafka, ReactKilledAndRestartedEqualsBatchRecomputation) {
+  run_react_kill_scenario("kafka");
+}
 
-TEST(EndToEndKafka, LateDataInsideLatenessUpdatesLaterIsDropped) { run_late_data_scenario("kafka"); }
+TEST(EndToEndKafka, LateDataInsideLatenessUpdatesLaterIsDropped) {
+  run_late_data_scenario("kafka");
+}
 
 }  // namespace
 }  // namespace earshot::sinks::testing

@@ -14,11 +14,17 @@ TEST(EndToEndEmbedded, SpikeGivesOneAlertAtEachReceiverAndSteadyEntityNone) {
   run_spike_scenario(cfg, *log);
 }
 
-TEST(EndToEndEmbedded, SinkKilledMidDeliveryResendsTheSameAlertOnly) { run_sink_kill_scenario("embedded"); }
+TEST(EndToEndEmbedded, SinkKilledMidDeliveryResendsTheSameAlertOnly) {
+  run_sink_kill_scenario("embedded");
+}
 
-TEST(EndToEndEmbedded, ReactKilledAndRestartedEqualsBatchRecomputation) { run_react_kill_scenario("embedded"); }
+TEST(EndToEndEmbedded, ReactKilledAndRestartedEqualsBatchRecomputation) {
+  run_react_kill_scenario("embedded");
+}
 
-TEST(EndToEndEmbedded, LateDataInsideLatenessUpdatesLaterIsDropped) { run_late_data_scenario("embedded"); }
+TEST(EndToEndEmbedded, LateDataInsideLatenessUpdatesLaterIsDropped) {
+  run_late_data_scenario("embedded");
+}
 
 }  // namespace
 }  // namespace earshot::sinks::testing

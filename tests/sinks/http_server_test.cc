@@ -51,12 +51,15 @@ Got get(const std::string& base, const std::string& target, const std::string& t
 
 std::unique_ptr<HttpServer> started(HttpServerOptions options) {
   auto server = std::make_unique<HttpServer>(std::move(options));
-  server->route("/healthz", Access::kPublic, [](const ServerRequest&) { return ServerResponse::text(200, "ok\n"); });
+  server->route("/healthz", Access::kPublic,
+                [](const ServerRequest&) { return ServerResponse::text(200, "ok\n"); });
   server->route("/api/echo", Access::kToken, [](const ServerRequest& r) {
-    return ServerResponse::json(200, "{\"q\":\"" + r.query_value("q") + "\",\"path\":\"" + r.path + "\"}");
+    return ServerResponse::json(
+        200, "{\"q\":\"" + r.query_value("q") + "\",\"path\":\"" + r.path + "\"}");
   });
-  server->route("/api/throw", Access::kToken,
-                [](const ServerRequest&) -> ServerResponse { throw std::runtime_error("handler broke"); });
+  server->route("/api/throw", Access::kToken, [](const ServerRequest&) -> ServerResponse {
+    throw std::runtime_error("handler broke");
+  });
   auto st = server->start();
   EXPECT_TRUE(st.has_value()) << (st ? "" : st.error().message);
   return server;
@@ -99,7 +102,9 @@ TEST(HttpServer, UnknownPathsMethodsAndBigRequestsAreRefused) {
   Got post = request(server->url(), http::methods::POST, "/healthz", "", "x");
   EXPECT_EQ(post.status, 405);
   EXPECT_EQ(post.headers["Allow"], "GET, HEAD");
-  EXPECT_EQ(request(server->url(), http::methods::POST, "/healthz", "", std::string(4096, 'x')).status, 413);
+  EXPECT_EQ(
+      request(server->url(), http::methods::POST, "/healthz", "", std::string(4096, 'x')).status,
+      413);
   EXPECT_EQ(get(server->url(), "/api/echo?q=" + std::string(1000, 'a')).status, 414);
   // Still serving after all of that.
   EXPECT_EQ(get(server->url(), "/healthz").status, 200);

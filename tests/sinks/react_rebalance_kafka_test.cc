@@ -12,8 +12,8 @@
 #include <map>
 #include <thread>
 
-#include "pipeline/react/alert_rules.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/react/alert_rules.h"
 #include "pipeline/react/react_stage.h"
 #include "tests/sinks/support/alert_scenario.h"
 #include "tests/sinks/support/end_to_end.h"
@@ -31,11 +31,13 @@ struct Instance {
   pipeline::core::Status result;
   std::thread thread;
 
-  void start(const pipeline::config::Config& cfg, pipeline::log::Log& log, const std::string& name) {
+  void start(const pipeline::config::Config& cfg, pipeline::log::Log& log,
+             const std::string& name) {
     auto h = pipeline::react::make_react_handler(cfg, log);
     ASSERT_TRUE(h) << h.error().message;
     handler = std::move(*h);
-    auto l = pipeline::log::TransactionalLoop::create(log, pipeline::react::react_loop_options(cfg, name));
+    auto l = pipeline::log::TransactionalLoop::create(
+        log, pipeline::react::react_loop_options(cfg, name));
     ASSERT_TRUE(l) << l.error().message;
     loop = std::move(*l);
     pipeline::log::Consumer* consumer = &loop->consumer();
@@ -63,7 +65,8 @@ struct Instance {
   std::atomic<int> assigned{-1};  // partitions held, as of the last idle poll
 };
 
-std::vector<std::string> alert_ids_in_topic(pipeline::log::Log& log, const pipeline::config::Config& cfg) {
+std::vector<std::string> alert_ids_in_topic(pipeline::log::Log& log,
+                                            const pipeline::config::Config& cfg) {
   std::vector<std::string> ids;
   for (const auto& r : read_topic(log, cfg.log.topic("alerts"))) {
     auto a = pipeline::codec::decode_alert(r.value);
@@ -74,7 +77,8 @@ std::vector<std::string> alert_ids_in_topic(pipeline::log::Log& log, const pipel
   return ids;
 }
 
-std::vector<std::string> batch_alert_ids(const pipeline::config::Config& cfg, const std::vector<pipeline::core::Mention>& ms) {
+std::vector<std::string> batch_alert_ids(const pipeline::config::Config& cfg,
+                                         const std::vector<pipeline::core::Mention>& ms) {
   auto engine = pipeline::react::AlertEngine::create(cfg.alerts);
   EXPECT_TRUE(engine);
   std::vector<pipeline::core::Alert> alerts;
@@ -96,40 +100,50 @@ TEST(ReactRebalanceKafka, SecondInstanceJoinsThenFirstLeavesAndTheResultIsExact)
 
   // Twelve entities over three partitions, six of them with a spike (trigger + resolve each).
   std::vector<pipeline::core::Mention> ms;
-  for (const auto& [spiky, steady] : {std::pair{"acme", "globex"}, {"initech", "umbrella"}, {"hooli", "vandelay"},
-                                     {"wonka", "stark"}, {"tyrell", "cyberdyne"}, {"soylent", "wayne"}}) {
+  for (const auto& [spiky, steady] : {std::pair{"acme", "globex"},
+                                      {"initech", "umbrella"},
+                                      {"hooli", "vandelay"},
+                                      {"wonka", "stark"},
+                                      {"tyrell", "cyberdyne"},
+                                      {"soylent", "wayne"}}) {
     auto part = spike_scenario(spiky, steady);
     ms.insert(ms.end(), part.begin(), part.end());
   }
-  std::stable_sort(ms.begin(), ms.end(), [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
+  std::stable_sort(ms.begin(), ms.end(),
+                   [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
   const auto want_aggs = batch_aggregates(cfg, ms);
   const auto want_alerts = batch_alert_ids(cfg, ms);
   ASSERT_EQ(want_alerts.size(), 12u);
   const std::size_t a_end = ms.size() * 2 / 5, b_end = ms.size() * 7 / 10;
   auto slice = [&](std::size_t from, std::size_t to) {
     return std::vector<pipeline::core::Mention>(ms.begin() + static_cast<std::ptrdiff_t>(from),
-                                          ms.begin() + static_cast<std::ptrdiff_t>(to));
+                                                ms.begin() + static_cast<std::ptrdiff_t>(to));
   };
 
   Instance a, b;
   produce_mentions(*log, cfg, slice(0, a_end));
   a.start(cfg, *log, "a");
-  ASSERT_TRUE(wait_until(within(60s), [&] { return a.records_in() > 0; }, "instance a processing")) << "instance a processed nothing";
+  ASSERT_TRUE(wait_until(
+      within(60s), [&] { return a.records_in() > 0; }, "instance a processing"))
+      << "instance a processed nothing";
 
   b.start(cfg, *log, "b");
   // The group splits the partitions once b has joined (both idle and holding some).
-  ASSERT_TRUE(wait_until(within(60s), [&] { return a.assigned > 0 && b.assigned > 0 && a.assigned + b.assigned == 3; },
-                         "the partitions split between a and b"))
+  ASSERT_TRUE(wait_until(
+      within(60s), [&] { return a.assigned > 0 && b.assigned > 0 && a.assigned + b.assigned == 3; },
+      "the partitions split between a and b"))
       << "assigned: a " << a.assigned << ", b " << b.assigned;
   produce_mentions(*log, cfg, slice(a_end, b_end));
-  const bool b_started = wait_until(within(60s), [&] { return b.records_in() > 0 || b.done; }, "instance b processing");
+  const bool b_started = wait_until(
+      within(60s), [&] { return b.records_in() > 0 || b.done; }, "instance b processing");
   if (!b_started) {
     std::map<int, int> parts;
     for (const auto& r : read_topic(*log, cfg.log.topic("mentions"))) ++parts[r.partition];
     std::string where;
     for (auto [p, n] : parts) where += " p" + std::to_string(p) + "=" + std::to_string(n);
     std::string assigned;
-    for (const auto& tp : b.loop->consumer().assignment()) assigned += " " + std::to_string(tp.partition);
+    for (const auto& tp : b.loop->consumer().assignment())
+      assigned += " " + std::to_string(tp.partition);
     FAIL() << "instance b was never given a partition; a: " << a.records_in() << " in, "
            << a.loop->stats().revocations.load() << " revocations; mentions per partition:" << where
            << "; b assigned:" << assigned << "; b restores " << b.handler->stats().partial_restores;
@@ -142,8 +156,9 @@ TEST(ReactRebalanceKafka, SecondInstanceJoinsThenFirstLeavesAndTheResultIsExact)
   a.leave();  // mid-stream: b takes every partition over
   ASSERT_TRUE(a.result) << a.result.error().message;
   produce_mentions(*log, cfg, slice(b_end, ms.size()));
-  const bool done = wait_until(within(90s), [&] { return latest_aggregates(*log, cfg) == want_aggs; },
-                               "the aggregates to equal the batch recomputation", 200ms);
+  const bool done = wait_until(
+      within(90s), [&] { return latest_aggregates(*log, cfg) == want_aggs; },
+      "the aggregates to equal the batch recomputation", 200ms);
   b.leave();
   ASSERT_TRUE(b.result) << b.result.error().message;
 

@@ -20,7 +20,8 @@ using testing::RecordingReceiver;
 using testing::wait_until;
 using testing::within;
 
-pipeline::config::SinkDef sink(const std::string& type, const std::string& url, int max_attempts = 5) {
+pipeline::config::SinkDef sink(const std::string& type, const std::string& url,
+                               int max_attempts = 5) {
   pipeline::config::SinkDef s;
   s.type = type;
   s.name = type;
@@ -40,10 +41,12 @@ SinkRunnerOptions fast() {
   return o;
 }
 
-void produce_alerts(pipeline::log::Log& log, const pipeline::config::Config& cfg, const std::vector<pipeline::core::Alert>& alerts) {
+void produce_alerts(pipeline::log::Log& log, const pipeline::config::Config& cfg,
+                    const std::vector<pipeline::core::Alert>& alerts) {
   auto p = log.producer({});
   ASSERT_TRUE(p);
-  for (const auto& a : alerts) ASSERT_TRUE((*p)->produce(cfg.log.topic("alerts"), a.dedup_key, pipeline::codec::encode(a)));
+  for (const auto& a : alerts)
+    ASSERT_TRUE((*p)->produce(cfg.log.topic("alerts"), a.dedup_key, pipeline::codec::encode(a)));
   ASSERT_TRUE((*p)->flush(5s));
 }
 
@@ -57,7 +60,8 @@ std::set<std::string> webhook_ids(const RecordingReceiver& rx) {
 // read handled and committed, at least `polls` times since it started.
 bool all_caught_up(const SinkRunner& runner, std::uint64_t polls = 1) {
   auto stats = runner.stats();
-  return !stats.empty() && std::ranges::all_of(stats, [&](const SinkStats& s) { return s.caught_up >= polls; });
+  return !stats.empty() &&
+         std::ranges::all_of(stats, [&](const SinkStats& s) { return s.caught_up >= polls; });
 }
 
 struct Fixture {
@@ -67,7 +71,8 @@ struct Fixture {
     auto l = pipeline::log::open_log({.kind = "embedded"});
     EXPECT_TRUE(l);
     log = std::move(*l);
-    EXPECT_TRUE(log->create_topics({{cfg.log.topic("alerts"), 3, false}, {cfg.log.topic("deadletter"), 3, false}}));
+    EXPECT_TRUE(log->create_topics(
+        {{cfg.log.topic("alerts"), 3, false}, {cfg.log.topic("deadletter"), 3, false}}));
   }
 };
 
@@ -75,15 +80,18 @@ TEST(SinkRunner, EveryAlertReachesEverySinkOnceAndIsCommitted) {
   Fixture f;
   RecordingReceiver hook([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
   RecordingReceiver slack([](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; });
-  RecordingReceiver pd([](const ReceivedRequest&) { return ReceiverResponse{202, {}, R"({"status":"success"})"}; });
+  RecordingReceiver pd([](const ReceivedRequest&) {
+    return ReceiverResponse{202, {}, R"({"status":"success"})"};
+  });
   f.cfg.sinks = {sink("webhook", hook.url("/hook")), sink("slack", slack.url("/services/T/B/x")),
                  sink("pagerduty", pd.url("/v2/enqueue"))};
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("a1"), testing::sample_alert("a2")});
   {
     auto runner = SinkRunner::start(f.cfg, *f.log, fast());
     ASSERT_TRUE(runner) << runner.error().message;
-    ASSERT_TRUE(wait_until(within(10s), [&] { return all_caught_up(**runner); },
-                           "every sink delivered and committed both alerts"));  // both were there before start
+    ASSERT_TRUE(wait_until(
+        within(10s), [&] { return all_caught_up(**runner); },
+        "every sink delivered and committed both alerts"));  // both were there before start
     for (const auto& s : (*runner)->stats()) EXPECT_EQ(s.delivered, 2u) << s.name;
   }
   EXPECT_EQ(hook.request_count(), 2u);
@@ -100,8 +108,9 @@ TEST(SinkRunner, EveryAlertReachesEverySinkOnceAndIsCommitted) {
   // A restart delivers nothing again: the offsets were committed after the acknowledgements.
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until(within(10s), [&] { return all_caught_up(**runner); },
-                         "every restarted sink at the end of the alerts topic"));
+  ASSERT_TRUE(wait_until(
+      within(10s), [&] { return all_caught_up(**runner); },
+      "every restarted sink at the end of the alerts topic"));
   (*runner)->stop();
   for (const auto& s : (*runner)->stats()) EXPECT_EQ(s.delivered, 0u) << s.name;
   EXPECT_EQ(hook.request_count(), 2u);
@@ -117,11 +126,14 @@ TEST(SinkRunner, AFailingSinkDoesNotHoldBackTheOthers) {
   });
   RecordingReceiver slack([](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; });
   f.cfg.sinks = {sink("webhook", slow.url("/hook"), 1000), sink("slack", slack.url("/s"))};
-  produce_alerts(*f.log, f.cfg, {testing::sample_alert("b1"), testing::sample_alert("b2"), testing::sample_alert("b3")});
+  produce_alerts(
+      *f.log, f.cfg,
+      {testing::sample_alert("b1"), testing::sample_alert("b2"), testing::sample_alert("b3")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  EXPECT_TRUE(wait_until(within(5s), [&] { return slack.request_count() == 3 && slow.request_count() >= 1; },
-                         "slack to get all three alerts while the webhook is being tried"));
+  EXPECT_TRUE(wait_until(
+      within(5s), [&] { return slack.request_count() == 3 && slow.request_count() >= 1; },
+      "slack to get all three alerts while the webhook is being tried"));
   EXPECT_EQ(webhook_ids(slow).size(), 1u);  // still retrying its first alert
   (*runner)->stop();
 }
@@ -129,19 +141,23 @@ TEST(SinkRunner, AFailingSinkDoesNotHoldBackTheOthers) {
 TEST(SinkRunner, StoppedMidDeliveryResendsTheSameAlertIdNeverANewOne) {
   Fixture f;
   std::atomic<bool> healthy{false};
-  RecordingReceiver hook([&](const ReceivedRequest&) { return ReceiverResponse{healthy ? 200 : 503, {}, ""}; });
+  RecordingReceiver hook([&](const ReceivedRequest&) {
+    return ReceiverResponse{healthy ? 200 : 503, {}, ""};
+  });
   f.cfg.sinks = {sink("webhook", hook.url("/hook"), 1000)};
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("c1")});
   {
     auto runner = SinkRunner::start(f.cfg, *f.log, fast());
     ASSERT_TRUE(runner);
-    ASSERT_TRUE(wait_until(within(5s), [&] { return hook.request_count() >= 2; }, "a retry at the receiver"));
+    ASSERT_TRUE(wait_until(
+        within(5s), [&] { return hook.request_count() >= 2; }, "a retry at the receiver"));
   }  // stopped while retrying: the offset was not committed
   const std::size_t before = hook.request_count();
   healthy = true;
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until(within(5s), [&] { return (*runner)->stats()[0].delivered == 1; }, "the alert delivered"));
+  ASSERT_TRUE(wait_until(
+      within(5s), [&] { return (*runner)->stats()[0].delivered == 1; }, "the alert delivered"));
   EXPECT_GT(hook.request_count(), before);
   EXPECT_EQ(webhook_ids(hook), std::set<std::string>{"alrt_c1"});
   for (const auto& r : hook.requests()) EXPECT_TRUE(testing::signature_valid(r, "s3cret"));
@@ -158,17 +174,22 @@ TEST(SinkRunner, GivesUpToTheDeadletterTopicAndMovesOn) {
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("d2")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until(within(10s), [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].dead == 1; },
-                         "one alert delivered and one dead"));
+  ASSERT_TRUE(wait_until(
+      within(10s),
+      [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].dead == 1; },
+      "one alert delivered and one dead"));
   (*runner)->stop();
   auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
   ASSERT_TRUE(c);
   std::vector<pipeline::log::Record> dead;
-  ASSERT_TRUE(wait_until(within(5s), [&] {
-    auto b = (*c)->poll(100, 100ms);
-    if (b) dead.insert(dead.end(), b->begin(), b->end());
-    return !dead.empty() && (*c)->at_end();
-  }, "the dead letter"));
+  ASSERT_TRUE(wait_until(
+      within(5s),
+      [&] {
+        auto b = (*c)->poll(100, 100ms);
+        if (b) dead.insert(dead.end(), b->begin(), b->end());
+        return !dead.empty() && (*c)->at_end();
+      },
+      "the dead letter"));
   ASSERT_EQ(dead.size(), 1u);
   auto d = pipeline::codec::decode_deadletter(dead[0].value);
   ASSERT_TRUE(d);
@@ -183,11 +204,14 @@ TEST(SinkRunner, MinSeveritySkipsQuieterAlerts) {
   auto def = sink("pagerduty", pd.url("/v2/enqueue"));
   def.min_severity = pipeline::config::Severity::critical;
   f.cfg.sinks = {def};
-  produce_alerts(*f.log, f.cfg, {testing::sample_alert("e1", "warning"), testing::sample_alert("e2", "critical")});
+  produce_alerts(*f.log, f.cfg,
+                 {testing::sample_alert("e1", "warning"), testing::sample_alert("e2", "critical")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until(within(5s), [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].skipped == 1; },
-                         "one alert delivered and one skipped"));
+  ASSERT_TRUE(wait_until(
+      within(5s),
+      [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].skipped == 1; },
+      "one alert delivered and one skipped"));
   (*runner)->stop();
   ASSERT_EQ(pd.request_count(), 1u);
   EXPECT_EQ(nlohmann::json::parse(pd.requests()[0].body)["dedup_key"], "negative-spike|acme|e2");
@@ -215,18 +239,22 @@ TEST(SinkRunner, KafkaSinkOnAnotherTopicCopiesTheAlerts) {
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("f1"), testing::sample_alert("f2")});
   auto runner = SinkRunner::start(f.cfg, *f.log, fast());
   ASSERT_TRUE(runner);
-  ASSERT_TRUE(wait_until(within(5s), [&] { return (*runner)->stats()[0].delivered == 2; }, "both alerts copied"));
+  ASSERT_TRUE(wait_until(
+      within(5s), [&] { return (*runner)->stats()[0].delivered == 2; }, "both alerts copied"));
   (*runner)->stop();
   auto c = f.log->consumer({.group = "", .topics = {"earshot.alerts-copy"}});
   ASSERT_TRUE(c);
   std::set<std::string> keys;
-  ASSERT_TRUE(wait_until(within(5s), [&] {
-    auto b = (*c)->poll(100, 100ms);
-    if (b) {
-      for (const auto& r : *b) keys.insert(r.key);
-    }
-    return keys.size() == 2;
-  }, "both copies on earshot.alerts-copy"));
+  ASSERT_TRUE(wait_until(
+      within(5s),
+      [&] {
+        auto b = (*c)->poll(100, 100ms);
+        if (b) {
+          for (const auto& r : *b) keys.insert(r.key);
+        }
+        return keys.size() == 2;
+      },
+      "both copies on earshot.alerts-copy"));
   EXPECT_EQ(keys, (std::set<std::string>{"negative-spike|acme|f1", "negative-spike|acme|f2"}));
 }
 

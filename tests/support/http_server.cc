@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,15 +25,24 @@ std::string lower(std::string s) {
 
 std::string reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 304: return "Not Modified";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 304:
+      return "Not Modified";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -116,7 +125,8 @@ void HttpFixtureServer::serve(int fd) {
     }
     FixtureResponse resp = handler_(req);
     if (resp.status != 0) {
-      std::string out = "HTTP/1.1 " + std::to_string(resp.status) + " " + reason(resp.status) + "\r\n";
+      std::string out =
+          "HTTP/1.1 " + std::to_string(resp.status) + " " + reason(resp.status) + "\r\n";
       bool has_type = false;
       for (const auto& [k, v] : resp.headers) {
         out += k + ": " + v + "\r\n";
@@ -127,7 +137,8 @@ void HttpFixtureServer::serve(int fd) {
         write_all(fd, out + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
         resp.stream(fd);
       } else {
-        out += "Content-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n";
+        out +=
+            "Content-Length: " + std::to_string(resp.body.size()) + "\r\nConnection: close\r\n\r\n";
         if (req.method != "HEAD") out += resp.body;
         write_all(fd, out);
       }

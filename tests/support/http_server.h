@@ -1,6 +1,6 @@
-// Test support shared by every folder's tests: a tiny HTTP/1.1 server on 127.0.0.1 (ephemeral port) whose answers come
-// from a handler, so tests can speak a platform's wire format (status, headers, body),
-// fail on purpose (429, 5xx, a dropped connection) and see what the client sent.
+// Test support shared by every folder's tests: a tiny HTTP/1.1 server on 127.0.0.1 (ephemeral port)
+// whose answers come from a handler, so tests can speak a platform's wire format (status, headers,
+// body), fail on purpose (429, 5xx, a dropped connection) and see what the client sent.
 //
 //   HttpFixtureServer server([](const FixtureRequest& r) {
 //     return FixtureResponse{200, {{"Content-Type", "application/json"}}, "[]"};
@@ -9,8 +9,8 @@
 //   server.requests()[0].header("authorization");
 //
 // A response with status 0 closes the connection without answering; one with `stream`
-// set sends its body in chunks as the handler produces it (Server-Sent Events). Every response is sent
-// with "Connection: close". Thread safety: the handler runs on the server's threads, one
+// set sends its body in chunks as the handler produces it (Server-Sent Events). Every response is
+// sent with "Connection: close". Thread safety: the handler runs on the server's threads, one
 // thread per connection; requests() may be read from any thread.
 #pragma once
 
@@ -27,7 +27,7 @@ namespace earshot::testing {
 
 struct FixtureRequest {
   std::string method;
-  std::string target;  // path and query
+  std::string target;                          // path and query
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string header(const std::string& name) const;

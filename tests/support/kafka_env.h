@@ -15,8 +15,9 @@ namespace earshot::testing {
 inline std::string test_brokers() {
   const char* brokers = std::getenv("EARSHOT_TEST_BROKERS");
   if (brokers == nullptr || *brokers == '\0') {
-    ADD_FAILURE() << "EARSHOT_TEST_BROKERS is not set: run the kafka tests through deploy/test.sh "
-                     "or start deploy/kafka/start.sh and export EARSHOT_TEST_BROKERS=127.0.0.1:9092";
+    ADD_FAILURE()
+        << "EARSHOT_TEST_BROKERS is not set: run the kafka tests through deploy/test.sh "
+           "or start deploy/kafka/start.sh and export EARSHOT_TEST_BROKERS=127.0.0.1:9092";
     std::abort();
   }
   return brokers;

@@ -16,7 +16,8 @@ namespace earshot::testing {
 
 inline std::filesystem::path source_path(std::string_view relative = "") {
   const char* dir = std::getenv("EARSHOT_SOURCE_DIR");
-  const std::filesystem::path root = dir && *dir ? std::filesystem::path(dir) : std::filesystem::current_path();
+  const std::filesystem::path root =
+      dir && *dir ? std::filesystem::path(dir) : std::filesystem::current_path();
   return relative.empty() ? root : root / relative;
 }
 

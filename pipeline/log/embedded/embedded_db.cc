@@ -77,8 +77,11 @@ core::Result<int> Db::partitions_locked(const std::string& topic, int partitions
   }
   int n = partitions > 0 ? partitions : default_partitions;
   Stmt ins = stmt("INSERT OR IGNORE INTO topics(name, partitions, compacted) VALUES(?1, ?2, ?3)");
-  ins.bind(1, topic).bind(2, static_cast<std::int64_t>(n)).bind(3, static_cast<std::int64_t>(compacted));
-  if (ins.step() != SQLITE_DONE) return core::fail(core::ErrorCode::kIo, "embedded log: create topic: " + ins.error());
+  ins.bind(1, topic)
+      .bind(2, static_cast<std::int64_t>(n))
+      .bind(3, static_cast<std::int64_t>(compacted));
+  if (ins.step() != SQLITE_DONE)
+    return core::fail(core::ErrorCode::kIo, "embedded log: create topic: " + ins.error());
   Stmt q = stmt("SELECT partitions FROM topics WHERE name = ?1");
   q.bind(1, topic);
   if (q.step() == SQLITE_ROW) n = static_cast<int>(q.int64(0));
@@ -87,7 +90,8 @@ core::Result<int> Db::partitions_locked(const std::string& topic, int partitions
 }
 
 std::int64_t Db::end_offset_locked(const std::string& topic, std::int32_t partition) {
-  Stmt q = stmt("SELECT COALESCE(MAX(offset) + 1, 0) FROM records WHERE topic = ?1 AND partition = ?2");
+  Stmt q =
+      stmt("SELECT COALESCE(MAX(offset) + 1, 0) FROM records WHERE topic = ?1 AND partition = ?2");
   q.bind(1, topic).bind(2, static_cast<std::int64_t>(partition));
   return q.step() == SQLITE_ROW ? q.int64(0) : 0;
 }

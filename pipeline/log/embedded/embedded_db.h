@@ -24,19 +24,26 @@ namespace earshot::pipeline::log::embedded {
 class Stmt {
  public:
   Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
-  ~Stmt() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
   Stmt& bind(int i, std::string_view v) {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
-  Stmt& bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(s_); }
   std::int64_t int64(int col) { return sqlite3_column_int64(s_, col); }
   std::string blob(int col) {
     const void* p = sqlite3_column_blob(s_, col);
     int n = sqlite3_column_bytes(s_, col);
-    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string();
   }
   std::string error() const { return sqlite3_errmsg(db_); }
 
@@ -52,7 +59,8 @@ struct Db {
   core::Status exec(const char* sql);
   Stmt stmt(const char* sql);  // prepared once per distinct sql text
   // Partitions of `topic`, creating it with `default_partitions` when absent. Locks held.
-  core::Result<int> partitions_locked(const std::string& topic, int partitions = 0, bool compacted = false);
+  core::Result<int> partitions_locked(const std::string& topic, int partitions = 0,
+                                      bool compacted = false);
   // Next offset to write in a partition (max + 1). Locks held.
   std::int64_t end_offset_locked(const std::string& topic, std::int32_t partition);
 

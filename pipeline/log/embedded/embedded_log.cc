@@ -3,17 +3,17 @@
 #include <algorithm>
 #include <chrono>
 
-#include "pipeline/log/embedded/embedded_db.h"
 #include "pipeline/core/status.h"
+#include "pipeline/log/embedded/embedded_db.h"
 
 namespace earshot::pipeline::log::embedded {
-
 
 namespace {
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 class EmbeddedConsumer final : public log::Consumer {
@@ -33,7 +33,8 @@ class EmbeddedConsumer final : public log::Consumer {
           "INSERT INTO groups(grp, generation) VALUES(?1, 1) "
           "ON CONFLICT(grp) DO UPDATE SET generation = generation + 1 RETURNING generation");
       bump.bind(1, options_.group);
-      if (bump.step() != SQLITE_ROW) return core::fail(core::ErrorCode::kIo, "embedded log: join group: " + bump.error());
+      if (bump.step() != SQLITE_ROW)
+        return core::fail(core::ErrorCode::kIo, "embedded log: join group: " + bump.error());
       generation_ = bump.int64(0);
     }
     load_committed_locked();
@@ -43,7 +44,8 @@ class EmbeddedConsumer final : public log::Consumer {
   std::int64_t generation() const { return generation_; }
   const std::string& group() const { return options_.group; }
 
-  core::Result<std::vector<log::Record>> poll(std::size_t max_records, std::chrono::milliseconds timeout) override {
+  core::Result<std::vector<log::Record>> poll(std::size_t max_records,
+                                              std::chrono::milliseconds timeout) override {
     std::vector<log::Record> out;
     auto deadline = std::chrono::steady_clock::now() + timeout;
     std::unique_lock lock(db_->mu);
@@ -51,7 +53,8 @@ class EmbeddedConsumer final : public log::Consumer {
       read_locked(max_records, out);
       if (!out.empty() || std::chrono::steady_clock::now() >= deadline) break;
       // Wake on a commit in this process, and re-check now and then for other processes.
-      auto wake = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+      auto wake =
+          std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
       db_->committed.wait_until(lock, wake);
     }
     return out;
@@ -91,20 +94,26 @@ class EmbeddedConsumer final : public log::Consumer {
   }
 
   // Writes group offsets inside an open SQLite transaction, checking the generation.
-  static core::Status commit_offsets_locked(Db& db, const std::string& group, std::int64_t generation,
-                                      const log::Offsets& offsets) {
-    if (group.empty()) return core::fail(core::ErrorCode::kInvalidArgument, "commit needs a consumer group");
+  static core::Status commit_offsets_locked(Db& db, const std::string& group,
+                                            std::int64_t generation, const log::Offsets& offsets) {
+    if (group.empty())
+      return core::fail(core::ErrorCode::kInvalidArgument, "commit needs a consumer group");
     Stmt gen = db.stmt("SELECT generation FROM groups WHERE grp = ?1");
     gen.bind(1, group);
     if (gen.step() != SQLITE_ROW || gen.int64(0) != generation) {
-      return core::fail(core::ErrorCode::kFenced, "embedded log: group '" + group + "' has a newer member");
+      return core::fail(core::ErrorCode::kFenced,
+                        "embedded log: group '" + group + "' has a newer member");
     }
     for (const auto& [tp, offset] : offsets) {
       Stmt up = db.stmt(
           "INSERT INTO group_offsets(grp, topic, partition, offset) VALUES(?1, ?2, ?3, ?4) "
           "ON CONFLICT(grp, topic, partition) DO UPDATE SET offset = excluded.offset");
-      up.bind(1, group).bind(2, tp.topic).bind(3, static_cast<std::int64_t>(tp.partition)).bind(4, offset);
-      if (up.step() != SQLITE_DONE) return core::fail(core::ErrorCode::kIo, "embedded log: commit offsets: " + up.error());
+      up.bind(1, group)
+          .bind(2, tp.topic)
+          .bind(3, static_cast<std::int64_t>(tp.partition))
+          .bind(4, offset);
+      if (up.step() != SQLITE_DONE)
+        return core::fail(core::ErrorCode::kIo, "embedded log: commit offsets: " + up.error());
     }
     return core::ok();
   }
@@ -115,8 +124,11 @@ class EmbeddedConsumer final : public log::Consumer {
     for (const auto& tp : assignment_) {
       std::int64_t pos = 0;
       if (!options_.group.empty()) {
-        Stmt q = db_->stmt("SELECT offset FROM group_offsets WHERE grp = ?1 AND topic = ?2 AND partition = ?3");
-        q.bind(1, options_.group).bind(2, tp.topic).bind(3, static_cast<std::int64_t>(tp.partition));
+        Stmt q = db_->stmt(
+            "SELECT offset FROM group_offsets WHERE grp = ?1 AND topic = ?2 AND partition = ?3");
+        q.bind(1, options_.group)
+            .bind(2, tp.topic)
+            .bind(3, static_cast<std::int64_t>(tp.partition));
         if (q.step() == SQLITE_ROW) pos = q.int64(0);
       }
       positions_[tp] = pos;
@@ -134,7 +146,9 @@ class EmbeddedConsumer final : public log::Consumer {
         Stmt q = db_->stmt(
             "SELECT offset, key, value, ts FROM records WHERE topic = ?1 AND partition = ?2 "
             "AND offset >= ?3 ORDER BY offset LIMIT ?4");
-        q.bind(1, tp.topic).bind(2, static_cast<std::int64_t>(tp.partition)).bind(3, pos)
+        q.bind(1, tp.topic)
+            .bind(2, static_cast<std::int64_t>(tp.partition))
+            .bind(3, pos)
             .bind(4, static_cast<std::int64_t>(max_records - out.size()));
         while (q.step() == SQLITE_ROW) {
           log::Record r{tp.topic, tp.partition, q.int64(0), q.blob(1), q.blob(2), q.int64(3)};
@@ -169,7 +183,8 @@ class EmbeddedProducer final : public log::Producer {
         "INSERT INTO producers(id, epoch) VALUES(?1, 1) "
         "ON CONFLICT(id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch");
     bump.bind(1, options_.transactional_id);
-    if (bump.step() != SQLITE_ROW) return core::fail(core::ErrorCode::kIo, "embedded log: init producer: " + bump.error());
+    if (bump.step() != SQLITE_ROW)
+      return core::fail(core::ErrorCode::kIo, "embedded log: init producer: " + bump.error());
     epoch_ = bump.int64(0);
     return core::ok();
   }
@@ -178,9 +193,12 @@ class EmbeddedProducer final : public log::Producer {
     if (!transactional()) (void)write(/*offsets=*/nullptr);
   }
 
-  core::Status produce(std::string_view topic, std::string_view key, std::string_view value) override {
-    if (transactional() && !in_txn_) return core::fail(core::ErrorCode::kInvalidArgument, "produce outside a transaction");
-    pending_.push_back({std::string(topic), -1, -1, std::string(key), std::string(value), now_ms()});
+  core::Status produce(std::string_view topic, std::string_view key,
+                       std::string_view value) override {
+    if (transactional() && !in_txn_)
+      return core::fail(core::ErrorCode::kInvalidArgument, "produce outside a transaction");
+    pending_.push_back(
+        {std::string(topic), -1, -1, std::string(key), std::string(value), now_ms()});
     if (!transactional() && pending_.size() >= 4096) return write(nullptr);
     return core::ok();
   }
@@ -191,8 +209,10 @@ class EmbeddedProducer final : public log::Producer {
   }
 
   core::Status begin() override {
-    if (!transactional()) return core::fail(core::ErrorCode::kInvalidArgument, "not a transactional producer");
-    if (in_txn_) return core::fail(core::ErrorCode::kInvalidArgument, "a transaction is already open");
+    if (!transactional())
+      return core::fail(core::ErrorCode::kInvalidArgument, "not a transactional producer");
+    if (in_txn_)
+      return core::fail(core::ErrorCode::kInvalidArgument, "a transaction is already open");
     in_txn_ = true;
     pending_.clear();
     offsets_.clear();
@@ -200,9 +220,11 @@ class EmbeddedProducer final : public log::Producer {
   }
 
   core::Status send_offsets(const log::Consumer& consumer, const log::Offsets& offsets) override {
-    if (!in_txn_) return core::fail(core::ErrorCode::kInvalidArgument, "send_offsets outside a transaction");
+    if (!in_txn_)
+      return core::fail(core::ErrorCode::kInvalidArgument, "send_offsets outside a transaction");
     const auto* c = dynamic_cast<const EmbeddedConsumer*>(&consumer);
-    if (!c) return core::fail(core::ErrorCode::kInvalidArgument, "consumer is not from the embedded log");
+    if (!c)
+      return core::fail(core::ErrorCode::kInvalidArgument, "consumer is not from the embedded log");
     group_ = c->group();
     generation_ = c->generation();
     for (const auto& [tp, off] : offsets) offsets_[tp] = off;
@@ -210,7 +232,8 @@ class EmbeddedProducer final : public log::Producer {
   }
 
   core::Status commit() override {
-    if (!in_txn_) return core::fail(core::ErrorCode::kInvalidArgument, "commit outside a transaction");
+    if (!in_txn_)
+      return core::fail(core::ErrorCode::kInvalidArgument, "commit outside a transaction");
     core::Status st = write(offsets_.empty() ? nullptr : &offsets_);
     in_txn_ = false;
     pending_.clear();
@@ -251,8 +274,9 @@ class EmbeddedProducer final : public log::Producer {
       Stmt q = db_->stmt("SELECT epoch FROM producers WHERE id = ?1");
       q.bind(1, options_.transactional_id);
       if (q.step() != SQLITE_ROW || q.int64(0) != epoch_) {
-        return core::fail(core::ErrorCode::kFenced, "embedded log: producer '" + options_.transactional_id +
-                                            "' was fenced by a newer instance");
+        return core::fail(core::ErrorCode::kFenced, "embedded log: producer '" +
+                                                        options_.transactional_id +
+                                                        "' was fenced by a newer instance");
       }
     }
     std::map<log::TopicPartition, std::int64_t> next;
@@ -261,13 +285,21 @@ class EmbeddedProducer final : public log::Producer {
       EARSHOT_TRY(n);
       log::TopicPartition tp{r.topic, partition_for(r.key, *n)};
       auto it = next.find(tp);
-      if (it == next.end()) it = next.emplace(tp, db_->end_offset_locked(tp.topic, tp.partition)).first;
-      Stmt ins = db_->stmt("INSERT INTO records(topic, partition, offset, key, value, ts) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-      ins.bind(1, r.topic).bind(2, static_cast<std::int64_t>(tp.partition)).bind(3, it->second++)
-          .bind(4, r.key).bind(5, r.value).bind(6, r.timestamp_ms);
-      if (ins.step() != SQLITE_DONE) return core::fail(core::ErrorCode::kIo, "embedded log: write: " + ins.error());
+      if (it == next.end())
+        it = next.emplace(tp, db_->end_offset_locked(tp.topic, tp.partition)).first;
+      Stmt ins = db_->stmt(
+          "INSERT INTO records(topic, partition, offset, key, value, ts) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+      ins.bind(1, r.topic)
+          .bind(2, static_cast<std::int64_t>(tp.partition))
+          .bind(3, it->second++)
+          .bind(4, r.key)
+          .bind(5, r.value)
+          .bind(6, r.timestamp_ms);
+      if (ins.step() != SQLITE_DONE)
+        return core::fail(core::ErrorCode::kIo, "embedded log: write: " + ins.error());
     }
-    if (offsets) return EmbeddedConsumer::commit_offsets_locked(*db_, group_, generation_, *offsets);
+    if (offsets)
+      return EmbeddedConsumer::commit_offsets_locked(*db_, group_, generation_, *offsets);
     return core::ok();
   }
 
@@ -283,7 +315,8 @@ class EmbeddedProducer final : public log::Producer {
 
 }  // namespace
 
-core::Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::open(const std::string& path, int default_partitions) {
+core::Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::open(const std::string& path,
+                                                             int default_partitions) {
   auto db = Db::open(path, default_partitions);
   EARSHOT_TRY(db);
   return std::unique_ptr<EmbeddedLog>(new EmbeddedLog(std::move(*db)));
@@ -299,13 +332,15 @@ core::Status EmbeddedLog::create_topics(const std::vector<log::TopicSpec>& topic
   return core::ok();
 }
 
-core::Result<std::unique_ptr<log::Producer>> EmbeddedLog::producer(const log::ProducerOptions& options) {
+core::Result<std::unique_ptr<log::Producer>> EmbeddedLog::producer(
+    const log::ProducerOptions& options) {
   auto p = std::make_unique<EmbeddedProducer>(db_, options);
   EARSHOT_TRY(p->init());
   return std::unique_ptr<log::Producer>(std::move(p));
 }
 
-core::Result<std::unique_ptr<log::Consumer>> EmbeddedLog::consumer(const log::ConsumerOptions& options) {
+core::Result<std::unique_ptr<log::Consumer>> EmbeddedLog::consumer(
+    const log::ConsumerOptions& options) {
   auto c = std::make_unique<EmbeddedConsumer>(db_, options);
   EARSHOT_TRY(c->join());
   return std::unique_ptr<log::Consumer>(std::move(c));

@@ -31,12 +31,15 @@ struct Db;  // the shared connection and its prepared statements (embedded_log.c
 
 class EmbeddedLog final : public log::Log {
  public:
-  static core::Result<std::unique_ptr<EmbeddedLog>> open(const std::string& path, int default_partitions);
+  static core::Result<std::unique_ptr<EmbeddedLog>> open(const std::string& path,
+                                                         int default_partitions);
   ~EmbeddedLog() override;
 
   core::Status create_topics(const std::vector<log::TopicSpec>& topics) override;
-  core::Result<std::unique_ptr<log::Producer>> producer(const log::ProducerOptions& options) override;
-  core::Result<std::unique_ptr<log::Consumer>> consumer(const log::ConsumerOptions& options) override;
+  core::Result<std::unique_ptr<log::Producer>> producer(
+      const log::ProducerOptions& options) override;
+  core::Result<std::unique_ptr<log::Consumer>> consumer(
+      const log::ConsumerOptions& options) override;
   std::string describe() const override;
 
  private:

@@ -21,9 +21,8 @@ void set_kafka_log_handler(KafkaLogHandler handler) {
   g_log_handler = std::move(handler);
 }
 
-
 core::Result<rd_kafka_conf_t*> make_conf(const log::LogOptions& options,
-                                   const std::map<std::string, std::string>& extra) {
+                                         const std::map<std::string, std::string>& extra) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
   auto set = [&](const std::string& k, const std::string& v) -> core::Status {
@@ -86,7 +85,8 @@ core::Error from_error(rd_kafka_error_t* error, std::string_view what) {
 }
 
 core::Error from_code(rd_kafka_resp_err_t err, std::string_view what) {
-  core::ErrorCode code = err == RD_KAFKA_RESP_ERR__TIMED_OUT ? core::ErrorCode::kTimeout : core::ErrorCode::kRetriable;
+  core::ErrorCode code =
+      err == RD_KAFKA_RESP_ERR__TIMED_OUT ? core::ErrorCode::kTimeout : core::ErrorCode::kRetriable;
   if (err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
       err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS) {
     code = core::ErrorCode::kAbortable;

@@ -13,19 +13,23 @@
 namespace earshot::pipeline::log::kafka {
 
 struct HandleDeleter {
-  void operator()(rd_kafka_t* rk) const { if (rk) rd_kafka_destroy(rk); }
+  void operator()(rd_kafka_t* rk) const {
+    if (rk) rd_kafka_destroy(rk);
+  }
 };
 using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 
 struct ListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const { if (l) rd_kafka_topic_partition_list_destroy(l); }
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    if (l) rd_kafka_topic_partition_list_destroy(l);
+  }
 };
 using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
 
 // A configuration with the brokers, the user's properties and then `extra` applied.
 // Errors name the property.
 core::Result<rd_kafka_conf_t*> make_conf(const log::LogOptions& options,
-                                   const std::map<std::string, std::string>& extra);
+                                         const std::map<std::string, std::string>& extra);
 // Creates a handle from `conf` (taking ownership of it on success and on failure).
 core::Result<Handle> make_handle(rd_kafka_type_t type, rd_kafka_conf_t* conf);
 

@@ -4,9 +4,9 @@
 #include <random>
 #include <set>
 
+#include "pipeline/core/status.h"
 #include "pipeline/log/kafka/kafka_common.h"
 #include "pipeline/log/kafka/kafka_log.h"
-#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log::kafka {
 namespace {
@@ -26,23 +26,29 @@ class KafkaConsumer final : public log::Consumer {
       std::random_device rd;
       group = "earshot-reader-" + std::to_string(rd()) + std::to_string(rd());
     }
-    std::map<std::string, std::string> extra{
-        {"group.id", group}, {"isolation.level", "read_committed"},
-        {"enable.auto.commit", "false"}, {"enable.auto.offset.store", "false"},
-        {"auto.offset.reset", "earliest"}, {"enable.partition.eof", "true"},
-        {"partition.assignment.strategy", "range,roundrobin"},
-        {"session.timeout.ms", "10000"}, {"heartbeat.interval.ms", "1000"},
-        {"fetch.wait.max.ms", "100"}, {"topic.metadata.refresh.interval.ms", "5000"}};
+    std::map<std::string, std::string> extra{{"group.id", group},
+                                             {"isolation.level", "read_committed"},
+                                             {"enable.auto.commit", "false"},
+                                             {"enable.auto.offset.store", "false"},
+                                             {"auto.offset.reset", "earliest"},
+                                             {"enable.partition.eof", "true"},
+                                             {"partition.assignment.strategy", "range,roundrobin"},
+                                             {"session.timeout.ms", "10000"},
+                                             {"heartbeat.interval.ms", "1000"},
+                                             {"fetch.wait.max.ms", "100"},
+                                             {"topic.metadata.refresh.interval.ms", "5000"}};
     auto conf = make_conf(log_, extra);
     EARSHOT_TRY(conf);
     rd_kafka_conf_set_opaque(*conf, this);
-    if (!options_.group.empty()) rd_kafka_conf_set_rebalance_cb(*conf, &KafkaConsumer::on_rebalance);
+    if (!options_.group.empty())
+      rd_kafka_conf_set_rebalance_cb(*conf, &KafkaConsumer::on_rebalance);
     auto h = make_handle(RD_KAFKA_CONSUMER, *conf);
     EARSHOT_TRY(h);
     rk_ = std::move(*h);
     rd_kafka_poll_set_consumer(rk_.get());
     if (!options_.group.empty()) {
-      PartitionList topics(rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
+      PartitionList topics(
+          rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size())));
       for (const auto& t : options_.topics) {
         rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
       }
@@ -56,12 +62,14 @@ class KafkaConsumer final : public log::Consumer {
 
   rd_kafka_t* handle() const { return rk_.get(); }
 
-  core::Result<std::vector<log::Record>> poll(std::size_t max_records, std::chrono::milliseconds timeout) override {
+  core::Result<std::vector<log::Record>> poll(std::size_t max_records,
+                                              std::chrono::milliseconds timeout) override {
     std::vector<log::Record> out;
     collecting_ = &out;  // a revocation inside this poll drops what was collected before it
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (out.size() < max_records) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       int wait = out.empty() ? static_cast<int>(std::max<std::int64_t>(0, left.count())) : 0;
       rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), wait);
       if (!m) {
@@ -102,13 +110,16 @@ class KafkaConsumer final : public log::Consumer {
 
   bool at_end() const override {
     if (assigned_.empty()) return false;
-    return std::all_of(assigned_.begin(), assigned_.end(), [&](const log::TopicPartition& tp) { return eof_.count(tp) > 0; });
+    return std::all_of(assigned_.begin(), assigned_.end(),
+                       [&](const log::TopicPartition& tp) { return eof_.count(tp) > 0; });
   }
 
   core::Status commit(const log::Offsets& offsets) override {
-    if (options_.group.empty()) return core::fail(core::ErrorCode::kInvalidArgument, "commit needs a consumer group");
+    if (options_.group.empty())
+      return core::fail(core::ErrorCode::kInvalidArgument, "commit needs a consumer group");
     PartitionList list = to_list(offsets);
-    if (auto err = rd_kafka_commit(rk_.get(), list.get(), 0)) return std::unexpected(from_code(err, "commit"));
+    if (auto err = rd_kafka_commit(rk_.get(), list.get(), 0))
+      return std::unexpected(from_code(err, "commit"));
     return core::ok();
   }
 
@@ -143,15 +154,18 @@ class KafkaConsumer final : public log::Consumer {
   // keeps from its fetch responses.
   core::Result<log::Lag> lag() const override {
     rd_kafka_topic_partition_list_t* raw = nullptr;
-    if (auto err = rd_kafka_assignment(rk_.get(), &raw)) return std::unexpected(from_code(err, "assignment"));
+    if (auto err = rd_kafka_assignment(rk_.get(), &raw))
+      return std::unexpected(from_code(err, "assignment"));
     PartitionList list(raw);
-    if (auto err = rd_kafka_position(rk_.get(), list.get())) return std::unexpected(from_code(err, "position"));
+    if (auto err = rd_kafka_position(rk_.get(), list.get()))
+      return std::unexpected(from_code(err, "position"));
     log::Lag out;
     for (int i = 0; i < list->cnt; ++i) {
       const rd_kafka_topic_partition_t& p = list->elems[i];
       std::int64_t lo = 0, hi = 0;
       if (p.offset < 0 ||
-          rd_kafka_get_watermark_offsets(rk_.get(), p.topic, p.partition, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          rd_kafka_get_watermark_offsets(rk_.get(), p.topic, p.partition, &lo, &hi) !=
+              RD_KAFKA_RESP_ERR_NO_ERROR ||
           hi < 0) {
         continue;  // not fetched from since it was assigned
       }
@@ -182,7 +196,8 @@ class KafkaConsumer final : public log::Consumer {
       rd_kafka_metadata_destroy(md);
     }
     PartitionList list = to_list(all);
-    if (auto err = rd_kafka_assign(rk_.get(), list.get())) return std::unexpected(from_code(err, "assign"));
+    if (auto err = rd_kafka_assign(rk_.get(), list.get()))
+      return std::unexpected(from_code(err, "assign"));
     for (const auto& [tp, off] : all) assigned_.insert(tp);
     return core::ok();
   }
@@ -192,11 +207,13 @@ class KafkaConsumer final : public log::Consumer {
     auto* self = static_cast<KafkaConsumer*>(opaque);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       rd_kafka_assign(rk, parts);
-      for (int i = 0; i < parts->cnt; ++i) self->assigned_.insert({parts->elems[i].topic, parts->elems[i].partition});
+      for (int i = 0; i < parts->cnt; ++i)
+        self->assigned_.insert({parts->elems[i].topic, parts->elems[i].partition});
       return;
     }
     std::vector<log::TopicPartition> gone;
-    for (int i = 0; i < parts->cnt; ++i) gone.push_back({parts->elems[i].topic, parts->elems[i].partition});
+    for (int i = 0; i < parts->cnt; ++i)
+      gone.push_back({parts->elems[i].topic, parts->elems[i].partition});
     if (self->options_.on_revoke) self->options_.on_revoke(gone);
     rd_kafka_assign(rk, nullptr);
     for (const auto& tp : gone) {
@@ -208,8 +225,9 @@ class KafkaConsumer final : public log::Consumer {
     // committed offset. Records fetched after a re-assignment are kept.
     if (self->collecting_) {
       std::set<log::TopicPartition> gone_set(gone.begin(), gone.end());
-      std::erase_if(*self->collecting_,
-                    [&](const log::Record& r) { return gone_set.count({r.topic, r.partition}) > 0; });
+      std::erase_if(*self->collecting_, [&](const log::Record& r) {
+        return gone_set.count({r.topic, r.partition}) > 0;
+      });
     }
   }
 
@@ -228,7 +246,8 @@ rd_kafka_t* kafka_consumer_handle(const log::Consumer& consumer) {
   return k ? k->handle() : nullptr;
 }
 
-core::Result<std::unique_ptr<log::Consumer>> KafkaLog::consumer(const log::ConsumerOptions& options) {
+core::Result<std::unique_ptr<log::Consumer>> KafkaLog::consumer(
+    const log::ConsumerOptions& options) {
   auto c = std::make_unique<KafkaConsumer>(options_, options);
   EARSHOT_TRY(c->init());
   return std::unique_ptr<log::Consumer>(std::move(c));

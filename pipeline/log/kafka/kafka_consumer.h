@@ -1,4 +1,5 @@
-// earshot::pipeline::log::kafka — the Kafka Log's consumer (internal; see kafka_log.h for behaviour).
+// earshot::pipeline::log::kafka — the Kafka Log's consumer (internal; see kafka_log.h for
+// behaviour).
 #pragma once
 
 #include <librdkafka/rdkafka.h>

@@ -1,12 +1,13 @@
 #include "pipeline/log/kafka/kafka_log.h"
 
-#include "pipeline/log/kafka/kafka_common.h"
 #include "pipeline/core/status.h"
+#include "pipeline/log/kafka/kafka_common.h"
 
 namespace earshot::pipeline::log::kafka {
 
 core::Result<std::unique_ptr<KafkaLog>> KafkaLog::open(const log::LogOptions& options) {
-  if (options.brokers.empty()) return core::fail(core::ErrorCode::kInvalidArgument, "log.brokers: required for kind kafka");
+  if (options.brokers.empty())
+    return core::fail(core::ErrorCode::kInvalidArgument, "log.brokers: required for kind kafka");
   // Check the properties once, so that a typo is reported at start-up, not at first use.
   auto conf = make_conf(options, {});
   EARSHOT_TRY(conf);
@@ -24,8 +25,8 @@ core::Status KafkaLog::create_topics(const std::vector<log::TopicSpec>& topics) 
   std::vector<rd_kafka_NewTopic_t*> specs;
   char err[512];
   for (const auto& t : topics) {
-    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(t.name.c_str(), t.partitions > 0 ? t.partitions : options_.partitions,
-                                                    -1, err, sizeof err);
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(
+        t.name.c_str(), t.partitions > 0 ? t.partitions : options_.partitions, -1, err, sizeof err);
     if (!nt) {
       for (auto* s : specs) rd_kafka_NewTopic_destroy(s);
       return core::fail(core::ErrorCode::kInvalidArgument, "topic " + t.name + ": " + err);
@@ -34,23 +35,29 @@ core::Status KafkaLog::create_topics(const std::vector<log::TopicSpec>& topics) 
     specs.push_back(nt);
   }
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk->get());
-  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_t* opts =
+      rd_kafka_AdminOptions_new(rk->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(opts, 30000, err, sizeof err);
   rd_kafka_CreateTopics(rk->get(), specs.data(), specs.size(), opts, q);
   rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 60000);
   core::Status result = core::ok();
   if (!ev) {
-    result = core::fail(core::ErrorCode::kTimeout, "kafka create topics: no answer from " + options_.brokers);
+    result = core::fail(core::ErrorCode::kTimeout,
+                        "kafka create topics: no answer from " + options_.brokers);
   } else if (rd_kafka_event_error(ev)) {
-    result = core::fail(core::ErrorCode::kUnavailable, std::string("kafka create topics: ") + rd_kafka_event_error_string(ev));
+    result = core::fail(core::ErrorCode::kUnavailable,
+                        std::string("kafka create topics: ") + rd_kafka_event_error_string(ev));
   } else {
     size_t n = 0;
-    const rd_kafka_topic_result_t** res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    const rd_kafka_topic_result_t** res =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
     for (size_t i = 0; i < n && result; ++i) {
       rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
       if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-        result = core::fail(core::ErrorCode::kUnavailable, std::string("kafka create topic ") + rd_kafka_topic_result_name(res[i]) +
-                                                   ": " + rd_kafka_topic_result_error_string(res[i]));
+        result =
+            core::fail(core::ErrorCode::kUnavailable,
+                       std::string("kafka create topic ") + rd_kafka_topic_result_name(res[i]) +
+                           ": " + rd_kafka_topic_result_error_string(res[i]));
       }
     }
   }

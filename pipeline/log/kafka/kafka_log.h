@@ -29,7 +29,8 @@
 namespace earshot::pipeline::log::kafka {
 
 // syslog levels (3 error, 4 warning, 6 info, 7 debug); called on librdkafka's threads.
-using KafkaLogHandler = std::function<void(int level, std::string_view facility, std::string_view message)>;
+using KafkaLogHandler =
+    std::function<void(int level, std::string_view facility, std::string_view message)>;
 void set_kafka_log_handler(KafkaLogHandler handler);
 
 class KafkaLog final : public log::Log {
@@ -37,8 +38,10 @@ class KafkaLog final : public log::Log {
   static core::Result<std::unique_ptr<KafkaLog>> open(const log::LogOptions& options);
 
   core::Status create_topics(const std::vector<log::TopicSpec>& topics) override;
-  core::Result<std::unique_ptr<log::Producer>> producer(const log::ProducerOptions& options) override;
-  core::Result<std::unique_ptr<log::Consumer>> consumer(const log::ConsumerOptions& options) override;
+  core::Result<std::unique_ptr<log::Producer>> producer(
+      const log::ProducerOptions& options) override;
+  core::Result<std::unique_ptr<log::Consumer>> consumer(
+      const log::ConsumerOptions& options) override;
   std::string describe() const override;
   // The broker's version string as reported by the cluster, when it can be learnt.
   const log::LogOptions& options() const { return options_; }

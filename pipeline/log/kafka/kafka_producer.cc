@@ -3,17 +3,17 @@
 #include <string>
 #include <thread>
 
+#include "pipeline/core/status.h"
 #include "pipeline/log/kafka/kafka_common.h"
 #include "pipeline/log/kafka/kafka_consumer.h"
 #include "pipeline/log/kafka/kafka_log.h"
-#include "pipeline/core/status.h"
 
 namespace earshot::pipeline::log::kafka {
 namespace {
 
 constexpr int kInitTimeoutMs = 60000;
-constexpr int kTxnTimeoutMs = 60000;       // how long a transactional call may block
-constexpr int kTxnLifetimeMs = 15000;      // a dead instance's open transaction is aborted after this
+constexpr int kTxnTimeoutMs = 60000;   // how long a transactional call may block
+constexpr int kTxnLifetimeMs = 15000;  // a dead instance's open transaction is aborted after this
 constexpr int kCommitRetries = 3;
 
 class KafkaProducer final : public log::Producer {
@@ -23,10 +23,14 @@ class KafkaProducer final : public log::Producer {
 
   core::Status init() {
     std::map<std::string, std::string> extra{
-        {"enable.idempotence", "true"}, {"acks", "all"}, {"linger.ms", "5"},
-        {"batch.num.messages", "10000"}, {"compression.type", "lz4"},
+        {"enable.idempotence", "true"},
+        {"acks", "all"},
+        {"linger.ms", "5"},
+        {"batch.num.messages", "10000"},
+        {"compression.type", "lz4"},
         {"partitioner", "murmur2_random"},  // the Java client's partitioner
-        {"queue.buffering.max.kbytes", "262144"}, {"message.max.bytes", "4000000"}};
+        {"queue.buffering.max.kbytes", "262144"},
+        {"message.max.bytes", "4000000"}};
     if (transactional()) {
       extra["transactional.id"] = options_.transactional_id;
       extra["transaction.timeout.ms"] = std::to_string(kTxnLifetimeMs);
@@ -50,14 +54,15 @@ class KafkaProducer final : public log::Producer {
     if (rk_ && !transactional()) rd_kafka_flush(rk_.get(), 10000);
   }
 
-  core::Status produce(std::string_view topic, std::string_view key, std::string_view value) override {
+  core::Status produce(std::string_view topic, std::string_view key,
+                       std::string_view value) override {
     std::string t(topic);  // librdkafka wants a terminated name
     for (int attempt = 0;; ++attempt) {
-      rd_kafka_resp_err_t err = rd_kafka_producev(
-          rk_.get(), RD_KAFKA_V_TOPIC(t.c_str()),
-          RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+      rd_kafka_resp_err_t err =
+          rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(t.c_str()),
+                            RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+                            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && attempt < 600) {
         rd_kafka_poll(rk_.get(), 100);  // back-pressure: wait for deliveries
@@ -74,7 +79,9 @@ class KafkaProducer final : public log::Producer {
     rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(from_code(err, "flush"));
     if (int n = failed_.exchange(0); n > 0) {
-      return core::fail(core::ErrorCode::kRetriable, "kafka: " + std::to_string(n) + " record(s) not delivered: " + last_failure_);
+      return core::fail(
+          core::ErrorCode::kRetriable,
+          "kafka: " + std::to_string(n) + " record(s) not delivered: " + last_failure_);
     }
     return core::ok();
   }
@@ -88,11 +95,13 @@ class KafkaProducer final : public log::Producer {
 
   core::Status send_offsets(const log::Consumer& consumer, const log::Offsets& offsets) override {
     rd_kafka_t* crk = kafka_consumer_handle(consumer);
-    if (!crk) return core::fail(core::ErrorCode::kInvalidArgument, "consumer is not from the Kafka log");
+    if (!crk)
+      return core::fail(core::ErrorCode::kInvalidArgument, "consumer is not from the Kafka log");
     rd_kafka_consumer_group_metadata_t* md = rd_kafka_consumer_group_metadata(crk);
     if (!md) return core::fail(core::ErrorCode::kInvalidArgument, "consumer has no group");
     PartitionList list = to_list(offsets);
-    rd_kafka_error_t* e = rd_kafka_send_offsets_to_transaction(rk_.get(), list.get(), md, kTxnTimeoutMs);
+    rd_kafka_error_t* e =
+        rd_kafka_send_offsets_to_transaction(rk_.get(), list.get(), md, kTxnTimeoutMs);
     rd_kafka_consumer_group_metadata_destroy(md);
     if (e) return std::unexpected(from_error(e, "send_offsets_to_transaction"));
     return core::ok();
@@ -115,7 +124,8 @@ class KafkaProducer final : public log::Producer {
       if (attempt + 1 < kCommitRetries) continue;  // retriable: the same commit again
       // Still unresolved: never let this transaction's EndTxn meet the next one.
       EARSHOT_TRY(recreate());
-      return core::fail(core::ErrorCode::kTimeout, err.message + " (producer recreated; outcome decided by the broker)");
+      return core::fail(core::ErrorCode::kTimeout,
+                        err.message + " (producer recreated; outcome decided by the broker)");
     }
   }
 
@@ -160,7 +170,8 @@ class KafkaProducer final : public log::Producer {
 
 }  // namespace
 
-core::Result<std::unique_ptr<log::Producer>> KafkaLog::producer(const log::ProducerOptions& options) {
+core::Result<std::unique_ptr<log::Producer>> KafkaLog::producer(
+    const log::ProducerOptions& options) {
   auto p = std::make_unique<KafkaProducer>(options_, options);
   EARSHOT_TRY(p->init());
   return std::unique_ptr<log::Producer>(std::move(p));

@@ -121,15 +121,16 @@ std::string make_posts(const std::string& prefix, int n) {
     char ts[32];
     std::snprintf(ts, sizeof ts, "2026-11-23T1%d:%02d:%02dZ", (i / 3600) % 10, minute, second);
     out += R"({"v":1,"uid":")" + prefix + "-" + std::to_string(i) +
-           R"(","source":"file","url":"https://example.test/p/)" + std::to_string(i) + R"(","created_at":")" + ts +
-           R"(","author":{"id":"u)" + std::to_string(i % 977) + R"(","handle":"@user)" + std::to_string(i % 977) +
-           R"("},"text":")" + kTexts[i % 5] + " #" + std::to_string(i) + R"(","tags":[],"mentions":[]})" + "\n";
+           R"(","source":"file","url":"https://example.test/p/)" + std::to_string(i) +
+           R"(","created_at":")" + ts + R"(","author":{"id":"u)" + std::to_string(i % 977) +
+           R"(","handle":"@user)" + std::to_string(i % 977) + R"("},"text":")" + kTexts[i % 5] +
+           " #" + std::to_string(i) + R"(","tags":[],"mentions":[]})" + "\n";
   }
   return out;
 }
 
-std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic, std::size_t expected,
-                                         std::chrono::seconds timeout) {
+std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic,
+                                              std::size_t expected, std::chrono::seconds timeout) {
   std::vector<pipeline::log::Record> out;
   auto reader = log.consumer({.group = "", .topics = {topic}, .on_revoke = {}});
   if (!reader) throw std::runtime_error(reader.error().message);

@@ -36,7 +36,8 @@ int wait_for(pid_t pid);
 std::string make_posts(const std::string& prefix, int n);
 
 // Every committed record of `topic`, waiting up to `timeout` for at least `expected`.
-std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic, std::size_t expected,
-                                         std::chrono::seconds timeout = std::chrono::seconds(90));
+std::vector<pipeline::log::Record> read_topic(
+    pipeline::log::Log& log, const std::string& topic, std::size_t expected,
+    std::chrono::seconds timeout = std::chrono::seconds(90));
 
 }  // namespace earshot::testing

@@ -10,8 +10,8 @@ namespace earshot::ingest::testing {
 
 using earshot::testing::FixtureRequest;
 using earshot::testing::FixtureResponse;
-using earshot::testing::HttpFixtureServer;
 using earshot::testing::free_port;
+using earshot::testing::HttpFixtureServer;
 using earshot::testing::peer_closed;
 using earshot::testing::read_http_request;
 using earshot::testing::write_all;

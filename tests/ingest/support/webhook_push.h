@@ -46,13 +46,15 @@ struct HookAnswer {
 inline HookAnswer push(int port, const std::string& id, const std::string& body) {
   namespace http = web::http;
   std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch()).count());
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
   std::string payload = id + "." + ts + "." + body;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
   HMAC(EVP_sha256(), kHookSecret, static_cast<int>(std::strlen(kHookSecret)),
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &mac_len);
-  std::string sig = "v1," + pipeline::core::base64_encode(std::string(reinterpret_cast<char*>(mac), mac_len));
+  std::string sig =
+      "v1," + pipeline::core::base64_encode(std::string(reinterpret_cast<char*>(mac), mac_len));
   http::client::http_client_config cfg;
   cfg.set_timeout(std::chrono::seconds(60));
   http::client::http_client client("http://127.0.0.1:" + std::to_string(port), cfg);
@@ -71,19 +73,23 @@ inline HookAnswer push(int port, const std::string& id, const std::string& body)
 
 // Waits until the webhook listener answers (405 to a GET).
 inline ::testing::AssertionResult wait_listening(int port) {
-  return wait_until(within(std::chrono::seconds(30)), [port] {
-    try {
-      web::http::client::http_client c("http://127.0.0.1:" + std::to_string(port));
-      return c.request(web::http::methods::GET).get().status_code() == 405;
-    } catch (const std::exception&) {
-      return false;  // not up yet
-    }
-  }, "the webhook listener on port " + std::to_string(port), std::chrono::milliseconds(50));
+  return wait_until(
+      within(std::chrono::seconds(30)),
+      [port] {
+        try {
+          web::http::client::http_client c("http://127.0.0.1:" + std::to_string(port));
+          return c.request(web::http::methods::GET).get().status_code() == 405;
+        } catch (const std::exception&) {
+          return false;  // not up yet
+        }
+      },
+      "the webhook listener on port " + std::to_string(port), std::chrono::milliseconds(50));
 }
 
 inline std::string hook_post(const std::string& native_id) {
   return R"({"v":1,"uid":"webhook:partner:)" + native_id +
-         R"(","source":"webhook","created_at":"2026-11-23T10:00:00Z","author":{"handle":"partner"},"text":"Acme Air lost my bag"})" "\n";
+         R"(","source":"webhook","created_at":"2026-11-23T10:00:00Z","author":{"handle":"partner"},"text":"Acme Air lost my bag"})"
+         "\n";
 }
 
 }  // namespace earshot::testing

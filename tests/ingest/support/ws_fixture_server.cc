@@ -67,9 +67,12 @@ void WsFixtureServer::serve(int fd) {
     std::string key = req.header("sec-websocket-key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     unsigned char sha[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(key.data()), key.size(), sha);
-    std::string accept = pipeline::core::base64_encode(std::string(reinterpret_cast<char*>(sha), sizeof sha));
-    write_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                  "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n");
+    std::string accept =
+        pipeline::core::base64_encode(std::string(reinterpret_cast<char*>(sha), sizeof sha));
+    write_all(fd,
+              "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+              "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                  accept + "\r\n\r\n");
     {
       std::lock_guard lock(mu_);
       targets_.push_back(req.target);

@@ -58,7 +58,7 @@ class WsFixtureServer {
 
   Session session_;
   mutable std::mutex mu_;
-  std::vector<std::string> targets_;  // guarded by mu_
+  std::vector<std::string> targets_;             // guarded by mu_
   earshot::testing::LoopbackAcceptor acceptor_;  // last: joins the sessions before the rest goes
 };
 

@@ -6,9 +6,10 @@ namespace earshot::layout {
 
 Rules design_rules() {
   const std::string core = "pipeline/core", codec = "pipeline/codec", http = "pipeline/http",
-                    log = "pipeline/log", kafka = "pipeline/log/kafka", embedded = "pipeline/log/embedded",
-                    config = "pipeline/config", link = "pipeline/link", process = "pipeline/process",
-                    react = "pipeline/react", cli = "pipeline/cli";
+                    log = "pipeline/log", kafka = "pipeline/log/kafka",
+                    embedded = "pipeline/log/embedded", config = "pipeline/config",
+                    link = "pipeline/link", process = "pipeline/process", react = "pipeline/react",
+                    cli = "pipeline/cli";
   // The Log backends implement log.h; only open_log.cc (which picks one) and cli/ name them.
   const std::string open_log = "pipeline/log/open_log.cc", log_interface = "pipeline/log/log.h";
   auto folders = [](std::initializer_list<std::string> names) {
@@ -29,9 +30,10 @@ Rules design_rules() {
       {link, folders({core, config, log})},
       {process, folders({core, codec, config, log, link})},
       {react, folders({core, codec, config, log})},
-      {"ingest", folders({core, codec, http, log, config, link})},         // pipeline/ but process, react
-      {"sinks", folders({core, codec, http, log, config, link, react})},   // pipeline/ but process
-      {cli, folders({core, codec, http, log, kafka, embedded, config, link, process, react, "ingest", "sinks"})},
+      {"ingest", folders({core, codec, http, log, config, link})},  // pipeline/ but process, react
+      {"sinks", folders({core, codec, http, log, config, link, react})},  // pipeline/ but process
+      {cli, folders({core, codec, http, log, kafka, embedded, config, link, process, react,
+                     "ingest", "sinks"})},
   };
   r.everywhere = {"sentiment"};
   r.backends = {kafka, embedded};

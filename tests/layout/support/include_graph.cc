@@ -112,18 +112,21 @@ struct Table {
   }
 
   // The include `written` of `from` as a repo path, or nothing when it is not ours.
-  std::optional<std::string> resolve(const Tree& tree, const std::string& from, const std::string& written) const {
+  std::optional<std::string> resolve(const Tree& tree, const std::string& from,
+                                     const std::string& written) const {
     const std::string dir = dir_of(from);
     const std::string sibling = normalize(dir.empty() ? written : dir + "/" + written);
     const bool relative = written.starts_with("./") || written.starts_with("../");
-    if (!sibling.empty() && (tree.contains(sibling) || (relative && is_root(sibling)))) return sibling;
+    if (!sibling.empty() && (tree.contains(sibling) || (relative && is_root(sibling))))
+      return sibling;
     const std::string rooted = normalize(written);
     if (!rooted.empty() && rooted.find('/') != std::string::npos && is_root(rooted)) return rooted;
     return std::nullopt;
   }
 
   // May `file` (in folder `from`) include `target` (in folder `to`)?
-  bool allowed(const std::string& file, const std::string& from, const std::string& target, const std::string& to) const {
+  bool allowed(const std::string& file, const std::string& from, const std::string& target,
+               const std::string& to) const {
     if (from == to || everywhere(to)) return true;
     const auto row = rows.find(from);
     if (row == rows.end()) return false;
@@ -133,7 +136,9 @@ struct Table {
   }
 
   // The node a file stands for in the folder graph: an interface header is its own node.
-  std::string node_of(const std::string& file) const { return interfaces.contains(file) ? file : dir_of(file); }
+  std::string node_of(const std::string& file) const {
+    return interfaces.contains(file) ? file : dir_of(file);
+  }
 
   // Edges the rows allow: folder -> its allowances (+ everywhere); an interface header ->
   // what its folder's row allows it (not the one-file exceptions of other files).
@@ -171,7 +176,8 @@ struct Table {
     std::vector<std::string> users;
     for (const auto& f : rules.folders) {
       for (const auto& a : f.may_include) {
-        if (a.target == folder || dir_of(a.target) == folder) users.push_back(a.only_from.empty() ? f.folder + "/" : a.only_from);
+        if (a.target == folder || dir_of(a.target) == folder)
+          users.push_back(a.only_from.empty() ? f.folder + "/" : a.only_from);
       }
     }
     return users.empty() ? "nothing" : join(users, " and ");
@@ -181,22 +187,28 @@ struct Table {
     std::vector<std::string> names(rules.everywhere.begin(), rules.everywhere.end());
     const auto row = rows.find(folder);
     if (row != rows.end()) {
-      for (const auto& a : row->second->may_include) names.push_back(a.target + (a.only_from.empty() ? "" : " (only from " + a.only_from + ")"));
+      for (const auto& a : row->second->may_include)
+        names.push_back(a.target + (a.only_from.empty() ? "" : " (only from " + a.only_from + ")"));
     }
     return names.empty() ? "nothing of ours" : join(names, ", ");
   }
 };
 
 // Why `file` (folder `from`) may not include `target` (folder `to`); not called when allowed.
-std::pair<Why, std::string> classify(const Table& t, const std::string& from, const std::string& to) {
-  if (!t.rows.contains(to)) return {Why::kUnknownFolder, to + "/ is not a folder of the table (DESIGN.md §3)"};
+std::pair<Why, std::string> classify(const Table& t, const std::string& from,
+                                     const std::string& to) {
+  if (!t.rows.contains(to))
+    return {Why::kUnknownFolder, to + "/ is not a folder of the table (DESIGN.md §3)"};
   if (t.backend(to)) {
-    return {Why::kBackend, to + "/ is a Log backend: only " + t.backend_users(to) +
-                               " may include it; stage code reaches the Log through pipeline/log/log.h"};
+    return {Why::kBackend,
+            to + "/ is a Log backend: only " + t.backend_users(to) +
+                " may include it; stage code reaches the Log through pipeline/log/log.h"};
   }
-  if (t.apart(from, to)) return {Why::kSideways, from + "/ and " + to + "/ never include each other"};
+  if (t.apart(from, to))
+    return {Why::kSideways, from + "/ and " + to + "/ never include each other"};
   if (t.reaches(to, from)) {
-    return {Why::kUpward, to + "/ depends on " + from + "/ (DESIGN.md §3), so " + from + "/ may not include it"};
+    return {Why::kUpward,
+            to + "/ depends on " + from + "/ (DESIGN.md §3), so " + from + "/ may not include it"};
   }
   return {Why::kNotInRow, from + "/ may include only " + t.row_text(from) + " (DESIGN.md §3)"};
 }
@@ -208,7 +220,8 @@ struct Edge {
 };
 
 // The strongly connected groups (more than one node) of `succ`, each sorted, in order.
-std::vector<std::vector<std::string>> cycles_of(const std::map<std::string, std::set<std::string>>& succ) {
+std::vector<std::vector<std::string>> cycles_of(
+    const std::map<std::string, std::set<std::string>>& succ) {
   std::set<std::string> nodes;
   for (const auto& [n, next] : succ) {
     nodes.insert(n);
@@ -277,30 +290,38 @@ std::vector<std::string> one_cycle(const std::map<std::string, std::set<std::str
 
 const char* to_string(Why why) {
   switch (why) {
-    case Why::kNotInRow: return "not in its row";
-    case Why::kUpward: return "upward";
-    case Why::kSideways: return "sideways";
-    case Why::kBackend: return "Log backend";
-    case Why::kUnknownFolder: return "folder not in the table";
-    case Why::kCycle: return "folder cycle";
+    case Why::kNotInRow:
+      return "not in its row";
+    case Why::kUpward:
+      return "upward";
+    case Why::kSideways:
+      return "sideways";
+    case Why::kBackend:
+      return "Log backend";
+    case Why::kUnknownFolder:
+      return "folder not in the table";
+    case Why::kCycle:
+      return "folder cycle";
   }
   return "?";
 }
 
 std::string describe(const Violation& v) {
   if (v.line == 0) return v.file + ": " + to_string(v.why) + ": " + v.reason;
-  return v.file + ":" + std::to_string(v.line) + ": #include \"" + v.included + "\" — " + to_string(v.why) + ": " + v.reason;
+  return v.file + ":" + std::to_string(v.line) + ": #include \"" + v.included + "\" — " +
+         to_string(v.why) + ": " + v.reason;
 }
 
 std::vector<Violation> check_includes(const Tree& tree, const Rules& rules) {
   const Table t(rules);
   std::vector<Violation> out;
-  std::map<std::string, std::set<std::string>> succ;     // allowed includes, node -> node
+  std::map<std::string, std::set<std::string>> succ;            // allowed includes, node -> node
   std::map<std::pair<std::string, std::string>, Edge> witness;  // first include making each edge
   for (const auto& [file, content] : tree) {
     const std::string from = dir_of(file);
     if (!t.rows.contains(from)) {
-      out.push_back({file, 0, "", Why::kUnknownFolder, from + "/ is not a folder of the table (DESIGN.md §3)"});
+      out.push_back({file, 0, "", Why::kUnknownFolder,
+                     from + "/ is not a folder of the table (DESIGN.md §3)"});
       continue;
     }
     for (const Include& inc : quoted_includes(content)) {
@@ -315,7 +336,8 @@ std::vector<Violation> check_includes(const Tree& tree, const Rules& rules) {
       const std::string a = t.node_of(file), b = t.node_of(*target);
       if (a == b || (from == to && t.interfaces.contains(*target))) continue;  // within a folder
       succ[a].insert(b);
-      witness.try_emplace({a, b}, Edge{file, inc.line, inc.written});  // tree is sorted: first by file, line
+      witness.try_emplace(
+          {a, b}, Edge{file, inc.line, inc.written});  // tree is sorted: first by file, line
     }
   }
   std::ranges::sort(out);
@@ -328,8 +350,9 @@ std::vector<Violation> check_includes(const Tree& tree, const Rules& rules) {
     }
     text += cycle.back();
     const Edge& first = witness.at({cycle[0], cycle[1]});
-    out.push_back({first.file, first.line, first.written, Why::kCycle,
-                   text + "; every include is allowed by its row, but together they close a cycle"});
+    out.push_back(
+        {first.file, first.line, first.written, Why::kCycle,
+         text + "; every include is allowed by its row, but together they close a cycle"});
   }
   return out;
 }
@@ -342,10 +365,12 @@ std::vector<std::string> check_rules(const Rules& rules) {
     if (!seen.insert(f.folder).second) out.push_back(f.folder + ": two rows");
     for (const auto& a : f.may_include) {
       if (!t.rows.contains(a.target) && !t.rows.contains(dir_of(a.target))) {
-        out.push_back(f.folder + ": may include " + a.target + ", which is in no folder of the table");
+        out.push_back(f.folder + ": may include " + a.target +
+                      ", which is in no folder of the table");
       }
       if (!a.only_from.empty() && dir_of(a.only_from) != f.folder) {
-        out.push_back(f.folder + ": an exception for " + a.only_from + ", which is not in the folder");
+        out.push_back(f.folder + ": an exception for " + a.only_from +
+                      ", which is not in the folder");
       }
     }
   }
@@ -355,18 +380,21 @@ std::vector<std::string> check_rules(const Rules& rules) {
   std::map<std::string, std::set<std::string>> succ;
   for (const auto& f : rules.folders) succ[f.folder] = t.allowed_successors(f.folder);
   for (const auto& i : t.interfaces) succ[i] = t.allowed_successors(i);
-  for (const auto& group : cycles_of(succ)) out.push_back("the rows allow a cycle: " + join(one_cycle(succ, group), " -> "));
+  for (const auto& group : cycles_of(succ))
+    out.push_back("the rows allow a cycle: " + join(one_cycle(succ, group), " -> "));
   return out;
 }
 
 Tree read_tree(const std::filesystem::path& root, const std::vector<std::string>& dirs) {
-  static const std::set<std::string> kExtensions{".h", ".hh", ".hpp", ".cc", ".cpp", ".cxx", ".inc", ".ipp"};
+  static const std::set<std::string> kExtensions{".h",   ".hh",  ".hpp", ".cc",
+                                                 ".cpp", ".cxx", ".inc", ".ipp"};
   Tree tree;
   for (const auto& d : dirs) {
     std::error_code ec;
     for (auto it = std::filesystem::recursive_directory_iterator(root / d, ec);
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-      if (!it->is_regular_file() || !kExtensions.contains(it->path().extension().string())) continue;
+      if (!it->is_regular_file() || !kExtensions.contains(it->path().extension().string()))
+        continue;
       std::ifstream in(it->path(), std::ios::binary);
       std::stringstream content;
       content << in.rdbuf();

@@ -8,7 +8,8 @@
 // tests can hand it synthetic trees. What counts:
 //   - only quoted includes (`#include "x"`, not `<x>`) that resolve to one of our folders:
 //     the including file's directory first (a sibling, or any "./" or "../" path), then the
-//     repo root, as the compiler looks them up; a quoted third-party header ("simdjson.h") is not ours and is skipped;
+//     repo root, as the compiler looks them up; a quoted third-party header ("simdjson.h") is not
+//     ours and is skipped;
 //   - a file may include its own folder, the folders every folder may include (sentiment/),
 //     and what its folder's row allows: a folder (its files, not its subfolders' files), or
 //     one header of a folder (an "interface": pipeline/log/log.h for the Log backends),
@@ -48,7 +49,7 @@ struct Rules {
   std::vector<std::string> everywhere;  // folders every folder may include (sentiment)
   std::vector<std::string> backends;    // Log backends: reported as such when a row lacks them
   std::vector<std::pair<std::string, std::string>> apart;  // never include each other
-  std::vector<std::string> roots;       // top-level directories whose headers are ours
+  std::vector<std::string> roots;  // top-level directories whose headers are ours
 };
 
 enum class Why {
@@ -65,7 +66,7 @@ struct Violation {
   int line = 0;          // 1-based; 0 for a file that is itself misplaced
   std::string included;  // as written between the quotes (empty for a misplaced file)
   Why why = Why::kNotInRow;
-  std::string reason;    // one sentence a reader can act on
+  std::string reason;  // one sentence a reader can act on
   auto operator<=>(const Violation&) const = default;
 };
 

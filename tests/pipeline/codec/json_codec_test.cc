@@ -72,7 +72,11 @@ TEST(JsonCodec, EveryCodePointSurvivesEncodeDecode) {
 
 TEST(JsonCodec, ControlCharactersAreEscaped) {
   core::Post p = sample_post();
-  p.text = std::string("a\x01" "b\x1F" "c\0d", 7);
+  p.text = std::string(
+      "a\x01"
+      "b\x1F"
+      "c\0d",
+      7);
   std::string wire = encode(p);
   EXPECT_NE(wire.find("\\u0001"), std::string::npos);
   EXPECT_NE(wire.find("\\u001F"), std::string::npos);
@@ -111,31 +115,81 @@ TEST_P(JsonCodecRejects, WithAReason) {
 INSTANTIATE_TEST_SUITE_P(
     Strict, JsonCodecRejects,
     ::testing::Values(
-        BadCase{"not json", "$"},
-        BadCase{"[1,2]", "expected a JSON object"},
-        BadCase{R"({"v":1,"uid":"x","uid":"y","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR "}", "uid: duplicate member name"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"\ud800",)" OK_AUTHOR "}", "text: invalid string"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"\udc00x",)" OK_AUTHOR "}", "text: invalid string"},
-        BadCase{"{\"v\":1,\"uid\":\"x\",\"source\":\"s\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":\"\xFF\"," OK_AUTHOR "}", "invalid UTF-8"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","score":NaN,)" OK_AUTHOR "}", "score"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-02-30T00:00:00Z","text":"t",)" OK_AUTHOR "}", "created_at: expected an RFC 3339"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"yesterday","text":"t",)" OK_AUTHOR "}", "created_at"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":1700000000,"text":"t",)" OK_AUTHOR "}", "created_at: expected a string"},
-        BadCase{R"({"v":2,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR "}", "v: unknown schema version 2"},
-        BadCase{R"({"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR "}", "v: required member missing"},
-        BadCase{R"({"v":1,"source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR "}", "uid: required member missing"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z",)" OK_AUTHOR "}", "text: required member missing"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":5,)" OK_AUTHOR "}", "text: expected a string"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","author":{"id":"1","id":"2"}})", "author.id: duplicate member name"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","author":{"id":"1","followers":-3}})", "author.followers: must not be negative"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","extra":{"a":1,"a":2},)" OK_AUTHOR "}", "extra.a: duplicate member name"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","tags":["a",3],)" OK_AUTHOR "}", "tags: expected an array of strings"},
-        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR "}{}", "trailing content"}));
+        BadCase{"not json", "$"}, BadCase{"[1,2]", "expected a JSON object"},
+        BadCase{
+            R"({"v":1,"uid":"x","uid":"y","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR
+            "}",
+            "uid: duplicate member name"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"\ud800",)" OK_AUTHOR
+            "}",
+            "text: invalid string"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"\udc00x",)" OK_AUTHOR
+            "}",
+            "text: invalid string"},
+        BadCase{
+            "{\"v\":1,\"uid\":\"x\",\"source\":\"s\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":\"\xFF\"," OK_AUTHOR
+            "}",
+            "invalid UTF-8"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","score":NaN,)" OK_AUTHOR
+            "}",
+            "score"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-02-30T00:00:00Z","text":"t",)" OK_AUTHOR
+            "}",
+            "created_at: expected an RFC 3339"},
+        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"yesterday","text":"t",)" OK_AUTHOR
+                "}",
+                "created_at"},
+        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":1700000000,"text":"t",)" OK_AUTHOR
+                "}",
+                "created_at: expected a string"},
+        BadCase{
+            R"({"v":2,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR
+            "}",
+            "v: unknown schema version 2"},
+        BadCase{
+            R"({"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR
+            "}",
+            "v: required member missing"},
+        BadCase{R"({"v":1,"source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR
+                "}",
+                "uid: required member missing"},
+        BadCase{R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z",)" OK_AUTHOR
+                "}",
+                "text: required member missing"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":5,)" OK_AUTHOR
+            "}",
+            "text: expected a string"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","author":{"id":"1","id":"2"}})",
+            "author.id: duplicate member name"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","author":{"id":"1","followers":-3}})",
+            "author.followers: must not be negative"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","extra":{"a":1,"a":2},)" OK_AUTHOR
+            "}",
+            "extra.a: duplicate member name"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t","tags":["a",3],)" OK_AUTHOR
+            "}",
+            "tags: expected an array of strings"},
+        BadCase{
+            R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR
+            "}{}",
+            "trailing content"}));
 
 TEST(JsonCodec, RejectsDeepNesting) {
   std::string deep(40, '[');
   deep += std::string(40, ']');
-  std::string json = R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR ",\"x\":" + deep + "}";
+  std::string json =
+      R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00Z","text":"t",)" OK_AUTHOR
+      ",\"x\":" +
+      deep + "}";
   auto r = decode_post(json);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("nested deeper"), std::string::npos) << r.error().message;
@@ -150,7 +204,9 @@ TEST(JsonCodec, RejectsTooLongText) {
 }
 
 TEST(JsonCodec, AcceptsUnknownMembersAndNulls) {
-  auto r = decode_post(R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00+02:00","text":"t","lang":null,"future":{"a":[1,2.5,true,null]},)" OK_AUTHOR "}");
+  auto r = decode_post(
+      R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00+02:00","text":"t","lang":null,"future":{"a":[1,2.5,true,null]},)" OK_AUTHOR
+      "}");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_FALSE(r->lang.has_value());
 }
@@ -175,9 +231,19 @@ TEST(JsonCodec, ScoredPostRoundTrips) {
 }
 
 TEST(JsonCodec, OtherRecordsRoundTrip) {
-  core::Mention m{"acme-air", core::EntityKind::company, "u1", "bluesky", "https://x", "2026-01-01T00:00:00Z",
-            "did:plc:1", "text", {sentiment::Label::positive, 0.5f, {0.1f, 0.3f, 0.6f}, "vader"},
-            core::Intent::praise, std::nullopt, true, false};
+  core::Mention m{"acme-air",
+                  core::EntityKind::company,
+                  "u1",
+                  "bluesky",
+                  "https://x",
+                  "2026-01-01T00:00:00Z",
+                  "did:plc:1",
+                  "text",
+                  {sentiment::Label::positive, 0.5f, {0.1f, 0.3f, 0.6f}, "vader"},
+                  core::Intent::praise,
+                  std::nullopt,
+                  true,
+                  false};
   EXPECT_EQ(*decode_mention(encode(m)), m);
 
   core::Aggregate a;
@@ -214,7 +280,14 @@ TEST(JsonCodec, OtherRecordsRoundTrip) {
   r.idempotency_key = "k";
   EXPECT_EQ(*decode_reply(encode(r)), r);
 
-  core::DeadLetter d{"bad", "decode", "earshot.posts", 2, 17, "k", std::string("\xFF\x00raw", 5), "2026-01-01T00:00:00Z"};
+  core::DeadLetter d{"bad",
+                     "decode",
+                     "earshot.posts",
+                     2,
+                     17,
+                     "k",
+                     std::string("\xFF\x00raw", 5),
+                     "2026-01-01T00:00:00Z"};
   std::string wire = encode(d);
   EXPECT_NE(wire.find("\"original_encoding\":\"base64\""), std::string::npos);
   EXPECT_EQ(*decode_deadletter(wire), d);
@@ -232,13 +305,16 @@ TEST(Rfc3339, ParsesAndFormats) {
   EXPECT_FALSE(core::is_rfc3339("2023-01-01T24:00:00Z"));
   EXPECT_FALSE(core::is_rfc3339("2023-01-01T00:00:00+25:00"));
   EXPECT_FALSE(core::is_rfc3339("2023-01-01T00:00:00Zjunk"));
-  EXPECT_EQ(core::format_rfc3339_ms(1795424400000, core::SubSecond::when_nonzero), "2026-11-23T09:00:00Z");
-  EXPECT_EQ(core::format_rfc3339_ms(1795424400007, core::SubSecond::when_nonzero), "2026-11-23T09:00:00.007Z");
+  EXPECT_EQ(core::format_rfc3339_ms(1795424400000, core::SubSecond::when_nonzero),
+            "2026-11-23T09:00:00Z");
+  EXPECT_EQ(core::format_rfc3339_ms(1795424400007, core::SubSecond::when_nonzero),
+            "2026-11-23T09:00:00.007Z");
 }
 
 TEST(Rfc3339, CivilToMsValidatesEachField) {
   EXPECT_EQ(core::civil_to_ms(2026, 11, 23, 10, 0, 0, 500, 60), 1795424400500);
-  EXPECT_EQ(core::civil_to_ms(2024, 2, 29, 23, 59, 60, 0, 0), core::civil_to_ms(2024, 2, 29, 23, 59, 59, 0, 0));
+  EXPECT_EQ(core::civil_to_ms(2024, 2, 29, 23, 59, 60, 0, 0),
+            core::civil_to_ms(2024, 2, 29, 23, 59, 59, 0, 0));
   EXPECT_FALSE(core::civil_to_ms(2023, 2, 29, 0, 0, 0, 0, 0));
   EXPECT_FALSE(core::civil_to_ms(2023, 13, 1, 0, 0, 0, 0, 0));
   EXPECT_FALSE(core::civil_to_ms(2023, 1, 1, 24, 0, 0, 0, 0));

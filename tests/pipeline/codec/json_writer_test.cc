@@ -43,9 +43,10 @@ std::string theirs(std::string_view s) {
 }
 
 TEST(JsonWriter, StringsAreEscapedExactlyAsRapidJsonDoes) {
-  for (std::string s : {std::string(""), std::string("plain"), std::string("quote \" and \\ back"),
-                        std::string("\b\f\n\r\t\x01\x1f\x7f end"), std::string("caf\xc3\xa9 \xf0\x9f\x98\x80"),
-                        std::string("nul \0 inside", 12)}) {
+  for (std::string s :
+       {std::string(""), std::string("plain"), std::string("quote \" and \\ back"),
+        std::string("\b\f\n\r\t\x01\x1f\x7f end"), std::string("caf\xc3\xa9 \xf0\x9f\x98\x80"),
+        std::string("nul \0 inside", 12)}) {
     EXPECT_EQ(ours(s), theirs(s)) << s;
   }
   std::mt19937 rng(11);
@@ -63,13 +64,15 @@ TEST(JsonWriter, InvalidUtf8IsRepairedBeforeEscaping) {
 TEST(JsonWriter, EscapesAtEveryPositionOfAWord) {
   // Plain runs are recognised eight bytes at a time: put each special byte at each offset
   // of strings around word boundaries, between plain ASCII and multi-byte UTF-8.
-  const std::string specials[] = {"\"", "\\", std::string("\0", 1), "\x1f", "\n", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xff"};
+  const std::string specials[] = {"\"",   "\\",       std::string("\0", 1), "\x1f", "\n",
+                                  "\x7f", "\xc3\xa9", "\xe2\x82\xac",       "\xff"};
   for (std::size_t len = 0; len <= 24; ++len) {
     for (std::size_t at = 0; at <= len; ++at) {
       for (const std::string& sp : specials) {
         std::string s(len, 'a');
         s.insert(at, sp);
-        const std::string expect = sp == "\xff" ? theirs(std::string(s).replace(at, 1, "\xef\xbf\xbd")) : theirs(s);
+        const std::string expect =
+            sp == "\xff" ? theirs(std::string(s).replace(at, 1, "\xef\xbf\xbd")) : theirs(s);
         ASSERT_EQ(ours(s), expect) << len << " " << at;
       }
     }
@@ -83,8 +86,9 @@ TEST(JsonWriter, EveryValueKindMatchesRapidJson) {
   rapidjson::Writer<rapidjson::StringBuffer> r(buf);
   w.begin_array();
   r.StartArray();
-  for (std::int64_t v : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{42}, std::numeric_limits<std::int64_t>::min(),
-                         std::numeric_limits<std::int64_t>::max()}) {
+  for (std::int64_t v :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{42},
+        std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
     w.integer(v);
     r.Int64(v);
   }

@@ -10,8 +10,8 @@
 #include <set>
 #include <string>
 
-#include "pipeline/config/config.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/config/config.h"
 
 namespace earshot::pipeline::config {
 namespace {
@@ -98,9 +98,9 @@ TEST(ConfigExamples, PublicSourcesNameRealEndpoints) {
     }
   }
   EXPECT_EQ(c.replies.mode, ReplyMode::off);
-  EXPECT_EQ(c.log.path, (fs::path(source_dir()) / "deploy/examples/earshot-public.db")
-                            .lexically_normal()
-                            .string());
+  EXPECT_EQ(
+      c.log.path,
+      (fs::path(source_dir()) / "deploy/examples/earshot-public.db").lexically_normal().string());
 }
 
 TEST(ConfigExamples, CustomersCsvHasTheDocumentedHeader) {
@@ -131,7 +131,8 @@ TEST(DemoSamples, FiveHundredPostsThenTheMalformedLines) {
   EXPECT_EQ(uids.size(), 498u);  // two posts are delivered twice (a re-ingest)
   EXPECT_GE(outage_minute, 55);
   for (std::size_t i = 500; i < lines.size(); ++i) {
-    EXPECT_FALSE(codec::decode_post(lines[i]).has_value()) << "line " << i + 1 << " should be refused";
+    EXPECT_FALSE(codec::decode_post(lines[i]).has_value())
+        << "line " << i + 1 << " should be refused";
   }
 }
 

@@ -61,28 +61,62 @@ std::string errors_of(std::string_view yaml) {
 const std::map<std::string, std::map<std::string, std::string>>& documented_keys() {
   static const std::map<std::string, std::map<std::string, std::string>> keys{
       {"mastodon",
-       {{"name", "n"}, {"instance", "m.example"}, {"timeline", "local"}, {"token", "t"},
-        {"streaming", "true"}, {"poll_interval", "20s"}, {"limit", "10"}, {"rate", "2"}}},
+       {{"name", "n"},
+        {"instance", "m.example"},
+        {"timeline", "local"},
+        {"token", "t"},
+        {"streaming", "true"},
+        {"poll_interval", "20s"},
+        {"limit", "10"},
+        {"rate", "2"}}},
       {"jetstream",
-       {{"name", "n"}, {"url", "wss://j.example/subscribe"}, {"collections", "[a.b.c]"},
-        {"expected_interval", "2s"}, {"stall_factor", "10"}}},
+       {{"name", "n"},
+        {"url", "wss://j.example/subscribe"},
+        {"collections", "[a.b.c]"},
+        {"expected_interval", "2s"},
+        {"stall_factor", "10"}}},
       {"reddit",
-       {{"name", "n"}, {"subreddit", "x"}, {"query", "q"}, {"client_id", "i"},
-        {"client_secret", "s"}, {"user_agent", "ua/1"}, {"listing", "comments"},
-        {"url", "https://r.example"}, {"oauth_url", "https://o.example"},
-        {"token_url", "https://r.example/token"}, {"poll_interval", "2m"}, {"limit", "10"},
+       {{"name", "n"},
+        {"subreddit", "x"},
+        {"query", "q"},
+        {"client_id", "i"},
+        {"client_secret", "s"},
+        {"user_agent", "ua/1"},
+        {"listing", "comments"},
+        {"url", "https://r.example"},
+        {"oauth_url", "https://o.example"},
+        {"token_url", "https://r.example/token"},
+        {"poll_interval", "2m"},
+        {"limit", "10"},
         {"rate", "2"}}},
       {"hackernews",
-       {{"name", "n"}, {"url", "https://hn.example/v0"}, {"poll_interval", "1m"},
-        {"backfill", "10"}, {"max_items", "10"}}},
-      {"rss", {{"name", "n"}, {"url", "https://f.example/rss"}, {"poll_interval", "1m"},
-               {"max_keys", "10"}}},
-      {"atom", {{"name", "n"}, {"url", "https://f.example/atom"}, {"poll_interval", "1m"},
-                {"max_keys", "10"}}},
-      {"webhook", {{"name", "n"}, {"listen", "127.0.0.1:9000"}, {"secret", "s"},
-                   {"max_body", "64KiB"}, {"max_queue", "10"}}},
-      {"file", {{"name", "n"}, {"path", "p.jsonl"}, {"rate", "5"}, {"follow", "true"},
-                {"poll_interval", "1s"}}},
+       {{"name", "n"},
+        {"url", "https://hn.example/v0"},
+        {"poll_interval", "1m"},
+        {"backfill", "10"},
+        {"max_items", "10"}}},
+      {"rss",
+       {{"name", "n"},
+        {"url", "https://f.example/rss"},
+        {"poll_interval", "1m"},
+        {"max_keys", "10"}}},
+      {"atom",
+       {{"name", "n"},
+        {"url", "https://f.example/atom"},
+        {"poll_interval", "1m"},
+        {"max_keys", "10"}}},
+      {"webhook",
+       {{"name", "n"},
+        {"listen", "127.0.0.1:9000"},
+        {"secret", "s"},
+        {"max_body", "64KiB"},
+        {"max_queue", "10"}}},
+      {"file",
+       {{"name", "n"},
+        {"path", "p.jsonl"},
+        {"rate", "5"},
+        {"follow", "true"},
+        {"poll_interval", "1s"}}},
   };
   return keys;
 }
@@ -128,7 +162,8 @@ TEST(ConfigSources, EveryDocumentedKeyLoadsIntoItsTypedField) {
   EXPECT_EQ(s[1].type, "jetstream");
   EXPECT_EQ(s[1].name, "jet");
   EXPECT_EQ(s[1].url, "ws://jetstream.example/subscribe");
-  EXPECT_EQ(s[1].collections, (std::vector<std::string>{"app.bsky.feed.post", "app.bsky.feed.like"}));
+  EXPECT_EQ(s[1].collections,
+            (std::vector<std::string>{"app.bsky.feed.post", "app.bsky.feed.like"}));
   EXPECT_EQ(s[1].expected_interval, 2s);
   EXPECT_EQ(s[1].stall_factor, 12.5);
 
@@ -145,7 +180,7 @@ TEST(ConfigSources, EveryDocumentedKeyLoadsIntoItsTypedField) {
   EXPECT_EQ(s[2].token_url, "http://reddit.example/api/v1/access_token");
   EXPECT_EQ(s[2].poll_interval, 90s);  // a plain number is seconds
   EXPECT_EQ(s[2].limit, 50);
-  EXPECT_EQ(s[2].rate, 0.0);           // no client-side limit
+  EXPECT_EQ(s[2].rate, 0.0);  // no client-side limit
 
   EXPECT_EQ(s[3].type, "hackernews");
   EXPECT_EQ(s[3].name, "hn");
@@ -175,7 +210,8 @@ TEST(ConfigSources, EveryDocumentedKeyLoadsIntoItsTypedField) {
 
   EXPECT_EQ(s[7].type, "file");
   EXPECT_EQ(s[7].name, "replay");
-  EXPECT_EQ(s[7].path, (fs::path(fixture("x")).parent_path() / "../posts.jsonl").lexically_normal().string());
+  EXPECT_EQ(s[7].path,
+            (fs::path(fixture("x")).parent_path() / "../posts.jsonl").lexically_normal().string());
   EXPECT_EQ(s[7].rate, 250.0);
   EXPECT_TRUE(s[7].follow);
   EXPECT_EQ(s[7].poll_interval, 500ms);
@@ -193,7 +229,8 @@ sources:
   - {type: atom, url: "https://f.example/atom"}
   - {type: webhook, secret: s}
   - {type: file, path: p.jsonl}
-)", "test.yaml", "/etc/earshot");
+)",
+                                        "test.yaml", "/etc/earshot");
   ASSERT_TRUE(r.has_value()) << r.error().message;
   const std::vector<SourceDef>& s = r->sources;
   ASSERT_EQ(s.size(), 9u);
@@ -236,7 +273,8 @@ TEST(ConfigSources, CollectionsTakeAListOrOneCommaSeparatedString) {
 sources:
   - {type: jetstream, name: a, collections: "app.bsky.feed.post, app.bsky.feed.like"}
   - {type: jetstream, name: b, collections: app.bsky.feed.repost}
-)", "test.yaml", "");
+)",
+                                        "test.yaml", "");
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->sources[0].collections,
             (std::vector<std::string>{"app.bsky.feed.post", "app.bsky.feed.like"}));
@@ -276,7 +314,8 @@ TEST(ConfigSources, TheReadmeTableListsTheLoadedKeys) {
     std::string line = readme.substr(row, readme.find('\n', row) - row);
     std::set<std::string> listed{"name"};  // every type takes `name`
     std::regex key("`([a-z_]+)`");
-    for (auto it = std::sregex_iterator(line.begin(), line.end(), key); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), key);
+         it != std::sregex_iterator(); ++it) {
       listed.insert((*it)[1]);
     }
     listed.erase(type);
@@ -314,7 +353,8 @@ TEST(ConfigSources, TheSourceFactoryCommentListsTheLoadedKeys) {
     std::string text = std::regex_replace(listed[type], std::regex(R"(\([^)]*\))"), "");
     std::set<std::string> found{"name"};
     std::regex word(R"(([a-z_]+)\*?\s*(,| or ))");
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), word);
+         it != std::sregex_iterator(); ++it) {
       found.insert((*it)[1]);
     }
     EXPECT_EQ(found, key_set(keys)) << type << ": " << listed[type];
@@ -333,23 +373,39 @@ TEST(ConfigSources, BadValuesNameFileLineColumnAndKey) {
   - {type: file, path: p.jsonl, follow: maybe, poll_interval: 5min}
 )";
   std::string err = errors_of(yaml);
-  EXPECT_THAT(err, HasSubstr(at(yaml, "lots,") + ": sources[0].limit: expected an integer, got 'lots'"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "fast") + ": sources[0].rate: expected a number, got 'fast'"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "maybe}") + ": sources[0].streaming: expected true or false, got 'maybe'"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "41") + ": sources[1].limit: must be between 1 and 40, got 41"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "1.5s") + ": sources[1].poll_interval: a fraction with a unit in '1.5s'"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "{a: b}") + ": sources[2].collections: expected a list such as [a, b], got a mapping"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "soon") + ": sources[2].expected_interval: expected a number in 'soon'"));
+  EXPECT_THAT(err,
+              HasSubstr(at(yaml, "lots,") + ": sources[0].limit: expected an integer, got 'lots'"));
+  EXPECT_THAT(err,
+              HasSubstr(at(yaml, "fast") + ": sources[0].rate: expected a number, got 'fast'"));
+  EXPECT_THAT(err, HasSubstr(at(yaml, "maybe}") +
+                             ": sources[0].streaming: expected true or false, got 'maybe'"));
+  EXPECT_THAT(err,
+              HasSubstr(at(yaml, "41") + ": sources[1].limit: must be between 1 and 40, got 41"));
+  EXPECT_THAT(err, HasSubstr(at(yaml, "1.5s") +
+                             ": sources[1].poll_interval: a fraction with a unit in '1.5s'"));
+  EXPECT_THAT(err,
+              HasSubstr(at(yaml, "{a: b}") +
+                        ": sources[2].collections: expected a list such as [a, b], got a mapping"));
+  EXPECT_THAT(err, HasSubstr(at(yaml, "soon") +
+                             ": sources[2].expected_interval: expected a number in 'soon'"));
   EXPECT_THAT(err, HasSubstr(at(yaml, "0.5}") + ": sources[2].stall_factor: must be between"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "hot") + ": sources[3].listing: expected one of new|comments, got 'hot'"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "\"ftp://o.example\"") + ": sources[3].oauth_url: expected a URL starting with https:// or http://"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "0}\n  - {type: hackernews") + ": sources[3].limit: must be between 1 and 100, got 0"));
+  EXPECT_THAT(err, HasSubstr(at(yaml, "hot") +
+                             ": sources[3].listing: expected one of new|comments, got 'hot'"));
+  EXPECT_THAT(
+      err, HasSubstr(at(yaml, "\"ftp://o.example\"") +
+                     ": sources[3].oauth_url: expected a URL starting with https:// or http://"));
+  EXPECT_THAT(err, HasSubstr(at(yaml, "0}\n  - {type: hackernews") +
+                             ": sources[3].limit: must be between 1 and 100, got 0"));
   EXPECT_THAT(err, HasSubstr(at(yaml, "-1") + ": sources[4].backfill: must be between 0 and"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "[1]") + ": sources[4].max_items: expected an integer, got a list"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "0}\n  - {type: webhook") + ": sources[5].max_keys: must be between 1 and"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "0, max_body") + ": sources[6].max_queue: must be between 1 and"));
+  EXPECT_THAT(
+      err, HasSubstr(at(yaml, "[1]") + ": sources[4].max_items: expected an integer, got a list"));
+  EXPECT_THAT(err, HasSubstr(at(yaml, "0}\n  - {type: webhook") +
+                             ": sources[5].max_keys: must be between 1 and"));
+  EXPECT_THAT(err,
+              HasSubstr(at(yaml, "0, max_body") + ": sources[6].max_queue: must be between 1 and"));
   EXPECT_THAT(err, HasSubstr(at(yaml, "lots}") + ": sources[6].max_body: expected a byte size"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "maybe, poll") + ": sources[7].follow: expected true or false, got 'maybe'"));
+  EXPECT_THAT(err, HasSubstr(at(yaml, "maybe, poll") +
+                             ": sources[7].follow: expected true or false, got 'maybe'"));
   EXPECT_THAT(err, HasSubstr(at(yaml, "5min") + ": sources[7].poll_interval: unknown unit 'min'"));
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n') + 1, 18) << err;
 }
@@ -362,9 +418,11 @@ TEST(ConfigSources, KeysOfAnotherTypeAreUnknownWithASuggestion) {
 )";
   std::string err = errors_of(yaml);
   EXPECT_THAT(err, HasSubstr(at(yaml, "limit") + ": unknown key 'limit' in sources[0] (rss)"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "max_key:") + ": unknown key 'max_key' in sources[1] (file)"));
-  EXPECT_THAT(err, HasSubstr(at(yaml, "max_queu") + ": unknown key 'max_queu' in sources[2] (webhook); "
-                                                   "did you mean 'max_queue'?"));
+  EXPECT_THAT(err,
+              HasSubstr(at(yaml, "max_key:") + ": unknown key 'max_key' in sources[1] (file)"));
+  EXPECT_THAT(err,
+              HasSubstr(at(yaml, "max_queu") + ": unknown key 'max_queu' in sources[2] (webhook); "
+                                               "did you mean 'max_queue'?"));
 }
 
 }  // namespace

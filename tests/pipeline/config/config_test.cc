@@ -61,7 +61,8 @@ TEST(Duration, PlainNumbersAreSeconds) {
   EXPECT_EQ(*core::parse_duration("1.5"), 1500ms);
   EXPECT_EQ(*core::parse_duration("0.25"), 250ms);
   EXPECT_EQ(*core::parse_duration("0.001"), 1ms);
-  EXPECT_THAT(core::parse_duration("0.0005").error().message, HasSubstr("finer than a millisecond"));
+  EXPECT_THAT(core::parse_duration("0.0005").error().message,
+              HasSubstr("finer than a millisecond"));
   EXPECT_FALSE(core::parse_duration("1.").has_value());
   EXPECT_FALSE(core::parse_duration(".5").has_value());
   EXPECT_FALSE(core::parse_duration("1.2.3").has_value());
@@ -249,8 +250,9 @@ api: {tokens: ["${EARSHOT_TEST_HOST}-token", "${EARSHOT_TEST_UNSET:-}"]}
 }
 
 TEST(Config, MalformedEnvironmentReferencesAreErrors) {
-  std::string err = errors_of("api: {listen: \"127.0.0.1:${BAD-NAME}\"}\n"
-                              "sentiment: {model: \"x${UNCLOSED\"}\n");
+  std::string err = errors_of(
+      "api: {listen: \"127.0.0.1:${BAD-NAME}\"}\n"
+      "sentiment: {model: \"x${UNCLOSED\"}\n");
   EXPECT_THAT(err, HasSubstr("test.yaml:1:15: api.listen: bad environment variable name "
                              "'BAD-NAME'"));
   EXPECT_THAT(err, HasSubstr("test.yaml:2:20: sentiment.model: unterminated ${ in 'x${UNCLOSED'"));
@@ -434,9 +436,9 @@ TEST(Config, MissingFileIsNotFound) {
 
 TEST(Config, TopLevelMustBeAMapping) {
   EXPECT_THAT(errors_of("- just\n- a list\n"), HasSubstr("test.yaml:1:1: the file: expected a "
-                                                       "mapping"));
+                                                         "mapping"));
   EXPECT_THAT(errors_of("sources: {type: rss}\n"), HasSubstr("test.yaml:1:10: sources: expected "
-                                                          "a list"));
+                                                             "a list"));
 }
 
 TEST(Config, WindowsIdleCloseIsADuration) {
@@ -448,7 +450,8 @@ TEST(Config, WindowsIdleCloseIsADuration) {
 TEST(Config, MetricsListenIsAnOptionalAddress) {
   EXPECT_EQ(valid("metrics: {listen: 127.0.0.1:9464}\n").metrics.listen, "127.0.0.1:9464");
   EXPECT_EQ(valid("metrics: {listen: \"\"}\n").metrics.listen, "");
-  EXPECT_THAT(errors_of("metrics: {listen: nohost}\n"), HasSubstr("test.yaml:1:19: metrics.listen: expected host:port"));
+  EXPECT_THAT(errors_of("metrics: {listen: nohost}\n"),
+              HasSubstr("test.yaml:1:19: metrics.listen: expected host:port"));
   EXPECT_THAT(errors_of("metrics: {listen: 127.0.0.1:9464, port: 1}\n"), HasSubstr("port"));
 }
 

@@ -16,9 +16,11 @@ namespace {
 
 // Checks the text format line by line; returns "" when valid, else the first problem.
 // Also returns the samples it read (series text -> value) through `samples`.
-std::string validate_exposition(const std::string& text, std::map<std::string, std::string>* samples = nullptr) {
+std::string validate_exposition(const std::string& text,
+                                std::map<std::string, std::string>* samples = nullptr) {
   static const std::regex help(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*))");
-  static const std::regex type(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
+  static const std::regex type(
+      R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
   static const std::regex sample(
       R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\[\\"n])*")*\})? ([-+]?([0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|Inf)|NaN))");
   if (!text.empty() && text.back() != '\n') return "no final newline";
@@ -37,9 +39,10 @@ std::string validate_exposition(const std::string& text, std::map<std::string, s
       typed[m[1]] = m[2];
     } else if (std::regex_match(line, m, sample)) {
       std::string name = m[1];
-      bool ok = name == current || (typed[current] == "histogram" &&
-                                    (name == current + "_bucket" || name == current + "_sum" ||
-                                     name == current + "_count"));
+      bool ok =
+          name == current ||
+          (typed[current] == "histogram" &&
+           (name == current + "_bucket" || name == current + "_sum" || name == current + "_count"));
       if (!ok) return "sample outside its family: " + line;
       std::string value = line.substr(line.rfind(' ') + 1);
       if (samples) (*samples)[line.substr(0, line.rfind(' '))] = value;
@@ -55,7 +58,8 @@ TEST(Metrics, ExactTextForASmallRegistry) {
   reg.counter("earshot_records_in_total", "Records read", {{"role", "process"}}).inc(3);
   reg.counter("earshot_records_in_total", "Records read", {{"role", "react"}}).inc();
   reg.gauge("earshot_lag_seconds", "Lag\nin seconds \\ wall", {}).set(0.25);
-  auto& h = reg.histogram("earshot_batch_seconds", "Batch time", {0.1, 1, 0.5}, {{"role", "process"}});
+  auto& h =
+      reg.histogram("earshot_batch_seconds", "Batch time", {0.1, 1, 0.5}, {{"role", "process"}});
   h.observe(0.0625);
   h.observe(0.25);
   h.observe(0.25);
@@ -117,8 +121,9 @@ TEST(Metrics, CollectorsMergeIntoFamiliesAndStopWithTheirHandle) {
     auto handle = reg.add_collector([&](MetricsWriter& w) {
       ++calls;
       w.counter("earshot_records_in_total", "ignored help", {{"role", "ingest"}}, 7);
-      w.counter("earshot_records_in_total", "dup", {{"role", "process"}}, 99);  // already owned: dropped
-      w.gauge("earshot_records_in_total", "wrong type", {{"role", "x"}}, 1);    // type clash: dropped
+      w.counter("earshot_records_in_total", "dup", {{"role", "process"}},
+                99);  // already owned: dropped
+      w.gauge("earshot_records_in_total", "wrong type", {{"role", "x"}}, 1);  // type clash: dropped
       w.gauge("earshot_source_up", "Source state", {{"source", "rss:a"}}, 1);
     });
     std::string text = reg.render();
@@ -182,7 +187,7 @@ TEST(Metrics, ConcurrentUpdatesAndScrapesAreConsistent) {
   EXPECT_EQ(c.value(), 80000u);
   auto snap = h.snapshot();
   EXPECT_EQ(snap.count, 80000u);
-  EXPECT_EQ(snap.cumulative[0], 0u);   // le 0.001
+  EXPECT_EQ(snap.cumulative[0], 0u);      // le 0.001
   EXPECT_EQ(snap.cumulative[1], 80000u);  // le 0.0025
   EXPECT_NEAR(snap.sum, 160.0, 1e-6);
 }

@@ -16,8 +16,8 @@ TEST(WebhookSignature, MatchesTheStandardWebhooksReferenceVector) {
   ASSERT_TRUE(key);
   EXPECT_EQ(webhook_signature(*key, kId, kTs, kBody),
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-  EXPECT_EQ(verify_webhook(*key, kId, kTs, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
-                           kBody, 1614265330),
+  EXPECT_EQ(verify_webhook(*key, kId, kTs, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", kBody,
+                           1614265330),
             WebhookVerdict::ok);
 }
 
@@ -42,7 +42,8 @@ TEST(WebhookSignature, RefusesTamperingStaleTimestampsAndMissingHeaders) {
             WebhookVerdict::bad_timestamp);
   EXPECT_EQ(verify_webhook(key, "", kTs, good, kBody, 1614265330), WebhookVerdict::missing_headers);
   EXPECT_EQ(verify_webhook(key, kId, kTs, "", kBody, 1614265330), WebhookVerdict::missing_headers);
-  EXPECT_EQ(verify_webhook(key, kId, kTs, good.substr(3), kBody, 1614265330), WebhookVerdict::bad_signature)
+  EXPECT_EQ(verify_webhook(key, kId, kTs, good.substr(3), kBody, 1614265330),
+            WebhookVerdict::bad_signature)
       << "a signature without its v1, prefix does not count";
   EXPECT_EQ(verify_webhook(key, kId, kTs, good, kBody, 1614265330 + 20, std::chrono::seconds(10)),
             WebhookVerdict::stale);

@@ -49,14 +49,16 @@ class Gate {
 
 TEST(CpprestClient, SendsMethodHeadersAndBodyAndReturnsStatusHeadersAndBody) {
   HttpFixtureServer server([](const FixtureRequest&) {
-    return FixtureResponse{201, {{"Content-Type", "application/json"}, {"X-Request-Id", "r-42"}}, R"({"ok":true})"};
+    return FixtureResponse{
+        201, {{"Content-Type", "application/json"}, {"X-Request-Id", "r-42"}}, R"({"ok":true})"};
   });
   auto http = make_cpprest_client();
-  auto r = http->send({.method = "POST",
-                       .url = server.url("/hooks/a?x=1&y=%40b"),
-                       .headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer t0k"}},
-                       .body = R"({"a":1})",
-                       .timeout = 5s});
+  auto r = http->send(
+      {.method = "POST",
+       .url = server.url("/hooks/a?x=1&y=%40b"),
+       .headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer t0k"}},
+       .body = R"({"a":1})",
+       .timeout = 5s});
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->status, 201);
   EXPECT_EQ(r->body, R"({"ok":true})");
@@ -124,11 +126,14 @@ TEST(CpprestClient, ASlowServerIsATimeoutError) {
 
 TEST(CpprestClient, RefusedAndDroppedConnectionsAreUnavailable) {
   auto http = make_cpprest_client();
-  auto refused = http->send({.url = "http://127.0.0.1:" + std::to_string(earshot::testing::free_port()) + "/x",
-                             .timeout = 2s});
+  auto refused =
+      http->send({.url = "http://127.0.0.1:" + std::to_string(earshot::testing::free_port()) + "/x",
+                  .timeout = 2s});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable) << refused.error().message;
-  HttpFixtureServer server([](const FixtureRequest&) { return FixtureResponse{0, {}, ""}; });  // hangs up
+  HttpFixtureServer server([](const FixtureRequest&) {
+    return FixtureResponse{0, {}, ""};
+  });  // hangs up
   auto dropped = http->send({.url = server.url("/x"), .timeout = 2s});
   ASSERT_FALSE(dropped);
   EXPECT_EQ(dropped.error().code, ErrorCode::kUnavailable) << dropped.error().message;
@@ -142,14 +147,18 @@ TEST(CpprestClient, NonHttpUrlsAreInvalidArguments) {
     EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << url << ": " << r.error().message;
   }
   std::promise<core::Result<HttpResponse>> p;
-  http->send_async({.url = "ftp://127.0.0.1/x"}, [&](core::Result<HttpResponse> r) { p.set_value(std::move(r)); });
+  http->send_async({.url = "ftp://127.0.0.1/x"},
+                   [&](core::Result<HttpResponse> r) { p.set_value(std::move(r)); });
   auto f = p.get_future();
-  ASSERT_EQ(f.wait_for(0s), std::future_status::ready) << "a request that cannot start fails before send_async returns";
+  ASSERT_EQ(f.wait_for(0s), std::future_status::ready)
+      << "a request that cannot start fails before send_async returns";
   EXPECT_EQ(f.get().error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(CpprestClient, BodiesOverTheLimitAreErrors) {
-  HttpFixtureServer server([](const FixtureRequest&) { return FixtureResponse{200, {}, std::string(2048, 'x')}; });
+  HttpFixtureServer server([](const FixtureRequest&) {
+    return FixtureResponse{200, {}, std::string(2048, 'x')};
+  });
   auto small = make_cpprest_client({.max_body_bytes = 1024});
   auto r = small->send({.url = server.url("/big")});
   ASSERT_FALSE(r);
@@ -169,9 +178,10 @@ TEST(CpprestClient, SendAsyncAnswersOnceEvenAfterTheClientIsGone) {
   auto http = make_cpprest_client();
   std::promise<core::Result<HttpResponse>> answer;
   std::atomic<int> calls{0};
-  http->send_async({.url = server.url("/later"), .timeout = 10s}, [&](core::Result<HttpResponse> r) {
-    if (++calls == 1) answer.set_value(std::move(r));
-  });
+  http->send_async({.url = server.url("/later"), .timeout = 10s},
+                   [&](core::Result<HttpResponse> r) {
+                     if (++calls == 1) answer.set_value(std::move(r));
+                   });
   auto f = answer.get_future();
   EXPECT_EQ(f.wait_for(0s), std::future_status::timeout) << "send_async returned before the answer";
   http.reset();  // the request in flight keeps what it needs
@@ -184,7 +194,9 @@ TEST(CpprestClient, SendAsyncAnswersOnceEvenAfterTheClientIsGone) {
 }
 
 TEST(CpprestClient, ManyThreadsShareOneClient) {
-  HttpFixtureServer server([](const FixtureRequest& r) { return FixtureResponse{200, {}, r.target}; });
+  HttpFixtureServer server([](const FixtureRequest& r) {
+    return FixtureResponse{200, {}, r.target};
+  });
   auto http = make_cpprest_client();
   std::vector<std::future<bool>> runs;
   for (int i = 0; i < 8; ++i) {

@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 class TempFiles {
  public:
   TempFiles() {
-    dir_ = fs::temp_directory_path() / ("earshot-customers-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter_++));
+    dir_ = fs::temp_directory_path() /
+           ("earshot-customers-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     fs::create_directories(dir_);
   }
   ~TempFiles() {
@@ -43,11 +43,14 @@ const char* kCsv =
     "bluesky,ravi.bsky.social,C-1002,standard,\"Ravi, K.\",ap-south,did:plc:ravi42\n"
     "reddit,u/quiet_owl,C-1003,basic,\"Owl \"\"Q\"\" Person\",us-east,\n";
 
-core::Author author(std::string handle, std::string id = "") { return core::Author{std::move(id), std::move(handle), "", std::nullopt}; }
+core::Author author(std::string handle, std::string id = "") {
+  return core::Author{std::move(id), std::move(handle), "", std::nullopt};
+}
 
 TEST(CustomerFile, CsvRowsFoundInEveryHandleForm) {
   TempFiles t;
-  auto dir = FileCustomerSource::open(t.write("customers.csv", kCsv), FileCustomerSource::Format::csv);
+  auto dir =
+      FileCustomerSource::open(t.write("customers.csv", kCsv), FileCustomerSource::Format::csv);
   ASSERT_TRUE(dir) << dir.error().message;
   EXPECT_EQ((*dir)->size(), 3u);
   auto l = (*dir)->find(identity_of("mastodon", author("ines@mastodon.example")));
@@ -59,10 +62,14 @@ TEST(CustomerFile, CsvRowsFoundInEveryHandleForm) {
   EXPECT_TRUE((*dir)->find(identity_of("mastodon", author("@ines"), "mastodon.example")).customer);
   EXPECT_FALSE((*dir)->find(identity_of("mastodon", author("@ines"), "other.example")).customer);
   // Bluesky: by handle, or by DID through the row's did column.
-  EXPECT_EQ((*dir)->find(identity_of("bluesky", author("Ravi.bsky.social"))).customer->name, "Ravi, K.");
-  EXPECT_EQ((*dir)->find(identity_of("bluesky", author("ravi.renamed.example", "did:plc:ravi42"))).customer->id,
+  EXPECT_EQ((*dir)->find(identity_of("bluesky", author("Ravi.bsky.social"))).customer->name,
+            "Ravi, K.");
+  EXPECT_EQ((*dir)
+                ->find(identity_of("bluesky", author("ravi.renamed.example", "did:plc:ravi42")))
+                .customer->id,
             "C-1002");
-  EXPECT_EQ((*dir)->find(identity_of("reddit", author("/u/Quiet_Owl"))).customer->name, "Owl \"Q\" Person");
+  EXPECT_EQ((*dir)->find(identity_of("reddit", author("/u/Quiet_Owl"))).customer->name,
+            "Owl \"Q\" Person");
   EXPECT_FALSE((*dir)->find(identity_of("reddit", author("ines@mastodon.example"))).customer);
   auto attrs = (*dir)->attributes(identity_of("bluesky", author("ravi.bsky.social")));
   EXPECT_EQ(attrs["region"], "ap-south");
@@ -71,24 +78,27 @@ TEST(CustomerFile, CsvRowsFoundInEveryHandleForm) {
 
 TEST(CustomerFile, JsonlRowsWithAttributes) {
   TempFiles t;
-  std::string path = t.write("crm.jsonl",
-                             R"({"platform":"mastodon","handle":"@lena@social.example","customer_id":"J-7","tier":"gold","name":"Lena","seats":4})"
-                             "\n\n"
-                             R"({"platform":"x","handle":"@MarcoP","customer_id":"J-8"})"
-                             "\n");
+  std::string path = t.write(
+      "crm.jsonl",
+      R"({"platform":"mastodon","handle":"@lena@social.example","customer_id":"J-7","tier":"gold","name":"Lena","seats":4})"
+      "\n\n"
+      R"({"platform":"x","handle":"@MarcoP","customer_id":"J-8"})"
+      "\n");
   auto dir = FileCustomerSource::open(path, FileCustomerSource::Format::jsonl);
   ASSERT_TRUE(dir) << dir.error().message;
   auto l = (*dir)->find(identity_of("mastodon", author("@Lena@social.example")));
   ASSERT_TRUE(l.customer);
   EXPECT_EQ(l.customer->tier, "gold");
   EXPECT_EQ(l.customer->source, "jsonl:crm.jsonl");
-  EXPECT_EQ((*dir)->attributes(identity_of("mastodon", author("lena@social.example")))["seats"], "4");
+  EXPECT_EQ((*dir)->attributes(identity_of("mastodon", author("lena@social.example")))["seats"],
+            "4");
   EXPECT_EQ((*dir)->find(identity_of("twitter", author("marcop"))).customer->id, "J-8");
 }
 
 TEST(CustomerFile, BadFilesNameFileAndLine) {
   TempFiles t;
-  auto r = FileCustomerSource::open(t.write("a.csv", "platform,handle,tier\nx,@a,vip\n"), FileCustomerSource::Format::csv);
+  auto r = FileCustomerSource::open(t.write("a.csv", "platform,handle,tier\nx,@a,vip\n"),
+                                    FileCustomerSource::Format::csv);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("a.csv:1"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("customer_id"), std::string::npos);
@@ -96,12 +106,14 @@ TEST(CustomerFile, BadFilesNameFileAndLine) {
                                FileCustomerSource::Format::csv);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("b.csv:3"), std::string::npos) << r.error().message;
-  r = FileCustomerSource::open(t.write("c.jsonl", "{\"platform\":\"x\",\"handle\":\"a\",\"customer_id\":\"1\"}\n{oops\n"),
-                               FileCustomerSource::Format::jsonl);
+  r = FileCustomerSource::open(
+      t.write("c.jsonl", "{\"platform\":\"x\",\"handle\":\"a\",\"customer_id\":\"1\"}\n{oops\n"),
+      FileCustomerSource::Format::jsonl);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("c.jsonl:2"), std::string::npos) << r.error().message;
   EXPECT_FALSE(FileCustomerSource::open(t.write("d.csv", ""), FileCustomerSource::Format::csv));
-  EXPECT_FALSE(FileCustomerSource::open("/nonexistent/earshot.csv", FileCustomerSource::Format::csv));
+  EXPECT_FALSE(
+      FileCustomerSource::open("/nonexistent/earshot.csv", FileCustomerSource::Format::csv));
 }
 
 TEST(CustomerFile, ReloadsWhenTheFileChangesAndKeepsOldRowsOnError) {
@@ -165,20 +177,25 @@ TEST(CustomerFile, OneMillionHandlesFitIn200MB) {
     path = t.write("million.csv", csv);
   }
   long before = rss_kb();
-  auto dir = FileCustomerSource::open(path, FileCustomerSource::Format::csv, {std::chrono::milliseconds(0)});
+  auto dir = FileCustomerSource::open(path, FileCustomerSource::Format::csv,
+                                      {std::chrono::milliseconds(0)});
   ASSERT_TRUE(dir) << dir.error().message;
   long used_mb = (rss_kb() - before) / 1024;
   EXPECT_EQ((*dir)->size(), 1000000u);
   EXPECT_LE(used_mb, kMillionHandlesBudgetMb) << "1 M handles took " << used_mb << " MB";
   RecordProperty("rss_mb_for_1M_handles", static_cast<int>(used_mb));
   std::cout << "1 M handles: " << used_mb << " MB resident\n";
-  EXPECT_EQ((*dir)->find(identity_of("bluesky", author("user999997.bsky.social"))).customer->id, "C1999997");
-  EXPECT_EQ((*dir)->find(identity_of("mastodon", author("@user999999@social.example"))).customer->tier, "vip");
+  EXPECT_EQ((*dir)->find(identity_of("bluesky", author("user999997.bsky.social"))).customer->id,
+            "C1999997");
+  EXPECT_EQ(
+      (*dir)->find(identity_of("mastodon", author("@user999999@social.example"))).customer->tier,
+      "vip");
 }
 
 class FixedSource : public CustomerSource {
  public:
-  FixedSource(std::string name, CustomerLookup answer) : name_(std::move(name)), answer_(std::move(answer)) {}
+  FixedSource(std::string name, CustomerLookup answer)
+      : name_(std::move(name)), answer_(std::move(answer)) {}
   CustomerLookup find(const Identity&) const override { return answer_; }
   std::string name() const override { return name_; }
 
@@ -220,9 +237,11 @@ TEST(CustomerDirectory, BuildsFromConfigAndPlugsInOtherKinds) {
   kafka.topic = "earshot.identities";
   EXPECT_FALSE(CustomerDirectory::build({csv, kafka}));
   std::map<std::string, CustomerDirectory::Factory> extra;
-  extra["kafka"] = [](const config::CustomerDirectoryDef& d) -> core::Result<std::unique_ptr<CustomerSource>> {
-    return std::make_unique<FixedSource>("kafka:" + d.topic,
-                                         CustomerLookup{core::CustomerRef{"K9", "basic", "kafka:" + d.topic, "Kai"}, false});
+  extra["kafka"] =
+      [](const config::CustomerDirectoryDef& d) -> core::Result<std::unique_ptr<CustomerSource>> {
+    return std::make_unique<FixedSource>(
+        "kafka:" + d.topic,
+        CustomerLookup{core::CustomerRef{"K9", "basic", "kafka:" + d.topic, "Kai"}, false});
   };
   auto dir = CustomerDirectory::build({csv, kafka}, extra);
   ASSERT_TRUE(dir) << dir.error().message;

@@ -39,7 +39,9 @@ Identity who(std::string handle, std::string platform = "mastodon") {
 }
 
 // A client shared with the directory; the test keeps a reference to script it.
-std::shared_ptr<ScriptedHttp> scripted(ScriptedHttp::Handler h) { return std::make_shared<ScriptedHttp>(std::move(h)); }
+std::shared_ptr<ScriptedHttp> scripted(ScriptedHttp::Handler h) {
+  return std::make_shared<ScriptedHttp>(std::move(h));
+}
 
 core::Result<core::HttpResponse> customer(const char* id) {
   return ScriptedHttp::reply(200, std::string(R"({"customer_id":")") + id + R"("})");
@@ -47,7 +49,8 @@ core::Result<core::HttpResponse> customer(const char* id) {
 
 TEST(CustomerHttp, FindsCustomerSendsHeadersEncodesAndCaches) {
   auto http = scripted([](const core::HttpRequest&) {
-    return ScriptedHttp::reply(200, R"({"customer_id":"C-77","tier":"vip","name":"Ines Duarte","extra":[1,2]})");
+    return ScriptedHttp::reply(
+        200, R"({"customer_id":"C-77","tier":"vip","name":"Ines Duarte","extra":[1,2]})");
   });
   auto src = HttpCustomerSource::create(crm_def(1500ms), http);
   ASSERT_TRUE(src) << src.error().message;
@@ -63,7 +66,9 @@ TEST(CustomerHttp, FindsCustomerSendsHeadersEncodesAndCaches) {
   core::HttpRequest sent = http->seen()[0];
   EXPECT_EQ(sent.method, "GET");
   EXPECT_EQ(sent.url, "https://crm.test/lookup?platform=mastodon&handle=ines%40mastodon.example");
-  EXPECT_EQ(sent.headers, (std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer test-token"}}));
+  EXPECT_EQ(
+      sent.headers,
+      (std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer test-token"}}));
   EXPECT_EQ(sent.timeout, 1500ms);
   EXPECT_EQ((*src)->find(who("ines@mastodon.example")).customer->id, "C-77");
   EXPECT_EQ(http->requests(), 1);
@@ -79,7 +84,8 @@ TEST(CustomerHttp, EncodesEverythingButUnreservedCharactersAndFallsBackToTheDid)
   (*src)->find(Identity{"bluesky", "", "did:plc:ab/c d"});
   (*src)->find(Identity{"mastodon", "a.b-c_d~e+f&g=h", ""});
   ASSERT_EQ(http->requests(), 2);
-  EXPECT_EQ(http->seen()[0].url, "http://crm.test:8080/u/bluesky/did%3Aplc%3Aab%2Fc%20d?did=did%3Aplc%3Aab%2Fc%20d");
+  EXPECT_EQ(http->seen()[0].url,
+            "http://crm.test:8080/u/bluesky/did%3Aplc%3Aab%2Fc%20d?did=did%3Aplc%3Aab%2Fc%20d");
   EXPECT_EQ(http->seen()[1].url, "http://crm.test:8080/u/mastodon/a.b-c_d~e%2Bf%26g%3Dh?did=");
 }
 
@@ -103,9 +109,11 @@ TEST(CustomerHttp, NotFoundIsCachedAsAnAnswer) {
 TEST(CustomerHttp, GarbageServerAndTransportErrorsAreCountedFailures) {
   auto http = scripted([](const core::HttpRequest& r) -> core::Result<core::HttpResponse> {
     if (r.url.find("garbage") != std::string::npos) return ScriptedHttp::reply(200, "<html>oops{");
-    if (r.url.find("noid") != std::string::npos) return ScriptedHttp::reply(200, R"({"tier":"vip"})");
+    if (r.url.find("noid") != std::string::npos)
+      return ScriptedHttp::reply(200, R"({"tier":"vip"})");
     if (r.url.find("array") != std::string::npos) return ScriptedHttp::reply(200, "[1,2,3]");
-    if (r.url.find("refused") != std::string::npos) return core::fail(core::ErrorCode::kUnavailable, "refused");
+    if (r.url.find("refused") != std::string::npos)
+      return core::fail(core::ErrorCode::kUnavailable, "refused");
     return ScriptedHttp::reply(500, "internal error");
   });
   HttpCustomerSource::Options opts;
@@ -300,11 +308,12 @@ TEST(CustomerHttp, AnHttpDirectoryWithoutAClientIsAConfigError) {
   EXPECT_NE(src.error().message.find("no HTTP client"), std::string::npos) << src.error().message;
   auto dir = CustomerDirectory::build({crm_def()});
   ASSERT_FALSE(dir);
-  EXPECT_NE(dir.error().message.find("customers[0] (http)"), std::string::npos) << dir.error().message;
+  EXPECT_NE(dir.error().message.find("customers[0] (http)"), std::string::npos)
+      << dir.error().message;
   EXPECT_NE(dir.error().message.find("no HTTP client"), std::string::npos) << dir.error().message;
-  auto with = CustomerDirectory::build({crm_def()}, DirectoryIo{.http = scripted([](const core::HttpRequest&) {
-                                                                    return customer("C-5");
-                                                                  })});
+  auto with = CustomerDirectory::build(
+      {crm_def()},
+      DirectoryIo{.http = scripted([](const core::HttpRequest&) { return customer("C-5"); })});
   ASSERT_TRUE(with) << with.error().message;
   EXPECT_EQ((*with)->lookup(who("x")).customer->id, "C-5");
 }
@@ -325,7 +334,8 @@ TEST(CustomerHttp, BadUrlsAreConfigErrors) {
 
 TEST(CustomerHttp, WorksOverRealHttpWithTheCpprestClient) {
   earshot::testing::HttpFixtureServer crm([](const earshot::testing::FixtureRequest& r) {
-    if (r.header("authorization") != "Bearer test-token") return earshot::testing::FixtureResponse{401, {}, ""};
+    if (r.header("authorization") != "Bearer test-token")
+      return earshot::testing::FixtureResponse{401, {}, ""};
     if (r.target == "/lookup?platform=mastodon&handle=ines%40mastodon.example")
       return earshot::testing::FixtureResponse{200, {}, R"({"customer":{"id":42,"tier":"gold"}})"};
     return earshot::testing::FixtureResponse{404, {}, ""};
@@ -342,7 +352,8 @@ TEST(CustomerHttp, WorksOverRealHttpWithTheCpprestClient) {
   EXPECT_FALSE((*src)->find(who("nobody@mastodon.example")).customer);
   EXPECT_EQ((*src)->stats().not_found, 1u);
   // A CRM nobody listens for is a failure, not a crash or a hang.
-  d.url = "http://127.0.0.1:" + std::to_string(earshot::testing::free_port()) + "/lookup?h={handle}";
+  d.url =
+      "http://127.0.0.1:" + std::to_string(earshot::testing::free_port()) + "/lookup?h={handle}";
   auto down = HttpCustomerSource::create(d, http);
   ASSERT_TRUE(down);
   EXPECT_TRUE((*down)->find(who("anyone")).failed);

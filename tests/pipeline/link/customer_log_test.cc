@@ -5,9 +5,9 @@
 
 #include <thread>
 
+#include "pipeline/link/identity.h"
 #include "pipeline/log/embedded/embedded_log.h"
 #include "pipeline/process/enricher.h"
-#include "pipeline/link/identity.h"
 
 namespace earshot::pipeline::link {
 namespace {
@@ -61,7 +61,8 @@ TEST(LogCustomerSource, LoadsFollowsAndForgets) {
 TEST(LogCustomerSource, ServesTheEnricherThroughConfig) {
   auto log = std::move(*log::embedded::EmbeddedLog::open("", 1));
   put(*log, "bluesky:jo.bsky.social", R"({"customer_id":"C-7","tier":"gold"})");
-  auto config = config::parse_config("customers:\n  - {type: kafka, topic: crm.identities}\n", "t.yaml", "");
+  auto config =
+      config::parse_config("customers:\n  - {type: kafka, topic: crm.identities}\n", "t.yaml", "");
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_FALSE(process::Enricher::build(&*config, "vader", {})) << "a kafka directory needs a log";
   auto enricher = process::Enricher::build(&*config, "vader", {.log = log.get()});

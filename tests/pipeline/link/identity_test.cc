@@ -17,10 +17,12 @@ TEST(Identity, MastodonFormsMeetInOneForm) {
   EXPECT_EQ(canonical_handle("mastodon", "@Alice@Mastodon.Example"), "alice@mastodon.example");
   EXPECT_EQ(canonical_handle("mastodon", "alice@mastodon.example"), "alice@mastodon.example");
   EXPECT_EQ(canonical_handle("mastodon", "@alice", "mastodon.example"), "alice@mastodon.example");
-  EXPECT_EQ(canonical_handle("mastodon", "@alice", "https://Mastodon.Example/"), "alice@mastodon.example");
+  EXPECT_EQ(canonical_handle("mastodon", "@alice", "https://Mastodon.Example/"),
+            "alice@mastodon.example");
   EXPECT_EQ(canonical_handle("mastodon", "@alice"), "alice");
   // A remote handle keeps its own host even in a post from another instance.
-  EXPECT_EQ(canonical_handle("mastodon", "@bob@other.example", "mastodon.example"), "bob@other.example");
+  EXPECT_EQ(canonical_handle("mastodon", "@bob@other.example", "mastodon.example"),
+            "bob@other.example");
 }
 
 TEST(Identity, BlueskyHandlesAndDids) {

@@ -17,7 +17,9 @@
 namespace earshot::pipeline::link {
 namespace {
 
-std::filesystem::path data_dir() { return earshot::testing::source_path("tests/pipeline/data/linking"); }
+std::filesystem::path data_dir() {
+  return earshot::testing::source_path("tests/pipeline/data/linking");
+}
 
 std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;
@@ -78,8 +80,10 @@ TEST(LinkerQuality, PrecisionAndRecallOnTheLabelledSet) {
     }
     ++posts;
     for (const auto& id : got) {
-      if (want.count(id)) ++tp;
-      else ++fp, errors << "  false positive " << id << ": " << p.text << "\n";
+      if (want.count(id))
+        ++tp;
+      else
+        ++fp, errors << "  false positive " << id << ": " << p.text << "\n";
     }
     for (const auto& id : want) {
       if (!got.count(id)) ++fn, errors << "  false negative " << id << ": " << p.text << "\n";
@@ -92,9 +96,9 @@ TEST(LinkerQuality, PrecisionAndRecallOnTheLabelledSet) {
   ASSERT_GE(posts, 300);
   double precision = tp + fp ? static_cast<double>(tp) / (tp + fp) : 0.0;
   double recall = tp + fn ? static_cast<double>(tp) / (tp + fn) : 0.0;
-  std::cout << "linking: posts " << posts << ", expected links " << (tp + fn) << ", negatives " << negatives
-            << " (" << clean_negatives << " with no link), tp " << tp << ", fp " << fp << ", fn " << fn
-            << ", precision " << precision << ", recall " << recall << "\n"
+  std::cout << "linking: posts " << posts << ", expected links " << (tp + fn) << ", negatives "
+            << negatives << " (" << clean_negatives << " with no link), tp " << tp << ", fp " << fp
+            << ", fn " << fn << ", precision " << precision << ", recall " << recall << "\n"
             << errors.str();
   RecordProperty("precision", std::to_string(precision));
   RecordProperty("recall", std::to_string(recall));

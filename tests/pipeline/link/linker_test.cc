@@ -20,7 +20,8 @@ config::EntityDef company(std::string id, std::vector<std::string> aliases) {
   return e;
 }
 
-core::Post post(std::string text, std::string source = "mastodon", std::string origin = "mastodon.example") {
+core::Post post(std::string text, std::string source = "mastodon",
+                std::string origin = "mastodon.example") {
   core::Post p;
   p.uid = source + ":" + origin + ":1";
   p.source = std::move(source);
@@ -34,7 +35,9 @@ std::vector<std::string> ids(const LinkResult& r) {
   return out;
 }
 
-std::string span(const core::Post& p, const core::EntityMention& m) { return p.text.substr(m.begin, m.end - m.begin); }
+std::string span(const core::Post& p, const core::EntityMention& m) {
+  return p.text.substr(m.begin, m.end - m.begin);
+}
 
 Linker make(std::vector<config::EntityDef> defs) {
   auto l = Linker::build(defs);
@@ -44,7 +47,8 @@ Linker make(std::vector<config::EntityDef> defs) {
 
 TEST(LinkText, ScanFindsWordsHandlesHashtagsAndUrls) {
   TextScan s;
-  std::string text = "Flying @AcmeAir to #Ålesund, see https://Help.AcmeAir.example/x?y=1. Thanks, Ørjan!";
+  std::string text =
+      "Flying @AcmeAir to #Ålesund, see https://Help.AcmeAir.example/x?y=1. Thanks, Ørjan!";
   scan_text(text, &s);
   std::vector<std::string> words;
   for (const auto& w : s.words) words.push_back(std::string(s.folded_word(w)));
@@ -57,14 +61,16 @@ TEST(LinkText, ScanFindsWordsHandlesHashtagsAndUrls) {
   EXPECT_EQ(text.substr(s.marks[1].begin, s.marks[1].end - s.marks[1].begin), "#Ålesund");
   EXPECT_EQ(s.marks[2].kind, MarkKind::url);
   EXPECT_EQ(s.marks[2].key, "help.acmeair.example");
-  EXPECT_EQ(text.substr(s.marks[2].begin, s.marks[2].end - s.marks[2].begin), "https://Help.AcmeAir.example/x?y=1");
+  EXPECT_EQ(text.substr(s.marks[2].begin, s.marks[2].end - s.marks[2].begin),
+            "https://Help.AcmeAir.example/x?y=1");
 }
 
 TEST(LinkText, EveryWordIsItsFoldedFormAndItsHash) {
   // ASCII words take a one-pass fold-and-hash; other words the general path. Both must
   // give the folded text and hash_bytes of it, and bare domains need a dot.
   TextScan s;
-  std::string text = "MiXeD ascii_Words 42x Ærø東京TOKYO café x.y foo-bar.example Plain.Com. no-dot- ends";
+  std::string text =
+      "MiXeD ascii_Words 42x Ærø東京TOKYO café x.y foo-bar.example Plain.Com. no-dot- ends";
   scan_text(text, &s);
   std::vector<std::string> words;
   for (const auto& w : s.words) {
@@ -73,8 +79,9 @@ TEST(LinkText, EveryWordIsItsFoldedFormAndItsHash) {
     EXPECT_EQ(w.hash, hash_bytes(folded)) << folded;
     words.push_back(folded);
   }
-  EXPECT_EQ(words, (std::vector<std::string>{"mixed", "ascii_words", "42x", "ærø", "東", "京", "tokyo", "café", "x", "y",
-                                             "foo", "bar", "example", "plain", "com", "no", "dot", "ends"}));
+  EXPECT_EQ(words, (std::vector<std::string>{"mixed", "ascii_words", "42x", "ærø", "東", "京",
+                                             "tokyo", "café", "x", "y", "foo", "bar", "example",
+                                             "plain", "com", "no", "dot", "ends"}));
   std::vector<std::string> hosts;
   for (const auto& m : s.marks) hosts.push_back(m.key);
   EXPECT_EQ(hosts, (std::vector<std::string>{"foo-bar.example", "plain.com"}));
@@ -133,9 +140,11 @@ TEST(Linker, HandlesOnEveryPlatform) {
   EXPECT_EQ(r.entities[0].match, core::MatchType::handle);
   EXPECT_EQ(ids(l.link(post("cc @acmeair.bsky.social please", "bluesky", "bsky.network"))),
             std::vector<std::string>{"acme-air"});
-  EXPECT_EQ(ids(l.link(post("ping @support@acmeair.example."))), std::vector<std::string>{"acme-air"});
+  EXPECT_EQ(ids(l.link(post("ping @support@acmeair.example."))),
+            std::vector<std::string>{"acme-air"});
   // A local mention on the entity's own instance.
-  EXPECT_EQ(ids(l.link(post("ping @support", "mastodon", "acmeair.example"))), std::vector<std::string>{"acme-air"});
+  EXPECT_EQ(ids(l.link(post("ping @support", "mastodon", "acmeair.example"))),
+            std::vector<std::string>{"acme-air"});
   EXPECT_TRUE(l.link(post("ping @support", "mastodon", "other.example")).entities.empty());
   EXPECT_TRUE(l.link(post("mail acmeair at home")).entities.empty());
   core::Post m = post("thanks for the help");
@@ -143,7 +152,8 @@ TEST(Linker, HandlesOnEveryPlatform) {
   r = l.link(m);
   ASSERT_EQ(ids(r), std::vector<std::string>{"acme-air"});
   EXPECT_EQ(r.entities[0].begin, r.entities[0].end);
-  EXPECT_EQ(ids(l.link(post("see https://bsky.app/profile/acmeair.bsky.social"))), std::vector<std::string>{"acme-air"});
+  EXPECT_EQ(ids(l.link(post("see https://bsky.app/profile/acmeair.bsky.social"))),
+            std::vector<std::string>{"acme-air"});
 }
 
 TEST(Linker, HashtagsAndDomains) {
@@ -161,7 +171,8 @@ TEST(Linker, HashtagsAndDomains) {
   ASSERT_EQ(r.entities.size(), 1u);
   EXPECT_EQ(r.entities[0].match, core::MatchType::domain);
   EXPECT_EQ(span(b, r.entities[0]), "https://help.AcmeAir.example/refunds?x=1");
-  EXPECT_EQ(ids(l.link(post("go to acmeair.example/status"))), std::vector<std::string>{"acme-air"});
+  EXPECT_EQ(ids(l.link(post("go to acmeair.example/status"))),
+            std::vector<std::string>{"acme-air"});
   EXPECT_TRUE(l.link(post("https://notacmeair.example/")).entities.empty());
   EXPECT_TRUE(l.link(post("#AcmeAirlines is not us")).entities.empty());
   core::Post t = post("no tag in the text");
@@ -175,10 +186,12 @@ TEST(Linker, ContextGatesAliasesOnly) {
   delta.exclude = {"river"};
   delta.handles = {"@deltaair"};
   Linker l = make({delta});
-  EXPECT_EQ(ids(l.link(post("Delta lost my boarding pass"))), std::vector<std::string>{"delta-air"});
+  EXPECT_EQ(ids(l.link(post("Delta lost my boarding pass"))),
+            std::vector<std::string>{"delta-air"});
   EXPECT_TRUE(l.link(post("the Delta of the Nile")).entities.empty());
   EXPECT_TRUE(l.link(post("Delta flight along the river")).entities.empty());
-  EXPECT_EQ(ids(l.link(post("@deltaair the river view was nice"))), std::vector<std::string>{"delta-air"});
+  EXPECT_EQ(ids(l.link(post("@deltaair the river view was nice"))),
+            std::vector<std::string>{"delta-air"});
 }
 
 TEST(Linker, LongerOverlappingAliasWins) {
@@ -276,7 +289,8 @@ TEST(Linker, TenThousandEntitiesBuildInSeconds) {
   for (int i = 0; i < 10000; ++i) {
     std::string n = "Brand";
     n += std::to_string(i);
-    config::EntityDef e = company(n, {n, n + " Group", n + " Labs", "The " + n + " Company", n + "Co"});
+    config::EntityDef e =
+        company(n, {n, n + " Group", n + " Labs", "The " + n + " Company", n + "Co"});
     e.handles = {"@" + n};
     e.domains = {n + ".example"};
     defs.push_back(std::move(e));
@@ -291,7 +305,8 @@ TEST(Linker, TenThousandEntitiesBuildInSeconds) {
   auto r = l->link(a);
   ASSERT_EQ(ids(r), (std::vector<std::string>{"Brand4242", "Brand77"}));
   EXPECT_EQ(span(a, r.entities[0]), "Brand4242 Labs");
-  EXPECT_EQ(ids(l->link(post("see https://brand9999.example/x"))), std::vector<std::string>{"Brand9999"});
+  EXPECT_EQ(ids(l->link(post("see https://brand9999.example/x"))),
+            std::vector<std::string>{"Brand9999"});
 }
 
 TEST(Linker, ConcurrentLinkingGivesSameAnswers) {
@@ -300,7 +315,8 @@ TEST(Linker, ConcurrentLinkingGivesSameAnswers) {
   std::vector<int> found(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 2000; ++i) found[t] += static_cast<int>(l.link(post("Acme Air and Zenit")).entities.size());
+      for (int i = 0; i < 2000; ++i)
+        found[t] += static_cast<int>(l.link(post("Acme Air and Zenit")).entities.size());
     });
   }
   for (auto& th : threads) th.join();

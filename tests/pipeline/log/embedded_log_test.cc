@@ -25,7 +25,8 @@ std::vector<Record> poll_to_end(Consumer& c) {
 
 void produce(Log& log, int n, int first = 0) {
   auto p = std::move(*log.producer({}));
-  for (int i = first; i < first + n; ++i) ASSERT_TRUE(p->produce("in", "k" + std::to_string(i), "v"));
+  for (int i = first; i < first + n; ++i)
+    ASSERT_TRUE(p->produce("in", "k" + std::to_string(i), "v"));
   ASSERT_TRUE(p->flush(5s));
 }
 

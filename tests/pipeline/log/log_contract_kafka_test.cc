@@ -11,7 +11,8 @@ namespace {
 
 std::unique_ptr<log::Log> open_kafka() {
   const std::string brokers = earshot::testing::test_brokers();
-  auto log = log::kafka::KafkaLog::open({.kind = "kafka", .brokers = brokers, .path = "", .properties = {}, .partitions = 3});
+  auto log = log::kafka::KafkaLog::open(
+      {.kind = "kafka", .brokers = brokers, .path = "", .properties = {}, .partitions = 3});
   EXPECT_TRUE(log) << log.error().message;
   return std::move(*log);
 }
@@ -20,6 +21,8 @@ std::unique_ptr<log::Log> open_kafka() {
 
 INSTANTIATE_TEST_SUITE_P(Kafka, LogContract,
                          ::testing::Values(LogTarget{"kafka", open_kafka, true}),
-                         [](const ::testing::TestParamInfo<LogTarget>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<LogTarget>& info) {
+                           return info.param.name;
+                         });
 
 }  // namespace earshot::pipeline::testing

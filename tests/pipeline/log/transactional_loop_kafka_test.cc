@@ -23,7 +23,8 @@ using Clock = std::chrono::steady_clock;
 std::unique_ptr<Log> open_kafka() {
   const std::string brokers = earshot::testing::test_brokers();
   log::kafka::set_kafka_log_handler([](int, std::string_view, std::string_view) {});
-  auto log = log::kafka::KafkaLog::open({.kind = "kafka", .brokers = brokers, .path = "", .properties = {}, .partitions = 3});
+  auto log = log::kafka::KafkaLog::open(
+      {.kind = "kafka", .brokers = brokers, .path = "", .properties = {}, .partitions = 3});
   EXPECT_TRUE(log) << log.error().message;
   return std::move(*log);
 }
@@ -55,12 +56,16 @@ TEST(TransactionalLoopKafka, RevocationWhileACommitIsPendingKeepsExactlyOnce) {
   constexpr int kRecords = 30000;
   {
     auto p = std::move(*log->producer({}));
-    for (int i = 0; i < kRecords; ++i) ASSERT_TRUE(p->produce(in, "k" + std::to_string(i), "v" + std::to_string(i)));
+    for (int i = 0; i < kRecords; ++i)
+      ASSERT_TRUE(p->produce(in, "k" + std::to_string(i), "v" + std::to_string(i)));
     ASSERT_TRUE(p->flush(60s));
   }
   auto make = [&](const std::string& id) {
-    auto l = TransactionalLoop::create(*log, {.group = stem, .inputs = {in}, .transactional_id = stem + "-" + id,
-                                              .batch_size = 100, .poll_timeout = 100ms});
+    auto l = TransactionalLoop::create(*log, {.group = stem,
+                                              .inputs = {in},
+                                              .transactional_id = stem + "-" + id,
+                                              .batch_size = 100,
+                                              .poll_timeout = 100ms});
     EXPECT_TRUE(l) << l.error().message;
     return std::move(*l);
   };
@@ -73,11 +78,13 @@ TEST(TransactionalLoopKafka, RevocationWhileACommitIsPendingKeepsExactlyOnce) {
   auto deadline = Clock::now() + 60s;
   while (a->stats().batches < 5 && Clock::now() < deadline) std::this_thread::sleep_for(10ms);
   ASSERT_GE(a->stats().batches, 5u) << "the first member made no progress";
-  ASSERT_LT(a->stats().records_in, static_cast<std::uint64_t>(kRecords)) << "input too small to rebalance mid-stream";
+  ASSERT_LT(a->stats().records_in, static_cast<std::uint64_t>(kRecords))
+      << "input too small to rebalance mid-stream";
   auto b = make("b");
   std::thread tb([&] { rb = b->run(hb, stop); });
   deadline = Clock::now() + 90s;
-  while (a->stats().records_in + b->stats().records_in < static_cast<std::uint64_t>(kRecords) && Clock::now() < deadline) {
+  while (a->stats().records_in + b->stats().records_in < static_cast<std::uint64_t>(kRecords) &&
+         Clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
   stop = true;
@@ -86,7 +93,8 @@ TEST(TransactionalLoopKafka, RevocationWhileACommitIsPendingKeepsExactlyOnce) {
   EXPECT_TRUE(ra) << ra.error().message;
   EXPECT_TRUE(rb) << rb.error().message;
   EXPECT_GE(a->stats().revocations, 1u);
-  EXPECT_GE(a->stats().revoke_commits, 1u) << "the revocation found no pending commit (test did not exercise it)";
+  EXPECT_GE(a->stats().revoke_commits, 1u)
+      << "the revocation found no pending commit (test did not exercise it)";
   // Committed records counted by both members: each input record exactly once.
   EXPECT_EQ(a->stats().records_in + b->stats().records_in, static_cast<std::uint64_t>(kRecords));
 
@@ -97,7 +105,8 @@ TEST(TransactionalLoopKafka, RevocationWhileACommitIsPendingKeepsExactlyOnce) {
     auto batch = reader->poll(10000, 300ms);
     ASSERT_TRUE(batch);
     for (const auto& r : *batch) keys.insert(r.key);
-    if (keys.size() >= static_cast<std::size_t>(kRecords) && batch->empty() && reader->at_end()) break;
+    if (keys.size() >= static_cast<std::size_t>(kRecords) && batch->empty() && reader->at_end())
+      break;
   }
   EXPECT_EQ(keys.size(), static_cast<std::size_t>(kRecords));
   std::set<std::string> distinct(keys.begin(), keys.end());

@@ -7,10 +7,10 @@
 #include <map>
 #include <set>
 
-#include "pipeline/config/config.h"
-#include "pipeline/process/dedup_changelog.h"
-#include "pipeline/log/embedded/embedded_log.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/config/config.h"
+#include "pipeline/log/embedded/embedded_log.h"
+#include "pipeline/process/dedup_changelog.h"
 #include "pipeline/process/process_stage.h"
 
 namespace earshot::pipeline::log {
@@ -22,11 +22,16 @@ using namespace std::chrono_literals;
 // Kafka producer does) on the commit numbers in `fail_on` (1-based).
 class FaultyProducer final : public Producer {
  public:
-  FaultyProducer(std::unique_ptr<Producer> inner, std::set<int> fail_on) : inner_(std::move(inner)), fail_on_(std::move(fail_on)) {}
-  core::Status produce(std::string_view t, std::string_view k, std::string_view v) override { return inner_->produce(t, k, v); }
+  FaultyProducer(std::unique_ptr<Producer> inner, std::set<int> fail_on)
+      : inner_(std::move(inner)), fail_on_(std::move(fail_on)) {}
+  core::Status produce(std::string_view t, std::string_view k, std::string_view v) override {
+    return inner_->produce(t, k, v);
+  }
   core::Status flush(std::chrono::milliseconds timeout) override { return inner_->flush(timeout); }
   core::Status begin() override { return inner_->begin(); }
-  core::Status send_offsets(const Consumer& c, const Offsets& o) override { return inner_->send_offsets(c, o); }
+  core::Status send_offsets(const Consumer& c, const Offsets& o) override {
+    return inner_->send_offsets(c, o);
+  }
   core::Status commit() override {
     if (fail_on_.count(++commits_) > 0) {
       (void)inner_->abort();
@@ -45,13 +50,17 @@ class FaultyProducer final : public Producer {
 class FaultyLog final : public Log {
  public:
   FaultyLog(Log& inner, std::set<int> fail_on) : inner_(inner), fail_on_(std::move(fail_on)) {}
-  core::Status create_topics(const std::vector<TopicSpec>& t) override { return inner_.create_topics(t); }
+  core::Status create_topics(const std::vector<TopicSpec>& t) override {
+    return inner_.create_topics(t);
+  }
   core::Result<std::unique_ptr<Producer>> producer(const ProducerOptions& o) override {
     auto p = inner_.producer(o);
     if (!p || o.transactional_id.empty()) return p;
     return std::unique_ptr<Producer>(std::make_unique<FaultyProducer>(std::move(*p), fail_on_));
   }
-  core::Result<std::unique_ptr<Consumer>> consumer(const ConsumerOptions& o) override { return inner_.consumer(o); }
+  core::Result<std::unique_ptr<Consumer>> consumer(const ConsumerOptions& o) override {
+    return inner_.consumer(o);
+  }
   std::string describe() const override { return "faulty " + inner_.describe(); }
 
  private:
@@ -139,8 +148,11 @@ TEST(TransactionalLoop, PreparesTheNextBatchBeforeCommittingAndHandlesItAfter) {
   auto log = embedded();
   write(*log, "in", 50);
   Recorder h(/*pipelined=*/true);
-  auto loop = std::move(*TransactionalLoop::create(
-      *log, {.group = "g", .inputs = {"in"}, .transactional_id = "t", .batch_size = 10, .poll_timeout = 20ms}));
+  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g",
+                                                          .inputs = {"in"},
+                                                          .transactional_id = "t",
+                                                          .batch_size = 10,
+                                                          .poll_timeout = 20ms}));
   drain(*loop, h, 50);
   // handle(1) prepare(2) commit(1) handle(2) prepare(3) commit(2) ... handle(5) commit(5)
   std::vector<std::string> want;
@@ -159,10 +171,14 @@ TEST(TransactionalLoop, HandlersThatDoNotPrepareAreNotPipelined) {
   auto log = embedded();
   write(*log, "in", 30);
   Recorder h(/*pipelined=*/false);
-  auto loop = std::move(*TransactionalLoop::create(
-      *log, {.group = "g", .inputs = {"in"}, .transactional_id = "t", .batch_size = 10, .poll_timeout = 20ms}));
+  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g",
+                                                          .inputs = {"in"},
+                                                          .transactional_id = "t",
+                                                          .batch_size = 10,
+                                                          .poll_timeout = 20ms}));
   drain(*loop, h, 30);
-  EXPECT_EQ(h.events, (std::vector<std::string>{"handle", "commit", "handle", "commit", "handle", "commit"}));
+  EXPECT_EQ(h.events,
+            (std::vector<std::string>{"handle", "commit", "handle", "commit", "handle", "commit"}));
   expect_exactly_once(*log, 30);
 }
 
@@ -170,8 +186,11 @@ TEST(TransactionalLoop, ReportsTheConsumersLagAfterEachBatch) {
   auto log = embedded();
   write(*log, "in", 30);
   Recorder h(/*pipelined=*/false);
-  auto loop = std::move(*TransactionalLoop::create(
-      *log, {.group = "g", .inputs = {"in"}, .transactional_id = "t", .batch_size = 10, .poll_timeout = 20ms}));
+  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g",
+                                                          .inputs = {"in"},
+                                                          .transactional_id = "t",
+                                                          .batch_size = 10,
+                                                          .poll_timeout = 20ms}));
   std::vector<std::uint64_t> lags;
   while (loop->stats().records_in < 30) {
     auto n = loop->step(h);
@@ -186,17 +205,20 @@ TEST(TransactionalLoop, AnAbortDiscardsThePreparedBatchAndRewinds) {
   write(*base, "in", 40);
   FaultyLog log(*base, {2});  // the commit of the second batch fails
   Recorder h(/*pipelined=*/true);
-  auto loop = std::move(*TransactionalLoop::create(
-      log, {.group = "g", .inputs = {"in"}, .transactional_id = "t", .batch_size = 10, .poll_timeout = 20ms}));
+  auto loop = std::move(*TransactionalLoop::create(log, {.group = "g",
+                                                         .inputs = {"in"},
+                                                         .transactional_id = "t",
+                                                         .batch_size = 10,
+                                                         .poll_timeout = 20ms}));
   drain(*loop, h, 40);
   EXPECT_EQ(loop->stats().aborts, 1u);
   // Batch 2 (offsets 10..19) aborted while batch 3 (20..29) was prepared: batch 3 must not
   // be handled; the loop reads from offset 10 again, with a fresh poll.
-  const std::vector<std::string> want{"handle", "prepare", "commit",   // batch 1
-                                      "handle", "prepare", "abort",    // batch 2 fails
-                                      "handle", "prepare", "commit",   // batch 2 again
-                                      "handle", "prepare", "commit",   // batch 3
-                                      "handle", "commit"};             // batch 4
+  const std::vector<std::string> want{"handle", "prepare", "commit",  // batch 1
+                                      "handle", "prepare", "abort",   // batch 2 fails
+                                      "handle", "prepare", "commit",  // batch 2 again
+                                      "handle", "prepare", "commit",  // batch 3
+                                      "handle", "commit"};            // batch 4
   EXPECT_EQ(h.events, want);
   EXPECT_EQ(h.first_offsets, (std::vector<std::int64_t>{0, 10, 10, 20, 30}));
   EXPECT_EQ(h.handled_prepared, (std::vector<bool>{false, true, false, true, true}));
@@ -208,9 +230,13 @@ TEST(TransactionalLoop, BatchesStopAtTheByteBudget) {
   write(*log, "in", 200, /*value_bytes=*/1000);
   Recorder h(/*pipelined=*/true);
   const std::size_t budget = 10 * 1004;  // ten records (values 1000 bytes, keys 2-4)
-  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g", .inputs = {"in"}, .transactional_id = "t",
-                                                          .batch_size = 1000, .poll_timeout = 20ms,
-                                                          .on_committed = {}, .max_batch_bytes = budget}));
+  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g",
+                                                          .inputs = {"in"},
+                                                          .transactional_id = "t",
+                                                          .batch_size = 1000,
+                                                          .poll_timeout = 20ms,
+                                                          .on_committed = {},
+                                                          .max_batch_bytes = budget}));
   std::uint64_t max_inflight = 0;
   for (int i = 0; i < 1000 && loop->stats().records_in < 200; ++i) {
     ASSERT_TRUE(loop->step(h));
@@ -239,21 +265,26 @@ TEST(TransactionalLoop, ProcessStageStaysExactWhenCommitsAbort) {
       post.source = "mastodon";
       post.created_at = "2026-11-23T10:00:00Z";
       post.author = {"a" + std::to_string(i % 7), "@a", "A", std::nullopt};
-      post.text = "Acme Air flight " + std::to_string(i) + " was late and the crew " + (i % 2 ? "was rude" : "was lovely");
+      post.text = "Acme Air flight " + std::to_string(i) + " was late and the crew " +
+                  (i % 2 ? "was rude" : "was lovely");
       ASSERT_TRUE(p->produce("posts", post.uid, codec::encode(post)));
     }
     ASSERT_TRUE(p->flush(5s));
   }
-  auto config = config::parse_config("entities:\n  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme Air\"]}\n",
-                             "test.yaml", "");
+  auto config = config::parse_config(
+      "entities:\n  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme Air\"]}\n",
+      "test.yaml", "");
   ASSERT_TRUE(config) << config.error().message;
   auto enricher = std::move(*process::Enricher::build(&*config, "default"));
   FaultyLog log(*base, {2, 3, 5, 8});
   process::ProcessCounters counters;
   process::ProcessStage stage(*enricher, topics, 2, &counters);
   ASSERT_TRUE(stage.restore(log));
-  auto loop = std::move(*TransactionalLoop::create(
-      log, {.group = "g", .inputs = {"posts"}, .transactional_id = "t", .batch_size = 50, .poll_timeout = 20ms}));
+  auto loop = std::move(*TransactionalLoop::create(log, {.group = "g",
+                                                         .inputs = {"posts"},
+                                                         .transactional_id = "t",
+                                                         .batch_size = 50,
+                                                         .poll_timeout = 20ms}));
   for (int i = 0; i < 1000 && loop->stats().records_in < 600; ++i) ASSERT_TRUE(loop->step(stage));
   ASSERT_EQ(loop->stats().records_in, 600u);
   EXPECT_EQ(loop->stats().aborts, 4u);
@@ -268,7 +299,8 @@ TEST(TransactionalLoop, ProcessStageStaysExactWhenCommitsAbort) {
   std::size_t entries = 0;
   for (const auto& r : read_all(*base, "posts.dedup")) {
     process::dedup_changelog::Batch b;
-    ASSERT_TRUE(process::dedup_changelog::decode(r.value, b)) << "a changelog record that does not decode";
+    ASSERT_TRUE(process::dedup_changelog::decode(r.value, b))
+        << "a changelog record that does not decode";
     entries += b.entries.size();
     for (const auto& e : b.entries) remembered.insert(std::string(e.uid));
   }

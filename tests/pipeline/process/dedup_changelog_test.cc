@@ -25,7 +25,12 @@ TEST(DedupChangelog, BatchRecordRoundTrip) {
   const std::string long_value(300, 'v');  // a two-byte length
   const std::string binary_uid("u\0\x01\xff", 4);
   std::string value = batch_record(0x0102030405060708ull, 42,
-                                   {{"u1", "2026-11-23T10:00:00Z\x1f" "a1"}, {binary_uid, long_value}, {"u3", "!"}, {"u4", ""}});
+                                   {{"u1",
+                                     "2026-11-23T10:00:00Z\x1f"
+                                     "a1"},
+                                    {binary_uid, long_value},
+                                    {"u3", "!"},
+                                    {"u4", ""}});
   EXPECT_TRUE(dc::is_batch(value));
   dc::Batch b;
   ASSERT_TRUE(dc::decode(value, b));
@@ -33,7 +38,9 @@ TEST(DedupChangelog, BatchRecordRoundTrip) {
   EXPECT_EQ(b.sequence, 42u);
   ASSERT_EQ(b.entries.size(), 4u);
   EXPECT_EQ(b.entries[0].uid, "u1");
-  EXPECT_EQ(b.entries[0].value, "2026-11-23T10:00:00Z\x1f" "a1");
+  EXPECT_EQ(b.entries[0].value,
+            "2026-11-23T10:00:00Z\x1f"
+            "a1");
   EXPECT_EQ(b.entries[1].uid, binary_uid);
   EXPECT_EQ(b.entries[1].value, long_value);
   EXPECT_EQ(b.entries[2].value, "!");
@@ -43,7 +50,9 @@ TEST(DedupChangelog, BatchRecordRoundTrip) {
   EXPECT_EQ(empty.writer, 7u);
   EXPECT_TRUE(empty.entries.empty());
   // Values of the per-uid format are never taken for batch records.
-  EXPECT_FALSE(dc::is_batch("2026-11-23T10:00:00Z\x1f" "a1"));
+  EXPECT_FALSE(
+      dc::is_batch("2026-11-23T10:00:00Z\x1f"
+                   "a1"));
   EXPECT_FALSE(dc::is_batch("!"));
   EXPECT_FALSE(dc::is_batch(""));
 }
@@ -71,14 +80,19 @@ core::ScoredPost scored_post() {
   s.post.uid = "mastodon:m:1";
   s.post.source = "mastodon";
   s.post.created_at = "2026-11-23T10:00:00Z";
-  s.post.author = {"", "@a\x1f" "b@mastodon.example", "A", std::nullopt};  // no id: the handle
+  s.post.author = {"",
+                   "@a\x1f"
+                   "b@mastodon.example",
+                   "A", std::nullopt};  // no id: the handle
   core::EntityMention acme;
   acme.id = "acme-air";
   acme.kind = core::EntityKind::company;
   acme.sentiment.label = sentiment::Label::negative;
   acme.sentiment.score = -0.75f;
   core::EntityMention app = acme;
-  app.id = "acme\x1e" "app";  // separator bytes inside a field become spaces
+  app.id =
+      "acme\x1e"
+      "app";  // separator bytes inside a field become spaces
   app.kind = core::EntityKind::product;
   app.match = core::MatchType::derived;
   app.sentiment.label = sentiment::Label::positive;
@@ -89,9 +103,21 @@ core::ScoredPost scored_post() {
 
 TEST(DedupChangelog, APostsValueGivesOneRetractionPerEntity) {
   const std::string value = dc::post_value(scored_post());
-  EXPECT_EQ(value, "2026-11-23T10:00:00Z\x1f" "@a b@mastodon.example"
-                   "\x1f" "acme-air\x1e" "company\x1e" "negative\x1e" "-0.750000\x1e" "0"
-                   "\x1f" "acme app\x1e" "product\x1e" "positive\x1e" "0.500000\x1e" "1");
+  EXPECT_EQ(value,
+            "2026-11-23T10:00:00Z\x1f"
+            "@a b@mastodon.example"
+            "\x1f"
+            "acme-air\x1e"
+            "company\x1e"
+            "negative\x1e"
+            "-0.750000\x1e"
+            "0"
+            "\x1f"
+            "acme app\x1e"
+            "product\x1e"
+            "positive\x1e"
+            "0.500000\x1e"
+            "1");
   EXPECT_FALSE(dc::is_deleted(value));
   core::Post deleted;
   deleted.uid = "mastodon:m:1";
@@ -124,16 +150,33 @@ TEST(DedupChangelog, RetractionsSkipEntitiesThatDoNotParse) {
   deleted.source = "rss";
   std::vector<core::Mention> ms;
   dc::retractions("u1",
-                  "2026-11-23T10:00:00Z\x1f" "a1"
-                  "\x1f" "globex\x1e" "company\x1e" "negative\x1e" "not-a-number\x1e" "0"  // bad score
-                  "\x1f" "initech\x1e" "company\x1e" "negative"                                // too few parts
-                  "\x1f" "orbit\x1e" "company\x1e" "neutral\x1e" "0.1\x1e" "0",
+                  "2026-11-23T10:00:00Z\x1f"
+                  "a1"
+                  "\x1f"
+                  "globex\x1e"
+                  "company\x1e"
+                  "negative\x1e"
+                  "not-a-number\x1e"
+                  "0"  // bad score
+                  "\x1f"
+                  "initech\x1e"
+                  "company\x1e"
+                  "negative"  // too few parts
+                  "\x1f"
+                  "orbit\x1e"
+                  "company\x1e"
+                  "neutral\x1e"
+                  "0.1\x1e"
+                  "0",
                   deleted, ms);
   ASSERT_EQ(ms.size(), 1u);
   EXPECT_EQ(ms[0].entity, "orbit");
   EXPECT_EQ(ms[0].source, "rss");
   ms.clear();
-  dc::retractions("u2", "2026-11-23T10:00:00Z\x1f" "a1", deleted, ms);  // no entities
+  dc::retractions("u2",
+                  "2026-11-23T10:00:00Z\x1f"
+                  "a1",
+                  deleted, ms);  // no entities
   EXPECT_TRUE(ms.empty());
   EXPECT_TRUE(dc::is_deleted(dc::kDeleted));
   EXPECT_FALSE(dc::is_deleted(""));

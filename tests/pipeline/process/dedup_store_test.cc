@@ -18,9 +18,18 @@ namespace {
 namespace dc = dedup_changelog;
 
 const std::string kTopic = "posts.dedup";
-const std::string kValue = "2026-11-23T10:00:00Z\x1f" "a1\x1f" "acme-air\x1e" "company\x1e" "negative\x1e" "-0.5\x1e" "0";
+const std::string kValue =
+    "2026-11-23T10:00:00Z\x1f"
+    "a1\x1f"
+    "acme-air\x1e"
+    "company\x1e"
+    "negative\x1e"
+    "-0.5\x1e"
+    "0";
 
-log::Record in(std::int64_t offset, std::int32_t partition = 0) { return {"posts", partition, offset, "", "", 0}; }
+log::Record in(std::int64_t offset, std::int32_t partition = 0) {
+  return {"posts", partition, offset, "", "", 0};
+}
 
 std::string batch_record(std::uint64_t writer, std::uint64_t seq,
                          const std::vector<std::pair<std::string, std::string>>& entries) {
@@ -137,7 +146,8 @@ TEST(DedupStore, SplitsARecordPastItsSizeLimit) {
   log::Output out;
   s.begin();
   const std::string big(300, 'v');
-  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(s.add(in(i), "u" + std::to_string(i), std::string(big), out));
+  for (int i = 0; i < 2000; ++i)
+    ASSERT_TRUE(s.add(in(i), "u" + std::to_string(i), std::string(big), out));
   EXPECT_FALSE(out.records.empty());  // a full record goes out as soon as it is full
   s.flush(out);
   ASSERT_GE(out.records.size(), 2u);
@@ -148,7 +158,8 @@ TEST(DedupStore, SplitsARecordPastItsSizeLimit) {
     dc::Batch b;
     ASSERT_TRUE(dc::decode(r.value, b));
     ASSERT_FALSE(b.entries.empty());
-    EXPECT_EQ(r.key, "posts:0:" + std::string(b.entries[0].uid.substr(1)));  // keyed by its first post
+    EXPECT_EQ(r.key,
+              "posts:0:" + std::string(b.entries[0].uid.substr(1)));  // keyed by its first post
     for (const auto& e : b.entries) uids.insert(std::string(e.uid));
   }
   EXPECT_EQ(keys.size(), out.records.size());
@@ -225,13 +236,15 @@ TEST(DedupStore, CorruptRecordsAreCountedAndReportedNotFatal) {
            {"posts:0:2", good + "trailing"},
            {"posts:0:3", good}});
   std::vector<std::string> warnings;
-  DedupStore s({.topic = kTopic, .on_warning = [&](std::string_view w) { warnings.emplace_back(w); }});
+  DedupStore s(
+      {.topic = kTopic, .on_warning = [&](std::string_view w) { warnings.emplace_back(w); }});
   ASSERT_TRUE(s.restore(*c.log));
   EXPECT_EQ(s.skipped(), 3u);
   EXPECT_EQ(value_of(s, "u5"), "v5");
   EXPECT_EQ(s.find("u6"), nullptr);
   ASSERT_EQ(warnings.size(), 3u);
-  EXPECT_TRUE(warnings[0].starts_with("dedup changelog posts.dedup partition 0 offset 0 (key \"posts:0:0\"): "))
+  EXPECT_TRUE(warnings[0].starts_with(
+      "dedup changelog posts.dedup partition 0 offset 0 (key \"posts:0:0\"): "))
       << warnings[0];
   EXPECT_TRUE(warnings[2].ends_with("; record skipped (3 so far)")) << warnings[2];
   DedupStore quiet({.topic = kTopic});  // no callback: counted only
@@ -242,7 +255,8 @@ TEST(DedupStore, CorruptRecordsAreCountedAndReportedNotFatal) {
 TEST(DedupStore, WarnsForTheFirstTenCorruptRecordsOnly) {
   Changelog c;
   std::vector<std::pair<std::string, std::string>> corrupt;
-  for (int i = 0; i < 25; ++i) corrupt.emplace_back("posts:0:" + std::to_string(i), std::string(1, dc::kBatchFormat));
+  for (int i = 0; i < 25; ++i)
+    corrupt.emplace_back("posts:0:" + std::to_string(i), std::string(1, dc::kBatchFormat));
   c.write(corrupt);
   int warnings = 0;
   DedupStore s({.topic = kTopic, .on_warning = [&](std::string_view) { ++warnings; }});

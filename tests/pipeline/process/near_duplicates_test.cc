@@ -16,8 +16,10 @@ namespace {
 
 TEST(NearDuplicates, NearTextsAreFoundAndDistinctTextsAreNot) {
   NearDuplicates nd(100);
-  EXPECT_FALSE(nd.check_and_add("Acme Air cancelled my flight to Oslo again and the refund never came"));
-  EXPECT_TRUE(nd.check_and_add("Acme Air cancelled my flight to Oslo again and the refund never came @acmeair"));
+  EXPECT_FALSE(
+      nd.check_and_add("Acme Air cancelled my flight to Oslo again and the refund never came"));
+  EXPECT_TRUE(nd.check_and_add(
+      "Acme Air cancelled my flight to Oslo again and the refund never came @acmeair"));
   EXPECT_FALSE(nd.check_and_add("Globex fixed the router quickly, friendly staff on the phone"));
 }
 
@@ -26,11 +28,11 @@ TEST(NearDuplicates, RepeatsLeaveTheWindowOneCopyAtATime) {
   const std::uint64_t a = 0x0123456789ABCDEFull;
   const std::uint64_t far = ~a;  // 64 bits away from a, and from the others below
   EXPECT_FALSE(nd.check_and_add_hash(a));
-  EXPECT_TRUE(nd.check_and_add_hash(a));                        // window: a a
-  EXPECT_FALSE(nd.check_and_add_hash(far));                     // window: a far (one a left)
-  EXPECT_TRUE(nd.check_and_add_hash(a ^ 0b101));                // 2 bits from the a still there
-  EXPECT_FALSE(nd.check_and_add_hash(0x00FF00FF00FF00FFull));   // window: a^5, 0x00FF...
-  EXPECT_FALSE(nd.check_and_add_hash(0xF0F0F0F0F0F0F0F0ull));   // every a-like copy is gone
+  EXPECT_TRUE(nd.check_and_add_hash(a));                       // window: a a
+  EXPECT_FALSE(nd.check_and_add_hash(far));                    // window: a far (one a left)
+  EXPECT_TRUE(nd.check_and_add_hash(a ^ 0b101));               // 2 bits from the a still there
+  EXPECT_FALSE(nd.check_and_add_hash(0x00FF00FF00FF00FFull));  // window: a^5, 0x00FF...
+  EXPECT_FALSE(nd.check_and_add_hash(0xF0F0F0F0F0F0F0F0ull));  // every a-like copy is gone
   EXPECT_FALSE(nd.check_and_add_hash(a));
 }
 
@@ -43,7 +45,7 @@ TEST(NearDuplicates, ABotWaveOfIdenticalPostsIsOneFingerprint) {
   std::size_t dups = 0;
   for (int i = 1; i < 60000; ++i) dups += nd.check_and_add_hash(wave) ? 1 : 0;
   EXPECT_EQ(dups, 59999u);
-  EXPECT_TRUE(nd.check_and_add_hash(wave ^ (1ull << 40)));   // a variant of the wave
+  EXPECT_TRUE(nd.check_and_add_hash(wave ^ (1ull << 40)));     // a variant of the wave
   EXPECT_FALSE(nd.check_and_add_hash(0x1111222233334444ull));  // something else
 }
 
@@ -51,13 +53,15 @@ TEST(NearDuplicates, ABotWaveOfIdenticalPostsIsOneFingerprint) {
 // same decisions.
 class ReferenceWindow {
  public:
-  ReferenceWindow(std::size_t capacity, int max_distance) : capacity_(capacity ? capacity : 1), d_(max_distance) {}
+  ReferenceWindow(std::size_t capacity, int max_distance)
+      : capacity_(capacity ? capacity : 1), d_(max_distance) {}
   bool check_and_add_hash(std::uint64_t h) {
     if (h == 0) return false;
     auto [copy, first] = copies_.try_emplace(h, 0);
     bool found = !first;
     for (int band = 0; band < 4 && !found; ++band) {
-      for (std::uint64_t other : bands_[key(band, h)]) found = found || std::popcount(other ^ h) <= d_;
+      for (std::uint64_t other : bands_[key(band, h)])
+        found = found || std::popcount(other ^ h) <= d_;
     }
     ++copy->second;
     if (first) {
@@ -77,7 +81,8 @@ class ReferenceWindow {
 
  private:
   static std::uint32_t key(int band, std::uint64_t h) {
-    return (static_cast<std::uint32_t>(band) << 16) | static_cast<std::uint32_t>((h >> (16 * band)) & 0xFFFF);
+    return (static_cast<std::uint32_t>(band) << 16) |
+           static_cast<std::uint32_t>((h >> (16 * band)) & 0xFFFF);
   }
   std::size_t capacity_;
   int d_;
@@ -98,17 +103,35 @@ TEST(NearDuplicates, SameDecisionsAsTheReferenceWindow) {
       for (int i = 0; i < 20000; ++i) {
         std::uint64_t h = rng();
         switch (rng() % 8) {
-          case 0: h &= 0xFFFF00000000FFFFull; break;
-          case 1: h = (rng() % 40) * 0x0001000100010001ull; break;
-          case 2: if (!seen.empty()) h = seen[rng() % seen.size()]; break;
-          case 3: if (!seen.empty()) h = seen[rng() % seen.size()] ^ (1ull << (rng() % 64)) ^ (1ull << (rng() % 64)); break;
-          case 4: if (!seen.empty()) h = seen[seen.size() - 1 - rng() % std::min<std::size_t>(seen.size(), 10)]; break;
-          case 5: h = (h & 0xFF00FF00FF00FF00ull) | 0x0011002200330044ull; break;
-          case 6: if (rng() % 50 == 0) h = 0; break;
-          default: break;
+          case 0:
+            h &= 0xFFFF00000000FFFFull;
+            break;
+          case 1:
+            h = (rng() % 40) * 0x0001000100010001ull;
+            break;
+          case 2:
+            if (!seen.empty()) h = seen[rng() % seen.size()];
+            break;
+          case 3:
+            if (!seen.empty())
+              h = seen[rng() % seen.size()] ^ (1ull << (rng() % 64)) ^ (1ull << (rng() % 64));
+            break;
+          case 4:
+            if (!seen.empty())
+              h = seen[seen.size() - 1 - rng() % std::min<std::size_t>(seen.size(), 10)];
+            break;
+          case 5:
+            h = (h & 0xFF00FF00FF00FF00ull) | 0x0011002200330044ull;
+            break;
+          case 6:
+            if (rng() % 50 == 0) h = 0;
+            break;
+          default:
+            break;
         }
         seen.push_back(h);
-        ASSERT_EQ(nd.check_and_add_hash(h), ref.check_and_add_hash(h)) << capacity << " " << d << " " << i;
+        ASSERT_EQ(nd.check_and_add_hash(h), ref.check_and_add_hash(h))
+            << capacity << " " << d << " " << i;
       }
     }
   }

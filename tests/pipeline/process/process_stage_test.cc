@@ -7,10 +7,10 @@
 #include <atomic>
 #include <utility>
 
-#include "pipeline/config/config.h"
-#include "pipeline/process/dedup_changelog.h"
-#include "pipeline/log/embedded/embedded_log.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/config/config.h"
+#include "pipeline/log/embedded/embedded_log.h"
+#include "pipeline/process/dedup_changelog.h"
 #include "tests/pipeline/log/support/lagging_log.h"
 
 namespace earshot::pipeline::process {
@@ -62,9 +62,12 @@ struct Harness {
   }
   // Runs `stage` (restored by the caller) until the input is consumed.
   void run_with(ProcessStage& stage) {
-    auto loop = log::TransactionalLoop::create(*log, {.group = "process", .inputs = {"posts"}, .transactional_id = "p-0",
-                                                 .batch_size = 100, .poll_timeout = std::chrono::milliseconds(20),
-                                                 .on_committed = {}});
+    auto loop = log::TransactionalLoop::create(*log, {.group = "process",
+                                                      .inputs = {"posts"},
+                                                      .transactional_id = "p-0",
+                                                      .batch_size = 100,
+                                                      .poll_timeout = std::chrono::milliseconds(20),
+                                                      .on_committed = {}});
     EXPECT_TRUE(loop);
     for (int idle = 0; idle < 3;) {
       auto n = (*loop)->step(stage);
@@ -85,8 +88,8 @@ struct Harness {
 
 TEST(ProcessStage, ScoresLinksAndDeadLettersInInputOrder) {
   Harness h;
-  h.write({post_json("u1", "Acme Air lost my bag and nobody answers"), "{\"v\":1,\"uid\":",
-           post_json("u2", "Globex support was fantastic today, thank you")});
+  h.write({post_json("u1", "Acme Air lost my bag and nobody answers"),
+           "{\"v\":1,\"uid\":", post_json("u2", "Globex support was fantastic today, thank you")});
   ProcessCounters c;
   h.run(c);
   EXPECT_EQ(c.scored, 2u);
@@ -149,9 +152,11 @@ TEST(ProcessStage, PlatformDeleteRetractsEveryMention) {
 
 TEST(ProcessStage, FlagsNearDuplicates) {
   Harness h;
-  h.write({post_json("u1", "Acme Air cancelled my flight to Oslo again and the refund never came"),
-           post_json("u2", "Acme Air cancelled my flight to Oslo again and the refund never came @acmeair"),
-           post_json("u3", "Globex fixed the router quickly, friendly staff on the phone")});
+  h.write(
+      {post_json("u1", "Acme Air cancelled my flight to Oslo again and the refund never came"),
+       post_json("u2",
+                 "Acme Air cancelled my flight to Oslo again and the refund never came @acmeair"),
+       post_json("u3", "Globex fixed the router quickly, friendly staff on the phone")});
   ProcessCounters c;
   h.run(c);
   EXPECT_EQ(c.near_duplicates, 1u);
@@ -204,12 +209,29 @@ TEST(ProcessStage, WritesOneChangelogRecordPerPartitionPerBatch) {
 
 TEST(ProcessStage, RestoresFromAnOldPerUidChangelog) {
   Harness h;
-  h.write_changelog({{"u1", "2026-11-23T10:00:00Z\x1f" "a1\x1f" "acme-air\x1e" "company\x1e" "negative\x1e" "-0.750000\x1e" "0"},
-                     {"u9", "2026-11-23T10:00:00Z\x1f" "a1"},
+  h.write_changelog({{"u1",
+                      "2026-11-23T10:00:00Z\x1f"
+                      "a1\x1f"
+                      "acme-air\x1e"
+                      "company\x1e"
+                      "negative\x1e"
+                      "-0.750000\x1e"
+                      "0"},
+                     {"u9",
+                      "2026-11-23T10:00:00Z\x1f"
+                      "a1"},
                      {"u9", "!"},
-                     {"u5", "2026-11-23T10:00:00Z\x1f" "a1\x1f" "globex\x1e" "company\x1e" "negative\x1e" "not-a-number\x1e" "0"}});
-  h.write({post_json("u1", "Acme Air was on time"), post_json("u9", "Globex is fine"), post_json("u1", "", true),
-           post_json("u5", "", true), post_json("u2", "Globex is fine")});
+                     {"u5",
+                      "2026-11-23T10:00:00Z\x1f"
+                      "a1\x1f"
+                      "globex\x1e"
+                      "company\x1e"
+                      "negative\x1e"
+                      "not-a-number\x1e"
+                      "0"}});
+  h.write({post_json("u1", "Acme Air was on time"), post_json("u9", "Globex is fine"),
+           post_json("u1", "", true), post_json("u5", "", true),
+           post_json("u2", "Globex is fine")});
   ProcessCounters c;
   h.run(c);
   EXPECT_EQ(c.duplicates, 2u);  // u1, and u9 (deleted before)
@@ -225,12 +247,14 @@ TEST(ProcessStage, RestoresFromAnOldPerUidChangelog) {
 
 TEST(ProcessStage, RestoresFromBatchChangelogAfterRestart) {
   Harness h;
-  h.write({post_json("u1", "Acme Air and Globex both lost my luggage, awful"), post_json("u2", "Globex is fine")});
+  h.write({post_json("u1", "Acme Air and Globex both lost my luggage, awful"),
+           post_json("u2", "Globex is fine")});
   ProcessCounters first;
   h.run(first);
   ASSERT_EQ(first.scored, 2u);
   ASSERT_TRUE(dc::is_batch(h.read(kTopics.dedup).at(0).value));
-  h.write({post_json("u1", "Acme Air and Globex both lost my luggage, awful"), post_json("u1", "", true)});
+  h.write({post_json("u1", "Acme Air and Globex both lost my luggage, awful"),
+           post_json("u1", "", true)});
   ProcessCounters second;
   h.run(second);  // restored from batch records
   EXPECT_EQ(second.duplicates, 1u);
@@ -254,7 +278,15 @@ TEST(ProcessStage, DeleteWinsWhateverOrderTheChangelogIsReadIn) {
   Harness h;
   // The delete of u1 comes before its post (they were in different changelog partitions).
   h.write_changelog({{"posts:0:7", batch_record(5, 2, {{"u1", "!"}})},
-                     {"posts:0:0", batch_record(5, 1, {{"u1", "2026-11-23T10:00:00Z\x1f" "a1\x1f" "acme-air\x1e" "company\x1e" "negative\x1e" "-0.5\x1e" "0"}})}});
+                     {"posts:0:0", batch_record(5, 1,
+                                                {{"u1",
+                                                  "2026-11-23T10:00:00Z\x1f"
+                                                  "a1\x1f"
+                                                  "acme-air\x1e"
+                                                  "company\x1e"
+                                                  "negative\x1e"
+                                                  "-0.5\x1e"
+                                                  "0"}})}});
   h.write({post_json("u1", "", true)});
   ProcessCounters c;
   h.run(c);
@@ -264,8 +296,14 @@ TEST(ProcessStage, DeleteWinsWhateverOrderTheChangelogIsReadIn) {
 
 TEST(ProcessStage, SkipsCorruptChangelogRecords) {
   Harness h;
-  std::string good = batch_record(77, 1, {{"u5", "2026-11-23T10:00:00Z\x1f" "a1"}});
-  std::string truncated = batch_record(77, 2, {{"u6", "2026-11-23T10:00:00Z\x1f" "a1"}});
+  std::string good = batch_record(77, 1,
+                                  {{"u5",
+                                    "2026-11-23T10:00:00Z\x1f"
+                                    "a1"}});
+  std::string truncated = batch_record(77, 2,
+                                       {{"u6",
+                                         "2026-11-23T10:00:00Z\x1f"
+                                         "a1"}});
   truncated.resize(truncated.size() - 3);
   h.write_changelog({{"posts:0:0", std::string(1, dc::kBatchFormat)},  // header cut off
                      {"posts:0:1", truncated},
@@ -283,11 +321,15 @@ TEST(ProcessStage, SkipsCorruptChangelogRecords) {
 TEST(ProcessStage, ReportsCorruptChangelogRecordsThroughOnWarning) {
   Harness h;
   h.write_changelog({{"posts:0:0", std::string(1, dc::kBatchFormat)},
-                     {"posts:0:1", batch_record(77, 1, {{"u5", "2026-11-23T10:00:00Z\x1f" "a1"}})}});
+                     {"posts:0:1", batch_record(77, 1,
+                                                {{"u5",
+                                                  "2026-11-23T10:00:00Z\x1f"
+                                                  "a1"}})}});
   std::vector<std::string> warnings;
   ProcessCounters c;
-  ProcessStage stage(*h.enricher, kTopics,
-                     {.threads = 1, .on_warning = [&](std::string_view w) { warnings.emplace_back(w); }}, &c);
+  ProcessStage stage(
+      *h.enricher, kTopics,
+      {.threads = 1, .on_warning = [&](std::string_view w) { warnings.emplace_back(w); }}, &c);
   ASSERT_TRUE(stage.restore(*h.log));
   EXPECT_EQ(c.changelog_skipped, 1u);
   ASSERT_EQ(warnings.size(), 1u);
@@ -304,7 +346,9 @@ std::size_t retracted(const log::Output& out) {
   return n;
 }
 
-log::Record post_record(const std::string& json, std::int64_t offset) { return {"posts", 0, offset, "", json, 0}; }
+log::Record post_record(const std::string& json, std::int64_t offset) {
+  return {"posts", 0, offset, "", json, 0};
+}
 
 // The previous owner's last committed batch is read before the first batch of a partition
 // this instance did not own, even when a non-blocking poll has not fetched it yet.
@@ -320,7 +364,8 @@ TEST(ProcessStage, ANewlyOwnedPartitionWaitsForThePreviousOwnersChangelog) {
   h.run_with(a);
   ASSERT_EQ(ca.scored, 1u);
   log::Output out;  // the partition moves to B and u1 comes again
-  ASSERT_TRUE(b.handle({post_record(post_json("u1", "Acme Air lost my bag and nobody answers"), 1)}, out));
+  ASSERT_TRUE(
+      b.handle({post_record(post_json("u1", "Acme Air lost my bag and nobody answers"), 1)}, out));
   b.on_commit();
   EXPECT_EQ(cb.duplicates, 1u);
   EXPECT_EQ(cb.scored, 0u);
@@ -339,7 +384,8 @@ TEST(ProcessStage, CatchUpAppliesAnotherInstancesRecords) {
   // B now gets u1 (a rebalance handed it the partition, and the post came again): the
   // changelog record A committed tells it u1 is known, and what its mentions were.
   log::Output out;
-  ASSERT_TRUE(b.handle({post_record(post_json("u1", "Acme Air lost my bag and nobody answers"), 1)}, out));
+  ASSERT_TRUE(
+      b.handle({post_record(post_json("u1", "Acme Air lost my bag and nobody answers"), 1)}, out));
   b.on_commit();
   EXPECT_EQ(cb.duplicates, 1u);
   EXPECT_EQ(cb.scored, 0u);
@@ -359,14 +405,16 @@ TEST(ProcessStage, AbortUndoesTheBatchsDedupChanges) {
   ASSERT_TRUE(s.handle({post_record(post_json("u1", "Acme Air lost my bag"), 0)}, first));
   s.on_commit();
   log::Output aborted;
-  ASSERT_TRUE(s.handle({post_record(post_json("u2", "Globex is fine"), 1), post_record(post_json("u2", "Globex is fine"), 2),
+  ASSERT_TRUE(s.handle({post_record(post_json("u2", "Globex is fine"), 1),
+                        post_record(post_json("u2", "Globex is fine"), 2),
                         post_record(post_json("u1", "", true), 3)},
                        aborted));
   EXPECT_EQ(c.duplicates, 1u);
   EXPECT_EQ(c.deletes, 1u);
   s.on_abort();
   log::Output again;  // the same batch, read again after the rewind
-  ASSERT_TRUE(s.handle({post_record(post_json("u2", "Globex is fine"), 1), post_record(post_json("u2", "Globex is fine"), 2),
+  ASSERT_TRUE(s.handle({post_record(post_json("u2", "Globex is fine"), 1),
+                        post_record(post_json("u2", "Globex is fine"), 2),
                         post_record(post_json("u1", "", true), 3)},
                        again));
   s.on_commit();
@@ -387,9 +435,10 @@ TEST(ProcessStage, AnAbortedBatchIsHandledAgainWithTheSameOutputs) {
   log::Output first;
   ASSERT_TRUE(s.handle({post_record(post_json("u1", refund), 0)}, first));
   s.on_commit();
-  const std::vector<log::Record> batch{post_record(post_json("u2", "Globex fixed the router quickly, friendly staff"), 1),
-                                  post_record(post_json("u3", refund + " @acmeair"), 2),
-                                  post_record(post_json("u4", "Lovely evening at the harbour with the kids"), 3)};
+  const std::vector<log::Record> batch{
+      post_record(post_json("u2", "Globex fixed the router quickly, friendly staff"), 1),
+      post_record(post_json("u3", refund + " @acmeair"), 2),
+      post_record(post_json("u4", "Lovely evening at the harbour with the kids"), 3)};
   log::Output aborted;
   ASSERT_TRUE(s.handle(batch, aborted));
   EXPECT_EQ(c.near_duplicates, 1u);  // u3 repeats u1

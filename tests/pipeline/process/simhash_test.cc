@@ -63,9 +63,16 @@ std::uint64_t reference(std::string_view text) {
 
 TEST(SimHash, MatchesTheReferenceDefinition) {
   const std::vector<std::string> fixed{
-      "", "one two three", "one two three four", "Acme Air lost my bag again!! http://x.example/1",
-      "@acme why?? https://t.co/abc the flight was late\nagain and again", "héllo wörld ça va très bien merci",
-      "ends with htt", "ends with http", "UPPER case WORDS and 123 numbers 456 too", "tabs\tand\rcarriage returns here"};
+      "",
+      "one two three",
+      "one two three four",
+      "Acme Air lost my bag again!! http://x.example/1",
+      "@acme why?? https://t.co/abc the flight was late\nagain and again",
+      "héllo wörld ça va très bien merci",
+      "ends with htt",
+      "ends with http",
+      "UPPER case WORDS and 123 numbers 456 too",
+      "tabs\tand\rcarriage returns here"};
   for (const auto& t : fixed) EXPECT_EQ(simhash(t), reference(t)) << t;
   std::mt19937 rng(7);
   const std::string alphabet = "abcXYZ019 @h\n\t.!\xc3\xa9http";
@@ -80,10 +87,12 @@ TEST(SimHash, LongTextsMatchTheReference) {
   // Past 255 shingles the packed bit counters are emptied mid-text; thousands of words
   // cross that several times.
   std::mt19937 rng(3);
-  const char* vocab[] = {"late", "flight", "Acme", "bag", "refund", "ok", "no", "why", "the", "crew", "2024", "caf\xc3\xa9"};
+  const char* vocab[] = {"late", "flight", "Acme", "bag",  "refund", "ok",
+                         "no",   "why",    "the",  "crew", "2024",   "caf\xc3\xa9"};
   for (std::size_t words : {250u, 255u, 256u, 257u, 258u, 511u, 512u, 1000u, 4000u}) {
     std::string t;
-    for (std::size_t i = 0; i < words; ++i) t += std::string(vocab[rng() % 12]) + (rng() % 5 ? " " : ", ");
+    for (std::size_t i = 0; i < words; ++i)
+      t += std::string(vocab[rng() % 12]) + (rng() % 5 ? " " : ", ");
     ASSERT_EQ(simhash(t), reference(t)) << words;
   }
   // A text of one repeated shingle: every counter is all-or-nothing.

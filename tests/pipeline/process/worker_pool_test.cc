@@ -99,7 +99,7 @@ TEST(WorkerPool, WaitRethrowsTheFirstExceptionAndSkipsTheRest) {
     EXPECT_STREQ(e.what(), "item 40");
   }
   EXPECT_LT(later.load(), kItems / 2);  // a chunk already taken finishes; the rest is skipped
-  std::atomic<std::size_t> ran{0};  // the pool goes on
+  std::atomic<std::size_t> ran{0};      // the pool goes on
   pool.run(100, [&](std::size_t) { ++ran; });
   EXPECT_EQ(ran.load(), 100u);
 }

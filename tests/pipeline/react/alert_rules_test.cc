@@ -14,8 +14,8 @@ using sentiment::Label;
 
 const std::int64_t kT0 = *core::parse_rfc3339_ms("2026-11-23T10:00:00Z");
 
-core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score, const std::string& uid,
-                const std::string& text = "x") {
+core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score,
+                      const std::string& uid, const std::string& text = "x") {
   core::Mention m;
   m.entity = entity;
   m.post_uid = uid;
@@ -47,16 +47,19 @@ std::unique_ptr<AlertEngine> engine(std::vector<config::AlertRuleDef> rules) {
 }
 
 // `n_neg` negatives and 10 neutrals in minute `minute` of `entity`.
-void minute(AlertEngine& e, const std::string& entity, int minute, int n_neg, std::vector<core::Alert>& out,
-            const std::string& tag = "n") {
+void minute(AlertEngine& e, const std::string& entity, int minute, int n_neg,
+            std::vector<core::Alert>& out, const std::string& tag = "n") {
   const std::int64_t base = kT0 + minute * 60'000LL;
   for (int i = 0; i < n_neg; ++i) {
-    ASSERT_TRUE(e.add(mention(entity, base + 1000 + i * 100, Label::negative, -0.3f - 0.01f * (i % 50),
-                              entity + "-" + tag + std::to_string(minute) + "-" + std::to_string(i)), out));
+    ASSERT_TRUE(
+        e.add(mention(entity, base + 1000 + i * 100, Label::negative, -0.3f - 0.01f * (i % 50),
+                      entity + "-" + tag + std::to_string(minute) + "-" + std::to_string(i)),
+              out));
   }
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(e.add(mention(entity, base + 30'000 + i * 100, Label::neutral, 0.0f,
-                              entity + "-u" + std::to_string(minute) + "-" + std::to_string(i)), out));
+                              entity + "-u" + std::to_string(minute) + "-" + std::to_string(i)),
+                      out));
   }
 }
 
@@ -205,10 +208,15 @@ TEST(AlertEngine, ThresholdIsJudgedWhenTheWindowCloses) {
   r.min_volume = 4;
   auto e = engine({r});
   std::vector<core::Alert> out;
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(e->add(mention("acme", kT0 + i, Label::negative, -0.5f, "a" + std::to_string(i)), out));
-  ASSERT_TRUE(e->add(mention("acme", kT0 + 60'000, Label::neutral, 0, "b"), out));  // 3 < min_volume
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(
+        e->add(mention("acme", kT0 + i, Label::negative, -0.5f, "a" + std::to_string(i)), out));
+  ASSERT_TRUE(
+      e->add(mention("acme", kT0 + 60'000, Label::neutral, 0, "b"), out));  // 3 < min_volume
   EXPECT_TRUE(out.empty());
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(e->add(mention("acme", kT0 + 61'000 + i, Label::negative, -0.5f, "c" + std::to_string(i)), out));
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(e->add(
+        mention("acme", kT0 + 61'000 + i, Label::negative, -0.5f, "c" + std::to_string(i)), out));
   EXPECT_TRUE(out.empty());
   ASSERT_TRUE(e->add(mention("acme", kT0 + 120'000, Label::neutral, 0, "d"), out));
   ASSERT_EQ(out.size(), 1u);
@@ -261,7 +269,8 @@ config::AlertRuleDef share_rule() {
 // `per_minute` mentions a minute for minutes [0, minutes), `neg` of them negative (every
 // per_minute/neg-th, so the running share never runs ahead), except minute `odd_minute`,
 // which has `odd_total` mentions with `odd_neg` negatives.
-std::vector<core::Mention> share_stream(int minutes, int per_minute, int neg, int odd_minute, int odd_total, int odd_neg) {
+std::vector<core::Mention> share_stream(int minutes, int per_minute, int neg, int odd_minute,
+                                        int odd_total, int odd_neg) {
   std::vector<core::Mention> out;
   for (int minute = 0; minute < minutes; ++minute) {
     const int total = minute == odd_minute ? odd_total : per_minute;
@@ -271,14 +280,16 @@ std::vector<core::Mention> share_stream(int minutes, int per_minute, int neg, in
       // negative when the share so far would stay at or under negs/total
       const bool negative = placed < negs && (placed + 1) * total <= (i + 1) * negs;
       if (negative) ++placed;
-      out.push_back(mention("acme", kT0 + minute * 60'000LL + i * 100, negative ? Label::negative : Label::positive,
-                            negative ? -0.6f : 0.5f, "m" + std::to_string(minute) + "-" + std::to_string(i)));
+      out.push_back(mention("acme", kT0 + minute * 60'000LL + i * 100,
+                            negative ? Label::negative : Label::positive, negative ? -0.6f : 0.5f,
+                            "m" + std::to_string(minute) + "-" + std::to_string(i)));
     }
   }
   return out;
 }
 
-std::vector<core::Alert> run_rules(const std::vector<config::AlertRuleDef>& rules, const std::vector<core::Mention>& ms) {
+std::vector<core::Alert> run_rules(const std::vector<config::AlertRuleDef>& rules,
+                                   const std::vector<core::Mention>& ms) {
   auto engine = AlertEngine::create(rules);
   EXPECT_TRUE(engine);
   std::vector<core::Alert> out;
@@ -286,7 +297,8 @@ std::vector<core::Alert> run_rules(const std::vector<config::AlertRuleDef>& rule
   return out;
 }
 
-int count(const std::vector<core::Alert>& alerts, const std::string& rule, const std::string& status) {
+int count(const std::vector<core::Alert>& alerts, const std::string& rule,
+          const std::string& status) {
   return static_cast<int>(std::count_if(alerts.begin(), alerts.end(), [&](const core::Alert& a) {
     return a.rule == rule && a.status == status;
   }));
@@ -329,12 +341,14 @@ TEST(AlertRules, MeasureShareIsReadFromTheConfig) {
 alerts:
   - {name: s1, kind: spike, measure: share, min_volume: 10}
   - {name: s2, kind: spike}
-)", "t.yaml", "");
+)",
+                                  "t.yaml", "");
   ASSERT_TRUE(cfg) << cfg.error().message;
   ASSERT_EQ(cfg->alerts.size(), 2u);
   EXPECT_EQ(cfg->alerts[0].metric, "share");
   EXPECT_EQ(cfg->alerts[1].metric, "");
-  auto bad = config::parse_config("alerts:\n  - {name: s1, kind: spike, measure: ratio}\n", "t.yaml", "");
+  auto bad =
+      config::parse_config("alerts:\n  - {name: s1, kind: spike, measure: ratio}\n", "t.yaml", "");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("measure"), std::string::npos) << bad.error().message;
 }
@@ -348,13 +362,16 @@ TEST(AlertRules, AdvanceResolvesAnOpenAlertOfAQuietStream) {
   std::vector<core::Alert> out;
   for (int minute = 0; minute < 10; ++minute) {
     for (int i = 0; i < 3; ++i) {
-      ASSERT_TRUE((*engine)->add(mention("acme", kT0 + minute * 60'000LL + i * 1000, Label::negative, -0.5f,
-                                         "b" + std::to_string(minute) + "-" + std::to_string(i)), out));
+      ASSERT_TRUE(
+          (*engine)->add(mention("acme", kT0 + minute * 60'000LL + i * 1000, Label::negative, -0.5f,
+                                 "b" + std::to_string(minute) + "-" + std::to_string(i)),
+                         out));
     }
   }
   for (int i = 0; i < 30; ++i) {
-    ASSERT_TRUE((*engine)->add(mention("acme", kT0 + 10 * 60'000LL + i * 100, Label::negative, -0.9f,
-                                       "s" + std::to_string(i)), out));
+    ASSERT_TRUE((*engine)->add(mention("acme", kT0 + 10 * 60'000LL + i * 100, Label::negative,
+                                       -0.9f, "s" + std::to_string(i)),
+                               out));
   }
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].status, "trigger");

@@ -88,7 +88,8 @@ TEST(ReactStage, QuietStreamClosesItsLastWindowsAndResolvesOnTheClock) {
   // A minute later the next (empty) minute closes: the alert resolves.
   rig.clock += 60'000;
   ASSERT_TRUE(step_until_output(**loop, **h));
-  EXPECT_EQ(alert_statuses(*rig.log, rig.cfg), (std::vector<std::string>{"acme:trigger", "acme:resolve"}));
+  EXPECT_EQ(alert_statuses(*rig.log, rig.cfg),
+            (std::vector<std::string>{"acme:trigger", "acme:resolve"}));
   EXPECT_TRUE((*h)->alerts().open_alerts().empty());
   const auto advances = (*h)->stats().idle_advances;
   EXPECT_GE(advances, 2u);
@@ -141,7 +142,8 @@ TEST(ReactStage, BusyPartitionIsNeverAdvancedOnTheClock) {
   for (std::size_t i = 0; i < acme.size(); ++i) {
     rig.clock += 60'000;  // a minute of wall clock between records: still never quiet for 30 s
                           // at a check, since each handle() sees a record of the partition
-    std::vector<log::Record> one{{rig.cfg.log.topic("mentions"), 0, static_cast<std::int64_t>(i), "acme", codec::encode(acme[i]), 0}};
+    std::vector<log::Record> one{{rig.cfg.log.topic("mentions"), 0, static_cast<std::int64_t>(i),
+                                  "acme", codec::encode(acme[i]), 0}};
     ASSERT_TRUE((*h)->handle(one, out));
     (*h)->on_commit();
   }

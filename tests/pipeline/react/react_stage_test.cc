@@ -80,7 +80,7 @@ TEST(ReactStage, AHandlerThatFindsItsPartitionsMovedOnRebuildsFirst) {
   drain_as(**log, cfg, **first, "0");
   produce(**log, cfg, ms, half, ms.size());
   drain_as(**log, cfg, **second, "1");
-  EXPECT_EQ((*second)->stats().restores, 1u);  // at start
+  EXPECT_EQ((*second)->stats().restores, 1u);          // at start
   EXPECT_GE((*second)->stats().partial_restores, 1u);  // the moved partitions, one by one
   EXPECT_EQ((*second)->stats().replayed, half);
   auto [want_aggs, want_ids] = batch(cfg, ms);
@@ -127,7 +127,8 @@ TEST(ReactStage, AbortedBatchIsHandledAgainIdentically) {
   drain_as(**log, cfg, **handler);
   std::vector<log::Record> in;
   for (std::size_t i = half; i < ms.size(); ++i) {
-    in.push_back({cfg.log.topic("mentions"), 0, static_cast<std::int64_t>(1'000'000 + i), ms[i].entity, codec::encode(ms[i]), 0});
+    in.push_back({cfg.log.topic("mentions"), 0, static_cast<std::int64_t>(1'000'000 + i),
+                  ms[i].entity, codec::encode(ms[i]), 0});
   }
   log::Output first, second;
   ASSERT_TRUE((*handler)->handle(in, first));
@@ -150,8 +151,10 @@ TEST(ReactStage, BadMentionGoesToDeadletterAndTheRestFlows) {
   ASSERT_TRUE(log);
   auto handler = make_react_handler(cfg, **log);
   ASSERT_TRUE(handler);
-  std::vector<log::Record> in{{cfg.log.topic("mentions"), 1, 7, "acme", "{not json", 0},
-                         {cfg.log.topic("mentions"), 1, 8, "acme", codec::encode(mention("acme", kT0, Label::negative, -0.5f, "p1")), 0}};
+  std::vector<log::Record> in{
+      {cfg.log.topic("mentions"), 1, 7, "acme", "{not json", 0},
+      {cfg.log.topic("mentions"), 1, 8, "acme",
+       codec::encode(mention("acme", kT0, Label::negative, -0.5f, "p1")), 0}};
   log::Output out;
   ASSERT_TRUE((*handler)->handle(in, out));
   (*handler)->on_commit();

@@ -21,8 +21,8 @@ std::string id(const char* prefix, int n) {
   return s;
 }
 
-core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score, const std::string& author,
-                const std::string& text, const std::string& uid) {
+core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score,
+                      const std::string& author, const std::string& text, const std::string& uid) {
   core::Mention m;
   m.entity = entity;
   m.post_uid = uid;
@@ -45,11 +45,16 @@ WindowsOptions one_minute(std::chrono::milliseconds lateness = 30s) {
 TEST(Windows, ClosedWindowCarriesCountsMeanAuthorsTermsAndNegatives) {
   Windows w(one_minute());
   std::vector<core::Aggregate> out;
-  ASSERT_TRUE(w.add(mention("acme", kT0 + 1000, Label::negative, -0.8f, "a", "Outage again, app down", "p1"), out));
-  ASSERT_TRUE(w.add(mention("acme", kT0 + 2000, Label::negative, -0.4f, "a", "another outage today", "p2"), out));
-  ASSERT_TRUE(w.add(mention("acme", kT0 + 3000, Label::positive, 0.6f, "b", "love the crew", "p3"), out));
+  ASSERT_TRUE(w.add(
+      mention("acme", kT0 + 1000, Label::negative, -0.8f, "a", "Outage again, app down", "p1"),
+      out));
+  ASSERT_TRUE(w.add(
+      mention("acme", kT0 + 2000, Label::negative, -0.4f, "a", "another outage today", "p2"), out));
+  ASSERT_TRUE(
+      w.add(mention("acme", kT0 + 3000, Label::positive, 0.6f, "b", "love the crew", "p3"), out));
   EXPECT_TRUE(out.empty());  // window still open
-  ASSERT_TRUE(w.add(mention("acme", kT0 + 61'000, Label::neutral, 0.0f, "c", "boarding", "p4"), out));
+  ASSERT_TRUE(
+      w.add(mention("acme", kT0 + 61'000, Label::neutral, 0.0f, "c", "boarding", "p4"), out));
   ASSERT_EQ(out.size(), 1u);
   const core::Aggregate& a = out[0];
   EXPECT_EQ(a.entity, "acme");
@@ -101,9 +106,11 @@ TEST(Windows, LateInsideLatenessUpdatesWithNewVersionAndLaterIsDropped) {
 TEST(Windows, RetractSubtractsTheOriginal) {
   Windows w(one_minute());
   std::vector<core::Aggregate> out;
-  core::Mention bad = mention("acme", kT0 + 1000, Label::negative, -0.9f, "a", "terrible outage", "p1");
+  core::Mention bad =
+      mention("acme", kT0 + 1000, Label::negative, -0.9f, "a", "terrible outage", "p1");
   ASSERT_TRUE(w.add(bad, out));
-  ASSERT_TRUE(w.add(mention("acme", kT0 + 2000, Label::positive, 0.5f, "b", "great flight", "p2"), out));
+  ASSERT_TRUE(
+      w.add(mention("acme", kT0 + 2000, Label::positive, 0.5f, "b", "great flight", "p2"), out));
   core::Mention retract = bad;
   retract.retract = true;
   ASSERT_TRUE(w.add(retract, out));
@@ -125,7 +132,9 @@ TEST(Windows, UniqueAuthorsSwitchToHyperLogLogAboveTheBound) {
   Windows w(o);
   std::vector<core::Aggregate> out;
   for (int i = 0; i < 20000; ++i) {
-    ASSERT_TRUE(w.add(mention("acme", kT0 + i % 50'000, Label::neutral, 0.0f, id("author-", i % 5000), "x", id("p", i)), out));
+    ASSERT_TRUE(w.add(mention("acme", kT0 + i % 50'000, Label::neutral, 0.0f,
+                              id("author-", i % 5000), "x", id("p", i)),
+                      out));
   }
   ASSERT_TRUE(w.add(mention("acme", kT0 + 60'000, Label::neutral, 0.0f, "z", "x", "last"), out));
   ASSERT_EQ(out.size(), 1u);
@@ -154,11 +163,14 @@ TEST(Windows, RollbackUndoesEverythingSinceCommit) {
 TEST(Windows, ResultsDoNotDependOnHowEntitiesInterleave) {
   std::vector<core::Mention> a, b;
   for (int i = 0; i < 300; ++i) {
-    a.push_back(mention("acme", kT0 + i * 997, i % 3 ? Label::negative : Label::positive, i % 3 ? -0.6f : 0.4f,
-                        id("u", i % 17), id("delay gate ", i % 5), id("a", i)));
-    b.push_back(mention("globex", kT0 + i * 1499, Label::neutral, 0.1f, id("v", i % 7), "fine", id("b", i)));
+    a.push_back(mention("acme", kT0 + i * 997, i % 3 ? Label::negative : Label::positive,
+                        i % 3 ? -0.6f : 0.4f, id("u", i % 17), id("delay gate ", i % 5),
+                        id("a", i)));
+    b.push_back(mention("globex", kT0 + i * 1499, Label::neutral, 0.1f, id("v", i % 7), "fine",
+                        id("b", i)));
   }
-  auto run = [](const std::vector<core::Mention>& first, const std::vector<core::Mention>& second, bool interleave) {
+  auto run = [](const std::vector<core::Mention>& first, const std::vector<core::Mention>& second,
+                bool interleave) {
     WindowsOptions o;
     o.sizes = {1min, 1h};
     Windows w(o);
@@ -205,7 +217,8 @@ TEST(Windows, AdvanceClosesTheWindowsOfAQuietStreamLikeALaterMention) {
   o.allowed_lateness = 30s;
   Windows w(o);
   std::vector<core::Aggregate> out;
-  ASSERT_TRUE(w.add(mention("acme", kT0 + 10'000, Label::negative, -0.5f, "a", "outage", "p1"), out));
+  ASSERT_TRUE(
+      w.add(mention("acme", kT0 + 10'000, Label::negative, -0.5f, "a", "outage", "p1"), out));
   ASSERT_TRUE(out.empty());
   EXPECT_EQ(w.next_close("acme"), kT0 + 60'000);
   EXPECT_EQ(w.stream_time("acme"), kT0 + 10'000);
@@ -219,7 +232,7 @@ TEST(Windows, AdvanceClosesTheWindowsOfAQuietStreamLikeALaterMention) {
   EXPECT_EQ(out[0].volume, 1);
   EXPECT_EQ(out[0].version, 1);
   EXPECT_EQ(w.next_close("acme"), kT0 + 3'600'000);  // the hour window is next
-  w.advance("acme", kT0 + 30'000, out);               // never backwards
+  w.advance("acme", kT0 + 30'000, out);              // never backwards
   EXPECT_EQ(w.stream_time("acme"), kT0 + 60'000);
 
   // Inside the lateness a late mention still updates the advanced-over window...

@@ -3,8 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "pipeline/core/base64.h"
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/base64.h"
 
 namespace earshot::sinks::testing {
 
@@ -12,8 +12,8 @@ using sentiment::Label;
 
 std::int64_t t0_ms() { return *pipeline::core::parse_rfc3339_ms("2026-11-23T10:00:00Z"); }
 
-pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_ms, Label label, float score,
-                               const std::string& uid) {
+pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_ms, Label label,
+                                     float score, const std::string& uid) {
   pipeline::core::Mention m;
   m.entity = entity;
   m.post_uid = uid;
@@ -24,11 +24,13 @@ pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_m
   m.text = label == Label::negative ? "the app is down again, outage" : "great service today";
   m.sentiment.label = label;
   m.sentiment.score = score;
-  m.intent = label == Label::negative ? pipeline::core::Intent::complaint : pipeline::core::Intent::praise;
+  m.intent =
+      label == Label::negative ? pipeline::core::Intent::complaint : pipeline::core::Intent::praise;
   return m;
 }
 
-std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky, const std::string& steady) {
+std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky,
+                                                    const std::string& steady) {
   std::vector<pipeline::core::Mention> out;
   for (int minute = 0; minute < 64; ++minute) {
     const std::int64_t base = t0_ms() + minute * 60'000LL;
@@ -38,7 +40,8 @@ std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky, co
       for (int i = 0; i < neg; ++i) {
         std::string uid = spike ? e + "-spike-" + std::to_string(i)
                                 : e + "-" + std::to_string(minute) + "-n" + std::to_string(i);
-        out.push_back(make_mention(e, base + 300 + i * 700, Label::negative, -0.4f - 0.01f * static_cast<float>(i % 40), uid));
+        out.push_back(make_mention(e, base + 300 + i * 700, Label::negative,
+                                   -0.4f - 0.01f * static_cast<float>(i % 40), uid));
       }
       for (int i = 0; i < 8; ++i) {
         out.push_back(make_mention(e, base + 1000 + i * 6000, Label::positive, 0.5f,
@@ -58,7 +61,8 @@ bool signature_valid(const ReceivedRequest& r, const std::string& secret) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return sig.substr(3) == pipeline::core::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
+  return sig.substr(3) ==
+         pipeline::core::base64_encode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 pipeline::core::Alert sample_alert(const std::string& id_suffix, const std::string& severity) {

@@ -24,18 +24,20 @@ using earshot::testing::within;
 // 2026-11-23T10:00:00Z in ms since the epoch.
 std::int64_t t0_ms();
 
-pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_ms, sentiment::Label label, float score,
-                               const std::string& uid);
+pipeline::core::Mention make_mention(const std::string& entity, std::int64_t t_ms,
+                                     sentiment::Label label, float score, const std::string& uid);
 
 // Minutes 0..59: 3-5 negatives and 8 positives per minute for both entities; minute 60: 40
 // complaints for `spiky` (uids "<spiky>-spike-<i>"), steady traffic for `steady`; minutes
 // 61..63 normal again (so the spike window closes and resolves).
-std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky, const std::string& steady);
+std::vector<pipeline::core::Mention> spike_scenario(const std::string& spiky,
+                                                    const std::string& steady);
 
 // Verifies webhook-id/-timestamp/-signature of `r` with an HMAC computed here (OpenSSL).
 bool signature_valid(const ReceivedRequest& r, const std::string& secret);
 
 // A sample trigger alert with two evidence posts.
-pipeline::core::Alert sample_alert(const std::string& id_suffix, const std::string& severity = "warning");
+pipeline::core::Alert sample_alert(const std::string& id_suffix,
+                                   const std::string& severity = "warning");
 
 }  // namespace earshot::sinks::testing

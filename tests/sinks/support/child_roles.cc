@@ -19,8 +19,12 @@ namespace {
 
 void run_sinks_role() {
   pipeline::config::Config cfg = scenario_config_from_env();
-  pipeline::config::SinkDef w{.type = "webhook", .name = "webhook", .url = std::getenv("EARSHOT_SCN_HOOK_URL") ? std::getenv("EARSHOT_SCN_HOOK_URL") : "",
-                      .secret = "s3cret", .max_attempts = 1000};
+  pipeline::config::SinkDef w{
+      .type = "webhook",
+      .name = "webhook",
+      .url = std::getenv("EARSHOT_SCN_HOOK_URL") ? std::getenv("EARSHOT_SCN_HOOK_URL") : "",
+      .secret = "s3cret",
+      .max_attempts = 1000};
   cfg.sinks = {w};
   auto log = open_scenario_log(cfg);
   if (!log) std::_Exit(3);
@@ -59,7 +63,8 @@ class ChildRole : public ::testing::Environment {
   }
 };
 
-[[maybe_unused]] ::testing::Environment* const kChildRole = ::testing::AddGlobalTestEnvironment(new ChildRole);
+[[maybe_unused]] ::testing::Environment* const kChildRole =
+    ::testing::AddGlobalTestEnvironment(new ChildRole);
 
 }  // namespace
 }  // namespace earshot::sinks::testing

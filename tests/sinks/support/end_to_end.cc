@@ -1,7 +1,7 @@
 #include "tests/sinks/support/end_to_end.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -55,14 +55,17 @@ Config config_for(const std::string& kind, const std::string& suffix, const std:
   return cfg;
 }
 
-std::string suffix_of(const Config& cfg) { return cfg.log.group.substr(std::string("earshot-test.").size()); }
+std::string suffix_of(const Config& cfg) {
+  return cfg.log.group.substr(std::string("earshot-test.").size());
+}
 
 }  // namespace
 
 Config scenario_config(const std::string& kind, const std::string& tag) {
   static int counter = 0;
-  std::string suffix = tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" +
-                       std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'007);
+  std::string suffix =
+      tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1'000'000'007);
   std::string path;
   if (kind == "embedded-file") {
     path = (std::filesystem::temp_directory_path() / ("earshot-" + suffix + ".db")).string();
@@ -83,9 +86,10 @@ std::unique_ptr<pipeline::log::Log> open_scenario_log(const Config& cfg) {
 }
 
 std::map<std::string, std::string> scenario_env(const Config& cfg) {
-  return {{"EARSHOT_SCN_KIND", cfg.log.kind == pipeline::config::LogKind::kafka ? "kafka" : "embedded"},
-          {"EARSHOT_SCN_SUFFIX", suffix_of(cfg)},
-          {"EARSHOT_SCN_PATH", cfg.log.path}};
+  return {
+      {"EARSHOT_SCN_KIND", cfg.log.kind == pipeline::config::LogKind::kafka ? "kafka" : "embedded"},
+      {"EARSHOT_SCN_SUFFIX", suffix_of(cfg)},
+      {"EARSHOT_SCN_PATH", cfg.log.path}};
 }
 
 Config scenario_config_from_env() {
@@ -116,7 +120,8 @@ pid_t spawn_child(const std::string& role, const std::map<std::string, std::stri
 void remove_scenario_files(const Config& cfg) {
   if (cfg.log.path.empty()) return;
   std::error_code ec;
-  for (const char* ext : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(cfg.log.path + ext, ec);
+  for (const char* ext : {"", "-wal", "-shm", "-journal"})
+    std::filesystem::remove(cfg.log.path + ext, ec);
 }
 
 void kill_child(pid_t pid) {
@@ -126,21 +131,26 @@ void kill_child(pid_t pid) {
   ::waitpid(pid, &status, 0);
 }
 
-void produce_mentions(pipeline::log::Log& log, const Config& cfg, const std::vector<pipeline::core::Mention>& ms) {
+void produce_mentions(pipeline::log::Log& log, const Config& cfg,
+                      const std::vector<pipeline::core::Mention>& ms) {
   ASSERT_TRUE(log.create_topics({{cfg.log.topic("mentions"), cfg.log.partitions, false}}));
   auto p = log.producer({});
   ASSERT_TRUE(p) << p.error().message;
-  for (const auto& m : ms) ASSERT_TRUE((*p)->produce(cfg.log.topic("mentions"), m.entity, pipeline::codec::encode(m)));
+  for (const auto& m : ms)
+    ASSERT_TRUE((*p)->produce(cfg.log.topic("mentions"), m.entity, pipeline::codec::encode(m)));
   ASSERT_TRUE((*p)->flush(30s));
 }
 
 std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic) {
   const auto until = std::chrono::steady_clock::now() + 30s;
-  pipeline::core::Result<std::unique_ptr<pipeline::log::Consumer>> c = log.consumer({.group = "", .topics = {topic}});
+  pipeline::core::Result<std::unique_ptr<pipeline::log::Consumer>> c =
+      log.consumer({.group = "", .topics = {topic}});
   std::vector<pipeline::log::Record> out;
   // A topic may not exist yet, or be just created.
-  if (!c && !wait_until(within(5s), [&] { return bool(c = log.consumer({.group = "", .topics = {topic}})); },
-                        "a consumer of " + topic)) {
+  if (!c &&
+      !wait_until(
+          within(5s), [&] { return bool(c = log.consumer({.group = "", .topics = {topic}})); },
+          "a consumer of " + topic)) {
     return out;
   }
   while (std::chrono::steady_clock::now() < until) {
@@ -176,7 +186,8 @@ std::map<std::string, std::string> latest_aggregates(pipeline::log::Log& log, co
   return latest_json(aggs);
 }
 
-std::map<std::string, std::string> batch_aggregates(const Config& cfg, const std::vector<pipeline::core::Mention>& ms) {
+std::map<std::string, std::string> batch_aggregates(
+    const Config& cfg, const std::vector<pipeline::core::Mention>& ms) {
   pipeline::react::Windows w(pipeline::react::react_options(cfg).windows);
   std::vector<pipeline::core::Aggregate> aggs;
   for (const auto& original : ms) {
@@ -192,10 +203,17 @@ std::map<std::string, std::string> batch_aggregates(const Config& cfg, const std
 void run_spike_scenario(Config cfg, pipeline::log::Log& log) {
   auto ok200 = [](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; };
   RecordingReceiver hook(ok200), slack(ok200);
-  RecordingReceiver pd([](const ReceivedRequest&) { return ReceiverResponse{202, {}, R"({"status":"success"})"}; });
-  pipeline::config::SinkDef w{.type = "webhook", .name = "webhook", .url = hook.url("/earshot"), .secret = "s3cret"};
-  pipeline::config::SinkDef s{.type = "slack", .name = "slack", .url = slack.url("/services/T0/B0/x")};
-  pipeline::config::SinkDef p{.type = "pagerduty", .name = "pagerduty", .url = pd.url("/v2/enqueue"), .routing_key = "R0UT1NG"};
+  RecordingReceiver pd([](const ReceivedRequest&) {
+    return ReceiverResponse{202, {}, R"({"status":"success"})"};
+  });
+  pipeline::config::SinkDef w{
+      .type = "webhook", .name = "webhook", .url = hook.url("/earshot"), .secret = "s3cret"};
+  pipeline::config::SinkDef s{
+      .type = "slack", .name = "slack", .url = slack.url("/services/T0/B0/x")};
+  pipeline::config::SinkDef p{.type = "pagerduty",
+                              .name = "pagerduty",
+                              .url = pd.url("/v2/enqueue"),
+                              .routing_key = "R0UT1NG"};
   cfg.sinks = {w, s, p};
   const auto ms = spike_scenario("acme", "globex");
   produce_mentions(log, cfg, ms);
@@ -208,7 +226,8 @@ void run_spike_scenario(Config cfg, pipeline::log::Log& log) {
     react_status = [&]() -> pipeline::core::Status {
       auto handler = pipeline::react::make_react_handler(cfg, log);
       if (!handler) return std::unexpected(handler.error());
-      auto loop = pipeline::log::TransactionalLoop::create(log, pipeline::react::react_loop_options(cfg));
+      auto loop =
+          pipeline::log::TransactionalLoop::create(log, pipeline::react::react_loop_options(cfg));
       if (!loop) return std::unexpected(loop.error());
       pipeline::log::Consumer* consumer = &(*loop)->consumer();
       (*handler)->set_assignment([consumer] { return consumer->assignment(); });
@@ -226,25 +245,30 @@ void run_spike_scenario(Config cfg, pipeline::log::Log& log) {
   fast.retry.base = 50ms;
   auto runner = SinkRunner::start(cfg, log, fast);
   ASSERT_TRUE(runner) << runner.error().message;
-  const ::testing::AssertionResult react_done =
-      wait_until(within(120s), [&] { return react_idle.load(); }, "react caught up and idle");
+  const ::testing::AssertionResult react_done = wait_until(
+      within(120s), [&] { return react_idle.load(); }, "react caught up and idle");
   // Then every sink handles every alert there is; anything more at a receiver is a duplicate.
   std::size_t alerts = 0;
   ::testing::AssertionResult delivered = ::testing::AssertionFailure() << "react never went idle";
   if (react_done) {
     alerts = read_topic(log, cfg.log.topic("alerts")).size();
-    delivered = wait_until(within(120s), [&] {
-      auto stats = (*runner)->stats();
-      return std::ranges::all_of(stats, [&](const SinkStats& s) { return s.delivered + s.skipped + s.dead >= alerts; });
-    }, "every sink through all " + std::to_string(alerts) + " alerts");
+    delivered = wait_until(
+        within(120s),
+        [&] {
+          auto stats = (*runner)->stats();
+          return std::ranges::all_of(stats, [&](const SinkStats& s) {
+            return s.delivered + s.skipped + s.dead >= alerts;
+          });
+        },
+        "every sink through all " + std::to_string(alerts) + " alerts");
   }
   stop = true;
   react.join();
   (*runner)->stop();
   ASSERT_TRUE(react_status) << react_status.error().message;
   ASSERT_TRUE(react_done);
-  ASSERT_TRUE(delivered) << "webhook " << hook.request_count() << ", slack " << slack.request_count() << ", pagerduty "
-                         << pd.request_count();
+  ASSERT_TRUE(delivered) << "webhook " << hook.request_count() << ", slack "
+                         << slack.request_count() << ", pagerduty " << pd.request_count();
   EXPECT_EQ(alerts, 2u) << "one trigger and its resolve";
 
   // Webhook: one trigger and its resolve, both for acme, signed, evidence from the spike minute.
@@ -286,7 +310,8 @@ void run_spike_scenario(Config cfg, pipeline::log::Log& log) {
   EXPECT_EQ(slack.request_count(), 2u);
   bool linked = false;
   for (const auto& r : slack.requests()) {
-    linked = linked || r.body.find("https://mastodon.example/@user/acme-spike-") != std::string::npos;
+    linked =
+        linked || r.body.find("https://mastodon.example/@user/acme-spike-") != std::string::npos;
     EXPECT_EQ(r.body.find("globex"), std::string::npos);
   }
   EXPECT_TRUE(linked);

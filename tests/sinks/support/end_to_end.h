@@ -11,10 +11,10 @@
 // Thread safety: one scenario at a time per process.
 #pragma once
 
+#include <sys/types.h>
 #include <map>
 #include <memory>
 #include <string>
-#include <sys/types.h>
 
 #include "pipeline/config/config.h"
 #include "pipeline/log/log.h"
@@ -54,11 +54,13 @@ void run_react_kill_scenario(const std::string& kind);
 void run_late_data_scenario(const std::string& kind);
 
 // The latest version of every aggregate on the aggregates topic, as JSON by key.
-std::map<std::string, std::string> latest_aggregates(pipeline::log::Log& log, const pipeline::config::Config& cfg);
+std::map<std::string, std::string> latest_aggregates(pipeline::log::Log& log,
+                                                     const pipeline::config::Config& cfg);
 // The same computed in memory from `mentions` in order (each through the wire codec).
-std::map<std::string, std::string> batch_aggregates(const pipeline::config::Config& cfg,
-                                                    const std::vector<pipeline::core::Mention>& mentions);
-void produce_mentions(pipeline::log::Log& log, const pipeline::config::Config& cfg, const std::vector<pipeline::core::Mention>& ms);
+std::map<std::string, std::string> batch_aggregates(
+    const pipeline::config::Config& cfg, const std::vector<pipeline::core::Mention>& mentions);
+void produce_mentions(pipeline::log::Log& log, const pipeline::config::Config& cfg,
+                      const std::vector<pipeline::core::Mention>& ms);
 // Every record of `topic` from the beginning to its end.
 std::vector<pipeline::log::Record> read_topic(pipeline::log::Log& log, const std::string& topic);
 

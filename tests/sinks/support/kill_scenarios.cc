@@ -16,7 +16,9 @@ using sentiment::Label;
 
 namespace {
 
-std::string log_kind(const std::string& kind) { return kind == "kafka" ? "kafka" : "embedded-file"; }
+std::string log_kind(const std::string& kind) {
+  return kind == "kafka" ? "kafka" : "embedded-file";
+}
 
 // Steps the loop until it has been caught up and idle three times in a row (or 120 s).
 void drain(pipeline::log::TransactionalLoop& loop, pipeline::react::ReactHandler& h) {
@@ -35,7 +37,8 @@ void run_sink_kill_scenario(const std::string& kind) {
   pipeline::config::Config cfg = scenario_config(log_kind(kind), "sinkkill");
   auto log = open_scenario_log(cfg);
   ASSERT_TRUE(log);
-  ASSERT_TRUE(log->create_topics({{cfg.log.topic("alerts"), 3, false}, {cfg.log.topic("deadletter"), 3, false}}));
+  ASSERT_TRUE(log->create_topics(
+      {{cfg.log.topic("alerts"), 3, false}, {cfg.log.topic("deadletter"), 3, false}}));
   std::atomic<bool> healthy{false};
   std::atomic<int> acked{0};
   RecordingReceiver hook([&](const ReceivedRequest&) {
@@ -53,22 +56,28 @@ void run_sink_kill_scenario(const std::string& kind) {
   auto env = scenario_env(cfg);
   env["EARSHOT_SCN_HOOK_URL"] = hook.url("/hook");
   pid_t child = spawn_child("sinks", env);
-  const bool tried = wait_until(within(90s), [&] { return hook.request_count() >= 2; }, "the sink process retrying");
+  const bool tried = wait_until(
+      within(90s), [&] { return hook.request_count() >= 2; }, "the sink process retrying");
   kill_child(child);  // kill -9 in the middle of the retries
   ASSERT_TRUE(tried) << "the sink process never reached the receiver";
   const std::size_t before = hook.request_count();
   healthy = true;
-  cfg.sinks = {{.type = "webhook", .name = "webhook", .url = hook.url("/hook"), .secret = "s3cret"}};
+  cfg.sinks = {
+      {.type = "webhook", .name = "webhook", .url = hook.url("/hook"), .secret = "s3cret"}};
   SinkRunnerOptions fast;
   fast.retry.base = 50ms;
   auto runner = SinkRunner::start(cfg, *log, fast);
   ASSERT_TRUE(runner);
   // The one alert was on the topic before the runner started: once the sink has caught up
   // with it (handled and committed), nothing more can be sent.
-  EXPECT_TRUE(wait_until(within(90s), [&] {
-    const SinkStats s = (*runner)->stats()[0];
-    return s.delivered == 1 && s.caught_up > 0;
-  }, "the alert delivered and committed")) << "delivered " << (*runner)->stats()[0].delivered;
+  EXPECT_TRUE(wait_until(
+      within(90s),
+      [&] {
+        const SinkStats s = (*runner)->stats()[0];
+        return s.delivered == 1 && s.caught_up > 0;
+      },
+      "the alert delivered and committed"))
+      << "delivered " << (*runner)->stats()[0].delivered;
   (*runner)->stop();
   EXPECT_GT(hook.request_count(), before);
   EXPECT_EQ(acked.load(), 1);
@@ -92,8 +101,9 @@ void run_react_kill_scenario(const std::string& kind) {
   auto env = scenario_env(cfg);
   env["EARSHOT_SCN_BATCH"] = "10";
   pid_t child = spawn_child("react", env);
-  const bool started = wait_until(within(90s), [&] { return read_topic(*log, cfg.log.topic("aggregates")).size() >= 20; },
-                                  "20 aggregates from the react process");  // poll often: the kill must land mid-stream
+  const bool started = wait_until(
+      within(90s), [&] { return read_topic(*log, cfg.log.topic("aggregates")).size() >= 20; },
+      "20 aggregates from the react process");  // poll often: the kill must land mid-stream
   kill_child(child);
   ASSERT_TRUE(started) << "the react process produced nothing";
 
@@ -102,7 +112,8 @@ void run_react_kill_scenario(const std::string& kind) {
   const std::uint64_t replayed = (*handler)->stats().replayed;
   EXPECT_GT(replayed, 0u);
   EXPECT_LT(replayed, ms.size()) << "the kill should land mid-stream";
-  auto loop = pipeline::log::TransactionalLoop::create(*log, pipeline::react::react_loop_options(cfg));
+  auto loop =
+      pipeline::log::TransactionalLoop::create(*log, pipeline::react::react_loop_options(cfg));
   ASSERT_TRUE(loop);
   drain(**loop, **handler);
   EXPECT_EQ(replayed + (*handler)->stats().mentions, ms.size());
@@ -132,15 +143,17 @@ void run_late_data_scenario(const std::string& kind) {
   const std::int64_t t0 = t0_ms();
   std::vector<pipeline::core::Mention> ms{
       make_mention("acme", t0 + 10'000, Label::negative, -0.5f, "on-time"),
-      make_mention("acme", t0 + 65'000, Label::neutral, 0.0f, "next-minute"),       // closes 10:00 (v1)
-      make_mention("acme", t0 + 50'000, Label::negative, -0.7f, "late-inside"),     // watermark 10:00:35
-      make_mention("acme", t0 + 100'000, Label::neutral, 0.0f, "later"),            // watermark 10:01:10
-      make_mention("acme", t0 + 59'000, Label::negative, -0.9f, "late-outside"),    // dropped
+      make_mention("acme", t0 + 65'000, Label::neutral, 0.0f, "next-minute"),  // closes 10:00 (v1)
+      make_mention("acme", t0 + 50'000, Label::negative, -0.7f,
+                   "late-inside"),                                        // watermark 10:00:35
+      make_mention("acme", t0 + 100'000, Label::neutral, 0.0f, "later"),  // watermark 10:01:10
+      make_mention("acme", t0 + 59'000, Label::negative, -0.9f, "late-outside"),  // dropped
       make_mention("acme", t0 + 130'000, Label::neutral, 0.0f, "closes-10:01")};
   produce_mentions(*log, cfg, ms);
   auto handler = pipeline::react::make_react_handler(cfg, *log);
   ASSERT_TRUE(handler);
-  auto loop = pipeline::log::TransactionalLoop::create(*log, pipeline::react::react_loop_options(cfg));
+  auto loop =
+      pipeline::log::TransactionalLoop::create(*log, pipeline::react::react_loop_options(cfg));
   ASSERT_TRUE(loop);
   drain(**loop, **handler);
   std::vector<std::pair<std::int64_t, std::int64_t>> versions;  // (version, volume) of 10:00

@@ -4,9 +4,8 @@
 // parks it until the test releases it: a server exactly as slow as the test wants, with no
 // sleeps. It records every request and the most requests it ever had parked at once.
 //
-//   ScriptedHttp http([](const core::HttpRequest& r) { return ScriptedHttp::reply(200, R"({"id":"c1"})"); });
-//   http.hold();
-//   std::thread t([&] { src->find(who); });
+//   ScriptedHttp http([](const core::HttpRequest& r) { return ScriptedHttp::reply(200,
+//   R"({"id":"c1"})"); }); http.hold(); std::thread t([&] { src->find(who); });
 //   ASSERT_TRUE(http.wait_parked(1));   // the request is out, unanswered
 //   http.release_one();                 // now it is answered (on this thread)
 //

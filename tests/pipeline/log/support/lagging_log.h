@@ -19,7 +19,8 @@ namespace earshot::pipeline::testing {
 class LaggingConsumer final : public log::Consumer {
  public:
   explicit LaggingConsumer(std::unique_ptr<log::Consumer> inner) : inner_(std::move(inner)) {}
-  core::Result<std::vector<log::Record>> poll(std::size_t max_records, std::chrono::milliseconds timeout) override {
+  core::Result<std::vector<log::Record>> poll(std::size_t max_records,
+                                              std::chrono::milliseconds timeout) override {
     if (timeout.count() == 0) return std::vector<log::Record>{};
     return inner_->poll(max_records, timeout);
   }
@@ -36,8 +37,12 @@ class LaggingConsumer final : public log::Consumer {
 class LaggingLog final : public log::Log {
  public:
   explicit LaggingLog(log::Log& inner) : inner_(inner) {}
-  core::Status create_topics(const std::vector<log::TopicSpec>& t) override { return inner_.create_topics(t); }
-  core::Result<std::unique_ptr<log::Producer>> producer(const log::ProducerOptions& o) override { return inner_.producer(o); }
+  core::Status create_topics(const std::vector<log::TopicSpec>& t) override {
+    return inner_.create_topics(t);
+  }
+  core::Result<std::unique_ptr<log::Producer>> producer(const log::ProducerOptions& o) override {
+    return inner_.producer(o);
+  }
   core::Result<std::unique_ptr<log::Consumer>> consumer(const log::ConsumerOptions& o) override {
     auto c = inner_.consumer(o);
     if (!c) return c;

@@ -49,7 +49,8 @@ std::vector<log::Record> LogContract::read_all(const std::string& topic, std::si
 
 namespace {
 
-std::unique_ptr<log::Consumer> group_consumer(log::Log& log, const std::string& group, const std::string& topic) {
+std::unique_ptr<log::Consumer> group_consumer(log::Log& log, const std::string& group,
+                                              const std::string& topic) {
   auto c = log.consumer({.group = group, .topics = {topic}, .on_revoke = {}});
   EXPECT_TRUE(c) << c.error().message;
   return c ? std::move(*c) : nullptr;

@@ -13,7 +13,8 @@ using sentiment::Label;
 
 const std::int64_t kT0 = *core::parse_rfc3339_ms("2026-11-23T10:00:00Z");
 
-core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score, const std::string& uid) {
+core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score,
+                      const std::string& uid) {
   core::Mention m;
   m.entity = entity;
   m.post_uid = uid;
@@ -38,7 +39,8 @@ std::vector<core::Mention> scenario() {
     for (int i = 0; i < 6; ++i) {
       out.push_back(mention("acme", base + 20'000 + i * 500, Label::positive, 0.4f,
                             "acme-" + std::to_string(minute) + "-p" + std::to_string(i)));
-      out.push_back(mention("globex", base + 21'000 + i * 500, i % 2 ? Label::negative : Label::neutral, -0.2f,
+      out.push_back(mention("globex", base + 21'000 + i * 500,
+                            i % 2 ? Label::negative : Label::neutral, -0.2f,
                             "globex-" + std::to_string(minute) + "-" + std::to_string(i)));
     }
   }
@@ -57,10 +59,12 @@ config::Config test_config() {
   return cfg;
 }
 
-void produce(log::Log& log, const config::Config& cfg, const std::vector<core::Mention>& ms, std::size_t from, std::size_t to) {
+void produce(log::Log& log, const config::Config& cfg, const std::vector<core::Mention>& ms,
+             std::size_t from, std::size_t to) {
   auto p = log.producer({});
   ASSERT_TRUE(p);
-  for (std::size_t i = from; i < to; ++i) ASSERT_TRUE((*p)->produce(cfg.log.topic("mentions"), ms[i].entity, codec::encode(ms[i])));
+  for (std::size_t i = from; i < to; ++i)
+    ASSERT_TRUE((*p)->produce(cfg.log.topic("mentions"), ms[i].entity, codec::encode(ms[i])));
   ASSERT_TRUE((*p)->flush(5s));
 }
 
@@ -72,7 +76,8 @@ void drain(log::TransactionalLoop& loop, react::ReactHandler& h) {
   }
 }
 
-void drain_as(log::Log& log, const config::Config& cfg, react::ReactHandler& h, const std::string& instance) {
+void drain_as(log::Log& log, const config::Config& cfg, react::ReactHandler& h,
+              const std::string& instance) {
   auto loop = log::TransactionalLoop::create(log, react::react_loop_options(cfg, instance));
   ASSERT_TRUE(loop) << loop.error().message;
   drain(**loop, h);
@@ -114,8 +119,8 @@ std::map<std::string, std::string> latest_from_topic(log::Log& log, const config
   return latest(aggs);
 }
 
-std::pair<std::map<std::string, std::string>, std::vector<std::string>> batch(const config::Config& cfg,
-                                                                            const std::vector<core::Mention>& ms) {
+std::pair<std::map<std::string, std::string>, std::vector<std::string>> batch(
+    const config::Config& cfg, const std::vector<core::Mention>& ms) {
   react::Windows w(react::react_options(cfg).windows);
   auto e = react::AlertEngine::create(cfg.alerts);
   std::vector<core::Aggregate> aggs;
@@ -132,7 +137,8 @@ std::pair<std::map<std::string, std::string>, std::vector<std::string>> batch(co
   return {latest(aggs), ids};
 }
 
-void expect_same(const std::map<std::string, std::string>& got, const std::map<std::string, std::string>& want) {
+void expect_same(const std::map<std::string, std::string>& got,
+                 const std::map<std::string, std::string>& want) {
   EXPECT_EQ(got.size(), want.size());
   for (const auto& [k, v] : want) {
     auto it = got.find(k);

@@ -11,6 +11,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/core/duration.h"
+#include "pipeline/react/baseline.h"
 
 namespace earshot::pipeline::react {
 
@@ -48,28 +49,6 @@ struct AlertEngine::EntityState {
 };
 
 namespace {
-
-struct Baseline {
-  double median = 0, threshold = 0;
-};
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-Baseline baseline_of(const std::deque<double>& history, double sensitivity) {
-  std::vector<double> v(history.begin(), history.end());
-  Baseline b;
-  b.median = median_of(v);
-  for (double& x : v) x = std::abs(x - b.median);
-  double mad = median_of(std::move(v));
-  double scale = std::max(1.4826 * mad, std::sqrt(std::max(b.median, 1.0)));
-  b.threshold = b.median + sensitivity * scale;
-  return b;
-}
 
 bool tier_ok(const config::AlertRuleDef& r, const core::Mention& m) {
   if (r.tiers.empty()) return true;
@@ -150,20 +129,6 @@ bool share_spike(const config::AlertRuleDef& r) {
   return r.kind == config::AlertKind::spike && r.metric == "share";
 }
 
-// Spike over the share of `label` in the window: median and MAD of the previous windows'
-// shares; the floor of the spread is the binomial standard error at the window's volume.
-Baseline share_baseline_of(const std::deque<double>& history, double sensitivity, int64_t volume) {
-  std::vector<double> v(history.begin(), history.end());
-  Baseline b;
-  b.median = median_of(v);
-  for (double& x : v) x = std::abs(x - b.median);
-  double mad = median_of(std::move(v));
-  const double p = std::clamp(b.median, 0.05, 0.95);
-  const double se = std::sqrt(p * (1 - p) / static_cast<double>(std::max<int64_t>(volume, 1)));
-  b.threshold = b.median + sensitivity * std::max(1.4826 * mad, se);
-  return b;
-}
-
 }  // namespace
 
 std::size_t AlertEngine::history_needed(const config::AlertRuleDef& r) const {
@@ -236,8 +201,8 @@ void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s,
       if (share)
         observed =
             s.volume > 0 ? static_cast<double>(s.matches) / static_cast<double>(s.volume) : 0.0;
-      Baseline b = share ? share_baseline_of(s.history, r.sensitivity, s.volume)
-                         : baseline_of(s.history, r.sensitivity);
+      Baseline b = share ? share_baseline(s.history, r.sensitivity, s.volume)
+                         : count_baseline(s.history, r.sensitivity);
       base = b.median;
       const int64_t gate = share ? s.volume : s.matches;
       holds =
@@ -349,13 +314,13 @@ core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& 
         // mention of the open window.
         if (share_spike(r)) {
           const double share = static_cast<double>(s.matches) / static_cast<double>(s.volume);
-          Baseline b = share_baseline_of(s.history, r.sensitivity, s.volume);
+          Baseline b = share_baseline(s.history, r.sensitivity, s.volume);
           if (s.history.size() >= history_needed(r) && s.volume >= r.min_volume &&
               share > b.threshold) {
             trigger(r, s, m.entity, s.start, share, b.median, out);
           }
         } else if (match) {
-          Baseline b = baseline_of(s.history, r.sensitivity);
+          Baseline b = count_baseline(s.history, r.sensitivity);
           if (s.history.size() >= history_needed(r) && s.matches >= r.min_volume &&
               static_cast<double>(s.matches) > b.threshold) {
             trigger(r, s, m.entity, s.start, static_cast<double>(s.matches), b.median, out);

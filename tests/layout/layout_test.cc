@@ -1,6 +1,6 @@
 // The checkout follows DESIGN.md §3: its includes follow the dependency table, every folder
-// of the table has its README.md and CMakeLists.txt, and no .cc file of pipeline/, ingest/ or
-// sinks/ runs over 400 lines without a stated reason.
+// of the table has its README.md and CMakeLists.txt, and no .cc file of sentiment/, pipeline/,
+// ingest/ or sinks/ runs over 400 lines without a stated reason.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -55,7 +55,15 @@ TEST(Layout, EveryFolderOfTheTableHasAReadmeAndACMakeLists) {
 // .cc files allowed over the limit, each with its reason. Remove an entry once the file is
 // back under the limit (the test fails on an entry that is no longer needed).
 const std::map<std::string, std::string> kLongFiles{
-    {"pipeline/process/process_stage.cc", "being split"},
+    {"sentiment/vader.cc",
+     "VADER's rule chain in the reference implementation's order, one unit compiled with "
+     "-ffp-contract=off for the 100 % parity test (tests/sentiment/vader_parity_test.cc)"},
+    {"sentiment/language.cc",
+     "the detector: model loading and the detect() hot loop share the file-local n-gram "
+     "hashing and constants; the language issue replaces the model and its loader"},
+    {"sentiment/targeted.cc",
+     "one decision procedure (Decider) whose clause rules read each other's state; the "
+     "sentiment issue rewrites these rules and splits them by rule family"},
 };
 constexpr std::size_t kMaxLines = 400;
 
@@ -65,7 +73,7 @@ std::size_t line_count(const std::string& content) {
 }
 
 TEST(Layout, NoSourceFileIsOverFourHundredLinesWithoutAReason) {
-  const Tree tree = read_tree(source_dir(), {"pipeline", "ingest", "sinks"});
+  const Tree tree = read_tree(source_dir(), {"sentiment", "pipeline", "ingest", "sinks"});
   ASSERT_FALSE(tree.empty()) << "no sources under " << source_dir() << " (EARSHOT_SOURCE_DIR)";
   std::vector<std::string> too_long;
   for (const auto& [path, content] : tree) {

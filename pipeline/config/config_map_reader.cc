@@ -25,14 +25,6 @@ std::string describe(const YAML::Node& n) {
   }
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 }  // namespace
 
 MapReader::MapReader(ConfigReader& r, const YAML::Node& node, std::string path, std::string where)

@@ -23,6 +23,8 @@ bool valid_env_name(std::string_view name) {
   });
 }
 
+}  // namespace
+
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -30,8 +32,6 @@ std::string lower(std::string_view s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string protect_env_refs(std::string_view yaml) {
   std::string out;

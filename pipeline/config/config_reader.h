@@ -182,4 +182,7 @@ bool entity_known(const Config& cfg, std::string_view id);
 // Compiles `pattern` with RE2; the error text when it does not.
 std::optional<std::string> regex_error(const std::string& pattern);
 
+// ASCII lower case of `s` (keys and enum values are compared without case).
+std::string lower(std::string_view s);
+
 }  // namespace earshot::pipeline::config::detail

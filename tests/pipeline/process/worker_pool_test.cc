@@ -153,7 +153,6 @@ TEST(WorkerPool, DestructorStopsAnUnfinishedJobAndJoins) {
   constexpr std::size_t kItems = 100000;  // 1 ms each: minutes if the destructor waited
   auto ran = std::make_shared<std::atomic<std::size_t>>(0);
   std::shared_ptr<WorkerPool::Job> job;
-  const auto start = std::chrono::steady_clock::now();
   {
     WorkerPool pool(2);
     job = pool.submit(kItems, [ran](std::size_t) {
@@ -162,9 +161,8 @@ TEST(WorkerPool, DestructorStopsAnUnfinishedJobAndJoins) {
     });
     ASSERT_TRUE(eventually([&] { return ran->load() > 0; }));
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
   const std::size_t after = ran->load();
-  EXPECT_LT(after, kItems);
+  EXPECT_LT(after, kItems);  // the destructor did not wait for the job to finish
   EXPECT_TRUE(job->cancelled());
   std::this_thread::sleep_for(20ms);
   EXPECT_EQ(ran->load(), after);  // the threads are gone

@@ -86,6 +86,9 @@ core::CollectorHandle watch_loop(core::MetricsRegistry* registry, const std::str
             num(s.last_commit_us) / 1e6);
     w.gauge("earshot_loop_inflight_bytes", "Input bytes of the batches the loop holds now", l,
             num(s.inflight_bytes));
+    w.gauge("earshot_loop_lag_records",
+            "Records left to read in the assigned partitions after the last batch", l,
+            num(s.lag));
   });
 }
 

@@ -227,6 +227,7 @@ TEST(Serve, ProcessServesMetricsWithRecordsInEqualToThePostsProcessed) {
   EXPECT_EQ(wait_for(pid), 0) << slurp(log_path);
   EXPECT_EQ(metric(text, "earshot_role_state{role=\"process\",state=\"running\"}"), 1.0) << text;
   EXPECT_EQ(metric(text, loop_in), 120.0) << text;
+  EXPECT_EQ(metric(text, "earshot_loop_lag_records{role=\"process\"}"), 0.0) << text;
   EXPECT_EQ(metric(text, "earshot_process_records_in_total"), 120.0) << text;
   EXPECT_EQ(metric(text, "earshot_process_scored_total"), 120.0) << text;
 }

@@ -9,6 +9,7 @@
 
 #include "sentiment/embedded_data.h"
 #include "sentiment/features.h"
+#include "sentiment/utf8.h"
 
 namespace earshot::sentiment {
 namespace {
@@ -107,23 +108,12 @@ inline char lower(unsigned char c) {
   return static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
 }
 
-// Length of the UTF-8 sequence at p (1 for invalid bytes) and its codepoint.
+// Length of the UTF-8 sequence at p and its code point (utf8::decode: U+FFFD for an
+// invalid sequence).
 std::size_t decode_utf8(std::string_view s, std::size_t p, std::uint32_t* cp) {
-  const auto b0 = static_cast<unsigned char>(s[p]);
-  std::size_t n = b0 >= 0xF0 && b0 < 0xF8 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1;
-  if (b0 >= 0xF8) n = 1;
-  if (p + n > s.size()) n = 1;
-  std::uint32_t v = n == 1 ? b0 : n == 2 ? (b0 & 0x1F) : n == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (std::size_t i = 1; i < n; ++i) {
-    const auto b = static_cast<unsigned char>(s[p + i]);
-    if ((b & 0xC0) != 0x80) {
-      *cp = b0;
-      return 1;
-    }
-    v = (v << 6) | (b & 0x3F);
-  }
-  *cp = v;
-  return n;
+  const utf8::Decoded d = utf8::decode(s, p);
+  *cp = d.code_point;
+  return d.length;
 }
 
 // Codepoints that are symbols (emoji, dingbats, arrows) rather than letters.

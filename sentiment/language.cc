@@ -1,4 +1,5 @@
 #include "sentiment/language.h"
+#include "sentiment/utf8.h"
 
 #include <algorithm>
 #include <array>
@@ -11,29 +12,11 @@
 namespace earshot::sentiment {
 namespace {
 
-// Decodes one UTF-8 code point at text[i], advancing i; invalid bytes yield 0xFFFD.
+// The code point at text[i] (utf8::decode), advancing i past it.
 inline char32_t next_code_point(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {  // ASCII: most of what we read
-    ++i;
-    return b0;
-  }
-  std::size_t len = (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > text.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t cp = len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  i += len;
-  return cp;
+  const utf8::Decoded d = utf8::decode(text, i);
+  i += d.length;
+  return d.code_point;
 }
 
 enum class Script : std::uint8_t {

@@ -3,47 +3,9 @@
 namespace earshot::sentiment::utf8 {
 namespace {
 
-bool is_cont(unsigned char b) { return (b & 0xC0) == 0x80; }
-
 bool in(char32_t cp, char32_t lo, char32_t hi) { return cp >= lo && cp <= hi; }
 
 }  // namespace
-
-Decoded decode(std::string_view text, std::size_t pos) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  const unsigned char b0 = s[pos];
-  if (b0 < 0x80) return {b0, 1, true};
-  std::uint32_t need = 0;
-  char32_t cp = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 1;
-    cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 2;
-    cp = b0 & 0x0F;
-    if (b0 == 0xE0) lo = 0xA0;  // no overlong forms
-    if (b0 == 0xED) hi = 0x9F;  // no UTF-16 surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 3;
-    cp = b0 & 0x07;
-    if (b0 == 0xF0) lo = 0x90;  // no overlong forms
-    if (b0 == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    return {kReplacement, 1, false};  // stray continuation, C0/C1, F5..FF
-  }
-  std::uint32_t len = 1;
-  for (std::uint32_t k = 0; k < need; ++k) {
-    if (pos + len >= n) return {kReplacement, len, false};
-    const unsigned char b = s[pos + len];
-    if (k == 0 ? (b < lo || b > hi) : !is_cont(b)) return {kReplacement, len, false};
-    cp = (cp << 6) | (b & 0x3F);
-    ++len;
-  }
-  return {cp, len, true};
-}
 
 void append(char32_t cp, std::string* out) {
   if (in(cp, 0xD800, 0xDFFF) || cp > 0x10FFFF) cp = kReplacement;

@@ -38,8 +38,11 @@ struct Decoded {
   bool valid = false;
 };
 
-// Decodes the code point starting at byte `pos` (pos < text.size()).
-Decoded decode(std::string_view text, std::size_t pos);
+// Decodes the code point starting at byte `pos` (pos < text.size()). The one UTF-8 decoder of
+// earshot: the tokenizers here, the linker, the JSON writer and the HTML decoder all use it
+// (inline, below).
+
+inline Decoded decode(std::string_view text, std::size_t pos);
 // Appends the UTF-8 encoding of `cp` (surrogates and > U+10FFFF become U+FFFD).
 void append(char32_t cp, std::string* out);
 bool is_valid(std::string_view text);
@@ -62,5 +65,48 @@ bool is_letter_or_digit(char32_t cp);  // ASCII alnum, Latin, Greek, Cyrillic, C
 char32_t to_lower(char32_t cp);
 // Appends the lower case of `text` (invalid sequences become U+FFFD).
 void append_lower(std::string_view text, std::string* out);
+
+// Both are inline: the tokenizers' loops keep their registers across the non-ASCII path.
+inline Decoded decode_multibyte(std::string_view text, std::size_t pos) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  const unsigned char b0 = s[pos];
+  if (b0 < 0x80) return {b0, 1, true};
+  std::uint32_t need = 0;
+  char32_t cp = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 1;
+    cp = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 2;
+    cp = b0 & 0x0F;
+    if (b0 == 0xE0) lo = 0xA0;  // no overlong forms
+    if (b0 == 0xED) hi = 0x9F;  // no UTF-16 surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 3;
+    cp = b0 & 0x07;
+    if (b0 == 0xF0) lo = 0x90;  // no overlong forms
+    if (b0 == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return {kReplacement, 1, false};  // stray continuation, C0/C1, F5..FF
+  }
+  std::uint32_t len = 1;
+  for (std::uint32_t k = 0; k < need; ++k) {
+    if (pos + len >= n) return {kReplacement, len, false};
+    const unsigned char b = s[pos + len];
+    if (k == 0 ? (b < lo || b > hi) : !((b & 0xC0) == 0x80)) return {kReplacement, len, false};
+    cp = (cp << 6) | (b & 0x3F);
+    ++len;
+  }
+  return {cp, len, true};
+}
+
+inline Decoded decode(std::string_view text, std::size_t pos) {
+  const auto b0 = static_cast<unsigned char>(text[pos]);
+  if (b0 < 0x80) return {b0, 1, true};
+  return decode_multibyte(text, pos);
+}
 
 }  // namespace earshot::sentiment::utf8

@@ -1,4 +1,5 @@
 #include "sentiment/vader_text.h"
+#include "sentiment/utf8.h"
 
 #include <algorithm>
 
@@ -25,19 +26,6 @@ int case_class(char32_t cp) {
   return cp <= it->hi ? static_cast<int>(it->cls) : 0;
 }
 
-char32_t next_code_point(std::string_view s, std::size_t* pos) {
-  const auto b0 = static_cast<unsigned char>(s[*pos]);
-  if (b0 < 0x80) {
-    ++*pos;
-    return b0;
-  }
-  int len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : 2;
-  if (*pos + len > s.size()) len = static_cast<int>(s.size() - *pos);
-  char32_t cp = len == 4 ? (b0 & 0x07) : len == 3 ? (b0 & 0x0F) : (b0 & 0x1F);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[*pos + k]) & 0x3F);
-  *pos += static_cast<std::size_t>(len);
-  return cp;
-}
 
 bool is_upper(std::string_view s) {
   bool cased = false;

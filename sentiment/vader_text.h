@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "sentiment/utf8.h"
+
 namespace earshot::sentiment::vader_text {
 
 // A run of code points sharing one CPython case class (1 upper, 2 lower or title).
@@ -41,7 +43,12 @@ void append_lower(std::string_view utf8, std::string* out);
 std::size_t lower_into(std::string_view utf8, char* out);
 // token.strip(string.punctuation), unless that leaves <= 2 code points: then the token.
 std::string_view strip_punctuation_if_word(std::string_view token);
-// Decodes one code point of valid UTF-8 at `pos`, advancing `pos`.
-char32_t next_code_point(std::string_view utf8, std::size_t* pos);
+// Decodes one code point at `pos` (utf8::decode; U+FFFD for an invalid sequence), advancing
+// `pos`.
+inline char32_t next_code_point(std::string_view text, std::size_t* pos) {
+  const utf8::Decoded d = utf8::decode(text, *pos);
+  *pos += d.length;
+  return d.code_point;
+}
 
 }  // namespace earshot::sentiment::vader_text

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sentiment/vader_text.h"
+
 namespace earshot::sentiment::utf8 {
 namespace {
 
@@ -70,6 +72,26 @@ TEST(Utf8, NeverReadsPastTruncatedInput) {
   EXPECT_FALSE(d.valid);
   EXPECT_EQ(d.length, 3u);
   EXPECT_EQ(clusters(text).size(), 1u);
+}
+
+// VADER's text scanner steps through text with the one decoder: an invalid sequence is one
+// U+FFFD per maximal subpart there too (it used to decode "\xED\xA0\x80" as U+D800, 3 bytes).
+TEST(Utf8, VaderScannerStepsLikeTheDecoder) {
+  const std::string text = "a\xED\xA0\x80\xC3\xA9\xE2\x82";
+  std::vector<char32_t> got;
+  std::vector<std::size_t> at;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const Decoded d = decode(text, pos);
+    std::size_t p = pos;
+    got.push_back(vader_text::next_code_point(text, &p));
+    EXPECT_EQ(got.back(), d.code_point) << "at " << pos;
+    EXPECT_EQ(p, pos + d.length) << "at " << pos;
+    at.push_back(pos);
+    pos = p;
+  }
+  EXPECT_EQ(got, (std::vector<char32_t>{'a', kReplacement, kReplacement, kReplacement, 0xE9,
+                                        kReplacement}));
+  EXPECT_EQ(at, (std::vector<std::size_t>{0, 1, 2, 3, 4, 6}));
 }
 
 TEST(Utf8, AppendEncodesAndRefusesSurrogates) {

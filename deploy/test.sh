@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, starts a local Apache Kafka broker, runs every test
 # (CTest labels unit, kafka, browser, chaos), stops Kafka; exits non-zero on any failure.
-#   deploy/test.sh [ctest arguments, e.g. -L unit or -R log_contract]
+#   deploy/test.sh [ctest arguments, e.g. -L unit or -R "LogContract|ProcessStage"]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/install-deps.sh"

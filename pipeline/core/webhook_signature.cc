@@ -67,28 +67,4 @@ WebhookVerdict verify_webhook(std::string_view key, std::string_view id, std::st
   return match ? WebhookVerdict::ok : WebhookVerdict::bad_signature;
 }
 
-ReplayGuard::ReplayGuard(std::chrono::seconds window, std::size_t max_ids)
-    : window_(window.count()), max_ids_(max_ids) {}
-
-bool ReplayGuard::first_time(std::string_view id, std::int64_t now_s) {
-  std::lock_guard lock(mu_);
-  // Ids older than twice the window can no longer pass verify_webhook: drop them.
-  while (!order_.empty() &&
-         (order_.front().first < now_s - 2 * window_ || order_.size() > max_ids_)) {
-    auto it = seen_.find(order_.front().second);
-    if (it != seen_.end() && it->second == order_.front().first) seen_.erase(it);
-    order_.pop_front();
-  }
-  std::string key(id);
-  if (seen_.contains(key)) return false;
-  seen_[key] = now_s;
-  order_.emplace_back(now_s, std::move(key));
-  return true;
-}
-
-void ReplayGuard::forget(std::string_view id) {
-  std::lock_guard lock(mu_);
-  seen_.erase(std::string(id));
-}
-
 }  // namespace earshot::pipeline::core

@@ -6,8 +6,8 @@
 // `webhook-signature: v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + body)>`,
 // possibly several space-separated signatures (key rotation); any v1 match passes.
 // Signatures are compared in constant time (CRYPTO_memcmp); a timestamp more than
-// `tolerance` away from now is refused. ReplayGuard remembers accepted ids for the
-// tolerance window so a replayed request is taken once.
+// `tolerance` away from now is refused. (Taking a replayed id once is the webhook source's
+// job: it keeps the ids it committed in its cursor, ingest/webhook_source.h.)
 //
 // The key of a configured secret (one rule for senders and receivers):
 //   "whsec_<base64>"  the base64-decoded bytes (standard alphabet; padding optional, as
@@ -21,16 +21,13 @@
 //   WebhookVerdict v = verify_webhook(*key, id, ts, sig_header, body, now_s);   // receiver
 //   if (v == WebhookVerdict::ok && guard.first_time(id, now_s)) take(body);
 //
-// Thread safety: functions are pure; ReplayGuard is internally locked.
+// Thread safety: pure functions.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "pipeline/core/status.h"
 
@@ -50,22 +47,5 @@ WebhookVerdict verify_webhook(std::string_view key, std::string_view id, std::st
                               std::string_view signature_header, std::string_view body,
                               std::int64_t now_s,
                               std::chrono::seconds tolerance = std::chrono::seconds(300));
-
-class ReplayGuard {
- public:
-  explicit ReplayGuard(std::chrono::seconds window = std::chrono::seconds(300),
-                       std::size_t max_ids = 1'000'000);
-  // True the first time `id` is seen inside the window (and records it).
-  bool first_time(std::string_view id, std::int64_t now_s);
-  // Undoes first_time() for a request that was not taken after all.
-  void forget(std::string_view id);
-
- private:
-  std::int64_t window_;
-  std::size_t max_ids_;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::int64_t> seen_;
-  std::deque<std::pair<std::int64_t, std::string>> order_;
-};
 
 }  // namespace earshot::pipeline::core

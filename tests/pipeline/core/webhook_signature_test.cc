@@ -64,16 +64,5 @@ TEST(WebhookSignature, SecretKeyRuleIsTheSameForSignerAndVerifier) {
   EXPECT_EQ(*decode_webhook_secret("aGVsbG8="), "aGVsbG8=");
 }
 
-TEST(ReplayGuard, TakesAnIdOnceInsideTheWindow) {
-  ReplayGuard guard(std::chrono::seconds(300));
-  EXPECT_TRUE(guard.first_time("msg_1", 1000));
-  EXPECT_FALSE(guard.first_time("msg_1", 1100));
-  EXPECT_TRUE(guard.first_time("msg_2", 1100));
-  guard.forget("msg_2");
-  EXPECT_TRUE(guard.first_time("msg_2", 1101));
-  // Far beyond the window the id is forgotten (its timestamp could not verify any more).
-  EXPECT_TRUE(guard.first_time("msg_1", 1000 + 601 + 1));
-}
-
 }  // namespace
 }  // namespace earshot::pipeline::core

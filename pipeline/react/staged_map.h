@@ -1,4 +1,4 @@
-// earshot::pipeline::StagedMap — per-key state (one entry per entity) with an undo log, for
+// earshot::pipeline::react::StagedMap — per-key state (one entry per entity) with an undo log, for
 // stages that stage a batch's changes and make them real only on commit
 // (transactional_loop.h: on_commit / on_abort).
 //

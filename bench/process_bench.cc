@@ -58,6 +58,7 @@
 #include "pipeline/process/enricher.h"
 #include "pipeline/process/process_stage.h"
 
+#include "bench/cpu_time.h"
 #include "bench/process_corpus.h"
 
 namespace earshot::bench {
@@ -200,58 +201,11 @@ struct Run {
   std::uint64_t batches = 0, records_out = 0, aborts = 0;
 };
 
-double process_cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
 // CPU seconds of the broker process (EARSHOT_E2E_BROKER_PID), 0 when unknown: on a small
 // machine the broker competes with the client for the same cores.
-double broker_cpu_seconds() {
-  const std::string pid = env_or("EARSHOT_E2E_BROKER_PID", "");
-  if (pid.empty()) return 0;
-  std::ifstream in("/proc/" + pid + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(f);  // utime, stime
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
+double broker_cpu_seconds() { return pid_cpu_seconds(env_or("EARSHOT_E2E_BROKER_PID", "")); }
 
-double thread_cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_THREAD, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// CPU seconds per librdkafka thread (named "rdk:..."), by thread id, from /proc/self/task.
-std::map<std::string, double> rdkafka_thread_cpu() {
-  std::map<std::string, double> out;
-  std::error_code ec;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
-    std::ifstream in(task.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto open = stat.find('('), close = stat.rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    if (stat.compare(open + 1, 4, "rdk:") != 0) continue;
-    std::istringstream fields(stat.substr(close + 2));
-    std::string f;
-    double ticks = 0;
-    for (int i = 3; i <= 15 && fields >> f; ++i) {
-      if (i == 14 || i == 15) ticks += std::stod(f);
-    }
-    out[task.path().filename().string()] = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
-  return out;
-}
+std::map<std::string, double> rdkafka_thread_cpu() { return thread_cpu_by_name("rdk:"); }
 
 // Drives `handler` over the input topic until every input record is committed.
 pipeline::core::Result<Run> drive(pipeline::log::Log& log, BatchHandler& handler,

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/source_dir.h"
+
 namespace earshot::layout {
 namespace {
 
@@ -96,11 +98,6 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-fs::path source_dir() {
-  const char* dir = std::getenv("EARSHOT_SOURCE_DIR");
-  return dir && *dir ? fs::path(dir) : fs::path(".");
-}
-
 TEST(CmakeDeps, AMissingLibraryOrPackageIsReported) {
   const std::map<std::string, std::string> react{
       {"pipeline/react/a.cc",
@@ -125,9 +122,10 @@ TEST(CmakeDeps, AMissingLibraryOrPackageIsReported) {
 }
 
 TEST(CmakeDeps, EveryLibraryNamesWhatItIncludes) {
-  ASSERT_TRUE(fs::is_directory(source_dir() / "pipeline/core")) << source_dir();
+  ASSERT_TRUE(fs::is_directory(earshot::testing::source_path() / "pipeline/core"))
+      << earshot::testing::source_path();
   for (const auto& [folder, target] : kTargets) {
-    const fs::path dir = source_dir() / folder;
+    const fs::path dir = earshot::testing::source_path() / folder;
     std::map<std::string, std::string> files;
     for (const auto& e : fs::directory_iterator(dir)) {
       const auto ext = e.path().extension();
@@ -147,7 +145,8 @@ TEST(CmakeDeps, EveryLibraryNamesWhatItIncludes) {
 TEST(CmakeDeps, TheLinkerDoesNotLinkTheHttpClient) {
   // The HTTP CRM directory gets its client injected by the CLI (link::DirectoryIo).
   for (const char* folder : {"pipeline/core", "pipeline/link", "pipeline/config"}) {
-    EXPECT_EQ(slurp(source_dir() / folder / "CMakeLists.txt").find("cpprest"), std::string::npos)
+    EXPECT_EQ(slurp(earshot::testing::source_path() / folder / "CMakeLists.txt").find("cpprest"),
+              std::string::npos)
         << folder;
   }
 }

@@ -10,24 +10,20 @@
 #include <string>
 
 #include "tests/layout/support/include_graph.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::layout {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path source_dir() {
-  const char* dir = std::getenv("EARSHOT_SOURCE_DIR");
-  return dir && *dir ? fs::path(dir) : fs::path(".");
-}
-
 // The folders that hold our library code (tests/ and bench/ may include anything).
 const std::vector<std::string> kCodeDirs{"sentiment", "pipeline", "ingest", "sinks"};
 
 TEST(Layout, IncludesFollowTheDependencyTable) {
-  const Tree tree = read_tree(source_dir(), kCodeDirs);
+  const Tree tree = read_tree(earshot::testing::source_path(), kCodeDirs);
   ASSERT_TRUE(tree.contains("pipeline/log/log.h"))
-      << "no sources under " << source_dir() << " (EARSHOT_SOURCE_DIR)";
+      << "no sources under " << earshot::testing::source_path() << " (EARSHOT_SOURCE_DIR)";
   const auto violations = check_includes(tree, design_rules());
   for (const Violation& v : violations) ADD_FAILURE() << describe(v);
   EXPECT_TRUE(violations.empty()) << violations.size()
@@ -38,7 +34,7 @@ TEST(Layout, IncludesFollowTheDependencyTable) {
 TEST(Layout, EveryFolderOfTheTableHasAReadmeAndACMakeLists) {
   std::vector<std::string> missing;
   for (const FolderRule& f : design_rules().folders) {
-    const fs::path dir = source_dir() / f.folder;
+    const fs::path dir = earshot::testing::source_path() / f.folder;
     if (!fs::is_directory(dir)) {
       missing.push_back(f.folder + "/ (the folder itself)");
       continue;
@@ -73,8 +69,10 @@ std::size_t line_count(const std::string& content) {
 }
 
 TEST(Layout, NoSourceFileIsOverFourHundredLinesWithoutAReason) {
-  const Tree tree = read_tree(source_dir(), {"sentiment", "pipeline", "ingest", "sinks"});
-  ASSERT_FALSE(tree.empty()) << "no sources under " << source_dir() << " (EARSHOT_SOURCE_DIR)";
+  const Tree tree =
+      read_tree(earshot::testing::source_path(), {"sentiment", "pipeline", "ingest", "sinks"});
+  ASSERT_FALSE(tree.empty()) << "no sources under " << earshot::testing::source_path()
+                             << " (EARSHOT_SOURCE_DIR)";
   std::vector<std::string> too_long;
   for (const auto& [path, content] : tree) {
     if (!path.ends_with(".cc")) continue;

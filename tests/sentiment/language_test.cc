@@ -13,14 +13,13 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/source_dir.h"
+
 namespace earshot::sentiment {
 namespace {
 
 std::string data_path(const std::string& name) {
-  if (const char* root = std::getenv("EARSHOT_SOURCE_DIR")) {
-    return std::string(root) + "/tests/sentiment/data/" + name;
-  }
-  return std::string(EARSHOT_SENTIMENT_DATA_DIR) + "/../../tests/sentiment/data/" + name;
+  return earshot::testing::source_path("tests/sentiment/data/" + name).string();
 }
 
 std::vector<std::pair<std::string, std::string>> read_rows(const std::string& name) {

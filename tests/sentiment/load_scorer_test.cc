@@ -8,18 +8,13 @@
 #include "sentiment/evaluate.h"
 #include "sentiment/linear_model.h"
 #include "sentiment/sentiment.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::sentiment {
 namespace {
 
-// /work/shared/data next to the repository: $EARSHOT_SOURCE_DIR/../shared/data (set by
-// CTest), else found from this file's location.
-std::filesystem::path shared_data_dir() {
-  if (const char* src = std::getenv("EARSHOT_SOURCE_DIR"); src != nullptr && *src != '\0') {
-    return std::filesystem::path(src) / ".." / "shared" / "data";
-  }
-  return std::filesystem::path(__FILE__).parent_path() / ".." / ".." / ".." / "shared" / "data";
-}
+// The shared data beside the repository: $EARSHOT_SOURCE_DIR/../shared/data.
+std::filesystem::path shared_data_dir() { return earshot::testing::source_path("../shared/data"); }
 
 std::string strip(const std::string& s) {
   const std::size_t b = s.find_first_not_of(" \t\r");

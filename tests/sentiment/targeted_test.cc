@@ -10,15 +10,13 @@
 #include <vector>
 
 #include "sentiment/vader.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::sentiment {
 namespace {
 
 std::string data_path(const std::string& name) {
-  if (const char* root = std::getenv("EARSHOT_SOURCE_DIR")) {
-    return std::string(root) + "/tests/sentiment/data/" + name;
-  }
-  return std::string(EARSHOT_SENTIMENT_DATA_DIR) + "/../../tests/sentiment/data/" + name;
+  return earshot::testing::source_path("tests/sentiment/data/" + name).string();
 }
 
 const Scorer& vader() {

@@ -12,6 +12,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/config/config.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::pipeline::config {
 namespace {
@@ -20,20 +21,14 @@ using ::testing::Contains;
 using ::testing::Field;
 namespace fs = std::filesystem;
 
-std::string source_dir() {
-  if (const char* dir = std::getenv("EARSHOT_SOURCE_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().string();
-}
-
 Config load_example(const std::string& name) {
   // Examples must work as shipped: every ${VAR} they use has a default.
   for (const char* var : {"ALERT_WEBHOOK_SECRET", "ACME_MASTODON_TOKEN", "EARSHOT_API_TOKEN",
                           "KAFKA_BROKERS", "MASTODON_TOKEN", "WEBHOOK_SECRET"}) {
     ::unsetenv(var);
   }
-  core::Result<Config> r = load_config(source_dir() + "/deploy/examples/" + name);
+  core::Result<Config> r =
+      load_config(earshot::testing::source_path("deploy/examples/").string() + name);
   EXPECT_TRUE(r.has_value()) << name << ":\n" << (r ? "" : r.error().message);
   return r ? *r : Config{};
 }
@@ -98,13 +93,13 @@ TEST(ConfigExamples, PublicSourcesNameRealEndpoints) {
     }
   }
   EXPECT_EQ(c.replies.mode, ReplyMode::off);
-  EXPECT_EQ(
-      c.log.path,
-      (fs::path(source_dir()) / "deploy/examples/earshot-public.db").lexically_normal().string());
+  EXPECT_EQ(c.log.path, earshot::testing::source_path("deploy/examples/earshot-public.db")
+                            .lexically_normal()
+                            .string());
 }
 
 TEST(ConfigExamples, CustomersCsvHasTheDocumentedHeader) {
-  std::ifstream in(source_dir() + "/deploy/examples/customers.csv");
+  std::ifstream in(earshot::testing::source_path("deploy/examples/customers.csv").string());
   std::string header;
   ASSERT_TRUE(std::getline(in, header));
   EXPECT_EQ(header, "platform,handle,customer_id,tier,name");
@@ -115,7 +110,7 @@ TEST(ConfigExamples, CustomersCsvHasTheDocumentedHeader) {
 
 // deploy/demo/README.md documents these numbers.
 TEST(DemoSamples, FiveHundredPostsThenTheMalformedLines) {
-  std::ifstream in(source_dir() + "/deploy/demo/sample_posts.jsonl");
+  std::ifstream in(earshot::testing::source_path("deploy/demo/sample_posts.jsonl").string());
   ASSERT_TRUE(in.good());
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);

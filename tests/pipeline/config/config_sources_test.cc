@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pipeline/config/config.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::pipeline::config {
 namespace {
@@ -25,10 +26,8 @@ using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-std::string source_dir() { return std::getenv("EARSHOT_SOURCE_DIR"); }
-
 std::string fixture(const std::string& name) {
-  return source_dir() + "/tests/pipeline/data/configs/" + name;
+  return earshot::testing::source_path("tests/pipeline/data/configs/").string() + name;
 }
 
 std::string read_text(const std::string& path) {
@@ -306,7 +305,8 @@ TEST(ConfigSources, TheLoaderReadsExactlyTheDocumentedKeys) {
 
 // pipeline/config/README.md's table lists, per type, exactly the keys above.
 TEST(ConfigSources, TheReadmeTableListsTheLoadedKeys) {
-  std::string readme = read_text(source_dir() + "/pipeline/config/README.md");
+  std::string readme =
+      read_text(earshot::testing::source_path("pipeline/config/README.md").string());
   ASSERT_FALSE(readme.empty());
   for (const auto& [type, keys] : documented_keys()) {
     std::size_t row = readme.find("| `" + type + "` |");
@@ -325,7 +325,8 @@ TEST(ConfigSources, TheReadmeTableListsTheLoadedKeys) {
 
 // ingest/source_factory.h's comment ("mastodon:   instance*, timeline, ...") lists the same.
 TEST(ConfigSources, TheSourceFactoryCommentListsTheLoadedKeys) {
-  std::istringstream in(read_text(source_dir() + "/ingest/source_factory.h"));
+  std::istringstream in(
+      read_text(earshot::testing::source_path("ingest/source_factory.h").string()));
   std::map<std::string, std::string> listed;  // type -> its keys' text
   std::vector<std::string> current;
   std::regex head(R"(^//   ([a-z]+(, [a-z]+)*):\s+(.*)$)");

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/source_dir.h"
+
 namespace earshot::pipeline::config {
 namespace {
 
@@ -16,15 +18,8 @@ using ::testing::Not;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-std::string source_dir() {
-  if (const char* dir = std::getenv("EARSHOT_SOURCE_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
-  return fs::path(__FILE__).parent_path().parent_path().parent_path().string();
-}
-
 std::string fixture(const std::string& name) {
-  return source_dir() + "/tests/pipeline/data/configs/" + name;
+  return earshot::testing::source_path("tests/pipeline/data/configs/").string() + name;
 }
 
 // The error text of a config that must not load.

@@ -100,6 +100,8 @@ struct BadCase {
   const char* json;
   const char* reason_contains;
 };
+// Shown when a case fails: the expected reason, not the struct's pointer bytes.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.reason_contains; }
 
 class JsonCodecRejects : public ::testing::TestWithParam<BadCase> {};
 

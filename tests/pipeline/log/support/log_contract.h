@@ -21,8 +21,7 @@ struct LogTarget {
   // Whether a child process can reach the same data (false for the in-memory log).
   bool shared_between_processes = true;
 };
-// GoogleTest prints a parameter in the test's listing (and so in CTest's test names): the name,
-// not 72 bytes of the struct.
+// Shown when a case fails: the target's name, not 72 bytes of the struct.
 inline void PrintTo(const LogTarget& target, std::ostream* os) { *os << target.name; }
 
 class LogContract : public ::testing::TestWithParam<LogTarget> {

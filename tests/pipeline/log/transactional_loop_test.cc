@@ -70,6 +70,15 @@ class FaultyLog final : public Log {
 
 std::unique_ptr<Log> embedded() { return std::move(*log::embedded::EmbeddedLog::open("", 1)); }
 
+// A loop of group "g" over topic "in", ten records a batch.
+std::unique_ptr<TransactionalLoop> loop_over_in(Log& log) {
+  return std::move(*TransactionalLoop::create(log, {.group = "g",
+                                                    .inputs = {"in"},
+                                                    .transactional_id = "t",
+                                                    .batch_size = 10,
+                                                    .poll_timeout = 20ms}));
+}
+
 void write(Log& log, const std::string& topic, int n, std::size_t value_bytes = 0) {
   auto p = std::move(*log.producer({}));
   for (int i = 0; i < n; ++i) {
@@ -148,11 +157,7 @@ TEST(TransactionalLoop, PreparesTheNextBatchBeforeCommittingAndHandlesItAfter) {
   auto log = embedded();
   write(*log, "in", 50);
   Recorder h(/*pipelined=*/true);
-  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g",
-                                                          .inputs = {"in"},
-                                                          .transactional_id = "t",
-                                                          .batch_size = 10,
-                                                          .poll_timeout = 20ms}));
+  auto loop = loop_over_in(*log);
   drain(*loop, h, 50);
   // handle(1) prepare(2) commit(1) handle(2) prepare(3) commit(2) ... handle(5) commit(5)
   std::vector<std::string> want;
@@ -171,11 +176,7 @@ TEST(TransactionalLoop, HandlersThatDoNotPrepareAreNotPipelined) {
   auto log = embedded();
   write(*log, "in", 30);
   Recorder h(/*pipelined=*/false);
-  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g",
-                                                          .inputs = {"in"},
-                                                          .transactional_id = "t",
-                                                          .batch_size = 10,
-                                                          .poll_timeout = 20ms}));
+  auto loop = loop_over_in(*log);
   drain(*loop, h, 30);
   EXPECT_EQ(h.events,
             (std::vector<std::string>{"handle", "commit", "handle", "commit", "handle", "commit"}));
@@ -186,11 +187,7 @@ TEST(TransactionalLoop, ReportsTheConsumersLagAfterEachBatch) {
   auto log = embedded();
   write(*log, "in", 30);
   Recorder h(/*pipelined=*/false);
-  auto loop = std::move(*TransactionalLoop::create(*log, {.group = "g",
-                                                          .inputs = {"in"},
-                                                          .transactional_id = "t",
-                                                          .batch_size = 10,
-                                                          .poll_timeout = 20ms}));
+  auto loop = loop_over_in(*log);
   std::vector<std::uint64_t> lags;
   while (loop->stats().records_in < 30) {
     auto n = loop->step(h);
@@ -205,11 +202,7 @@ TEST(TransactionalLoop, AnAbortDiscardsThePreparedBatchAndRewinds) {
   write(*base, "in", 40);
   FaultyLog log(*base, {2});  // the commit of the second batch fails
   Recorder h(/*pipelined=*/true);
-  auto loop = std::move(*TransactionalLoop::create(log, {.group = "g",
-                                                         .inputs = {"in"},
-                                                         .transactional_id = "t",
-                                                         .batch_size = 10,
-                                                         .poll_timeout = 20ms}));
+  auto loop = loop_over_in(log);
   drain(*loop, h, 40);
   EXPECT_EQ(loop->stats().aborts, 1u);
   // Batch 2 (offsets 10..19) aborted while batch 3 (20..29) was prepared: batch 3 must not

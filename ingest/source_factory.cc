@@ -97,7 +97,7 @@ Result<SourcePtr> build(const SourceDef& def, const SourceDeps& deps) {
     o.limit = def.limit;
     o.polling =
         polling(def, "reddit:" + (o.client_id.empty() ? url_host(o.base_url) : o.client_id));
-    auto http = def.user_agent == pipeline::http::CpprestClientOptions{}.user_agent
+    auto http = def.user_agent == pipeline::core::kDefaultUserAgent
                     ? deps.http
                     : pipeline::http::make_cpprest_client({.user_agent = def.user_agent});
     return std::make_unique<RedditSource>(o, http);

@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "pipeline/config/entity.h"
+#include "pipeline/core/http_client.h"
 #include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
 #include "sentiment/sentiment.h"
@@ -107,7 +108,7 @@ struct SourceDef {
   // reddit (subreddit or query required)
   std::string subreddit;  // "r/" or "/r/" in front is dropped
   std::optional<std::string> query, client_id, client_secret;
-  std::string user_agent = "earshot/0.1 (+https://github.com/earshot)";
+  std::string user_agent{core::kDefaultUserAgent};
   std::string listing = "new";  // new | comments (ignored with a query)
   std::string oauth_url = "https://oauth.reddit.com";
   std::string token_url = "https://www.reddit.com/api/v1/access_token";

@@ -38,6 +38,9 @@
 
 namespace earshot::pipeline::core {
 
+// What earshot sends as its User-Agent unless a request or a source config says otherwise.
+inline constexpr std::string_view kDefaultUserAgent = "earshot/0.1 (+https://github.com/earshot)";
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;  // http:// or https://, path and query included (already URL-encoded)

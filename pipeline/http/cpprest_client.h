@@ -26,7 +26,7 @@ namespace earshot::pipeline::http {
 
 struct CpprestClientOptions {
   // Sent when a request has no User-Agent of its own ("" sends none of ours).
-  std::string user_agent = "earshot/0.1 (+https://github.com/earshot)";
+  std::string user_agent{core::kDefaultUserAgent};
   std::size_t max_body_bytes = 16 * 1024 * 1024;
   std::size_t max_pooled = 64;
 };

@@ -72,7 +72,7 @@ std::size_t decode_one(std::string_view s, std::size_t i, std::string& out) {
   } else if (!lookup_named(body, &cp)) {
     return 0;
   }
-  append_utf8(out, cp);
+  sentiment::utf8::append(cp, &out);
   return semi - i + 1;
 }
 
@@ -84,8 +84,6 @@ bool is_block(std::string_view tag) {
 }
 
 }  // namespace
-
-void append_utf8(std::string& out, char32_t cp) { sentiment::utf8::append(cp, &out); }
 
 std::string decode_html_entities(std::string_view s) {
   std::string out;

@@ -23,7 +23,4 @@ std::string html_to_text(std::string_view html);
 // references are kept verbatim.
 std::string decode_html_entities(std::string_view s);
 
-// Appends the UTF-8 encoding of `cp` (U+FFFD for surrogates and out-of-range values).
-void append_utf8(std::string& out, char32_t cp);
-
 }  // namespace earshot::ingest

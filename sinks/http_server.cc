@@ -15,12 +15,10 @@
 #include <cpprest/http_listener.h>
 #include <nlohmann/json.hpp>
 
-#include "pipeline/core/crypto.h"
 #include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
-using pipeline::core::constant_time_equal;
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 namespace http = web::http;
@@ -111,27 +109,65 @@ ServerResponse ServerResponse::error(int status, std::string_view message) {
                           -1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-bool bearer_allowed(const std::vector<std::string>& tokens, std::string_view header) {
-  if (tokens.empty()) return true;
-  constexpr std::string_view kScheme = "bearer ";
-  if (header.size() <= kScheme.size() ||
-      lower(std::string(header.substr(0, kScheme.size()))) != kScheme)
-    return false;
-  std::string_view given = header.substr(kScheme.size());
-  while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
-  while (!given.empty() && given.back() == ' ') given.remove_suffix(1);
-  bool ok = false;
-  for (const auto& t : tokens) ok |= !t.empty() && constant_time_equal(t, given);  // no early exit
-  return ok;
-}
-
 HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= path.size()) {
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+bool is_param(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// 2: exact match; 1: pattern match (params filled); 0: no match.
+int match(const HttpServer::Route& route, const std::vector<std::string>& path,
+          std::map<std::string, std::string>* params) {
+  if (route.segments.size() != path.size()) return 0;
+  int kind = 2;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (is_param(route.segments[i])) {
+      kind = 1;
+    } else if (route.segments[i] != path[i]) {
+      return 0;
+    }
+  }
+  if (kind == 1) {
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      if (is_param(route.segments[i]))
+        (*params)[route.segments[i].substr(1, route.segments[i].size() - 2)] = path[i];
+    }
+  }
+  return kind;
+}
+
+}  // namespace
+
 void HttpServer::route(std::string path, Access access, Handler handler) {
+  route("GET", std::move(path), access, std::move(handler));
+}
+
+void HttpServer::route(std::string method, std::string path, Access access, Handler handler) {
+  Route r{std::move(method), split_path(path), access, std::move(handler)};
   std::unique_lock lock(mu_);
-  routes_[std::move(path)] = {access, std::move(handler)};
+  for (auto& existing : routes_) {
+    if (existing.method == r.method && existing.segments == r.segments) {
+      existing = std::move(r);
+      return;
+    }
+  }
+  routes_.push_back(std::move(r));
 }
 
 std::string HttpServer::url() const {
@@ -172,12 +208,6 @@ pipeline::core::Status HttpServer::start() {
         send(req, ServerResponse::error(413, "body over the limit"), head);
         return;
       }
-      if (method != http::methods::GET && !head) {
-        ServerResponse r = ServerResponse::error(405, "GET only");
-        r.headers.emplace_back("Allow", "GET, HEAD");
-        send(req, r, false);
-        return;
-      }
       ServerRequest r;
       r.method = method;
       ServerResponse out;
@@ -187,8 +217,15 @@ pipeline::core::Status HttpServer::start() {
           r.query[web::uri::decode(k)] = web::uri::decode(v);
         }
         for (const auto& [k, v] : req.headers()) r.headers[lower(k)] = v;
+        if (method != http::methods::GET && !head) {
+          r.body = req.extract_utf8string(true).get();
+          if (r.body.size() > options_.max_body_bytes) {
+            send(req, ServerResponse::error(413, "body over the limit"), head);
+            return;
+          }
+        }
         bool denied = false;
-        out = dispatch(r, &denied);
+        out = dispatch(std::move(r), &denied);
         if (denied) unauthorized_.fetch_add(1);
       } catch (const std::exception& e) {
         out = ServerResponse::error(400, std::string("bad request: ") + e.what());
@@ -203,26 +240,69 @@ pipeline::core::Status HttpServer::start() {
   return pipeline::core::ok();
 }
 
-ServerResponse HttpServer::dispatch(const ServerRequest& request, bool* unauthorized) const {
-  std::pair<Access, Handler> route;
+ServerResponse HttpServer::dispatch(ServerRequest request, bool* unauthorized) const {
+  const std::vector<std::string> path = split_path(request.path);
+  const std::string method = request.method == "HEAD" ? "GET" : request.method;
+  const Route* found = nullptr;
+  int found_kind = 0;
+  std::map<std::string, std::string> found_params;
+  std::vector<std::string> allowed;  // methods of the routes matching the path
+  Handler handler;
   {
     std::shared_lock lock(mu_);
-    auto it = routes_.find(request.path);
-    if (it == routes_.end()) return ServerResponse::error(404, "no such path: " + request.path);
-    route = it->second;
+    for (const auto& r : routes_) {
+      std::map<std::string, std::string> params;
+      int kind = match(r, path, &params);
+      if (kind == 0) continue;
+      if (r.method != method) {
+        if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end())
+          allowed.push_back(r.method);
+        continue;
+      }
+      if (kind > found_kind) {
+        found = &r;
+        found_kind = kind;
+        found_params = std::move(params);
+      }
+    }
+    if (found) handler = found->handler;
   }
-  if (route.first == Access::kToken) {
+  if (!found) {
+    if (allowed.empty()) return ServerResponse::error(404, "no such path: " + request.path);
+    std::string allow;
+    for (const auto& m : allowed)
+      allow += (allow.empty() ? "" : ", ") + m + (m == "GET" ? ", HEAD" : "");
+    ServerResponse r = ServerResponse::error(405, "method " + request.method + " not allowed here");
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  request.params = std::move(found_params);
+  const Access access = found->access;
+  request.principal = "anonymous";
+  request.scope = pipeline::core::Scope::kAdmin;
+  if (access != Access::kPublic && !options_.tokens.empty()) {
     auto it = request.headers.find("authorization");
-    if (!bearer_allowed(options_.tokens,
-                        it == request.headers.end() ? std::string_view() : it->second)) {
+    const pipeline::core::BearerToken* who = pipeline::core::match_bearer(
+        options_.tokens, it == request.headers.end() ? std::string_view() : it->second);
+    if (!who) {
       *unauthorized = true;
       ServerResponse r = ServerResponse::error(401, "missing or unknown bearer token");
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"earshot\"");
       return r;
     }
+    const auto need =
+        access == Access::kAdmin ? pipeline::core::Scope::kAdmin : pipeline::core::Scope::kRead;
+    if (!pipeline::core::allows(who->scope, need)) {
+      *unauthorized = true;
+      return ServerResponse::error(403, "token of " + who->owner + " has scope " +
+                                            std::string(to_string(who->scope)) +
+                                            "; this needs admin");
+    }
+    request.principal = who->owner;
+    request.scope = who->scope;
   }
   try {
-    return route.second(request);
+    return handler(request);
   } catch (const std::exception& e) {
     return ServerResponse::error(500, e.what());
   }

@@ -1,21 +1,29 @@
 // earshot::sinks — the small HTTP server behind /metrics, /healthz, the JSON API and the
 // dashboard page (over cpprestsdk's http_listener, like the webhook source).
 //
-// Routes are exact paths for GET (HEAD is answered like GET without a body). Requests are
-// bounded: a URI over max_uri_bytes gets 414, a body over max_body_bytes 413 (no route
-// reads a body), other methods 405, unknown paths 404. Routes added with Access::kToken
-// need "Authorization: Bearer <token>" naming one of `tokens` (constant-time compare; 401
-// with WWW-Authenticate otherwise); with no tokens configured they are open, which is why
-// the default listen address is loopback. A handler that throws gives 500.
+// Routes are a method and a path. A path is exact ("/api/v1/alerts") or a pattern whose
+// `{name}` segments match one segment each ("/api/v1/replies/{id}/approve"; the values are
+// in ServerRequest::params); exact routes win. GET routes also answer HEAD (without a
+// body). Requests are bounded: a URI over max_uri_bytes gets 414, a body over
+// max_body_bytes 413; a known path with another method 405 (with Allow), unknown paths 404.
+// Access: kPublic needs nothing; kRead and kAdmin need "Authorization: Bearer <token>"
+// naming one of `tokens` with that scope (core/access.h: admin may do everything, read
+// only kRead routes) — 401 with WWW-Authenticate without a known token, 403 with a token of
+// too small a scope. The token's owner reaches the handler as ServerRequest::principal
+// (for audit records). With no tokens configured every route is open (principal
+// "anonymous"), which is why the default listen address is loopback. A handler that throws
+// gives 500.
 //
-//   HttpServer server({.listen = "127.0.0.1:0", .tokens = {"s3cret"}});
-//   server.route("/healthz", Access::kPublic, [](const ServerRequest&) { return
-//   ServerResponse::text(200, "ok\n"); }); server.route("/api/alerts", Access::kToken, [&](const
-//   ServerRequest& r) { ... r.query_value("limit") ... }); if (auto st = server.start(); !st) ...
-//   // kUnavailable: address in use / cannot bind server.url();                            //
-//   "http://127.0.0.1:43117"
+//   HttpServer server({.listen = "127.0.0.1:0", .tokens = {{"0123456789abcdef", "alice"}}});
+//   server.route("/healthz", Access::kPublic, [](const ServerRequest&) {
+//     return ServerResponse::text(200, "ok\n"); });
+//   server.route("POST", "/api/v1/replies/{id}/approve", Access::kAdmin,
+//                [&](const ServerRequest& r) { return approve(r.param("id"), r.principal, r.body);
+//                });
+//   if (auto st = server.start(); !st) ...   // kUnavailable: address in use / cannot bind
+//   server.url();                            // "http://127.0.0.1:43117"
 //
-// Thread safety: handlers run on cpprestsdk's thread pool, several at once; route() may be
+// Thread safety: handlers run on the server's threads, several at once; route() may be
 // called before or after start(). Lifetime: stop() (or the destructor) closes the listener
 // and waits for handlers in progress; everything a handler uses must outlive that.
 #pragma once
@@ -31,13 +39,14 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/core/access.h"
 #include "pipeline/core/status.h"
 
 namespace earshot::sinks {
 
 struct HttpServerOptions {
-  std::string listen = "127.0.0.1:8080";  // host:port; port 0 = pick a free one
-  std::vector<std::string> tokens;        // bearer tokens for Access::kToken routes; none = open
+  std::string listen = "127.0.0.1:8080";            // host:port; port 0 = pick a free one
+  std::vector<pipeline::core::BearerToken> tokens;  // for kRead/kAdmin routes; none = open
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_uri_bytes = 8 * 1024;
 };
@@ -47,9 +56,17 @@ struct ServerRequest {
   std::string path;                            // percent-decoded
   std::map<std::string, std::string> query;    // percent-decoded; a repeated name keeps the last
   std::map<std::string, std::string> headers;  // names lower-cased
+  std::map<std::string, std::string> params;   // `{name}` segments of a pattern route
+  std::string body;                            // at most max_body_bytes
+  std::string principal;  // owner of the bearer token; "anonymous" when the server is open
+  pipeline::core::Scope scope = pipeline::core::Scope::kAdmin;  // the token's scope
   std::string query_value(const std::string& name, const std::string& fallback = "") const {
     auto it = query.find(name);
     return it == query.end() ? fallback : it->second;
+  }
+  std::string param(const std::string& name) const {
+    auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
   }
 };
 
@@ -69,7 +86,8 @@ struct ServerResponse {
   static ServerResponse error(int status, std::string_view message);
 };
 
-enum class Access { kPublic, kToken };
+// kToken is the old name of kRead.
+enum class Access { kPublic, kRead, kAdmin, kToken = kRead };
 
 class HttpServer {
  public:
@@ -80,7 +98,10 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // A GET (and HEAD) route.
   void route(std::string path, Access access, Handler handler);
+  // A route for `method` ("GET", "POST", "PUT", "DELETE", "PATCH").
+  void route(std::string method, std::string path, Access access, Handler handler);
   // Binds and starts answering. kInvalidArgument for a bad listen address, kUnavailable
   // when it cannot bind (address in use, no permission).
   [[nodiscard]] pipeline::core::Status start();
@@ -99,15 +120,23 @@ class HttpServer {
   std::string host_;
   int port_ = 0;
   mutable std::shared_mutex mu_;
-  std::map<std::string, std::pair<Access, Handler>> routes_;
   std::unique_ptr<Impl> impl_;
   std::atomic<std::uint64_t> unauthorized_{0};
 
-  ServerResponse dispatch(const ServerRequest& request, bool* unauthorized) const;
-};
+ public:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" = any one segment
+    Access access;
+    Handler handler;
+  };
+  // The response for a request whose method, path, query, headers and body are filled in:
+  // routing, 404/405, authentication (principal, scope) and the handler. What the transport
+  // calls; public so that a transport and tests can drive it without sockets.
+  ServerResponse dispatch(ServerRequest request, bool* unauthorized) const;
 
-// True when `header` ("Bearer <t>") carries one of `tokens`; true for any header when
-// `tokens` is empty. Constant time in the token length.
-bool bearer_allowed(const std::vector<std::string>& tokens, std::string_view header);
+ private:
+  std::vector<Route> routes_;  // guarded by mu_
+};
 
 }  // namespace earshot::sinks

@@ -50,6 +50,52 @@ void read_log(ConfigReader& r, const YAML::Node& node, LogConfig& log) {
   m.finish();
 }
 
+void read_api_tokens(ConfigReader& r, MapReader& m, std::vector<core::BearerToken>& tokens) {
+  std::optional<YAML::Node> v = m.get("tokens");
+  if (!v) return;
+  if (!v->IsSequence()) {
+    r.error(*v, "api.tokens: expected a list of tokens such as [\"${EARSHOT_API_TOKEN}\"]");
+    return;
+  }
+  static constexpr std::pair<std::string_view, core::Scope> kScopes[] = {
+      {"read", core::Scope::kRead}, {"admin", core::Scope::kAdmin}};
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const YAML::Node item = (*v)[i];
+    const std::string path = "api.tokens[" + std::to_string(i) + "]";
+    core::BearerToken t{.owner = "token-" + std::to_string(i + 1)};
+    std::string where = path;
+    if (item.IsMap()) {
+      MapReader e(r, item, path, path);
+      if (!e.str("token", &t.token, detail::kRequired)) {
+        e.finish();
+        continue;
+      }
+      e.str("owner", &t.owner, detail::kNonEmpty);
+      e.choice("scope", &t.scope, detail::Choices<core::Scope>(kScopes));
+      e.finish();
+      where = path + ".token";
+    } else {
+      std::optional<std::string> s =
+          m.scalar_at(item, path, "a token string or {token, owner, scope}");
+      if (!s) continue;
+      if (s->empty()) {
+        r.error(item,
+                path +
+                    ": the token is empty (is its variable unset or empty?); an empty "
+                    "token would leave the API open — remove the entry to run without tokens");
+        continue;
+      }
+      t.token = std::move(*s);
+    }
+    if (t.token.size() < core::kMinTokenLength) {
+      r.error(item, where + ": a token needs at least " + std::to_string(core::kMinTokenLength) +
+                        " characters (got " + std::to_string(t.token.size()) + ")");
+      continue;
+    }
+    tokens.push_back(std::move(t));
+  }
+}
+
 void read_api(ConfigReader& r, const YAML::Node& node, ApiConfig& api) {
   MapReader m(r, node, "api", "api");
   if (m.str("listen", &api.listen, detail::kNonEmpty)) {
@@ -57,9 +103,7 @@ void read_api(ConfigReader& r, const YAML::Node& node, ApiConfig& api) {
       r.error(*m.get("listen"), "api.listen: " + *why);
     }
   }
-  if (m.list("tokens", &api.tokens)) {  // "${TOKEN:-}" -> "" -> dropped: no token
-    std::erase(api.tokens, std::string());
-  }
+  read_api_tokens(r, m, api.tokens);
   m.finish();
 }
 

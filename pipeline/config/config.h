@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "pipeline/config/entity.h"
+#include "pipeline/core/access.h"
 #include "pipeline/core/http_client.h"
 #include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
@@ -205,8 +206,10 @@ struct RepliesConfig {
 
 struct ApiConfig {
   std::string listen = "127.0.0.1:8080";
-  std::vector<std::string> tokens;  // bearer tokens; none = no auth (keep it on loopback)
-                                    // an entry that is "" after ${ENV} ("${T:-}") is dropped
+  // Bearer tokens; none = no auth (keep it on loopback). Each entry is a string (owner
+  // "token-N", scope admin) or {token, owner, scope: read|admin}. An entry that is empty
+  // after ${ENV} substitution, or shorter than core::kMinTokenLength, is a config error.
+  std::vector<core::BearerToken> tokens;
 };
 
 // Where the single roles (ingest, process, react) serve /metrics and /healthz. Empty = not

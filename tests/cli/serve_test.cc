@@ -99,7 +99,8 @@ std::string config_text(const std::string& dir, const std::string& extra) {
 TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   std::string dir = temp_dir("serve");
   std::string cfg = dir + "/earshot.yaml";
-  write_file(cfg, config_text(dir, "api: {listen: 127.0.0.1:0, tokens: [\"serve-token\"]}\n"));
+  write_file(
+      cfg, config_text(dir, "api: {listen: 127.0.0.1:0, tokens: [\"serve-token-0123456789\"]}\n"));
   ASSERT_EQ(
       run({"replay", "--config", cfg, "--file", source_dir() + "/deploy/demo/sample_posts.jsonl"})
           .exit_code,
@@ -147,7 +148,7 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   // Auth: the API needs the token, the page, /healthz and /metrics do not.
   EXPECT_EQ(get(url, "/api/alerts").status, 401);
   EXPECT_EQ(get(url, "/api/alerts", "wrong-token").status, 401);
-  EXPECT_EQ(get(url, "/api/entities", "serve-token!").status, 401);
+  EXPECT_EQ(get(url, "/api/entities", "serve-token-0123456789!").status, 401);
   EXPECT_EQ(get(url, "/healthz").status, 200);
   Got page = get(url, "/");
   EXPECT_EQ(page.status, 200);
@@ -158,7 +159,7 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   ASSERT_TRUE(wait_until(
       within(std::chrono::seconds(60)),
       [&] {
-        Got g = get(url, "/api/alerts?limit=500", "serve-token");
+        Got g = get(url, "/api/alerts?limit=500", "serve-token-0123456789");
         if (g.status != 200) return false;
         got_alerts = json::parse(g.body)["alerts"];
         return got_alerts.size() == std::min<std::size_t>(alerts.size(), 500);
@@ -168,7 +169,7 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   EXPECT_EQ(got_alerts[0]["id"], alerts.back().id);
   EXPECT_EQ(got_alerts[got_alerts.size() - 1]["id"], alerts.front().id);
 
-  Got entities = get(url, "/api/entities", "serve-token");
+  Got entities = get(url, "/api/entities", "serve-token-0123456789");
   ASSERT_EQ(entities.status, 200);
   json e = json::parse(entities.body)["entities"];
   ASSERT_EQ(e.size(), 2u);
@@ -179,7 +180,8 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   EXPECT_EQ(e[0]["latest"]["1m"]["volume"], want.volume);
   EXPECT_EQ(e[0]["latest"]["1m"]["negative"], want.negative);
 
-  Got series = get(url, "/api/aggregates?entity=acme-air&window=1m&limit=10000", "serve-token");
+  Got series =
+      get(url, "/api/aggregates?entity=acme-air&window=1m&limit=10000", "serve-token-0123456789");
   ASSERT_EQ(series.status, 200);
   EXPECT_EQ(json::parse(series.body)["points"].size(), acme_1m_windows);
 

@@ -187,7 +187,7 @@ TEST(ApiRoutes, AnswerJsonAndRejectBadQueriesAndTokens) {
   ApiStore store(entities());
   store.apply_aggregate(agg("acme-air", "1m", 0, 10));
   store.apply_alert(alert("a1", "acme-air"));
-  HttpServer server({.listen = "127.0.0.1:0", .tokens = {"tok"}});
+  HttpServer server({.listen = "127.0.0.1:0", .tokens = {{"tok"}}});
   add_api_routes(server, store);
   server.route("/", Access::kPublic, [](const ServerRequest&) { return dashboard_response(); });
   ASSERT_TRUE(server.start());

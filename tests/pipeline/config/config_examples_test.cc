@@ -68,7 +68,19 @@ TEST(ConfigExamples, KafkaAndMultiInstanceUseABroker) {
   EXPECT_EQ(single.log.kind, LogKind::kafka);
   EXPECT_EQ(single.log.brokers, "127.0.0.1:9092");
   EXPECT_EQ(single.log.partitions, 3);
-  Config multi = load_example("multi-instance.yaml");
+  // Reachable from other hosts: its API token is required, not defaulted.
+  ::setenv("EARSHOT_API_TOKEN", "multi-instance-token-0123", 1);
+  core::Result<Config> open_api =
+      load_config(earshot::testing::source_path("deploy/examples/multi-instance.yaml").string());
+  ::unsetenv("EARSHOT_API_TOKEN");
+  ASSERT_TRUE(open_api.has_value()) << open_api.error().message;
+  ASSERT_EQ(open_api->api.tokens.size(), 1u);
+  EXPECT_EQ(open_api->api.tokens[0].owner, "support-lead");
+  core::Result<Config> unset =
+      load_config(earshot::testing::source_path("deploy/examples/multi-instance.yaml").string());
+  ASSERT_FALSE(unset.has_value());
+  EXPECT_THAT(unset.error().message, ::testing::HasSubstr("EARSHOT_API_TOKEN is not set"));
+  Config multi = *open_api;
   EXPECT_EQ(multi.log.kind, LogKind::kafka);
   EXPECT_EQ(multi.log.brokers, "127.0.0.1:9092");
   EXPECT_EQ(multi.log.partitions, 6);

@@ -112,7 +112,7 @@ TEST(Config, DesignExampleLoads) {
   ::setenv("SLACK_WEBHOOK_URL", "https://hooks.slack.example/T0/B0/x", 1);
   ::setenv("PAGERDUTY_ROUTING_KEY", "pd-key", 1);
   ::setenv("ACME_MASTODON_TOKEN", "masto-token", 1);
-  ::setenv("EARSHOT_API_TOKEN", "api-token", 1);
+  ::setenv("EARSHOT_API_TOKEN", "api-token-0123456789", 1);
   core::Result<Config> r = load_config(fixture("design_example.yaml"));
   ASSERT_TRUE(r.has_value()) << r.error().message;
   const Config& c = *r;
@@ -154,7 +154,10 @@ TEST(Config, DesignExampleLoads) {
   EXPECT_EQ(c.replies.rules[0].label, sentiment::Label::negative);
   EXPECT_THAT(c.replies.rules[0].template_text, HasSubstr("{author.name}"));
   EXPECT_EQ(c.replies.daily_cap, 200);
-  EXPECT_EQ(c.api.tokens, std::vector<std::string>{"api-token"});
+  ASSERT_EQ(c.api.tokens.size(), 1u);
+  EXPECT_EQ(c.api.tokens[0].token, "api-token-0123456789");
+  EXPECT_EQ(c.api.tokens[0].owner, "token-1");
+  EXPECT_EQ(c.api.tokens[0].scope, core::Scope::kAdmin);
 }
 
 TEST(Config, UnsetEnvironmentVariableNamesFileLineAndKey) {
@@ -175,7 +178,7 @@ log: {kind: kafka, brokers: "${EARSHOT_TEST_UNSET:-10.0.0.1:9092}", partitions: 
 sources:
   - {type: mastodon, instance: https://${EARSHOT_TEST_HOST}/, token: ${EARSHOT_TEST_EMPTY:-anon}}
   - {type: webhook, secret: "$${NOT_A_VAR}", listen: "127.0.0.1:${EARSHOT_TEST_UNSET:-9000}"}
-api: {tokens: ["${EARSHOT_TEST_HOST}-token", "${EARSHOT_TEST_UNSET:-}"]}
+api: {tokens: ["${EARSHOT_TEST_HOST}-token", "${EARSHOT_TEST_UNSET:-fallback-token-0123}"]}
 )");
   EXPECT_EQ(c.log.brokers, "10.0.0.1:9092");
   EXPECT_EQ(c.log.partitions, 6);
@@ -184,7 +187,9 @@ api: {tokens: ["${EARSHOT_TEST_HOST}-token", "${EARSHOT_TEST_UNSET:-}"]}
   EXPECT_EQ(c.sources[0].token, "anon");
   EXPECT_EQ(c.sources[1].secret, "${NOT_A_VAR}");
   EXPECT_EQ(c.sources[1].listen, "127.0.0.1:9000");
-  EXPECT_EQ(c.api.tokens, std::vector<std::string>{"mastodon.example-token"});
+  ASSERT_EQ(c.api.tokens.size(), 2u);
+  EXPECT_EQ(c.api.tokens[0].token, "mastodon.example-token");
+  EXPECT_EQ(c.api.tokens[1].token, "fallback-token-0123");
 }
 
 TEST(Config, MalformedEnvironmentReferencesAreErrors) {
@@ -345,7 +350,7 @@ api: {tokens: [3]}
   EXPECT_THAT(err, HasSubstr("test.yaml:6:39: sources[3].rate: must be between"));
   EXPECT_THAT(err, HasSubstr("log.topics: 'scored' and 'posts' both use topic 'earshot.scored'"));
   EXPECT_THAT(err, HasSubstr("unknown key 'bogus' in log.topics"));
-  EXPECT_THAT(err, Not(HasSubstr("api.tokens")));  // a number is a fine token
+  EXPECT_THAT(err, HasSubstr("api.tokens[0]: a token needs at least 16 characters (got 1)"));
 }
 
 TEST(Config, RelativePathsResolveAgainstTheConfigFolder) {
@@ -391,6 +396,43 @@ TEST(Config, MetricsListenIsAnOptionalAddress) {
   EXPECT_THAT(errors_of("metrics: {listen: nohost}\n"),
               HasSubstr("test.yaml:1:19: metrics.listen: expected host:port"));
   EXPECT_THAT(errors_of("metrics: {listen: 127.0.0.1:9464, port: 1}\n"), HasSubstr("port"));
+}
+
+TEST(Config, ApiTokensCarryOwnerAndScope) {
+  ::setenv("EARSHOT_TEST_READ_TOKEN", "read-only-token-0123456789", 1);
+  Config c = valid(R"(
+api:
+  tokens:
+    - "admin-token-0123456789"
+    - {token: "${EARSHOT_TEST_READ_TOKEN}", owner: wallboard, scope: read}
+    - {token: "alice-token-0123456789", owner: alice}
+)");
+  ASSERT_EQ(c.api.tokens.size(), 3u);
+  EXPECT_EQ(c.api.tokens[0],
+            (core::BearerToken{"admin-token-0123456789", "token-1", core::Scope::kAdmin}));
+  EXPECT_EQ(c.api.tokens[1],
+            (core::BearerToken{"read-only-token-0123456789", "wallboard", core::Scope::kRead}));
+  EXPECT_EQ(c.api.tokens[2],
+            (core::BearerToken{"alice-token-0123456789", "alice", core::Scope::kAdmin}));
+}
+
+TEST(Config, EmptyOrShortApiTokensAreErrorsNotAnOpenApi) {
+  ::setenv("EARSHOT_TEST_EMPTY_TOKEN", "", 1);
+  std::string err = errors_of(R"(
+api:
+  tokens:
+    - "${EARSHOT_TEST_EMPTY_TOKEN}"
+    - "${EARSHOT_TEST_UNSET_TOKEN:-}"
+    - short
+    - {token: "", owner: bob}
+    - {token: "long-enough-token-0123", scope: root}
+)");
+  EXPECT_THAT(err, HasSubstr("test.yaml:4:7: api.tokens[0]: the token is empty"));
+  EXPECT_THAT(err, HasSubstr("test.yaml:5:7: api.tokens[1]: the token is empty"));
+  EXPECT_THAT(
+      err, HasSubstr("test.yaml:6:7: api.tokens[2]: a token needs at least 16 characters (got 5)"));
+  EXPECT_THAT(err, HasSubstr("api.tokens[3].token"));
+  EXPECT_THAT(err, HasSubstr("api.tokens[4].scope"));
 }
 
 }  // namespace

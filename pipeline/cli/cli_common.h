@@ -75,6 +75,7 @@ void add_eval(CLI::App& app);
 void add_train(CLI::App& app);
 void add_roles(CLI::App& app);  // ingest, process, react, serve, run
 void add_demo(CLI::App& app);
+void add_config_reference(CLI::App& app);
 
 // The runner chosen by the parsed command line (set by the add_* callbacks).
 void set_runner(std::function<int()> runner);

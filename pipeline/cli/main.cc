@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add_train(app);
   add_replay(app);
   add_tail(app);
+  add_config_reference(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

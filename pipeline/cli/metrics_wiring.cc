@@ -109,6 +109,8 @@ core::CollectorHandle watch_process(core::MetricsRegistry* registry,
             num(c.last_batch_us) / 1e6);
     w.counter("earshot_process_dead_letters_total", "Dead letters written, all reasons", {},
               num(c.dead_letters));
+    w.declare_counter("earshot_process_dead_letters_by_reason_total",
+                      "Dead letters written, by reason class");
     for (const auto& [reason, n] : c.dead_letters_by_reason()) {
       w.counter("earshot_process_dead_letters_by_reason_total",
                 "Dead letters written, by reason class", {{"reason", reason}},

@@ -198,8 +198,9 @@ Config default_config() {
 }
 
 core::Result<Config> parse_config(std::string_view yaml, const std::string& file_name_for_errors,
-                                  const std::string& base_dir) {
+                                  const std::string& base_dir, SchemaRecorder* schema) {
   ConfigReader r(file_name_for_errors, base_dir);
+  r.set_schema(schema);
   Config cfg = default_config();
   cfg.file = file_name_for_errors;
   cfg.base_dir = base_dir;

@@ -259,8 +259,11 @@ Config default_config();
 
 // Checks `yaml` as if read from `file_name_for_errors`; relative paths resolve against
 // `base_dir` ("" = the current directory).
+// With `schema`, every key the loader asks for is noted there (config_schema.h).
+class SchemaRecorder;
 [[nodiscard]] core::Result<Config> parse_config(std::string_view yaml,
                                                 const std::string& file_name_for_errors,
-                                                const std::string& base_dir);
+                                                const std::string& base_dir,
+                                                SchemaRecorder* schema = nullptr);
 
 }  // namespace earshot::pipeline::config

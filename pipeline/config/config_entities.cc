@@ -55,6 +55,7 @@ void read_entities(ConfigReader& r, const YAML::Node& node, Config& cfg) {
       r.error(*m.get("id"), path + ".id: use letters, digits, '-', '_' or '.', got '" + d.id + "'");
     }
     d.name = d.id;
+    m.note("name", "string", "the id");  // for the reference: the default is the id
     m.str("name", &d.name, kNonEmpty);
     m.choice<core::EntityKind>("kind", &d.kind, kKinds);
     if (m.opt_str("parent", &d.parent)) e.parent_node = *m.get("parent");

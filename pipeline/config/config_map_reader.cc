@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "pipeline/core/duration.h"
 
@@ -11,6 +12,12 @@ namespace earshot::pipeline::config::detail {
 namespace {
 
 std::string quote(std::string_view s) { return "'" + as_written(s) + "'"; }
+
+std::string number_text(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", d);
+  return buf;
+}
 
 std::string describe(const YAML::Node& n) {
   switch (n.Type()) {
@@ -60,7 +67,27 @@ std::string MapReader::key_path(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
+void MapReader::note(std::string_view key, std::string_view type, std::string_view default_value) {
+  SchemaRecorder* schema = r_.schema();
+  if (!schema || !noted_.emplace(key).second) return;
+  std::string variant = peek(node_, "type");
+  if (variant.empty() && path_.rfind("alerts[", 0) == 0) variant = peek(node_, "kind");
+  std::string example;
+  for (const auto& [k, v] : entries_) {
+    if (k.Scalar() != key) continue;
+    if (v.IsScalar()) {
+      example = as_written(v.Scalar());
+    } else {
+      YAML::Emitter e;
+      e << YAML::Flow << v;
+      example = as_written(e.c_str());
+    }
+  }
+  schema->note(key_path(key), variant, type, default_value, example);
+}
+
 std::optional<YAML::Node> MapReader::get(std::string_view key) {
+  note(key, "value", "");
   known_.emplace(key);
   for (const auto& [k, v] : entries_) {
     if (k.Scalar() == key) {
@@ -99,6 +126,7 @@ bool MapReader::choice_error(const YAML::Node& value, std::string_view key_path,
 }
 
 bool MapReader::str(std::string_view key, std::string* out, Need need) {
+  note(key, need == kRequired ? "string (required)" : "string", *out);
   std::optional<YAML::Node> v = get(key);
   if (!v) {
     if (need == kRequired) missing(key);
@@ -115,6 +143,7 @@ bool MapReader::str(std::string_view key, std::string* out, Need need) {
 }
 
 bool MapReader::opt_str(std::string_view key, std::optional<std::string>* out) {
+  note(key, "string", out->value_or(""));
   std::string s;
   if (!str(key, &s)) return false;
   if (s.empty()) {
@@ -126,6 +155,10 @@ bool MapReader::opt_str(std::string_view key, std::optional<std::string>* out) {
 }
 
 bool MapReader::path_str(std::string_view key, std::string* out, Need need) {
+  note(key,
+       need == kRequired ? "path (required; relative to the config file)"
+                         : "path (relative to the config file)",
+       *out);
   std::string s;
   if (!str(key, &s, need)) return false;
   *out = s.empty() ? s : r_.resolve(s);
@@ -134,6 +167,7 @@ bool MapReader::path_str(std::string_view key, std::string* out, Need need) {
 
 bool MapReader::integer(std::string_view key, std::int64_t* out, std::int64_t min,
                         std::int64_t max) {
+  note(key, "integer " + std::to_string(min) + ".." + std::to_string(max), std::to_string(*out));
   std::optional<YAML::Node> v = get(key);
   if (!v) return false;
   std::optional<std::string> s = scalar_at(*v, key_path(key), "an integer");
@@ -154,6 +188,7 @@ bool MapReader::integer(std::string_view key, std::int64_t* out, std::int64_t mi
 }
 
 bool MapReader::integer(std::string_view key, int* out, int min, int max) {
+  note(key, "integer " + std::to_string(min) + ".." + std::to_string(max), std::to_string(*out));
   std::int64_t n = 0;
   if (!integer(key, &n, min, max)) return false;
   *out = static_cast<int>(n);
@@ -161,6 +196,7 @@ bool MapReader::integer(std::string_view key, int* out, int min, int max) {
 }
 
 bool MapReader::real(std::string_view key, double* out, double min, double max) {
+  note(key, "number " + number_text(min) + ".." + number_text(max), number_text(*out));
   std::optional<YAML::Node> v = get(key);
   if (!v) return false;
   std::optional<std::string> s = scalar_at(*v, key_path(key), "a number");
@@ -181,6 +217,7 @@ bool MapReader::real(std::string_view key, double* out, double min, double max) 
 }
 
 bool MapReader::boolean(std::string_view key, bool* out) {
+  note(key, "boolean", *out ? "true" : "false");
   std::optional<YAML::Node> v = get(key);
   if (!v) return false;
   std::optional<std::string> s = scalar_at(*v, key_path(key), "true or false");
@@ -198,6 +235,7 @@ bool MapReader::boolean(std::string_view key, bool* out) {
 }
 
 bool MapReader::duration(std::string_view key, std::chrono::milliseconds* out, bool allow_zero) {
+  note(key, allow_zero ? "duration" : "duration (> 0)", core::format_duration(*out));
   std::optional<YAML::Node> v = get(key);
   if (!v) return false;
   std::optional<std::string> s = scalar_at(*v, key_path(key), "a duration such as 30s");
@@ -216,6 +254,17 @@ bool MapReader::duration(std::string_view key, std::chrono::milliseconds* out, b
 }
 
 bool MapReader::bytes(std::string_view key, std::uint64_t* out) {
+  if (r_.schema()) {
+    std::string d = std::to_string(*out);
+    for (auto [unit, name] :
+         {std::pair{1ull << 30, "GiB"}, {1ull << 20, "MiB"}, {1ull << 10, "KiB"}}) {
+      if (*out != 0 && *out % unit == 0) {
+        d = std::to_string(*out / unit) + name;
+        break;
+      }
+    }
+    note(key, "byte size", d);
+  }
   std::optional<YAML::Node> v = get(key);
   if (!v) return false;
   std::optional<std::string> s = scalar_at(*v, key_path(key), "a byte size such as 64MiB");
@@ -230,6 +279,11 @@ bool MapReader::bytes(std::string_view key, std::uint64_t* out) {
 }
 
 bool MapReader::list(std::string_view key, std::vector<std::string>* out, bool scalar_ok) {
+  if (r_.schema()) {
+    std::string d;
+    for (const auto& x : *out) d += (d.empty() ? "" : ", ") + x;
+    note(key, scalar_ok ? "list of strings (or one string)" : "list of strings", "[" + d + "]");
+  }
   std::optional<YAML::Node> v = get(key);
   if (!v) return false;
   if (v->IsScalar() && scalar_ok) {
@@ -255,6 +309,7 @@ bool MapReader::list(std::string_view key, std::vector<std::string>* out, bool s
 }
 
 bool MapReader::string_map(std::string_view key, std::map<std::string, std::string>* out) {
+  note(key, "map of strings", out->empty() ? "{}" : "");
   std::optional<YAML::Node> v = get(key);
   if (!v) return false;
   MapReader m(r_, *v, key_path(key), key_path(key));

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "pipeline/config/config.h"
+#include "pipeline/config/config_schema.h"
 
 namespace earshot::pipeline::config::detail {
 
@@ -65,7 +66,12 @@ class ConfigReader {
   std::optional<std::string> substitute(const YAML::Node& scalar, std::string_view key_path,
                                         bool quiet = false);
 
+  // When set, every getter notes its key (config_schema.h). Not owned.
+  void set_schema(SchemaRecorder* schema) { schema_ = schema; }
+  SchemaRecorder* schema() const { return schema_; }
+
  private:
+  SchemaRecorder* schema_ = nullptr;
   struct Entry {
     int line, column;
     std::string text;
@@ -122,6 +128,11 @@ class MapReader {
   template <class E>
   bool choice(std::string_view key, E* out, Choices<E> choices, bool required = false);
 
+  // For the reference (config_schema.h): notes `key` with its type and the default it
+  // keeps when absent. The first note of a key wins; get() notes "value" for keys no typed
+  // getter noted. No-op without a recorder.
+  void note(std::string_view key, std::string_view type, std::string_view default_value);
+
   // Reports unknown keys; call once, after every getter.
   void finish();
 
@@ -140,10 +151,19 @@ class MapReader {
   bool is_map_ = false;
   std::vector<std::pair<YAML::Node, YAML::Node>> entries_;  // key node, value node
   std::set<std::string, std::less<>> known_;
+  std::set<std::string, std::less<>> noted_;
 };
 
 template <class E>
 bool MapReader::choice(std::string_view key, E* out, Choices<E> choices, bool required) {
+  if (r_.schema()) {
+    std::string all, current;
+    for (const auto& [name, value] : choices) {
+      all += (all.empty() ? "" : "|") + std::string(name);
+      if (!required && current.empty() && value == *out) current = std::string(name);
+    }
+    note(key, "one of: " + all + (required ? " (required)" : ""), current);
+  }
   std::optional<YAML::Node> v = get(key);
   if (!v) {
     if (required) missing(key);

@@ -81,6 +81,7 @@ struct RenderFamily {
   std::string help;
   int type = kCounter;
   std::map<std::string, std::string> series;  // label text -> its line(s)
+  bool declared = false;                      // written even without series
 };
 using RenderMap = std::map<std::string, RenderFamily>;
 
@@ -109,6 +110,14 @@ class RenderWriter final : public MetricsWriter {
   void gauge(std::string_view name, std::string_view help, const MetricLabels& labels,
              double value) override {
     add_sample(out_, name, help, kGauge, labels, value);
+  }
+  void declare_counter(std::string_view name, std::string_view help) override {
+    auto [it, fresh] = out_.try_emplace(sanitize_metric_name(name));
+    if (fresh) {
+      it->second.help = std::string(help);
+      it->second.type = kCounter;
+    }
+    if (it->second.type == kCounter) it->second.declared = true;
   }
 
  private:
@@ -293,7 +302,7 @@ std::string MetricsRegistry::render() const {
   }
   std::string text;
   for (const auto& [name, f] : out) {
-    if (f.series.empty()) continue;
+    if (f.series.empty() && !f.declared) continue;
     text += "# HELP " + name + " " + escape_help(f.help) + "\n";
     text += "# TYPE " + name + " " + kTypeNames[f.type] + "\n";
     for (const auto& [lt, lines] : f.series) text += lines;

@@ -97,6 +97,13 @@ class MetricsWriter {
                        double value) = 0;
   virtual void gauge(std::string_view name, std::string_view help, const MetricLabels& labels,
                      double value) = 0;
+  // Declares a labelled counter family that may have no series yet (e.g. dead letters by
+  // reason before the first one): its HELP and TYPE lines are written anyway, so dashboards
+  // and alert rules can name it from the start.
+  virtual void declare_counter(std::string_view name, std::string_view help) {
+    (void)name;
+    (void)help;
+  }
 };
 
 class MetricsRegistry;

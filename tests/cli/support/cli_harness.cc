@@ -83,7 +83,11 @@ RunResult run(const std::vector<std::string>& args, const std::string& stdin_tex
 }
 
 pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
-  std::string bin = earshot_binary();
+  return spawn_program(earshot_binary(), args, log_path);
+}
+
+pid_t spawn_program(const std::string& bin, const std::vector<std::string>& args,
+                    const std::string& log_path) {
   auto argv = argv_of(bin, args);
   pid_t pid = fork();
   if (pid == 0) {

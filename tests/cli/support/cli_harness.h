@@ -29,6 +29,9 @@ void write_file(const std::string& path, const std::string& content);
 RunResult run(const std::vector<std::string>& args, const std::string& stdin_text = "");
 // Starts earshot in the background (stdout/stderr to `log_path`); returns its pid.
 pid_t spawn(const std::vector<std::string>& args, const std::string& log_path);
+// Starts another program (`bin`: an absolute path) the same way.
+pid_t spawn_program(const std::string& bin, const std::vector<std::string>& args,
+                    const std::string& log_path);
 // Waits for a background earshot; returns its exit code (or -signal).
 int wait_for(pid_t pid);
 

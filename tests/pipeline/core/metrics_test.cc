@@ -113,6 +113,25 @@ TEST(Metrics, BadNamesAreSanitizedAndTypeClashesRenamed) {
   EXPECT_EQ(validate_exposition(text), "");
 }
 
+TEST(Metrics, ADeclaredFamilyIsWrittenBeforeItsFirstSeries) {
+  MetricsRegistry reg;
+  std::map<std::string, double> by_reason;
+  auto handle = reg.add_collector([&](MetricsWriter& w) {
+    w.declare_counter("earshot_dead_by_reason_total", "Dead letters by reason");
+    for (const auto& [r, n] : by_reason)
+      w.counter("earshot_dead_by_reason_total", "x", {{"reason", r}}, n);
+  });
+  EXPECT_EQ(reg.render(),
+            "# HELP earshot_dead_by_reason_total Dead letters by reason\n"
+            "# TYPE earshot_dead_by_reason_total counter\n");
+  EXPECT_EQ(validate_exposition(reg.render()), "");
+  by_reason["json"] = 2;
+  EXPECT_EQ(reg.render(),
+            "# HELP earshot_dead_by_reason_total Dead letters by reason\n"
+            "# TYPE earshot_dead_by_reason_total counter\n"
+            "earshot_dead_by_reason_total{reason=\"json\"} 2\n");
+}
+
 TEST(Metrics, CollectorsMergeIntoFamiliesAndStopWithTheirHandle) {
   MetricsRegistry reg;
   reg.counter("earshot_records_in_total", "Records read", {{"role", "process"}}).inc(5);

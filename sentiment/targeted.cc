@@ -248,6 +248,11 @@ class Decider {
       if (inside(e, clause) && !overlaps(e, target) && e.end > e.begin) others.push_back(e);
     }
     if (others.empty()) return scored(clause);
+    // "both X and Y ...", "X and Y both ...": one verdict for all of them.
+    for (std::size_t k = word_index(clause.begin); k < words_.size() && words_[k].end <= clause.end;
+         ++k) {
+      if (words_[k].lower == "both") return scored(clause);
+    }
     if (auto s = comparative(target, clause, others)) return *s;
     if (auto s = switching(target, others)) return *s;
     if (auto s = unlike(target, clause, others)) return *s;

@@ -66,3 +66,41 @@ TEST(EnricherLanguage, ConfidentEnglishIsNoFallback) {
 
 }  // namespace
 }  // namespace earshot::pipeline::process
+
+namespace earshot::pipeline::process {
+namespace {
+
+TEST(EnricherLanguage, OtherLanguagesAreScoredByTheirLexicon) {
+  auto e = Enricher::build(nullptr, "vader");
+  ASSERT_TRUE(e.has_value()) << e.error().message;
+  const struct {
+    const char* text;
+    const char* lang;
+    sentiment::Label label;
+  } cases[] = {
+      {"Der Kundenservice war unfreundlich und hat einfach aufgelegt, total enttäuscht", "de",
+       sentiment::Label::negative},
+      {"Merci pour l'aide rapide, tout fonctionne à nouveau, je suis ravi !", "fr",
+       sentiment::Label::positive},
+      {"Llevo seis semanas esperando mi reembolso, qué vergüenza", "es",
+       sentiment::Label::negative},
+      {"Atendimento ótimo, o reembolso caiu em dois dias, obrigado", "pt",
+       sentiment::Label::positive},
+      {"Servizio orribile, non ordino mai più da loro", "it", sentiment::Label::negative},
+      {"Bedankt voor de snelle hulp, alles werkt weer, top!", "nl", sentiment::Label::positive},
+  };
+  for (const auto& c : cases) {
+    const core::ScoredPost s = (*e)->enrich(post(c.text));
+    EXPECT_EQ(s.post.lang, c.lang) << c.text;
+    EXPECT_EQ(s.sentiment.model, std::string("lexicon-") + c.lang + "-1") << c.text;
+    EXPECT_EQ(s.sentiment.label, c.label) << c.text;
+  }
+  // A language without a model still gets none.
+  const core::ScoredPost sv =
+      (*e)->enrich(post("Jag har väntat på min återbetalning i sex veckor och ingen svarar"));
+  EXPECT_EQ(sv.post.lang, "sv");
+  EXPECT_EQ(sv.sentiment.model, "none");
+}
+
+}  // namespace
+}  // namespace earshot::pipeline::process

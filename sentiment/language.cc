@@ -119,7 +119,8 @@ constexpr FunctionWords kFunctionWords[] = {
      "me we they have has been why what where how when who just still again "
      "any anyone know since from at all never ever get got lol lmao omg wtf tbh idk pls thanks been had does did a an be "
      "will would can could should our their there here about after before out up "
-     "off into over new now so or if by too very really one he she his her do"},
+     "off into over new now so or if by too very really one he she his her do "
+     "someone else mine outside free than them then"},
     {"es",
      "el la los las y es en de del que por para con mi mis tu no me se lo una un muy "
      "pero qué cómo por qué dónde cuándo también hoy nada otra vez hay está "

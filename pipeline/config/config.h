@@ -133,7 +133,7 @@ struct SentimentConfig {
   // and the detector's margin (log-odds over the runner-up) below which it is unsure. See
   // sentiment/language_policy.h.
   std::string default_language = "en";
-  double language_min_margin = 6.0;
+  double language_min_margin = 8.0;
 };
 
 enum class AlertKind { spike, threshold, customer, keyword, intent };

@@ -44,6 +44,21 @@ int words_in(std::string_view text, std::array<std::string, 4>* first) {
   return n;
 }
 
+// Case-insensitive (ASCII) find of a lower-case `needle`, without a copy of the text.
+std::size_t find_ci(std::string_view text, std::string_view needle, std::size_t from) {
+  for (std::size_t i = from; i + needle.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size()) {
+      char c = text[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != needle[k]) break;
+      ++k;
+    }
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
 bool sentence_end(char c) { return c == '.' || c == '!' || c == ';' || c == '\n'; }
 
 }  // namespace
@@ -74,14 +89,14 @@ bool sarcastic(std::string_view text) {
     }
   }
   // Thanks for the damage.
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  const std::size_t thanks = lower.find("thanks");
-  if (thanks != std::string::npos && lower.find("for the extra", thanks) != std::string::npos) {
+  const std::size_t thanks = find_ci(text, "thanks", 0);
+  if (thanks != std::string_view::npos &&
+      find_ci(text, "for the extra", thanks) != std::string_view::npos) {
     return true;
   }
   // "love how X can ... but can't ..."
-  if (lower.find("love how") != std::string::npos && lower.find("can't") != std::string::npos) {
+  if (find_ci(text, "love how", 0) != std::string_view::npos &&
+      find_ci(text, "can't", 0) != std::string_view::npos) {
     return true;
   }
   return false;

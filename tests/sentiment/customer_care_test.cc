@@ -47,9 +47,9 @@ TEST(CustomerCareSet, TargetedSentimentAndIntentWithTheDefaultModel) {
     const CareReport r = evaluate_care(**base, care_posts(), split);
     std::cout << "customer care, default model, split " << split << ":\n" << format_care_report(r);
     ASSERT_GT(r.posts, 0u);
-    EXPECT_GE(r.multi_entities.accuracy, 0.60) << split;
-    EXPECT_GE(r.entities.accuracy, 0.55) << split;
-    EXPECT_GE(r.intent_accuracy, 0.45) << split;
+    EXPECT_GE(r.multi_entities.accuracy, 0.75) << split;
+    EXPECT_GE(r.entities.accuracy, 0.77) << split;
+    EXPECT_GE(r.intent_accuracy, 0.70) << split;
   }
 }
 

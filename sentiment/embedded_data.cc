@@ -29,12 +29,18 @@
 
 EARSHOT_INCBIN(vader_lexicon, "vader_lexicon.txt");
 EARSHOT_INCBIN(emoji_lexicon, "emoji_utf8_lexicon.txt");
+EARSHOT_INCBIN(afinn_translated, "lexicon_afinn_translated.tsv");
+EARSHOT_INCBIN(earshot_multilingual, "lexicon_earshot.tsv");
 
 extern "C" {
 extern const char earshot_blob_vader_lexicon[];
 extern const char earshot_blob_vader_lexicon_end[];
 extern const char earshot_blob_emoji_lexicon[];
 extern const char earshot_blob_emoji_lexicon_end[];
+extern const char earshot_blob_afinn_translated[];
+extern const char earshot_blob_afinn_translated_end[];
+extern const char earshot_blob_earshot_multilingual[];
+extern const char earshot_blob_earshot_multilingual_end[];
 }
 
 namespace earshot::sentiment::embedded {
@@ -47,6 +53,18 @@ std::string_view vader_lexicon() {
 std::string_view emoji_lexicon() {
   return {earshot_blob_emoji_lexicon,
           static_cast<std::size_t>(earshot_blob_emoji_lexicon_end - earshot_blob_emoji_lexicon)};
+}
+
+std::string_view afinn_translated_lexicon() {
+  return {
+      earshot_blob_afinn_translated,
+      static_cast<std::size_t>(earshot_blob_afinn_translated_end - earshot_blob_afinn_translated)};
+}
+
+std::string_view earshot_multilingual_lexicon() {
+  return {earshot_blob_earshot_multilingual,
+          static_cast<std::size_t>(earshot_blob_earshot_multilingual_end -
+                                   earshot_blob_earshot_multilingual)};
 }
 
 }  // namespace earshot::sentiment::embedded

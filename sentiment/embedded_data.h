@@ -19,5 +19,9 @@ namespace earshot::sentiment::embedded {
 std::string_view vader_lexicon();
 // Bytes of sentiment/data/emoji_utf8_lexicon.txt (emoji TAB description).
 std::string_view emoji_lexicon();
+// Bytes of sentiment/data/lexicon_afinn_translated.tsv and lexicon_earshot.tsv (lang TAB word
+// TAB valence; lexicon_scorer.h).
+std::string_view afinn_translated_lexicon();
+std::string_view earshot_multilingual_lexicon();
 
 }  // namespace earshot::sentiment::embedded

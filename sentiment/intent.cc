@@ -1,4 +1,5 @@
 #include "sentiment/intent.h"
+#include "sentiment/sarcasm.h"
 
 #include <algorithm>
 #include <array>
@@ -330,8 +331,12 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
     }
   }
   const auto contains = [&](Phrase p) { return (found >> p & 1) != 0; };
-  const bool positive = post.label == Label::positive;
-  const bool negative = post.label == Label::negative;
+  // Where the service lexicon is sure and the post-level model says otherwise, the lexicon
+  // wins: "refunded the scam payment within a week" is praise whatever "scam" does to the
+  // model, "keeps restarting itself overnight" a problem.
+  const float net = cues.praise + cues.problem;
+  const bool positive = net >= 1.0f || (post.label == Label::positive && net > -1.0f);
+  const bool negative = net <= -1.0f || (post.label == Label::negative && net < 1.0f);
   const bool problem = cues.problem <= -0.5f;
   const bool praise_words = (flags & kPraiseWord) != 0 || praise_prefix || cues.praise >= 1.0f;
   // Sarcasm: praise words wrapped around a problem ("thanks for nothing", "love paying
@@ -363,7 +368,7 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
                         contains(kWhenAreYou) || contains(kAnyUpdate) || contains(kIsAnyone);
   const bool personal = (flags & kPersonalWord) != 0;
 
-  if (sarcasm) return Intent::complaint;
+  if (sarcasm || sarcastic(text)) return Intent::complaint;
   if (problem && !(positive && cues.praise + cues.problem >= 0.0f)) {
     // An information question that mentions a problem ("how do I get a refund for a
     // cancelled flight?") stays a question unless it is clearly upset or accusing.

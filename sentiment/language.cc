@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -118,7 +119,8 @@ constexpr FunctionWords kFunctionWords[] = {
      "me we they have has been why what where how when who just still again "
      "any anyone know since from at all never ever get got lol lmao omg wtf tbh idk pls thanks been had does did a an be "
      "will would can could should our their there here about after before out up "
-     "off into over new now so or if by too very really one he she his her do"},
+     "off into over new now so or if by too very really one he she his her do "
+     "someone else mine outside free than them then"},
     {"es",
      "el la los las y es en de del que por para con mi mis tu no me se lo una un muy "
      "pero qué cómo por qué dónde cuándo también hoy nada otra vez hay está "
@@ -285,15 +287,19 @@ std::uint64_t LanguageDetector::function_word_bits(std::uint64_t key) const {
   }
 }
 
-std::string_view LanguageDetector::detect(std::string_view text) const {
+std::string_view LanguageDetector::detect(std::string_view text) const { return guess(text).lang; }
+
+LanguageDetector::Guess LanguageDetector::guess(std::string_view text) const {
+  constexpr float kScript = std::numeric_limits<float>::infinity();
+  float margin = 0.0f;
   // Plain ASCII (most posts) has no letters of another script, so only the Latin decision
   // and its letter count matter: one pass instead of two.
   unsigned char high = 0;
   for (const char c : text) high |= static_cast<unsigned char>(c);
   if (high < 0x80) {
     std::size_t latin = 0;
-    const std::string_view lang = detect_latin(text, &latin);
-    return latin < 3 ? std::string_view("und") : lang;
+    const std::string_view lang = detect_latin(text, &latin, &margin);
+    return latin < 3 ? Guess{"und", 0.0f} : Guess{lang, margin};
   }
   std::array<std::size_t, static_cast<std::size_t>(Script::count)> letters{};
   std::size_t kana = 0;
@@ -320,41 +326,44 @@ std::string_view LanguageDetector::detect(std::string_view text) const {
   // Han characters carry a whole word each: one counts as much as two Latin letters.
   const std::size_t cjk = count(Script::han) + count(Script::kana) + count(Script::hangul);
   if (other > 0 && (other >= count(Script::latin) || 2 * cjk >= count(Script::latin))) {
-    if (cjk > 0 && (best == Script::han || best == Script::kana)) return kana > 0 ? "ja" : "zh";
+    if (cjk > 0 && (best == Script::han || best == Script::kana)) {
+      return {kana > 0 ? "ja" : "zh", kScript};
+    }
     switch (best) {
       case Script::hangul:
-        return "ko";
+        return {"ko", kScript};
       case Script::cyrillic:
-        return cyr_hint.empty() ? "ru" : cyr_hint;
+        return {cyr_hint.empty() ? "ru" : cyr_hint, kScript};
       case Script::arabic:
-        return arabic_hint.empty() ? "ar" : arabic_hint;
+        return {arabic_hint.empty() ? "ar" : arabic_hint, kScript};
       case Script::greek:
-        return "el";
+        return {"el", kScript};
       case Script::hebrew:
-        return "he";
+        return {"he", kScript};
       case Script::thai:
-        return "th";
+        return {"th", kScript};
       case Script::devanagari:
-        return "hi";
+        return {"hi", kScript};
       case Script::bengali:
-        return "bn";
+        return {"bn", kScript};
       case Script::tamil:
-        return "ta";
+        return {"ta", kScript};
       case Script::georgian:
-        return "ka";
+        return {"ka", kScript};
       case Script::armenian:
-        return "hy";
+        return {"hy", kScript};
       default:
         break;
     }
   }
-  if (count(Script::latin) < 3) return "und";
+  if (count(Script::latin) < 3) return {"und", 0.0f};
   std::size_t latin = 0;
-  return detect_latin(text, &latin);
+  const std::string_view lang = detect_latin(text, &latin, &margin);
+  return {lang, margin};
 }
 
-std::string_view LanguageDetector::detect_latin(std::string_view text,
-                                                std::size_t* latin_letters) const {
+std::string_view LanguageDetector::detect_latin(std::string_view text, std::size_t* latin_letters,
+                                                float* margin) const {
   const std::size_t n_lang = languages_.size();
   std::array<float, 64> score{};
   const std::size_t used = std::min<std::size_t>(n_lang, score.size());
@@ -432,6 +441,11 @@ std::string_view LanguageDetector::detect_latin(std::string_view text,
   if (en_index_ < used) score[en_index_] += english_prior_;
   const std::size_t best = static_cast<std::size_t>(
       std::max_element(score.begin(), score.begin() + used) - score.begin());
+  float runner_up = -std::numeric_limits<float>::infinity();
+  for (std::size_t l = 0; l < used; ++l) {
+    if (l != best) runner_up = std::max(runner_up, score[l]);
+  }
+  *margin = used > 1 ? score[best] - runner_up : std::numeric_limits<float>::infinity();
   return languages_[best];
 }
 

@@ -64,6 +64,16 @@ class LanguageDetector {
   // ISO 639-1 code of `text` (UTF-8; invalid bytes are skipped), or "und".
   std::string_view detect(std::string_view text) const;
 
+  // detect() with how sure it is. `margin`: for a Latin-script decision, the log-odds of the
+  // chosen language over the runner-up (English prior included; small = a coin toss, e.g.
+  // "Fear for myself, fear for my family." is Danish by 1.9 and English second); infinity
+  // for a decision by script (kana, Cyrillic, ...); 0 for "und".
+  struct Guess {
+    std::string_view lang;
+    float margin = 0.0f;
+  };
+  Guess guess(std::string_view text) const;
+
  private:
   struct Slot {
     std::uint64_t key = 0;  // 0 = empty
@@ -72,7 +82,9 @@ class LanguageDetector {
   LanguageDetector() = default;
   const float* find(std::uint64_t key) const;
   // The Latin-script decision; counts the Latin letters it saw into *latin_letters.
-  std::string_view detect_latin(std::string_view text, std::size_t* latin_letters) const;
+  // *margin: log-odds of the winner over the runner-up.
+  std::string_view detect_latin(std::string_view text, std::size_t* latin_letters,
+                                float* margin) const;
 
   std::vector<std::string> languages_;
   std::vector<float> scores_;  // row-major: one row of languages_.size() log-probs per n-gram

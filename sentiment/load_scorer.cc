@@ -1,11 +1,13 @@
 // load_scorer(): the one place that maps model names to scorers.
 //   "vader"   -> the VADER port (vader.h)
 //   "default" -> the learned model embedded in the binary (model_data.cc)
+//   "lexicon-<lang>" -> the lexicon scorer of de, fr, es, pt, it or nl (lexicon_scorer.h)
 //   otherwise -> a model file written by `earshot train`
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "sentiment/lexicon_scorer.h"
 #include "sentiment/linear_model.h"
 #include "sentiment/sentiment.h"
 #include "sentiment/vader.h"
@@ -46,6 +48,7 @@ std::expected<std::unique_ptr<Scorer>, std::string> load_scorer(std::string_view
     if (!model) return std::unexpected(model.error());
     return std::make_unique<SharedScorer>(*model);
   }
+  if (name_or_path.starts_with("lexicon-")) return make_lexicon_scorer(name_or_path.substr(8));
   if (name_or_path.empty()) {
     return std::unexpected("empty model name (expected vader, default or a model file path)");
   }

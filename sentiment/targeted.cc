@@ -1,4 +1,5 @@
 #include "sentiment/targeted.h"
+#include "sentiment/sarcasm.h"
 
 #include <algorithm>
 #include <deque>
@@ -150,7 +151,17 @@ class Decider {
   // The base scorer's verdict on the whole text (what score_all gives an empty span).
   Sentiment whole() const { return whole_ ? *whole_ : base_.score(text_); }
 
-  Sentiment decide(Span target, bool allow_repeat = true) const {
+  // The clause rules below, then two post-level corrections: a neutral question about the
+  // entity ("can I add a bag with Acme?") is neutral whatever the words, and sarcastic praise
+  // (sarcasm.h) is no praise.
+  Sentiment decide(Span target) const {
+    if (neutral_question(target)) return from_score(0.0f, base_.id());
+    Sentiment s = decide(target, true);
+    if (s.label == Label::positive && sarcastic(text_)) s = from_score(-0.5f, s.model);
+    return s;
+  }
+
+  Sentiment decide(Span target, bool allow_repeat) const {
     const Span clause = clause_in(text_, words_, target);
     if (const Sentiment s = in_clause(target, clause); s.label != Label::neutral) return s;
     if (allow_repeat) {  // the same name in another clause may say more
@@ -181,6 +192,21 @@ class Decider {
   }
 
  private:
+  // The sentence holding `target` ends in '?', names no service problem and does not accuse
+  // ("why ...").
+  bool neutral_question(Span target) const {
+    const std::size_t end = text_.find_first_of(".!?;\n", target.end);
+    if (end == std::string_view::npos || text_[end] != '?') return false;
+    std::size_t begin = text_.find_last_of(".!?;\n", target.begin == 0 ? 0 : target.begin - 1);
+    begin = begin == std::string_view::npos || target.begin == 0 ? 0 : begin + 1;
+    const std::string_view q = text_.substr(begin, end - begin);
+    std::size_t first = 0;
+    while (first < q.size() && q[first] == ' ') ++first;
+    const std::string_view opener = q.substr(first, 4);
+    if (opener == "why " || opener == "Why " || opener == "WHY ") return false;
+    return service_cue(q) > -0.8f;
+  }
+
   // The base scorer on [span), or the service lexicon where the base has no opinion.
   // Remembered per span: the reference stays valid while the Decider lives.
   const Sentiment& scored(Span span) const {
@@ -190,8 +216,13 @@ class Decider {
     const std::string_view piece = text_.substr(span.begin, span.end - span.begin);
     Sentiment s =
         whole_ && span.begin == 0 && span.end == text_.size() ? *whole_ : base_.score(piece);
-    if (s.label == Label::neutral) {
-      if (const float cue = service_cue(piece); cue != 0.0f) s = from_score(cue * 0.5f, s.model);
+    const float cue = service_cue(piece);
+    // The service lexicon speaks where the base has no opinion, and overrides it where it
+    // is sure and the base says the opposite ("stopped it. Thank you" is not a complaint,
+    // "keeps restarting itself overnight" is one).
+    if ((s.label == Label::neutral && cue != 0.0f) || (cue >= 1.0f && s.label == Label::negative) ||
+        (cue <= -1.0f && s.label == Label::positive)) {
+      s = from_score(cue * 0.5f, s.model);
     }
     return scored_.emplace_back(span, std::move(s)).second;
   }
@@ -217,6 +248,11 @@ class Decider {
       if (inside(e, clause) && !overlaps(e, target) && e.end > e.begin) others.push_back(e);
     }
     if (others.empty()) return scored(clause);
+    // "both X and Y ...", "X and Y both ...": one verdict for all of them.
+    for (std::size_t k = word_index(clause.begin); k < words_.size() && words_[k].end <= clause.end;
+         ++k) {
+      if (words_[k].lower == "both") return scored(clause);
+    }
     if (auto s = comparative(target, clause, others)) return *s;
     if (auto s = switching(target, others)) return *s;
     if (auto s = unlike(target, clause, others)) return *s;

@@ -1,6 +1,9 @@
 // earshot eval --data FILE [--model NAME|PATH]
 //   FILE: TSV "label<TAB>text" (negative|neutral|positive); prints accuracy:, macro_recall:,
 //   macro_f1: lines and a confusion matrix. Progress bar on a TTY.
+// earshot eval --care FILE [--split tune|final] [--model NAME|PATH]
+//   FILE: the customer-care format of sentiment/evaluate_care.h; prints entity-targeted
+//   sentiment accuracy (all and multi-entity posts) and intent accuracy/macro-F1.
 // earshot train --data FILE [--dev FILE] --out MODEL [--seed N]
 //   Trains the learned model (deterministic for a seed); --dev tunes label biases only.
 #include <CLI/CLI.hpp>
@@ -9,6 +12,7 @@
 
 #include "pipeline/cli/cli_common.h"
 #include "sentiment/evaluate.h"
+#include "sentiment/evaluate_care.h"
 #include "sentiment/trainer.h"
 
 namespace earshot::pipeline::cli {
@@ -16,6 +20,7 @@ namespace {
 
 struct EvalArgs {
   std::string data;
+  std::string care, split;
   std::string model = "default";
 };
 
@@ -32,7 +37,22 @@ sentiment::Dataset read_or_exit(const std::string& path, const char* option) {
   return std::move(*d);
 }
 
+int run_eval_care(const EvalArgs& args) {
+  auto posts = sentiment::read_care_tsv(args.care);
+  if (!posts) throw Exit{kExitUsage, "--care: " + posts.error()};
+  auto scorer = sentiment::load_scorer(args.model);
+  if (!scorer) throw Exit{kExitUsage, "--model: " + scorer.error()};
+  const auto report = sentiment::evaluate_care(**scorer, *posts, args.split);
+  if (report.posts == 0) throw Exit{kExitUsage, "--split: no posts of split '" + args.split + "'"};
+  std::printf("model: %.*s\nsplit: %s\n%s", static_cast<int>((*scorer)->id().size()),
+              (*scorer)->id().data(), args.split.empty() ? "all" : args.split.c_str(),
+              sentiment::format_care_report(report).c_str());
+  return kExitOk;
+}
+
 int run_eval(const EvalArgs& args) {
+  if (!args.care.empty()) return run_eval_care(args);
+  if (args.data.empty()) throw Exit{kExitUsage, "eval: give --data or --care"};
   sentiment::Dataset data = read_or_exit(args.data, "--data");
   auto scorer = sentiment::load_scorer(args.model);
   if (!scorer) throw Exit{kExitUsage, "--model: " + scorer.error()};
@@ -74,8 +94,14 @@ int run_train(const TrainArgs& args) {
 void add_eval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand("eval", "Evaluate a sentiment model on a labelled TSV file");
-  cmd->add_option("--data", args->data, "TSV: label<TAB>text, label negative|neutral|positive")
-      ->required();
+  auto* data =
+      cmd->add_option("--data", args->data, "TSV: label<TAB>text, label negative|neutral|positive");
+  auto* care = cmd->add_option("--care", args->care,
+                               "Customer-care TSV (sentiment/evaluate_care.h): targeted "
+                               "sentiment and intent");
+  data->excludes(care);
+  cmd->add_option("--split", args->split, "With --care: tune | final (default: all posts)")
+      ->needs(care);
   cmd->add_option("--model", args->model, "default | vader | path to a model file");
   cmd->callback([args] { set_runner([args] { return run_eval(*args); }); });
 }

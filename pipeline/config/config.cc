@@ -163,6 +163,16 @@ void read_sentiment(ConfigReader& r, const YAML::Node& node, SentimentConfig& s)
     });
     if (!bare) s.model = r.resolve(s.model);  // a model file
   }
+  if (m.str("default_language", &s.default_language, detail::kNonEmpty)) {
+    const bool code = s.default_language.size() >= 2 && s.default_language.size() <= 3 &&
+                      std::all_of(s.default_language.begin(), s.default_language.end(),
+                                  [](char c) { return c >= 'a' && c <= 'z'; });
+    if (!code) {
+      r.error(*m.get("default_language"),
+              "sentiment.default_language: give an ISO 639-1 code such as \"en\"");
+    }
+  }
+  m.real("language_min_margin", &s.language_min_margin, 0.0, 1000.0);
   m.finish();
 }
 

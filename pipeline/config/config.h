@@ -130,6 +130,11 @@ struct SourceDef {
 
 struct SentimentConfig {
   std::string model = "default";  // default | vader | a model file (resolved path)
+  // Language of posts the detector is unsure of and the platform did not tag (ISO 639-1),
+  // and the detector's margin (log-odds over the runner-up) below which it is unsure. See
+  // sentiment/language_policy.h.
+  std::string default_language = "en";
+  double language_min_margin = 8.0;
 };
 
 enum class AlertKind { spike, threshold, customer, keyword, intent };

@@ -1,5 +1,6 @@
 #include "pipeline/process/enricher.h"
 #include "pipeline/core/status.h"
+#include "sentiment/lexicon_scorer.h"
 
 namespace earshot::pipeline::process {
 
@@ -17,6 +18,15 @@ core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* co
   auto lang = sentiment::LanguageDetector::load();
   if (!lang) return core::fail(core::ErrorCode::kUnavailable, "language detector: " + lang.error());
   e->language_.emplace(std::move(*lang));
+  for (const char* lang : {"de", "fr", "es", "pt", "it", "nl"}) {
+    auto lexicon = sentiment::make_lexicon_scorer(lang);
+    if (!lexicon) return core::fail(core::ErrorCode::kUnavailable, lexicon.error());
+    e->lexicons_.emplace(lang, std::move(*lexicon));
+  }
+  if (config) {
+    e->language_policy_.default_language = config->sentiment.default_language;
+    e->language_policy_.min_margin = static_cast<float>(config->sentiment.language_min_margin);
+  }
   if (config && !config->entities.empty()) {
     auto linker = link::Linker::build(config->entities);
     EARSHOT_TRY(linker);
@@ -38,12 +48,21 @@ core::ScoredPost Enricher::enrich(core::Post post) const {
   core::ScoredPost s;
   s.post = std::move(post);
   const std::string& text = s.post.text;
-  std::string_view detected = language_->detect(text);
-  // The platform's own tag wins when the text is too short to tell.
-  if (detected == "und" && s.post.lang && !s.post.lang->empty()) detected = *s.post.lang;
-  s.post.lang = std::string(detected);
-  const bool supported = sentiment::sentiment_supported(detected);
-  s.sentiment = supported ? scorer_->score(text) : unsupported();
+  sentiment::LanguageChoice lang = sentiment::choose_language(
+      language_->guess(text), s.post.lang.value_or(""), language_policy_);
+  const bool supported = sentiment::sentiment_supported(lang.lang);
+  const auto lexicon = supported ? lexicons_.end() : lexicons_.find(lang.lang);
+  s.sentiment = supported                    ? scorer_->score(text)
+                : lexicon != lexicons_.end() ? lexicon->second->score(text)
+                                             : unsupported();
+  if (lang.fallback) {
+    // Never silent: the score says it was made under the default language.
+    if (s.sentiment.model != "none") {
+      s.sentiment.model = sentiment::fallback_model_name(s.sentiment.model);
+    }
+    s.flags.push_back("lang_fallback");
+  }
+  s.post.lang = std::move(lang.lang);
 
   if (linker_) {
     s.entities = linker_->link(s.post).entities;

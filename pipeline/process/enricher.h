@@ -1,7 +1,12 @@
 // earshot::pipeline::process — turns a Post into a ScoredPost and its Mentions.
 //
-// The CPU work of `earshot process` and `earshot score`, in one place: language (posts in a
-// language no model supports get `model: "none"`, never a fake English score), post-level
+// The CPU work of `earshot process` and `earshot score`, in one place: language (the
+// detector, the platform's tag and config `sentiment.default_language`, see
+// sentiment/language_policy.h; German, French, Spanish, Portuguese, Italian and Dutch posts
+// are scored by sentiment/lexicon_scorer.h (`model: "lexicon-<lang>-1"`, entities get the
+// post's sentiment); posts in a language no model supports get `model: "none"`,
+// never a fake English score; posts scored under the default language because the detector
+// was unsure get a `model` ending in "+lang-fallback" and the flag `lang_fallback`), post-level
 // sentiment, entity linking with entity-targeted sentiment, the author's customer record
 // from the federated directories (flag `customer_lookup_failed` when a directory could not
 // answer), and intent.
@@ -16,6 +21,7 @@
 // many threads at once. Lifetime: owns its scorer, detector, linker and directories.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +35,7 @@
 #include "pipeline/log/log.h"
 #include "sentiment/intent.h"
 #include "sentiment/language.h"
+#include "sentiment/language_policy.h"
 #include "sentiment/sentiment.h"
 #include "sentiment/targeted.h"
 
@@ -57,6 +64,9 @@ class Enricher {
   std::unique_ptr<sentiment::Scorer> scorer_;
   std::unique_ptr<sentiment::TargetedScorer> targeted_;
   std::optional<sentiment::LanguageDetector> language_;
+  sentiment::LanguagePolicy language_policy_;
+  // Lexicon scorers for de, fr, es, pt, it, nl (sentiment/lexicon_scorer.h), by language.
+  std::map<std::string, std::unique_ptr<sentiment::Scorer>, std::less<>> lexicons_;
   std::unique_ptr<link::Linker> linker_;
   std::unique_ptr<link::CustomerDirectory> customers_;
   sentiment::IntentClassifier intents_;

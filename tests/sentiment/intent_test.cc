@@ -1,4 +1,5 @@
 #include "sentiment/intent.h"
+#include "sentiment/sarcasm.h"
 
 #include <gtest/gtest.h>
 
@@ -125,6 +126,22 @@ TEST(Intent, MacroF1OnTheLabelledSetWithVader) {
   std::cout << "intent accuracy: " << static_cast<double>(correct) / rows
             << "\nintent macro_f1: " << macro_f1 << "\n";
   EXPECT_GE(macro_f1, 0.75);
+}
+
+}  // namespace
+}  // namespace earshot::sentiment
+
+namespace earshot::sentiment {
+namespace {
+
+TEST(Sarcasm, PraiseAroundAServiceProblemIsNoPraise) {
+  EXPECT_TRUE(sarcastic("Lumen Fiber going up another £4 a month. Brilliant."));
+  EXPECT_TRUE(sarcastic("Oh great, Acme moved my flight again."));
+  EXPECT_TRUE(sarcastic("thanks Acme for the extra 4 hours in the airport"));
+  EXPECT_TRUE(sarcastic("love how Acme can sell me fibre but can't fix a phone line"));
+  EXPECT_FALSE(sarcastic("Acme refunded me in two days. Brilliant."));
+  EXPECT_FALSE(sarcastic("Great, see you at the gate"));
+  EXPECT_FALSE(sarcastic(""));
 }
 
 }  // namespace

@@ -74,12 +74,23 @@ TEST(LoadScorer, ModelFileLoadsLikeTheEmbeddedOne) {
             (*embedded)->score("meh, could be better"));
 }
 
+// TweetEval is not redistributable, so a clone does not carry it: the test reads it from
+// $EARSHOT_TWEETEVAL_DIR, else from ../shared/data/tweeteval_sentiment beside the checkout
+// (where the project's machines and CI have it). Without it the test is skipped with the
+// reason, never passed; under CI (env CI set) a missing copy is a failure.
 TEST(DefaultModel, ReachesMacroRecallOnTweetEvalValidation) {
-  const auto dir = shared_data_dir() / "tweeteval_sentiment";
+  const char* env = std::getenv("EARSHOT_TWEETEVAL_DIR");
+  const auto dir =
+      env && *env ? std::filesystem::path(env) : shared_data_dir() / "tweeteval_sentiment";
   std::ifstream texts(dir / "val_text.txt"), labels(dir / "val_labels.txt");
-  ASSERT_TRUE(texts && labels) << "TweetEval validation data not found in " << dir.string()
-                               << " (set EARSHOT_SOURCE_DIR so that "
-                                  "$EARSHOT_SOURCE_DIR/../shared/data holds it)";
+  if (!texts || !labels) {
+    const std::string why =
+        "TweetEval validation data (val_text.txt, val_labels.txt) not found in " + dir.string() +
+        "; set EARSHOT_TWEETEVAL_DIR to a copy of TweetEval's sentiment folder";
+    const char* ci = std::getenv("CI");
+    if (ci && *ci) FAIL() << why;
+    GTEST_SKIP() << why;
+  }
   Dataset val;
   std::string text, label;
   while (std::getline(texts, text) && std::getline(labels, label)) {

@@ -437,3 +437,22 @@ api:
 
 }  // namespace
 }  // namespace earshot::pipeline::config
+
+namespace earshot::pipeline::config {
+namespace {
+
+TEST(Config, SentimentLanguageFallbackKeys) {
+  Config d = valid("");
+  EXPECT_EQ(d.sentiment.default_language, "en");
+  EXPECT_EQ(d.sentiment.language_min_margin, 8.0);
+  Config c = valid("sentiment: {model: vader, default_language: de, language_min_margin: 4.5}\n");
+  EXPECT_EQ(c.sentiment.default_language, "de");
+  EXPECT_EQ(c.sentiment.language_min_margin, 4.5);
+  EXPECT_THAT(errors_of("sentiment: {default_language: English}\n"),
+              HasSubstr("sentiment.default_language"));
+  EXPECT_THAT(errors_of("sentiment: {language_min_margin: -1}\n"),
+              HasSubstr("language_min_margin"));
+}
+
+}  // namespace
+}  // namespace earshot::pipeline::config

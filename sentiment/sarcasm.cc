@@ -1,0 +1,105 @@
+#include "sentiment/sarcasm.h"
+
+#include <array>
+#include <string>
+
+#include "sentiment/intent.h"
+
+namespace earshot::sentiment {
+namespace {
+
+// Praise words that, alone or nearly alone, close or open a sarcastic complaint.
+constexpr std::array<std::string_view, 22> kPraise = {
+    "brilliant",  "genius",   "great",  "fantastic",  "perfect",   "wonderful",
+    "lovely",     "cheers",   "love",   "nice",       "superb",    "amazing",
+    "awesome",    "shock",    "course", "marvellous", "excellent", "classic",
+    "delightful", "terrific", "bravo",  "good"};
+
+bool praise_word(std::string_view w) {
+  for (std::string_view p : kPraise) {
+    if (w == p) return true;
+  }
+  return false;
+}
+
+bool letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\''; }
+
+// Lower-cased words of [text), letters and apostrophes only.
+int words_in(std::string_view text, std::array<std::string, 4>* first) {
+  int n = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    while (i < text.size() && !letter(text[i])) ++i;
+    std::size_t j = i;
+    while (j < text.size() && letter(text[j])) ++j;
+    if (j > i) {
+      if (first && n < 4) {
+        std::string& w = (*first)[static_cast<std::size_t>(n)];
+        w.assign(text.substr(i, j - i));
+        for (char& c : w) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+      ++n;
+    }
+    i = j;
+  }
+  return n;
+}
+
+// Case-insensitive (ASCII) find of a lower-case `needle`, without a copy of the text.
+std::size_t find_ci(std::string_view text, std::string_view needle, std::size_t from) {
+  for (std::size_t i = from; i + needle.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size()) {
+      char c = text[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != needle[k]) break;
+      ++k;
+    }
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+bool sentence_end(char c) { return c == '.' || c == '!' || c == ';' || c == '\n'; }
+
+}  // namespace
+
+bool sarcastic(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.remove_suffix(1);
+  // A short closing remark: the last sentence, at most three words, with a praise word.
+  std::size_t end = text.size();
+  while (end > 0 && (sentence_end(text[end - 1]) || text[end - 1] == ' ')) --end;
+  std::size_t cut = end;
+  while (cut > 0 && !sentence_end(text[cut - 1])) --cut;
+  if (cut > 0) {
+    std::array<std::string, 4> w;
+    const int n = words_in(text.substr(cut, end - cut), &w);
+    bool praise = false;
+    for (int k = 0; k < n && k < 4; ++k)
+      praise = praise || praise_word(w[static_cast<std::size_t>(k)]);
+    if (n >= 1 && n <= 3 && praise && service_cue(text.substr(0, cut)) <= -0.5f) return true;
+  }
+  // An opener: "Oh great, ..." / "Great, ...".
+  const std::size_t comma = text.find(',');
+  if (comma != std::string_view::npos && comma < 20) {
+    std::array<std::string, 4> w;
+    const int n = words_in(text.substr(0, comma), &w);
+    const bool oh = n == 2 && (w[0] == "oh" || w[0] == "ah") && praise_word(w[1]);
+    if ((oh || (n == 1 && praise_word(w[0]))) && service_cue(text.substr(comma + 1)) <= -0.5f) {
+      return true;
+    }
+  }
+  // Thanks for the damage.
+  const std::size_t thanks = find_ci(text, "thanks", 0);
+  if (thanks != std::string_view::npos &&
+      find_ci(text, "for the extra", thanks) != std::string_view::npos) {
+    return true;
+  }
+  // "love how X can ... but can't ..."
+  if (find_ci(text, "love how", 0) != std::string_view::npos &&
+      find_ci(text, "can't", 0) != std::string_view::npos) {
+    return true;
+  }
+  return false;
+}
+
+}  // namespace earshot::sentiment

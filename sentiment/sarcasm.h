@@ -1,0 +1,24 @@
+// earshot::sentiment — sarcastic praise in customer-care posts.
+//
+// "Lumen Fiber going up another £4 a month. Brilliant." is a complaint: general sentiment
+// models read "Brilliant" and say positive. sarcastic() recognises the common shapes, each
+// only around a service problem (service_cue() of intent.h below -0.5):
+//   - a short closing remark of praise: "... Brilliant.", "... Genius.", "... Love it.",
+//     "... Cheers", "... Perfect timing.", "... Fantastic planning.";
+//   - an opener of praise: "Oh great, ...", "Great, ...", "Oh lovely, ...";
+//   - thanks for the damage: "thanks X for the extra 4 hours".
+// TargetedScorer turns a positive verdict on such a post negative; IntentClassifier calls it a
+// complaint.
+//
+//   bool s = earshot::sentiment::sarcastic("going up another £4 a month. Brilliant.");  // true
+//
+// Thread safety: pure function. Cost: one pass over the words plus service_cue() calls.
+#pragma once
+
+#include <string_view>
+
+namespace earshot::sentiment {
+
+bool sarcastic(std::string_view text);
+
+}  // namespace earshot::sentiment

@@ -157,6 +157,8 @@ struct AlertRuleDef {
                                        // spike: "" = volume, "share" (`measure: share`)
   double threshold = 0.0;              // threshold: required
   bool below = false;                  // threshold: `direction: below` fires under it
+  std::string description;             // what the rule watches, in alert messages
+                                       // ("" = words from the kind; never the regex)
 };
 
 // One item of `sinks:` (where alerts go).
@@ -223,7 +225,9 @@ struct ProcessConfig {
 
 struct WindowsConfig {
   std::vector<Millis> sizes{Millis(60'000), Millis(3'600'000)};  // = [1m, 1h]
-  Millis allowed_lateness{30'000};                               // = 30s
+  // How far behind an entity's newest mention a late one still updates its windows (and
+  // re-emits them) and counts in its rule windows; beyond it, counted and logged.
+  Millis allowed_lateness{21'600'000};                           // = 6h
   // When an input partition has had no new records for this long (wall clock), react
   // advances its watermark by the wall-clock time since the last record, so the last
   // windows of a quiet stream still close (and their alerts fire or resolve). 0 = never.

@@ -139,6 +139,7 @@ void read_alerts(ConfigReader& r, const YAML::Node& node, Config& cfg) {
     AlertRuleDef a;
     m.str("name", &a.name, kRequired);
     unique_name(r, m, names, a.name);
+    m.str("description", &a.description);
     if (!m.choice<AlertKind>("kind", &a.kind, kAlertKinds, true)) continue;  // keys unjudged
     read_alert(r, m, cfg, a);
     m.finish();

@@ -56,7 +56,7 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.metrics.listen, "");  // single roles serve no /metrics unless asked
   EXPECT_EQ(c.process.threads, 0);
   EXPECT_EQ(c.windows.sizes, (std::vector<Millis>{1min, 1h}));
-  EXPECT_EQ(c.windows.allowed_lateness, 30s);
+  EXPECT_EQ(c.windows.allowed_lateness, 6h);
   EXPECT_EQ(c.windows.idle_close, 30s);
   EXPECT_EQ(c.file, "test.yaml");
   EXPECT_EQ(c.base_dir, "/etc/earshot");

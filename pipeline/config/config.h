@@ -174,6 +174,11 @@ struct SinkDef {
   Severity min_severity = Severity::info;
   int max_attempts = 8;
   Millis timeout{5'000};
+  // Routing: only alerts of these entities / severities (empty = all); slack: the channel
+  // to post in ("" = the webhook's own), e.g. one sink per team or per severity.
+  std::vector<std::string> entities;
+  std::vector<std::string> severities;  // info | warning | critical
+  std::string channel;
 };
 
 struct ReplyAccountDef {

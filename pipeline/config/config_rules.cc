@@ -163,6 +163,15 @@ void read_sinks(ConfigReader& r, const YAML::Node& node, Config& cfg) {
     s.name = dup_type ? s.type + "-" + std::to_string(i) : s.type;
     if (m.str("name", &s.name, kNonEmpty)) unique_name(r, m, names, s.name);
     m.choice<Severity>("min_severity", &s.min_severity, kSeverities);
+    m.list("entities", &s.entities, /*scalar_ok=*/true);
+    if (m.list("severities", &s.severities, /*scalar_ok=*/true)) {
+      for (const auto& v : s.severities) {
+        if (v != "info" && v != "warning" && v != "critical")
+          r.error(*m.get("severities"),
+                  m.key_path("severities") + ": '" + v + "' is not info, warning or critical");
+      }
+    }
+    if (s.type == "slack") m.str("channel", &s.channel);
     if (s.type == "kafka") {
       s.topic = cfg.log.topic("alerts");
       m.str("topic", &s.topic, kNonEmpty);

@@ -115,6 +115,10 @@ std::string describe_alert(const config::AlertRuleDef& r, const std::string& ent
       const std::string label =
           std::string(sentiment::to_string(r.label.value_or(sentiment::Label::negative)));
       if (!r.description.empty()) s += r.description + ": ";
+      if (n.observed < 1) {
+        s += "no more " + label + " posts by customers in " + when;
+        break;
+      }
       s += n.observed > 1 ? number(n.observed) + " " + label + " posts by customers"
                           : "a " + label + " post";
       if (n.customer) {

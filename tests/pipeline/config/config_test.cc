@@ -105,6 +105,27 @@ sinks:
   EXPECT_EQ(c.sinks[1].max_attempts, 8);
 }
 
+TEST(Config, AlertDescriptionAndSinkRoutingKeys) {
+  Config c = valid(R"(
+alerts:
+  - {name: words, kind: keyword, pattern: outage, description: posts reporting an outage}
+sinks:
+  - {type: slack, url: "https://hooks.slack.example/T/B", channel: "#oncall",
+     severities: [critical], entities: [acme-air, globex]}
+  - {type: webhook, url: "https://hooks.example/x", entities: acme-air}
+)");
+  ASSERT_EQ(c.alerts.size(), 1u);
+  EXPECT_EQ(c.alerts[0].description, "posts reporting an outage");
+  ASSERT_EQ(c.sinks.size(), 2u);
+  EXPECT_EQ(c.sinks[0].channel, "#oncall");
+  EXPECT_EQ(c.sinks[0].severities, std::vector<std::string>{"critical"});
+  EXPECT_EQ(c.sinks[0].entities, (std::vector<std::string>{"acme-air", "globex"}));
+  EXPECT_EQ(c.sinks[1].entities, std::vector<std::string>{"acme-air"});
+  EXPECT_THAT(errors_of("sinks:\n  - {type: kafka, severities: [urgent]}\n"),
+              HasSubstr("'urgent' is not info, warning or critical"));
+  EXPECT_THAT(errors_of("sinks:\n  - {type: kafka, channel: x}\n"), HasSubstr("channel"));
+}
+
 TEST(Config, DesignExampleLoads) {
   ::setenv("WEBHOOK_SECRET", "wh-secret", 1);
   ::setenv("CRM_TOKEN", "crm-token", 1);

@@ -65,7 +65,7 @@ int severity_rank(std::string_view s) {
   return 0;
 }
 
-std::string slack_body(const pipeline::core::Alert& a) {
+std::string slack_body(const pipeline::core::Alert& a, const std::string& channel) {
   const bool resolved = a.status == "resolve";
   std::string icon = resolved                   ? ":white_check_mark:"
                      : a.severity == "critical" ? ":rotating_light:"
@@ -105,6 +105,7 @@ std::string slack_body(const pipeline::core::Alert& a) {
                                   {"text", u8("earshot alert `" + a.id + "` · dedup `" +
                                               a.dedup_key + "`")}}})}});
   json body{{"text", u8(icon + " " + clip(a.summary, 2500))}, {"blocks", blocks}};
+  if (!channel.empty()) body["channel"] = u8(channel);
   return body.dump();
 }
 
@@ -147,7 +148,7 @@ pipeline::core::Result<pipeline::core::HttpRequest> build_request(
   r.timeout = sink.timeout;
   r.headers.emplace_back("Content-Type", "application/json");
   if (sink.type == "slack") {
-    r.body = slack_body(a);
+    r.body = slack_body(a, sink.channel);
   } else if (sink.type == "pagerduty") {
     r.body = pagerduty_body(a, sink.routing_key);
   } else if (sink.type == "webhook") {

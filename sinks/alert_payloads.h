@@ -29,7 +29,8 @@
 
 namespace earshot::sinks {
 
-std::string slack_body(const pipeline::core::Alert& alert);
+// `channel` (SinkDef::channel): posted there instead of the webhook's own channel when set.
+std::string slack_body(const pipeline::core::Alert& alert, const std::string& channel = "");
 std::string pagerduty_body(const pipeline::core::Alert& alert, const std::string& routing_key);
 
 // The request a sink of type webhook, slack or pagerduty sends for `alert` at `now_s`.

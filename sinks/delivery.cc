@@ -111,6 +111,7 @@ DeliveryResult deliver(
       wait = milliseconds(pick(rng));
     }
     res.waited += *wait;
+    if (policy.on_retry) policy.on_retry(res.attempts, res.reason, *wait);
     if (!wait_for(*wait, stop, policy.clock)) {
       res.outcome = Outcome::stopped;
       return res;

@@ -52,6 +52,10 @@ struct RetryPolicy {
   std::chrono::milliseconds max_retry_after{300'000};
   std::uint64_t rng_seed = 0;  // 0: seeded from the clock
   WaitClock clock;             // backoff and Retry-After waits
+  // Called after each failed attempt that will be retried: the attempt number (1-based),
+  // what went wrong ("HTTP 503: ...", a transport error) and the wait before the next one.
+  std::function<void(int attempt, const std::string& reason, std::chrono::milliseconds wait)>
+      on_retry;
 };
 
 enum class Outcome { delivered, dead, stopped };

@@ -1,9 +1,12 @@
 #include "sinks/sink_runner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <mutex>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/duration.h"
 #include "pipeline/core/status.h"
 #include "pipeline/http/cpprest_client.h"
 #include "sinks/alert_payloads.h"
@@ -38,6 +41,12 @@ struct SinkRunner::Worker {
   mutable std::mutex mu;
   SinkStats stats;
 
+  std::function<void(const std::string&)> on_notice;
+
+  void notice(const std::string& line) const {
+    if (on_notice) on_notice("sink " + def.name + ": " + line);
+  }
+
   void bump(std::uint64_t SinkStats::*field, std::uint64_t n = 1) {
     std::lock_guard lock(mu);
     stats.*field += n;
@@ -69,8 +78,12 @@ struct SinkRunner::Worker {
       bump(&SinkStats::skipped);
       return dead_letter(r, alert.error().message);
     }
-    if (severity_rank(alert->severity) < static_cast<int>(def.min_severity)) {
-      bump(&SinkStats::skipped);
+    auto listed = [](const std::vector<std::string>& v, const std::string& x) {
+      return v.empty() || std::find(v.begin(), v.end(), x) != v.end();
+    };
+    if (severity_rank(alert->severity) < static_cast<int>(def.min_severity) ||
+        !listed(def.entities, alert->entity) || !listed(def.severities, alert->severity)) {
+      bump(&SinkStats::skipped);  // routed elsewhere (min_severity, entities, severities)
       return true;
     }
     if (def.type == "kafka") {
@@ -84,15 +97,28 @@ struct SinkRunner::Worker {
     }
     RetryPolicy p = retry;
     p.max_attempts = def.max_attempts;
+    const std::string what = "alert " + alert->id + " (" + alert->rule + " on " + alert->entity +
+                             ", " + alert->status + ")";
+    p.on_retry = [&](int attempt, const std::string& reason, milliseconds wait) {
+      bump(&SinkStats::retries);
+      if (attempt == 1)
+        notice(what + " failed: " + reason + "; retrying, up to " +
+               std::to_string(def.max_attempts) + " attempts (next in " +
+               pipeline::core::format_duration(std::max(wait, milliseconds(1))) + ")");
+    };
     DeliveryResult res = deliver(
         *http, [&] { return build_request(def, *alert, now_s()); }, p, stop);
     bump(&SinkStats::attempts, static_cast<std::uint64_t>(res.attempts));
     switch (res.outcome) {
       case Outcome::delivered:
         bump(&SinkStats::delivered);
+        if (res.attempts > 1)
+          notice(what + " delivered on attempt " + std::to_string(res.attempts));
         return true;
       case Outcome::dead:
         bump(&SinkStats::dead);
+        notice(what + " not delivered: " + res.reason + "; written to " + deadletter_topic +
+               " (stage sink:" + def.name + "), not retried");
         return dead_letter(r, res.reason);
       case Outcome::stopped:
         return false;
@@ -159,6 +185,7 @@ pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(
     w->http = http;
     w->retry = options.retry;
     w->poll_timeout = options.poll_timeout;
+    w->on_notice = options.on_notice;
     w->stats.name = def.name;
     auto consumer = log.consumer({.group = sink_group(cfg, def), .topics = {alerts}});
     EARSHOT_TRY(consumer);

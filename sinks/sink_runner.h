@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -45,6 +46,7 @@ struct SinkStats {
   std::uint64_t delivered = 0;
   std::uint64_t attempts = 0;
   std::uint64_t dead = 0;
+  std::uint64_t retries = 0;  // failed attempts that were tried again
   std::uint64_t skipped = 0;  // below min_severity, or undecodable (dead-lettered)
   std::uint64_t errors = 0;   // log errors (poll, commit) seen by the thread
   // Polls that left the sink at the end of every assigned partition with all it read handled
@@ -57,6 +59,11 @@ struct SinkRunnerOptions {
                       // also times the pause after a failed poll
   std::shared_ptr<pipeline::core::HttpClient> http;  // null: pipeline::http::make_cpprest_client()
   std::chrono::milliseconds poll_timeout{200};
+  // One readable line per change an operator should know about: the first failed attempt of
+  // an alert (sink, status or error, what happens next), its final outcome after failures
+  // (delivered on attempt N, or dead-lettered with the reason). Called from the sink
+  // threads; optional (the CLI logs them).
+  std::function<void(const std::string& line)> on_notice;
 };
 
 class SinkRunner {

@@ -108,12 +108,20 @@ void Progress::finish() {
   if (tty_) std::fputc('\n', stderr);
 }
 
-void log_info(std::string_view message) {
-  std::fprintf(stderr, "earshot: %.*s\n", static_cast<int>(message.size()), message.data());
-}
+namespace {
+std::atomic<LogLevel> g_log_level{LogLevel::info};
 
-void log_error(std::string_view message) {
-  std::fprintf(stderr, "earshot: error: %.*s\n", static_cast<int>(message.size()), message.data());
+void log_at(LogLevel level, const char* tag, std::string_view message) {
+  if (level < g_log_level.load()) return;
+  std::fprintf(stderr, "earshot: %s%.*s\n", tag, static_cast<int>(message.size()), message.data());
 }
+}  // namespace
+
+void set_log_level(LogLevel level) { g_log_level.store(level); }
+LogLevel log_level() { return g_log_level.load(); }
+void log_debug(std::string_view message) { log_at(LogLevel::debug, "", message); }
+void log_info(std::string_view message) { log_at(LogLevel::info, "", message); }
+void log_warn(std::string_view message) { log_at(LogLevel::warn, "warning: ", message); }
+void log_error(std::string_view message) { log_at(LogLevel::error, "error: ", message); }
 
 }  // namespace earshot::pipeline::cli

@@ -64,7 +64,15 @@ class Progress {
   double last_draw_ = 0;
 };
 
+// Log lines on stderr, "earshot: ..." — `--log-level debug|info|warn|error` (default info)
+// picks the least severe shown. info: a line when something changes (start, stop, a failed
+// delivery, late mentions dropped); debug: also the periodic progress counters.
+enum class LogLevel { debug, info, warn, error };
+void set_log_level(LogLevel level);
+LogLevel log_level();
+void log_debug(std::string_view message);
 void log_info(std::string_view message);  // one line on stderr
+void log_warn(std::string_view message);
 void log_error(std::string_view message);
 
 // Subcommand registration: each adds itself to the app and stores its runner.
@@ -76,6 +84,8 @@ void add_train(CLI::App& app);
 void add_roles(CLI::App& app);  // ingest, process, react, serve, run
 void add_demo(CLI::App& app);
 void add_config_reference(CLI::App& app);
+void add_check(CLI::App& app);       // cmd_check.cc
+void add_alert_test(CLI::App& app);  // cmd_alert_test.cc
 
 // The runner chosen by the parsed command line (set by the add_* callbacks).
 void set_runner(std::function<int()> runner);

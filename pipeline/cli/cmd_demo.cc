@@ -113,10 +113,9 @@ void report(const pipeline::config::Config& config, pipeline::log::Log& log) {
               config.windows.sizes.size());
   std::printf("\n  alerts (%zu):\n", alerts.size());
   for (const auto& a : alerts) {
-    std::printf(
-        "  - [%s] %s %s on %s, window %s: observed %.0f vs baseline %.1f, %zu evidence post(s)\n",
-        a.severity.c_str(), a.status.c_str(), a.rule.c_str(), a.entity.c_str(),
-        a.window_start.c_str(), a.observed, a.baseline, a.evidence.size());
+    std::printf("  - [%s] %s %s on %s, %zu evidence post(s)\n      %s\n", a.severity.c_str(),
+                a.status.c_str(), a.rule.c_str(), a.entity.c_str(), a.evidence.size(),
+                a.summary.c_str());
     if (!a.evidence.empty()) {
       std::string text = a.evidence[0].text.substr(0, 80);
       std::replace(text.begin(), text.end(), '\n', ' ');

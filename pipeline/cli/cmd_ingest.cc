@@ -2,6 +2,7 @@
 // the source's cursor in one transaction per poll).
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 #include "ingest/ingest_runner.h"
 #include "ingest/source_factory.h"
@@ -58,6 +59,7 @@ int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& 
   log_info("ingest: " + std::to_string(config.sources.size()) + " source(s) into " +
            config.log.topic("posts") + " on " + log.describe());
   auto last_report = std::chrono::steady_clock::now();
+  std::map<std::string, std::string> last_health;  // a source's line is logged when it changes
   while (!g_stop && (!options.stop || !options.stop->load())) {
     if (options.exit_when_idle.count() > 0 && (*runner)->all_ended()) break;
     auto n = (*runner)->step();
@@ -65,7 +67,12 @@ int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& 
     auto now = std::chrono::steady_clock::now();
     if (options.report && now - last_report > std::chrono::seconds(10)) {
       last_report = now;
-      for (const auto& h : (*runner)->health()) log_info(health_line(h));
+      for (const auto& h : (*runner)->health()) {
+        const std::string key = h.state + "|" + h.last_error;
+        std::string& last = last_health[h.name];
+        (key != last ? log_info : log_debug)(health_line(h));
+        last = key;
+      }
     }
   }
   for (const auto& h : (*runner)->health()) log_info(health_line(h));

@@ -70,7 +70,7 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
     if (*n > 0) idle_since = now;
     if (options.report && now - last_report > std::chrono::seconds(5)) {
       last_report = now;
-      log_info("process: in " + std::to_string(counters.records_in) + ", scored " +
+      log_debug("process: in " + std::to_string(counters.records_in) + ", scored " +
                std::to_string(counters.scored) + ", mentions " + std::to_string(counters.mentions) +
                ", dead letters " + std::to_string(counters.dead_letters) + ", duplicates " +
                std::to_string(counters.duplicates));

@@ -19,11 +19,15 @@ int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& l
   if (!loop) throw Exit{kExitRuntime, "react: " + loop.error().message};
   pipeline::log::Consumer* consumer = &(*loop)->consumer();
   (*handler)->set_assignment([consumer] { return consumer->assignment(); });
-  auto sinks = sinks::SinkRunner::start(config, log);
+  (*handler)->set_on_notice([](const std::string& line) { log_info(line); });
+  sinks::SinkRunnerOptions sink_options;
+  sink_options.on_notice = [](const std::string& line) { log_info(line); };
+  auto sinks = sinks::SinkRunner::start(config, log, std::move(sink_options));
   if (!sinks) throw Exit{kExitRuntime, "sinks: " + sinks.error().message};
   // /metrics collectors; declared after what they read, so they are destroyed first.
   auto watched_loop = watch_loop(options.metrics, "react", **loop);
   auto watched_sinks = watch_sinks(options.metrics, **sinks);
+  auto watched_react = watch_react(options.metrics, **handler);
   log_info("react: " + std::to_string(config.alerts.size()) + " alert rule(s), " +
            std::to_string(config.sinks.size()) + " sink(s) on " + log.describe());
   auto idle_since = std::chrono::steady_clock::now();
@@ -44,7 +48,8 @@ int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& l
   std::string delivered;
   for (const auto& st : (*sinks)->stats()) {
     delivered += " " + st.name + ": " + std::to_string(st.delivered) + " delivered, " +
-                 std::to_string(st.dead) + " dead;";
+                 std::to_string(st.dead) + " dead" +
+                 (st.dead ? " (reasons above and in the deadletter topic)" : "") + ";";
   }
   log_info("react: " + std::to_string(s.mentions) + " mention(s), " + std::to_string(s.aggregates) +
            " aggregate(s), " + std::to_string(s.alerts) + " alert(s);" + delivered);

@@ -20,7 +20,11 @@ int main(int argc, char** argv) {
   CLI::App app{"earshot — social-media listening and sentiment stream processor", "earshot"};
   app.set_version_flag("--version", std::string("earshot ") + EARSHOT_VERSION);
   app.require_subcommand(1);
-  app.fallthrough(false);
+  // --log-level may follow the subcommand (earshot react --config x --log-level debug).
+  app.fallthrough(true);
+  std::string level = "info";
+  app.add_option("--log-level", level, "Least severe log line shown: debug|info|warn|error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   add_demo(app);
   add_roles(app);
   add_score(app);
@@ -29,6 +33,8 @@ int main(int argc, char** argv) {
   add_replay(app);
   add_tail(app);
   add_config_reference(app);
+  add_check(app);
+  add_alert_test(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -41,6 +47,10 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  set_log_level(level == "debug"  ? LogLevel::debug
+                : level == "warn" ? LogLevel::warn
+                : level == "error" ? LogLevel::error
+                                   : LogLevel::info);
   try {
     return g_runner ? g_runner() : kExitUsage;
   } catch (const Exit& e) {

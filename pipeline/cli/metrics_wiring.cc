@@ -6,6 +6,7 @@
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/log/transactional_loop.h"
 #include "pipeline/process/process_stage.h"
+#include "pipeline/react/react_stage.h"
 #include "sinks/api.h"
 #include "sinks/http_server.h"
 #include "sinks/sink_runner.h"
@@ -170,12 +171,43 @@ core::CollectorHandle watch_sinks(core::MetricsRegistry* registry,
                 static_cast<double>(s.delivered));
       w.counter("earshot_sink_attempts_total", "Delivery attempts", l,
                 static_cast<double>(s.attempts));
+      w.counter("earshot_sink_retries_total", "Failed delivery attempts that were tried again", l,
+                static_cast<double>(s.retries));
       w.counter("earshot_sink_dead_total", "Alerts given up on (dead-lettered)", l,
                 static_cast<double>(s.dead));
       w.counter("earshot_sink_skipped_total", "Alerts below min_severity or undecodable", l,
                 static_cast<double>(s.skipped));
       w.counter("earshot_sink_errors_total", "Log errors seen by the sink thread", l,
                 static_cast<double>(s.errors));
+    }
+  });
+}
+
+core::CollectorHandle watch_react(core::MetricsRegistry* registry,
+                                  const pipeline::react::ReactHandler& handler) {
+  if (!registry) return {};
+  return registry->add_collector([&handler](core::MetricsWriter& w) {
+    const pipeline::react::ReactCounters c = handler.counters();
+    auto n = [](std::uint64_t v) { return static_cast<double>(v); };
+    w.counter("earshot_react_mentions_total", "Mentions applied", {}, n(c.stage.mentions));
+    w.counter("earshot_react_bad_total", "Mentions dead-lettered by react", {}, n(c.stage.bad));
+    w.counter("earshot_react_aggregates_total", "Aggregates emitted (first and updated)", {},
+              n(c.stage.aggregates));
+    w.counter("earshot_react_late_updates_total",
+              "Windows updated and re-emitted by a late mention within allowed_lateness", {},
+              n(c.windows.late_updates));
+    w.counter("earshot_react_late_beyond_total",
+              "Mentions beyond allowed_lateness: not added to aggregates (logged)", {},
+              n(c.stage.late_beyond));
+    w.counter("earshot_react_rule_late_total",
+              "Late (mention, rule) pairs counted in an earlier rule window", {}, n(c.rule_late));
+    w.counter("earshot_react_cooldown_suppressed_total",
+              "Alert triggers suppressed by a rule's cooldown", {}, n(c.suppressed_cooldown));
+    w.gauge("earshot_react_windows_held", "Aggregate windows held in memory", {},
+            static_cast<double>(c.windows_held));
+    for (const auto& [key, count] : c.stage.alerts_by_rule) {
+      w.counter("earshot_react_alerts_total", "Alerts emitted, by rule and status",
+                {{"rule", key.first}, {"status", key.second}}, n(count));
     }
   });
 }

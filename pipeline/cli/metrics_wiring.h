@@ -31,6 +31,9 @@ class TransactionalLoop;
 namespace earshot::pipeline::process {
 struct ProcessCounters;
 }  // namespace earshot::pipeline::process
+namespace earshot::pipeline::react {
+class ReactHandler;
+}  // namespace earshot::pipeline::react
 namespace earshot::ingest {
 class IngestRunner;
 }  // namespace earshot::ingest
@@ -69,6 +72,8 @@ pipeline::core::CollectorHandle watch_ingest(pipeline::core::MetricsRegistry* re
                                              const ingest::IngestRunner& runner);
 pipeline::core::CollectorHandle watch_sinks(pipeline::core::MetricsRegistry* registry,
                                             const sinks::SinkRunner& runner);
+pipeline::core::CollectorHandle watch_react(pipeline::core::MetricsRegistry* registry,
+                                            const pipeline::react::ReactHandler& handler);
 pipeline::core::CollectorHandle watch_api(pipeline::core::MetricsRegistry* registry,
                                           const sinks::ApiStore& store,
                                           const sinks::ApiFollower& follower,

@@ -163,6 +163,8 @@ struct AlertRuleDef {
                                        // spike: "" = volume, "share" (`measure: share`)
   double threshold = 0.0;              // threshold: required
   bool below = false;                  // threshold: `direction: below` fires under it
+  std::string description;             // what the rule watches, in alert messages
+                                       // ("" = words from the kind; never the regex)
 };
 
 // One item of `sinks:` (where alerts go).
@@ -178,6 +180,11 @@ struct SinkDef {
   Severity min_severity = Severity::info;
   int max_attempts = 8;
   Millis timeout{5'000};
+  // Routing: only alerts of these entities / severities (empty = all); slack: the channel
+  // to post in ("" = the webhook's own), e.g. one sink per team or per severity.
+  std::vector<std::string> entities;
+  std::vector<std::string> severities;  // info | warning | critical
+  std::string channel;
 };
 
 struct ReplyAccountDef {
@@ -231,7 +238,9 @@ struct ProcessConfig {
 
 struct WindowsConfig {
   std::vector<Millis> sizes{Millis(60'000), Millis(3'600'000)};  // = [1m, 1h]
-  Millis allowed_lateness{30'000};                               // = 30s
+  // How far behind an entity's newest mention a late one still updates its windows (and
+  // re-emits them) and counts in its rule windows; beyond it, counted and logged.
+  Millis allowed_lateness{21'600'000};                           // = 6h
   // When an input partition has had no new records for this long (wall clock), react
   // advances its watermark by the wall-clock time since the last record, so the last
   // windows of a quiet stream still close (and their alerts fire or resolve). 0 = never.

@@ -139,6 +139,7 @@ void read_alerts(ConfigReader& r, const YAML::Node& node, Config& cfg) {
     AlertRuleDef a;
     m.str("name", &a.name, kRequired);
     unique_name(r, m, names, a.name);
+    m.str("description", &a.description);
     if (!m.choice<AlertKind>("kind", &a.kind, kAlertKinds, true)) continue;  // keys unjudged
     read_alert(r, m, cfg, a);
     m.finish();
@@ -162,6 +163,15 @@ void read_sinks(ConfigReader& r, const YAML::Node& node, Config& cfg) {
     s.name = dup_type ? s.type + "-" + std::to_string(i) : s.type;
     if (m.str("name", &s.name, kNonEmpty)) unique_name(r, m, names, s.name);
     m.choice<Severity>("min_severity", &s.min_severity, kSeverities);
+    m.list("entities", &s.entities, /*scalar_ok=*/true);
+    if (m.list("severities", &s.severities, /*scalar_ok=*/true)) {
+      for (const auto& v : s.severities) {
+        if (v != "info" && v != "warning" && v != "critical")
+          r.error(*m.get("severities"),
+                  m.key_path("severities") + ": '" + v + "' is not info, warning or critical");
+      }
+    }
+    if (s.type == "slack") m.str("channel", &s.channel);
     if (s.type == "kafka") {
       s.topic = cfg.log.topic("alerts");
       m.str("topic", &s.topic, kNonEmpty);

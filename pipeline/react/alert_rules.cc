@@ -32,16 +32,22 @@ std::string alert_id(const std::string& dedup_key, const std::string& status) {
   return out;
 }
 
-struct AlertEngine::RuleState {
-  int64_t start = kNone;  // current window start
+// Counters of one rule window of one entity.
+struct Bucket {
   int64_t volume = 0, matches = 0, counts[3] = {0, 0, 0}, score_micro = 0;
-  std::vector<core::PostRef> evidence;  // most negative matching posts of the current window
-  std::deque<double> history;           // spike: closed windows' match counts, oldest first
+  std::vector<core::PostRef> evidence;        // most negative matching posts
+  std::optional<core::CustomerRef> customer;  // of the latest matching post
+};
+
+struct AlertEngine::RuleState {
+  int64_t start = kNone;  // current window start (the newest window seen)
+  int64_t clock = kNone;  // latest event time seen or advanced to
+  int64_t first = kNone;  // earliest window start seen (spike: no alerts on a cold start)
+  std::map<int64_t, Bucket> buckets;  // by window start: the current and recent windows
   bool open = false;
   std::string open_key;
   int64_t open_start = kNone;
-  double open_observed = 0, open_baseline = 0;
-  int64_t last_trigger = kNone;
+  std::vector<int64_t> triggers;  // window starts of recent triggers, for the cooldown
 };
 
 struct AlertEngine::EntityState {
@@ -55,7 +61,7 @@ bool tier_ok(const config::AlertRuleDef& r, const core::Mention& m) {
   return m.customer && std::find(r.tiers.begin(), r.tiers.end(), m.customer->tier) != r.tiers.end();
 }
 
-double metric_of(const config::AlertRuleDef& r, const AlertEngine::RuleState& s) {
+double metric_of(const config::AlertRuleDef& r, const Bucket& s) {
   const double vol = static_cast<double>(s.volume);
   if (r.metric == "negative") return static_cast<double>(s.counts[0]);
   if (r.metric == "neutral") return static_cast<double>(s.counts[1]);
@@ -131,105 +137,146 @@ bool share_spike(const config::AlertRuleDef& r) {
 
 }  // namespace
 
+namespace {
+
+int64_t span_windows(const config::AlertRuleDef& r) {
+  return std::max<int64_t>(1, r.baseline.count() / r.window.count());
+}
+
+bool per_post(const config::AlertRuleDef& r) {
+  return r.kind == config::AlertKind::customer || r.kind == config::AlertKind::keyword ||
+         r.kind == config::AlertKind::intent;
+}
+
+void count_into(Bucket& b, const core::Mention& m, bool match, std::size_t evidence) {
+  ++b.volume;
+  ++b.counts[static_cast<int>(m.sentiment.label)];
+  b.score_micro += std::llround(static_cast<double>(m.sentiment.score) * 1e6);
+  if (!match) return;
+  ++b.matches;
+  if (m.customer) b.customer = m.customer;
+  if (evidence == 0) return;
+  core::PostRef ref{m.post_uid, m.url, m.text, m.sentiment.score};
+  auto cmp = [](const core::PostRef& a, const core::PostRef& b) {
+    return a.score != b.score ? a.score < b.score : a.uid < b.uid;
+  };
+  b.evidence.insert(std::upper_bound(b.evidence.begin(), b.evidence.end(), ref, cmp), ref);
+  if (b.evidence.size() > evidence) b.evidence.resize(evidence);
+}
+
+}  // namespace
+
 std::size_t AlertEngine::history_needed(const config::AlertRuleDef& r) const {
-  return std::min<std::size_t>(options_.min_history,
-                               std::max<int64_t>(1, r.baseline.count() / r.window.count()));
+  return std::min<std::size_t>(options_.min_history, static_cast<std::size_t>(span_windows(r)));
+}
+
+std::deque<double> AlertEngine::history(const config::AlertRuleDef& r, const RuleState& s,
+                                        int64_t wstart) const {
+  const int64_t size = r.window.count();
+  const int64_t n = std::clamp<int64_t>((wstart - s.first) / size, 0, span_windows(r));
+  std::deque<double> h;
+  for (int64_t w = wstart - n * size; w < wstart; w += size) {
+    auto it = s.buckets.find(w);
+    if (share_spike(r)) {  // a share of an empty window means nothing: left out
+      if (it != s.buckets.end() && it->second.volume > 0)
+        h.push_back(static_cast<double>(it->second.matches) /
+                    static_cast<double>(it->second.volume));
+    } else {
+      h.push_back(it == s.buckets.end() ? 0.0 : static_cast<double>(it->second.matches));
+    }
+  }
+  return h;
 }
 
 core::Alert AlertEngine::make_alert(const config::AlertRuleDef& r, const RuleState& s,
                                     const std::string& entity, const std::string& status,
-                                    int64_t wstart, double observed, double baseline) const {
-  const int64_t size = r.window.count();
+                                    int64_t wstart, const AlertNumbers& n) const {
   core::Alert a;
   a.rule = r.name;
   a.entity = entity;
   a.severity = std::string(to_string(r.severity));
   a.status = status;
   a.window_start = core::format_rfc3339_ms(wstart);
-  a.window_end = core::format_rfc3339_ms(wstart + size);
-  a.observed = observed;
-  a.baseline = baseline;
+  a.window_end = core::format_rfc3339_ms(wstart + r.window.count());
+  a.observed = n.observed;
+  a.baseline = n.baseline;
   a.dedup_key = s.open_key;
   a.id = alert_id(a.dedup_key, status);
   a.created_at = core::format_rfc3339_ms(options_.now_ms());
-  const std::string label =
-      std::string(sentiment::to_string(r.label.value_or(sentiment::Label::negative)));
-  std::string what = r.kind == config::AlertKind::keyword     ? "posts matching '" + r.pattern + "'"
-                     : r.kind == config::AlertKind::threshold ? r.metric
-                     : r.kind == config::AlertKind::intent && r.intent
-                         ? std::string(to_string(*r.intent)) + " posts"
-                     : share_spike(r) ? "share of " + label + " posts"
-                                      : label + " posts";
-  char nums[96];
-  std::snprintf(nums, sizeof nums, ": %g in %s (baseline %g)", observed,
-                core::format_duration(r.window).c_str(), baseline);
-  a.summary =
-      (status == "resolve" ? "resolved: " : "") + r.name + " for " + entity + ": " + what + nums;
+  auto name = options_.entity_names.find(entity);
+  a.summary = describe_alert(r, name != options_.entity_names.end() ? name->second : entity, status,
+                             wstart, n);
   return a;
 }
 
 void AlertEngine::trigger(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
-                          int64_t wstart, double observed, double baseline,
+                          int64_t wstart, const AlertNumbers& n,
+                          const std::vector<core::PostRef>& evidence,
                           std::vector<core::Alert>& out) {
-  if (s.open) return;
-  if (s.last_trigger != kNone && wstart < s.last_trigger + r.cooldown.count()) {
-    ++stats_.suppressed_cooldown;
+  if (s.open) {
+    if (wstart != s.open_start) ++stats_.grouped;
     return;
+  }
+  for (int64_t t : s.triggers) {
+    if (std::llabs(wstart - t) < r.cooldown.count()) {
+      ++stats_.suppressed_cooldown;
+      return;
+    }
   }
   s.open = true;
   s.open_key = r.name + "|" + entity + "|" + core::format_rfc3339_ms(wstart);
   s.open_start = wstart;
-  s.open_observed = observed;
-  s.open_baseline = baseline;
-  s.last_trigger = wstart;
-  core::Alert a = make_alert(r, s, entity, "trigger", wstart, observed, baseline);
-  a.evidence = s.evidence;
+  s.triggers.insert(std::upper_bound(s.triggers.begin(), s.triggers.end(), wstart), wstart);
+  core::Alert a = make_alert(r, s, entity, "trigger", wstart, n);
+  a.evidence = evidence;
   out.push_back(std::move(a));
   ++stats_.triggered;
+  ++stats_.triggered_by_rule[r.name];
 }
 
-void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s,
-                               const std::string& entity, int64_t wstart,
-                               std::vector<core::Alert>& out) {
-  const int64_t size = r.window.count();
+void AlertEngine::judge(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
+                        int64_t wstart, bool closing, std::vector<core::Alert>& out) {
+  static const Bucket kEmpty;
+  auto found = s.buckets.find(wstart);
+  const Bucket& b = found != s.buckets.end() ? found->second : kEmpty;
+  AlertNumbers n;
+  n.observed = static_cast<double>(b.matches);
+  n.customer = b.customer;
   bool holds = false;
-  double observed = static_cast<double>(s.matches);
-  double base = 0;
   switch (r.kind) {
     case config::AlertKind::spike: {
       const bool share = share_spike(r);
       if (share)
-        observed =
-            s.volume > 0 ? static_cast<double>(s.matches) / static_cast<double>(s.volume) : 0.0;
-      Baseline b = share ? share_baseline(s.history, r.sensitivity, s.volume)
-                         : count_baseline(s.history, r.sensitivity);
-      base = b.median;
-      const int64_t gate = share ? s.volume : s.matches;
-      holds =
-          s.history.size() >= history_needed(r) && gate >= r.min_volume && observed > b.threshold;
-      // A share of an empty window means nothing: such windows stay out of the baseline.
-      if (!share || s.volume > 0) {
-        const std::size_t cap =
-            static_cast<std::size_t>(std::max<int64_t>(1, r.baseline.count() / size));
-        s.history.push_back(observed);
-        while (s.history.size() > cap) s.history.pop_front();
-      }
+        n.observed =
+            b.volume > 0 ? static_cast<double>(b.matches) / static_cast<double>(b.volume) : 0.0;
+      const int64_t gate = share ? b.volume : b.matches;
+      if (gate < r.min_volume && !(closing && s.open)) break;  // cannot hold: skip the baseline
+      std::deque<double> h = history(r, s, wstart);
+      Baseline base =
+          share ? share_baseline(h, r.sensitivity, b.volume) : count_baseline(h, r.sensitivity);
+      n.baseline = base.median;
+      n.upper = base.threshold;
+      n.history = h.size();
+      holds = h.size() >= history_needed(r) && gate >= r.min_volume && n.observed > base.threshold;
+      if (holds && !closing) trigger(r, s, entity, wstart, n, b.evidence, out);
       break;
     }
     case config::AlertKind::threshold: {
-      observed = metric_of(r, s);
-      bool ratio = r.metric == "negative_share" || r.metric == "mean_score";
-      holds = (!ratio || s.volume >= r.min_volume) &&
-              (r.below ? observed < r.threshold : observed > r.threshold);
-      base = r.threshold;
-      if (holds && s.volume > 0) trigger(r, s, entity, wstart, observed, base, out);
+      n.observed = metric_of(r, b);
+      const bool ratio = r.metric == "negative_share" || r.metric == "mean_score";
+      holds = (!ratio || b.volume >= r.min_volume) &&
+              (r.below ? n.observed < r.threshold : n.observed > r.threshold);
+      n.baseline = r.threshold;
+      if (holds && b.volume > 0 && (closing || wstart < s.start))
+        trigger(r, s, entity, wstart, n, b.evidence, out);
       break;
     }
     default:
-      holds = s.matches >= r.min_count;
+      holds = b.matches >= r.min_count;
+      if (holds && !closing) trigger(r, s, entity, wstart, n, b.evidence, out);
   }
-  if (s.open && !holds && wstart > s.open_start) {
-    out.push_back(make_alert(r, s, entity, "resolve", wstart, observed, base));
+  if (closing && s.open && !holds && wstart > s.open_start) {
+    out.push_back(make_alert(r, s, entity, "resolve", wstart, n));
     s.open = false;
     ++stats_.resolved;
   }
@@ -238,15 +285,16 @@ void AlertEngine::close_window(const config::AlertRuleDef& r, RuleState& s,
 void AlertEngine::roll(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
                        int64_t start, std::vector<core::Alert>& out) {
   const int64_t size = r.window.count();
-  close_window(r, s, entity, s.start, out);
-  // Empty windows in between count as zero (a bounded number of them).
-  const int64_t gaps = std::min<int64_t>((start - s.start) / size - 1,
-                                         std::max<int64_t>(1, r.baseline.count() / size));
-  s.volume = s.matches = s.score_micro = 0;
-  s.counts[0] = s.counts[1] = s.counts[2] = 0;
-  s.evidence.clear();
-  for (int64_t g = gaps; g >= 1; --g) close_window(r, s, entity, start - g * size, out);
+  judge(r, s, entity, s.start, true, out);
+  // The empty windows in between close too (a bounded number: they only resolve).
+  const int64_t gaps = std::min<int64_t>((start - s.start) / size - 1, span_windows(r));
+  for (int64_t g = 1; g <= gaps; ++g) judge(r, s, entity, s.start + g * size, true, out);
   s.start = start;
+  // Keep what a late mention within the lateness bound may still need: its window and the
+  // baseline before it; triggers as far as their cooldown reaches.
+  const int64_t late_from = s.clock - options_.allowed_lateness.count() - size;
+  s.buckets.erase(s.buckets.begin(), s.buckets.lower_bound(late_from - span_windows(r) * size));
+  std::erase_if(s.triggers, [&](int64_t t) { return t < late_from - r.cooldown.count(); });
 }
 
 core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& out) {
@@ -264,18 +312,12 @@ core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& 
     const config::AlertRuleDef& r = rules_[i];
     if (r.entity != "*" && r.entity != m.entity) continue;
     RuleState& s = e.rules[i];
-    const int64_t start = window_start_of(*t, r.window.count());
-
-    if (s.start == kNone) s.start = start;
-    if (start < s.start) {
-      ++stats_.ignored_late;
-      continue;
-    }
+    const int64_t size = r.window.count();
+    const int64_t start = window_start_of(*t, size);
+    if (s.start == kNone) s.start = s.first = start;
+    if (s.clock == kNone || *t > s.clock) s.clock = *t;
     if (start > s.start) roll(r, s, m.entity, start, out);
 
-    ++s.volume;
-    ++s.counts[static_cast<int>(m.sentiment.label)];
-    s.score_micro += std::llround(static_cast<double>(m.sentiment.score) * 1e6);
     bool match = false;
     switch (r.kind) {
       case config::AlertKind::spike:
@@ -296,44 +338,26 @@ core::Status AlertEngine::add(const core::Mention& m, std::vector<core::Alert>& 
         match = true;
         break;
     }
-    if (match) {
-      ++s.matches;
-      if (options_.evidence > 0) {
-        core::PostRef ref{m.post_uid, m.url, m.text, m.sentiment.score};
-        auto cmp = [](const core::PostRef& a, const core::PostRef& b) {
-          return a.score != b.score ? a.score < b.score : a.uid < b.uid;
-        };
-        s.evidence.insert(std::upper_bound(s.evidence.begin(), s.evidence.end(), ref, cmp), ref);
-        if (s.evidence.size() > options_.evidence) s.evidence.resize(options_.evidence);
+    if (start + size <= s.clock - options_.allowed_lateness.count()) {
+      ++stats_.beyond_lateness;
+      if (options_.on_beyond_lateness) options_.on_beyond_lateness(m.entity, r.name, s.clock - *t);
+      if (match && per_post(r) && r.min_count <= 1) {  // judged on its own
+        Bucket alone;
+        count_into(alone, m, true, options_.evidence);
+        AlertNumbers n{.observed = 1.0, .customer = alone.customer};
+        trigger(r, s, m.entity, start, n, alone.evidence, out);
       }
+      continue;
     }
-    switch (r.kind) {
-      case config::AlertKind::spike: {
-        // A count can only cross on a match; a share may also cross on a non-match (the
-        // volume reaches min_volume, or the standard error shrinks), so it is judged on every
-        // mention of the open window.
-        if (share_spike(r)) {
-          const double share = static_cast<double>(s.matches) / static_cast<double>(s.volume);
-          Baseline b = share_baseline(s.history, r.sensitivity, s.volume);
-          if (s.history.size() >= history_needed(r) && s.volume >= r.min_volume &&
-              share > b.threshold) {
-            trigger(r, s, m.entity, s.start, share, b.median, out);
-          }
-        } else if (match) {
-          Baseline b = count_baseline(s.history, r.sensitivity);
-          if (s.history.size() >= history_needed(r) && s.matches >= r.min_volume &&
-              static_cast<double>(s.matches) > b.threshold) {
-            trigger(r, s, m.entity, s.start, static_cast<double>(s.matches), b.median, out);
-          }
-        }
-        break;
-      }
-      case config::AlertKind::threshold:
-        break;
-      default:
-        if (match && s.matches >= r.min_count)
-          trigger(r, s, m.entity, s.start, static_cast<double>(s.matches), 0.0, out);
-    }
+    if (start < s.start) ++stats_.late;
+    s.first = std::min(s.first, start);
+    count_into(s.buckets[start], m, match, options_.evidence);
+    // A count can only cross on a match; a share may also cross on a non-match (the volume
+    // reaches min_volume, or the standard error shrinks); a threshold is judged when its
+    // window closes, or again when a late mention changes a closed one.
+    const bool judge_now =
+        r.kind == config::AlertKind::threshold ? start < s.start : match || share_spike(r);
+    if (judge_now) judge(r, s, m.entity, start, false, out);
   }
   return core::ok();
 }
@@ -346,6 +370,7 @@ void AlertEngine::advance(const std::string& entity, int64_t to_ms, std::vector<
     const config::AlertRuleDef& r = rules_[i];
     RuleState& s = e.rules[i];
     if (s.start == kNone) continue;
+    if (to_ms > s.clock) s.clock = to_ms;
     const int64_t start = window_start_of(to_ms, r.window.count());
     if (start > s.start) roll(r, s, entity, start, out);
   }
@@ -357,7 +382,9 @@ std::optional<int64_t> AlertEngine::next_close(const std::string& entity) const 
   std::optional<int64_t> best;
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const RuleState& s = found->second->rules[i];
-    if (s.start == kNone || (s.volume == 0 && !s.open)) continue;
+    if (s.start == kNone) continue;
+    auto cur = s.buckets.find(s.start);
+    if ((cur == s.buckets.end() || cur->second.volume == 0) && !s.open) continue;
     const int64_t end = s.start + rules_[i].window.count();
     if (!best || end < *best) best = end;
   }

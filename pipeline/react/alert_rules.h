@@ -30,7 +30,23 @@
 // rule stays quiet for the entity for `cooldown` of event time.
 //
 // Time: per entity, in event time only (no wall clock, so a replay rebuilds the same state).
-// A mention older than the entity's current window of a rule is ignored by that rule;
+// Mentions reach react out of event-time order (posts spread over partitions by uid, then
+// re-keyed by entity; feeds served oldest-first; backfills), so every rule keeps the
+// counters of its recent windows, not only the current one:
+//   - a late mention (older than the entity's current window of a rule) within
+//     `allowed_lateness` of the entity's clock counts in its own window; customer, keyword
+//     and intent rules judge it there and fire for that window; a spike or threshold rule
+//     re-judges that window (a late burst can still raise its spike);
+//   - beyond `allowed_lateness` it is counted (stats().beyond_lateness) and reported
+//     through options.on_beyond_lateness (entity, rule, delay); a per-post rule that needs a
+//     single match (customer, or min_count 1) still judges it on its own and fires.
+// The spike baseline of window W is computed from the counters of the windows before W (up
+// to `baseline`), so late mentions that fill in earlier windows correct the baseline too.
+// Cooldown works both ways in event time: a trigger within `cooldown` of another trigger of
+// the same rule and entity (before or after it) is suppressed and counted. A trigger while
+// the rule's alert is open for the entity is part of that alert (stats().grouped).
+// State bound: per entity × rule, the counters of (allowed_lateness + baseline) / window
+// windows (7h of 1m windows = 420 by default) with at most `evidence` posts each.
 // retract mentions are ignored by alert rules (windows.h subtracts them from aggregates).
 // created_at of an alert is the engine clock (options.now_ms, default the system clock).
 //
@@ -44,8 +60,11 @@
 // Thread safety: not thread-safe; one owner thread. Lifetime: owns copies of its rules.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +74,7 @@
 #include "pipeline/config/config.h"
 #include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
+#include "pipeline/react/alert_text.h"
 #include "pipeline/react/staged_map.h"
 
 namespace re2 {
@@ -68,13 +88,24 @@ struct AlertEngineOptions {
   std::size_t min_history = 5;           // spike: previous windows needed
   std::function<std::int64_t()> now_ms;  // created_at; empty = system clock
   bool staged = true;                    // keep the undo log (as WindowsOptions)
+  // How far behind the entity's clock a mention may be and still count in its window.
+  std::chrono::milliseconds allowed_lateness{std::chrono::hours(6)};
+  // Entity id -> display name for alert summaries (alert_text.h); missing ids read as the id.
+  std::map<std::string, std::string> entity_names;
+  // Called for each (mention, rule) beyond allowed_lateness: entity, rule, delay behind the
+  // entity's clock in ms. Optional; the stats count them either way.
+  std::function<void(const std::string& entity, const std::string& rule, std::int64_t delay_ms)>
+      on_beyond_lateness;
 };
 
 struct AlertStats {
   std::uint64_t triggered = 0;
   std::uint64_t resolved = 0;
   std::uint64_t suppressed_cooldown = 0;
-  std::uint64_t ignored_late = 0;
+  std::uint64_t late = 0;             // (mention, rule) pairs counted in an earlier window
+  std::uint64_t beyond_lateness = 0;  // (mention, rule) pairs beyond allowed_lateness
+  std::uint64_t grouped = 0;          // triggers that joined an alert already open
+  std::map<std::string, std::uint64_t> triggered_by_rule;
   bool operator==(const AlertStats&) const = default;
 };
 
@@ -115,15 +146,19 @@ class AlertEngine {
   explicit AlertEngine(bool staged);  // alert_rules.cc, where EntityState is complete
   EntityState& touch(const std::string& entity);
   std::size_t history_needed(const config::AlertRuleDef& r) const;
+  // The spike history of the window starting at `wstart`: the previous windows' values.
+  std::deque<double> history(const config::AlertRuleDef& r, const RuleState& s,
+                             std::int64_t wstart) const;
   core::Alert make_alert(const config::AlertRuleDef& r, const RuleState& s,
                          const std::string& entity, const std::string& status, std::int64_t wstart,
-                         double observed, double baseline) const;
+                         const AlertNumbers& n) const;
   void trigger(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
-               std::int64_t wstart, double observed, double baseline,
-               std::vector<core::Alert>& out);
-  // Judges the window [wstart, wstart + window) from the counters in `s` (resolve, threshold).
-  void close_window(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
-                    std::int64_t wstart, std::vector<core::Alert>& out);
+               std::int64_t wstart, const AlertNumbers& n,
+               const std::vector<core::PostRef>& evidence, std::vector<core::Alert>& out);
+  // Judges the window starting at `wstart` after it changed (`closing`: it just closed):
+  // triggers, and when closing, resolves and threshold rules.
+  void judge(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
+             std::int64_t wstart, bool closing, std::vector<core::Alert>& out);
   // Closes the current window and the empty ones up to `start`, which becomes current.
   void roll(const config::AlertRuleDef& r, RuleState& s, const std::string& entity,
             std::int64_t start, std::vector<core::Alert>& out);

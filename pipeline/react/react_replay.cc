@@ -88,6 +88,7 @@ core::Status ReactHandler::restore() { return rebuild({}); }
 
 core::Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
   const bool full = only.empty();
+  const std::uint64_t late_beyond_before = stats_.late_beyond;
   if (full) {
     ++stats_.restores;
     auto engine = AlertEngine::create(rules_, options_.alerts);
@@ -156,6 +157,8 @@ core::Status ReactHandler::rebuild(const std::set<std::int32_t>& only) {
   windows_->commit();
   alerts_->commit();
   if (full) stale_ = false;
+  late_notes_.clear();  // the replay's late mentions were reported when first seen
+  stats_.late_beyond = late_beyond_before;
   return core::ok();
 }
 

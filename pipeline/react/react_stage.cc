@@ -2,11 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/duration.h"
 #include "pipeline/core/status.h"
 
 namespace earshot::pipeline::react {
@@ -34,6 +36,14 @@ core::Result<std::unique_ptr<ReactHandler>> ReactHandler::create(
   options.windows.staged = false;  // aborts rebuild from the log instead (see the header)
   options.alerts.staged = false;
   std::unique_ptr<ReactHandler> h(new ReactHandler(log, std::move(options)));
+  ReactHandler* self = h.get();
+  h->options_.windows.on_dropped_late = [self](const std::string& entity, std::int64_t delay) {
+    self->note_late(entity, delay, false);
+  };
+  h->options_.alerts.on_beyond_lateness = [self](const std::string& entity, const std::string&,
+                                                 std::int64_t delay) {
+    self->note_late(entity, delay, true);
+  };
   auto engine = AlertEngine::create(rules, h->options_.alerts);
   EARSHOT_TRY(engine);
   h->alerts_ = std::move(*engine);
@@ -116,7 +126,10 @@ core::Status ReactHandler::idle_check(log::Output& out) {
   }
   for (const auto& a : aggs)
     out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
-  for (const auto& a : alerts) out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
+  for (const auto& a : alerts) {
+    out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
+    ++stats_.alerts_by_rule[{a.rule, a.status}];
+  }
   stats_.aggregates += aggs.size();
   stats_.alerts += alerts.size();
   return core::ok();
@@ -173,7 +186,10 @@ core::Status ReactHandler::handle(const std::vector<log::Record>& batch, log::Ou
   }
   for (const auto& a : aggs)
     out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
-  for (const auto& a : alerts) out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
+  for (const auto& a : alerts) {
+    out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
+    ++stats_.alerts_by_rule[{a.rule, a.status}];
+  }
   stats_.aggregates += aggs.size();
   stats_.alerts += alerts.size();
   for (const auto& [p, next] : staged_applied_) {
@@ -196,7 +212,35 @@ void ReactHandler::on_revoked(const std::vector<log::TopicPartition>& revoked) {
   }
 }
 
+void ReactHandler::note_late(const std::string& entity, std::int64_t delay_ms, bool rule) {
+  LateNote& n = late_notes_[entity];
+  ++(rule ? n.rules : n.windows);
+  if (!rule) ++stats_.late_beyond;
+  n.max_delay_ms = std::max(n.max_delay_ms, delay_ms);
+}
+
 void ReactHandler::on_commit() {
+  if (options_.on_notice) {
+    const std::string bound = core::format_duration(options_.windows.allowed_lateness);
+    for (const auto& [entity, n] : late_notes_) {
+      if (n.windows == 0) continue;  // rule-only notes repeat what the windows said
+      options_.on_notice(
+          "react: " + std::to_string(n.windows) + " mention(s) of " + entity +
+          " arrived more than " + bound + " (allowed_lateness) behind its newest, up to " +
+          core::format_duration(std::chrono::milliseconds(n.max_delay_ms / 1000 * 1000)) +
+          " behind: counted in earshot_react_late_beyond_total, not added to aggregates "
+          "(customer, keyword and intent rules still judged them)");
+    }
+  }
+  late_notes_.clear();
+  {
+    std::lock_guard lock(counters_mu_);
+    published_.stage = stats_;
+    published_.windows = windows_->stats();
+    published_.windows_held = windows_->held();
+    published_.rule_late = alerts_->stats().late;
+    published_.suppressed_cooldown = alerts_->stats().suppressed_cooldown;
+  }
   windows_->commit();
   alerts_->commit();
   for (const auto& [p, next] : staged_applied_) applied_[p] = next;
@@ -204,6 +248,7 @@ void ReactHandler::on_commit() {
 }
 
 void ReactHandler::on_abort() {
+  late_notes_.clear();
   stale_ = true;
   staged_applied_.clear();
   stats_ = stats_before_;
@@ -219,6 +264,8 @@ ReactOptions react_options(const config::Config& cfg) {
   o.windows.sizes = cfg.windows.sizes;
   o.windows.allowed_lateness = cfg.windows.allowed_lateness;
   o.idle_close = cfg.windows.idle_close;
+  o.alerts.allowed_lateness = cfg.windows.allowed_lateness;
+  for (const auto& e : cfg.entities) o.alerts.entity_names[e.id] = e.name.empty() ? e.id : e.name;
   return o;
 }
 

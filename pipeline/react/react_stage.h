@@ -63,6 +63,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -88,6 +89,10 @@ struct ReactOptions {
   std::chrono::milliseconds idle_close{30'000};
   // Monotonic clock in ms for idle_close; empty = std::chrono::steady_clock.
   std::function<std::int64_t()> now_ms;
+  // Receives one readable line when something changes that an operator should know about
+  // (late mentions beyond allowed_lateness: entity, count, delay), after the transaction
+  // that saw it committed; never during a restore. Optional (the CLI logs them).
+  std::function<void(const std::string& line)> on_notice;
 };
 
 struct ReactStats {
@@ -100,6 +105,18 @@ struct ReactStats {
   std::uint64_t partial_restores = 0;  // one partition rebuilt after a rebalance
   std::uint64_t idle_advances = 0;     // partitions advanced on the wall clock
   std::uint64_t revoked = 0;           // partitions forgotten on revocation
+  std::uint64_t late_beyond = 0;       // mentions beyond allowed_lateness (not in aggregates)
+  std::map<std::pair<std::string, std::string>, std::uint64_t> alerts_by_rule;  // rule, status
+};
+
+// What /metrics shows of a react handler: its stats and the windows' and rules' counters,
+// as of the last committed transaction.
+struct ReactCounters {
+  ReactStats stage;
+  WindowsStats windows;
+  std::size_t windows_held = 0;
+  std::uint64_t rule_late = 0;  // (mention, rule) pairs counted in an earlier rule window
+  std::uint64_t suppressed_cooldown = 0;
 };
 
 class ReactHandler final : public log::BatchHandler {
@@ -127,7 +144,17 @@ class ReactHandler final : public log::BatchHandler {
     assignment_ = std::move(assignment);
   }
 
+  // Where operator notices go (ReactOptions::on_notice), e.g. the CLI's log.
+  void set_on_notice(std::function<void(const std::string&)> f) {
+    options_.on_notice = std::move(f);
+  }
+
   const ReactStats& stats() const { return stats_; }
+  // A copy of the counters as of the last commit; safe from any thread (a metrics scrape).
+  ReactCounters counters() const {
+    std::lock_guard lock(counters_mu_);
+    return published_;
+  }
   const Windows& windows() const { return *windows_; }
   const AlertEngine& alerts() const { return *alerts_; }
   const ReactOptions& options() const { return options_; }
@@ -175,11 +202,20 @@ class ReactHandler final : public log::BatchHandler {
   std::set<std::int32_t> owned_;  // partitions checked against their checkpoint
   std::function<std::vector<log::TopicPartition>()> assignment_;
   std::int64_t last_idle_check_ = 0;
+  struct LateNote {
+    std::uint64_t windows = 0, rules = 0;  // mentions (windows), mention × rule (rules)
+    std::int64_t max_delay_ms = 0;
+  };
+  std::map<std::string, LateNote> late_notes_;  // this batch's, reported on_commit()
+  void note_late(const std::string& entity, std::int64_t delay_ms, bool rule);
   ReactStats stats_, stats_before_;
-  bool stale_ = false;  // an abort happened: restore() before the next batch
+  mutable std::mutex counters_mu_;
+  ReactCounters published_;  // under counters_mu_, refreshed on_commit()
+  bool stale_ = false;       // an abort happened: restore() before the next batch
 };
 
-// ReactOptions from a Config: topics from cfg.log.topics, windows from cfg.windows, the
+// ReactOptions from a Config: topics from cfg.log.topics, windows from cfg.windows (its
+// allowed_lateness also for the alert rules), entity names from cfg.entities, the
 // checkpoint topic "<cfg.log.group>.react-checkpoint".
 ReactOptions react_options(const config::Config& cfg);
 

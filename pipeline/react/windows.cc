@@ -156,7 +156,7 @@ core::Status Windows::add(const core::Mention& m, std::vector<core::Aggregate>& 
   const int li = label_index(m.sentiment.label);
   const int64_t score = std::llround(static_cast<double>(m.sentiment.score) * 1e6);
   const std::uint64_t author = stable_hash(m.author_id);
-  bool applied = false;
+  bool applied = false, dropped = false;
 
   for (auto size_ms : options_.sizes) {
     const int64_t size = size_ms.count();
@@ -164,6 +164,7 @@ core::Status Windows::add(const core::Mention& m, std::vector<core::Aggregate>& 
     int64_t start = *t >= 0 ? (*t / size) * size : -(((-*t) + size - 1) / size) * size;
     if (has_time && start + size <= watermark) {
       ++stats_.dropped_late;
+      dropped = true;
       continue;
     }
     auto key = std::make_pair(size, start);
@@ -218,6 +219,7 @@ core::Status Windows::add(const core::Mention& m, std::vector<core::Aggregate>& 
     }
   }
   if (applied) ++(m.retract ? stats_.retracted : stats_.added);
+  if (dropped && options_.on_dropped_late) options_.on_dropped_late(m.entity, e.stream_time - *t);
 
   if (!has_time || *t > e.stream_time) e.stream_time = *t;
   close_complete(m.entity, e, out);

@@ -15,15 +15,19 @@
 //   - a window [start, end) is emitted (version 1) once stream time reaches `end`;
 //   - a mention for an emitted window whose end is still after the watermark updates it and
 //     re-emits it with version + 1 (late, inside the allowed lateness);
-//   - a mention for a window whose end is at or before the watermark is dropped and counted
-//     in stats().dropped_late; the window's state is forgotten at that point.
+//   - a mention for a window whose end is at or before the watermark is dropped, counted in
+//     stats().dropped_late (per window size) and reported once through
+//     options.on_dropped_late (entity, delay); the window's state is forgotten at that point.
+// The default allowed lateness is 6 hours (social data is late by nature: feeds served
+// oldest-first, backfills, slow instances). State bound: per entity and window size, the
+// windows of the last allowed_lateness + one window (6h of 1m windows = 361, plus 7 of 1h).
 //   - a `retract` mention (platform delete) subtracts what its original added: label count,
 //     score, its terms, its author (exactly while the author set is exact; a sketch cannot
 //     forget, so above `exact_authors` unique_authors stays an upper estimate) and removes it
 //     from the top negative posts. A retract therefore carries the original's created_at,
 //     sentiment, author and text.
 //
-//   Windows w({.sizes = {1min, 1h}, .allowed_lateness = 30s});
+//   Windows w({.sizes = {1min, 1h}, .allowed_lateness = 6h});
 //   std::vector<Aggregate> out;
 //   w.add(mention, out);            // appends the aggregates this mention closed or updated
 //   w.commit();                     // or w.rollback(): undo everything since the last commit
@@ -46,6 +50,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,7 +67,7 @@ namespace earshot::pipeline::react {
 
 struct WindowsOptions {
   std::vector<std::chrono::milliseconds> sizes{std::chrono::minutes(1), std::chrono::hours(1)};
-  std::chrono::milliseconds allowed_lateness{30'000};
+  std::chrono::milliseconds allowed_lateness{std::chrono::hours(6)};
   std::size_t exact_authors = 1024;  // above this many authors, a HyperLogLog sketch
   std::size_t top_terms = 10;
   std::size_t top_negative = 5;
@@ -71,6 +76,9 @@ struct WindowsOptions {
   // frequent), commit() and rollback() do nothing, and a caller that must undo rebuilds the
   // state instead (the react stage replays the log).
   bool staged = true;
+  // Called once per mention dropped beyond the allowed lateness (for at least one size):
+  // entity, how far behind the entity's stream time it was (ms). Optional; stats count them.
+  std::function<void(const std::string& entity, std::int64_t delay_ms)> on_dropped_late;
 };
 
 struct WindowsStats {

@@ -234,6 +234,38 @@ TEST(Serve, ProcessServesMetricsWithRecordsInEqualToThePostsProcessed) {
   EXPECT_EQ(metric(text, "earshot_process_scored_total"), 120.0) << text;
 }
 
+TEST(Serve, ReactServesItsCountersWithTheMentionsItApplied) {
+  std::string dir = temp_dir("metrics");
+  std::string cfg = dir + "/earshot.yaml";
+  write_file(cfg, config_text(dir, "metrics: {listen: 127.0.0.1:0}\n"));
+  write_file(dir + "/posts.jsonl", make_posts("r", 60));
+  ASSERT_EQ(run({"replay", "--config", cfg, "--file", dir + "/posts.jsonl"}).exit_code, 0);
+  ASSERT_EQ(run({"process", "--config", cfg, "--exit-when-idle", "2"}).exit_code, 0);
+  auto log = pipeline::log::open_log({.kind = "embedded", .path = dir + "/earshot.db"});
+  ASSERT_TRUE(log);
+  const std::size_t mentions = read_topic(**log, "earshot.mentions", 1).size();
+  ASSERT_GT(mentions, 0u);
+
+  std::string log_path = dir + "/react.log";
+  pid_t pid = spawn({"react", "--config", cfg, "--exit-when-idle", "50"}, log_path);
+  std::string url = url_from_log(log_path, "metrics: ");
+  ASSERT_FALSE(url.empty()) << slurp(log_path);
+  std::string text;
+  EXPECT_TRUE(wait_until(
+      within(std::chrono::seconds(30)),
+      [&] {
+        text = get(url, "/metrics").body;
+        return metric(text, "earshot_react_mentions_total") == static_cast<double>(mentions);
+      },
+      "every mention applied on /metrics", std::chrono::milliseconds(100)))
+      << text;
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(wait_for(pid), 0) << slurp(log_path);
+  EXPECT_EQ(metric(text, "earshot_react_late_beyond_total"), 0.0) << text;
+  EXPECT_TRUE(metric(text, "earshot_react_late_updates_total").has_value()) << text;
+  EXPECT_TRUE(metric(text, "earshot_react_windows_held").has_value()) << text;
+}
+
 TEST(Demo, AnExplicitBusyPortIsExitOneWithAClearMessageForDemoAndServe) {
   BusyPort busy;
   ASSERT_TRUE(busy.ok());

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -256,6 +258,83 @@ TEST(SinkRunner, KafkaSinkOnAnotherTopicCopiesTheAlerts) {
       },
       "both copies on earshot.alerts-copy"));
   EXPECT_EQ(keys, (std::set<std::string>{"negative-spike|acme|f1", "negative-spike|acme|f2"}));
+}
+
+TEST(SinkRunner, EachFailedDeliveryIsLoggedOnceWithStatusAndWhatHappensNext) {
+  Fixture f;
+  std::atomic<int> calls{0};
+  RecordingReceiver hook([&](const ReceivedRequest& r) {
+    if (r.header("webhook-id") == "alrt_f1") return ReceiverResponse{503, {}, "down for repairs"};
+    return ReceiverResponse{++calls < 3 ? 502 : 200, {}, ""};  // f2: two failures, then ok
+  });
+  f.cfg.sinks = {sink("webhook", hook.url("/hook"), 3)};
+  produce_alerts(*f.log, f.cfg, {testing::sample_alert("f1"), testing::sample_alert("f2")});
+  std::mutex mu;
+  std::vector<std::string> lines;
+  SinkRunnerOptions o = fast();
+  o.on_notice = [&](const std::string& line) {
+    std::lock_guard lock(mu);
+    lines.push_back(line);
+  };
+  auto runner = SinkRunner::start(f.cfg, *f.log, o);
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(wait_until(
+      within(10s),
+      [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].dead == 1; },
+      "one alert dead, one delivered after retries"));
+  (*runner)->stop();
+  const SinkStats st = (*runner)->stats()[0];
+  EXPECT_EQ(st.attempts, 6u);
+  EXPECT_EQ(st.retries, 4u);  // 2 for f1 (the 3rd attempt gave up), 2 for f2
+  std::lock_guard lock(mu);
+  ASSERT_EQ(lines.size(), 4u) << ::testing::PrintToString(lines);
+  // The two alerts may sit on different partitions: their lines interleave, each alert's in
+  // order — its first failure (with the status and the plan), then its outcome.
+  std::vector<std::string> f1, f2;
+  for (const auto& l : lines) {
+    EXPECT_EQ(l.rfind("sink webhook: alert alrt_f", 0), 0u) << l;
+    (l.find("alrt_f1") != std::string::npos ? f1 : f2).push_back(l);
+  }
+  ASSERT_EQ(f1.size(), 2u) << ::testing::PrintToString(lines);
+  ASSERT_EQ(f2.size(), 2u) << ::testing::PrintToString(lines);
+  EXPECT_NE(f1[0].find("failed: HTTP 503: down for repairs; retrying, up to 3 attempts"),
+            std::string::npos)
+      << f1[0];
+  EXPECT_NE(f1[1].find("not delivered: gave up after 3 attempts: HTTP 503"), std::string::npos)
+      << f1[1];
+  EXPECT_NE(f1[1].find("(stage sink:webhook)"), std::string::npos) << f1[1];
+  EXPECT_NE(f2[0].find("failed: HTTP 502"), std::string::npos) << f2[0];
+  EXPECT_NE(f2[1].find("delivered on attempt 3"), std::string::npos) << f2[1];
+}
+
+TEST(SinkRunner, RoutesByEntityAndSeverityAndPostsToTheSlackChannel) {
+  Fixture f;
+  RecordingReceiver team([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
+  RecordingReceiver pager([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
+  auto for_team = sink("webhook", team.url("/hook"));
+  for_team.entities = {"globex"};
+  auto slack = sink("slack", pager.url("/slack"));
+  slack.severities = {"critical"};
+  slack.channel = "#oncall";
+  f.cfg.sinks = {for_team, slack};
+  auto acme_critical = testing::sample_alert("r1", "critical");
+  auto globex_warning = testing::sample_alert("r2", "warning");
+  globex_warning.entity = "globex";
+  auto globex_critical = testing::sample_alert("r3", "critical");
+  globex_critical.entity = "globex";
+  produce_alerts(*f.log, f.cfg, {acme_critical, globex_warning, globex_critical});
+  auto runner = SinkRunner::start(f.cfg, *f.log, fast());
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(wait_until(
+      within(10s), [&] { return all_caught_up(**runner); }, "both caught up"));
+  (*runner)->stop();
+  EXPECT_EQ(webhook_ids(team), (std::set<std::string>{"alrt_r2", "alrt_r3"}));
+  ASSERT_EQ(pager.request_count(), 2u);  // the two critical ones
+  for (const auto& r : pager.requests())
+    EXPECT_EQ(nlohmann::json::parse(r.body).value("channel", ""), "#oncall") << r.body;
+  const auto stats = (*runner)->stats();
+  EXPECT_EQ(stats[0].skipped, 1u);
+  EXPECT_EQ(stats[1].skipped, 1u);
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(c.metrics.listen, "");  // single roles serve no /metrics unless asked
   EXPECT_EQ(c.process.threads, 0);
   EXPECT_EQ(c.windows.sizes, (std::vector<Millis>{1min, 1h}));
-  EXPECT_EQ(c.windows.allowed_lateness, 30s);
+  EXPECT_EQ(c.windows.allowed_lateness, 6h);
   EXPECT_EQ(c.windows.idle_close, 30s);
   EXPECT_EQ(c.file, "test.yaml");
   EXPECT_EQ(c.base_dir, "/etc/earshot");
@@ -103,6 +103,27 @@ sinks:
   EXPECT_EQ(c.sinks[0].topic, "earshot.alerts");
   EXPECT_EQ(c.sinks[1].url, "https://events.pagerduty.com/v2/enqueue");
   EXPECT_EQ(c.sinks[1].max_attempts, 8);
+}
+
+TEST(Config, AlertDescriptionAndSinkRoutingKeys) {
+  Config c = valid(R"(
+alerts:
+  - {name: words, kind: keyword, pattern: outage, description: posts reporting an outage}
+sinks:
+  - {type: slack, url: "https://hooks.slack.example/T/B", channel: "#oncall",
+     severities: [critical], entities: [acme-air, globex]}
+  - {type: webhook, url: "https://hooks.example/x", entities: acme-air}
+)");
+  ASSERT_EQ(c.alerts.size(), 1u);
+  EXPECT_EQ(c.alerts[0].description, "posts reporting an outage");
+  ASSERT_EQ(c.sinks.size(), 2u);
+  EXPECT_EQ(c.sinks[0].channel, "#oncall");
+  EXPECT_EQ(c.sinks[0].severities, std::vector<std::string>{"critical"});
+  EXPECT_EQ(c.sinks[0].entities, (std::vector<std::string>{"acme-air", "globex"}));
+  EXPECT_EQ(c.sinks[1].entities, std::vector<std::string>{"acme-air"});
+  EXPECT_THAT(errors_of("sinks:\n  - {type: kafka, severities: [urgent]}\n"),
+              HasSubstr("'urgent' is not info, warning or critical"));
+  EXPECT_THAT(errors_of("sinks:\n  - {type: kafka, channel: x}\n"), HasSubstr("channel"));
 }
 
 TEST(Config, DesignExampleLoads) {

@@ -316,7 +316,8 @@ TEST(AlertRules, ShareSpikeFiresOnceWhenTheNegativeShareJumpsAtSteadyVolume) {
   EXPECT_LE(a.observed, 0.6);
   EXPECT_DOUBLE_EQ(a.baseline, 0.2);
   EXPECT_FALSE(a.evidence.empty());
-  EXPECT_NE(a.summary.find("share of negative posts"), std::string::npos) << a.summary;
+  EXPECT_NE(a.summary.find("60% of posts negative"), std::string::npos) << a.summary;
+  EXPECT_NE(a.summary.find("usually about 20%"), std::string::npos) << a.summary;
 }
 
 TEST(AlertRules, ShareSpikeStaysQuietWhenOnlyTheVolumeSurges) {

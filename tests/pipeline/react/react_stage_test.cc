@@ -182,5 +182,34 @@ TEST(ReactStage, BadMentionGoesToDeadletterAndTheRestFlows) {
 
 // ---- windows.idle_close: a quiet stream's last windows close on the (injected) clock ----
 
+TEST(ReactStage, MentionsBeyondTheLatenessBoundAreCountedAndLoggedWithEntityAndDelay) {
+  config::Config cfg = test_config();
+  cfg.windows.allowed_lateness = 1h;
+  auto log = log::open_log({.kind = "embedded"});
+  ASSERT_TRUE(log);
+  auto handler = make_react_handler(cfg, **log);
+  ASSERT_TRUE(handler) << handler.error().message;
+  std::vector<std::string> notices;
+  (*handler)->set_on_notice([&](const std::string& line) { notices.push_back(line); });
+  std::vector<core::Mention> ms{
+      mention("acme", kT0 + 3 * 3'600'000LL, Label::neutral, 0, "new"),
+      mention("acme", kT0 + 150 * 60'000LL, Label::negative, -0.5f, "late-within"),  // 30 min
+      mention("acme", kT0, Label::negative, -0.5f, "late-beyond-1"),
+      mention("acme", kT0 + 1000, Label::negative, -0.5f, "late-beyond-2")};
+  produce(**log, cfg, ms, 0, ms.size());
+  drain_as(**log, cfg, **handler);
+  EXPECT_EQ((*handler)->stats().mentions, 4u);
+  EXPECT_EQ((*handler)->stats().late_beyond, 2u);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("2 mention(s) of acme"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("more than 1h"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("up to 3h behind"), std::string::npos) << notices[0];
+  // The mention within the bound was aggregated (its minute re-emitted or emitted).
+  auto aggs = latest_from_topic(**log, cfg);
+  const std::string key = "acme|1m|" + core::format_rfc3339_ms(kT0 + 150 * 60'000LL);
+  ASSERT_TRUE(aggs.contains(key));
+  EXPECT_NE(aggs[key].find("\"negative\":1"), std::string::npos) << aggs[key];
+}
+
 }  // namespace
 }  // namespace earshot::pipeline::react

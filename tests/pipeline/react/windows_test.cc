@@ -265,5 +265,70 @@ TEST(Windows, ForgetIsUndoneByRollbackWhenStaged) {
   EXPECT_EQ(w.held(), 1u);
 }
 
+// ---- lateness measured in hours (issue #15) ------------------------------------------------
+
+TEST(Windows, DefaultLatenessIsHoursSoAnOldestFirstFeedLosesNothing) {
+  EXPECT_EQ(WindowsOptions{}.allowed_lateness, 6h);
+  WindowsOptions o;
+  o.sizes = {1min};
+  Windows w(o);
+  std::vector<core::Aggregate> out;
+  // A newer post moves the clock 2 hours on, then a feed served oldest-first arrives.
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 2h / 1ms, Label::neutral, 0, "n", "new", "new"), out));
+  for (int i = 0; i < 74; ++i) {
+    ASSERT_TRUE(w.add(mention("acme", kT0 + i * 60'000LL + 5'000, Label::negative, -0.5f,
+                              id("a", i), "late", id("rss", i)),
+                      out));
+  }
+  EXPECT_EQ(w.stats().dropped_late, 0u);
+  EXPECT_EQ(w.stats().added, 75u);
+  // Every one of the 74 late minutes was emitted (it is complete), holding its mention.
+  std::int64_t negatives = 0;
+  for (const auto& a : out) negatives += a.negative;
+  EXPECT_EQ(negatives, 74);
+}
+
+TEST(Windows, ALateMentionWithinTheBoundUpdatesAndReEmitsItsWindow) {
+  WindowsOptions o;
+  o.sizes = {1min};
+  o.allowed_lateness = 3h;
+  Windows w(o);
+  std::vector<core::Aggregate> out;
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 1000, Label::positive, 0.5f, "a", "ok", "p1"), out));
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 61'000, Label::neutral, 0, "b", "x", "p2"), out));
+  ASSERT_EQ(out.size(), 1u);  // minute 0 emitted, version 1
+  EXPECT_EQ(out[0].version, 1);
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 2h / 1ms, Label::neutral, 0, "c", "x", "p3"), out));
+  out.clear();
+  // Two hours late: inside the 3h bound, minute 0 is updated and re-emitted as version 2
+  // (the compacted aggregates topic keeps the corrected one under the same key).
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 2000, Label::negative, -0.7f, "d", "bad", "p4"), out));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].window_start, core::format_rfc3339_ms(kT0));
+  EXPECT_EQ(out[0].version, 2);
+  EXPECT_EQ(out[0].volume, 2);
+  EXPECT_EQ(out[0].negative, 1);
+  EXPECT_EQ(w.stats().late_updates, 1u);
+  EXPECT_EQ(w.stats().dropped_late, 0u);
+}
+
+TEST(Windows, BeyondTheBoundIsCountedAndReportedWithEntityAndDelay) {
+  WindowsOptions o;
+  o.sizes = {1min, 1h};
+  o.allowed_lateness = 1h;
+  std::vector<std::pair<std::string, std::int64_t>> reported;
+  o.on_dropped_late = [&](const std::string& e, std::int64_t d) { reported.emplace_back(e, d); };
+  Windows w(o);
+  std::vector<core::Aggregate> out;
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 5h / 1ms, Label::neutral, 0, "a", "x", "p1"), out));
+  out.clear();
+  ASSERT_TRUE(w.add(mention("acme", kT0 + 1000, Label::negative, -0.5f, "b", "x", "p2"), out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(w.stats().dropped_late, 2u);  // one per window size
+  ASSERT_EQ(reported.size(), 1u);        // one report per mention
+  EXPECT_EQ(reported[0].first, "acme");
+  EXPECT_EQ(reported[0].second, 5 * 3'600'000LL - 1000);
+}
+
 }  // namespace
 }  // namespace earshot::pipeline::react

@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   libexttextcat-data
   openjdk-17-jre-headless maven kcat curl python3 python3-venv
+  chromium nodejs  # browser tests: headless Chromium driven by playwright-core (npm comes with nodejs)
 )
 
 SUDO=""

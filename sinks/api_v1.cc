@@ -86,7 +86,10 @@ std::vector<ApiRoute> api_v1_routes(const ApiV1& api) {
       if (out.size() >= *limit) break;
       if (!entity.empty() && a["entity"] != entity) continue;
       json ack = api.states ? json::parse(api.states->state_json(a["id"].get<std::string>()))
-                            : json{{"state", "open"}};
+                            : json{{"state", "open"},
+                                   {"by", nullptr},
+                                   {"at", nullptr},
+                                   {"history", json::array()}};
       ack.erase("alert");
       if (!state.empty() && ack["state"] != state) continue;
       a["ack"] = std::move(ack);

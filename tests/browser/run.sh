@@ -4,9 +4,10 @@
 # Screenshots land in BUILD_DIR/tests/browser/screenshots.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-"$here/install.sh" "$1"
+build=$(cd "$1" && pwd)
+"$here/install.sh" "$build"
 export EARSHOT_BINARY="$2"
 export EARSHOT_SOURCE_DIR=${EARSHOT_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
-export EARSHOT_NODE_MODULES="$1/tests/browser/node_modules"
-export EARSHOT_SCREENSHOTS="$1/tests/browser/screenshots"
+export EARSHOT_NODE_MODULES="$build/tests/browser/node_modules"
+export EARSHOT_SCREENSHOTS="$build/tests/browser/screenshots"
 exec node --test --test-reporter=spec --test-concurrency=1 "$here/dashboard.test.mjs"

@@ -176,9 +176,7 @@ TEST(ApiV1, AcknowledgementsNeedAdminAreRecordedAndSurviveARestart) {
                                      {"alerts.states", 1, true}}));
   auto producer = (*log)->producer({});
   ASSERT_TRUE(producer);
-  std::string wire;
-  pipeline::codec::encode_to(alert("al-1"), wire);
-  ASSERT_TRUE((*producer)->produce("alerts", "al-1", wire));
+  ASSERT_TRUE((*producer)->produce("alerts", "al-1", pipeline::codec::encode(alert("al-1"))));
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
   {
     Served first(**log);

@@ -13,6 +13,7 @@ PACKAGES=(
   libexttextcat-data
   openjdk-17-jre-headless maven kcat curl python3 python3-venv
   prometheus systemd
+  chromium nodejs  # browser tests: headless Chromium driven by playwright-core
 )
 
 SUDO=""
@@ -24,6 +25,12 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Debian's nodejs leaves npm to its own package; NodeSource's nodejs brings npm (and conflicts
+# with Debian's npm), so npm is added only when no npm is on the PATH.
+if ! command -v npm >/dev/null 2>&1 && ! printf '%s\n' "${missing[@]+"${missing[@]}"}" | grep -qx npm; then
+  missing+=(npm)
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"

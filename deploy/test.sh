@@ -6,6 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/install-deps.sh"
 "$root/deploy/build.sh"
+"$root/tests/browser/install.sh" "$root/build"   # playwright-core for the browser label
 
 port=${EARSHOT_TEST_KAFKA_PORT:-19092}
 export EARSHOT_KAFKA_STATE=${EARSHOT_KAFKA_STATE:-/tmp/earshot-test-kafka-$port}

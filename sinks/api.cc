@@ -1,13 +1,13 @@
 #include "sinks/api.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include <nlohmann/json.hpp>
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/core/status.h"
-#include "sinks/http_server.h"
+#include "sinks/alert_states.h"
+#include "sinks/post_store.h"
 
 namespace earshot::sinks {
 
@@ -48,16 +48,6 @@ json to_json(const pipeline::core::Alert& a) {
           {"evidence", evidence},
           {"dedup_key", a.dedup_key},
           {"created_at", a.created_at}};
-}
-
-// A positive integer query value, clamped to `max`; nullopt when not a number.
-std::optional<std::size_t> parse_limit(const std::string& s, std::size_t fallback,
-                                       std::size_t max) {
-  if (s.empty()) return fallback;
-  std::size_t n = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p != s.data() + s.size() || n == 0) return std::nullopt;
-  return std::min(n, max);
 }
 
 }  // namespace
@@ -182,17 +172,25 @@ std::string ApiStore::alerts_json(std::size_t limit) const {
   return dump({{"alerts", list}});
 }
 
+bool ApiStore::has_alert(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  return std::any_of(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id == id; });
+}
+
 pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(
     pipeline::log::Log& log, ApiStore& store, std::string aggregates_topic,
-    std::string alerts_topic) {
-  auto consumer =
-      log.consumer({.group = "", .topics = {aggregates_topic, alerts_topic}, .on_revoke = {}});
+    std::string alerts_topic, ApiFollowerExtras extras) {
+  std::vector<std::string> topics = {aggregates_topic, alerts_topic};
+  if (extras.posts != nullptr) topics.push_back(extras.scored_topic);
+  if (extras.alert_states != nullptr) topics.push_back(extras.alert_states_topic);
+  auto consumer = log.consumer({.group = "", .topics = topics, .on_revoke = {}});
   EARSHOT_TRY(consumer);
   std::unique_ptr<ApiFollower> f(new ApiFollower());
   f->consumer_ = std::move(*consumer);
   f->store_ = &store;
   f->aggregates_topic_ = std::move(aggregates_topic);
   f->alerts_topic_ = std::move(alerts_topic);
+  f->extras_ = std::move(extras);
   ApiFollower* self = f.get();
   f->thread_ = std::thread([self] {
     while (!self->stop_.load()) {
@@ -207,6 +205,11 @@ pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(
           self->store_->apply_aggregate_record(r);
         else if (r.topic == self->alerts_topic_)
           self->store_->apply_alert_record(r);
+        else if (self->extras_.posts != nullptr && r.topic == self->extras_.scored_topic)
+          self->extras_.posts->apply_scored_record(r);
+        else if (self->extras_.alert_states != nullptr &&
+                 r.topic == self->extras_.alert_states_topic)
+          self->extras_.alert_states->apply_record(r);
       }
       if (batch->empty() && self->consumer_->at_end()) self->caught_up_ = true;
     }
@@ -219,27 +222,6 @@ ApiFollower::~ApiFollower() { stop(); }
 void ApiFollower::stop() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
-}
-
-void add_api_routes(HttpServer& server, const ApiStore& store) {
-  server.route("/api/entities", Access::kToken, [&store](const ServerRequest&) {
-    return ServerResponse::json(200, store.entities_json());
-  });
-  server.route("/api/aggregates", Access::kToken, [&store](const ServerRequest& r) {
-    std::string entity = r.query_value("entity");
-    if (entity.empty()) return ServerResponse::error(400, "entity is required");
-    std::string window = r.query_value("window", "1m");
-    auto limit = parse_limit(r.query_value("limit"), 1440, 10'000);
-    if (!limit) return ServerResponse::error(400, "limit: expected a positive integer");
-    auto body = store.aggregates_json(entity, window, *limit);
-    if (!body) return ServerResponse::error(404, "unknown entity: " + entity);
-    return ServerResponse::json(200, std::move(*body));
-  });
-  server.route("/api/alerts", Access::kToken, [&store](const ServerRequest& r) {
-    auto limit = parse_limit(r.query_value("limit"), 50, 500);
-    if (!limit) return ServerResponse::error(400, "limit: expected a positive integer");
-    return ServerResponse::json(200, store.alerts_json(*limit));
-  });
 }
 
 }  // namespace earshot::sinks

@@ -10,13 +10,14 @@
 //
 //   ApiStore store(config.entities);
 //   auto follower = ApiFollower::start(log, store, config.log.topic("aggregates"),
-//   config.log.topic("alerts")); add_api_routes(server, store);  // GET /api/entities,
-//   /api/aggregates, /api/alerts
+//   config.log.topic("alerts"));
+//   add_api_routes(server, store);  // or add_api_v1_routes (sinks/api_v1.h) with posts
 //
-// JSON shapes:
-//   /api/entities                          {"entities": [{"id", "name", "kind", "latest": {"1m": A,
-//   "1h": A}}]} /api/aggregates?entity=ID&window=1m&limit=N   {"entity", "window", "points": [A,
-//   ... oldest first]} /api/alerts?limit=N                    {"alerts": [alert, ... newest first]}
+// JSON shapes (sinks/openapi.json has them all):
+//   /api/v1/entities     {"entities": [{"id", "name", "kind", "latest": {"1m": A, "1h": A}}]}
+//   /api/v1/aggregates?entity=ID&window=1m&limit=N   {"entity", "window", "points": [A, ...
+//                        oldest first]}
+//   /api/v1/alerts?limit=N   {"alerts": [alert, ... newest first]}
 // where A = {"start", "end", "volume", "negative", "neutral", "positive", "mean_score",
 // "unique_authors", "top_terms", "top_negative": [{"uid", "url", "text", "score"}], "version"}.
 //
@@ -66,6 +67,7 @@ class ApiStore {
   std::optional<std::string> aggregates_json(const std::string& entity, const std::string& window,
                                              std::size_t limit) const;
   std::string alerts_json(std::size_t limit) const;
+  bool has_alert(const std::string& id) const;
 
   std::uint64_t aggregates_applied() const { return aggregates_applied_.load(); }
   std::uint64_t alerts_applied() const { return alerts_applied_.load(); }
@@ -86,12 +88,23 @@ class ApiStore {
   bool known_locked(const std::string& entity) const;
 };
 
+class PostStore;
+class AlertStates;
+
+// What the follower reads besides aggregates and alerts (each optional): the `scored`
+// topic into a PostStore, the alert-state topic into AlertStates (sinks/alert_states.h).
+struct ApiFollowerExtras {
+  std::string scored_topic;
+  PostStore* posts = nullptr;
+  std::string alert_states_topic;
+  AlertStates* alert_states = nullptr;
+};
+
 class ApiFollower {
  public:
-  static pipeline::core::Result<std::unique_ptr<ApiFollower>> start(pipeline::log::Log& log,
-                                                                    ApiStore& store,
-                                                                    std::string aggregates_topic,
-                                                                    std::string alerts_topic);
+  static pipeline::core::Result<std::unique_ptr<ApiFollower>> start(
+      pipeline::log::Log& log, ApiStore& store, std::string aggregates_topic,
+      std::string alerts_topic, ApiFollowerExtras extras = {});
   ~ApiFollower();
   void stop();
   // True once both topics were read to their end at least once.
@@ -103,12 +116,15 @@ class ApiFollower {
   std::unique_ptr<pipeline::log::Consumer> consumer_;
   ApiStore* store_ = nullptr;
   std::string aggregates_topic_, alerts_topic_;
+  ApiFollowerExtras extras_;
   std::atomic<bool> stop_{false}, caught_up_{false};
   std::atomic<std::uint64_t> errors_{0};
   std::thread thread_;
 };
 
-// GET /api/entities, /api/aggregates, /api/alerts (bearer token when configured).
+// The read-only routes of sinks/api_v1.h over `store` alone: GET /api/v1/entities,
+// /api/v1/aggregates, /api/v1/alerts (every alert "open"), /api/v1/openapi.json. The
+// unversioned /api/... paths of earlier versions are gone.
 void add_api_routes(HttpServer& server, const ApiStore& store);
 
 }  // namespace earshot::sinks

@@ -1,11 +1,17 @@
 // earshot::sinks — the dashboard: one self-contained HTML page (inline CSS and JS, no CDN,
 // no external requests) served at GET / by `earshot serve`, `run` and `demo`.
 //
-// The page polls /api/entities and /api/alerts every 5 seconds and draws, per entity, the
-// latest 1m and 1h figures and an inline-SVG sparkline of volume and mean sentiment over
-// the last 1m windows (/api/aggregates), plus the alert list with links to the evidence
-// posts. When the API needs a bearer token the page asks for it once and keeps it in the
-// browser's sessionStorage (a "#token=..." fragment in the URL works too).
+// The page (sinks/dashboard.html, embedded at build time) shows, from /api/v1: per entity a
+// chart of posts per window stacked by sentiment, with a UTC time axis, a count axis with its
+// unit and a legend, for the last hour (1m windows), day or week (1h windows) up to the
+// newest window, and an entity filter; the post stream with filters (entity, sentiment,
+// intent, source, customer tier, language, text), newest or most negative first, paginated;
+// drill-down (click an entity's name, a window's bar or an alert's "Posts") to the posts
+// behind it; alerts with Acknowledge / Resolve; the reply queue (/api/v1/replies) beside
+// them. Updates: an EventSource on /api/v1/events when the server offers it, else a
+// 5-second poll that survives a server restart. When the API answers 401 or 403 the page
+// asks for a token and keeps it in sessionStorage (a "#token=..." fragment works too).
+// Untrusted text (posts, names, handles) only ever reaches the DOM through textContent.
 //
 //   server.route("/", Access::kPublic, [](const ServerRequest&) { return dashboard_response(); });
 //

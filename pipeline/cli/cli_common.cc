@@ -49,6 +49,10 @@ std::string dedup_topic(const pipeline::config::Config& config) {
   return config.log.topic("posts") + ".dedup";
 }
 
+std::string alert_states_topic(const pipeline::config::Config& config) {
+  return config.log.topic("alerts") + ".states";
+}
+
 std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Config& config) {
   pipeline::log::kafka::set_kafka_log_handler(
       [](int level, std::string_view facility, std::string_view msg) {
@@ -65,6 +69,7 @@ std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Con
   }
   topics.push_back({cursor_topic(config), 1, true});
   topics.push_back({dedup_topic(config), config.log.partitions, true});
+  topics.push_back({alert_states_topic(config), config.log.partitions, true});
   if (auto st = (*log)->create_topics(topics); !st) {
     throw Exit{kExitRuntime,
                "cannot create topics on " + (*log)->describe() + ": " + st.error().message};

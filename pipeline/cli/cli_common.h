@@ -42,6 +42,10 @@ std::string cursor_topic(const pipeline::config::Config& config);
 // The compacted changelog of the process stage's dedup set.
 std::string dedup_topic(const pipeline::config::Config& config);
 
+// The compacted topic of alert acknowledgements and resolutions from the dashboard
+// (`<alerts topic>.states`, key = alert id; sinks/alert_states.h).
+std::string alert_states_topic(const pipeline::config::Config& config);
+
 // A logical name (posts, scored, ...) or a real topic name.
 std::string resolve_topic(const pipeline::config::Config& config, std::string_view name);
 

@@ -1,8 +1,9 @@
 // earshot serve --config FILE [--listen HOST:PORT]
-// Follows the aggregates (compacted) and alerts topics from the beginning and serves, on
-// api.listen: the JSON API (/api/entities, /api/aggregates, /api/alerts; bearer tokens from
-// api.tokens), the dashboard page (/), /metrics and /healthz. Stateless: any number of
-// instances may run; each rebuilds its view from the topics when it starts.
+// Follows the aggregates (compacted), alerts, scored and alert-state topics from the
+// beginning and serves, on api.listen: the JSON API under /api/v1 (sinks/api_v1.h,
+// sinks/openapi.json; bearer tokens from api.tokens), the dashboard page (/), /metrics and
+// /healthz. Stateless: any number of instances may run; each rebuilds its view from the
+// topics when it starts (acknowledgements are written to the alert-state topic).
 #include <CLI/CLI.hpp>
 
 #include <thread>
@@ -10,9 +11,12 @@
 #include "pipeline/cli/cli_common.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
+#include "sinks/alert_states.h"
 #include "sinks/api.h"
+#include "sinks/api_v1.h"
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
+#include "sinks/post_store.h"
 
 namespace earshot::pipeline::cli {
 
@@ -30,7 +34,16 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
   std::string listen = serve.listen.empty() ? config.api.listen : serve.listen;
   s->server = std::make_unique<sinks::HttpServer>(
       sinks::HttpServerOptions{.listen = listen, .tokens = config.api.tokens});
-  sinks::add_api_routes(*s->server, *s->store);
+  s->posts = std::make_unique<sinks::PostStore>();
+  s->alert_states = std::make_unique<sinks::AlertStates>();
+  auto writer = log.producer({});
+  if (!writer) throw Exit{kExitRuntime, "serve: " + writer.error().message};
+  s->writer = std::move(*writer);
+  sinks::add_api_v1_routes(*s->server, {.store = s->store.get(),
+                                        .posts = s->posts.get(),
+                                        .states = s->alert_states.get(),
+                                        .writer = s->writer.get(),
+                                        .states_topic = alert_states_topic(config)});
   s->server->route("/", sinks::Access::kPublic,
                    [](const sinks::ServerRequest&) { return sinks::dashboard_response(); });
   hub.install(*s->server);
@@ -42,8 +55,12 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
     }
     throw Exit{kExitRuntime, "serve: " + st.error().message};
   }
-  auto follower = sinks::ApiFollower::start(log, *s->store, config.log.topic("aggregates"),
-                                            config.log.topic("alerts"));
+  auto follower = sinks::ApiFollower::start(
+      log, *s->store, config.log.topic("aggregates"), config.log.topic("alerts"),
+      {.scored_topic = config.log.topic("scored"),
+       .posts = s->posts.get(),
+       .alert_states_topic = alert_states_topic(config),
+       .alert_states = s->alert_states.get()});
   if (!follower) throw Exit{kExitRuntime, "serve: " + follower.error().message};
   s->follower = std::move(*follower);
   s->watched = watch_api(&hub.registry(), *s->store, *s->follower, *s->server);

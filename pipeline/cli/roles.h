@@ -14,6 +14,8 @@ namespace earshot::sinks {
 class HttpServer;
 class ApiStore;
 class ApiFollower;
+class PostStore;
+class AlertStates;
 }  // namespace earshot::sinks
 
 namespace earshot::pipeline::cli {
@@ -46,6 +48,11 @@ struct ServeInstance {
   std::unique_ptr<sinks::HttpServer> server;
   pipeline::core::CollectorHandle watched;
   std::string url;  // "http://127.0.0.1:8080"
+  // The dashboard's post stream (the newest scored posts) and alert acknowledgements (read
+  // from and written to alert_states_topic(), through `writer`).
+  std::unique_ptr<sinks::PostStore> posts;
+  std::unique_ptr<sinks::AlertStates> alert_states;
+  std::unique_ptr<pipeline::log::Producer> writer;
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the

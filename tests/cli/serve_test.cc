@@ -146,9 +146,9 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   ASSERT_FALSE(url.empty()) << slurp(log_path);
 
   // Auth: the API needs the token, the page, /healthz and /metrics do not.
-  EXPECT_EQ(get(url, "/api/alerts").status, 401);
-  EXPECT_EQ(get(url, "/api/alerts", "wrong-token").status, 401);
-  EXPECT_EQ(get(url, "/api/entities", "serve-token-0123456789!").status, 401);
+  EXPECT_EQ(get(url, "/api/v1/alerts").status, 401);
+  EXPECT_EQ(get(url, "/api/v1/alerts", "wrong-token").status, 401);
+  EXPECT_EQ(get(url, "/api/v1/entities", "serve-token-0123456789!").status, 401);
   EXPECT_EQ(get(url, "/healthz").status, 200);
   Got page = get(url, "/");
   EXPECT_EQ(page.status, 200);
@@ -159,7 +159,7 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   ASSERT_TRUE(wait_until(
       within(std::chrono::seconds(60)),
       [&] {
-        Got g = get(url, "/api/alerts?limit=500", "serve-token-0123456789");
+        Got g = get(url, "/api/v1/alerts?limit=500", "serve-token-0123456789");
         if (g.status != 200) return false;
         got_alerts = json::parse(g.body)["alerts"];
         return got_alerts.size() == std::min<std::size_t>(alerts.size(), 500);
@@ -169,7 +169,7 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   EXPECT_EQ(got_alerts[0]["id"], alerts.back().id);
   EXPECT_EQ(got_alerts[got_alerts.size() - 1]["id"], alerts.front().id);
 
-  Got entities = get(url, "/api/entities", "serve-token-0123456789");
+  Got entities = get(url, "/api/v1/entities", "serve-token-0123456789");
   ASSERT_EQ(entities.status, 200);
   json e = json::parse(entities.body)["entities"];
   ASSERT_EQ(e.size(), 2u);
@@ -181,7 +181,7 @@ TEST(Serve, AnswersTheAggregatesAndAlertsOfAReactRunWithTokens) {
   EXPECT_EQ(e[0]["latest"]["1m"]["negative"], want.negative);
 
   Got series =
-      get(url, "/api/aggregates?entity=acme-air&window=1m&limit=10000", "serve-token-0123456789");
+      get(url, "/api/v1/aggregates?entity=acme-air&window=1m&limit=10000", "serve-token-0123456789");
   ASSERT_EQ(series.status, 200);
   EXPECT_EQ(json::parse(series.body)["points"].size(), acme_1m_windows);
 

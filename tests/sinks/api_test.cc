@@ -191,26 +191,26 @@ TEST(ApiRoutes, AnswerJsonAndRejectBadQueriesAndTokens) {
   add_api_routes(server, store);
   server.route("/", Access::kPublic, [](const ServerRequest&) { return dashboard_response(); });
   ASSERT_TRUE(server.start());
-  EXPECT_EQ(get(server.url(), "/api/entities").status, 401);
-  EXPECT_EQ(get(server.url(), "/api/alerts", "bad").status, 401);
-  Got e = get(server.url(), "/api/entities", "tok");
+  EXPECT_EQ(get(server.url(), "/api/v1/entities").status, 401);
+  EXPECT_EQ(get(server.url(), "/api/v1/alerts", "bad").status, 401);
+  Got e = get(server.url(), "/api/v1/entities", "tok");
   ASSERT_EQ(e.status, 200);
   EXPECT_EQ(json::parse(e.body)["entities"][0]["latest"]["1m"]["volume"], 10);
-  Got s = get(server.url(), "/api/aggregates?entity=acme-air&window=1m", "tok");
+  Got s = get(server.url(), "/api/v1/aggregates?entity=acme-air&window=1m", "tok");
   ASSERT_EQ(s.status, 200);
   EXPECT_EQ(json::parse(s.body)["points"].size(), 1u);
-  EXPECT_EQ(get(server.url(), "/api/aggregates?window=1m", "tok").status, 400);
-  EXPECT_EQ(get(server.url(), "/api/aggregates?entity=nobody", "tok").status, 404);
-  EXPECT_EQ(get(server.url(), "/api/alerts?limit=abc", "tok").status, 400);
-  EXPECT_EQ(get(server.url(), "/api/alerts?limit=0", "tok").status, 400);
-  Got a = get(server.url(), "/api/alerts?limit=5", "tok");
+  EXPECT_EQ(get(server.url(), "/api/v1/aggregates?window=1m", "tok").status, 400);
+  EXPECT_EQ(get(server.url(), "/api/v1/aggregates?entity=nobody", "tok").status, 404);
+  EXPECT_EQ(get(server.url(), "/api/v1/alerts?limit=abc", "tok").status, 400);
+  EXPECT_EQ(get(server.url(), "/api/v1/alerts?limit=0", "tok").status, 400);
+  Got a = get(server.url(), "/api/v1/alerts?limit=5", "tok");
   ASSERT_EQ(a.status, 200);
   EXPECT_EQ(json::parse(a.body)["alerts"][0]["rule"], "negative-spike");
   // The dashboard is public and self-contained: no external scripts, styles or fonts.
   Got page = get(server.url(), "/");
   ASSERT_EQ(page.status, 200);
-  EXPECT_NE(page.body.find("/api/entities"), std::string::npos);
-  EXPECT_NE(page.body.find("createElementNS"), std::string::npos);  // inline SVG sparklines
+  EXPECT_NE(page.body.find("/api/v1/entities"), std::string::npos);
+  EXPECT_NE(page.body.find("createElementNS"), std::string::npos);  // inline SVG charts
   EXPECT_EQ(page.body.find("src=\"http"), std::string::npos);
   EXPECT_EQ(page.body.find("href=\"http"), std::string::npos);
   EXPECT_EQ(page.body.find("innerHTML"), std::string::npos);

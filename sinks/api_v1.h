@@ -1,0 +1,57 @@
+// earshot::sinks — the versioned JSON API under /api/v1 that the dashboard uses, described
+// route by route in sinks/openapi.json (served at GET /api/v1/openapi.json; a test walks it
+// against the running server).
+//
+//   GET  /api/v1/entities                       (read)   as /api/entities
+//   GET  /api/v1/aggregates?entity&window&limit (read)   as /api/aggregates
+//   GET  /api/v1/alerts?limit&entity&state      (read)   alerts, each with "ack": its state
+//   GET  /api/v1/posts?entity&label&intent&source&tier&lang&q&from&until&sort&offset&limit
+//                                               (read)   recent scored posts (post_store.h)
+//   POST /api/v1/alerts/{id}/ack, /resolve      (admin)  recorded with the token's owner and
+//                                                        the time, on the alert-state topic
+//   GET  /api/v1/openapi.json                   (public) the OpenAPI 3.0 document
+//
+//   ApiV1 v1{.store = &store, .posts = &posts, .states = &states, .writer = producer.get(),
+//            .states_topic = config.log.topic("alerts") + ".states"};
+//   add_api_v1_routes(server, v1);
+//
+// Thread safety: as the stores (all safe from any thread). Lifetime: everything ApiV1
+// points to must outlive the server's stop().
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/log/log.h"
+#include "sinks/http_server.h"
+
+namespace earshot::sinks {
+
+class ApiStore;
+class PostStore;
+class AlertStates;
+
+struct ApiV1 {
+  const ApiStore* store = nullptr;
+  const PostStore* posts = nullptr;
+  AlertStates* states = nullptr;
+  pipeline::log::Producer* writer = nullptr;  // for alert states; null = ack/resolve answer 503
+  std::string states_topic;
+};
+
+void add_api_v1_routes(HttpServer& server, const ApiV1& api);
+
+// The routes add_api_v1_routes() registers, as data (what the OpenAPI test compares the
+// document with: no route undocumented, none documented but missing).
+struct ApiRoute {
+  std::string method, path;
+  Access access;
+  HttpServer::Handler handler;
+};
+std::vector<ApiRoute> api_v1_routes(const ApiV1& api);
+
+// The OpenAPI document (sinks/openapi.json, embedded at build time).
+std::string_view openapi_json();
+
+}  // namespace earshot::sinks

@@ -34,11 +34,11 @@ sentiment::Sentiment Enricher::unsupported() {
   return {sentiment::Label::neutral, 0.0f, {0.0f, 1.0f, 0.0f}, "none"};
 }
 
-core::ScoredPost Enricher::enrich(core::Post post) const {
+core::ScoredPost Enricher::enrich(core::Post post, std::string_view lang) const {
   core::ScoredPost s;
   s.post = std::move(post);
   const std::string& text = s.post.text;
-  std::string_view detected = language_->detect(text);
+  std::string_view detected = lang.empty() ? language_->detect(text) : lang;
   // The platform's own tag wins when the text is too short to tell.
   if (detected == "und" && s.post.lang && !s.post.lang->empty()) detected = *s.post.lang;
   s.post.lang = std::string(detected);
@@ -71,6 +71,13 @@ core::ScoredPost Enricher::enrich(core::Post post) const {
   }
   s.intent = intents_.classify(text, s.sentiment);
   return s;
+}
+
+sentiment::Sentiment Enricher::sentiment_of(const core::Post& post, std::string_view lang) const {
+  // As enrich() decides it.
+  std::string_view detected = lang.empty() ? language_->detect(post.text) : lang;
+  if (detected == "und" && post.lang && !post.lang->empty()) detected = *post.lang;
+  return sentiment::sentiment_supported(detected) ? scorer_->score(post.text) : unsupported();
 }
 
 void Enricher::mentions(const core::ScoredPost& s, std::vector<core::Mention>& out) const {

@@ -4,8 +4,11 @@
 #   process       ProcessStage + Enricher (`default` model, 4 entities, 2 worker threads),
 #                 pipelined: batch N+1 is enriched while batch N commits
 #   (and BM_Process_HandlerCpu: the handler alone, no Kafka, CPU per post)
+#   streams none  Kafka Streams 3.9.1, exactly_once_v2, 2 stream threads, mapValues(v -> v):
+#                 the standard tool doing nothing (the fair limit of issue 18)
+#   streams vader the same with Jackson + a Java VADER port (bench/peers/streams)
 #   python peer   confluent-kafka + vaderSentiment transactional consumer-producer
-# All three read the same input topic (EARSHOT_E2E_POSTS posts, 3 partitions, loaded once by
+# All of them read the same input topic (EARSHOT_E2E_POSTS posts, 3 partitions, loaded once by
 # process_bench), one transaction per batch of EARSHOT_E2E_BATCH, read_committed; each run's
 # output is counted (exactly one committed record per post) before its rate is printed.
 #
@@ -13,7 +16,9 @@
 #   BUILD=build-bench bench/e2e.sh    # another build dir (configured with EARSHOT_BUILD_BENCH=ON)
 #
 # Needs a Kafka broker (EARSHOT_E2E_BROKERS, default 127.0.0.1:9092; deploy/kafka/start.sh)
-# and .venv-tools with confluent-kafka and vaderSentiment==3.3.2.
+# and .venv-tools with confluent-kafka and vaderSentiment==3.3.2, java 17 and mvn (the Streams
+# peers; EARSHOT_E2E_STREAMS=0 skips them). Kafka Streams commits every 100 ms under
+# exactly_once_v2 (its default commit.interval.ms); earshot commits per EARSHOT_E2E_BATCH.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +29,7 @@ export EARSHOT_E2E_BROKERS="${EARSHOT_E2E_BROKERS:-127.0.0.1:9092}"
 export EARSHOT_E2E_POSTS="${EARSHOT_E2E_POSTS:-100000}"
 export EARSHOT_E2E_BATCH="${EARSHOT_E2E_BATCH:-1000}"
 export EARSHOT_E2E_INPUT="${EARSHOT_E2E_INPUT:-e2e-$(date +%s)-$RANDOM.posts}"
+STREAMS="${EARSHOT_E2E_STREAMS:-1}"
 
 die() { echo "e2e.sh: $*" >&2; exit 1; }
 
@@ -37,6 +43,11 @@ if [[ ! -x "$BUILD/bench/process_bench" ]]; then
   cmake --build "$BUILD" -j2 --target process_bench
 fi
 
+if [[ "$STREAMS" != 0 ]]; then
+  streams_dir="$(OUT="$BUILD/peers/streams" "$ROOT/bench/peers/streams/build.sh")"
+  streams_cp="$(cat "$streams_dir/classpath.txt"):$streams_dir/classes"
+fi
+
 # The broker's pid when it runs here (its CPU per run goes into the table).
 EARSHOT_E2E_BROKER_PID="$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)"
 export EARSHOT_E2E_BROKER_PID
@@ -48,10 +59,20 @@ echo "input topic $EARSHOT_E2E_INPUT: $EARSHOT_E2E_POSTS posts, batch $EARSHOT_E
 echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 "$BUILD/bench/process_bench" --benchmark_filter='BM_Process_' \
   --benchmark_out="$work/bench.json" --benchmark_out_format=json
+: > "$work/streams.txt"
+if [[ "$STREAMS" != 0 ]]; then
+  for mode in none vader; do
+    java -Xmx1g -Dlog4j.configuration="file:$ROOT/bench/peers/streams/log4j.properties" -cp "$streams_cp" \
+      StreamsPeer run --brokers "$EARSHOT_E2E_BROKERS" --input "$EARSHOT_E2E_INPUT" \
+      --posts "$EARSHOT_E2E_POSTS" --mode "$mode" --threads 2 --data "$ROOT/sentiment/data" \
+      --broker-pid "$EARSHOT_E2E_BROKER_PID" 2>"$work/streams-$mode.err" | tee -a "$work/streams.txt" ||
+      { tail -20 "$work/streams-$mode.err" >&2; die "streams peer ($mode) failed"; }
+  done
+fi
 "$PY" "$ROOT/bench/peers/process_peer.py" --brokers "$EARSHOT_E2E_BROKERS" --input "$EARSHOT_E2E_INPUT" \
   --posts "$EARSHOT_E2E_POSTS" --batch "$EARSHOT_E2E_BATCH" --broker-pid "$EARSHOT_E2E_BROKER_PID" | tee "$work/peer.txt"
 
-"$PY" - "$work/bench.json" "$work/peer.txt" <<'EOF'
+"$PY" - "$work/bench.json" "$work/peer.txt" "$work/streams.txt" <<'EOF'
 import json, os, sys
 bench = {b["name"].split("/")[0]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
 for name in ("BM_Process_PassThrough", "BM_Process_Earshot"):
@@ -66,6 +87,14 @@ print("|---|---:|---:|---:|---:|---:|")
 for title, b in rows:
     print("| %s | %.0f | %.2f | %.0f%% | %.1f | %.1f |" % (title, b["posts_per_s"], b["real_time"],
           100 * b["handle_share"], b["client_cpu_s"], b["broker_cpu_s"]))
+streams = {}
+for line in open(sys.argv[3]).read().splitlines():
+    kv = dict(x.split("=") for x in line.split()[1:])
+    streams[kv["mode"]] = kv
+titles = {"none": "Kafka Streams exactly_once_v2, no work", "vader": "Kafka Streams exactly_once_v2, Jackson + Java VADER"}
+for mode, kv in streams.items():
+    print("| %s | %.0f | %s | — | %s | %s |" % (titles[mode], float(kv["posts_per_s"]), kv["seconds"],
+          kv["cpu_s"], kv["broker_cpu_s"]))
 print("| Python peer (confluent-kafka + vaderSentiment) | %.0f | %s | — | %s | %s |"
       % (float(peer["posts_per_s"]), peer["seconds"], peer["cpu_s"], peer["broker_cpu_s"]))
 pt, pr, py = (bench["BM_Process_PassThrough"]["posts_per_s"], bench["BM_Process_Earshot"]["posts_per_s"],
@@ -78,5 +107,14 @@ if "BM_Process_HandlerCpu" in bench:
     h = bench["BM_Process_HandlerCpu"]
     print("handler alone (BM_Process_HandlerCpu, no Kafka): %.1f us CPU per post" % (1000.0 * h["cpu_time"] / 20000))
 print("process / pass-through: %.2f (target >= 0.8: %s)" % (pr / pt, "met" if pr / pt >= 0.8 else "NOT met"))
-print("process / Python peer:  %.1fx (target >= 30x: %s)" % (pr / py, "met" if pr / py >= 30 else "NOT met"))
+print("process / Python peer:  %.1fx" % (pr / py))
+if "none" in streams:
+    sn = float(streams["none"]["posts_per_s"])
+    print("process / Kafka Streams no work: %.2f (target >= 0.8: %s)" % (pr / sn, "met" if pr / sn >= 0.8 else "NOT met"))
+if "vader" in streams:
+    sv = float(streams["vader"]["posts_per_s"])
+    print("process / Kafka Streams + VADER: %.1fx (target >= 3x: %s)" % (pr / sv, "met" if pr / sv >= 3 else "NOT met"))
+print("RESULT batch=%s process=%.0f passthrough=%.0f streams_none=%s streams_vader=%s python=%.0f" % (
+    os.environ["EARSHOT_E2E_BATCH"], pr, pt, streams.get("none", {}).get("posts_per_s", "nan"),
+    streams.get("vader", {}).get("posts_per_s", "nan"), py))
 EOF

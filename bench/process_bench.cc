@@ -22,13 +22,14 @@
 //
 // Environment (all optional): EARSHOT_E2E_BROKERS (127.0.0.1:9092), EARSHOT_E2E_INPUT (input
 // topic; created and loaded when empty, a fresh random name when unset), EARSHOT_E2E_POSTS
-// (100000), EARSHOT_E2E_BATCH (1000), EARSHOT_E2E_TEXTS (one post text per line; default the
-// TweetEval train tweets, see make_corpus), EARSHOT_E2E_BROKER_PID (a local broker's pid: its
-// CPU seconds per run are reported as broker_cpu_s), EARSHOT_E2E_PIPELINE (0: the loop does
-// not pipeline, i.e. batch N+1 is enriched only after N committed), EARSHOT_E2E_KAFKA_PROPS
-// (librdkafka properties for the Kafka log's producers and consumers, as
-// "linger.ms=20,compression.type=zstd": what LogOptions::properties, i.e. `log.properties`
-// in earshot.yaml, would pass; e.g. to measure producer settings for `process`).
+// (100000), EARSHOT_E2E_PARTITIONS (3: the input topic's, when created), EARSHOT_E2E_BATCH
+// (1000), EARSHOT_E2E_TEXTS (one post text per line; default the TweetEval train tweets, see
+// make_corpus), EARSHOT_E2E_BROKER_PID (a local broker's pid: its CPU seconds per run are reported
+// as broker_cpu_s), EARSHOT_E2E_PIPELINE (0: the loop does not pipeline, i.e. batch N+1 is enriched
+// only after N committed), EARSHOT_E2E_KAFKA_PROPS (librdkafka properties for the Kafka log's
+// producers and consumers, as "linger.ms=20,compression.type=zstd": what LogOptions::properties,
+// i.e. `log.properties` in earshot.yaml, would pass; e.g. to measure producer settings for
+// `process`).
 //
 //   build-e2e/bench/process_bench --benchmark_filter=BM_Process_
 #include <benchmark/benchmark.h>
@@ -130,11 +131,12 @@ std::map<std::string, std::string> kafka_properties() {
 pipeline::log::Log& kafka() {
   static const std::unique_ptr<pipeline::log::Log> log = [] {
     pipeline::log::kafka::set_kafka_log_handler([](int, std::string_view, std::string_view) {});
-    auto l = pipeline::log::kafka::KafkaLog::open({.kind = "kafka",
-                                                   .brokers = settings().brokers,
-                                                   .path = "",
-                                                   .properties = kafka_properties(),
-                                                   .partitions = 3});
+    auto l = pipeline::log::kafka::KafkaLog::open(
+        {.kind = "kafka",
+         .brokers = settings().brokers,
+         .path = "",
+         .properties = kafka_properties(),
+         .partitions = std::stoi(env_or("EARSHOT_E2E_PARTITIONS", "3"))});
     if (!l) throw std::runtime_error(l.error().message);
     return std::unique_ptr<pipeline::log::Log>(std::move(*l));
   }();

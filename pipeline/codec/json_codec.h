@@ -38,6 +38,9 @@ std::string encode(const core::DeadLetter& r);
 // Appends instead of returning (lets a batch reuse one buffer).
 void encode_to(const core::ScoredPost& r, std::string& out);
 void encode_to(const core::Mention& r, std::string& out);
+// A Sentiment alone, as it appears inside a ScoredPost:
+// {"label":…,"score":…,"probs":{…},"model":…}.
+void encode_to(const sentiment::Sentiment& r, std::string& out);
 
 core::Result<core::Post> decode_post(std::string_view json);
 // Like decode_post, but only `text` is required: `earshot score` scores partial posts such

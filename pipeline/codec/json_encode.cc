@@ -141,6 +141,11 @@ std::string encode(const core::ScoredPost& r) {
   return out;
 }
 
+void encode_to(const sentiment::Sentiment& r, std::string& out) {
+  JsonWriter w(out);
+  write_sentiment(w, r);
+}
+
 void encode_to(const core::Mention& r, std::string& out) {
   out.reserve(out.size() + 448 + r.text.size());
   JsonWriter w(out);

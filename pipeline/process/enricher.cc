@@ -44,25 +44,18 @@ sentiment::Sentiment Enricher::unsupported() {
   return {sentiment::Label::neutral, 0.0f, {0.0f, 1.0f, 0.0f}, "none"};
 }
 
-core::ScoredPost Enricher::enrich(core::Post post) const {
+core::ScoredPost Enricher::enrich(core::Post post, std::string_view lang) const {
   core::ScoredPost s;
   s.post = std::move(post);
   const std::string& text = s.post.text;
-  sentiment::LanguageChoice lang = sentiment::choose_language(
-      language_->guess(text), s.post.lang.value_or(""), language_policy_);
-  const bool supported = sentiment::sentiment_supported(lang.lang);
-  const auto lexicon = supported ? lexicons_.end() : lexicons_.find(lang.lang);
-  s.sentiment = supported                    ? scorer_->score(text)
-                : lexicon != lexicons_.end() ? lexicon->second->score(text)
-                                             : unsupported();
-  if (lang.fallback) {
-    // Never silent: the score says it was made under the default language.
-    if (s.sentiment.model != "none") {
-      s.sentiment.model = sentiment::fallback_model_name(s.sentiment.model);
-    }
-    s.flags.push_back("lang_fallback");
-  }
-  s.post.lang = std::move(lang.lang);
+  // `lang` given (`earshot score --lang`): known, not detected, never a fallback.
+  sentiment::LanguageChoice choice =
+      lang.empty() ? sentiment::choose_language(language_->guess(text), s.post.lang.value_or(""),
+                                                language_policy_)
+                   : sentiment::LanguageChoice{std::string(lang), false};
+  s.sentiment = score_in(choice, text);
+  if (choice.fallback) s.flags.push_back("lang_fallback");
+  s.post.lang = std::move(choice.lang);
 
   if (linker_) {
     s.entities = linker_->link(s.post).entities;
@@ -90,6 +83,27 @@ core::ScoredPost Enricher::enrich(core::Post post) const {
   }
   s.intent = intents_.classify(text, s.sentiment);
   return s;
+}
+
+sentiment::Sentiment Enricher::sentiment_of(const core::Post& post, std::string_view lang) const {
+  // As enrich() decides it.
+  sentiment::LanguageChoice choice =
+      lang.empty() ? sentiment::choose_language(language_->guess(post.text),
+                                                post.lang.value_or(""), language_policy_)
+                   : sentiment::LanguageChoice{std::string(lang), false};
+  return score_in(choice, post.text);
+}
+
+sentiment::Sentiment Enricher::score_in(const sentiment::LanguageChoice& choice,
+                                        std::string_view text) const {
+  const bool supported = sentiment::sentiment_supported(choice.lang);
+  const auto lexicon = supported ? lexicons_.end() : lexicons_.find(choice.lang);
+  sentiment::Sentiment out = supported                    ? scorer_->score(text)
+                             : lexicon != lexicons_.end() ? lexicon->second->score(text)
+                                                          : unsupported();
+  // Never silent: a score made under the default language says so.
+  if (choice.fallback && out.model != "none") out.model = sentiment::fallback_model_name(out.model);
+  return out;
 }
 
 void Enricher::mentions(const core::ScoredPost& s, std::vector<core::Mention>& out) const {

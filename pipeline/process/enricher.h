@@ -51,7 +51,13 @@ class Enricher {
                                                        std::string_view model,
                                                        const link::DirectoryIo& io = {});
 
-  core::ScoredPost enrich(core::Post post) const;
+  // `lang` non-empty: the text's language is known (`earshot score --lang`), detection is
+  // skipped and post.lang becomes `lang`.
+  core::ScoredPost enrich(core::Post post, std::string_view lang = {}) const;
+  // Only what enrich() puts in ScoredPost::sentiment (language gate and post-level score):
+  // for callers that print nothing else (`earshot score --output sentiment`), so that
+  // linking, customers and intent are not computed. Same `lang` as enrich().
+  sentiment::Sentiment sentiment_of(const core::Post& post, std::string_view lang = {}) const;
   // One Mention per linked entity (retract = the post is a platform delete).
   void mentions(const core::ScoredPost& scored, std::vector<core::Mention>& out) const;
 
@@ -61,6 +67,10 @@ class Enricher {
 
  private:
   Enricher() = default;
+  // The post-level score in the chosen language (model, lexicon or none), marked when the
+  // language was a fallback.
+  sentiment::Sentiment score_in(const sentiment::LanguageChoice& choice,
+                                std::string_view text) const;
   std::unique_ptr<sentiment::Scorer> scorer_;
   std::unique_ptr<sentiment::TargetedScorer> targeted_;
   std::optional<sentiment::LanguageDetector> language_;

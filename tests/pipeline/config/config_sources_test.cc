@@ -129,7 +129,7 @@ const std::map<std::string, std::string>& minimal_items() {
       {"hackernews", "type: hackernews"},
       {"rss", "type: rss, url: https://f.example/rss"},
       {"atom", "type: atom, url: https://f.example/atom"},
-      {"webhook", "type: webhook, secret: s"},
+      {"webhook", "type: webhook, secret: s-0123456789abcdef"},
       {"file", "type: file, path: p.jsonl"},
   };
   return items;
@@ -226,7 +226,7 @@ sources:
   - {type: hackernews}
   - {type: rss, url: "https://f.example/rss"}
   - {type: atom, url: "https://f.example/atom"}
-  - {type: webhook, secret: s}
+  - {type: webhook, secret: s-0123456789abcdef}
   - {type: file, path: p.jsonl}
 )",
                                         "test.yaml", "/etc/earshot");

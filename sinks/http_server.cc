@@ -18,11 +18,6 @@ struct HttpServer::Impl {
   std::unique_ptr<pipeline::http::Server> server;
 };
 
-namespace {
-
-
-}  // namespace
-
 ServerResponse ServerResponse::error(int status, std::string_view message) {
   return json(status, nlohmann::json{{"error", std::string(message)}}.dump(
                           -1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -107,7 +107,7 @@ const std::map<std::string, std::map<std::string, std::string>>& documented_keys
       {"webhook",
        {{"name", "n"},
         {"listen", "127.0.0.1:9000"},
-        {"secret", "s"},
+        {"secret", "s-0123456789abcdef"},
         {"max_body", "64KiB"},
         {"max_queue", "10"}}},
       {"file",
@@ -370,7 +370,7 @@ TEST(ConfigSources, BadValuesNameFileLineColumnAndKey) {
   - {type: reddit, subreddit: x, listing: hot, oauth_url: "ftp://o.example", limit: 0}
   - {type: hackernews, backfill: -1, max_items: [1]}
   - {type: atom, url: "https://f.example/a", max_keys: 0}
-  - {type: webhook, secret: s, max_queue: 0, max_body: lots}
+  - {type: webhook, secret: s-0123456789abcdef, max_queue: 0, max_body: lots}
   - {type: file, path: p.jsonl, follow: maybe, poll_interval: 5min}
 )";
   std::string err = errors_of(yaml);

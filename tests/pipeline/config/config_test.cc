@@ -440,8 +440,8 @@ TEST(Config, ApiServerLimitsLoadAndAreChecked) {
   Config d = valid("{}\n");
   EXPECT_EQ(d.api.max_connections, 256);
   EXPECT_EQ(d.api.max_body, 64u * 1024);
-  Config c = valid(
-      "api: {max_connections: 10, max_body: 1MiB, header_timeout: 5s, idle_timeout: 2m}\n");
+  Config c =
+      valid("api: {max_connections: 10, max_body: 1MiB, header_timeout: 5s, idle_timeout: 2m}\n");
   EXPECT_EQ(c.api.max_connections, 10);
   EXPECT_EQ(c.api.max_body, 1u << 20);
   EXPECT_EQ(c.api.header_timeout, std::chrono::seconds(5));

@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,10 @@ struct SourceHealth {
   std::int64_t reconnects = 0;  // streaming connections (re)opened after the first
   std::int64_t stalls = 0;      // times the stall detector fired
   std::string last_error;
+  // Requests a push source (the webhook source) refused, by reason: "bad_signature", "stale",
+  // "bad_timestamp", "missing_headers", "body_too_large", "header_too_large", "timeout",
+  // "bad_request", "bad_method", "uri_too_long", "refused_connection". Empty for pull sources.
+  std::map<std::string, std::int64_t> rejected;
 
   // Set by IngestRunner::health() (zero/empty from Source::health()).
   std::int64_t committed_posts = 0;  // posts in committed transactions

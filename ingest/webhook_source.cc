@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <cpprest/http_listener.h>
-
 #include "ingest/json_access.h"
 #include "ingest/post_jsonl.h"
 #include "ingest/time_util.h"
@@ -16,11 +14,10 @@ using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 using pipeline::core::verify_webhook;
 using pipeline::core::WebhookVerdict;
-namespace http = web::http;
+namespace http = pipeline::http;
 
 struct WebhookSource::Listener {
-  explicit Listener(const std::string& uri) : listener(uri) {}
-  http::experimental::listener::http_listener listener;
+  std::unique_ptr<http::Server> server;
 };
 
 struct WebhookSource::Pending {
@@ -28,42 +25,43 @@ struct WebhookSource::Pending {
   std::int64_t timestamp = 0;  // webhook-timestamp, Unix seconds
   std::vector<pipeline::core::Post> posts;
   std::vector<pipeline::core::DeadLetter> dead;
-  std::size_t n_posts = 0, n_dead = 0;      // sizes before the batch took them
-  std::size_t items = 1;                    // its share of max_queue
-  std::vector<http::http_request> waiting;  // [0] the first copy, then retries of the same id
+  std::size_t n_posts = 0, n_dead = 0;  // sizes before the batch took them
+  std::size_t items = 1;                // its share of max_queue
+  std::vector<http::Reply> waiting;     // [0] the first copy, then retries of the same id
 };
 
 namespace {
 
-http::http_response response(http::status_code code, const Json& body, std::int64_t retry_after_s) {
-  http::http_response resp(code);
-  if (retry_after_s >= 0) resp.headers().add("Retry-After", std::to_string(retry_after_s));
-  resp.set_body(dump_json(body), "application/json");
+http::Response response(int code, const Json& body, std::int64_t retry_after_s) {
+  http::Response resp{code, "application/json", dump_json(body), {}};
+  if (retry_after_s >= 0) resp.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
   return resp;
 }
 
-// Sends without blocking unless `wait`; a client that went away is nobody's problem.
-void send(http::http_request req, http::http_response resp, bool wait) {
-  try {
-    auto t = req.reply(resp).then([](pplx::task<void> done) {
-      try {
-        done.get();
-      } catch (const std::exception&) {
-        // the client went away; nothing to tell it
-      }
-    });
-    if (wait) t.wait();
-  } catch (const std::exception&) {
-    // reply() itself refused (connection gone)
-  }
-}
+// Queues the answer on the connection (it never waits for the network).
+void send(const http::Reply& req, http::Response resp, bool /*wait*/) { req.send(std::move(resp)); }
 
-void reply(const http::http_request& req, http::status_code code, const Json& body,
-           std::int64_t retry_after_s = -1) {
+void reply(const http::Reply& req, int code, const Json& body, std::int64_t retry_after_s = -1) {
   send(req, response(code, body, retry_after_s), true);
 }
 
 }  // namespace
+
+static std::string_view rejection_reason(WebhookVerdict v) {
+  switch (v) {
+    case WebhookVerdict::missing_headers:
+      return "missing_headers";
+    case WebhookVerdict::bad_timestamp:
+      return "bad_timestamp";
+    case WebhookVerdict::stale:
+      return "stale";
+    case WebhookVerdict::bad_signature:
+      return "bad_signature";
+    case WebhookVerdict::ok:
+      break;
+  }
+  return "other";
+}
 
 WebhookSource::WebhookSource(WebhookOptions options, std::string key)
     : options_(std::move(options)), key_(std::move(key)) {
@@ -75,19 +73,29 @@ pipeline::core::Result<std::unique_ptr<WebhookSource>> WebhookSource::start(
     WebhookOptions options) {
   auto key = decode_webhook_secret(options.secret);
   EARSHOT_TRY(key);
+  if (key->size() < pipeline::core::kMinWebhookKeyBytes)
+    return fail(ErrorCode::kInvalidArgument,
+                "secret: shorter than " + std::to_string(pipeline::core::kMinWebhookKeyBytes) +
+                    " bytes (guessable)");
   if (options.listen.find(':') == std::string::npos)
     return fail(ErrorCode::kInvalidArgument,
                 "listen: expected host:port, got '" + options.listen + "'");
   std::unique_ptr<WebhookSource> src(new WebhookSource(std::move(options), std::move(*key)));
-  try {
-    src->listener_ = std::make_unique<Listener>("http://" + src->options_.listen + "/");
-    WebhookSource* self = src.get();
-    src->listener_->listener.support([self](http::http_request req) { self->handle(&req); });
-    src->listener_->listener.open().wait();
-  } catch (const std::exception& e) {
+  http::ServerLimits limits;
+  limits.max_body_bytes = src->options_.max_body_bytes;
+  limits.max_connections = src->options_.max_connections;
+  limits.max_header_bytes = src->options_.max_header_bytes;
+  limits.header_timeout = src->options_.header_timeout;
+  limits.idle_timeout = src->options_.idle_timeout;
+  limits.max_streams = 0;
+  WebhookSource* self = src.get();
+  src->listener_ = std::make_unique<Listener>();
+  src->listener_->server = std::make_unique<http::Server>(
+      limits, [self](http::Request req, http::Reply r) { self->handle(std::move(req), r); });
+  if (auto st = src->listener_->server->start(src->options_.listen); !st) {
     src->listener_.reset();
-    return fail(ErrorCode::kUnavailable,
-                "webhook listen " + src->options_.listen + ": " + e.what());
+    return fail(st.error().code,
+                "webhook listen " + src->options_.listen + ": " + st.error().message);
   }
   return src;
 }
@@ -106,55 +114,30 @@ WebhookSource::~WebhookSource() {
     open_.clear();
   }
   answer(done, false, options_.retry_after.count(), true);
-  if (!listener_) return;
-  try {
-    listener_->listener.close().wait();
-  } catch (const std::exception&) {
-    // closing a listener that failed: nothing left to release
-  }
+  if (listener_) listener_->server->stop();  // writes the answers just queued, then closes
 }
 
-void WebhookSource::handle(void* raw) {
-  http::http_request& req = *static_cast<http::http_request*>(raw);
+void WebhookSource::handle(pipeline::http::Request request, const pipeline::http::Reply& req) {
   {
     std::unique_lock lock(mu_);
     if (!ready_ || stopping_) {  // the seen ids are not restored yet, or we are going away
       ++counters_.unavailable;
       lock.unlock();
-      reply(req, http::status_codes::ServiceUnavailable,
-            {{"error", ready_ ? "stopping" : "starting"}}, options_.retry_after.count());
+      reply(req, 503, {{"error", ready_ ? "stopping" : "starting"}}, options_.retry_after.count());
       return;
     }
   }
-  if (req.method() != http::methods::POST) {
-    reply(req, http::status_codes::MethodNotAllowed, {{"error", "POST only"}});
+  if (request.method != "POST") {
+    auto r = response(405, {{"error", "POST only"}}, -1);
+    r.headers.emplace_back("Allow", "POST");
+    send(req, std::move(r), false);
     return;
   }
-  auto too_large = [&] {
-    std::lock_guard lock(mu_);
-    ++counters_.too_large;
-  };
-  if (req.headers().content_length() > options_.max_body_bytes) {
-    too_large();
-    reply(req, http::status_codes::RequestEntityTooLarge, {{"error", "body over the limit"}});
-    return;
-  }
-  std::string body;
-  try {
-    std::vector<unsigned char> bytes = req.extract_vector().get();
-    body.assign(bytes.begin(), bytes.end());
-  } catch (const std::exception& e) {
-    reply(req, http::status_codes::BadRequest, {{"error", std::string("body: ") + e.what()}});
-    return;
-  }
-  if (body.size() > options_.max_body_bytes) {
-    too_large();
-    reply(req, http::status_codes::RequestEntityTooLarge, {{"error", "body over the limit"}});
-    return;
-  }
+  // The transport answered 413 to a body over max_body_bytes (announced or chunked).
+  std::string body = std::move(request.body);
   auto header = [&](const char* name) {
-    auto it = req.headers().find(name);
-    return it == req.headers().end() ? std::string() : it->second;
+    auto it = request.headers.find(name);
+    return it == request.headers.end() ? std::string() : it->second;
   };
   std::string id = header("webhook-id");
   std::string ts_text = header("webhook-timestamp");
@@ -165,14 +148,15 @@ void WebhookSource::handle(void* raw) {
     {
       std::lock_guard lock(mu_);
       ++counters_.unauthorized;
+      ++health_.rejected[std::string(rejection_reason(verdict))];
       health_.last_error = "webhook: " + std::string(to_string(verdict));
     }
-    reply(req, http::status_codes::Unauthorized, {{"error", std::string(to_string(verdict))}});
+    reply(req, 401, {{"error", std::string(to_string(verdict))}});
     return;
   }
   auto pending = std::make_shared<Pending>();
   pending->id = id;
-  pending->timestamp = std::stoll(ts_text);  // verify_webhook checked it is an integer
+  pending->timestamp = *pipeline::core::parse_webhook_timestamp(ts_text);  // verified above
   Normalized batch = decode_post_lines(body, "webhook");
   pending->n_posts = batch.posts.size();
   pending->n_dead = batch.dead.size();
@@ -184,14 +168,13 @@ void WebhookSource::handle(void* raw) {
   if (stopping_) {
     ++counters_.unavailable;
     lock.unlock();
-    reply(req, http::status_codes::ServiceUnavailable, {{"error", "stopping"}},
-          options_.retry_after.count());
+    reply(req, 503, {{"error", "stopping"}}, options_.retry_after.count());
     return;
   }
   if (seen_.contains(id)) {  // committed before: taken once, never twice
     ++counters_.duplicates;
     lock.unlock();
-    reply(req, http::status_codes::OK, {{"duplicate", true}});
+    reply(req, 200, {{"duplicate", true}});
     return;
   }
   if (auto it = open_.find(id); it != open_.end()) {  // the first copy is still held: same outcome
@@ -201,8 +184,7 @@ void WebhookSource::handle(void* raw) {
   if (items_ + pending->items > options_.max_queue) {
     ++counters_.throttled;
     lock.unlock();
-    reply(req, http::status_codes::TooManyRequests, {{"error", "queue full"}},
-          options_.retry_after.count());
+    reply(req, 429, {{"error", "queue full"}}, options_.retry_after.count());
     return;
   }
   items_ += pending->items;
@@ -303,16 +285,12 @@ void WebhookSource::answer(std::vector<PendingPtr>& done, bool committed,
   for (auto& p : done) {
     for (std::size_t i = 0; i < p->waiting.size(); ++i) {
       if (!committed) {
-        send(p->waiting[i],
-             response(http::status_codes::ServiceUnavailable, {{"error", "not stored, retry"}},
-                      retry_after_s),
-             wait);
+        send(p->waiting[i], response(503, {{"error", "not stored, retry"}}, retry_after_s), wait);
       } else if (i == 0) {
-        send(p->waiting[i],
-             response(http::status_codes::OK, {{"accepted", p->n_posts}, {"dead", p->n_dead}}, -1),
+        send(p->waiting[i], response(200, {{"accepted", p->n_posts}, {"dead", p->n_dead}}, -1),
              wait);
       } else {
-        send(p->waiting[i], response(http::status_codes::OK, {{"duplicate", true}}, -1), wait);
+        send(p->waiting[i], response(200, {{"duplicate", true}}, -1), wait);
       }
     }
   }
@@ -340,14 +318,34 @@ void WebhookSource::on_aborted() {
 ingest::SourceHealth WebhookSource::health() const {
   std::lock_guard lock(mu_);
   ingest::SourceHealth h = health_;
-  h.errors = counters_.unauthorized + counters_.too_large + counters_.throttled;
+  const WebhookCounters c = counters_locked();
+  if (listener_) {
+    const http::ServerStats st = listener_->server->stats();
+    const std::pair<const char*, std::uint64_t> kinds[] = {
+        {"body_too_large", st.body_too_large},
+        {"header_too_large", st.header_too_large},
+        {"timeout", st.timeouts},
+        {"bad_request", st.bad_requests},
+        {"bad_method", st.bad_methods},
+        {"uri_too_long", st.uri_too_long},
+        {"refused_connection", st.refused_connections}};
+    for (const auto& [kind, n] : kinds)
+      if (n > 0) h.rejected[kind] = static_cast<std::int64_t>(n);
+  }
+  h.errors = c.unauthorized + c.too_large + c.throttled;
   h.rate_limit_waits = counters_.throttled;
   return h;
 }
 
 WebhookCounters WebhookSource::counters() const {
   std::lock_guard lock(mu_);
-  return counters_;
+  return counters_locked();
+}
+
+WebhookCounters WebhookSource::counters_locked() const {
+  WebhookCounters c = counters_;
+  if (listener_) c.too_large = static_cast<std::int64_t>(listener_->server->stats().body_too_large);
+  return c;
 }
 
 std::size_t WebhookSource::held() const {

@@ -1,6 +1,7 @@
 // earshot::ingest — Posts pushed to us: signed NDJSON over HTTP (cpprestsdk http_listener).
 //
-// Listens on `listen` (host:port) for POST requests whose body is NDJSON Posts
+// Listens on `listen` (host:port; the bounded transport pipeline/http/server.h: header,
+// body, timeout and connection limits) for POST requests whose body is NDJSON Posts
 // (post_jsonl.h), signed per Standard Webhooks (pipeline/core/webhook_signature.h, DESIGN.md §5).
 //
 // Acknowledged only once durable: a valid request is queued and its HTTP answer is held until
@@ -8,8 +9,12 @@
 // then 200 {"accepted":N,"dead":M}. If that transaction aborts the sender gets 503 with
 // Retry-After (on_aborted()), and so does every held request when the source is destroyed
 // (the process is stopping). A kill -9 drops the connection: the sender saw no 2xx and
-// retries. Other answers: 413 when the body is over max_body_bytes; 401 on a missing/bad
-// signature or a timestamp outside the tolerance (counted); 429 with Retry-After when the
+// retries. Other answers: 413 as soon as a body is known to be over max_body_bytes (announced
+// or while reading a chunked one; never read further); 431 for a header over max_header_bytes;
+// 408 for a request not sent within header_timeout / idle_timeout; 503 to connections over
+// max_connections; 401 on a missing/bad signature or a timestamp outside the tolerance (or not
+// plain Unix seconds). Every refusal is counted by reason in health().rejected (exported on
+// /metrics as earshot_source_rejected_total); 429 with Retry-After when the
 // bounded queue (max_queue items, held requests included) cannot take the batch; 405 for
 // other methods; 503 with Retry-After to every request before the first restore() or poll()
 // (the seen ids of the last run are not loaded yet).
@@ -49,6 +54,7 @@
 #include "ingest/rate_limit.h"
 #include "ingest/source.h"
 #include "pipeline/core/webhook_signature.h"
+#include "pipeline/http/server.h"
 
 namespace earshot::ingest {
 
@@ -62,6 +68,11 @@ struct WebhookOptions {
   std::chrono::seconds retry_after{1};
   std::chrono::seconds id_margin{60};      // seen ids outlive tolerance by this much
   std::size_t max_remembered_ids = 10000;  // bounds the cursor (~40 bytes per id)
+  // Transport limits (pipeline/http/server.h).
+  std::size_t max_connections = 64;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{60'000};
 };
 
 struct WebhookCounters {
@@ -96,10 +107,11 @@ class WebhookSource final : public ingest::Source {
   struct Pending;  // one request (and its retries) waiting for its transaction
   using PendingPtr = std::shared_ptr<Pending>;
   WebhookSource(WebhookOptions options, std::string key);
-  void handle(void* request);                                         // web::http::http_request*
+  void handle(pipeline::http::Request request, const pipeline::http::Reply& reply);
   void settle_locked(bool committed, std::vector<PendingPtr>& done);  // in-flight → done
   static void answer(std::vector<PendingPtr>& done, bool committed, std::int64_t retry_after_s,
                      bool wait);
+  WebhookCounters counters_locked() const;
   std::string cursor_locked(const std::vector<PendingPtr>& adding, std::int64_t now_s);
 
   WebhookOptions options_;

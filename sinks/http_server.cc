@@ -1,18 +1,10 @@
 #include "sinks/http_server.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <mutex>
 
-#include <cpprest/http_listener.h>
+#include <cpprest/uri.h>
 #include <nlohmann/json.hpp>
 
 #include "pipeline/core/status.h"
@@ -21,88 +13,10 @@ namespace earshot::sinks {
 
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
-namespace http = web::http;
 
 struct HttpServer::Impl {
-  explicit Impl(const std::string& uri) : listener(uri) {}
-  http::experimental::listener::http_listener listener;
+  std::unique_ptr<pipeline::http::Server> server;
 };
-
-namespace {
-
-// Binds a probe socket to host:port (SO_REUSEADDR, as a listener would) and returns the
-// port it got. cpprestsdk cannot report the port it bound, so port 0 is resolved here first;
-// and for a given port this finds "address in use" before cpprestsdk does — inside one
-// process cpprestsdk would share the acceptor of another listener on the same port, and a
-// failed registration there closes the other listener.
-pipeline::core::Result<int> probe_port(const std::string& host, int want) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), std::to_string(want).c_str(), &hints, &res) != 0 ||
-      res == nullptr) {
-    return fail(ErrorCode::kInvalidArgument, "cannot resolve listen host '" + host + "'");
-  }
-  int port = -1;
-  int err = 0;
-  int fd = ::socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-  if (fd >= 0) {
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, res->ai_addr, res->ai_addrlen) == 0 && ::listen(fd, 1) == 0) {
-      sockaddr_storage addr{};
-      socklen_t len = sizeof addr;
-      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-        port = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port)
-                                          : ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-      }
-    } else {
-      err = errno;
-    }
-    ::close(fd);
-  } else {
-    err = errno;
-  }
-  freeaddrinfo(res);
-  if (port <= 0) {
-    return fail(ErrorCode::kUnavailable, "cannot bind " + host + ":" + std::to_string(want) + ": " +
-                                             (err ? std::strerror(err) : "no port"));
-  }
-  return port;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-void send(http::http_request& req, const ServerResponse& r, bool head) {
-  http::http_response resp(static_cast<http::status_code>(r.status));
-  for (const auto& [k, v] : r.headers) resp.headers().add(k, v);
-  resp.headers().add("Cache-Control", "no-store");
-  resp.headers().add("X-Content-Type-Options", "nosniff");
-  if (head) {
-    resp.headers().set_content_type(r.content_type);
-    resp.headers().set_content_length(r.body.size());
-  } else {
-    resp.set_body(r.body, r.content_type);
-  }
-  try {
-    req.reply(resp).then([](pplx::task<void> t) {
-      try {
-        t.get();
-      } catch (const std::exception&) {
-        // the client went away
-      }
-    });
-  } catch (const std::exception&) {
-    // reply() refused: connection gone
-  }
-}
-
-}  // namespace
 
 ServerResponse ServerResponse::error(int status, std::string_view message) {
   return json(status, nlohmann::json{{"error", std::string(message)}}.dump(
@@ -159,7 +73,19 @@ void HttpServer::route(std::string path, Access access, Handler handler) {
 }
 
 void HttpServer::route(std::string method, std::string path, Access access, Handler handler) {
-  Route r{std::move(method), split_path(path), access, std::move(handler)};
+  Route r{std::move(method), split_path(path), access, std::move(handler), nullptr};
+  std::unique_lock lock(mu_);
+  for (auto& existing : routes_) {
+    if (existing.method == r.method && existing.segments == r.segments) {
+      existing = std::move(r);
+      return;
+    }
+  }
+  routes_.push_back(std::move(r));
+}
+
+void HttpServer::route_events(std::string path, Access access, EventSource source) {
+  Route r{"GET", split_path(path), access, nullptr, std::move(source)};
   std::unique_lock lock(mu_);
   for (auto& existing : routes_) {
     if (existing.method == r.method && existing.segments == r.segments) {
@@ -177,70 +103,71 @@ std::string HttpServer::url() const {
 
 pipeline::core::Status HttpServer::start() {
   if (impl_) return pipeline::core::ok();
-  const std::string& listen = options_.listen;
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
-    return fail(ErrorCode::kInvalidArgument, "listen: expected host:port, got '" + listen + "'");
-  }
-  host_ = listen.substr(0, colon);
-  if (host_.size() > 2 && host_.front() == '[' && host_.back() == ']')
-    host_ = host_.substr(1, host_.size() - 2);
-  try {
-    port_ = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    return fail(ErrorCode::kInvalidArgument, "listen: bad port in '" + listen + "'");
-  }
-  if (port_ < 0 || port_ > 65535)
-    return fail(ErrorCode::kInvalidArgument, "listen: bad port in '" + listen + "'");
-  auto probed = probe_port(host_, port_);
-  EARSHOT_TRY(probed);
-  port_ = *probed;
-  try {
-    auto impl = std::make_unique<Impl>(url() + "/");
-    impl->listener.support([this](http::http_request req) {
-      const std::string method = req.method();
-      bool head = method == http::methods::HEAD;
-      if (req.request_uri().to_string().size() > options_.max_uri_bytes) {
-        send(req, ServerResponse::error(414, "URI too long"), head);
-        return;
-      }
-      if (req.headers().content_length() > options_.max_body_bytes) {
-        send(req, ServerResponse::error(413, "body over the limit"), head);
-        return;
-      }
-      ServerRequest r;
-      r.method = method;
-      ServerResponse out;
-      try {
-        r.path = web::uri::decode(req.relative_uri().path());
-        for (const auto& [k, v] : web::uri::split_query(req.relative_uri().query())) {
-          r.query[web::uri::decode(k)] = web::uri::decode(v);
-        }
-        for (const auto& [k, v] : req.headers()) r.headers[lower(k)] = v;
-        if (method != http::methods::GET && !head) {
-          r.body = req.extract_utf8string(true).get();
-          if (r.body.size() > options_.max_body_bytes) {
-            send(req, ServerResponse::error(413, "body over the limit"), head);
-            return;
-          }
-        }
-        bool denied = false;
-        out = dispatch(std::move(r), &denied);
-        if (denied) unauthorized_.fetch_add(1);
-      } catch (const std::exception& e) {
-        out = ServerResponse::error(400, std::string("bad request: ") + e.what());
-      }
-      send(req, out, head);
-    });
-    impl->listener.open().wait();
-    impl_ = std::move(impl);
-  } catch (const std::exception& e) {
-    return fail(ErrorCode::kUnavailable, "listen " + listen + ": " + e.what());
-  }
+  pipeline::http::ServerLimits limits;
+  limits.max_connections = options_.max_connections;
+  limits.max_header_bytes = options_.max_header_bytes;
+  limits.max_uri_bytes = options_.max_uri_bytes;
+  limits.max_body_bytes = options_.max_body_bytes;
+  limits.header_timeout = options_.header_timeout;
+  limits.idle_timeout = options_.idle_timeout;
+  limits.max_streams = options_.max_streams;
+  limits.heartbeat = options_.heartbeat;
+  limits.threads = 4;
+  auto impl = std::make_unique<Impl>();
+  impl->server = std::make_unique<pipeline::http::Server>(
+      limits, [this](pipeline::http::Request req, pipeline::http::Reply reply) {
+        serve(std::move(req), std::move(reply));
+      });
+  EARSHOT_TRY(impl->server->start(options_.listen));
+  host_ = impl->server->host();
+  port_ = impl->server->port();
+  impl_ = std::move(impl);
   return pipeline::core::ok();
 }
 
+void HttpServer::serve(pipeline::http::Request req, pipeline::http::Reply reply) {
+  ServerRequest r;
+  r.method = req.method;
+  ServerResponse out;
+  EventSource events;
+  try {
+    std::string_view target = req.target;
+    auto q = target.find('?');
+    r.path = web::uri::decode(std::string(target.substr(0, q)));
+    if (q != std::string_view::npos) {
+      for (const auto& [k, v] : web::uri::split_query(std::string(target.substr(q + 1))))
+        r.query[web::uri::decode(k)] = web::uri::decode(v);
+    }
+    r.headers = std::move(req.headers);
+    r.body = std::move(req.body);
+    bool denied = false;
+    out = route_request(r, &denied, &events);
+    if (denied) unauthorized_.fetch_add(1);
+  } catch (const std::exception& e) {
+    out = ServerResponse::error(400, std::string("bad request: ") + e.what());
+  }
+  if (events) {
+    if (auto stream = reply.stream({{"X-Content-Type-Options", "nosniff"}})) {
+      try {
+        events(r, std::move(stream));
+      } catch (const std::exception&) {
+        // the stream ends when its last holder lets go
+      }
+    }
+    return;
+  }
+  out.headers.emplace_back("Cache-Control", "no-store");
+  out.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  reply.send(
+      {out.status, std::move(out.content_type), std::move(out.body), std::move(out.headers)});
+}
+
 ServerResponse HttpServer::dispatch(ServerRequest request, bool* unauthorized) const {
+  return route_request(request, unauthorized, nullptr);
+}
+
+ServerResponse HttpServer::route_request(ServerRequest& request, bool* unauthorized,
+                                         EventSource* events) const {
   const std::vector<std::string> path = split_path(request.path);
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
   const Route* found = nullptr;
@@ -248,6 +175,7 @@ ServerResponse HttpServer::dispatch(ServerRequest request, bool* unauthorized) c
   std::map<std::string, std::string> found_params;
   std::vector<std::string> allowed;  // methods of the routes matching the path
   Handler handler;
+  EventSource event_source;
   {
     std::shared_lock lock(mu_);
     for (const auto& r : routes_) {
@@ -265,7 +193,10 @@ ServerResponse HttpServer::dispatch(ServerRequest request, bool* unauthorized) c
         found_params = std::move(params);
       }
     }
-    if (found) handler = found->handler;
+    if (found) {
+      handler = found->handler;
+      event_source = found->events;
+    }
   }
   if (!found) {
     if (allowed.empty()) return ServerResponse::error(404, "no such path: " + request.path);
@@ -301,6 +232,11 @@ ServerResponse HttpServer::dispatch(ServerRequest request, bool* unauthorized) c
     request.principal = who->owner;
     request.scope = who->scope;
   }
+  if (event_source) {
+    if (!events) return ServerResponse::error(400, "an event stream needs the HTTP transport");
+    *events = std::move(event_source);
+    return ServerResponse::json(200, "");
+  }
   try {
     return handler(request);
   } catch (const std::exception& e) {
@@ -310,11 +246,7 @@ ServerResponse HttpServer::dispatch(ServerRequest request, bool* unauthorized) c
 
 void HttpServer::stop() {
   if (!impl_) return;
-  try {
-    impl_->listener.close().wait();
-  } catch (const std::exception&) {
-    // already closed or never fully opened
-  }
+  impl_->server->stop();
   impl_.reset();
 }
 

@@ -1,5 +1,6 @@
 // earshot::sinks — the small HTTP server behind /metrics, /healthz, the JSON API and the
-// dashboard page (over cpprestsdk's http_listener, like the webhook source).
+// dashboard page (over the bounded Boost.Beast transport pipeline/http/server.h, like the
+// webhook source: header, body, timeout, connection and method limits are documented there).
 //
 // Routes are a method and a path. A path is exact ("/api/v1/alerts") or a pattern whose
 // `{name}` segments match one segment each ("/api/v1/replies/{id}/approve"; the values are
@@ -23,12 +24,25 @@
 //   if (auto st = server.start(); !st) ...   // kUnavailable: address in use / cannot bind
 //   server.url();                            // "http://127.0.0.1:43117"
 //
+// Server-sent events: route_events(path, access, source) serves GET `path` as
+// text/event-stream. After routing and authentication `source` is called once with the request
+// and an EventStream; keep the stream (it is a thread-safe handle) and send() to it from your
+// own thread or callback until send() returns false (the client went away, or the server
+// stops). `source` must return promptly: it runs on a server thread. At most max_streams are
+// open at once (then 503); the server writes a heartbeat comment every `heartbeat`.
+//
+//   std::vector<std::shared_ptr<EventStream>> clients;   // guarded by your own mutex
+//   server.route_events("/api/v1/events", Access::kRead,
+//       [&](const ServerRequest& r, std::shared_ptr<EventStream> s) { add(clients, s); });
+//   ... later, from any thread: for (auto& s : clients) if (!s->send("alert", json)) drop(s);
+//
 // Thread safety: handlers run on the server's threads, several at once; route() may be
 // called before or after start(). Lifetime: stop() (or the destructor) closes the listener
 // and waits for handlers in progress; everything a handler uses must outlive that.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -41,6 +55,7 @@
 
 #include "pipeline/core/access.h"
 #include "pipeline/core/status.h"
+#include "pipeline/http/server.h"
 
 namespace earshot::sinks {
 
@@ -49,6 +64,13 @@ struct HttpServerOptions {
   std::vector<pipeline::core::BearerToken> tokens;  // for kRead/kAdmin routes; none = open
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_uri_bytes = 8 * 1024;
+  // Transport limits (pipeline/http/server.h).
+  std::size_t max_connections = 256;
+  std::size_t max_header_bytes = 16 * 1024;          // over it: 431
+  std::chrono::milliseconds header_timeout{10'000};  // then 408 and close
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive, body and write time
+  std::size_t max_streams = 32;                      // open event streams
+  std::chrono::milliseconds heartbeat{15'000};       // event-stream keep-alive comment
 };
 
 struct ServerRequest {
@@ -89,9 +111,12 @@ struct ServerResponse {
 // kToken is the old name of kRead.
 enum class Access { kPublic, kRead, kAdmin, kToken = kRead };
 
+using EventStream = pipeline::http::EventStream;
+
 class HttpServer {
  public:
   using Handler = std::function<ServerResponse(const ServerRequest&)>;
+  using EventSource = std::function<void(const ServerRequest&, std::shared_ptr<EventStream>)>;
 
   explicit HttpServer(HttpServerOptions options);
   ~HttpServer();
@@ -102,6 +127,8 @@ class HttpServer {
   void route(std::string path, Access access, Handler handler);
   // A route for `method` ("GET", "POST", "PUT", "DELETE", "PATCH").
   void route(std::string method, std::string path, Access access, Handler handler);
+  // A GET route answered as a server-sent event stream (see above).
+  void route_events(std::string path, Access access, EventSource source);
   // Binds and starts answering. kInvalidArgument for a bad listen address, kUnavailable
   // when it cannot bind (address in use, no permission).
   [[nodiscard]] pipeline::core::Status start();
@@ -129,12 +156,22 @@ class HttpServer {
     std::vector<std::string> segments;  // "{name}" = any one segment
     Access access;
     Handler handler;
+    EventSource events;  // set for route_events() routes (then handler is empty)
   };
   // The response for a request whose method, path, query, headers and body are filled in:
   // routing, 404/405, authentication (principal, scope) and the handler. What the transport
   // calls; public so that a transport and tests can drive it without sockets.
+  // An event route answers 400 here (it needs the transport).
   ServerResponse dispatch(ServerRequest request, bool* unauthorized) const;
 
+ private:
+  // dispatch(), filling in `request` (params, principal, scope); for an event route that
+  // passed authentication sets *events (when given) instead of calling anything.
+  ServerResponse route_request(ServerRequest& request, bool* unauthorized,
+                               EventSource* events) const;
+  void serve(pipeline::http::Request request, pipeline::http::Reply reply);
+
+ public:
  private:
   std::vector<Route> routes_;  // guarded by mu_
 };

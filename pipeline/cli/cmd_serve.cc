@@ -32,8 +32,13 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
   auto s = std::make_unique<ServeInstance>();
   s->store = std::make_unique<sinks::ApiStore>(config.entities);
   std::string listen = serve.listen.empty() ? config.api.listen : serve.listen;
-  s->server = std::make_unique<sinks::HttpServer>(
-      sinks::HttpServerOptions{.listen = listen, .tokens = config.api.tokens});
+  s->server = std::make_unique<sinks::HttpServer>(sinks::HttpServerOptions{
+      .listen = listen,
+      .tokens = config.api.tokens,
+      .max_body_bytes = static_cast<std::size_t>(config.api.max_body),
+      .max_connections = static_cast<std::size_t>(config.api.max_connections),
+      .header_timeout = config.api.header_timeout,
+      .idle_timeout = config.api.idle_timeout});
   s->posts = std::make_unique<sinks::PostStore>();
   s->alert_states = std::make_unique<sinks::AlertStates>();
   auto writer = log.producer({});

@@ -149,6 +149,11 @@ core::CollectorHandle watch_ingest(core::MetricsRegistry* registry,
         w.counter("earshot_source_errors_total", "Source failures by kind",
                   {{"source", h.name}, {"kind", kind}}, num(n));
       }
+      for (const auto& [reason, n] : h.rejected) {
+        w.counter("earshot_source_rejected_total",
+                  "Requests a push source refused (401, 413, 431, 408, ...), by reason",
+                  {{"source", h.name}, {"reason", reason}}, num(n));
+      }
       w.counter("earshot_source_rate_limit_waits_total", "Pauses for rate limits", l,
                 num(h.rate_limit_waits));
       w.counter("earshot_source_reconnects_total", "Streaming reconnects", l, num(h.reconnects));

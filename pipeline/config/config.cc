@@ -104,6 +104,11 @@ void read_api(ConfigReader& r, const YAML::Node& node, ApiConfig& api) {
     }
   }
   read_api_tokens(r, m, api.tokens);
+  m.integer("max_connections", &api.max_connections, 1, 100'000);
+  if (m.bytes("max_body", &api.max_body) && api.max_body == 0)
+    r.error(*m.get("max_body"), "api.max_body: must be more than 0");
+  m.duration("header_timeout", &api.header_timeout);
+  m.duration("idle_timeout", &api.idle_timeout);
   m.finish();
 }
 

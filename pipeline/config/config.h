@@ -222,6 +222,11 @@ struct ApiConfig {
   // "token-N", scope admin) or {token, owner, scope: read|admin}. An entry that is empty
   // after ${ENV} substitution, or shorter than core::kMinTokenLength, is a config error.
   std::vector<core::BearerToken> tokens;
+  // Bounds of the HTTP server (pipeline/http/server.h).
+  std::int64_t max_connections = 256;  // more get 503 (1..100000)
+  std::uint64_t max_body = 64 * 1024;  // request bodies; over it 413 ("64KiB")
+  Millis header_timeout{10'000};       // a request header not complete by then: 408
+  Millis idle_timeout{60'000};         // idle keep-alive, slow body or slow reader
 };
 
 // Where the single roles (ingest, process, react) serve /metrics and /healthz. Empty = not

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "pipeline/config/config_reader.h"
+#include "pipeline/core/webhook_signature.h"
 
 namespace earshot::pipeline::config::detail {
 namespace {
@@ -165,7 +166,17 @@ void read_webhook(ConfigReader& r, MapReader& m, SourceDef& s) {
       r.error(*m.get("listen"), m.key_path("listen") + ": " + *why);
     }
   }
-  m.str("secret", &s.secret, kRequired);
+  if (m.str("secret", &s.secret, kRequired)) {
+    auto key = core::decode_webhook_secret(s.secret);
+    if (!key) {
+      r.error(*m.get("secret"), m.key_path("secret") + ": " + key.error().message);
+    } else if (key->size() < core::kMinWebhookKeyBytes) {
+      r.error(*m.get("secret"), m.key_path("secret") + ": " + std::to_string(key->size()) +
+                                    " bytes; a webhook secret needs at least " +
+                                    std::to_string(core::kMinWebhookKeyBytes) +
+                                    " (a short one is guessable; is its variable unset?)");
+    }
+  }
   if (m.bytes("max_body", &s.max_body) && s.max_body == 0) {
     r.error(*m.get("max_body"), m.key_path("max_body") + ": must be more than 0");
   }

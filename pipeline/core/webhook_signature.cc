@@ -43,17 +43,35 @@ std::string webhook_signature(std::string_view key, std::string_view id, std::st
   return "v1," + base64_encode(hmac_sha256(key, payload));
 }
 
+std::optional<std::int64_t> parse_webhook_timestamp(std::string_view text) {
+  // Digits only (no sign, no spaces), at most 12 of them: no overflow while parsing.
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  std::int64_t ts = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ts);
+  if (ec != std::errc() || end != text.data() + text.size() || ts > kMaxWebhookTimestamp)
+    return std::nullopt;
+  return ts;
+}
+
+bool within_tolerance(std::int64_t ts, std::int64_t now_s, std::chrono::seconds tolerance) {
+  if (ts < 0 || ts > kMaxWebhookTimestamp || tolerance.count() < 0) return false;
+  // Both sides in [0, kMaxWebhookTimestamp]: the difference cannot overflow. A clock outside
+  // that range accepts nothing.
+  if (now_s < 0 || now_s > kMaxWebhookTimestamp) return false;
+  const std::int64_t skew = now_s > ts ? now_s - ts : ts - now_s;
+  return skew <= tolerance.count();
+}
+
 WebhookVerdict verify_webhook(std::string_view key, std::string_view id, std::string_view timestamp,
                               std::string_view signature_header, std::string_view body,
                               std::int64_t now_s, std::chrono::seconds tolerance) {
   if (id.empty() || timestamp.empty() || signature_header.empty())
     return WebhookVerdict::missing_headers;
-  std::int64_t ts = 0;
-  auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
-  if (ec != std::errc() || end != timestamp.data() + timestamp.size())
-    return WebhookVerdict::bad_timestamp;
-  std::int64_t skew = now_s > ts ? now_s - ts : ts - now_s;
-  if (skew > tolerance.count()) return WebhookVerdict::stale;
+  auto ts = parse_webhook_timestamp(timestamp);
+  if (!ts) return WebhookVerdict::bad_timestamp;
+  if (!within_tolerance(*ts, now_s, tolerance)) return WebhookVerdict::stale;
   std::string expected = webhook_signature(key, id, timestamp, body);
   bool match = false;
   std::string_view rest = signature_header;

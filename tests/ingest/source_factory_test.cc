@@ -155,10 +155,10 @@ TEST(SourceFactory, ErrorsAreTheConnectorsOwn) {
       << src.error().message;
   // A webhook whose port is taken fails when it starts listening.
   int port = testing::free_port();
-  auto defs = sources(
-      "sources: [{type: webhook, name: a, listen: \"127.0.0.1:" + std::to_string(port) +
-      "\", secret: s}, {type: webhook, name: b, listen: \"127.0.0.1:" + std::to_string(port) +
-      "\", secret: s}]\n");
+  auto defs =
+      sources("sources: [{type: webhook, name: a, listen: \"127.0.0.1:" + std::to_string(port) +
+              "\", secret: s-0123456789abcdef}, {type: webhook, name: b, listen: \"127.0.0.1:" +
+              std::to_string(port) + "\", secret: s-0123456789abcdef}]\n");
   ASSERT_EQ(defs.size(), 2u);
   auto first = make_source(defs[0]);
   ASSERT_TRUE(first) << first.error().message;

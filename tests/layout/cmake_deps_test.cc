@@ -45,6 +45,7 @@ const std::vector<std::pair<std::string, std::set<std::string>>> kPackages{
     {"yaml-cpp/", {"yaml-cpp"}},           {"nlohmann/", {"nlohmann_json::nlohmann_json"}},
     {"cpprest/", {"cpprestsdk::cpprest"}}, {"openssl/", {"OpenSSL::Crypto", "OpenSSL::SSL"}},
     {"expat.h", {"EXPAT::EXPAT"}},         {"CLI/", {"CLI11::CLI11"}},
+    {"boost/", {"Boost::headers"}},
 };
 
 struct Missing {

@@ -13,7 +13,9 @@
 #include <cpprest/http_client.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace earshot::sinks {
 namespace {
@@ -203,6 +205,90 @@ TEST(HttpServer, ConcurrentRequestsAreAllAnswered) {
   }
   for (auto& t : clients) t.join();
   EXPECT_EQ(ok.load(), 80);
+}
+
+// Raw loopback client: sends `bytes`, reads until every needle was seen or the peer closed.
+std::string raw_exchange(int port, const std::string& bytes, std::vector<std::string> needles) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())) {
+    timeval tv{20, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    auto all = [&] {
+      for (const auto& n : needles)
+        if (out.find(n) == std::string::npos) return false;
+      return !needles.empty();
+    };
+    char buf[4096];
+    while (!all()) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST(HttpServer, TraceAndOptionsAre405WithoutEchoingTheToken) {
+  auto server = started({.listen = "127.0.0.1:0", .tokens = {{"admin-token-0123", "alice"}}});
+  for (std::string method : {"TRACE", "OPTIONS"}) {
+    std::string got = raw_exchange(
+        server->port(),
+        method + " /api/echo HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer admin-token-0123\r\n\r\n",
+        {});
+    EXPECT_EQ(got.rfind("HTTP/1.1 405", 0), 0u) << method << ": " << got;
+    EXPECT_EQ(got.find("admin-token-0123"), std::string::npos) << method;
+  }
+}
+
+TEST(HttpServer, EventRoutesStreamToAuthenticatedClientsOnly) {
+  auto server = started({.listen = "127.0.0.1:0",
+                         .tokens = {{"read-token-01234", "wall", pipeline::core::Scope::kRead}}});
+  std::mutex mu;
+  std::vector<std::pair<std::string, std::shared_ptr<EventStream>>> streams;
+  server->route_events("/api/events", Access::kRead,
+                       [&](const ServerRequest& r, std::shared_ptr<EventStream> s) {
+                         std::lock_guard lock(mu);
+                         streams.emplace_back(r.principal, std::move(s));
+                       });
+  std::string denied =
+      raw_exchange(server->port(), "GET /api/events HTTP/1.1\r\nHost: h\r\n\r\n", {"\r\n\r\n"});
+  EXPECT_EQ(denied.rfind("HTTP/1.1 401", 0), 0u) << denied;
+  std::thread pusher([&] {
+    for (int i = 0; i < 4000; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (!streams.empty()) {
+          streams[0].second->send("alert", R"({"n":1})");
+          return;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  std::string got = raw_exchange(
+      server->port(),
+      "GET /api/events HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer read-token-01234\r\n\r\n",
+      {"data: {\"n\":1}\n\n"});
+  pusher.join();
+  EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got;
+  EXPECT_NE(got.find("Content-Type: text/event-stream"), std::string::npos) << got;
+  EXPECT_NE(got.find("event: alert\ndata: {\"n\":1}\n\n"), std::string::npos) << got;
+  std::lock_guard lock(mu);
+  ASSERT_EQ(streams.size(), 1u);
+  EXPECT_EQ(streams[0].first, "wall");
+  bool dispatched_without_transport = false;
+  ServerRequest direct;
+  direct.method = "GET";
+  direct.path = "/api/events";
+  direct.headers["authorization"] = "Bearer read-token-01234";
+  EXPECT_EQ(server->dispatch(direct, &dispatched_without_transport).status, 400);
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ inline int pick_free_port() {
   return ntohs(a.sin_port);
 }
 
-inline constexpr const char* kHookSecret = "cli-test-secret";
+inline constexpr const char* kHookSecret = "cli-test-secret-0123456789";
 
 struct HookAnswer {
   int status = 0;  // 0: no HTTP answer at all (connection refused or dropped)

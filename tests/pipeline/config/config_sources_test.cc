@@ -107,7 +107,7 @@ const std::map<std::string, std::map<std::string, std::string>>& documented_keys
       {"webhook",
        {{"name", "n"},
         {"listen", "127.0.0.1:9000"},
-        {"secret", "s"},
+        {"secret", "s-0123456789abcdef"},
         {"max_body", "64KiB"},
         {"max_queue", "10"}}},
       {"file",
@@ -129,7 +129,7 @@ const std::map<std::string, std::string>& minimal_items() {
       {"hackernews", "type: hackernews"},
       {"rss", "type: rss, url: https://f.example/rss"},
       {"atom", "type: atom, url: https://f.example/atom"},
-      {"webhook", "type: webhook, secret: s"},
+      {"webhook", "type: webhook, secret: s-0123456789abcdef"},
       {"file", "type: file, path: p.jsonl"},
   };
   return items;
@@ -226,7 +226,7 @@ sources:
   - {type: hackernews}
   - {type: rss, url: "https://f.example/rss"}
   - {type: atom, url: "https://f.example/atom"}
-  - {type: webhook, secret: s}
+  - {type: webhook, secret: s-0123456789abcdef}
   - {type: file, path: p.jsonl}
 )",
                                         "test.yaml", "/etc/earshot");
@@ -370,7 +370,7 @@ TEST(ConfigSources, BadValuesNameFileLineColumnAndKey) {
   - {type: reddit, subreddit: x, listing: hot, oauth_url: "ftp://o.example", limit: 0}
   - {type: hackernews, backfill: -1, max_items: [1]}
   - {type: atom, url: "https://f.example/a", max_keys: 0}
-  - {type: webhook, secret: s, max_queue: 0, max_body: lots}
+  - {type: webhook, secret: s-0123456789abcdef, max_queue: 0, max_body: lots}
   - {type: file, path: p.jsonl, follow: maybe, poll_interval: 5min}
 )";
   std::string err = errors_of(yaml);

@@ -69,7 +69,7 @@ sources:
   - {type: jetstream}
   - {type: hackernews}
   - {type: reddit, subreddit: r/technology}
-  - {type: webhook, secret: s3cret}
+  - {type: webhook, secret: s3cret-0123456789abcdef}
 alerts:
   - {name: spikes, kind: spike}
   - {name: words, kind: keyword, pattern: outage}
@@ -89,7 +89,7 @@ sinks:
   EXPECT_EQ(c.sources[3].poll_interval, 60s);
   EXPECT_EQ(c.sources[4].listen, "127.0.0.1:8081");
   EXPECT_EQ(c.sources[4].max_body, 1u << 20);
-  EXPECT_EQ(c.sources[4].secret, "s3cret");
+  EXPECT_EQ(c.sources[4].secret, "s3cret-0123456789abcdef");
   ASSERT_EQ(c.alerts.size(), 2u);
   EXPECT_EQ(c.alerts[0].entity, "*");
   EXPECT_EQ(c.alerts[0].label, sentiment::Label::negative);
@@ -127,7 +127,7 @@ sinks:
 }
 
 TEST(Config, DesignExampleLoads) {
-  ::setenv("WEBHOOK_SECRET", "wh-secret", 1);
+  ::setenv("WEBHOOK_SECRET", "wh-secret-0123456789", 1);
   ::setenv("CRM_TOKEN", "crm-token", 1);
   ::setenv("ALERT_WEBHOOK_SECRET", "alert-secret", 1);
   ::setenv("SLACK_WEBHOOK_URL", "https://hooks.slack.example/T0/B0/x", 1);
@@ -144,7 +144,7 @@ TEST(Config, DesignExampleLoads) {
   EXPECT_EQ(c.sources[0].type, "mastodon");
   EXPECT_EQ(c.sources[2].subreddit, "NAME");
   EXPECT_EQ(c.sources[5].type, "webhook");
-  EXPECT_EQ(c.sources[5].secret, "wh-secret");  // unquoted ${...} inside a flow map
+  EXPECT_EQ(c.sources[5].secret, "wh-secret-0123456789");  // unquoted ${...} inside a flow map
   EXPECT_EQ(c.sources[5].listen, "127.0.0.1:8081");
   EXPECT_EQ(c.sources[6].path, fs::path(fixture("posts.jsonl")).lexically_normal().string());
   ASSERT_EQ(c.entities.size(), 1u);
@@ -198,7 +198,7 @@ TEST(Config, EnvironmentSubstitutionWithDefaultsAndEscapes) {
 log: {kind: kafka, brokers: "${EARSHOT_TEST_UNSET:-10.0.0.1:9092}", partitions: ${EARSHOT_TEST_UNSET:-6}}
 sources:
   - {type: mastodon, instance: https://${EARSHOT_TEST_HOST}/, token: ${EARSHOT_TEST_EMPTY:-anon}}
-  - {type: webhook, secret: "$${NOT_A_VAR}", listen: "127.0.0.1:${EARSHOT_TEST_UNSET:-9000}"}
+  - {type: webhook, secret: "$${NOT_A_VAR}-0123456789", listen: "127.0.0.1:${EARSHOT_TEST_UNSET:-9000}"}
 api: {tokens: ["${EARSHOT_TEST_HOST}-token", "${EARSHOT_TEST_UNSET:-fallback-token-0123}"]}
 )");
   EXPECT_EQ(c.log.brokers, "10.0.0.1:9092");
@@ -206,7 +206,7 @@ api: {tokens: ["${EARSHOT_TEST_HOST}-token", "${EARSHOT_TEST_UNSET:-fallback-tok
   ASSERT_EQ(c.sources.size(), 2u);
   EXPECT_EQ(c.sources[0].instance, "https://mastodon.example");
   EXPECT_EQ(c.sources[0].token, "anon");
-  EXPECT_EQ(c.sources[1].secret, "${NOT_A_VAR}");
+  EXPECT_EQ(c.sources[1].secret, "${NOT_A_VAR}-0123456789");
   EXPECT_EQ(c.sources[1].listen, "127.0.0.1:9000");
   ASSERT_EQ(c.api.tokens.size(), 2u);
   EXPECT_EQ(c.api.tokens[0].token, "mastodon.example-token");
@@ -454,6 +454,38 @@ api:
       err, HasSubstr("test.yaml:6:7: api.tokens[2]: a token needs at least 16 characters (got 5)"));
   EXPECT_THAT(err, HasSubstr("api.tokens[3].token"));
   EXPECT_THAT(err, HasSubstr("api.tokens[4].scope"));
+}
+
+// Issue 16: the HTTP server's bounds are configurable under api:.
+TEST(Config, ApiServerLimitsLoadAndAreChecked) {
+  Config d = valid("{}\n");
+  EXPECT_EQ(d.api.max_connections, 256);
+  EXPECT_EQ(d.api.max_body, 64u * 1024);
+  Config c =
+      valid("api: {max_connections: 10, max_body: 1MiB, header_timeout: 5s, idle_timeout: 2m}\n");
+  EXPECT_EQ(c.api.max_connections, 10);
+  EXPECT_EQ(c.api.max_body, 1u << 20);
+  EXPECT_EQ(c.api.header_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c.api.idle_timeout, std::chrono::minutes(2));
+  std::string err = errors_of("api: {max_connections: 0, max_body: 0}\n");
+  EXPECT_THAT(err, HasSubstr("api.max_connections"));
+  EXPECT_THAT(err, HasSubstr("api.max_body"));
+}
+
+// Issue 16 item 5: an empty or short webhook secret would let anyone sign pushes.
+TEST(Config, EmptyOrShortWebhookSecretsAreErrors) {
+  ::setenv("EARSHOT_TEST_EMPTY_SECRET", "", 1);
+  std::string err = errors_of(R"(
+sources:
+  - {type: webhook, name: a, listen: "127.0.0.1:9001", secret: "${EARSHOT_TEST_EMPTY_SECRET}"}
+  - {type: webhook, name: b, listen: "127.0.0.1:9002", secret: short-secret}
+  - {type: webhook, name: c, listen: "127.0.0.1:9003", secret: whsec_aGVsbG8=}
+  - {type: webhook, name: d, listen: "127.0.0.1:9004", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
+)");
+  EXPECT_THAT(err, HasSubstr("sources[0].secret"));
+  EXPECT_THAT(err, HasSubstr("sources[1].secret: 12 bytes"));
+  EXPECT_THAT(err, HasSubstr("sources[2].secret: 5 bytes"));
+  EXPECT_THAT(err, Not(HasSubstr("sources[3]")));
 }
 
 }  // namespace

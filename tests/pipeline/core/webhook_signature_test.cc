@@ -49,6 +49,26 @@ TEST(WebhookSignature, RefusesTamperingStaleTimestampsAndMissingHeaders) {
             WebhookVerdict::stale);
 }
 
+// Issue 16 item 4: -2^63 once passed the window check (now - ts overflowed). Every signed
+// timestamp outside 0..9999-12-31 or not plain digits is refused before any arithmetic.
+TEST(WebhookSignature, RefusesTimestampsThatWouldOverflowTheWindowCheck) {
+  auto key = *decode_webhook_secret(kSecret);
+  const std::int64_t now = 1614265330;
+  for (std::string_view ts :
+       {"-9223372036854775808", "9223372036854775807", "-1614265330", "+1614265330",
+        "18446744073709551616", "253402300800", " 1614265330", "1614265330 ", "0x5f"}) {
+    std::string sig = webhook_signature(key, kId, ts, kBody);  // correctly signed
+    EXPECT_NE(verify_webhook(key, kId, ts, sig, kBody, now), WebhookVerdict::ok) << ts;
+    EXPECT_FALSE(parse_webhook_timestamp(ts)) << ts;
+  }
+  EXPECT_EQ(parse_webhook_timestamp("253402300799"), kMaxWebhookTimestamp);
+  EXPECT_EQ(parse_webhook_timestamp("0"), 0);
+  EXPECT_TRUE(within_tolerance(now, now, std::chrono::seconds(0)));
+  EXPECT_FALSE(within_tolerance(INT64_MIN, now, std::chrono::seconds(300)));
+  EXPECT_FALSE(within_tolerance(now, INT64_MIN, std::chrono::seconds(300)));
+  EXPECT_FALSE(within_tolerance(0, kMaxWebhookTimestamp, std::chrono::seconds(300)));
+}
+
 // The one rule for the key of a configured secret, used by the sinks (signing) and the webhook
 // source (verifying): whsec_ + base64, padded or not, is decoded; anything else is raw bytes.
 TEST(WebhookSignature, SecretKeyRuleIsTheSameForSignerAndVerifier) {

@@ -5,6 +5,9 @@
 # prints the bootstrap address on stdout and writes the pid to $EARSHOT_KAFKA_STATE/kafka.pid
 # (default /tmp/earshot-kafka-PORT). Jars come from Maven Central through pom.xml and are
 # cached in ~/.m2, so a second start takes seconds. Stop it with deploy/kafka/stop.sh [PORT].
+# EARSHOT_KAFKA_KEEP_DATA=1 (with stop.sh run the same way): a restart that keeps the topics —
+# stop.sh leaves the data, start.sh reuses it instead of formatting (the broker-restart chaos
+# tests).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 port=${1:-9092}
@@ -32,7 +35,13 @@ if [ ! -s "$cp_file" ] || [ "$here/pom.xml" -nt "$cp_file" ]; then
 fi
 classpath=$(cat "$cp_file")
 
-data=$(mktemp -d "${TMPDIR:-/tmp}/earshot-kafka-data.XXXXXX")
+reuse=""
+if [ "${EARSHOT_KAFKA_KEEP_DATA:-0}" = 1 ] && [ -s "$state/data_dir" ] && [ -d "$(cat "$state/data_dir")" ]; then
+  data=$(cat "$state/data_dir")
+  reuse=1
+else
+  data=$(mktemp -d "${TMPDIR:-/tmp}/earshot-kafka-data.XXXXXX")
+fi
 echo "$data" > "$state/data_dir"
 sed -e "s#@DATA_DIR@#$data#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cport#g" \
   "$here/server.properties" > "$state/server.properties"
@@ -40,10 +49,12 @@ sed -e "s#@DATA_DIR@#$data#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cpo
 java_opts=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j.configuration=file:$here/log4j.properties" "-Dkafka.logs.dir=$state")
 
-cluster_id=$(java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
-java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format \
-  -t "$cluster_id" -c "$state/server.properties" >"$state/format.log" 2>&1 \
-  || { echo "kafka: formatting storage failed; see $state/format.log" >&2; cat "$state/format.log" >&2; exit 1; }
+if [ -z "$reuse" ]; then
+  cluster_id=$(java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+  java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$state/server.properties" >"$state/format.log" 2>&1 \
+    || { echo "kafka: formatting storage failed; see $state/format.log" >&2; cat "$state/format.log" >&2; exit 1; }
+fi
 
 nohup java -cp "$classpath" "${java_opts[@]}" kafka.Kafka "$state/server.properties" \
   >"$state/stdout.log" 2>&1 </dev/null &

@@ -21,6 +21,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/log/kafka/kafka_log.h"
+#include "tests/cli/support/chaos_rig.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/support/kafka_env.h"
 #include "tests/support/wait.h"
@@ -30,93 +31,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int kBatch = 100;
-
-int repeat() {
-  const char* r = std::getenv("EARSHOT_CHAOS_REPEAT");
-  int n = r ? std::atoi(r) : 0;
-  return n > 0 ? n : 3;
-}
-
-struct Scenario {
-  std::string dir, config, prefix;
-  int posts = 0;
-  std::unique_ptr<pipeline::log::Log> log;
-};
-
-Scenario prepare(const std::string& name, int posts) {
-  Scenario s;
-  s.dir = temp_dir(name);
-  s.prefix = "c" + random_suffix();
-  s.posts = posts;
-  s.config = s.dir + "/earshot.yaml";
-  std::string topics;
-  for (const char* logical :
-       {"posts", "scored", "mentions", "deadletter", "aggregates", "alerts", "replies"}) {
-    topics += std::string(topics.empty() ? "" : ", ") + logical + ": " + s.prefix + "." + logical;
-  }
-  write_file(s.config, "log:\n  kind: kafka\n  brokers: " + test_brokers() +
-                           "\n  partitions: 3\n  group: " + s.prefix + "\n  topics: {" + topics +
-                           "}\n"
-                           "entities:\n"
-                           "  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme "
-                           "Air\"]}\n"
-                           "  - {id: globex, name: Globex, kind: company, aliases: [\"Globex\"]}\n"
-                           "process: {threads: 2, batch_size: " +
-                           std::to_string(kBatch) + "}\n");
-  write_file(s.dir + "/posts.jsonl", make_posts(s.prefix, posts));
-  auto log = pipeline::log::kafka::KafkaLog::open(
-      {.kind = "kafka", .brokers = test_brokers(), .path = "", .properties = {}, .partitions = 3});
-  EXPECT_TRUE(log) << log.error().message;
-  s.log = std::move(*log);
-  RunResult r = run({"replay", "--config", s.config, "--file", s.dir + "/posts.jsonl"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return s;
-}
-
-// Every post scored exactly once and every (post, entity) mention exactly once, read with
-// read_committed (the Kafka log's consumers always are).
-void expect_exact(Scenario& s) {
-  auto scored = read_topic(*s.log, s.prefix + ".scored", s.posts);
-  std::map<std::string, int> per_uid;
-  std::set<std::pair<std::string, std::string>> linked;  // (post uid, entity id) of scored
-  for (const auto& r : scored) {
-    auto p = pipeline::codec::decode_scored(r.value);
-    ASSERT_TRUE(p) << p.error().message;
-    ++per_uid[p->post.uid];
-    for (const auto& e : p->entities) linked.emplace(p->post.uid, e.id);
-  }
-  int duplicates = 0;
-  for (const auto& [uid, n] : per_uid) duplicates += n - 1;
-  EXPECT_EQ(per_uid.size(), static_cast<std::size_t>(s.posts)) << "distinct scored posts";
-  EXPECT_EQ(duplicates, 0) << "posts scored more than once";
-  auto mentions = read_topic(*s.log, s.prefix + ".mentions", 1);
-  std::set<std::pair<std::string, std::string>> seen;
-  int mention_duplicates = 0;
-  for (const auto& r : mentions) {
-    auto m = pipeline::codec::decode_mention(r.value);
-    ASSERT_TRUE(m) << m.error().message;
-    if (!seen.emplace(m->post_uid, m->entity).second) ++mention_duplicates;
-  }
-  // make_posts() names Acme Air or Globex in four posts of five: one mention each.
-  EXPECT_EQ(linked.size(), static_cast<std::size_t>(s.posts) * 4 / 5) << "linked posts";
-  EXPECT_EQ(seen, linked) << "a mention for every linked (post, entity), and no other";
-  EXPECT_EQ(mention_duplicates, 0) << "mentions emitted more than once";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// RAII: $EARSHOT_TEST_FAULT for the earshot processes started while it lives.
-struct FaultEnv {
-  explicit FaultEnv(const std::string& spec) { setenv("EARSHOT_TEST_FAULT", spec.c_str(), 1); }
-  ~FaultEnv() { unsetenv("EARSHOT_TEST_FAULT"); }
-};
-
 class CrashPoint : public ::testing::TestWithParam<const char*> {};
 
 // The process aborts at the given point of its 1st–3rd transaction, `repeat()` times in a
@@ -125,8 +39,9 @@ class CrashPoint : public ::testing::TestWithParam<const char*> {};
 // visible (its outputs and offsets are aborted by the next instance's init), one killed
 // after its commit must not be redone.
 TEST_P(CrashPoint, NothingOfAKilledTransactionIsVisible) {
-  const int rounds = repeat();
-  Scenario s = prepare(std::string("crash-") + GetParam(), rounds * 3 * kBatch + 2000);
+  const int rounds = chaos_repeat();
+  ChaosScenario s = prepare_chaos(std::string("crash-") + GetParam(),
+                                  rounds * 3 * kChaosBatch + 2000, test_brokers());
   std::mt19937 rng(std::random_device{}());
   for (int i = 0; i < rounds; ++i) {
     const int nth = std::uniform_int_distribution<int>(1, 3)(rng);
@@ -160,7 +75,7 @@ bool stopped(pid_t pid) {
 // transaction and bumps the producer epoch). On SIGCONT the zombie's commit must fail; it
 // then either rejoins or exits, and the output stays exact.
 TEST(ProcessChaos, ZombieIsFencedAfterSigstop) {
-  Scenario s = prepare("zombie", 20000);
+  ChaosScenario s = prepare_chaos("zombie", 20000, test_brokers());
   pid_t a, b;
   {
     FaultEnv fault("produced:3:stop");

@@ -23,7 +23,9 @@ int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& l
   if (!loop) throw Exit{kExitRuntime, "react: " + loop.error().message};
   pipeline::log::Consumer* consumer = &(*loop)->consumer();
   (*handler)->set_assignment([consumer] { return consumer->assignment(); });
-  auto sinks = sinks::SinkRunner::start(config, log);
+  sinks::SinkRunnerOptions sink_options;
+  sink_options.on_warning = [](const std::string& line) { log_info("react: warning: " + line); };
+  auto sinks = sinks::SinkRunner::start(config, log, std::move(sink_options));
   if (!sinks) throw Exit{kExitRuntime, "sinks: " + sinks.error().message};
   // /metrics collectors; declared after what they read, so they are destroyed first.
   auto watched_loop = watch_loop(options.metrics, "react", **loop);

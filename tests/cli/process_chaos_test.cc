@@ -82,6 +82,7 @@ TEST(ProcessChaos, ZombieIsFencedAfterSigstop) {
     a = spawn({"process", "--config", s.config, "--instance", "a"}, s.dir + "/a.log");
   }
   b = spawn({"process", "--config", s.config, "--instance", "b"}, s.dir + "/b.log");
+  ChildGuard guard{a, b};
   ASSERT_TRUE(wait_until(
       within(120s), [&] { return stopped(a); }, "instance a to stop itself"))
       << slurp(s.dir + "/a.log");

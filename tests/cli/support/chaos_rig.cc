@@ -1,11 +1,14 @@
 #include "tests/cli/support/chaos_rig.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/log/kafka/kafka_log.h"
@@ -86,6 +89,48 @@ std::string slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+ChildGuard::~ChildGuard() {
+  for (pid_t pid : pids_) {
+    // 0: still our unreaped child (so the pid cannot have been reused); -1: already reaped.
+    if (waitpid(pid, nullptr, WNOHANG) == 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+}
+
+OwnBroker::OwnBroker(const char* port_env, std::string sasl) : sasl_(std::move(sasl)) {
+  const char* p = std::getenv(port_env);
+  if (p == nullptr || *p == '\0') {
+    ADD_FAILURE() << port_env
+                  << " is not set: this test runs a Kafka broker of its own on that port "
+                     "(deploy/test.sh sets it)";
+    std::abort();
+  }
+  port_ = p;
+  state_ = temp_dir("kafka-state");
+  brokers_ = "127.0.0.1:" + port_;
+  started_ = script("start.sh", "");
+}
+
+OwnBroker::~OwnBroker() { script("stop.sh", ""); }
+
+std::string OwnBroker::script_log() const { return slurp(state_ + "/script.log"); }
+
+bool OwnBroker::restart(std::chrono::seconds down) {
+  bool ok = script("stop.sh", "EARSHOT_KAFKA_KEEP_DATA=1");
+  std::this_thread::sleep_for(down);
+  return script("start.sh", "EARSHOT_KAFKA_KEEP_DATA=1") && ok;
+}
+
+bool OwnBroker::script(const char* name, const std::string& env) {
+  std::string cmd = "env EARSHOT_KAFKA_STATE='" + state_ + "' " + env +
+                    (sasl_.empty() ? "" : " EARSHOT_KAFKA_SASL='" + sasl_ + "'") + " '" +
+                    source_dir() + "/deploy/kafka/" + name + "' " + port_ + " >>'" + state_ +
+                    "/script.log' 2>&1";
+  return std::system(cmd.c_str()) == 0;
 }
 
 }  // namespace earshot::testing

@@ -14,10 +14,18 @@ find_package(cpprestsdk REQUIRED CONFIG)
 # jemalloc replaces glibc malloc in the programs that run the pipeline (the `earshot` binary
 # and the end-to-end benchmarks): under `earshot process` glibc's malloc/free/consolidate took
 # ~17 % of the client CPU; with jemalloc the client CPU per post fell 13 % (bench/RESULTS.md).
-pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+# EARSHOT_JEMALLOC=OFF keeps glibc malloc: the sanitizer builds (deploy/sanitize.sh) need
+# their runtime's own malloc.
+option(EARSHOT_JEMALLOC "Link jemalloc into the pipeline programs" ON)
+if(EARSHOT_JEMALLOC)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+endif()
 # Links jemalloc into executable `target` so its malloc interposes libc's for the whole process
 # (--no-as-needed: nothing calls it by name, the linker must keep it anyway).
 function(earshot_use_jemalloc target)
+  if(NOT EARSHOT_JEMALLOC)
+    return()
+  endif()
   target_link_libraries(${target} PRIVATE -Wl,--push-state,--no-as-needed PkgConfig::JEMALLOC
                         -Wl,--pop-state)
 endfunction()

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz) with clang + ASan + UBSan in build-fuzz/ and runs
-# sentiment_fuzz for ${FUZZ_SECONDS:-60} s, seeded with texts from tests/sentiment/data.
-# Exits non-zero when the fuzzer finds a crash, leak or broken invariant; the input that
-# triggered it is left in build-fuzz/findings/ (replay: build-fuzz/tests/fuzz/sentiment_fuzz FILE).
-#   FUZZ_SECONDS=600 deploy/fuzz.sh [extra libFuzzer flags, e.g. -max_len=65536]
+# Builds the libFuzzer targets (tests/fuzz: one per parser) with clang + ASan + UBSan in
+# build-fuzz/ and runs each for ${FUZZ_SECONDS:-60} s (or FUZZ_RUNS executions), seeded from
+# tests/fuzz/corpus/<target>/ (sentiment: texts from tests/sentiment/data). The working corpus
+# grows in build-fuzz/corpus/<target>/. Exits non-zero when a fuzzer finds a crash, leak or
+# broken invariant; the input is left in build-fuzz/findings/<target>/ (replay:
+# build-fuzz/tests/fuzz/<target>_fuzz FILE) — make it a test before fixing it.
+#   deploy/fuzz.sh                                 # every target, 60 s each
+#   FUZZ_SECONDS=10 deploy/fuzz.sh feed config     # some targets (names without _fuzz)
+#   FUZZ_RUNS=10000000 deploy/fuzz.sh linker       # a fixed number of executions
+# Extra libFuzzer flags go in FUZZ_FLAGS (e.g. FUZZ_FLAGS=-max_len=65536).
 #
 # Clang 19 (Debian 12): clang 14 and 16 report __cpp_concepts < 202002L, so libstdc++'s
 # <expected> is empty for them. libclang-rt-19-dev holds libFuzzer and the sanitizer runtimes.
@@ -34,11 +39,14 @@ fi
 CC="clang-$llvm" CXX="clang++-$llvm" cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEARSHOT_BUILD_FUZZ=ON -DEARSHOT_BUILD_TESTS=OFF \
   -DEARSHOT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "${EARSHOT_JOBS:-2}" --target sentiment_fuzz
+targets=(sentiment post_decoder config linker webhook_batch mastodon jetstream reddit hackernews feed)
+if [ "$#" -gt 0 ]; then targets=("$@"); fi
+cmake --build "$build" -j "${EARSHOT_JOBS:-2}" --target "${targets[@]/%/_fuzz}"
 
-# Seed corpus: one file per text, from the parity, targeted and intent test data (last column).
-corpus="$build/corpus"
-mkdir -p "$corpus" "$build/findings"
+# Seed corpus of sentiment_fuzz: one file per text, from the parity, targeted and intent test
+# data (last column).
+corpus="$build/corpus/sentiment"
+mkdir -p "$corpus"
 if [ -z "$(ls -A "$corpus")" ]; then
   for spec in vader_parity:5 targeted:1 intent:2 language:2; do  # file:text column
     f=${spec%:*}
@@ -47,7 +55,25 @@ if [ -z "$(ls -A "$corpus")" ]; then
       head -n 200 | split -l 1 -a 4 - "$corpus/$f-"
   done
 fi
-echo "fuzz.sh: $(ls "$corpus" | wc -l) seed inputs, running ${FUZZ_SECONDS:-60} s"
-cd "$build/findings"
-"$build/tests/fuzz/sentiment_fuzz" -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 \
-  -rss_limit_mb=4096 -print_final_stats=1 "$@" "$corpus"
+
+limit=(-max_total_time="${FUZZ_SECONDS:-60}")
+if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS"); fi
+status=0
+for t in "${targets[@]}"; do
+  work="$build/corpus/$t"
+  mkdir -p "$work" "$build/findings/$t"
+  seeds=()
+  if [ -d "$root/tests/fuzz/corpus/$t" ]; then seeds=("$root/tests/fuzz/corpus/$t"); fi
+  echo "fuzz.sh: $t: ${limit[*]}, seeds ${seeds[*]:-none}"
+  log="$build/findings/$t/last-run.log"
+  rc=0
+  (cd "$build/findings/$t" &&
+    "$build/tests/fuzz/${t}_fuzz" "${limit[@]}" -timeout=10 -rss_limit_mb=4096 \
+      -print_final_stats=1 ${FUZZ_FLAGS:-} "$work" "${seeds[@]}") >"$log" 2>&1 || rc=$?
+  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|fuzz:)|Done [0-9]+ runs' "$log" || true
+  if [ "$rc" != 0 ]; then
+    echo "fuzz.sh: $t FAILED (exit $rc): see $log" >&2
+    status=1
+  fi
+done
+exit $status

@@ -93,6 +93,10 @@ void finish_item(State& s, std::string original) {
   std::string author = atom ? trim(s.author_name) : field("creator");
   if (author.empty()) author = field("author");
   p.author = {author, author, author, std::nullopt};
+  // Feeds often name no author: the publication (its title, its host as the id) said it, so
+  // the post still meets the record contract (an author id or handle, DESIGN.md §2).
+  if (author.empty())
+    p.author = {s.host, "", s.feed.title.empty() ? s.host : s.feed.title, std::nullopt};
   p.text = body.empty() ? title : (title.empty() ? body : title + "\n\n" + body);
   s.feed.items.push_back(std::move(item));
 }

@@ -51,6 +51,9 @@ pipeline::core::Result<MastodonStatus> from_json(const Json& outer, std::string_
   p.author.name = get_string(*account, "display_name");
   if (p.author.name.empty()) p.author.name = get_string(*account, "username");
   p.author.followers = get_int(*account, "followers_count");
+  // A post needs someone to have said it (the record contract, DESIGN.md §2).
+  if (p.author.id.empty() && p.author.handle.empty())
+    return fail(ErrorCode::kInvalidArgument, "account: needs an id or an acct");
   std::string text = content != nullptr ? html_to_text(content->get<std::string>()) : "";
   std::string spoiler = get_string(s, "spoiler_text");
   p.text = spoiler.empty() ? text : spoiler + "\n" + text;

@@ -39,6 +39,9 @@ pipeline::core::Result<RedditItem> from_child(const Json& child) {
   p.author.handle = get_string(*d, "author");
   if (p.author.id.empty()) p.author.id = p.author.handle;
   p.author.name = p.author.handle;
+  // A post needs someone to have said it (DESIGN.md §2); deleted authors are "[deleted]".
+  if (p.author.id.empty())
+    return fail(ErrorCode::kInvalidArgument, "author: missing (no author or author_fullname)");
   // Reddit escapes &, <, > in the JSON strings; selftext/body are Markdown otherwise.
   if (kind == "t3") {
     std::string title = decode_html_entities(get_string(*d, "title"));

@@ -88,7 +88,7 @@ DeliveryResult deliver(
                    (resp->body.empty() ? "" : ": " + resp->body.substr(0, 200));
       const bool retriable = resp->status == 429 || resp->status == 408 || resp->status / 100 == 5;
       if (!retriable) {
-        res.outcome = Outcome::dead;
+        res.outcome = resp->status == 410 ? Outcome::gone : Outcome::dead;
         return res;
       }
       if (resp->status == 429) {

@@ -7,6 +7,8 @@
 //                               max_retry_after), else after the backoff
 //   408, 5xx, transport errors  retry after the backoff: min(max, base · 2^(n-1)), with
 //                               "equal jitter" (a uniform pick in [d/2, d])
+//   410 Gone                    gone: the receiver says this endpoint is gone for good (the
+//                               sink runner disables the sink)
 //   other 4xx                   dead (a retry would get the same answer)
 //   max_attempts reached        dead
 // The request is rebuilt for every attempt (`make`), so a signed webhook gets a fresh
@@ -58,7 +60,7 @@ struct RetryPolicy {
       on_retry;
 };
 
-enum class Outcome { delivered, dead, stopped };
+enum class Outcome { delivered, dead, stopped, gone };
 
 struct DeliveryResult {
   Outcome outcome = Outcome::dead;

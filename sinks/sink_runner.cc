@@ -38,6 +38,7 @@ struct SinkRunner::Worker {
   std::shared_ptr<pipeline::core::HttpClient> http;
   RetryPolicy retry;
   milliseconds poll_timeout{200};
+  std::function<void(const std::string&)> on_warning;
   mutable std::mutex mu;
   SinkStats stats;
 
@@ -95,6 +96,15 @@ struct SinkRunner::Worker {
       bump(&SinkStats::delivered);
       return true;
     }
+    std::string disabled;
+    {
+      std::lock_guard lock(mu);
+      if (stats.disabled) disabled = stats.disabled_reason;
+    }
+    if (!disabled.empty()) {  // never sent, never dropped: dead-lettered with the reason
+      bump(&SinkStats::dead);
+      return dead_letter(r, "sink disabled: " + disabled);
+    }
     RetryPolicy p = retry;
     p.max_attempts = def.max_attempts;
     const std::string what = "alert " + alert->id + " (" + alert->rule + " on " + alert->entity +
@@ -122,6 +132,18 @@ struct SinkRunner::Worker {
         return dead_letter(r, res.reason);
       case Outcome::stopped:
         return false;
+      case Outcome::gone: {
+        {
+          std::lock_guard lock(mu);
+          stats.disabled = true;
+          stats.disabled_reason = res.reason;
+          ++stats.dead;
+        }
+        if (on_warning)
+          on_warning("sink " + def.name + " disabled: the receiver answered " + res.reason +
+                     "; its alerts go to the deadletter topic until restart");
+        return dead_letter(r, "sink disabled: " + res.reason);
+      }
     }
     return false;
   }
@@ -186,6 +208,7 @@ pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(
     w->retry = options.retry;
     w->poll_timeout = options.poll_timeout;
     w->on_notice = options.on_notice;
+    w->on_warning = options.on_warning;
     w->stats.name = def.name;
     auto consumer = log.consumer({.group = sink_group(cfg, def), .topics = {alerts}});
     EARSHOT_TRY(consumer);

@@ -6,6 +6,9 @@
 // retries with exponential backoff and jitter, 429 Retry-After honoured) and commit the
 // offset only after the receiver acknowledged it, or after it was written to the deadletter
 // topic (stage "sink:<name>") once attempts ran out or the receiver refused it for good.
+// A receiver answering 410 Gone disables its sink until restart: that alert and every later
+// one are dead-lettered (reason "sink disabled: ...") without a request, SinkStats::disabled
+// is set (the metric earshot_sink_disabled) and SinkRunnerOptions::on_warning says so once.
 // The offset is committed once per poll, past the alerts acknowledged so far (not once per
 // alert: a synchronous commit between two alerts would delay the second).
 // Delivery is at-least-once: a sink stopped or killed mid-delivery sends the same alert
@@ -52,6 +55,8 @@ struct SinkStats {
   // Polls that left the sink at the end of every assigned partition with all it read handled
   // and committed: once this grows, everything on the topic before that poll is done with.
   std::uint64_t caught_up = 0;
+  bool disabled = false;        // the receiver answered 410 Gone: nothing is sent any more
+  std::string disabled_reason;  // "HTTP 410: ..." when disabled
 };
 
 struct SinkRunnerOptions {
@@ -64,6 +69,9 @@ struct SinkRunnerOptions {
   // (delivered on attempt N, or dead-lettered with the reason). Called from the sink
   // threads; optional (the CLI logs them).
   std::function<void(const std::string& line)> on_notice;
+  // Told (from a sink thread) when a sink is disabled, with a line that names it; the caller
+  // logs it (library code never prints). May be empty.
+  std::function<void(const std::string&)> on_warning;
 };
 
 class SinkRunner {

@@ -5,6 +5,12 @@
 # prints the bootstrap address on stdout and writes the pid to $EARSHOT_KAFKA_STATE/kafka.pid
 # (default /tmp/earshot-kafka-PORT). Jars come from Maven Central through pom.xml and are
 # cached in ~/.m2, so a second start takes seconds. Stop it with deploy/kafka/stop.sh [PORT].
+# EARSHOT_KAFKA_KEEP_DATA=1 (with stop.sh run the same way): a restart that keeps the topics —
+# stop.sh leaves the data, start.sh reuses it instead of formatting (the broker-restart chaos
+# tests).
+# EARSHOT_KAFKA_SASL=USER:PASSWORD: the client listener speaks SASL_PLAINTEXT with
+# SCRAM-SHA-256 only, and USER (created at format time) is its one account; clients need
+#   security.protocol=SASL_PLAINTEXT sasl.mechanism=SCRAM-SHA-256 sasl.username sasl.password
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 port=${1:-9092}
@@ -32,18 +38,44 @@ if [ ! -s "$cp_file" ] || [ "$here/pom.xml" -nt "$cp_file" ]; then
 fi
 classpath=$(cat "$cp_file")
 
-data=$(mktemp -d "${TMPDIR:-/tmp}/earshot-kafka-data.XXXXXX")
+reuse=""
+if [ "${EARSHOT_KAFKA_KEEP_DATA:-0}" = 1 ] && [ -s "$state/data_dir" ] && [ -d "$(cat "$state/data_dir")" ]; then
+  data=$(cat "$state/data_dir")
+  reuse=1
+else
+  data=$(mktemp -d "${TMPDIR:-/tmp}/earshot-kafka-data.XXXXXX")
+fi
 echo "$data" > "$state/data_dir"
 sed -e "s#@DATA_DIR@#$data#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cport#g" \
   "$here/server.properties" > "$state/server.properties"
+kcat_auth=()
+scram=()
+if [ -n "${EARSHOT_KAFKA_SASL:-}" ]; then
+  user=${EARSHOT_KAFKA_SASL%%:*}
+  pass=${EARSHOT_KAFKA_SASL#*:}
+  sed -i -e "s#PLAINTEXT://127.0.0.1:$port#SASL_PLAINTEXT://127.0.0.1:$port#g" \
+    -e "s#^listener.security.protocol.map=.*#listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT#" \
+    -e "s#^inter.broker.listener.name=.*#inter.broker.listener.name=SASL_PLAINTEXT#" \
+    "$state/server.properties"
+  cat >> "$state/server.properties" <<SASL
+sasl.enabled.mechanisms=SCRAM-SHA-256
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$user" password="$pass";
+SASL
+  scram=(--add-scram "SCRAM-SHA-256=[name=$user,password=$pass]")
+  kcat_auth=(-X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=SCRAM-SHA-256
+    -X "sasl.username=$user" -X "sasl.password=$pass")
+fi
 
 java_opts=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j.configuration=file:$here/log4j.properties" "-Dkafka.logs.dir=$state")
 
-cluster_id=$(java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
-java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format \
-  -t "$cluster_id" -c "$state/server.properties" >"$state/format.log" 2>&1 \
-  || { echo "kafka: formatting storage failed; see $state/format.log" >&2; cat "$state/format.log" >&2; exit 1; }
+if [ -z "$reuse" ]; then
+  cluster_id=$(java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+  java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$state/server.properties" ${scram[@]+"${scram[@]}"} >"$state/format.log" 2>&1 \
+    || { echo "kafka: formatting storage failed; see $state/format.log" >&2; cat "$state/format.log" >&2; exit 1; }
+fi
 
 nohup java -cp "$classpath" "${java_opts[@]}" kafka.Kafka "$state/server.properties" \
   >"$state/stdout.log" 2>&1 </dev/null &
@@ -58,7 +90,7 @@ for _ in $(seq 1 120); do
     rm -f "$state/kafka.pid"
     exit 1
   fi
-  if kcat -b "127.0.0.1:$port" -L -m 2 >/dev/null 2>&1; then
+  if kcat -b "127.0.0.1:$port" ${kcat_auth[@]+"${kcat_auth[@]}"} -L -m 2 >/dev/null 2>&1; then
     version=$(grep -o 'Kafka version: [0-9.]*' "$state/server.log" | head -1 || true)
     echo "kafka: up at 127.0.0.1:$port (pid $pid, ${version:-version unknown}, data $data)" >&2
     echo "127.0.0.1:$port"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops the broker that deploy/kafka/start.sh [PORT] started (that pid only) and removes its data.
+# Stops the broker that deploy/kafka/start.sh [PORT] started (that pid only) and removes its data
+# (kept with EARSHOT_KAFKA_KEEP_DATA=1, for a restart: see start.sh).
 set -euo pipefail
 port=${1:-9092}
 state=${EARSHOT_KAFKA_STATE:-/tmp/earshot-kafka-$port}
@@ -12,5 +13,5 @@ if kill -0 "$pid" 2>/dev/null; then
   if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
 fi
 rm -f "$pidfile"
-if [ -f "$state/data_dir" ]; then rm -rf "$(cat "$state/data_dir")"; rm -f "$state/data_dir"; fi
+if [ "${EARSHOT_KAFKA_KEEP_DATA:-0}" != 1 ] && [ -f "$state/data_dir" ]; then rm -rf "$(cat "$state/data_dir")"; rm -f "$state/data_dir"; fi
 echo "kafka: stopped (pid $pid)" >&2

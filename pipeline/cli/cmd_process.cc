@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/fault_hook.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
 #include "pipeline/http/cpprest_client.h"
@@ -51,7 +52,8 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
             .on_committed = {},
             // The loop holds at most two input batches (one committing, one prepared), each
             // with outputs of about its size: a quarter of the budget per batch.
-            .max_batch_bytes = static_cast<std::size_t>(config.process.max_inflight_bytes / 4)});
+            .max_batch_bytes = static_cast<std::size_t>(config.process.max_inflight_bytes / 4),
+            .on_point = fault_hook("process")});
   if (!loop) throw Exit{kExitRuntime, loop.error().message};
   // /metrics collectors; declared after what they read, so they are destroyed first.
   auto watched_loop = watch_loop(options.metrics, "process", **loop);

@@ -1,8 +1,10 @@
 // The react role: mentions → event-time windowed aggregates and alerts, exactly once; the
 // alert sinks (Slack, PagerDuty, signed webhooks, Kafka) deliver from the alerts topic.
 #include <chrono>
+#include <utility>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/fault_hook.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
 #include "pipeline/react/react_stage.h"
@@ -14,14 +16,17 @@ int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& l
                    const RoleOptions& options) {
   auto handler = pipeline::react::make_react_handler(config, log);
   if (!handler) throw Exit{kExitRuntime, "react: " + handler.error().message};
-  auto loop = pipeline::log::TransactionalLoop::create(
-      log, pipeline::react::react_loop_options(config, options.instance));
+  pipeline::log::LoopOptions loop_options =
+      pipeline::react::react_loop_options(config, options.instance);
+  loop_options.on_point = fault_hook("react");
+  auto loop = pipeline::log::TransactionalLoop::create(log, std::move(loop_options));
   if (!loop) throw Exit{kExitRuntime, "react: " + loop.error().message};
   pipeline::log::Consumer* consumer = &(*loop)->consumer();
   (*handler)->set_assignment([consumer] { return consumer->assignment(); });
   (*handler)->set_on_notice([](const std::string& line) { log_info(line); });
   sinks::SinkRunnerOptions sink_options;
   sink_options.on_notice = [](const std::string& line) { log_info(line); };
+  sink_options.on_warning = [](const std::string& line) { log_info("react: warning: " + line); };
   auto sinks = sinks::SinkRunner::start(config, log, std::move(sink_options));
   if (!sinks) throw Exit{kExitRuntime, "sinks: " + sinks.error().message};
   // /metrics collectors; declared after what they read, so they are destroyed first.

@@ -184,6 +184,8 @@ core::CollectorHandle watch_sinks(core::MetricsRegistry* registry,
                 static_cast<double>(s.skipped));
       w.counter("earshot_sink_errors_total", "Log errors seen by the sink thread", l,
                 static_cast<double>(s.errors));
+      w.gauge("earshot_sink_disabled", "1 when the receiver answered 410 Gone (sink disabled)", l,
+              s.disabled ? 1.0 : 0.0);
     }
   });
 }

@@ -46,9 +46,13 @@ core::Status check_any(od::value v, std::string_view path, std::size_t depth) {
       if (v.get_bool().get(b)) return bad(path, "invalid literal");
       return core::ok();
     }
-    case od::json_type::null:
-      if (!v.is_null()) return bad(path, "invalid literal");
+    case od::json_type::null: {
+      // is_null() is a simdjson_result<bool>: read its error, never convert it (a bad literal
+      // such as `nt` would throw).
+      bool null = false;
+      if (v.is_null().get(null) || !null) return bad(path, "invalid literal");
       return core::ok();
+    }
   }
   return bad(path, "malformed value");
 }

@@ -71,7 +71,8 @@ core::Status for_each_member(od::object obj, std::string_view path, std::size_t 
 
 inline bool is_null(od::value& v) {
   auto t = v.type();
-  return !t.error() && t.value() == od::json_type::null && v.is_null();
+  bool null = false;  // read the result's error: converting it would throw on a bad literal
+  return !t.error() && t.value() == od::json_type::null && !v.is_null().get(null) && null;
 }
 
 inline core::Status read_string(od::value& v, std::string_view path, std::string& out) {

@@ -134,12 +134,16 @@ core::Status TransactionalLoop::commit_batch(BatchHandler& handler,
   for (const auto& r : out.records) {
     EARSHOT_TRY(producer_->produce(r.topic, r.key, r.value));
   }
+  point(LoopPoint::kProduced);
   if (!batch.empty()) {
     EARSHOT_TRY(producer_->send_offsets(*consumer_, next_offsets(batch)));
   }
+  point(LoopPoint::kOffsetsSent);
+  point(LoopPoint::kCommitting);
   core::Status st = producer_->commit();
   in_txn_ = false;
   if (!st) return st;
+  point(LoopPoint::kCommitted);
   stats_.last_commit_us.store(micros_since(t0), std::memory_order_relaxed);
   handler.on_commit();
   return core::ok();

@@ -81,6 +81,11 @@ class Output {
 
 using Batch = std::vector<Record>;
 
+// The points of one transaction, in order, at which LoopOptions::on_point is called: after
+// every output record was produced, after the consumed offsets were sent, just before the
+// commit call, and after the commit returned successfully (before the handler's on_commit).
+enum class LoopPoint { kProduced, kOffsetsSent, kCommitting, kCommitted };
+
 class BatchHandler {
  public:
   virtual ~BatchHandler() = default;
@@ -116,6 +121,11 @@ struct LoopOptions {
   // A batch also stops growing once its records' keys and values reach this many bytes
   // (0 = no byte bound). See "Bounded in-flight bytes" above.
   std::size_t max_batch_bytes = 16u << 20;
+  // Test-only fault hook (empty in production): called on the loop thread at each LoopPoint
+  // of every transaction. The chaos tests make it abort the process there (the `earshot`
+  // binary installs it from $EARSHOT_TEST_FAULT, see pipeline/cli/fault_hook.h) to prove
+  // that nothing of a transaction killed at that point is ever visible to read_committed.
+  std::function<void(LoopPoint)> on_point;
 };
 
 // Counters a metrics endpoint may read from another thread while the loop runs.
@@ -168,6 +178,9 @@ class TransactionalLoop {
   void on_revoke(const std::vector<TopicPartition>& parts);
   void set_inflight(const Batch* open = nullptr);
   void update_lag();
+  void point(LoopPoint p) {
+    if (options_.on_point) options_.on_point(p);
+  }
 
   Log& log_;
   LoopOptions options_;

@@ -57,6 +57,21 @@ TEST(FeedParser, AtomEntries) {
   EXPECT_EQ(q.url, "https://blog.acmeair.example/2026/11/only-updated");
 }
 
+// Found by tests/fuzz/feed_fuzz: an item naming no author gave a post without author id or
+// handle, which the strict decoder refuses downstream. The publication is its author now.
+TEST(FeedParser, AnItemWithoutAuthorIsByThePublication) {
+  auto feed = parse_feed(
+      "<rss version=\"2.0\"><channel><title>Acme News</title><item><title>Hello</title>"
+      "<link>https://news.acmeair.example/1</link><pubDate>Mon, 23 Nov 2026 10:00:00 GMT"
+      "</pubDate></item></channel></rss>",
+      "https://news.acmeair.example/feed.xml");
+  ASSERT_TRUE(feed) << feed.error().message;
+  ASSERT_EQ(feed->items.size(), 1u);
+  const pipeline::core::Post& p = feed->items[0].post;
+  EXPECT_EQ(p.author.id, "news.acmeair.example");
+  EXPECT_EQ(p.author.name, "Acme News");
+}
+
 TEST(FeedParser, MalformedAndForeignDocumentsAreErrors) {
   auto bad = parse_feed(read_fixture("rss_malformed.xml"), "https://x.example/f");
   ASSERT_FALSE(bad);

@@ -53,6 +53,17 @@ TEST(MastodonStatus, TimelineResolvesReblogsAndDeadLettersMalformedEntries) {
   EXPECT_EQ(page->statuses[0].post.text, "post number 1001 about #acme");
 }
 
+// Found by tests/fuzz/mastodon_fuzz: an account without id and acct gave a post with no
+// author, which the strict decoder refuses downstream. It is a malformed status instead.
+TEST(MastodonStatus, AnAccountWithoutIdOrAcctIsMalformed) {
+  auto s = parse_mastodon_status(
+      R"({"id":"1","created_at":"2026-11-23T10:01:00.000Z","content":"<p>hi</p>",)"
+      R"("account":{"display_name":"Alice","username":"alice"}})",
+      "mastodon.example");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("account"), std::string::npos) << s.error().message;
+}
+
 TEST(MastodonStatus, ApiErrorBodiesAreErrors) {
   auto r = parse_mastodon_timeline(R"({"error":"This method requires an authenticated user"})",
                                    "m.example");

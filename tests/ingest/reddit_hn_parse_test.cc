@@ -30,6 +30,18 @@ TEST(RedditListing, LinksBecomePostsAndMalformedChildrenDeadLetters) {
   EXPECT_EQ(page->dead[0].reason, "created_utc: missing or not a number");
 }
 
+// Found by tests/fuzz/reddit_fuzz: a child without author gave an authorless post (refused
+// by the strict decoder downstream); it is a dead letter now.
+TEST(RedditListing, AChildWithoutAuthorIsADeadLetter) {
+  auto page = parse_reddit_listing(
+      R"({"kind":"Listing","data":{"after":null,"children":[{"kind":"t3","data":)"
+      R"({"name":"t3_x1","subreddit":"acmeair","created_utc":1732356000,"title":"t"}}]}})");
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_TRUE(page->items.empty());
+  ASSERT_EQ(page->dead.size(), 1u);
+  EXPECT_NE(page->dead[0].reason.find("author"), std::string::npos) << page->dead[0].reason;
+}
+
 TEST(RedditListing, CommentsReplyToTheirParentAndMoreIsSkipped) {
   auto page = parse_reddit_listing(read_fixture("reddit_comments.json"));
   ASSERT_TRUE(page);

@@ -131,6 +131,19 @@ TEST(Deliver, ClientErrorIsDeadAtOnce) {
   EXPECT_EQ(r.attempts, 1);
 }
 
+TEST(Deliver, GoneIsReportedAtOnceAndNotRetried) {
+  RecordingReceiver rx([](const ReceivedRequest&) {
+    return ReceiverResponse{410, {}, "this hook was deleted"};
+  });
+  auto http = make_cpprest_client();
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*http, request_to(rx), fast(8), stop);
+  EXPECT_EQ(r.outcome, Outcome::gone);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_EQ(rx.request_count(), 1u);
+  EXPECT_NE(r.reason.find("410"), std::string::npos) << r.reason;
+}
+
 TEST(Deliver, ConnectionRefusedIsRetried) {
   const int port = testing::free_port();
   auto http = make_cpprest_client();

@@ -200,6 +200,72 @@ TEST(SinkRunner, GivesUpToTheDeadletterTopicAndMovesOn) {
   EXPECT_EQ(pipeline::codec::decode_alert(d->original)->id, "alrt_d1");
 }
 
+// 410 Gone disables the sink: the alert that got it and every later one are dead-lettered
+// without another request, the stats say so, and the warning callback names the sink once.
+// Another sink keeps delivering.
+TEST(SinkRunner, GoneDisablesTheSinkAndDeadLettersItsAlerts) {
+  Fixture f;
+  RecordingReceiver gone([](const ReceivedRequest&) {
+    return ReceiverResponse{410, {}, "hook deleted"};
+  });
+  RecordingReceiver ok([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
+  f.cfg.sinks = {sink("webhook", gone.url("/hook")), sink("slack", ok.url("/slack"))};
+  produce_alerts(
+      *f.log, f.cfg,
+      {testing::sample_alert("g1"), testing::sample_alert("g2"), testing::sample_alert("g3")});
+  std::mutex mu;
+  std::vector<std::string> warnings;
+  SinkRunnerOptions o = fast();
+  o.on_warning = [&](const std::string& w) {
+    std::lock_guard lock(mu);
+    warnings.push_back(w);
+  };
+  auto runner = SinkRunner::start(f.cfg, *f.log, o);
+  ASSERT_TRUE(runner);
+  ASSERT_TRUE(wait_until(
+      within(10s),
+      [&] {
+        auto st = (*runner)->stats();
+        return st[0].dead == 3 && st[1].delivered == 3;
+      },
+      "both sinks through the three alerts"));
+  (*runner)->stop();
+  auto stats = (*runner)->stats();
+  EXPECT_TRUE(stats[0].disabled);
+  EXPECT_NE(stats[0].disabled_reason.find("410"), std::string::npos) << stats[0].disabled_reason;
+  EXPECT_EQ(stats[0].dead, 3u);
+  EXPECT_EQ(stats[0].delivered, 0u);
+  EXPECT_EQ(gone.request_count(), 1u) << "no request after the 410";
+  EXPECT_FALSE(stats[1].disabled);
+  EXPECT_EQ(stats[1].delivered, 3u);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("sink webhook disabled"), std::string::npos) << warnings[0];
+  }
+  auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
+  ASSERT_TRUE(c);
+  std::vector<pipeline::log::Record> dead;
+  ASSERT_TRUE(wait_until(
+      within(5s),
+      [&] {
+        auto b = (*c)->poll(100, 100ms);
+        if (b) dead.insert(dead.end(), b->begin(), b->end());
+        return dead.size() >= 3 && (*c)->at_end();
+      },
+      "three dead letters"));
+  ASSERT_EQ(dead.size(), 3u);
+  std::set<std::string> ids;
+  for (const auto& r : dead) {
+    auto d = pipeline::codec::decode_deadletter(r.value);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->stage, "sink:webhook");
+    EXPECT_NE(d->reason.find("sink disabled"), std::string::npos) << d->reason;
+    ids.insert(pipeline::codec::decode_alert(d->original)->id);
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"alrt_g1", "alrt_g2", "alrt_g3"}));
+}
+
 TEST(SinkRunner, MinSeveritySkipsQuieterAlerts) {
   Fixture f;
   RecordingReceiver pd([](const ReceivedRequest&) { return ReceiverResponse{202, {}, ""}; });

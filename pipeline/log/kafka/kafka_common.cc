@@ -1,6 +1,8 @@
 #include "pipeline/log/kafka/kafka_common.h"
 
+#include <map>
 #include <mutex>
+#include <string>
 
 #include "pipeline/log/kafka/kafka_log.h"
 
@@ -10,11 +12,37 @@ namespace {
 std::mutex g_log_mu;
 KafkaLogHandler g_log_handler;
 
+std::mutex g_auth_mu;
+std::map<const rd_kafka_t*, std::string> g_auth_failures;
+
 void log_cb(const rd_kafka_t*, int level, const char* fac, const char* buf) {
   std::lock_guard lock(g_log_mu);
   if (g_log_handler) g_log_handler(level, fac ? fac : "", buf ? buf : "");
 }
+
+// With an error callback set, librdkafka no longer logs these errors itself: log them as
+// before (level 3, "ERROR"), and remember an authentication failure for auth_failure().
+void error_cb(rd_kafka_t* rk, int err, const char* reason, void*) {
+  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+      err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED) {
+    std::lock_guard lock(g_auth_mu);
+    g_auth_failures[rk] = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
+  }
+  log_cb(rk, 3, "ERROR", reason);
+}
 }  // namespace
+
+std::optional<std::string> auth_failure(const rd_kafka_t* rk) {
+  std::lock_guard lock(g_auth_mu);
+  auto it = g_auth_failures.find(rk);
+  if (it == g_auth_failures.end()) return std::nullopt;
+  return it->second;
+}
+
+void forget_auth_failure(const rd_kafka_t* rk) {
+  std::lock_guard lock(g_auth_mu);
+  g_auth_failures.erase(rk);
+}
 
 void set_kafka_log_handler(KafkaLogHandler handler) {
   std::lock_guard lock(g_log_mu);
@@ -43,6 +71,7 @@ core::Result<rd_kafka_conf_t*> make_conf(const log::LogOptions& options,
     return std::unexpected(st.error());
   }
   rd_kafka_conf_set_log_cb(conf, log_cb);
+  rd_kafka_conf_set_error_cb(conf, error_cb);
   return conf;
 }
 

@@ -6,15 +6,23 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "pipeline/log/log.h"
 
 namespace earshot::pipeline::log::kafka {
 
+// The authentication failure (SASL or TLS) librdkafka reported for `rk` through its error
+// callback, if any. Credentials that are wrong stay wrong, so callers fail clearly (kFatal)
+// instead of retrying forever. Thread-safe.
+std::optional<std::string> auth_failure(const rd_kafka_t* rk);
+void forget_auth_failure(const rd_kafka_t* rk);
+
 struct HandleDeleter {
   void operator()(rd_kafka_t* rk) const {
     if (rk) rd_kafka_destroy(rk);
+    forget_auth_failure(rk);
   }
 };
 using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;

@@ -64,6 +64,9 @@ class KafkaConsumer final : public log::Consumer {
 
   core::Result<std::vector<log::Record>> poll(std::size_t max_records,
                                               std::chrono::milliseconds timeout) override {
+    if (auto auth = auth_failure(rk_.get())) {
+      return core::fail(core::ErrorCode::kFatal, "kafka: authentication failed: " + *auth);
+    }
     std::vector<log::Record> out;
     collecting_ = &out;  // a revocation inside this poll drops what was collected before it
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -1,5 +1,8 @@
 #include "pipeline/log/kafka/kafka_log.h"
 
+#include <optional>
+#include <string>
+
 #include "pipeline/core/status.h"
 #include "pipeline/log/kafka/kafka_common.h"
 
@@ -39,9 +42,19 @@ core::Status KafkaLog::create_topics(const std::vector<log::TopicSpec>& topics) 
       rd_kafka_AdminOptions_new(rk->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(opts, 30000, err, sizeof err);
   rd_kafka_CreateTopics(rk->get(), specs.data(), specs.size(), opts, q);
-  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 60000);
+  // Wait up to 60 s, serving the handle's callbacks so that an authentication failure (wrong
+  // credentials never heal) ends the wait at once with a clear message.
+  rd_kafka_event_t* ev = nullptr;
+  std::optional<std::string> auth;
+  for (int waited_ms = 0; !ev && waited_ms < 60000 && !auth; waited_ms += 250) {
+    ev = rd_kafka_queue_poll(q, 250);
+    rd_kafka_poll(rk->get(), 0);
+    auth = auth_failure(rk->get());
+  }
   core::Status result = core::ok();
-  if (!ev) {
+  if (!ev && auth) {
+    result = core::fail(core::ErrorCode::kFatal, "kafka: authentication failed: " + *auth);
+  } else if (!ev) {
     result = core::fail(core::ErrorCode::kTimeout,
                         "kafka create topics: no answer from " + options_.brokers);
   } else if (rd_kafka_event_error(ev)) {

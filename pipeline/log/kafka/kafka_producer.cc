@@ -77,7 +77,12 @@ class KafkaProducer final : public log::Producer {
 
   core::Status flush(std::chrono::milliseconds timeout) override {
     rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(timeout.count()));
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(from_code(err, "flush"));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (auto auth = auth_failure(rk_.get())) {
+        return core::fail(core::ErrorCode::kFatal, "kafka: authentication failed: " + *auth);
+      }
+      return std::unexpected(from_code(err, "flush"));
+    }
     if (int n = failed_.exchange(0); n > 0) {
       return core::fail(
           core::ErrorCode::kRetriable,

@@ -205,6 +205,20 @@ TEST(JsonCodec, RejectsTooLongText) {
   EXPECT_NE(r.error().message.find("text: longer than"), std::string::npos);
 }
 
+// Found by tests/fuzz/post_decoder_fuzz: a literal that starts like null but is not one
+// (`nt`), in an unknown member or in an optional one, made simdjson throw out of the decoder.
+TEST(JsonCodec, ABrokenNullLiteralIsAnErrorNotAnException) {
+  for (const char* json :
+       {R"({"v":1,"u8d":nt a ":"})", R"({"v":1,"lang":nul})", R"({"v":1,"x":[1,nx]})"}) {
+    core::Result<core::Post> post = core::fail(core::ErrorCode::kFatal, "not run");
+    ASSERT_NO_THROW(post = decode_post(json)) << json;
+    EXPECT_FALSE(post) << json;
+    core::Result<core::ScoredPost> scored = core::fail(core::ErrorCode::kFatal, "not run");
+    ASSERT_NO_THROW(scored = decode_scored(json)) << json;
+    EXPECT_FALSE(scored) << json;
+  }
+}
+
 TEST(JsonCodec, AcceptsUnknownMembersAndNulls) {
   auto r = decode_post(
       R"({"v":1,"uid":"x","source":"s","created_at":"2026-01-01T00:00:00+02:00","text":"t","lang":null,"future":{"a":[1,2.5,true,null]},)" OK_AUTHOR

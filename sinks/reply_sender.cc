@@ -118,8 +118,8 @@ ReplySender::Outcome ReplySender::call_mastodon(const pipeline::config::ReplyAcc
   return o;
 }
 
-std::optional<std::string> ReplySender::find_in_thread(const pipeline::config::ReplyAccountDef& acc,
-                                                       const core::ReplyIntent& r) {
+core::Result<std::optional<std::string>> ReplySender::find_in_thread(
+    const pipeline::config::ReplyAccountDef& acc, const core::ReplyIntent& r) {
   core::HttpRequest req{.method = "GET",
                         .url = trim_slash(acc.instance) + "/api/v1/statuses/" +
                                core::url_encode(r.in_reply_to) + "/context",

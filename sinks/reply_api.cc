@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
 #include "pipeline/core/rfc3339.h"
 #include "sinks/http_server.h"
@@ -67,6 +68,43 @@ std::vector<core::ReplyIntent> ReplyBook::list(const std::string& status, const 
   });
   if (out.size() > limit) out.resize(limit);
   return out;
+}
+
+core::Result<std::unique_ptr<ReplyBookFollower>> ReplyBookFollower::start(
+    pipeline::log::Log& log, ReplyBook& book, const std::string& topic) {
+  EARSHOT_TRY(log.create_topics({{topic, 3, /*compacted=*/true}}));
+  auto consumer = log.consumer({.group = "", .topics = {topic}});
+  if (!consumer) return std::unexpected(consumer.error());
+  std::unique_ptr<ReplyBookFollower> f(new ReplyBookFollower());
+  f->consumer_ = std::move(*consumer);
+  f->thread_ = std::thread([p = f.get(), &book] {
+    while (!p->stop_.load()) {
+      auto batch = p->consumer_->poll(500, std::chrono::milliseconds(200));
+      if (!batch) continue;  // transient; the consumer reconnects
+      for (const auto& rec : *batch) {
+        if (auto r = pipeline::codec::decode_reply(rec.value)) {
+          book.apply(std::move(*r));
+          ++p->applied_;
+        } else {
+          ++p->undecodable_;
+        }
+      }
+    }
+  });
+  return f;
+}
+
+void ReplyBookFollower::stop() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+std::function<core::Status(const core::ReplyIntent&)> reply_publisher(
+    pipeline::log::Producer& producer, std::string topic) {
+  return [&producer, topic = std::move(topic)](const core::ReplyIntent& r) -> core::Status {
+    EARSHOT_TRY(producer.produce(topic, r.post_uid, pipeline::codec::encode(r)));
+    return producer.flush(std::chrono::milliseconds(30'000));
+  };
 }
 
 std::string reply_json(const core::ReplyIntent& r) {

@@ -32,16 +32,20 @@
 // outlive the api, the api the server's routes.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
+#include "pipeline/log/log.h"
 
 namespace earshot::sinks {
 
@@ -61,6 +65,31 @@ class ReplyBook {
   mutable std::mutex mu_;
   std::map<std::string, pipeline::core::ReplyIntent> by_id_;
 };
+
+// Feeds a ReplyBook from the replies topic: a group-less reader from the beginning on its own
+// thread (any number of `serve` instances). Undecodable records are counted, not applied.
+class ReplyBookFollower {
+ public:
+  static pipeline::core::Result<std::unique_ptr<ReplyBookFollower>> start(pipeline::log::Log& log,
+                                                                          ReplyBook& book,
+                                                                          const std::string& topic);
+  ~ReplyBookFollower() { stop(); }
+  void stop();
+  std::uint64_t applied() const { return applied_.load(); }
+  std::uint64_t undecodable() const { return undecodable_.load(); }
+
+ private:
+  ReplyBookFollower() = default;
+  std::unique_ptr<pipeline::log::Consumer> consumer_;
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> applied_{0}, undecodable_{0};
+  std::thread thread_;
+};
+
+// A ReplyApi::Publisher that writes to `topic` (key = post uid) with `producer` and waits
+// for the acknowledgement.
+std::function<pipeline::core::Status(const pipeline::core::ReplyIntent&)> reply_publisher(
+    pipeline::log::Producer& producer, std::string topic);
 
 // R of a reply (above), as a JSON string.
 std::string reply_json(const pipeline::core::ReplyIntent& r);

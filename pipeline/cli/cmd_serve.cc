@@ -13,6 +13,7 @@
 #include "sinks/api.h"
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
+#include "sinks/reply_api.h"
 
 namespace earshot::pipeline::cli {
 
@@ -31,6 +32,13 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
   s->server = std::make_unique<sinks::HttpServer>(
       sinks::HttpServerOptions{.listen = listen, .tokens = config.api.tokens});
   sinks::add_api_routes(*s->server, *s->store);
+  s->reply_book = std::make_unique<sinks::ReplyBook>();
+  auto reply_producer = log.producer({});
+  if (!reply_producer) throw Exit{kExitRuntime, "serve: " + reply_producer.error().message};
+  s->reply_producer = std::move(*reply_producer);
+  s->reply_api = std::make_unique<sinks::ReplyApi>(
+      *s->reply_book, sinks::reply_publisher(*s->reply_producer, config.log.topic("replies")));
+  s->reply_api->install(*s->server);
   s->server->route("/", sinks::Access::kPublic,
                    [](const sinks::ServerRequest&) { return sinks::dashboard_response(); });
   hub.install(*s->server);
@@ -46,6 +54,9 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
                                             config.log.topic("alerts"));
   if (!follower) throw Exit{kExitRuntime, "serve: " + follower.error().message};
   s->follower = std::move(*follower);
+  auto replies = sinks::ReplyBookFollower::start(log, *s->reply_book, config.log.topic("replies"));
+  if (!replies) throw Exit{kExitRuntime, "serve: " + replies.error().message};
+  s->reply_follower = std::move(*replies);
   s->watched = watch_api(&hub.registry(), *s->store, *s->follower, *s->server);
   s->url = s->server->url();
   if (config.api.tokens.empty() && listen.rfind("127.", 0) != 0 &&

@@ -14,6 +14,9 @@ namespace earshot::sinks {
 class HttpServer;
 class ApiStore;
 class ApiFollower;
+class ReplyBook;
+class ReplyApi;
+class ReplyBookFollower;
 }  // namespace earshot::sinks
 
 namespace earshot::pipeline::cli {
@@ -46,6 +49,12 @@ struct ServeInstance {
   std::unique_ptr<sinks::HttpServer> server;
   pipeline::core::CollectorHandle watched;
   std::string url;  // "http://127.0.0.1:8080"
+  // The reply queue API (issue 14): the book fed from the replies topic, actions written
+  // back to it by reply_producer.
+  std::unique_ptr<sinks::ReplyBook> reply_book;
+  std::unique_ptr<pipeline::log::Producer> reply_producer;
+  std::unique_ptr<sinks::ReplyApi> reply_api;
+  std::unique_ptr<sinks::ReplyBookFollower> reply_follower;
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the
@@ -65,6 +74,9 @@ int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& 
                     const RoleOptions& options);
 int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log,
                    const RoleOptions& options);
+// Reply planning + sending (cmd_replies.cc, issue 14).
+int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log& log,
+                     const RoleOptions& options);
 int run_process_role(const pipeline::config::Config& config, pipeline::log::Log& log,
                      const RoleOptions& options);
 

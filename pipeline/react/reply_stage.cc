@@ -63,11 +63,11 @@ core::Status ReplyStage::handle(const std::vector<log::Record>& batch, log::Outp
   return core::ok();
 }
 
-log::LoopOptions reply_stage_loop_options(const config::Config& cfg, int instance) {
+log::LoopOptions reply_stage_loop_options(const config::Config& cfg, const std::string& instance) {
   log::LoopOptions o;
   o.group = cfg.log.group + ".replies";
   o.inputs = {cfg.log.topic("scored")};
-  o.transactional_id = cfg.log.group + ".replies." + std::to_string(instance);
+  o.transactional_id = cfg.log.group + ".replies." + instance;
   return o;
 }
 

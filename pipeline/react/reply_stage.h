@@ -53,6 +53,6 @@ class ReplyStage : public log::BatchHandler {
 };
 
 // The loop options of the stage: group "<log.group>.replies", input the scored topic.
-log::LoopOptions reply_stage_loop_options(const config::Config& cfg, int instance);
+log::LoopOptions reply_stage_loop_options(const config::Config& cfg, const std::string& instance);
 
 }  // namespace earshot::pipeline::react

@@ -89,7 +89,7 @@ struct Loop {
       auto h = pipeline::react::ReplyStage::create(cfg, *log);
       ASSERT_TRUE(h) << h.error().message;
       auto loop = pipeline::log::TransactionalLoop::create(
-          *log, pipeline::react::reply_stage_loop_options(cfg, 0));
+          *log, pipeline::react::reply_stage_loop_options(cfg, "0"));
       ASSERT_TRUE(loop);
       ASSERT_TRUE((*loop)->run(**h, stop));
     });

@@ -1,10 +1,12 @@
 // The reply sender process (reply_runner.h).
 #include "sinks/reply_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
 #include "pipeline/codec/json_codec.h"
+#include "pipeline/core/rfc3339.h"
 
 namespace earshot::sinks {
 
@@ -42,8 +44,28 @@ void ReplyRunner::act(const core::ReplyIntent& r) {
     return;
   }
   due_.erase(r.id);
-  if (step->status == core::ReplyStatus::sent) ++counters_.sent;
+  if (step->status == core::ReplyStatus::sent) {
+    ++counters_.sent;
+    if (auto created = core::parse_rfc3339_ms(r.post_created_at)) {
+      std::lock_guard lock(latency_mu_);
+      if (latencies_.size() >= 10'000) latencies_.erase(latencies_.begin());
+      latencies_.push_back(static_cast<double>(now_ms_() - *created) / 1000.0);
+    }
+  }
   if (step->status == core::ReplyStatus::failed) ++counters_.failed;
+}
+
+double ReplyRunner::post_to_sent_seconds(double q) const {
+  std::vector<double> v;
+  {
+    std::lock_guard lock(latency_mu_);
+    v = latencies_;
+  }
+  if (v.empty()) return -1;
+  std::size_t i =
+      std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+  return v[i];
 }
 
 core::Status ReplyRunner::run(const std::atomic<bool>& stop) {

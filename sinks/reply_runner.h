@@ -24,7 +24,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "pipeline/config/config.h"
 #include "pipeline/core/http_client.h"
@@ -47,6 +49,9 @@ class ReplyRunner {
               std::function<std::int64_t()> now_ms = {});
   pipeline::core::Status run(const std::atomic<bool>& stop);
   const ReplyRunnerCounters& counters() const { return counters_; }
+  // Time from a post's created_at to its reply's `sent` (this process's sends), seconds:
+  // the q-quantile (0..1) of the last 10000, or -1 when there is none yet.
+  double post_to_sent_seconds(double q) const;
 
  private:
   void act(const pipeline::core::ReplyIntent& r);
@@ -60,6 +65,8 @@ class ReplyRunner {
   std::map<std::string, pipeline::core::ReplyIntent> latest_;  // by reply id
   std::map<std::string, std::int64_t> due_;                    // retries: id -> when (ms)
   std::unique_ptr<ReplySender> sender_;
+  mutable std::mutex latency_mu_;
+  std::vector<double> latencies_;  // seconds, a ring of 10000
 };
 
 }  // namespace earshot::sinks

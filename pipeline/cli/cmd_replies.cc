@@ -28,6 +28,29 @@ int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log&
   std::thread sender([&] {
     if (auto st = runner.run(stop); !st) sender_error = st.error().message;
   });
+  pipeline::core::CollectorHandle watched;
+  if (options.metrics) {
+    watched = options.metrics->add_collector([&](pipeline::core::MetricsWriter& w) {
+      auto c = [&](const char* name, const char* help, std::uint64_t v) {
+        w.counter(name, help, {}, static_cast<double>(v));
+      };
+      c("earshot_replies_planned_total", "Replies planned (shadow, pending or approved)",
+        (*handler)->planned());
+      c("earshot_replies_blocked_total", "Replies blocked by a guard", (*handler)->blocked());
+      c("earshot_replies_sent_total", "Replies the platform acknowledged",
+        runner.counters().sent.load());
+      c("earshot_replies_failed_total", "Replies that failed (4xx, or retries exhausted)",
+        runner.counters().failed.load());
+      c("earshot_replies_retries_total", "Send attempts to retry (429, 5xx, transport)",
+        runner.counters().retries.load());
+      for (double q : {0.5, 0.99}) {
+        double v = runner.post_to_sent_seconds(q);
+        if (v >= 0)
+          w.gauge("earshot_replies_post_to_sent_seconds", "Post created_at to reply sent",
+                  {{"quantile", q == 0.5 ? "0.5" : "0.99"}}, v);
+      }
+    });
+  }
   log_info("replies: mode " + std::string(pipeline::config::to_string(config.replies.mode)) + ", " +
            std::to_string(config.replies.rules.size()) + " rule(s), " +
            std::to_string(config.replies.accounts.size()) + " account(s) on " + log.describe());

@@ -18,7 +18,8 @@
 namespace earshot::pipeline::cli {
 
 ServeInstance::~ServeInstance() {
-  watched.reset();             // no scrape reads the store from here on
+  watched.reset();  // no scrape reads the store from here on
+  reply_watched.reset();
   if (server) server->stop();  // no request reads it either
   if (follower) follower->stop();
 }
@@ -57,6 +58,16 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
   auto replies = sinks::ReplyBookFollower::start(log, *s->reply_book, config.log.topic("replies"));
   if (!replies) throw Exit{kExitRuntime, "serve: " + replies.error().message};
   s->reply_follower = std::move(*replies);
+  {
+    s->reply_watched = hub.registry().add_collector(
+        [book = s->reply_book.get()](pipeline::core::MetricsWriter& w) {
+          for (const char* st : {"pending_approval", "approved", "sending", "sent", "failed",
+                                 "rejected", "blocked", "planned"}) {
+            w.gauge("earshot_replies", "Replies by current status (serve's view of the topic)",
+                    {{"status", st}}, static_cast<double>(book->list(st, "", SIZE_MAX).size()));
+          }
+        });
+  }
   s->watched = watch_api(&hub.registry(), *s->store, *s->follower, *s->server);
   s->url = s->server->url();
   if (config.api.tokens.empty() && listen.rfind("127.", 0) != 0 &&

@@ -55,6 +55,7 @@ struct ServeInstance {
   std::unique_ptr<pipeline::log::Producer> reply_producer;
   std::unique_ptr<sinks::ReplyApi> reply_api;
   std::unique_ptr<sinks::ReplyBookFollower> reply_follower;
+  pipeline::core::CollectorHandle reply_watched;
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the

@@ -13,6 +13,7 @@
 #include "sinks/reply_api.h"
 #include "sinks/reply_runner.h"
 #include "tests/sinks/support/fixture_mastodon.h"
+#include "tests/sinks/support/reply_scenarios.h"
 #include "tests/support/wait.h"
 
 namespace earshot::sinks {
@@ -179,3 +180,15 @@ TEST(ReplyLoop, AutoModeSendsWithoutApproval) {
 
 }  // namespace
 }  // namespace earshot::sinks
+
+namespace earshot::sinks::testing {
+namespace {
+
+// The same scenario as reply_kill_kafka_test.cc, smaller, on the embedded log (a SQLite file
+// the child process shares).
+TEST(ReplyKill, RepliesExactlyOnceThroughKillsOnTheEmbeddedLog) {
+  run_reply_kill_scenario("embedded", 60, 5);
+}
+
+}  // namespace
+}  // namespace earshot::sinks::testing

@@ -40,6 +40,10 @@ std::string clean(std::string_view s) { return pipeline::codec::utf8_repair(s); 
 
 void ReplyBook::apply(core::ReplyIntent r) {
   std::lock_guard lock(mu_);
+  // Every change appends to the history: a shorter one is an older state (the API applies
+  // its own record after publishing it, when the sender's later records may be in already).
+  auto it = by_id_.find(r.id);
+  if (it != by_id_.end() && it->second.history.size() > r.history.size()) return;
   std::string id = r.id;
   by_id_[id] = std::move(r);
 }

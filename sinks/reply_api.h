@@ -54,7 +54,8 @@ struct ServerResponse;
 
 class ReplyBook {
  public:
-  // The latest state of a reply replaces the older one (same id).
+  // The latest state of a reply replaces the older one (same id); a record with a shorter
+  // history than the one held is older and ignored.
   void apply(pipeline::core::ReplyIntent r);
   std::optional<pipeline::core::ReplyIntent> get(const std::string& id) const;
   // Newest first (by the planning time, then id); empty status/entity = any.

@@ -123,12 +123,19 @@ TEST(ReplyLoop, ApprovalModeWaitsForTheApiThenSendsExactlyOneReplyPerPostWithEdi
   ReplyApi api(book, reply_publisher(*producer, loop.cfg.log.topic("replies")));
   auto pending = book.list("pending_approval", "", 100);
   for (std::size_t i = 0; i < pending.size(); ++i) {
-    std::string body = i == 0 ? R"({"text":"@u0@m.example edited by a person"})" : "";
+    std::string body =
+        pending[i].in_reply_to == "100" ? R"({"text":"@u0@m.example edited by a person"})" : "";
     auto res = api.approve(pending[i].id, "alice", body);
     ASSERT_EQ(res.status, 200) << res.body;
   }
   ASSERT_TRUE(wait_until(
-      within(30s), [&] { return book.list("sent", "", 100).size() == 6; }, "6 sent replies"));
+      within(30s), [&] { return book.list("sent", "", 100).size() == 6; }, "6 sent replies"))
+      << "server posts " << server->posts() << ", replies: " << [&] {
+           std::string out;
+           for (const auto& r : book.list("", "", 100))
+             out += r.id + "=" + std::string(core::to_string(r.status)) + ":" + r.reason + " ";
+           return out;
+         }();
   auto statuses = server->snapshot();
   ASSERT_EQ(statuses.size(), 6u);
   std::set<std::string> answered;

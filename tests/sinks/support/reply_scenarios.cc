@@ -40,7 +40,7 @@ void run_reply_kill_scenario(const std::string& kind, int replies, int kills) {
     if (req.header("authorization") != "Bearer secret-token") return {401, {}, "{}"};
     if (req.method != "POST" || req.path() != "/api/v1/statuses") return {404, {}, "{}"};
     ++posts;
-    std::this_thread::sleep_for(2ms);  // a platform takes a moment: kills land mid-call too
+    std::this_thread::sleep_for(20ms);  // a platform takes a moment: kills land mid-call too
     std::lock_guard lock(mu);
     std::string key = req.header("idempotency-key");
     auto it = by_key.find(key);
@@ -74,13 +74,19 @@ void run_reply_kill_scenario(const std::string& kind, int replies, int kills) {
   auto env = scenario_env(cfg);
   env["EARSHOT_SCN_MASTODON_URL"] = mastodon.base_url();
   std::mt19937 rng(20261123);
-  std::uniform_int_distribution<int> pause_ms(0, 400);
+  std::uniform_int_distribution<int> pause_ms(0, 150);
   int kills_mid_run = 0;
   for (int k = 0; k < kills; ++k) {
     const int before = posts.load();
     pid_t child = spawn_child("replies", env);
+    auto all_made = [&] {
+      std::lock_guard lock(mu);
+      return static_cast<int>(replied_to.size()) == replies;
+    };
+    // Kill only once this child is calling (or, late in a fast run, all is made already).
     const bool calling = wait_until(
-        within(90s), [&] { return posts.load() > before; }, "the sender calling the server");
+        within(90s), [&] { return posts.load() > before || all_made(); },
+        "the sender calling the server");
     std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
     kill_child(child);
     ASSERT_TRUE(calling) << "kill " << k << ": the sender never called";

@@ -94,6 +94,9 @@ int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, Rol
     roles.push_back(guard("process", [&] { return run_process_role(config, log, options); }));
     roles.push_back(guard("react", [&] { return run_react_role(config, log, options); }));
   }
+  if (config.replies.mode != pipeline::config::ReplyMode::off) {
+    roles.push_back(guard("replies", [&] { return run_replies_role(config, log, options); }));
+  }
   while (!g_stop && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   stop = true;
   for (auto& t : roles) t.join();
@@ -142,6 +145,12 @@ void add_roles(CLI::App& app) {
   add_metrics_option(react, *args);
   react->callback(
       [args] { set_runner([args] { return run_single(*args, "react", run_react_role); }); });
+  auto* replies = app.add_subcommand(
+      "replies", "Plan replies to scored posts (replies: rules and guards) and send approved ones");
+  add_role_options(replies, *args);
+  add_metrics_option(replies, *args);
+  replies->callback(
+      [args] { set_runner([args] { return run_single(*args, "replies", run_replies_role); }); });
   auto* run = app.add_subcommand(
       "run", "Run every role (ingest, process, react with its sinks, serve) in one process");
   add_role_options(run, *args);

@@ -17,11 +17,13 @@
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
 #include "sinks/post_store.h"
+#include "sinks/reply_api.h"
 
 namespace earshot::pipeline::cli {
 
 ServeInstance::~ServeInstance() {
-  watched.reset();             // no scrape reads the store from here on
+  watched.reset();  // no scrape reads the store from here on
+  reply_watched.reset();
   if (server) server->stop();  // no request reads it either
   if (follower) follower->stop();
 }
@@ -49,6 +51,13 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
                                         .states = s->alert_states.get(),
                                         .writer = s->writer.get(),
                                         .states_topic = alert_states_topic(config)});
+  s->reply_book = std::make_unique<sinks::ReplyBook>();
+  auto reply_producer = log.producer({});
+  if (!reply_producer) throw Exit{kExitRuntime, "serve: " + reply_producer.error().message};
+  s->reply_producer = std::move(*reply_producer);
+  s->reply_api = std::make_unique<sinks::ReplyApi>(
+      *s->reply_book, sinks::reply_publisher(*s->reply_producer, config.log.topic("replies")));
+  s->reply_api->install(*s->server);
   s->server->route("/", sinks::Access::kPublic,
                    [](const sinks::ServerRequest&) { return sinks::dashboard_response(); });
   hub.install(*s->server);
@@ -68,6 +77,19 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
        .alert_states = s->alert_states.get()});
   if (!follower) throw Exit{kExitRuntime, "serve: " + follower.error().message};
   s->follower = std::move(*follower);
+  auto replies = sinks::ReplyBookFollower::start(log, *s->reply_book, config.log.topic("replies"));
+  if (!replies) throw Exit{kExitRuntime, "serve: " + replies.error().message};
+  s->reply_follower = std::move(*replies);
+  {
+    s->reply_watched = hub.registry().add_collector(
+        [book = s->reply_book.get()](pipeline::core::MetricsWriter& w) {
+          for (const char* st : {"pending_approval", "approved", "sending", "sent", "failed",
+                                 "rejected", "blocked", "planned"}) {
+            w.gauge("earshot_replies", "Replies by current status (serve's view of the topic)",
+                    {{"status", st}}, static_cast<double>(book->list(st, "", SIZE_MAX).size()));
+          }
+        });
+  }
   s->watched = watch_api(&hub.registry(), *s->store, *s->follower, *s->server);
   s->url = s->server->url();
   if (config.api.tokens.empty() && listen.rfind("127.", 0) != 0 &&

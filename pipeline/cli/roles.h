@@ -16,6 +16,9 @@ class ApiStore;
 class ApiFollower;
 class PostStore;
 class AlertStates;
+class ReplyBook;
+class ReplyApi;
+class ReplyBookFollower;
 }  // namespace earshot::sinks
 
 namespace earshot::pipeline::cli {
@@ -53,6 +56,13 @@ struct ServeInstance {
   std::unique_ptr<sinks::PostStore> posts;
   std::unique_ptr<sinks::AlertStates> alert_states;
   std::unique_ptr<pipeline::log::Producer> writer;
+  // The reply queue API (issue 14): the book fed from the replies topic, actions written
+  // back to it by reply_producer.
+  std::unique_ptr<sinks::ReplyBook> reply_book;
+  std::unique_ptr<pipeline::log::Producer> reply_producer;
+  std::unique_ptr<sinks::ReplyApi> reply_api;
+  std::unique_ptr<sinks::ReplyBookFollower> reply_follower;
+  pipeline::core::CollectorHandle reply_watched;
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the
@@ -72,6 +82,9 @@ int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& 
                     const RoleOptions& options);
 int run_react_role(const pipeline::config::Config& config, pipeline::log::Log& log,
                    const RoleOptions& options);
+// Reply planning + sending (cmd_replies.cc, issue 14).
+int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log& log,
+                     const RoleOptions& options);
 int run_process_role(const pipeline::config::Config& config, pipeline::log::Log& log,
                      const RoleOptions& options);
 

@@ -92,6 +92,50 @@ core::Status read_entities(od::value& v, std::vector<core::EntityMention>& out) 
   return core::ok();
 }
 
+core::Status read_reply_post(od::value& v, core::ReplyIntent& r) {
+  od::object obj;
+  EARSHOT_TRY(json::read_object(v, "post", obj));
+  return json::for_each_member(obj, "post", 2,
+                               [&](std::string_view k, od::value& x) -> core::Status {
+                                 std::string path = join("post", k);
+                                 if (k == "text") return read_string(x, path, r.post_text);
+                                 if (k == "author") return read_string(x, path, r.post_author);
+                                 if (k == "author_id")
+                                   return read_string(x, path, r.post_author_id);
+                                 if (k == "url") return read_string(x, path, r.post_url);
+                                 if (k == "created_at")
+                                   return read_string(x, path, r.post_created_at);
+                                 return check_any(x, path, 3);
+                               });
+}
+
+core::Status read_reply_history(od::value& v, std::vector<core::ReplyEvent>& out) {
+  od::array arr;
+  auto t = v.type();
+  if (t.error() || t.value() != od::json_type::array || v.get_array().get(arr)) {
+    return bad("history", "expected an array");
+  }
+  for (auto item : arr) {
+    od::value e;
+    od::object obj;
+    if (item.get(e) || !json::read_object(e, "history[]", obj))
+      return bad("history[]", "expected an object");
+    core::ReplyEvent ev;
+    auto st = json::for_each_member(
+        obj, "history[]", 3, [&](std::string_view k, od::value& x) -> core::Status {
+          std::string path = join("history[]", k);
+          if (k == "status") return read_enum(x, path, &ev.status, &core::parse_reply_status);
+          if (k == "by") return read_string(x, path, ev.by);
+          if (k == "at") return read_string(x, path, ev.at);
+          if (k == "reason") return read_string(x, path, ev.reason);
+          return check_any(x, path, 4);
+        });
+    if (!st) return st;
+    out.push_back(std::move(ev));
+  }
+  return core::ok();
+}
+
 }  // namespace
 
 core::Result<core::ScoredPost> decode_scored(std::string_view wire) {
@@ -214,6 +258,14 @@ core::Result<core::ReplyIntent> decode_reply(std::string_view wire) {
         if (key == "customer") return json::read_customer(v, key, r.customer);
         if (key == "status") return read_enum(v, key, &r.status, &core::parse_reply_status);
         if (key == "idempotency_key") return read_string(v, key, r.idempotency_key);
+        if (key == "entity") return read_string(v, key, r.entity);
+        if (key == "reason") return read_string(v, key, r.reason);
+        if (key == "lang") return read_string(v, key, r.lang);
+        if (key == "remote_id") return read_string(v, key, r.remote_id);
+        if (key == "intent") return read_enum(v, key, &r.intent, &sentiment::parse_intent);
+        if (key == "sentiment") return json::read_sentiment(v, key, r.sentiment);
+        if (key == "post") return read_reply_post(v, r);
+        if (key == "history") return read_reply_history(v, r.history);
         return check_any(v, key, 2);
       });
 }

@@ -238,6 +238,32 @@ std::string encode(const core::ReplyIntent& r) {
   write_customer(w, r.customer);
   w.field("status", to_string(r.status));
   w.field("idempotency_key", r.idempotency_key);
+  w.field("entity", r.entity);
+  w.field("reason", r.reason);
+  w.field("lang", r.lang);
+  w.field("intent", to_string(r.intent));
+  w.key("sentiment");
+  write_sentiment(w, r.sentiment);
+  w.key("post");
+  w.begin_object();
+  w.field("text", r.post_text);
+  w.field("author", r.post_author);
+  w.field("author_id", r.post_author_id);
+  w.field("url", r.post_url);
+  w.field("created_at", r.post_created_at);
+  w.end_object();
+  w.field("remote_id", r.remote_id);
+  w.key("history");
+  w.begin_array();
+  for (const auto& e : r.history) {
+    w.begin_object();
+    w.field("status", to_string(e.status));
+    w.field("by", e.by);
+    w.field("at", e.at);
+    w.field("reason", e.reason);
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
   return out;
 }

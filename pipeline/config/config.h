@@ -193,6 +193,12 @@ struct ReplyAccountDef {
   std::string instance;  // mastodon: the account's instance
   std::string handle;
   std::string token;  // required
+  // Issue 14: no reply is planned between quiet_from and quiet_to ("HH:MM", local time at
+  // utc_offset "+HH:MM"/"-HH:MM"; a fixed offset, as g++ 12 has no IANA zone database).
+  // Both empty = no quiet hours. Minutes of the day after parsing; -1 = unset.
+  int quiet_from = -1;
+  int quiet_to = -1;
+  int utc_offset_minutes = 0;
 };
 
 struct ReplyRuleDef {
@@ -203,6 +209,10 @@ struct ReplyRuleDef {
   std::string entity = "*";               // when.entity
   std::vector<std::string> sources;       // when.source (string or list); empty = any
   std::string template_text;              // config key `template`, required
+  // Issue 14 additions (all optional).
+  std::vector<std::string> langs;     // when.lang; empty = any language
+  std::vector<std::string> keywords;  // when.keywords: any one, case-insensitive; empty = any
+  std::map<std::string, std::string> templates;  // per language; `template` is the fallback
 };
 
 enum class ReplyMode { off, shadow, approval, auto_send };  // auto_send is `auto`
@@ -214,6 +224,11 @@ struct RepliesConfig {
   std::vector<ReplyRuleDef> rules;
   Millis author_cooldown{86'400'000};  // = 24h
   int daily_cap = 200;
+  // Issue 14 additions.
+  std::string fallback_lang = "en";  // the language whose template answers an unknown one
+  Millis max_post_age{86'400'000};   // older posts are not answered (= 24h)
+  double min_confidence = 0.6;       // probability of the targeted label below this: no reply
+  std::vector<std::string> other_accounts;  // handles never answered (other companies)
 };
 
 struct ApiConfig {

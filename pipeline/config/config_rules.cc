@@ -197,12 +197,57 @@ void read_sinks(ConfigReader& r, const YAML::Node& node, Config& cfg) {
   }
 }
 
+namespace {
+
+// "HH:MM" -> minutes of the day; -1 when malformed.
+int minutes_of_day(const std::string& s) {
+  if (s.size() != 5 || s[2] != ':') return -1;
+  for (int i : {0, 1, 3, 4})
+    if (s[i] < '0' || s[i] > '9') return -1;
+  int h = (s[0] - '0') * 10 + (s[1] - '0');
+  int m = (s[3] - '0') * 10 + (s[4] - '0');
+  return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+void read_quiet_hours(ConfigReader& r, MapReader& a, ReplyAccountDef* acc) {
+  std::string from, to, offset;
+  a.str("quiet_from", &from);
+  a.str("quiet_to", &to);
+  a.str("utc_offset", &offset);
+  if (from.empty() != to.empty()) {
+    r.error(*a.get(from.empty() ? "quiet_to" : "quiet_from"),
+            a.key_path("quiet_from") + ": quiet_from and quiet_to go together");
+    return;
+  }
+  if (!from.empty()) {
+    acc->quiet_from = minutes_of_day(from);
+    acc->quiet_to = minutes_of_day(to);
+    if (acc->quiet_from < 0 || acc->quiet_to < 0) {
+      r.error(*a.get("quiet_from"), a.key_path("quiet_from") + ": expected HH:MM");
+    }
+  }
+  if (!offset.empty()) {
+    int mins = offset.size() == 6 ? minutes_of_day(offset.substr(1)) : -1;
+    if ((offset[0] != '+' && offset[0] != '-') || mins < 0) {
+      r.error(*a.get("utc_offset"), a.key_path("utc_offset") + ": expected +HH:MM or -HH:MM");
+    } else {
+      acc->utc_offset_minutes = offset[0] == '-' ? -mins : mins;
+    }
+  }
+}
+
+}  // namespace
+
 void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg) {
   RepliesConfig& rc = cfg.replies;
   MapReader m(r, node, "replies", "replies");
   m.choice<ReplyMode>("mode", &rc.mode, kModes);
   m.duration("author_cooldown", &rc.author_cooldown, /*allow_zero=*/true);
   m.integer("daily_cap", &rc.daily_cap, 0, 10'000'000);
+  m.str("fallback_lang", &rc.fallback_lang);
+  m.duration("max_post_age", &rc.max_post_age);
+  m.real("min_confidence", &rc.min_confidence, 0.0, 1.0);
+  m.list("other_accounts", &rc.other_accounts, /*scalar_ok=*/true);
   std::optional<YAML::Node> accounts = m.get("accounts");
   if (accounts && is_list(r, *accounts, "replies.accounts")) {
     for (std::size_t i = 0; i < accounts->size(); ++i) {
@@ -225,6 +270,7 @@ void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg) {
       }
       a.str("handle", &acc.handle);
       a.str("token", &acc.token, kRequired);
+      read_quiet_hours(r, a, &acc);
       a.finish();
       rc.accounts.push_back(std::move(acc));
     }
@@ -247,6 +293,8 @@ void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg) {
       if (w.choice<Label>("label", &label, kLabels)) rule.label = label;
       w.list("tier", &rule.tiers, /*scalar_ok=*/true);
       w.list("source", &rule.sources, /*scalar_ok=*/true);
+      w.list("lang", &rule.langs, /*scalar_ok=*/true);
+      w.list("keywords", &rule.keywords, /*scalar_ok=*/true);
       entity_field(r, w, cfg, &rule.entity);
       w.finish();
       if (a.str("template", &rule.template_text, kRequired) &&
@@ -254,6 +302,7 @@ void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg) {
               std::count(rule.template_text.begin(), rule.template_text.end(), '}')) {
         r.error(*a.get("template"), a.key_path("template") + ": unbalanced { } in the template");
       }
+      a.string_map("templates", &rule.templates);
       a.finish();
       rc.rules.push_back(std::move(rule));
     }

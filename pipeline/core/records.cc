@@ -20,8 +20,8 @@ bool parse_enum(std::string_view s, const std::array<std::string_view, N>& names
 constexpr std::array<std::string_view, 6> kMatchNames{"alias",  "handle", "hashtag",
                                                       "domain", "regex",  "derived"};
 constexpr std::array<std::string_view, 2> kKindNames{"company", "product"};
-constexpr std::array<std::string_view, 5> kReplyNames{"pending_approval", "approved", "sent",
-                                                      "rejected", "failed"};
+constexpr std::array<std::string_view, 8> kReplyNames{
+    "pending_approval", "approved", "sent", "rejected", "failed", "planned", "sending", "blocked"};
 
 }  // namespace
 

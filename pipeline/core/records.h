@@ -153,9 +153,30 @@ struct Alert {
   bool operator==(const Alert&) const = default;
 };
 
-enum class ReplyStatus { pending_approval, approved, sent, rejected, failed };
+// The life of a reply (issue 14): planned (shadow mode: recorded, never sent) |
+// pending_approval -> approved -> sending -> sent | failed; rejected (by a person) and blocked
+// (by a planner guard, `reason` says which) end it early. New values are appended.
+enum class ReplyStatus {
+  pending_approval,
+  approved,
+  sent,
+  rejected,
+  failed,
+  planned,
+  sending,
+  blocked
+};
 std::string_view to_string(ReplyStatus s);
 bool parse_reply_status(std::string_view s, ReplyStatus* out);
+
+// One status change of a reply: who (a token owner, "planner", "sender") and when.
+struct ReplyEvent {
+  ReplyStatus status = ReplyStatus::planned;
+  std::string by;
+  std::string at;  // RFC 3339
+  std::string reason;
+  bool operator==(const ReplyEvent&) const = default;
+};
 
 struct ReplyIntent {
   std::string id;
@@ -167,6 +188,19 @@ struct ReplyIntent {
   std::optional<CustomerRef> customer;
   ReplyStatus status = ReplyStatus::pending_approval;
   std::string idempotency_key;
+  // Issue 14 additions: what the approver sees and the audit trail.
+  std::string entity;
+  std::string reason;  // why blocked / failed / rejected; empty otherwise
+  std::string lang;    // the template language used
+  Intent intent = Intent::other;
+  sentiment::Sentiment sentiment;  // toward `entity`
+  std::string post_text;           // wire: post {text, author, url, created_at}
+  std::string post_author;         // the author's handle
+  std::string post_author_id;
+  std::string post_url;
+  std::string post_created_at;
+  std::string remote_id;  // the platform's id of the sent reply
+  std::vector<ReplyEvent> history;  // every status change, oldest first
   bool operator==(const ReplyIntent&) const = default;
 };
 

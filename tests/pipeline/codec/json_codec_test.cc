@@ -295,6 +295,26 @@ TEST(JsonCodec, OtherRecordsRoundTrip) {
   r.status = core::ReplyStatus::approved;
   r.idempotency_key = "k";
   EXPECT_EQ(*decode_reply(encode(r)), r);
+  // Issue 14 members: what the approver sees and the audit trail.
+  r.status = core::ReplyStatus::sending;
+  r.entity = "acme";
+  r.reason = "why";
+  r.lang = "de";
+  r.intent = core::Intent::complaint;
+  r.sentiment.label = sentiment::Label::negative;
+  r.sentiment.score = -0.5f;
+  r.sentiment.probs = {0.75f, 0.25f, 0.0f};
+  r.sentiment.model = "vader";
+  r.post_text = "lost my bag";
+  r.post_author = "ann@m.example";
+  r.post_author_id = "id-ann";
+  r.post_url = "https://m.example/@ann/1";
+  r.post_created_at = "2026-01-01T00:00:00Z";
+  r.remote_id = "9";
+  r.history = {{core::ReplyStatus::pending_approval, "planner", "2026-01-01T00:00:01Z", ""},
+               {core::ReplyStatus::blocked, "ops", "2026-01-01T00:00:02Z", "daily_cap"}};
+  EXPECT_EQ(*decode_reply(encode(r)), r);
+  EXPECT_FALSE(decode_reply(R"({"v":1,"history":[{"status":"nope"}]})"));
 
   core::DeadLetter d{"bad",
                      "decode",

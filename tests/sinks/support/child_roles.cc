@@ -10,7 +10,9 @@
 
 #include <cstdlib>
 
+#include "pipeline/http/cpprest_client.h"
 #include "pipeline/react/react_stage.h"
+#include "sinks/reply_runner.h"
 #include "sinks/sink_runner.h"
 #include "tests/sinks/support/end_to_end.h"
 
@@ -52,6 +54,19 @@ void run_react_role() {
   std::_Exit(6);
 }
 
+// replies: a ReplyRunner sending to the fixture Mastodon at EARSHOT_SCN_MASTODON_URL.
+void run_replies_role() {
+  pipeline::config::Config cfg = scenario_config_from_env();
+  const char* url = std::getenv("EARSHOT_SCN_MASTODON_URL");
+  cfg.replies.accounts = {{"acme", "mastodon", url ? url : "", "@acme@m.example", "secret-token"}};
+  auto log = open_scenario_log(cfg);
+  if (!log) std::_Exit(3);
+  ReplyRunner runner(cfg, *log, pipeline::http::make_cpprest_client());
+  std::atomic<bool> never{false};
+  (void)runner.run(never);
+  std::_Exit(6);
+}
+
 class ChildRole : public ::testing::Environment {
  public:
   void SetUp() override {
@@ -59,6 +74,7 @@ class ChildRole : public ::testing::Environment {
     if (!role) return;
     if (std::string(role) == "sinks") run_sinks_role();
     if (std::string(role) == "react") run_react_role();
+    if (std::string(role) == "replies") run_replies_role();
     std::_Exit(2);
   }
 };

@@ -1,0 +1,74 @@
+// The reply planning stage (reply_stage.h).
+#include "pipeline/react/reply_stage.h"
+
+#include <chrono>
+
+#include "pipeline/codec/json_codec.h"
+
+namespace earshot::pipeline::react {
+
+ReplyStage::ReplyStage(const config::Config& cfg, log::Log& log,
+                       std::function<std::int64_t()> now_ms)
+    : replies_(cfg.replies),
+      topic_(cfg.log.topic("replies")),
+      log_(log),
+      now_ms_(std::move(now_ms)),
+      planner_(cfg.replies) {
+  if (!now_ms_) {
+    now_ms_ = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+}
+
+core::Result<std::unique_ptr<ReplyStage>> ReplyStage::create(const config::Config& cfg,
+                                                             log::Log& log,
+                                                             std::function<std::int64_t()> now_ms) {
+  EARSHOT_TRY(log.create_topics({{cfg.log.topic("replies"), 3, /*compacted=*/true}}));
+  std::unique_ptr<ReplyStage> s(new ReplyStage(cfg, log, std::move(now_ms)));
+  EARSHOT_TRY(s->restore());
+  return s;
+}
+
+core::Status ReplyStage::restore() {
+  planner_ = ReplyPlanner(replies_);
+  auto consumer = log_.consumer({.group = "", .topics = {topic_}});
+  if (!consumer) return std::unexpected(consumer.error());
+  EARSHOT_TRY(log::read_to_end(
+      **consumer,
+      [&](log::Record& rec) {
+        if (auto r = codec::decode_reply(rec.value)) planner_.observe(*r);
+      },
+      std::chrono::minutes(2), "the replies topic"));
+  stale_ = false;
+  return core::ok();
+}
+
+core::Status ReplyStage::handle(const std::vector<log::Record>& batch, log::Output& out) {
+  if (stale_) EARSHOT_TRY(restore());
+  const std::int64_t now = now_ms_();
+  for (const auto& rec : batch) {
+    auto sp = codec::decode_scored(rec.value);
+    if (!sp) {
+      ++skipped_;
+      continue;
+    }
+    auto intent = planner_.plan(*sp, now);
+    if (!intent) continue;
+    ++(intent->status == core::ReplyStatus::blocked ? blocked_ : planned_);
+    out.emit(topic_, intent->post_uid, codec::encode(*intent));
+  }
+  return core::ok();
+}
+
+log::LoopOptions reply_stage_loop_options(const config::Config& cfg, const std::string& instance) {
+  log::LoopOptions o;
+  o.group = cfg.log.group + ".replies";
+  o.inputs = {cfg.log.topic("scored")};
+  o.transactional_id = cfg.log.group + ".replies." + instance;
+  return o;
+}
+
+}  // namespace earshot::pipeline::react

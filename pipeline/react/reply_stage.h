@@ -1,0 +1,58 @@
+// earshot::pipeline::react — the reply planning stage (issue 14): scored posts → ReplyIntents
+// on the replies topic, exactly once (a BatchHandler of the transactional loop).
+//
+// For each scored post of a batch, ReplyPlanner (reply_planner.h) decides; an intent is
+// emitted to the replies topic (compacted, key = post uid) in the batch's transaction. An
+// undecodable scored record is counted (skipped(): process already validated it, so this
+// is a bug elsewhere, not data to answer) and never stops the stream. State (posts planned,
+// cooldowns, caps) is rebuilt from the replies topic itself: on start and after an aborted
+// batch, restore() reads it to its end (read_committed) and observe()s every record, so a
+// kill -9 neither re-plans a post nor forgets a cooldown.
+//
+//   auto h = ReplyStage::create(cfg, log);            // creates the replies topic, restores
+//   auto loop = log::TransactionalLoop::create(log, reply_stage_loop_options(cfg, 0));
+//   (*loop)->run(**h, stop);
+//
+// Thread safety: one thread (the loop's). Lifetime: the Log must outlive the handler.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "pipeline/config/config.h"
+#include "pipeline/log/transactional_loop.h"
+#include "pipeline/react/reply_planner.h"
+
+namespace earshot::pipeline::react {
+
+class ReplyStage : public log::BatchHandler {
+ public:
+  static core::Result<std::unique_ptr<ReplyStage>> create(
+      const config::Config& cfg, log::Log& log, std::function<std::int64_t()> now_ms = {});
+
+  core::Status handle(const std::vector<log::Record>& batch, log::Output& out) override;
+  void on_abort() override { stale_ = true; }
+
+  std::uint64_t planned() const { return planned_.load(); }
+  std::uint64_t blocked() const { return blocked_.load(); }
+  std::uint64_t skipped() const { return skipped_.load(); }
+
+ private:
+  ReplyStage(const config::Config& cfg, log::Log& log, std::function<std::int64_t()> now_ms);
+  core::Status restore();
+
+  config::RepliesConfig replies_;
+  std::string topic_;
+  log::Log& log_;
+  std::function<std::int64_t()> now_ms_;
+  ReplyPlanner planner_;
+  bool stale_ = true;
+  std::atomic<std::uint64_t> planned_{0}, blocked_{0}, skipped_{0};
+};
+
+// The loop options of the stage: group "<log.group>.replies", input the scored topic.
+log::LoopOptions reply_stage_loop_options(const config::Config& cfg, const std::string& instance);
+
+}  // namespace earshot::pipeline::react

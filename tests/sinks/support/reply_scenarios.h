@@ -1,0 +1,16 @@
+// Test support (replies, issue 14): the sender kill -9 scenario, written once and run on the
+// embedded log (a SQLite file shared with the child) and on real Kafka.
+#pragma once
+
+#include <string>
+
+namespace earshot::sinks::testing {
+
+// `replies` approved replies on the replies topic; a sender process (child role "replies",
+// child_roles.cc) is killed with SIGKILL `kills` times, each at a random point after it
+// started calling the fixture Mastodon server (HTTP, idempotent by Idempotency-Key like the
+// real one), then a last one finishes: the server made exactly `replies` statuses, one in
+// reply to each post, and every reply ends `sent` on the topic.
+void run_reply_kill_scenario(const std::string& kind, int replies, int kills);
+
+}  // namespace earshot::sinks::testing

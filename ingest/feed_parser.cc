@@ -92,7 +92,11 @@ void finish_item(State& s, std::string original) {
   p.ingested_at = now_rfc3339();
   std::string author = atom ? trim(s.author_name) : field("creator");
   if (author.empty()) author = field("author");
-  p.author = {author, author, author, std::nullopt};
+  if (author.empty()) {
+    p.author = {s.host, s.host, s.host, std::nullopt};  // the feed speaks for itself
+  } else {
+    p.author = {author, author, author, std::nullopt};
+  }
   p.text = body.empty() ? title : (title.empty() ? body : title + "\n\n" + body);
   s.feed.items.push_back(std::move(item));
 }

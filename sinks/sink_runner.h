@@ -55,7 +55,8 @@ struct SinkStats {
 struct SinkRunnerOptions {
   RetryPolicy retry;  // max_attempts comes from each SinkDef; retry.clock
                       // also times the pause after a failed poll
-  std::shared_ptr<pipeline::core::HttpClient> http;  // null: pipeline::http::make_cpprest_client()
+  // null: pipeline::http::make_cpprest_client() with the config's outbound policy
+  std::shared_ptr<pipeline::core::HttpClient> http;
   std::chrono::milliseconds poll_timeout{200};
 };
 

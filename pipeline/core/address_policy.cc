@@ -233,7 +233,9 @@ std::optional<std::string> AddressPolicy::check_address(std::string_view host,
   if (!why) return std::nullopt;
   std::string shown = address.to_string();
   std::string out = std::string(host);
-  if (out != shown) out += " (" + shown + ")";
+  std::string_view bare = host;
+  if (bare.size() >= 2 && bare.front() == '[') bare = bare.substr(1, bare.size() - 2);
+  if (bare != shown) out += " (" + shown + ")";
   return out + " is " + *why + "; allow it in outbound.allow_private";
 }
 

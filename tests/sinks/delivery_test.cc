@@ -191,5 +191,35 @@ TEST(Backoff, DoublesAndIsCapped) {
   EXPECT_EQ(backoff(p, 20), 30s);
 }
 
+// Issue #16: a webhook answering 302 to another host had its signed headers replayed there
+// with an empty body, and the alert counted as delivered. Now the redirect is not followed,
+// the other host sees nothing, and the alert is dead, not delivered.
+TEST(Deliver, ARedirectToAnotherHostIsNeitherFollowedNorDelivered) {
+  RecordingReceiver other([](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; });
+  const std::string elsewhere = "http://localhost:" + std::to_string(other.port()) + "/x";
+  RecordingReceiver rx([&](const ReceivedRequest&) {
+    return ReceiverResponse{302, {{"Location", elsewhere}}, ""};
+  });
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*http, request_to(rx), fast(3), stop);
+  EXPECT_EQ(r.outcome, Outcome::dead);
+  EXPECT_EQ(r.last_status, 302);
+  EXPECT_NE(r.reason.find("not followed"), std::string::npos) << r.reason;
+  EXPECT_EQ(rx.request_count(), 1u);
+  EXPECT_EQ(other.request_count(), 0u);
+}
+
+TEST(Deliver, ARefusedAddressIsDeadAtOnce) {
+  RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
+  auto strict = make_cpprest_client();  // public addresses only: the receiver is on loopback
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*strict, request_to(rx), fast(5), stop);
+  EXPECT_EQ(r.outcome, Outcome::dead);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_NE(r.reason.find("refused"), std::string::npos) << r.reason;
+  EXPECT_EQ(rx.request_count(), 0u);
+}
+
 }  // namespace
 }  // namespace earshot::sinks

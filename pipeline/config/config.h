@@ -265,7 +265,7 @@ struct Config {
 Config default_config();
 
 // The largest config file accepted (bytes); a bigger one is refused before parsing.
-inline constexpr std::size_t kMaxConfigBytes = 4 << 20;
+inline constexpr std::size_t kMaxConfigBytes = 1 << 20;  // 1 MiB: yaml-cpp needs ~250 B per node
 
 // Reads and checks `path`. kNotFound / kIo when unreadable, kInvalidArgument with every
 // problem (one per line; past 100, the first 100 by position and a count) when not valid.

@@ -209,6 +209,7 @@ TEST(JetstreamSource, UnreachableServerBacksOff) {
   JetstreamOptions o;
   o.url = "ws://127.0.0.1:1/subscribe";
   o.backoff_base = milliseconds(50);
+  o.address_policy = earshot::testing::loopback_policy();
   JetstreamSource src(o);
   auto r = src.poll(milliseconds(10));
   ASSERT_FALSE(r);

@@ -92,11 +92,13 @@ void finish_item(State& s, std::string original) {
   p.ingested_at = now_rfc3339();
   std::string author = atom ? trim(s.author_name) : field("creator");
   if (author.empty()) author = field("author");
-  p.author = {author, author, author, std::nullopt};
-  // Feeds often name no author: the publication (its title, its host as the id) said it, so
-  // the post still meets the record contract (an author id or handle, DESIGN.md §2).
-  if (author.empty())
-    p.author = {s.host, "", s.feed.title.empty() ? s.host : s.feed.title, std::nullopt};
+  // Feeds often name no author: the publication said it — its host as id and handle (the
+  // record contract wants one, DESIGN.md §2), its title as the name.
+  if (author.empty()) {
+    p.author = {s.host, s.host, s.feed.title.empty() ? s.host : s.feed.title, std::nullopt};
+  } else {
+    p.author = {author, author, author, std::nullopt};
+  }
   p.text = body.empty() ? title : (title.empty() ? body : title + "\n\n" + body);
   s.feed.items.push_back(std::move(item));
 }

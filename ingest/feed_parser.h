@@ -5,9 +5,12 @@
 // published, updated (RFC 3339), author/name. Each item becomes Post{uid "rss:<feed
 // host>:<key>", text "title\n\nbody as plain text"}, where key is the guid/id or, for items
 // without one, the first 32 hex digits of SHA-256 over link, title and body (stable across
-// re-fetches). An item without a date takes the fetch time; an item with an unreadable date
-// or with neither title, body nor link is a dead letter carrying its XML. A document that is
-// not well-formed XML, or neither RSS nor Atom, is an error naming line and column.
+// re-fetches). The author is the item's author (dc:creator, author, Atom author/name); an
+// item without one (common) is by the feed's host (id and handle "example.com"), so a valid
+// Post comes out either way. An item without a date takes the fetch time; an item with an
+// unreadable date or with neither title, body nor link is a dead letter carrying its XML. A
+// document that is not well-formed XML, or neither RSS nor Atom, is an error naming line and
+// column.
 //
 //   auto feed = parse_feed(body, "https://example.com/feed.xml");
 //   if (!feed) report(feed.error());            // "feed: line 3, column 8: mismatched tag"

@@ -14,6 +14,10 @@ namespace earshot::ingest {
 using pipeline::core::ErrorCode;
 using pipeline::core::fail;
 
+namespace {
+constexpr milliseconds kMissingFilePause{100};  // at most ~10 "cannot open" errors a second
+}  // namespace
+
 FileSource::FileSource(FileOptions options) : options_(std::move(options)) {
   if (options_.rate > 0)
     bucket_ = std::make_unique<TokenBucket>(options_.rate, std::max(1.0, options_.rate / 10));
@@ -46,6 +50,9 @@ pipeline::core::Result<ingest::SourceBatch> FileSource::poll(milliseconds timeou
     ++health_.errors;
     health_.state = "error";
     health_.last_error = options_.path + ": cannot open";
+    // Wait before saying so: the runner polls again at once, and a missing file must not
+    // spin a core (the config check refuses a missing path at start; this is one that went).
+    std::this_thread::sleep_until(std::max(deadline, Clock::now() + kMissingFilePause));
     return fail(ErrorCode::kIo, health_.last_error);
   }
   in.seekg(static_cast<std::streamoff>(offset_));

@@ -4,7 +4,9 @@
 // at most `rate` posts per second when rate > 0 (0 = as fast as polled). Bad lines become
 // dead letters. At the end of the file the batch says end_of_stream, unless `follow` is set:
 // then a poll at the end waits (up to its timeout, checking every poll_interval) for growth.
-// offset() and size() let a caller draw a progress bar.
+// offset() and size() let a caller draw a progress bar. A file that cannot be opened (the
+// config check refuses a missing path at start, so it went away since) is an error after a
+// pause of at least 100 ms, never a busy loop; it counts in health().errors.
 //
 //   FileSource src({.path = "/data/posts.jsonl", .rate = 50});
 //   while (true) { auto b = src.poll(500ms); ...; if (b && b->end_of_stream) break; }

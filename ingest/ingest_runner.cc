@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ingest/normalize.h"
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/core/status.h"
 
@@ -72,6 +73,26 @@ pipeline::core::Result<std::size_t> IngestRunner::step_one(std::size_t i,
   if (batch->posts.empty() && batch->dead.empty() && batch->cursor == committed_[i])
     return std::size_t{0};
   std::int64_t now = wall_ms();
+  {
+    // A post process would refuse (the codec's strict checks) is dead-lettered here, where it
+    // is counted for its source, instead of being counted as ingested and refused later.
+    std::string ingested = pipeline::core::format_rfc3339_ms(now);
+    std::vector<pipeline::core::Post> valid;
+    valid.reserve(batch->posts.size());
+    for (auto& post : batch->posts) {
+      if (post.ingested_at.empty()) post.ingested_at = ingested;
+      std::string wire = pipeline::codec::encode(post);
+      if (auto back = pipeline::codec::decode_post(wire); !back) {
+        pipeline::core::DeadLetter d =
+            make_dead_letter(src.name(), back.error().message, std::move(wire));
+        d.key = post.uid;
+        batch->dead.push_back(std::move(d));
+        continue;
+      }
+      valid.push_back(std::move(post));
+    }
+    batch->posts = std::move(valid);
+  }
   std::int64_t newest = 0;
   auto attempt = [&]() -> pipeline::core::Status {
     EARSHOT_TRY(producer_->begin());

@@ -1,7 +1,9 @@
 #include "ingest/jetstream_source.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -10,6 +12,7 @@
 #include "ingest/jetstream_event.h"
 #include "ingest/json_access.h"
 #include "ingest/url_util.h"
+#include "pipeline/http/outbound_guard.h"
 
 namespace earshot::ingest {
 
@@ -55,6 +58,7 @@ std::string JetstreamSource::cursor() const {
 pipeline::core::Status JetstreamSource::restore(std::string_view cursor) {
   disconnect();
   time_us_ = 0;
+  recent_.clear();
   if (cursor.empty()) return pipeline::core::ok();
   auto doc = parse_json(cursor);
   auto t = doc ? get_int(*doc, "time_us") : std::nullopt;
@@ -66,7 +70,13 @@ pipeline::core::Status JetstreamSource::restore(std::string_view cursor) {
 pipeline::core::Status JetstreamSource::connect() {
   std::string url = options_.url;
   for (const std::string& c : options_.collections) url = add_query(url, "wantedCollections", c);
-  if (time_us_ > 0) url = add_query(url, "cursor", std::to_string(time_us_));
+  if (time_us_ > 0) {
+    std::int64_t from =
+        std::max<std::int64_t>(1, time_us_ - std::max<std::int64_t>(0, options_.rewind_us));
+    url = add_query(url, "cursor", std::to_string(from));
+  }
+  if (auto st = pipeline::http::check_before_connect(options_.address_policy, url); !st)
+    return fail(ErrorCode::kInvalidArgument, name() + ": connect: " + st.error().message);
   auto conn = std::make_unique<Connection>();
   std::weak_ptr<Inbox> weak = conn->inbox;
   std::size_t max_queue = options_.max_queue;
@@ -183,11 +193,20 @@ pipeline::core::Result<ingest::SourceBatch> JetstreamSource::poll(milliseconds t
   }
   for (const std::string& m : messages) {
     JetstreamEvent ev = parse_jetstream_event(m, options_.resolver.get());
-    if (ev.time_us != 0 && ev.time_us <= time_us_) continue;  // replayed after a reconnect
+    if (ev.time_us != 0) {
+      // Never dropped for being older than the cursor (time_us steps back on real traffic);
+      // only an event already handled in this process (a replay after a reconnect) is.
+      std::string key = ev.post ? ev.post->uid + (ev.post->deleted ? "#deleted" : "")
+                                : std::to_string(std::hash<std::string>{}(m));
+      if (!recent_[ev.time_us].insert(std::move(key)).second) continue;
+    }
     if (ev.post) batch.posts.push_back(std::move(*ev.post));
     if (ev.dead) batch.dead.push_back(std::move(*ev.dead));
     if (ev.time_us > time_us_) time_us_ = ev.time_us;
   }
+  // Forget what a reconnect can no longer replay (older than the rewind).
+  recent_.erase(recent_.begin(),
+                recent_.lower_bound(time_us_ - 2 * std::max<std::int64_t>(options_.rewind_us, 1)));
   health_.posts += static_cast<std::int64_t>(batch.posts.size());
   health_.dead += static_cast<std::int64_t>(batch.dead.size());
   batch.cursor = cursor();

@@ -2,10 +2,15 @@
 //
 // Connects to <url>?wantedCollections=app.bsky.feed.post[&cursor=<time_us>] and turns each
 // message into a Post or tombstone (jetstream_event.h). The cursor is {"time_us": N}, the
-// newest event handled; on reconnect (after a disconnect, a stall or a restart) the stream
-// is resumed from it, and replayed events at or before it are dropped, so nothing is lost
-// or repeated. A connection with no message for stall_factor × expected_interval counts as
-// stalled and is replaced. Failed connects back off exponentially with jitter.
+// newest event handled. Jetstream's time_us is not monotonic on real traffic (events arrive
+// up to tens of milliseconds out of order), so nothing is ever dropped for its time: on
+// reconnect (after a disconnect, a stall or a restart) the stream resumes `rewind` (5 s)
+// before the cursor, as Jetstream's documentation advises. The repeats this brings are
+// skipped while the source remembers them (events seen within `rewind` of the newest, in
+// this process); after a restart they go out again and process's uid dedup drops them. A
+// connection with no message for stall_factor × expected_interval counts as stalled and is
+// replaced. Failed connects back off exponentially with jitter. The URL is checked against
+// `address_policy` (after DNS) before every connection.
 //
 //   JetstreamOptions o{.url = "wss://jetstream2.us-east.bsky.network/subscribe"};
 //   o.resolver =
@@ -20,13 +25,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "ingest/handle_resolver.h"
 #include "ingest/rate_limit.h"
 #include "ingest/source.h"
+#include "pipeline/core/address_policy.h"
 
 namespace earshot::ingest {
 
@@ -40,6 +48,9 @@ struct JetstreamOptions {
   std::size_t max_batch = 1000;
   std::size_t max_queue = 100000;  // messages buffered between polls; beyond: reconnect later
   std::shared_ptr<HandleResolver> resolver;  // null: handles are DIDs
+  // How far before the cursor a new connection resumes (Jetstream's time_us, microseconds).
+  std::int64_t rewind_us = 5'000'000;
+  pipeline::core::AddressPolicy address_policy;  // who may be connected to (SSRF guard)
 };
 
 class JetstreamSource final : public ingest::Source {
@@ -65,6 +76,9 @@ class JetstreamSource final : public ingest::Source {
   JetstreamOptions options_;
   std::unique_ptr<Connection> conn_;
   std::int64_t time_us_ = 0;
+  // Events handled within rewind_us of time_us_: time_us -> event keys, so a replay after a
+  // reconnect is not emitted twice while out-of-order events still are emitted once.
+  std::map<std::int64_t, std::set<std::string>> recent_;
   Backoff backoff_;
   StallDetector stall_;
   Clock::time_point next_connect_{};

@@ -16,6 +16,7 @@
 #include "ingest/time_util.h"
 #include "ingest/url_util.h"
 #include "pipeline/core/status.h"
+#include "pipeline/http/outbound_guard.h"
 
 namespace earshot::ingest {
 namespace {
@@ -33,12 +34,15 @@ struct Shared {
 };
 
 void read_stream(std::shared_ptr<Shared> sh, std::string url, std::string token,
-                 pplx::cancellation_token cancel) {
+                 pplx::cancellation_token cancel, pipeline::core::AddressPolicy policy) {
   std::string error;
   try {
     web::uri uri(url);
     http::client::http_client_config cfg;
     cfg.set_timeout(std::chrono::seconds(120));
+    cfg.set_max_redirects(0);  // cpprestsdk would carry the token to any host
+    if (auto st = pipeline::http::check_before_connect(policy, url); !st)
+      throw std::runtime_error(st.error().message);
     http::client::http_client client(uri.authority(), cfg);
     http::http_request req(http::methods::GET);
     req.set_request_uri(uri.resource());
@@ -123,7 +127,7 @@ MastodonStreamSource::~MastodonStreamSource() { stop_stream(); }
 void MastodonStreamSource::start_stream() {
   stream_ = std::make_unique<Stream>();
   stream_->reader = std::thread(read_stream, stream_->shared, url_, options_.access_token,
-                                stream_->cancel.get_token());
+                                stream_->cancel.get_token(), stream_options_.address_policy);
   backfilled_ = false;
   counted_ = false;
 }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "ingest/mastodon_source.h"
+#include "pipeline/core/address_policy.h"
 
 namespace earshot::ingest {
 
@@ -33,6 +34,9 @@ struct MastodonStreamOptions {
   double stall_factor = 3;
   milliseconds reconnect_base{1000};
   milliseconds reconnect_max{300000};
+  // Who the stream may connect to (the SSRF guard, pipeline/core/address_policy.h); the
+  // stream's URL is checked after DNS before every connection, and redirects are not followed.
+  pipeline::core::AddressPolicy address_policy;
 };
 
 class MastodonStreamSource final : public ingest::Source {

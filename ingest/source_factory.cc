@@ -41,10 +41,11 @@ class NamedSource final : public ingest::Source {
 };
 
 SourceDeps with_defaults(SourceDeps deps) {
-  static auto http = pipeline::http::make_cpprest_client();
+  static auto http = pipeline::http::make_cpprest_client();  // plc.directory: public
   static auto dedup = std::make_shared<UriDedup>();
   static auto handles = std::make_shared<CachingHandleResolver>(plc_directory_lookup(http));
-  if (!deps.http) deps.http = http;
+  if (!deps.http)
+    deps.http = pipeline::http::make_cpprest_client({.address_policy = deps.address_policy});
   if (!deps.mastodon_dedup) deps.mastodon_dedup = dedup;
   if (!deps.handles) deps.handles = handles;
   return deps;
@@ -72,7 +73,11 @@ Result<SourcePtr> build(const SourceDef& def, const SourceDeps& deps) {
     o.limit = def.limit;
     o.polling = polling(def, "mastodon:" + url_host(o.instance) + ":" + o.access_token);
     o.dedup = deps.mastodon_dedup;
-    if (def.streaming) return std::make_unique<MastodonStreamSource>(o, deps.http);
+    if (def.streaming) {
+      MastodonStreamOptions stream;
+      stream.address_policy = deps.address_policy;
+      return std::make_unique<MastodonStreamSource>(o, deps.http, stream);
+    }
     return std::make_unique<MastodonSource>(o, deps.http);
   }
   if (type == "jetstream") {
@@ -82,6 +87,7 @@ Result<SourcePtr> build(const SourceDef& def, const SourceDeps& deps) {
     o.expected_interval = def.expected_interval;
     o.stall_factor = def.stall_factor;
     o.resolver = deps.handles;
+    o.address_policy = deps.address_policy;
     return std::make_unique<JetstreamSource>(o);
   }
   if (type == "reddit") {
@@ -99,7 +105,8 @@ Result<SourcePtr> build(const SourceDef& def, const SourceDeps& deps) {
         polling(def, "reddit:" + (o.client_id.empty() ? url_host(o.base_url) : o.client_id));
     auto http = def.user_agent == pipeline::core::kDefaultUserAgent
                     ? deps.http
-                    : pipeline::http::make_cpprest_client({.user_agent = def.user_agent});
+                    : pipeline::http::make_cpprest_client(
+                          {.user_agent = def.user_agent, .address_policy = deps.address_policy});
     return std::make_unique<RedditSource>(o, http);
   }
   if (type == "hackernews") {

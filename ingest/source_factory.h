@@ -39,6 +39,7 @@
 #include "ingest/mastodon_source.h"
 #include "ingest/source.h"
 #include "pipeline/config/config.h"
+#include "pipeline/core/address_policy.h"
 #include "pipeline/core/http_client.h"
 #include "pipeline/core/status.h"
 
@@ -49,6 +50,10 @@ struct SourceDeps {
   std::shared_ptr<pipeline::core::HttpClient> http;
   std::shared_ptr<UriDedup> mastodon_dedup;
   std::shared_ptr<HandleResolver> handles;
+  // Who the sources may connect to (config outbound.allow_private; the SSRF guard). Used by
+  // the default HTTP client (when `http` is null), the Jetstream WebSocket and the Mastodon
+  // stream. Default: public addresses only.
+  pipeline::core::AddressPolicy address_policy;
 };
 
 pipeline::core::Result<std::unique_ptr<ingest::Source>> make_source(

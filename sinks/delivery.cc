@@ -86,6 +86,10 @@ DeliveryResult deliver(
       }
       res.reason = "HTTP " + std::to_string(resp->status) +
                    (resp->body.empty() ? "" : ": " + resp->body.substr(0, 200));
+      if (resp->status / 100 == 3) {  // a redirect the client did not follow: not delivered
+        res.reason = "HTTP " + std::to_string(resp->status) + ": redirect to '" +
+                     resp->header("location").substr(0, 200) + "' not followed";
+      }
       const bool retriable = resp->status == 429 || resp->status == 408 || resp->status / 100 == 5;
       if (!retriable) {
         res.outcome = resp->status == 410 ? Outcome::gone : Outcome::dead;
@@ -99,6 +103,10 @@ DeliveryResult deliver(
     } else {
       res.last_status = 0;
       res.reason = resp.error().message;
+      if (resp.error().code == pipeline::core::ErrorCode::kInvalidArgument) {
+        res.outcome = Outcome::dead;  // a refused address or a bad URL: retrying cannot help
+        return res;
+      }
     }
     if (res.attempts >= max_attempts) {
       res.outcome = Outcome::dead;

@@ -10,6 +10,9 @@
 //   410 Gone                    gone: the receiver says this endpoint is gone for good (the
 //                               sink runner disables the sink)
 //   other 4xx                   dead (a retry would get the same answer)
+//   3xx (a redirect the client  dead: never delivered (the client follows only same-host
+//   did not follow)             redirects; pipeline/http/cpprest_client.h)
+//   kInvalidArgument error      dead (a bad URL or an address the outbound policy refuses)
 //   max_attempts reached        dead
 // The request is rebuilt for every attempt (`make`), so a signed webhook gets a fresh
 // webhook-timestamp and signature while its webhook-id, the idempotency key, stays the same.

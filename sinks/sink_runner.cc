@@ -197,7 +197,9 @@ pipeline::core::Result<std::unique_ptr<SinkRunner>> SinkRunner::start(
   }
   EARSHOT_TRY(log.create_topics(topics));
   std::shared_ptr<pipeline::core::HttpClient> http =
-      options.http ? options.http : pipeline::http::make_cpprest_client();
+      options.http ? options.http
+                   : pipeline::http::make_cpprest_client(
+                         {.address_policy = pipeline::config::address_policy(cfg.outbound)});
   for (const auto& def : cfg.sinks) {
     if (def.type == "kafka" && def.topic == alerts) continue;  // the alerts topic is the sink
     auto w = std::make_unique<Worker>();

@@ -62,7 +62,8 @@ struct SinkStats {
 struct SinkRunnerOptions {
   RetryPolicy retry;  // max_attempts comes from each SinkDef; retry.clock
                       // also times the pause after a failed poll
-  std::shared_ptr<pipeline::core::HttpClient> http;  // null: pipeline::http::make_cpprest_client()
+  // null: pipeline::http::make_cpprest_client() with the config's outbound policy
+  std::shared_ptr<pipeline::core::HttpClient> http;
   std::chrono::milliseconds poll_timeout{200};
   // One readable line per change an operator should know about: the first failed attempt of
   // an alert (sink, status or error, what happens next), its final outcome after failures

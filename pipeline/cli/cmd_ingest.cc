@@ -40,7 +40,8 @@ int run_ingest_role(const pipeline::config::Config& config, pipeline::log::Log& 
   if (config.sources.empty()) throw Exit{kExitUsage, config.file + ": sources: nothing to ingest"};
   std::vector<std::unique_ptr<ingest::Source>> sources;
   for (const auto& def : config.sources) {
-    auto src = ingest::make_source(def);
+    auto src = ingest::make_source(
+        def, {.address_policy = pipeline::config::address_policy(config.outbound)});
     if (!src)
       throw Exit{kExitRuntime, config.file + ": sources[" + def.name + "]: " + src.error().message};
     sources.push_back(std::move(*src));

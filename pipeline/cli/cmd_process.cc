@@ -25,7 +25,10 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
                      const RoleOptions& options) {
   // The IO the customer directories use: this log for `kafka`, cpprestsdk for `http`.
   auto enricher = pipeline::process::Enricher::build(
-      &config, "", {.http = pipeline::http::make_cpprest_client(), .log = &log});
+      &config, "",
+      {.http = pipeline::http::make_cpprest_client(
+           {.address_policy = pipeline::config::address_policy(config.outbound)}),
+       .log = &log});
   if (!enricher) throw Exit{kExitUsage, enricher.error().message};
   pipeline::process::ProcessTopics topics{config.log.topic("posts"), config.log.topic("scored"),
                                           config.log.topic("mentions"),

@@ -173,7 +173,10 @@ int run_score(const ScoreArgs& args) {
   }
   auto enricher = pipeline::process::Enricher::build(
       config ? &*config : nullptr, args.model,
-      {.http = pipeline::http::make_cpprest_client(), .log = log.get()});
+      {.http = pipeline::http::make_cpprest_client(
+           {.address_policy = config ? pipeline::config::address_policy(config->outbound)
+                                     : pipeline::core::AddressPolicy()}),
+       .log = log.get()});
   if (!enricher) {
     throw Exit{enricher.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage
                                                                                     : kExitRuntime,

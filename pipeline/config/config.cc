@@ -212,9 +212,18 @@ Config default_config() {
   return cfg;
 }
 
-core::Result<Config> parse_config(std::string_view yaml, const std::string& file_name_for_errors,
-                                  const std::string& base_dir, SchemaRecorder* schema) {
+namespace {
+
+core::Result<Config> parse(std::string_view yaml, const std::string& file_name_for_errors,
+                           const std::string& base_dir, bool check_files,
+                           SchemaRecorder* schema = nullptr) {
+  if (yaml.size() > kMaxConfigBytes) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      file_name_for_errors + ":1:1: the config is " + std::to_string(yaml.size()) +
+                          " bytes; the limit is " + std::to_string(kMaxConfigBytes) + " bytes");
+  }
   ConfigReader r(file_name_for_errors, base_dir);
+  r.check_files = check_files;
   r.set_schema(schema);
   Config cfg = default_config();
   cfg.file = file_name_for_errors;
@@ -247,12 +256,24 @@ core::Result<Config> parse_config(std::string_view yaml, const std::string& file
     read_metrics(r, section("metrics"), cfg.metrics);
     read_process(r, section("process"), cfg.process);
     read_windows(r, section("windows"), cfg.windows);
+    detail::read_outbound(r, section("outbound"), cfg);
     top.finish();
+    detail::check_outbound(r, root, cfg);
+    if (r.check_files) detail::check_files(r, root, cfg);
+  } catch (const std::bad_alloc&) {
+    r.error(YAML::Mark::null_mark(), "out of memory while checking the config");
   } catch (const std::exception& e) {  // yaml-cpp throws on a few malformed trees
     r.error(YAML::Mark::null_mark(), std::string("unexpected YAML structure: ") + e.what());
   }
   if (r.has_errors()) return core::fail(core::ErrorCode::kInvalidArgument, r.joined_errors());
   return cfg;
+}
+
+}  // namespace
+
+core::Result<Config> parse_config(std::string_view yaml, const std::string& file_name_for_errors,
+                                  const std::string& base_dir, SchemaRecorder* schema) {
+  return parse(yaml, file_name_for_errors, base_dir, /*check_files=*/false, schema);
 }
 
 core::Result<Config> load_config(const std::string& path) {
@@ -263,6 +284,11 @@ core::Result<Config> load_config(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) {
     return core::fail(core::ErrorCode::kInvalidArgument, path + ": is a folder, not a config file");
   }
+  if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxConfigBytes) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      path + ":1:1: the config is " + std::to_string(size) +
+                          " bytes; the limit is " + std::to_string(kMaxConfigBytes) + " bytes");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return core::fail(core::ErrorCode::kIo, path + ": cannot open config file");
   std::ostringstream text;
@@ -271,7 +297,7 @@ core::Result<Config> load_config(const std::string& path) {
   std::filesystem::path abs = std::filesystem::absolute(path, ec);
   std::string base = ec ? std::filesystem::path(path).parent_path().string()
                         : abs.lexically_normal().parent_path().string();
-  return parse_config(text.str(), path, base);
+  return parse(text.str(), path, base, /*check_files=*/true);
 }
 
 }  // namespace earshot::pipeline::config

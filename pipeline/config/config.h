@@ -49,6 +49,7 @@
 
 #include "pipeline/config/entity.h"
 #include "pipeline/core/access.h"
+#include "pipeline/core/address_policy.h"
 #include "pipeline/core/http_client.h"
 #include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
@@ -267,6 +268,18 @@ struct WindowsConfig {
   Millis idle_close{30'000};  // = 30s
 };
 
+// Where outbound connections may go (DESIGN.md §5): every URL a user configures — sinks,
+// the CRM look-up, reply accounts, ingest sources — is refused when its host is loopback,
+// private, link-local, CGNAT, reserved or multicast (any spelling: "2130706433", "[::1]",
+// "0x7f.1"), at load time and again after DNS at connect time, unless allowed here.
+struct OutboundConfig {
+  std::vector<std::string> allow_private;  // host names, addresses, CIDRs; none by default
+};
+
+// The policy `outbound` describes (entries were checked by the loader; should one still be
+// invalid, nothing extra is allowed).
+core::AddressPolicy address_policy(const OutboundConfig& outbound);
+
 struct Config {
   std::string file;      // as given to load_config / parse_config
   std::string base_dir;  // relative paths were resolved against this
@@ -282,17 +295,23 @@ struct Config {
   MetricsConfig metrics;
   ProcessConfig process;
   WindowsConfig windows;
+  OutboundConfig outbound;
 };
 
 // Config with every default and all 7 topics filled: what an empty file gives.
 Config default_config();
 
+// The largest config file accepted (bytes); a bigger one is refused before parsing.
+inline constexpr std::size_t kMaxConfigBytes = 1 << 20;  // 1 MiB: yaml-cpp needs ~250 B per node
+
 // Reads and checks `path`. kNotFound / kIo when unreadable, kInvalidArgument with every
-// problem (one per line) when not valid.
+// problem (one per line; past 100, the first 100 by position and a count) when not valid.
+// Also checks that the files the config names exist: file sources (with follow: true, their
+// folder), csv/jsonl customers and a model file.
 [[nodiscard]] core::Result<Config> load_config(const std::string& path);
 
 // Checks `yaml` as if read from `file_name_for_errors`; relative paths resolve against
-// `base_dir` ("" = the current directory).
+// `base_dir` ("" = the current directory). Reads no files (the paths are not checked).
 // With `schema`, every key the loader asks for is noted there (config_schema.h).
 class SchemaRecorder;
 [[nodiscard]] core::Result<Config> parse_config(std::string_view yaml,

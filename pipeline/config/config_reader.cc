@@ -105,24 +105,45 @@ std::string closest(std::string_view key, const std::vector<std::string>& candid
 }
 
 void ConfigReader::error(const YAML::Mark& at, std::string message) {
+  ++error_count_;
+  if (message.size() > kMaxErrorChars) {  // a huge scalar quoted back must not be copied whole
+    message.resize(kMaxErrorChars);
+    message += "...";
+  }
   if (at.is_null()) {
     errors_.push_back({-1, -1, file_ + ": " + message});
-    return;
+  } else {
+    errors_.push_back({at.line + 1, at.column + 1,
+                       file_ + ":" + std::to_string(at.line + 1) + ":" +
+                           std::to_string(at.column + 1) + ": " + message});
   }
-  errors_.push_back({at.line + 1, at.column + 1,
-                     file_ + ":" + std::to_string(at.line + 1) + ":" +
-                         std::to_string(at.column + 1) + ": " + message});
+  // Keep only the first kMaxErrors by position: a file with millions of errors costs a bounded
+  // amount of memory and prints a screenful, with the count.
+  if (errors_.size() >= 2 * kMaxErrors) {
+    sort_errors();
+    errors_.resize(kMaxErrors);
+  }
 }
 
-std::string ConfigReader::joined_errors() const {
-  std::vector<Entry> sorted = errors_;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
+void ConfigReader::sort_errors() {
+  std::stable_sort(errors_.begin(), errors_.end(), [](const Entry& a, const Entry& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
+}
+
+std::string ConfigReader::joined_errors() {
+  sort_errors();
   std::string out;
-  for (const Entry& e : sorted) {
+  std::size_t shown = 0;
+  for (const Entry& e : errors_) {
+    if (shown == kMaxErrors) break;
     if (!out.empty()) out += '\n';
     out += e.text;
+    ++shown;
+  }
+  if (error_count_ > shown) {
+    out += "\n" + file_ + ": ... and " + std::to_string(error_count_ - shown) + " more error(s), " +
+           std::to_string(error_count_) + " in all";
   }
   return out;
 }

@@ -54,9 +54,16 @@ class ConfigReader {
 
   void error(const YAML::Mark& at, std::string message);
   void error(const YAML::Node& at, std::string message) { error(at.Mark(), std::move(message)); }
-  bool has_errors() const { return !errors_.empty(); }
-  // All errors, sorted by position, one per line.
-  std::string joined_errors() const;
+  bool has_errors() const { return error_count_ > 0; }
+  // The first kMaxErrors errors by position, one per line, then "... and N more error(s), T
+  // in all" when there were more (only those are kept: memory stays bounded).
+  std::string joined_errors();
+  static constexpr std::size_t kMaxErrors = 100;
+  static constexpr std::size_t kMaxErrorChars = 500;  // one message, longer is cut
+
+  // True when the files the config names (file sources, csv/jsonl customers, a model file)
+  // must exist (load_config; parse_config reads no files).
+  bool check_files = false;
 
   // `path` resolved against the config's folder (absolute paths stay as they are).
   std::string resolve(std::string_view path) const;
@@ -79,6 +86,8 @@ class ConfigReader {
   std::string file_;
   std::string base_dir_;
   std::vector<Entry> errors_;
+  std::size_t error_count_ = 0;
+  void sort_errors();
 };
 
 // How a getter treats an absent or empty value.
@@ -197,6 +206,11 @@ void read_sources(ConfigReader& r, const YAML::Node& node, Config& cfg);
 void read_alerts(ConfigReader& r, const YAML::Node& node, Config& cfg);
 void read_sinks(ConfigReader& r, const YAML::Node& node, Config& cfg);
 void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg);
+// config_outbound.cc: the `outbound` section; every configured URL's host against the address
+// policy (after all sections); the files the config names exist (load_config only).
+void read_outbound(ConfigReader& r, const YAML::Node& node, Config& cfg);
+void check_outbound(ConfigReader& r, const YAML::Node& root, const Config& cfg);
+void check_files(ConfigReader& r, const YAML::Node& root, const Config& cfg);
 // Ids of the configured entities, for rules that name one.
 bool entity_known(const Config& cfg, std::string_view id);
 // Compiles `pattern` with RE2; the error text when it does not.

@@ -6,7 +6,8 @@
 // cpprestsdk implementation lives in pipeline/http/ and only the composition root (and
 // ingest/sinks for their defaults) names it, so tests hand in a fake instead. Transport
 // failures are errors — kTimeout (the request's timeout passed), kUnavailable (refused,
-// reset, DNS, TLS), kInvalidArgument (a URL that is not http(s)), kIo (body over the
+// reset, DNS, TLS), kInvalidArgument (a URL that is not http(s), or an address
+// the client's core::AddressPolicy refuses), kIo (body over the
 // implementation's limit) — while any HTTP answer, 200, 404, 429 or 503, is a response:
 // deciding what a status means (retry, rate limit, give up) is the caller's policy.
 //

@@ -6,10 +6,13 @@
 #include <cctype>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "pipeline/http/outbound_guard.h"
 
 namespace earshot::pipeline::http {
 namespace {
@@ -55,13 +58,39 @@ core::Error to_error(std::exception_ptr e, const std::string& method, const std:
   }
 }
 
-class CpprestClient final : public core::HttpClient {
+bool same_host(const web::uri& a, const web::uri& b) { return lower(a.host()) == lower(b.host()); }
+
+// The request to send after `resp` to `req`, or nullopt when `resp` is the answer: only a
+// redirect to the same host, scheme and port (http -> https on the same host allowed) is
+// followed; 301/302/303 only for GET and HEAD (they would turn a POST into a GET without its
+// body), 307/308 with the method and body unchanged.
+std::optional<HttpRequest> redirect_of(const HttpRequest& req, const HttpResponse& resp) {
+  const int s = resp.status;
+  if (s != 301 && s != 302 && s != 303 && s != 307 && s != 308) return std::nullopt;
+  const std::string location = resp.header("location");
+  if (location.empty()) return std::nullopt;
+  const bool retrieval = req.method == "GET" || req.method == "HEAD";
+  if (!retrieval && s != 307 && s != 308) return std::nullopt;
+  web::uri from(req.url);
+  web::uri to(from.resolve_uri(location));
+  if (!same_host(from, to)) return std::nullopt;
+  const bool upgrade = from.scheme() == "http" && to.scheme() == "https";
+  if (!upgrade && (from.scheme() != to.scheme() || from.port() != to.port())) return std::nullopt;
+  HttpRequest next = req;
+  next.url = to.to_string();
+  return next;
+}
+
+class CpprestClient final : public core::HttpClient,
+                            public std::enable_shared_from_this<CpprestClient> {
  public:
   explicit CpprestClient(CpprestClientOptions options) : options_(std::move(options)) {}
 
   core::Result<HttpResponse> send(const HttpRequest& request) override {
     try {
-      return start(request).get();
+      if (core::Status st = check_before_connect(options_.address_policy, request.url); !st)
+        return std::unexpected(st.error());
+      return follow(request, 0).get();
     } catch (...) {
       return std::unexpected(to_error(std::current_exception(), request.method, request.url));
     }
@@ -70,12 +99,17 @@ class CpprestClient final : public core::HttpClient {
   void send_async(HttpRequest request, Done done) override {
     pplx::task<HttpResponse> task;
     try {
-      task = start(request);
+      if (core::Status st = check_before_connect(options_.address_policy, request.url); !st) {
+        done(std::unexpected(st.error()));
+        return;
+      }
+      task = follow(request, 0);
     } catch (...) {
       done(std::unexpected(to_error(std::current_exception(), request.method, request.url)));
       return;
     }
-    // Captures no `this`: the client may go before the answer comes.
+    // Captures no `this`: the client may go before the answer comes (a redirect being
+    // followed holds its own reference).
     task.then([done = std::move(done), method = request.method,
                url = request.url](pplx::task<HttpResponse> t) {
       core::Result<HttpResponse> out = core::fail(ErrorCode::kUnavailable, "");
@@ -93,6 +127,19 @@ class CpprestClient final : public core::HttpClient {
   }
 
  private:
+  // `request` and the same-host redirects after it (redirect_of), at most max_redirects; a
+  // redirect not followed is the answer (a 3xx response), never an error and never a 2xx.
+  pplx::task<HttpResponse> follow(const HttpRequest& request, int hops) {
+    std::shared_ptr<CpprestClient> self = shared_from_this();
+    return start(request).then([self, request, hops](HttpResponse resp) {
+      std::optional<HttpRequest> next;
+      if (hops < self->options_.max_redirects) next = redirect_of(request, resp);
+      if (next && self->options_.address_policy.check_url(next->url)) next.reset();
+      if (!next) return pplx::task_from_result(std::move(resp));
+      return self->follow(*next, hops + 1);
+    });
+  }
+
   // The request on its way (throws what cpprestsdk throws while building it).
   pplx::task<HttpResponse> start(const HttpRequest& request) {
     web::uri uri(request.url);
@@ -142,6 +189,7 @@ class CpprestClient final : public core::HttpClient {
     if (pool_.size() >= std::max<std::size_t>(1, options_.max_pooled)) pool_.clear();
     web::http::client::http_client_config config;
     config.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
+    config.set_max_redirects(0);  // cpprestsdk's own follower keeps the headers across hosts
     auto client = std::make_shared<http_client>(uri.authority(), config);
     pool_.emplace(std::move(key), client);
     return client;

@@ -54,6 +54,8 @@ core::ScoredPost Enricher::enrich(core::Post post, std::string_view lang) const 
                                                 language_policy_)
                    : sentiment::LanguageChoice{std::string(lang), false};
   s.sentiment = score_in(choice, text);
+  // The targeted rules are English; other languages give each entity the post's score.
+  const bool supported = sentiment::sentiment_supported(choice.lang);
   if (choice.fallback) s.flags.push_back("lang_fallback");
   s.post.lang = std::move(choice.lang);
 

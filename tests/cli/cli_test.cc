@@ -58,6 +58,33 @@ TEST(Cli, ConfigErrorNamesFileLineAndKey) {
   EXPECT_NE(r.err.find("partitons"), std::string::npos) << r.err;
 }
 
+// Issue #16: a missing file the config names, a sink on a private address or an oversized
+// config stops every command before anything starts, exit 2 with file:line:field.
+TEST(Cli, ReferencedFilesPrivateSinksAndHugeConfigsAreConfigErrors) {
+  std::string dir = temp_dir("refs");
+  std::string cfg = dir + "/c.yaml";
+  write_file(cfg,
+             "sources:\n  - {type: file, path: gone.jsonl}\ncustomers:\n"
+             "  - {type: csv, path: nobody.csv}\nsinks:\n"
+             "  - {type: webhook, url: \"http://2130706433:9/hook\"}\n");
+  for (const char* command : {"run", "ingest", "process", "tail"}) {
+    std::vector<std::string> args{command, "--config", cfg};
+    if (std::string(command) == "tail") args.push_back("posts");
+    RunResult r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("c.yaml:2:24: sources[0].path:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("c.yaml:4:23: customers[0].path:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("c.yaml:6:26: sinks[0].url: 2130706433 (127.0.0.1) is loopback"),
+              std::string::npos)
+        << r.err;
+  }
+  std::string huge = dir + "/huge.yaml";
+  write_file(huge, "log: {kind: embedded}\n" + std::string(5 << 20, '#') + "\n");
+  RunResult h = run({"tail", "--config", huge, "posts"});
+  EXPECT_EQ(h.exit_code, 2) << h.err;
+  EXPECT_NE(h.err.find("huge.yaml:1:1: the config is"), std::string::npos) << h.err;
+}
+
 TEST(Cli, ScoreKeepsOrderAndNeverCrashesOnBadLines) {
   std::string input =
       "{\"text\":\"I love this, best flight ever :)\"}\n"

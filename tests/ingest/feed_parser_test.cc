@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "ingest/feed_parser.h"
+#include "pipeline/codec/json_codec.h"
 #include "tests/ingest/support/http_fixture_server.h"
 
 namespace earshot::ingest {
@@ -81,6 +82,24 @@ TEST(FeedParser, MalformedAndForeignDocumentsAreErrors) {
   ASSERT_FALSE(html);
   EXPECT_NE(html.error().message.find("neither RSS nor Atom"), std::string::npos);
   EXPECT_FALSE(parse_feed("", "https://x.example/f"));
+}
+
+// Issue #16: most feeds give no <author>; such an item is by the feed's host and decodes as a
+// valid Post (before, every one was dead-lettered by process: "author: needs an id or a handle").
+TEST(FeedParser, AnItemWithoutAnAuthorIsByTheFeedsHostAndIsAValidPost) {
+  auto feed = parse_feed(R"(<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Status</title>
+<item><guid>g1</guid><title>All systems go</title><link>https://status.example/1</link>
+<pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item>
+</channel></rss>)",
+                         "https://status.example/feed.xml");
+  ASSERT_TRUE(feed) << feed.error().message;
+  ASSERT_EQ(feed->items.size(), 1u);
+  const pipeline::core::Post& p = feed->items[0].post;
+  EXPECT_EQ(p.author.id, "status.example");
+  EXPECT_EQ(p.author.handle, "status.example");
+  auto back = pipeline::codec::decode_post(pipeline::codec::encode(p));
+  EXPECT_TRUE(back) << back.error().message;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "pipeline/core/webhook_signature.h"
 #include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/loopback_http.h"
 #include "tests/support/source_dir.h"
 #include "tests/support/wait.h"
 
@@ -127,7 +128,8 @@ constexpr std::string_view kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 struct Push {
   std::string url;
-  std::shared_ptr<pipeline::core::HttpClient> http = pipeline::http::make_cpprest_client();
+  std::shared_ptr<pipeline::core::HttpClient> http =
+      pipeline::http::make_cpprest_client(earshot::testing::loopback_client());
   HttpResponse send(const std::string& id, const std::string& body,
                     std::int64_t ts = now_ms() / 1000, std::string sig = "") {
     auto key = *decode_webhook_secret(kSecret);

@@ -8,6 +8,7 @@
 #include "ingest/hackernews_source.h"
 #include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::ingest {
 namespace {
@@ -61,7 +62,7 @@ TEST(HackerNewsSource, WalksItemIdsAndResumesWithoutLossOrRepeat) {
   std::size_t dead = 0;
   std::string cursor;
   {
-    HackerNewsSource a(o, pipeline::http::make_cpprest_client());
+    HackerNewsSource a(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
     ASSERT_TRUE(a.restore(R"({"last":100})"));
     auto b = a.poll(milliseconds(200));  // 101..104 (103 is a job: skipped)
     ASSERT_TRUE(b) << b.error().message;
@@ -73,7 +74,7 @@ TEST(HackerNewsSource, WalksItemIdsAndResumesWithoutLossOrRepeat) {
   }
   fx.max = 110;
   fx.invisible_from = 109;
-  HackerNewsSource b(o, pipeline::http::make_cpprest_client());
+  HackerNewsSource b(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   ASSERT_TRUE(b.restore(cursor));
   for (int i = 0; i < 5; ++i) {
     auto batch = b.poll(milliseconds(200));
@@ -101,7 +102,7 @@ TEST(HackerNewsSource, FreshStartBeginsAtMaxitemMinusBackfill) {
   HackerNewsOptions o;
   o.base_url = server.url("/v0");
   o.backfill = 2;
-  HackerNewsSource src(o, pipeline::http::make_cpprest_client());
+  HackerNewsSource src(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   auto b = src.poll(milliseconds(200));
   ASSERT_TRUE(b);
   ASSERT_EQ(b->posts.size(), 2u);
@@ -115,7 +116,7 @@ TEST(HackerNewsSource, UpdatesTurnDeletedItemsIntoTombstonesOnce) {
   HackerNewsOptions o;
   o.base_url = server.url("/v0");
   o.polling.poll_interval = milliseconds(10);
-  HackerNewsSource a(o, pipeline::http::make_cpprest_client());
+  HackerNewsSource a(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   ASSERT_TRUE(a.restore(R"({"last":100})"));
   auto first = a.poll(milliseconds(200));
   ASSERT_TRUE(first);
@@ -128,7 +129,8 @@ TEST(HackerNewsSource, UpdatesTurnDeletedItemsIntoTombstonesOnce) {
   EXPECT_EQ(second->posts[0].uid, "hackernews:news.ycombinator.com:102");
   EXPECT_EQ(second->cursor, R"({"gone":[102],"last":105})");
   HackerNewsSource b(
-      o, pipeline::http::make_cpprest_client());  // restarted: the tombstone is not repeated
+      o, pipeline::http::make_cpprest_client(
+             earshot::testing::loopback_client()));  // restarted: the tombstone is not repeated
   ASSERT_TRUE(b.restore(second->cursor));
   auto third = b.poll(milliseconds(200));
   ASSERT_TRUE(third);
@@ -158,7 +160,7 @@ TEST(FeedSource, ConditionalGetAndGuidDedupAcrossRestarts) {
   o.polling.poll_interval = milliseconds(10);
   std::string cursor;
   {
-    FeedSource a(o, pipeline::http::make_cpprest_client());
+    FeedSource a(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
     auto b = a.poll(milliseconds(200));
     ASSERT_TRUE(b) << b.error().message;
     ASSERT_EQ(b->posts.size(), 2u);
@@ -179,7 +181,7 @@ TEST(FeedSource, ConditionalGetAndGuidDedupAcrossRestarts) {
       "<item><title>Check-in restored</title><guid>incident-43</guid>"
       "<pubDate>Mon, 23 Nov 2026 11:00:00 GMT</pubDate></item>";
   fx.body.insert(fx.body.find("<item>"), item);
-  FeedSource b(o, pipeline::http::make_cpprest_client());
+  FeedSource b(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   ASSERT_TRUE(b.restore(cursor));
   auto batch = b.poll(milliseconds(200));
   ASSERT_TRUE(batch) << batch.error().message;
@@ -194,7 +196,7 @@ TEST(FeedSource, MalformedFeedIsReportedAndRetried) {
   FeedOptions o;
   o.url = server.url("/feed.xml");
   o.polling.poll_interval = milliseconds(10);
-  FeedSource src(o, pipeline::http::make_cpprest_client());
+  FeedSource src(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   auto b = src.poll(milliseconds(200));
   ASSERT_TRUE(b);
   ASSERT_EQ(b->dead.size(), 1u);

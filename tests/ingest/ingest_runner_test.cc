@@ -246,5 +246,66 @@ TEST(IngestRunner, HealthCanBeReadFromAnotherThreadWhileItRuns) {
   EXPECT_EQ((*runner)->health()[0].committed_posts, 3000);
 }
 
+// One batch of the given posts, then the end.
+class OneBatchSource final : public Source {
+ public:
+  explicit OneBatchSource(std::vector<pipeline::core::Post> posts) : posts_(std::move(posts)) {}
+  std::string name() const override { return "one:test"; }
+  pipeline::core::Status restore(std::string_view c) override {
+    done_ = !c.empty();
+    return pipeline::core::ok();
+  }
+  pipeline::core::Result<SourceBatch> poll(std::chrono::milliseconds) override {
+    SourceBatch b;
+    if (!done_) b.posts = posts_;
+    done_ = true;
+    b.cursor = "done";
+    b.end_of_stream = true;
+    return b;
+  }
+  SourceHealth health() const override { return {.name = name(), .state = "ok"}; }
+
+ private:
+  std::vector<pipeline::core::Post> posts_;
+  bool done_ = false;
+};
+
+// Issue #16: a post process would dead-letter (no author id or handle, a date that is not
+// RFC 3339) is dead-lettered and counted at ingest, so "N posts (M dead)" is true.
+TEST(IngestRunner, APostProcessWouldRefuseIsDeadLetteredAndCountedAtIngest) {
+  auto log = pipeline::log::embedded::EmbeddedLog::open("", 3);
+  ASSERT_TRUE(log);
+  auto post = [](std::string id, std::string author, std::string created) {
+    pipeline::core::Post p;
+    p.uid = "one:test:" + id;
+    p.source = "rss";
+    p.created_at = std::move(created);
+    p.author.id = author;
+    p.author.handle = author;
+    p.text = "post " + id;
+    return p;
+  };
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(std::make_unique<OneBatchSource>(
+      std::vector{post("1", "ann", "2026-11-23T10:00:00Z"), post("2", "", "2026-11-23T10:00:00Z"),
+                  post("3", "bob", "yesterday")}));
+  auto runner = IngestRunner::create(**log, std::move(sources), options());
+  ASSERT_TRUE(runner) << runner.error().message;
+  ASSERT_TRUE((*runner)->restore());
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE((*runner)->run(stop, true));
+  auto posts = read_all(**log, "t.posts");
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].key, "one:test:1");
+  auto dead = read_all(**log, "t.deadletter");
+  ASSERT_EQ(dead.size(), 2u);
+  std::set<std::string> keys{dead[0].key, dead[1].key};
+  EXPECT_EQ(keys, (std::set<std::string>{"one:test:2", "one:test:3"}));
+  EXPECT_EQ((*runner)->counters().posts, 1u);
+  EXPECT_EQ((*runner)->counters().dead_letters, 2u);
+  EXPECT_EQ((*runner)->health()[0].committed_posts, 1);
+  EXPECT_EQ((*runner)->health()[0].committed_dead, 2);
+}
+
 }  // namespace
 }  // namespace earshot::ingest

@@ -4,6 +4,7 @@
 #include "ingest/jetstream_event.h"
 #include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::ingest {
 namespace {
@@ -107,7 +108,8 @@ TEST(HandleResolver, PlcDirectoryLookupReadsAlsoKnownAs) {
           R"({"id":"did:plc:ewvi7nxzyoun6zhxrhs64oiz","alsoKnownAs":["at://atproto.com"],"verificationMethod":[]})"};
     return testing::FixtureResponse{404, {}, R"({"message":"DID not registered"})"};
   });
-  auto lookup = plc_directory_lookup(pipeline::http::make_cpprest_client(), plc.base_url());
+  auto lookup = plc_directory_lookup(
+      pipeline::http::make_cpprest_client(earshot::testing::loopback_client()), plc.base_url());
   EXPECT_EQ(lookup("did:plc:ewvi7nxzyoun6zhxrhs64oiz"), "atproto.com");
   EXPECT_EQ(lookup("did:plc:unknown"), std::nullopt);
   EXPECT_EQ(lookup("did:web:example.com"), std::nullopt);

@@ -2,11 +2,15 @@
 // `cursor` after a mid-stream disconnect, a restart and a stall; malformed messages.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "ingest/jetstream_source.h"
 #include "ingest/url_util.h"
 #include "tests/ingest/support/ws_fixture_server.h"
+#include "tests/support/loopback_http.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::ingest {
 namespace {
@@ -33,6 +37,8 @@ JetstreamOptions fast(const WsFixtureServer& s) {
   o.url = s.url("/subscribe");
   o.backoff_base = milliseconds(20);
   o.backoff_max = milliseconds(100);
+  o.address_policy = earshot::testing::loopback_policy();
+  o.rewind_us = 2;  // the fixtures count time_us in ones
   return o;
 }
 
@@ -82,12 +88,13 @@ TEST(JetstreamSource, MidStreamDisconnectResumesFromTheCursorWithoutDuplicates) 
   auto targets = server.targets();
   ASSERT_GE(targets.size(), 2u);
   EXPECT_EQ(targets[0], "/subscribe?wantedCollections=app.bsky.feed.post");
-  EXPECT_EQ(targets[1], "/subscribe?wantedCollections=app.bsky.feed.post&cursor=4");
+  // Resumed a little before the cursor (4 - rewind); the replayed 2..4 are not repeated.
+  EXPECT_EQ(targets[1], "/subscribe?wantedCollections=app.bsky.feed.post&cursor=2");
   EXPECT_EQ(src.health().posts, 10);
   EXPECT_EQ(src.health().dead, 1);
 }
 
-TEST(JetstreamSource, RestartFromACommittedCursorNeitherLosesNorRepeats) {
+TEST(JetstreamSource, RestartFromACommittedCursorLosesNothingAndRewinds) {
   std::atomic<std::int64_t> last{5};
   WsFixtureServer server([&](const std::string& target, WsConnection& c) {
     for (std::int64_t t = start_at(target); t <= last; ++t) c.send_text(event(t));
@@ -103,10 +110,76 @@ TEST(JetstreamSource, RestartFromACommittedCursorNeitherLosesNorRepeats) {
   last = 9;
   JetstreamSource b(fast(server));
   ASSERT_TRUE(b.restore(cursor));
-  auto more = collect(b, 4, &cursor);
-  all.insert(all.end(), more.begin(), more.end());
-  EXPECT_EQ(all, expected(1, 9));
-  EXPECT_EQ(server.targets().back(), "/subscribe?wantedCollections=app.bsky.feed.post&cursor=5");
+  // A new process resumes rewind_us before the committed cursor: the events from there to
+  // the cursor come again (process's uid dedup drops them), nothing after it is lost.
+  auto want = expected(3, 9);
+  auto got = collect(b, want.size(), &cursor);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(all, expected(1, 5));
+  EXPECT_EQ(server.targets().back(), "/subscribe?wantedCollections=app.bsky.feed.post&cursor=3");
+}
+
+// Jetstream's real event (tests/ingest/data/jetstream_create.json) at time_us `t` with rkey
+// "rk<t>".
+std::string real_event(std::int64_t t) {
+  std::ifstream in(earshot::testing::source_path("tests/ingest/data/jetstream_create.json"));
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto replace = [&](const std::string& from, const std::string& to) {
+    auto at = s.find(from);
+    if (at != std::string::npos) s.replace(at, from.size(), to);
+  };
+  replace("1725911162329308", std::to_string(t));
+  replace(R"("rkey":"3l3qo2vuowo2b")", R"("rkey":"rk)" + std::to_string(t) + R"(")");
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// Issue #16: on production traffic time_us steps backwards (77 times in 150 events, by up
+// to 33 ms); an event older than the cursor is a new event, never one to drop.
+TEST(JetstreamSource, OutOfOrderEventsAreAllDeliveredOnceAcrossAReconnect) {
+  const std::int64_t base = 1725911162329308;
+  // Arrival order as Jetstream sends it: time_us goes back three times.
+  const std::vector<std::int64_t> order{base,         base + 30'000, base + 10'000, base + 40'000,
+                                        base + 5'000, base + 50'000, base + 33'000, base + 60'000};
+  std::atomic<int> sessions{0};
+  WsFixtureServer server([&](const std::string& target, WsConnection& c) {
+    int n = sessions++;
+    auto from = query_param(target, "cursor");
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (from && order[i] < std::stoll(*from)) continue;  // replays from the cursor on
+      if (n == 0 && i == 6) {
+        c.drop();  // disconnect after base+50000; base+33000 comes only on the replay
+        return;
+      }
+      c.send_text(real_event(order[i]));
+    }
+    c.wait_for_client(milliseconds(2000));
+  });
+  JetstreamOptions o = fast(server);
+  o.rewind_us = 5'000'000;  // the default: five seconds
+  JetstreamSource src(o);
+  std::string cursor;
+  auto uids = collect(src, order.size(), &cursor);
+  std::vector<std::string> want;
+  for (std::int64_t t : order)
+    want.push_back("bluesky:did:plc:eygmaihciaxprqvxpfvl6flk:rk" + std::to_string(t));
+  EXPECT_EQ(uids, want);
+  EXPECT_EQ(cursor, R"({"time_us":)" + std::to_string(base + 60'000) + "}");
+  auto targets = server.targets();
+  ASSERT_GE(targets.size(), 2u);
+  EXPECT_EQ(targets[1], "/subscribe?wantedCollections=app.bsky.feed.post&cursor=" +
+                            std::to_string(base + 50'000 - 5'000'000));
+}
+
+TEST(JetstreamSource, RefusesAPrivateAddressWithoutAllowPrivate) {
+  WsFixtureServer server([&](const std::string&, WsConnection& c) { c.send_text(event(1)); });
+  JetstreamOptions o = fast(server);
+  o.address_policy = pipeline::core::AddressPolicy();  // the default: public addresses only
+  JetstreamSource src(o);
+  auto b = src.poll(milliseconds(200));
+  ASSERT_FALSE(b);
+  EXPECT_NE(b.error().message.find("refused"), std::string::npos) << b.error().message;
+  EXPECT_TRUE(server.targets().empty());
 }
 
 TEST(JetstreamSource, StalledStreamIsReplacedAndBackfilled) {
@@ -136,6 +209,7 @@ TEST(JetstreamSource, UnreachableServerBacksOff) {
   JetstreamOptions o;
   o.url = "ws://127.0.0.1:1/subscribe";
   o.backoff_base = milliseconds(50);
+  o.address_policy = earshot::testing::loopback_policy();
   JetstreamSource src(o);
   auto r = src.poll(milliseconds(10));
   ASSERT_FALSE(r);

@@ -12,6 +12,7 @@
 #include "ingest/url_util.h"
 #include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::ingest {
 namespace {
@@ -90,7 +91,7 @@ void drain(ingest::Source& src, std::vector<std::string>& uids, std::size_t& dea
 TEST(MastodonSource, RestartFromCursorNeitherLosesNorRepeats) {
   MastodonFixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-  auto http = pipeline::http::make_cpprest_client();
+  auto http = pipeline::http::make_cpprest_client(earshot::testing::loopback_client());
   std::vector<std::string> uids;
   std::size_t dead = 0;
   std::string cursor;
@@ -123,7 +124,8 @@ TEST(MastodonSource, RestartFromCursorNeitherLosesNorRepeats) {
 TEST(MastodonSource, FreshStartTakesTheNewestPageThenOnlyNewStatuses) {
   MastodonFixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-  MastodonSource src(fast_options(server.base_url()), pipeline::http::make_cpprest_client());
+  MastodonSource src(fast_options(server.base_url()),
+                     pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   auto first = src.poll(milliseconds(200));
   ASSERT_TRUE(first);
   ASSERT_EQ(first->posts.size(), 3u);
@@ -145,7 +147,8 @@ TEST(MastodonSource, HonoursRetryAfterOn429) {
   fx.fail_status = 429;
   fx.retry_after = "1";
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-  MastodonSource src(fast_options(server.base_url()), pipeline::http::make_cpprest_client());
+  MastodonSource src(fast_options(server.base_url()),
+                     pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   auto t0 = Clock::now();
   auto r = src.poll(milliseconds(100));
   ASSERT_FALSE(r);
@@ -179,7 +182,8 @@ TEST(MastodonSource, BacksOffOnServerErrorsAndDroppedConnections) {
     fx.fail_next = 2;
     fx.fail_status = status;
     HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r, ""); });
-    MastodonSource src(fast_options(server.base_url()), pipeline::http::make_cpprest_client());
+    MastodonSource src(fast_options(server.base_url()),
+                       pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
     int errors = 0;
     std::size_t posts = 0;
     for (int i = 0; i < 50 && posts == 0; ++i) {
@@ -207,7 +211,7 @@ TEST(MastodonSource, CountsUnreadablePagesAsParseErrorsAndAStall) {
   });
   MastodonOptions o = fast_options(server.base_url());
   o.polling.stall_factor = 5;  // 50 ms without a good page = stalled
-  MastodonSource src(o, pipeline::http::make_cpprest_client());
+  MastodonSource src(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   auto t0 = Clock::now();
   while (Clock::now() - t0 < milliseconds(400)) (void)src.poll(milliseconds(20));
   auto h = src.health();
@@ -230,8 +234,8 @@ TEST(MastodonSource, HashtagTimelineWithTokenAndFederatedCopiesOnce) {
   o1.limit = 40;
   MastodonOptions o2 = o1;
   o2.instance = two.base_url();
-  MastodonSource a(o1, pipeline::http::make_cpprest_client()),
-      b(o2, pipeline::http::make_cpprest_client());
+  MastodonSource a(o1, pipeline::http::make_cpprest_client(earshot::testing::loopback_client())),
+      b(o2, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   auto ba = a.poll(milliseconds(200));
   auto bb = b.poll(milliseconds(200));
   ASSERT_TRUE(ba && bb);

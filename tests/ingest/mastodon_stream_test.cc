@@ -10,6 +10,7 @@
 #include "ingest/url_util.h"
 #include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::ingest {
 namespace {
@@ -88,10 +89,12 @@ std::vector<std::string> collect(MastodonStreamSource& src, std::size_t want, st
 TEST(MastodonStream, BackfillsFromTheCursorThenStreams) {
   Fixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
+  MastodonStreamSource src(options_for(server),
+                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
                            {.expected_interval = milliseconds(100),
                             .stall_factor = 3,
-                            .reconnect_base = milliseconds(20)});
+                            .reconnect_base = milliseconds(20),
+                            .address_policy = earshot::testing::loopback_policy()});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 6, &dead);
@@ -113,10 +116,12 @@ TEST(MastodonStream, FallsBackToPollingWhenStreamingIsRefused) {
   Fixture fx;
   fx.stream_status = 401;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
+  MastodonStreamSource src(options_for(server),
+                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
                            {.expected_interval = milliseconds(100),
                             .stall_factor = 3,
-                            .reconnect_base = milliseconds(20)});
+                            .reconnect_base = milliseconds(20),
+                            .address_policy = earshot::testing::loopback_policy()});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 3, &dead);
@@ -134,10 +139,12 @@ TEST(MastodonStream, ReconnectsAfterADropAndBackfillsTheGap) {
   Fixture fx;
   fx.drop_first = true;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server), pipeline::http::make_cpprest_client(),
+  MastodonStreamSource src(options_for(server),
+                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
                            {.expected_interval = milliseconds(100),
                             .stall_factor = 3,
-                            .reconnect_base = milliseconds(20)});
+                            .reconnect_base = milliseconds(20),
+                            .address_policy = earshot::testing::loopback_policy()});
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 7, &dead);

@@ -9,6 +9,7 @@
 #include "ingest/url_util.h"
 #include "pipeline/http/cpprest_client.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::ingest {
 namespace {
@@ -103,7 +104,8 @@ TEST(RedditSource, WalksAfterPagesAndResumesFromTheCursor) {
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
   std::string cursor;
   {
-    RedditSource a(options_for(server), pipeline::http::make_cpprest_client());
+    RedditSource a(options_for(server),
+                   pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
     auto first = a.poll(milliseconds(200));  // fresh: newest page only
     ASSERT_TRUE(first) << first.error().message;
     EXPECT_EQ(uids_of(*first),
@@ -111,7 +113,8 @@ TEST(RedditSource, WalksAfterPagesAndResumesFromTheCursor) {
     cursor = first->cursor;
   }
   fx.count = 10;  // five new links while we were down
-  RedditSource b(options_for(server), pipeline::http::make_cpprest_client());
+  RedditSource b(options_for(server),
+                 pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   ASSERT_TRUE(b.restore(cursor));
   auto second = b.poll(milliseconds(200));
   ASSERT_TRUE(second) << second.error().message;
@@ -132,7 +135,7 @@ TEST(RedditSource, GetsAnAppOnlyTokenAndRenewsItAfter401) {
   RedditOptions o = options_for(server);
   o.client_id = "id";
   o.client_secret = "secret";
-  RedditSource src(o, pipeline::http::make_cpprest_client());
+  RedditSource src(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   auto b = src.poll(milliseconds(200));
   ASSERT_TRUE(b) << b.error().message;
   EXPECT_EQ(b->posts.size(), 2u);
@@ -148,7 +151,7 @@ TEST(RedditSource, SearchUsesSortNewInsideTheSubreddit) {
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
   RedditOptions o = options_for(server);
   o.query = "lost luggage";
-  RedditSource src(o, pipeline::http::make_cpprest_client());
+  RedditSource src(o, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   EXPECT_EQ(src.name(), "reddit:search:lost luggage:acmeair");
   auto b = src.poll(milliseconds(200));
   ASSERT_TRUE(b) << b.error().message;
@@ -161,7 +164,8 @@ TEST(RedditSource, RateLimitHeadersAnd429PauseRequests) {
   RedditFixture fx;
   fx.remaining = "0.0";  // budget spent: wait X-Ratelimit-Reset (1 s) before the next call
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  RedditSource src(options_for(server), pipeline::http::make_cpprest_client());
+  RedditSource src(options_for(server),
+                   pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   ASSERT_TRUE(src.poll(milliseconds(100)));
   EXPECT_EQ(src.health().state, "rate_limited");
   ASSERT_TRUE(src.poll(milliseconds(100)));

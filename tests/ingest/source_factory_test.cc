@@ -10,6 +10,7 @@
 #include "ingest/source_factory.h"
 #include "pipeline/config/config.h"
 #include "tests/ingest/support/http_fixture_server.h"
+#include "tests/support/loopback_http.h"
 #include "tests/support/source_dir.h"
 
 namespace earshot::ingest {
@@ -91,6 +92,7 @@ TEST(SourceFactory, ConfiguredValuesReachTheConnectors) {
   });
   const std::string base = server.base_url();
   auto defs = sources(R"(
+outbound: {allow_private: [127.0.0.1]}
 sources:
   - {type: mastodon, instance: ")" +
                       base + R"(", timeline: local, limit: 7}
@@ -103,7 +105,7 @@ sources:
   ASSERT_EQ(defs.size(), 3u);
   std::size_t polled_posts = 0;
   for (const SourceDef& def : defs) {
-    auto src = make_source(def);
+    auto src = make_source(def, {.address_policy = earshot::testing::loopback_policy()});
     ASSERT_TRUE(src) << def.name << ": " << src.error().message;
     auto batch = (*src)->poll(milliseconds(2000));
     ASSERT_TRUE(batch) << def.name << ": " << batch.error().message;

@@ -6,6 +6,7 @@
 
 #include "pipeline/http/cpprest_client.h"
 #include "tests/sinks/support/recording_receiver.h"
+#include "tests/support/loopback_http.h"
 #include "tests/support/virtual_clock.h"
 
 namespace earshot::sinks {
@@ -41,7 +42,7 @@ std::function<pipeline::core::Result<HttpRequest>()> request_to(const RecordingR
 
 TEST(Deliver, AcknowledgedOnFirstTry) {
   RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{202, {}, "{}"}; });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(3), stop);
   EXPECT_EQ(r.outcome, Outcome::delivered);
@@ -60,7 +61,7 @@ TEST(Deliver, ServerErrorsAreRetriedWithTheSameIdempotencyKey) {
   RecordingReceiver rx([&](const ReceivedRequest&) {
     return ReceiverResponse{++n < 3 ? 503 : 200, {}, ""};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(5), stop);
   EXPECT_EQ(r.outcome, Outcome::delivered);
@@ -74,7 +75,7 @@ TEST(Deliver, TooManyRequestsWaitsForRetryAfter) {
     return ++n == 1 ? ReceiverResponse{429, {{"Retry-After", "1"}}, ""}
                     : ReceiverResponse{200, {}, ""};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   VirtualClock clock;
   RetryPolicy p = fast(5);
@@ -92,7 +93,7 @@ TEST(Deliver, BackoffDoublesWithJitterBetweenRetries) {
   RecordingReceiver rx([&](const ReceivedRequest&) {
     return ReceiverResponse{++n < 4 ? 503 : 200, {}, ""};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   VirtualClock clock;
   RetryPolicy p = fast(5);
@@ -110,7 +111,7 @@ TEST(Deliver, BackoffDoublesWithJitterBetweenRetries) {
 
 TEST(Deliver, GivesUpAfterMaxAttempts) {
   RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{500, {}, "boom"}; });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(4), stop);
   EXPECT_EQ(r.outcome, Outcome::dead);
@@ -124,7 +125,7 @@ TEST(Deliver, ClientErrorIsDeadAtOnce) {
   RecordingReceiver rx([](const ReceivedRequest&) {
     return ReceiverResponse{400, {}, "bad routing key"};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(8), stop);
   EXPECT_EQ(r.outcome, Outcome::dead);
@@ -146,7 +147,7 @@ TEST(Deliver, GoneIsReportedAtOnceAndNotRetried) {
 
 TEST(Deliver, ConnectionRefusedIsRetried) {
   const int port = testing::free_port();
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   auto make = [port] {
     return pipeline::core::Result<HttpRequest>(
@@ -163,7 +164,7 @@ TEST(Deliver, ConnectionRefusedIsRetried) {
 
 TEST(Deliver, StopAbandonsAWaitingDelivery) {
   RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{503, {}, ""}; });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   RetryPolicy p = fast(100);
   p.base = 5s;
@@ -201,6 +202,36 @@ TEST(Backoff, DoublesAndIsCapped) {
   EXPECT_EQ(backoff(p, 2), 1000ms);
   EXPECT_EQ(backoff(p, 4), 4000ms);
   EXPECT_EQ(backoff(p, 20), 30s);
+}
+
+// Issue #16: a webhook answering 302 to another host had its signed headers replayed there
+// with an empty body, and the alert counted as delivered. Now the redirect is not followed,
+// the other host sees nothing, and the alert is dead, not delivered.
+TEST(Deliver, ARedirectToAnotherHostIsNeitherFollowedNorDelivered) {
+  RecordingReceiver other([](const ReceivedRequest&) { return ReceiverResponse{200, {}, "ok"}; });
+  const std::string elsewhere = "http://localhost:" + std::to_string(other.port()) + "/x";
+  RecordingReceiver rx([&](const ReceivedRequest&) {
+    return ReceiverResponse{302, {{"Location", elsewhere}}, ""};
+  });
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*http, request_to(rx), fast(3), stop);
+  EXPECT_EQ(r.outcome, Outcome::dead);
+  EXPECT_EQ(r.last_status, 302);
+  EXPECT_NE(r.reason.find("not followed"), std::string::npos) << r.reason;
+  EXPECT_EQ(rx.request_count(), 1u);
+  EXPECT_EQ(other.request_count(), 0u);
+}
+
+TEST(Deliver, ARefusedAddressIsDeadAtOnce) {
+  RecordingReceiver rx([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
+  auto strict = make_cpprest_client();  // public addresses only: the receiver is on loopback
+  std::atomic<bool> stop{false};
+  DeliveryResult r = deliver(*strict, request_to(rx), fast(5), stop);
+  EXPECT_EQ(r.outcome, Outcome::dead);
+  EXPECT_EQ(r.attempts, 1);
+  EXPECT_NE(r.reason.find("refused"), std::string::npos) << r.reason;
+  EXPECT_EQ(rx.request_count(), 0u);
 }
 
 }  // namespace

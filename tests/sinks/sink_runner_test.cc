@@ -70,6 +70,7 @@ struct Fixture {
   pipeline::config::Config cfg = pipeline::config::default_config();
   std::unique_ptr<pipeline::log::Log> log;
   Fixture() {
+    cfg.outbound.allow_private = {"127.0.0.1"};  // the receivers listen on loopback
     auto l = pipeline::log::open_log({.kind = "embedded"});
     EXPECT_TRUE(l);
     log = std::move(*l);

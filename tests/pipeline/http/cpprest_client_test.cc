@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/support/http_server.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::pipeline::http {
 namespace {
@@ -52,7 +53,7 @@ TEST(CpprestClient, SendsMethodHeadersAndBodyAndReturnsStatusHeadersAndBody) {
     return FixtureResponse{
         201, {{"Content-Type", "application/json"}, {"X-Request-Id", "r-42"}}, R"({"ok":true})"};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   auto r = http->send(
       {.method = "POST",
        .url = server.url("/hooks/a?x=1&y=%40b"),
@@ -78,7 +79,7 @@ TEST(CpprestClient, SendsMethodHeadersAndBodyAndReturnsStatusHeadersAndBody) {
 
 TEST(CpprestClient, GetSendsTheCallersUserAgentAndNoBody) {
   HttpFixtureServer server([](const FixtureRequest&) { return FixtureResponse{200, {}, "[]"}; });
-  auto http = make_cpprest_client({.user_agent = "ours/1"});
+  auto http = make_cpprest_client(earshot::testing::loopback_client({.user_agent = "ours/1"}));
   auto r = http->send({.url = server.url("/list"), .headers = {{"User-Agent", "theirs/2"}}});
   ASSERT_TRUE(r) << r.error().message;
   FixtureRequest seen = server.requests()[0];
@@ -96,7 +97,7 @@ TEST(CpprestClient, HttpErrorStatusesAreResponsesNotErrors) {
     if (r.path() == "/gone") return FixtureResponse{404, {}, ""};
     return FixtureResponse{503, {}, "down"};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   auto busy = http->send({.url = server.url("/busy")});
   ASSERT_TRUE(busy) << busy.error().message;
   EXPECT_EQ(busy->status, 429);
@@ -116,7 +117,7 @@ TEST(CpprestClient, ASlowServerIsATimeoutError) {
     gate.wait();
     return FixtureResponse{200, {}, "late"};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   auto r = http->send({.url = server.url("/slow"), .timeout = 200ms});
   gate.open();
   ASSERT_FALSE(r);
@@ -125,7 +126,7 @@ TEST(CpprestClient, ASlowServerIsATimeoutError) {
 }
 
 TEST(CpprestClient, RefusedAndDroppedConnectionsAreUnavailable) {
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   auto refused =
       http->send({.url = "http://127.0.0.1:" + std::to_string(earshot::testing::free_port()) + "/x",
                   .timeout = 2s});
@@ -140,7 +141,7 @@ TEST(CpprestClient, RefusedAndDroppedConnectionsAreUnavailable) {
 }
 
 TEST(CpprestClient, NonHttpUrlsAreInvalidArguments) {
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   for (const char* url : {"ftp://127.0.0.1/x", "not a url", ""}) {
     auto r = http->send({.url = url});
     ASSERT_FALSE(r) << url;
@@ -159,11 +160,11 @@ TEST(CpprestClient, BodiesOverTheLimitAreErrors) {
   HttpFixtureServer server([](const FixtureRequest&) {
     return FixtureResponse{200, {}, std::string(2048, 'x')};
   });
-  auto small = make_cpprest_client({.max_body_bytes = 1024});
+  auto small = make_cpprest_client(earshot::testing::loopback_client({.max_body_bytes = 1024}));
   auto r = small->send({.url = server.url("/big")});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kIo) << r.error().message;
-  auto enough = make_cpprest_client({.max_body_bytes = 2048});
+  auto enough = make_cpprest_client(earshot::testing::loopback_client({.max_body_bytes = 2048}));
   auto ok = enough->send({.url = server.url("/big")});
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->body.size(), 2048u);
@@ -175,7 +176,7 @@ TEST(CpprestClient, SendAsyncAnswersOnceEvenAfterTheClientIsGone) {
     gate.wait();
     return FixtureResponse{200, {}, "done"};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::promise<core::Result<HttpResponse>> answer;
   std::atomic<int> calls{0};
   http->send_async({.url = server.url("/later"), .timeout = 10s},
@@ -197,7 +198,7 @@ TEST(CpprestClient, ManyThreadsShareOneClient) {
   HttpFixtureServer server([](const FixtureRequest& r) {
     return FixtureResponse{200, {}, r.target};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::vector<std::future<bool>> runs;
   for (int i = 0; i < 8; ++i) {
     runs.push_back(std::async(std::launch::async, [&, i] {
@@ -207,6 +208,97 @@ TEST(CpprestClient, ManyThreadsShareOneClient) {
     }));
   }
   for (auto& run : runs) EXPECT_TRUE(run.get());
+}
+
+// Issue #16: a redirect to another host is never followed, so neither the CRM token nor a
+// webhook signature ever reaches it, and a POST is never replayed as a bodiless GET.
+TEST(CpprestClientRedirects, AnotherHostIsNeverFollowedAndGetsNothing) {
+  HttpFixtureServer other([](const FixtureRequest&) { return FixtureResponse{200, {}, "stolen"}; });
+  const std::string elsewhere = "http://localhost:" + std::to_string(other.port()) + "/steal";
+  HttpFixtureServer server([&](const FixtureRequest&) {
+    return FixtureResponse{302, {{"Location", elsewhere}}, ""};
+  });
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
+  auto get = http->send({.url = server.url("/lookup?handle=ann"),
+                         .headers = {{"Authorization", "Bearer crm-token"}},
+                         .timeout = 5s});
+  ASSERT_TRUE(get) << get.error().message;
+  EXPECT_EQ(get->status, 302);
+  EXPECT_EQ(get->header("location"), elsewhere);
+  auto post = http->send({.method = "POST",
+                          .url = server.url("/hook"),
+                          .headers = {{"webhook-signature", "v1,abc"}},
+                          .body = R"({"alert":1})",
+                          .timeout = 5s});
+  ASSERT_TRUE(post) << post.error().message;
+  EXPECT_EQ(post->status, 302);
+  EXPECT_EQ(server.request_count(), 2u);
+  EXPECT_EQ(other.request_count(), 0u);
+}
+
+TEST(CpprestClientRedirects, SameHostIsFollowedForGetAnd307KeepsMethodAndBody) {
+  HttpFixtureServer server([](const FixtureRequest& r) {
+    if (r.path() == "/old") return FixtureResponse{301, {{"Location", "/new"}}, ""};
+    if (r.path() == "/p") return FixtureResponse{307, {{"Location", "/q"}}, ""};
+    return FixtureResponse{200, {}, r.method + " " + r.path() + " " + r.body};
+  });
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
+  auto get = http->send({.url = server.url("/old"), .timeout = 5s});
+  ASSERT_TRUE(get) << get.error().message;
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(get->body, "GET /new ");
+  auto post =
+      http->send({.method = "POST", .url = server.url("/p"), .body = "b0dy", .timeout = 5s});
+  ASSERT_TRUE(post) << post.error().message;
+  EXPECT_EQ(post->status, 200);
+  EXPECT_EQ(post->body, "POST /q b0dy");
+}
+
+TEST(CpprestClientRedirects, PostAnswered302IsTheAnswerNotAGetWithoutBody) {
+  HttpFixtureServer server([](const FixtureRequest& r) {
+    if (r.path() == "/hook") return FixtureResponse{302, {{"Location", "/landing"}}, ""};
+    return FixtureResponse{200, {}, "landing"};
+  });
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
+  auto r = http->send({.method = "POST", .url = server.url("/hook"), .body = "x", .timeout = 5s});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 302);
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
+TEST(CpprestClientRedirects, LoopsStopAfterMaxRedirects) {
+  HttpFixtureServer server([](const FixtureRequest&) {
+    return FixtureResponse{302, {{"Location", "/again"}}, ""};
+  });
+  auto http = make_cpprest_client(earshot::testing::loopback_client({.max_redirects = 3}));
+  auto r = http->send({.url = server.url("/start"), .timeout = 5s});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 302);
+  EXPECT_EQ(server.request_count(), 4u);  // the request and three redirects
+}
+
+TEST(CpprestClientGuard, LoopbackIsRefusedBeforeConnectingUnlessAllowed) {
+  HttpFixtureServer server([](const FixtureRequest&) { return FixtureResponse{200, {}, "ok"}; });
+  auto strict = make_cpprest_client();  // the default policy: public addresses only
+  for (const std::string& url :
+       {server.url("/x"), "http://2130706433:" + std::to_string(server.port()) + "/x",
+        "http://localhost:" + std::to_string(server.port()) + "/x"}) {
+    auto r = strict->send({.url = url, .timeout = 5s});
+    ASSERT_FALSE(r) << url;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << url;
+    EXPECT_NE(r.error().message.find("refused"), std::string::npos) << r.error().message;
+  }
+  std::promise<core::Result<HttpResponse>> async;
+  strict->send_async({.url = server.url("/y"), .timeout = 5s},
+                     [&](core::Result<HttpResponse> r) { async.set_value(std::move(r)); });
+  auto a = async.get_future().get();
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(server.request_count(), 0u);
+  auto allowed = make_cpprest_client(earshot::testing::loopback_client());
+  auto ok = allowed->send({.url = server.url("/x"), .timeout = 5s});
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->status, 200);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "pipeline/http/cpprest_client.h"
 #include "tests/pipeline/link/support/scripted_http.h"
 #include "tests/support/http_server.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::pipeline::link {
 namespace {
@@ -342,7 +343,7 @@ TEST(CustomerHttp, WorksOverRealHttpWithTheCpprestClient) {
   });
   config::CustomerDirectoryDef d = crm_def();
   d.url = crm.base_url() + "/lookup?platform={platform}&handle={handle}";
-  auto http = pipeline::http::make_cpprest_client();
+  auto http = pipeline::http::make_cpprest_client(earshot::testing::loopback_client());
   auto src = HttpCustomerSource::create(d, http);
   ASSERT_TRUE(src) << src.error().message;
   auto l = (*src)->find(who("ines@mastodon.example"));

@@ -36,6 +36,7 @@ const char* env_or(const char* name, const char* fallback) {
 
 Config config_for(const std::string& kind, const std::string& suffix, const std::string& path) {
   Config cfg = pipeline::config::default_config();
+  cfg.outbound.allow_private = {"127.0.0.1"};  // the receivers listen on loopback
   for (std::string_view name : pipeline::config::kLogicalTopics) {
     cfg.log.topics[std::string(name)] = "earshot-test." + suffix + "." + std::string(name);
   }

@@ -53,8 +53,8 @@ namespace earshot::pipeline::process {
 class DedupStore {
  public:
   struct Options {
-    std::string topic;                 // the changelog topic (compacted)
-    std::size_t capacity = 2'000'000;  // committed uids kept
+    std::string topic;               // the changelog topic (compacted)
+    std::size_t capacity = 500'000;  // committed uids kept (process.dedup_capacity)
     // A warning the store recovered from, one line without a trailing newline (a corrupt
     // changelog record). May be empty: warnings are then only counted.
     std::function<void(std::string_view)> on_warning;

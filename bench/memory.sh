@@ -10,6 +10,11 @@
 # buffers (two 1 MiB input blocks and their output). `process` adds on top: the dedup store
 # (bounded by process.dedup_*), the near-duplicate window (fixed pool) and librdkafka's queues.
 #
+# Then, when bench/dedup_memory_bench is built (-DEARSHOT_BUILD_BENCH=ON), it loads the same
+# config into the same Enricher and fills a dedup store of EARSHOT_MEM_DEDUP_CAPACITY uids
+# (= process.dedup_capacity's default) with 2 × that many posts: the enrichment state plus a
+# full dedup store in one process, with earshot's built-in jemalloc settings.
+#
 #   bench/memory.sh                 # BUILD=build by default
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +24,7 @@ E="$BUILD/pipeline/cli/earshot"
 ENTITIES="${EARSHOT_MEM_ENTITIES:-10000}"
 CUSTOMERS="${EARSHOT_MEM_CUSTOMERS:-1000000}"
 POSTS="${EARSHOT_MEM_POSTS:-20000}"
+DEDUP_CAPACITY="${EARSHOT_MEM_DEDUP_CAPACITY:-500000}"
 [[ -x "$E" ]] || { echo "memory.sh: build $E first (ninja -C $BUILD earshot)" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -66,3 +72,15 @@ customers=$(grep -c '"customer":{' "$work/out.jsonl" || true)
 echo "scored $(wc -l < "$work/out.jsonl") posts: $linked with an entity, $customers with a customer record"
 [[ "$linked" -gt 0 && "$customers" -gt 0 ]] || { echo "memory.sh: nothing linked: the setup is wrong" >&2; exit 1; }
 echo "RESULT peak_rss_mb=$((rss_kb / 1024)) seconds=$secs user_s=$user (target <= 256 MB: $([[ $((rss_kb / 1024)) -le 256 ]] && echo met || echo NOT met))"
+
+D="$BUILD/bench/dedup_memory_bench"
+if [[ -x "$D" ]]; then
+  echo "dedup store: capacity $DEDUP_CAPACITY, filled with $((2 * DEDUP_CAPACITY)) posts after loading the config"
+  # The allocator settings `earshot` builds in (pipeline/cli/malloc_conf.cc).
+  (cd "$work" && MALLOC_CONF="background_thread:true,dirty_decay_ms:500,muzzy_decay_ms:0" \
+    /usr/bin/time -f "%M" -o "$work/time2.txt" "$D" earshot.yaml "$DEDUP_CAPACITY")
+  rss2=$(( $(cat "$work/time2.txt") / 1024 ))
+  echo "RESULT enrichment+full_dedup peak_rss_mb=$rss2 (target <= 256 MB: $([[ $rss2 -le 256 ]] && echo met || echo NOT met))"
+else
+  echo "memory.sh: $D not built; the full-dedup-store figure is skipped" >&2
+fi

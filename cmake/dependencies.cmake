@@ -2,6 +2,7 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)        # ships only a .pc file
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)                # ships only a .pc file
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)       # XXH3 128-bit (dedup store)
 find_package(simdjson REQUIRED CONFIG)
 find_package(SQLite3 REQUIRED)
 find_package(yaml-cpp REQUIRED CONFIG)

@@ -11,6 +11,7 @@ PACKAGES=(
   libcpprest-dev libssl-dev libboost-dev libboost-system-dev
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   libexttextcat-data
+  libxxhash-dev
   openjdk-17-jre-headless maven kcat curl python3 python3-venv
   prometheus systemd
   chromium nodejs  # browser tests: headless Chromium driven by playwright-core

@@ -39,7 +39,9 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
   pipeline::process::ProcessCounters counters;
   // The stage reports what it recovered from (a corrupt dedup changelog record); we log it.
   pipeline::process::ProcessOptions stage_options{
-      .threads = threads, .on_warning = [](std::string_view warning) {
+      .threads = threads,
+      .dedup_capacity = static_cast<std::size_t>(config.process.dedup_capacity),
+      .on_warning = [](std::string_view warning) {
         std::fprintf(stderr, "earshot process: warning: %.*s\n", static_cast<int>(warning.size()),
                      warning.data());
       }};
@@ -64,7 +66,8 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
   log_info("process: " + log.describe() + ", group " + group + ", instance " + options.instance +
            ", " + std::to_string(threads) + " thread(s), batches of at most " +
            std::to_string(config.process.batch_size) + " posts / " +
-           std::to_string(config.process.max_inflight_bytes / 4) + " bytes, model " +
+           std::to_string(config.process.max_inflight_bytes / 4) + " bytes, dedup capacity " +
+           std::to_string(config.process.dedup_capacity) + " uids, model " +
            std::string((*enricher)->scorer().id()));
   auto idle_since = std::chrono::steady_clock::now();
   auto last_report = idle_since;

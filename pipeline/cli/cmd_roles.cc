@@ -179,8 +179,9 @@ void add_roles(CLI::App& app) {
   });
   auto* process = app.add_subcommand("process", "Score, link and dead-letter posts, exactly once");
   process->footer(
-      "Memory (bounded; bench/RESULTS.md, issue 18): the dedup store keeps the last 2,000,000 "
-      "committed post uids (~260 bytes each: ~500 MB when full), the near-duplicate window the "
+      "Memory (bounded; bench/RESULTS.md, issue 18): the dedup store keeps the last "
+      "process.dedup_capacity (default 500,000) committed post uids as 128-bit hashes with their "
+      "dedup values (~140 bytes each: ~70 MB when full), the near-duplicate window the "
       "last 50,000 fingerprints, batches in flight process.max_inflight_bytes; entities and "
       "customer files stay loaded (10,000 entities + 1,000,000 handles: ~155 MB).");
   add_role_options(process, *args);

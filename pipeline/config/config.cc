@@ -129,6 +129,7 @@ void read_process(ConfigReader& r, const YAML::Node& node, ProcessConfig& p) {
   if (m.bytes("max_inflight_bytes", &p.max_inflight_bytes) && p.max_inflight_bytes < 65536) {
     r.error(*m.get("max_inflight_bytes"), "process.max_inflight_bytes: must be at least 64KiB");
   }
+  m.integer("dedup_capacity", &p.dedup_capacity, 1000, 100'000'000);
   m.finish();
 }
 

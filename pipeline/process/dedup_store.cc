@@ -106,22 +106,21 @@ void DedupStore::apply(log::Record& r, bool skip_own) {
 }
 
 void DedupStore::remember(std::string_view uid, std::string_view value) {
-  if (auto it = seen_.find(uid); it != seen_.end()) {
-    // A deleted uid stays deleted: batch records of one uid may be read in any order.
-    if (it->second != dedup_changelog::kDeleted) it->second.assign(value);
+  const UidTable::Key key = seen_.key(uid);
+  if (auto seq = seen_.find(key)) {
+    // A deleted uid stays deleted: batch records of one uid may be read in any order. A
+    // known post keeps the value first remembered (one post has one dedup value).
+    if (dedup_changelog::is_deleted(value)) seen_.set_deleted(*seq, true);
     return;
   }
-  auto it = seen_.emplace(std::string(uid), std::string(value)).first;
-  order_.push_back(&it->first);
+  const bool deleted = dedup_changelog::is_deleted(value);
+  seen_.push_back(key, deleted ? std::string_view() : value, deleted);
   evict();
 }
 
 void DedupStore::evict() {
-  while (seen_.size() > options_.capacity && !order_.empty()) {
-    auto it = seen_.find(*order_.front());
-    order_.pop_front();
-    if (it != seen_.end()) seen_.erase(it);
-  }
+  // Never the open batch's uids: they are the newest entries and a batch is not evicted into.
+  while (seen_.size() > options_.capacity && seen_.size() > undo_.size()) seen_.pop_front();
 }
 
 // ---- The open batch --------------------------------------------------------------------------
@@ -132,28 +131,33 @@ void DedupStore::begin() {
 }
 
 const std::string* DedupStore::find(std::string_view uid) const {
-  auto it = seen_.find(uid);
-  return it == seen_.end() ? nullptr : &it->second;
+  auto seq = seen_.find(seen_.key(uid));
+  if (!seq) return nullptr;
+  if (seen_.deleted(*seq)) {
+    found_.assign(dedup_changelog::kDeleted);
+  } else {
+    found_.assign(seen_.value(*seq));
+  }
+  return &found_;
 }
 
 bool DedupStore::add(const log::Record& in, const std::string& uid, std::string&& value,
                      log::Output& out) {
-  auto [it, inserted] = seen_.try_emplace(uid);  // the uid's one copy in the store
-  if (!inserted) return false;
-  undo_.push_back({&it->first, {}, true});
+  const UidTable::Key key = seen_.key(uid);
+  if (seen_.find(key)) return false;
   stage(in, uid, value, out);
-  it->second = std::move(value);
+  undo_.push_back({seen_.push_back(key, value, false), true, false});
   return true;
 }
 
 void DedupStore::mark_deleted(const log::Record& in, const std::string& uid, log::Output& out) {
   stage(in, uid, dedup_changelog::kDeleted, out);
-  auto [it, inserted] = seen_.try_emplace(uid, dedup_changelog::kDeleted);
-  if (inserted) {
-    undo_.push_back({&it->first, {}, true});
+  const UidTable::Key key = seen_.key(uid);
+  if (auto seq = seen_.find(key)) {
+    undo_.push_back({*seq, false, seen_.deleted(*seq)});
+    seen_.set_deleted(*seq, true);
   } else {
-    undo_.push_back(
-        {&it->first, std::exchange(it->second, std::string(dedup_changelog::kDeleted)), false});
+    undo_.push_back({seen_.push_back(key, {}, true), true, false});
   }
 }
 
@@ -191,9 +195,6 @@ void DedupStore::flush(log::Output& out) {
 }
 
 void DedupStore::commit() {
-  for (const auto& u : undo_) {
-    if (u.inserted) order_.push_back(u.uid);
-  }
   undo_.clear();
   pending_.clear();
   open_ = false;
@@ -201,13 +202,12 @@ void DedupStore::commit() {
 }
 
 void DedupStore::rollback() {
+  // Newest first: the batch's inserted uids are then always the table's newest entry.
   for (auto u = undo_.rbegin(); u != undo_.rend(); ++u) {
-    auto it = seen_.find(*u->uid);
-    if (it == seen_.end()) continue;  // cannot happen: nothing is evicted while a batch is open
     if (u->inserted) {
-      seen_.erase(it);
+      seen_.pop_back();
     } else {
-      it->second = std::move(u->old);
+      seen_.set_deleted(u->seq, u->was_deleted);
     }
   }
   undo_.clear();

@@ -3,7 +3,9 @@
 // Exact dedup needs to know, for every post uid seen, that it was seen — across restarts and
 // rebalances, and with what its mentions were (so a platform delete can retract them). The
 // store keeps uid → dedup value (dedup_changelog.h: a post's value, or "!" once deleted),
-// at most `capacity` committed uids (oldest forgotten first), and three jobs around it:
+// at most `capacity` committed uids (oldest forgotten first), and three jobs around it. The
+// uids are kept as 128-bit hashes in a compact table (uid_table.h: ~40 bytes per uid plus its
+// value; the odds that a genuine post is ever taken for a duplicate are stated there):
 //
 //   - the open batch: add() and mark_deleted() apply their change at once and log it, so that
 //     rollback() (the transaction aborted) undoes the batch and commit() makes it final;
@@ -18,7 +20,7 @@
 //     commit timeout). A corrupt record is skipped and counted (skipped()), and reported
 //     through Options::on_warning for the first ten and every thousandth.
 //
-//   DedupStore store({.topic = "posts.dedup", .capacity = 2'000'000, .on_warning = {}});
+//   DedupStore store({.topic = "posts.dedup", .capacity = 500'000, .on_warning = {}});
 //   if (auto st = store.restore(log); !st) return st;
 //   // per batch:
 //   if (auto st = store.catch_up(batch); !st) return st;   // the batch aborts, comes again
@@ -38,21 +40,21 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "pipeline/core/status.h"
 #include "pipeline/log/log.h"
 #include "pipeline/log/transactional_loop.h"
 #include "pipeline/process/dedup_changelog.h"
+#include "pipeline/process/uid_table.h"
 
 namespace earshot::pipeline::process {
 
 class DedupStore {
  public:
   struct Options {
-    std::string topic;                 // the changelog topic (compacted)
-    std::size_t capacity = 2'000'000;  // committed uids kept
+    std::string topic;               // the changelog topic (compacted)
+    std::size_t capacity = 500'000;  // committed uids kept (process.dedup_capacity)
     // A warning the store recovered from, one line without a trailing newline (a corrupt
     // changelog record). May be empty: warnings are then only counted.
     std::function<void(std::string_view)> on_warning;
@@ -71,7 +73,8 @@ class DedupStore {
 
   // Starts a batch: its changelog records carry the next sequence number.
   void begin();
-  // The value of a known uid, or nullptr. Valid until the next change to the store.
+  // The value of a known uid ("!" once deleted), or nullptr. A copy the store keeps until
+  // the next find().
   const std::string* find(std::string_view uid) const;
   // Remembers a new post `uid` (read in `in`) with dedup value `value` and stages its
   // changelog entry. False, changing nothing (`value` is not moved from), when the uid is
@@ -86,6 +89,7 @@ class DedupStore {
   void rollback();
 
   std::size_t size() const { return seen_.size(); }
+  std::size_t memory_bytes() const { return seen_.memory_bytes(); }  // the table's bytes
   std::uint64_t writer_id() const { return writer_id_; }
   std::uint64_t skipped() const { return skipped_; }  // corrupt changelog records skipped
 
@@ -95,20 +99,12 @@ class DedupStore {
   void evict();
   void stage(const log::Record& in, std::string_view uid, std::string_view value, log::Output& out);
 
-  // Heterogeneous lookup, so that changelog entries (string_views) need no copy to be found.
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  // A change the open batch made to seen_: a new uid (inserted), or a delete that replaced
-  // a known uid's value (kept in `old` for rollback()). `uid` points at the key in its map
-  // node, which does not move when the map rehashes.
+  // A change the open batch made to the table: a new uid (inserted; always the newest
+  // entries, so rollback() pops them), or a delete of a known uid (its old flag kept).
   struct Undo {
-    const std::string* uid;
-    std::string old;
+    std::uint64_t seq;
     bool inserted;
+    bool was_deleted;
   };
   // The open batch's changelog record for one input partition.
   struct Pending {
@@ -119,8 +115,8 @@ class DedupStore {
   };
 
   Options options_;
-  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> seen_;  // uid → dedup value
-  std::deque<const std::string*> order_;    // committed keys of seen_, oldest first (eviction)
+  UidTable seen_;                           // uid hash → dedup value, oldest first
+  mutable std::string found_;               // what find() returned last
   std::vector<Undo> undo_;                  // the open batch's changes to seen_
   std::vector<Pending> pending_;            // the open batch's changelog records
   std::size_t last_record_bytes_ = 0;       // size hint for the next changelog record

@@ -87,8 +87,8 @@ struct ProcessCounters {
 
 // How the stage runs. The defaults suit tests; `earshot process` sets on_warning to log.
 struct ProcessOptions {
-  int threads = 1;                         // worker threads (< 1 counts as 1)
-  std::size_t dedup_capacity = 2'000'000;  // committed uids the dedup store keeps
+  int threads = 1;                       // worker threads (< 1 counts as 1)
+  std::size_t dedup_capacity = 500'000;  // committed uids the dedup store keeps
   // A warning the stage recovered from (a corrupt dedup changelog record; dedup_store.h), one
   // line, called on the loop thread. Empty: warnings are only counted.
   std::function<void(std::string_view)> on_warning;
@@ -99,7 +99,7 @@ class ProcessStage final : public log::BatchHandler {
   ProcessStage(const Enricher& enricher, ProcessTopics topics, ProcessOptions options,
                ProcessCounters* counters);
   ProcessStage(const Enricher& enricher, ProcessTopics topics, int threads,
-               ProcessCounters* counters, std::size_t dedup_capacity = 2'000'000)
+               ProcessCounters* counters, std::size_t dedup_capacity = 500'000)
       : ProcessStage(enricher, std::move(topics), ProcessOptions{threads, dedup_capacity, {}},
                      counters) {}
   ~ProcessStage() override;

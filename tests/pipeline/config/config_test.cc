@@ -232,6 +232,13 @@ TEST(Config, ErrorsNeverEchoASubstitutedSecret) {
   EXPECT_THAT(err, Not(HasSubstr("hunter2")));
 }
 
+TEST(Config, ProcessDedupCapacityHasADefaultAndBounds) {
+  EXPECT_EQ(valid("").process.dedup_capacity, 500'000);
+  EXPECT_EQ(valid("process: {dedup_capacity: 2000000}\n").process.dedup_capacity, 2'000'000);
+  EXPECT_THAT(errors_of("process: {dedup_capacity: 10}\n"),
+              HasSubstr("process.dedup_capacity: must be between 1000 and"));
+}
+
 TEST(Config, UnknownKeysAreErrorsWithASuggestion) {
   std::string path = fixture("bad_unknown_key.yaml");
   core::Result<Config> r = load_config(path);

@@ -179,6 +179,48 @@ TEST(DedupStore, EvictsTheOldestCommittedUidsPastItsCapacity) {
   EXPECT_NE(s.find("u3"), nullptr);
 }
 
+// The bound over many batches: never more than `capacity` committed uids, the newest kept in
+// arrival order, and no new uid of 200,000 ever refused as a duplicate (a false drop).
+TEST(DedupStore, KeepsTheNewestCapacityUidsOverALongRunWithNoFalseDrops) {
+  constexpr std::size_t kCapacity = 1000, kTotal = 200'000, kBatch = 250;
+  DedupStore s({.topic = kTopic, .capacity = kCapacity});
+  log::Output out;
+  for (std::size_t i = 0; i < kTotal;) {
+    s.begin();
+    for (std::size_t n = 0; n < kBatch; ++n, ++i) {
+      ASSERT_TRUE(s.add(in(static_cast<std::int64_t>(i)), "bluesky:u" + std::to_string(i),
+                        "v" + std::to_string(i), out))
+          << "a new uid was taken for a duplicate: " << i;
+    }
+    s.flush(out);
+    s.commit();
+    out.records.clear();
+    ASSERT_EQ(s.size(), std::min(i, kCapacity));
+  }
+  for (std::size_t i = kTotal - kCapacity; i < kTotal; i += 7) {
+    EXPECT_EQ(value_of(s, "bluesky:u" + std::to_string(i)), "v" + std::to_string(i));
+  }
+  EXPECT_EQ(s.find("bluesky:u" + std::to_string(kTotal - kCapacity - 1)), nullptr);
+  EXPECT_EQ(s.find("bluesky:u0"), nullptr);
+  // A forgotten uid is new again.
+  s.begin();
+  EXPECT_TRUE(s.add(in(0), "bluesky:u0", "again", out));
+  s.commit();
+  EXPECT_EQ(s.size(), kCapacity);
+}
+
+TEST(DedupStore, RestorePastItsCapacityKeepsTheLastUidsRead) {
+  Changelog c;
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (int i = 0; i < 30; ++i) entries.emplace_back("u" + std::to_string(i), "v");
+  c.write({{"posts:0:0", batch_record(5, 1, entries)}});
+  DedupStore s({.topic = kTopic, .capacity = 10});
+  ASSERT_TRUE(s.restore(*c.log));
+  EXPECT_EQ(s.size(), 10u);
+  EXPECT_EQ(s.find("u19"), nullptr);
+  for (int i = 20; i < 30; ++i) EXPECT_NE(s.find("u" + std::to_string(i)), nullptr) << i;
+}
+
 TEST(DedupStore, RestoreReadsBothFormatsAndADeleteWinsInAnyOrder) {
   Changelog c;
   c.write({{"u1", kValue},  // the per-uid format

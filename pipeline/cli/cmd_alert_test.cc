@@ -51,7 +51,8 @@ int run_alert_test(const AlertTestArgs& args) {
                                   std::chrono::system_clock::now().time_since_epoch())
                                   .count();
   const pipeline::core::Alert alert = test_alert(cfg, now_ms);
-  auto http = pipeline::http::make_cpprest_client();
+  auto http = pipeline::http::make_cpprest_client(
+      {.address_policy = pipeline::config::address_policy(cfg.outbound)});
   std::atomic<bool> stop{false};
   int failed = 0, sent = 0;
   for (const auto& def : cfg.sinks) {

@@ -23,8 +23,11 @@ int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log&
   if (!loop) throw Exit{kExitRuntime, "replies: " + loop.error().message};
   std::atomic<bool> stop{false};
   std::string sender_error;
-  sinks::ReplyRunner runner(config, log, pipeline::http::make_cpprest_client(),
-                            {.by = "sender-" + options.instance});
+  sinks::ReplyRunner runner(
+      config, log,
+      pipeline::http::make_cpprest_client(
+          {.address_policy = pipeline::config::address_policy(config.outbound)}),
+      {.by = "sender-" + options.instance});
   std::thread sender([&] {
     if (auto st = runner.run(stop); !st) sender_error = st.error().message;
   });

@@ -90,8 +90,8 @@ core::ScoredPost Enricher::enrich(core::Post post, std::string_view lang) const 
 sentiment::Sentiment Enricher::sentiment_of(const core::Post& post, std::string_view lang) const {
   // As enrich() decides it.
   sentiment::LanguageChoice choice =
-      lang.empty() ? sentiment::choose_language(language_->guess(post.text),
-                                                post.lang.value_or(""), language_policy_)
+      lang.empty() ? sentiment::choose_language(language_->guess(post.text), post.lang.value_or(""),
+                                                language_policy_)
                    : sentiment::LanguageChoice{std::string(lang), false};
   return score_in(choice, post.text);
 }

@@ -58,6 +58,7 @@ TEST(AlertTest, SendsAMarkedTestAlertThroughEachSinkAndPrintsTheAnswers) {
   const std::string dir = temp_dir("alert-test");
   write_file(dir + "/c.yaml",
              "log: {kind: embedded}\n"
+             "outbound: {allow_private: [127.0.0.1]}\n"
              "sinks:\n"
              "  - {type: webhook, url: \"" +
                  good.url("/hook") +

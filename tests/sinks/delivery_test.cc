@@ -136,7 +136,7 @@ TEST(Deliver, GoneIsReportedAtOnceAndNotRetried) {
   RecordingReceiver rx([](const ReceivedRequest&) {
     return ReceiverResponse{410, {}, "this hook was deleted"};
   });
-  auto http = make_cpprest_client();
+  auto http = make_cpprest_client(earshot::testing::loopback_client());
   std::atomic<bool> stop{false};
   DeliveryResult r = deliver(*http, request_to(rx), fast(8), stop);
   EXPECT_EQ(r.outcome, Outcome::gone);

@@ -15,6 +15,7 @@
 #include "sinks/reply_runner.h"
 #include "sinks/sink_runner.h"
 #include "tests/sinks/support/end_to_end.h"
+#include "tests/support/loopback_http.h"
 
 namespace earshot::sinks::testing {
 namespace {
@@ -61,7 +62,7 @@ void run_replies_role() {
   cfg.replies.accounts = {{"acme", "mastodon", url ? url : "", "@acme@m.example", "secret-token"}};
   auto log = open_scenario_log(cfg);
   if (!log) std::_Exit(3);
-  ReplyRunner runner(cfg, *log, pipeline::http::make_cpprest_client());
+  ReplyRunner runner(cfg, *log, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));
   std::atomic<bool> never{false};
   (void)runner.run(never);
   std::_Exit(6);

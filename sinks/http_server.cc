@@ -73,22 +73,17 @@ void HttpServer::route(std::string path, Access access, Handler handler) {
 }
 
 void HttpServer::route(std::string method, std::string path, Access access, Handler handler) {
-  Route r{std::move(method), split_path(path), access, std::move(handler), nullptr};
-  std::unique_lock lock(mu_);
-  for (auto& existing : routes_) {
-    if (existing.method == r.method && existing.segments == r.segments) {
-      existing = std::move(r);
-      return;
-    }
-  }
-  routes_.push_back(std::move(r));
+  add_route({std::move(method), split_path(path), access, std::move(handler), nullptr});
 }
 
 void HttpServer::route_events(std::string path, Access access, EventSource source) {
-  Route r{"GET", split_path(path), access, nullptr, std::move(source)};
+  add_route({"GET", split_path(path), access, nullptr, std::move(source)});
+}
+
+void HttpServer::add_route(Route r) {
   std::unique_lock lock(mu_);
   for (auto& existing : routes_) {
-    if (existing.method == r.method && existing.segments == r.segments) {
+    if (existing.method == r.method && existing.segments == r.segments) {  // replaced
       existing = std::move(r);
       return;
     }

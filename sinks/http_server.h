@@ -174,6 +174,7 @@ class HttpServer {
  public:
  private:
   std::vector<Route> routes_;  // guarded by mu_
+  void add_route(Route r);
 };
 
 }  // namespace earshot::sinks

@@ -20,6 +20,7 @@
 
 #include "pipeline/config/config.h"
 #include "tests/cli/support/cli_harness.h"
+#include "tests/deploy/support/shell.h"
 #include "tests/support/source_dir.h"
 
 namespace earshot::testing {
@@ -35,16 +36,6 @@ std::string read(const fs::path& p) {
   return ss.str();
 }
 
-// Exit status and stdout+stderr of a shell command.
-std::pair<int, std::string> shell(const std::string& command) {
-  std::string out;
-  FILE* f = ::popen((command + " 2>&1").c_str(), "r");
-  if (!f) return {-1, ""};
-  std::array<char, 4096> buf;
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), f)) out.append(buf.data(), n);
-  int st = ::pclose(f);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
 
 fs::path deploy(const std::string& rel) { return source_path("deploy/" + rel); }
 

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "tests/cli/support/cli_harness.h"
+#include "tests/deploy/support/shell.h"
 #include "tests/support/busy_port.h"
 #include "tests/support/source_dir.h"
 #include "tests/support/wait.h"
@@ -29,15 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::pair<int, std::string> shell(const std::string& command) {
-  std::string out;
-  FILE* f = ::popen((command + " 2>&1").c_str(), "r");
-  if (!f) return {-1, ""};
-  std::array<char, 4096> buf;
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), f)) out.append(buf.data(), n);
-  int st = ::pclose(f);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
 
 std::string http_get(const std::string& url) {
   return shell("curl -fsS --max-time 5 '" + url + "'").second;

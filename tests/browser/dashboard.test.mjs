@@ -205,16 +205,21 @@ test("acknowledging and resolving an alert records who and when, and survives a 
 });
 
 test("the reply queue beside the alerts approves an edited draft and rejects one", async () => {
-  // The replies API belongs to another branch: a fake with its documented shape.
+  // A fake of the replies API (sinks/reply_api.h) in its documented shape, so the page's
+  // actions can be checked request by request; it refuses a status the real API would refuse.
   const reply = (id, text) => ({ id, post_uid: "mastodon:x:" + id, platform: "mastodon", entity: "acme-air", in_reply_to: id, text,
-    template: "complaints", status: "pending", reason: "", customer: { id: "C-1001", tier: "vip", name: "Marta <i>J</i>" },
+    template: "complaints", status: "pending_approval", reason: "", customer: { id: "C-1001", tier: "vip", name: "Marta <i>J</i>" },
     post: { text: "Acme Air <img src=x onerror=window.__xss=4> lost my bag", author: "@marta", url: "https://mastodon.example/" + id, created_at: "2026-11-23T10:00:00Z" },
     sentiment: { label: "negative", score: -0.7 }, intent: "complaint", history: [] });
   let queue = [reply("r1", "Sorry about this."), reply("r2", "We are on it.")];
   const posted = [];
   await page.route(/\/api\/v1\/replies([/?]|$)/, async route => {
     const req = route.request(), url = new URL(req.url());
-    if (req.method() === "GET") return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ replies: queue }) });
+    if (req.method() === "GET") {
+      if (url.searchParams.get("status") !== "pending_approval")
+        return route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ error: "status: unknown value" }) });
+      return route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ replies: queue }) });
+    }
     const [, id, action] = url.pathname.match(/replies\/([^/]+)\/(\w+)$/);
     posted.push({ id, action, body: JSON.parse(req.postData() || "{}") });
     queue = queue.filter(r => r.id !== id);

@@ -1,5 +1,7 @@
 #include "ingest/json_access.h"
 
+#include <limits>
+
 namespace earshot::ingest {
 
 std::optional<Json> parse_json(std::string_view text) {
@@ -31,9 +33,20 @@ std::string get_string(const Json& j, std::string_view key) {
 std::optional<std::int64_t> get_int(const Json& j, std::string_view key) {
   const Json* m = member(j, key);
   if (m == nullptr) return std::nullopt;
+  if (m->is_number_unsigned()) {  // before is_number_integer(), which is true for it too
+    const std::uint64_t u = m->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
   if (m->is_number_integer()) return m->get<std::int64_t>();
-  if (m->is_number_unsigned()) return static_cast<std::int64_t>(m->get<std::uint64_t>());
-  if (m->is_number_float()) return static_cast<std::int64_t>(m->get<double>());
+  if (m->is_number_float()) {
+    // Out of range (or NaN) has no int64 value: converting it would be undefined behaviour
+    // (found by tests/fuzz/jetstream_fuzz: "time_us": 1.7e26).
+    const double d = m->get<double>();
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return std::nullopt;
+    return static_cast<std::int64_t>(d);
+  }
   return std::nullopt;
 }
 

@@ -70,6 +70,19 @@ TEST(JetstreamEvent, IdentityUpdatesTheCacheAndOtherCollectionsYieldNothing) {
   EXPECT_EQ(like.time_us, 1725911162329310);
 }
 
+// Found by tests/fuzz/jetstream_fuzz (UBSan): a time_us beyond int64 was converted with
+// undefined behaviour. Such a number is no cursor: the event has none (0).
+TEST(JetstreamEvent, ATimeBeyondInt64IsNoTimeNotUndefinedBehaviour) {
+  for (const char* t :
+       {"172666666666665516666833633", "1.7e26", "-1e300", "18446744073709551615"}) {
+    JetstreamEvent e = parse_jetstream_event(
+        std::string(R"({"did":"did:plc:x","time_us":)") + t +
+            R"(,"kind":"commit","commit":{"rev":"r","operation":"delete","collection":"app.bsky.feed.post","rkey":"k"}})",
+        nullptr);
+    EXPECT_EQ(e.time_us, 0) << t;
+  }
+}
+
 TEST(JetstreamEvent, MalformedEventsAreDeadLetters) {
   JetstreamEvent a = parse_jetstream_event("{not json", nullptr);
   ASSERT_TRUE(a.dead);

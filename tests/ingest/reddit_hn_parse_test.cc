@@ -87,6 +87,15 @@ TEST(HackerNewsItem, StoriesCommentsTombstonesAndSkips) {
   EXPECT_EQ(bad.dead->reason, "time: missing");
 }
 
+// Found by tests/fuzz/hackernews_fuzz: milliseconds given as seconds made a year-43615 post
+// that the strict decoder refuses. Such an item is a dead letter with the reason.
+TEST(HackerNewsItem, ATimeBeyondYear9999IsADeadLetter) {
+  HnItem r = parse_hackernews_item(
+      R"({"by":"norvig","id":5843966,"parent":2921506,"text":"hi","time":1314211127127,"type":"comment"})");
+  ASSERT_EQ(r.kind, HnItem::Kind::malformed);
+  EXPECT_EQ(r.dead->reason, "time: out of range");
+}
+
 TEST(HackerNewsItem, MaxitemAndUpdates) {
   EXPECT_EQ(parse_hackernews_maxitem("8863"), 8863);
   EXPECT_FALSE(parse_hackernews_maxitem("\"x\""));

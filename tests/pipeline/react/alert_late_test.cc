@@ -6,6 +6,7 @@
 
 #include "pipeline/core/rfc3339.h"
 #include "pipeline/react/alert_rules.h"
+#include "tests/pipeline/react/support/react_rig.h"
 
 namespace earshot::pipeline::react {
 namespace {
@@ -18,16 +19,8 @@ constexpr std::int64_t kMin = 60'000;
 
 core::Mention mention(const std::string& entity, std::int64_t t, Label label,
                       const std::string& uid, const std::string& text = "x") {
-  core::Mention m;
-  m.entity = entity;
-  m.post_uid = uid;
-  m.url = "https://example.test/" + uid;
-  m.created_at = core::format_rfc3339_ms(t);
-  m.author_id = "a-" + uid;
-  m.text = text;
-  m.sentiment.label = label;
-  m.sentiment.score = label == Label::negative ? -0.6f : 0.0f;
-  return m;
+  return react_testing::make_mention(entity, t, label, label == Label::negative ? -0.6f : 0.0f,
+                                     uid, text);
 }
 
 std::unique_ptr<AlertEngine> engine(std::vector<config::AlertRuleDef> rules,

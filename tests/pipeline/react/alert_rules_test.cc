@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "pipeline/codec/json_codec.h"
+#include "tests/pipeline/react/support/react_rig.h"
 
 namespace earshot::pipeline::react {
 namespace {
@@ -14,18 +15,10 @@ using sentiment::Label;
 
 const std::int64_t kT0 = *core::parse_rfc3339_ms("2026-11-23T10:00:00Z");
 
+using react_testing::make_mention;
 core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score,
                       const std::string& uid, const std::string& text = "x") {
-  core::Mention m;
-  m.entity = entity;
-  m.post_uid = uid;
-  m.url = "https://example.test/" + uid;
-  m.created_at = core::format_rfc3339_ms(t);
-  m.author_id = "a-" + uid;
-  m.text = text;
-  m.sentiment.label = label;
-  m.sentiment.score = score;
-  return m;
+  return make_mention(entity, t, label, score, uid, text);
 }
 
 config::AlertRuleDef spike_rule() {

@@ -13,18 +13,26 @@ using sentiment::Label;
 
 const std::int64_t kT0 = *core::parse_rfc3339_ms("2026-11-23T10:00:00Z");
 
-core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score,
-                      const std::string& uid) {
+core::Mention make_mention(const std::string& entity, std::int64_t t, Label label, float score,
+                           const std::string& uid, const std::string& text,
+                           const std::string& author_id) {
   core::Mention m;
   m.entity = entity;
   m.post_uid = uid;
   m.url = "https://example.test/" + uid;
   m.created_at = core::format_rfc3339_ms(t);
-  m.author_id = "a" + std::to_string(uid.size() % 7) + uid.substr(uid.size() - 1);
-  m.text = label == Label::negative ? "flight delayed again outage" : "nice crew today";
+  m.author_id = author_id.empty() ? "a-" + uid : author_id;
+  m.text = text;
   m.sentiment.label = label;
   m.sentiment.score = score;
   return m;
+}
+
+core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score,
+                      const std::string& uid) {
+  return make_mention(entity, t, label, score, uid,
+                      label == Label::negative ? "flight delayed again outage" : "nice crew today",
+                      "a" + std::to_string(uid.size() % 7) + uid.substr(uid.size() - 1));
 }
 
 std::vector<core::Mention> scenario() {

@@ -18,6 +18,13 @@ namespace earshot::pipeline::react_testing {
 // 2026-11-23T10:00:00Z, the scenario's first minute.
 extern const std::int64_t kT0;
 
+// A mention of `entity` at event time `t` (ms) with the given label and score: url
+// https://example.test/<uid>, author "a-<uid>" and `text` unless given otherwise.
+core::Mention make_mention(const std::string& entity, std::int64_t t, sentiment::Label label,
+                           float score, const std::string& uid, const std::string& text = "x",
+                           const std::string& author_id = "");
+// The scenario's mention: make_mention with an author shared by a few uids and a text that
+// reads as the label (the keyword rules look at texts).
 core::Mention mention(const std::string& entity, std::int64_t t, sentiment::Label label,
                       float score, const std::string& uid);
 // An hour of steady traffic for two entities, then a negative spike for "acme".

@@ -11,35 +11,15 @@ lines. Texts holding a newline are skipped (one text = one line).
 import os
 import sys
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-
-
-def unescape(s):
-    out, i = [], 0
-    while i < len(s):
-        if s[i] == "\\" and i + 1 < len(s):
-            out.append({"t": "\t", "n": "\n", "r": "\r"}.get(s[i + 1], s[i + 1]))
-            i += 2
-        else:
-            out.append(s[i])
-            i += 1
-    return "".join(out)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import parity_tsv  # noqa: E402
 
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
-    path = os.path.join(ROOT, "tests", "sentiment", "data", "vader_parity.tsv")
-    with open(path, encoding="utf-8", newline="\n") as f:
-        lines = f.read().split("\n")
-    rows, skip = [], 0
-    for line in lines:
-        if line.startswith("#"):
-            name, count = line[1:].split("\t")
-            if name == "handwritten":
-                skip = int(count)
-        elif line:
-            rows.append(unescape(line.split("\t", 4)[4]))
-    texts = [t for t in rows[skip:] if "\n" not in t and "\r" not in t]
+    rows = [text for name, block in parity_tsv.blocks().items() if name != "handwritten"
+            for _, text in block]
+    texts = [t for t in rows if "\n" not in t and "\r" not in t]
     out = sys.stdout
     for i in range(n):
         out.write(texts[i % len(texts)])

@@ -10,52 +10,21 @@ posts/s (CPU and wall).
 """
 import argparse
 import os
+import sys
 import time
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def unescape(s):
-    out, i = [], 0
-    while i < len(s):
-        if s[i] == "\\" and i + 1 < len(s):
-            out.append({"t": "\t", "n": "\n", "r": "\r"}.get(s[i + 1], s[i + 1]))
-            i += 2
-        else:
-            out.append(s[i])
-            i += 1
-    return "".join(out)
-
-
-def val_texts(path):
-    skip, take, rows = 0, 0, []
-    with open(path, encoding="utf-8", newline="\n") as f:
-        lines = f.read().split("\n")
-    data = []
-    for line in lines:
-        if line.startswith("#"):
-            name, n = line[1:].split("\t")
-            if name == "val":
-                take = int(n)
-            else:
-                skip += int(n)
-        elif line:
-            data.append(line)
-    for line in data[skip:skip + take]:
-        compound, _, _, _, text = line.split("\t", 4)
-        rows.append((float(compound), unescape(text)))
-    return rows
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import parity_tsv  # noqa: E402
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=5.0)
-    p.add_argument("--tsv", default=os.path.join(ROOT, "tests", "sentiment", "data",
-                                                 "vader_parity.tsv"))
+    p.add_argument("--tsv", default=parity_tsv.PATH)
     args = p.parse_args()
-    rows = val_texts(args.tsv)
+    rows = parity_tsv.blocks(args.tsv)["val"]
     analyzer = SentimentIntensityAnalyzer()
     bad = sum(1 for want, text in rows if abs(analyzer.polarity_scores(text)["compound"] - want) > 1e-4)
     if bad:
@@ -73,7 +42,7 @@ def main():
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     print("vaderSentiment 3.3.2 (Python %s): %d posts, CPU %.2f s = %.0f posts/s (%.2f MB/s); "
           "wall %.2f s = %.0f posts/s"
-          % (os.sys.version.split()[0], posts, cpu, posts / cpu, nbytes / cpu / 1e6, wall,
+          % (sys.version.split()[0], posts, cpu, posts / cpu, nbytes / cpu / 1e6, wall,
              posts / wall))
 
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -41,6 +42,65 @@ void for_each_token(std::string_view text, Fn&& fn) {
 }  // namespace
 
 bool sentiment_supported(std::string_view lang) { return lang == "en" || lang == "und"; }
+
+template <typename Fn>
+void LanguageDetector::for_each_ngram(const char32_t* word, std::size_t total, Fn&& fn) const {
+  for (std::size_t start = 0; start < total; ++start) {
+    std::uint64_t h = kFnvBasis;  // ngram_key(&word[start], n), grown one n at a time
+    for (std::size_t n = 1; n <= kMaxGram && start + n <= total; ++n) {
+      h = (h ^ static_cast<std::uint64_t>(word[start + n - 1])) * kFnvPrime;
+      if (n == 1 && word[start] == '_') continue;
+      if (const float* row = find(h == 0 ? 1 : h)) fn(row);
+    }
+  }
+}
+
+// The per-thread word cache: direct-mapped, kWordCacheSize rows, for one detector at a time
+// (a thread that alternates between detectors empties it each time it changes).
+// One cache line: the sums of languages 0-7 (lo) and 8-11 (hi); used when there are at
+// most kCachedLanes languages (the default 12).
+struct alignas(64) LanguageDetector::WordRow {
+  std::uint64_t key = 0;   // ngram_key of the word; 0 = empty
+  std::uint64_t bits = 0;  // function_word_bits(key)
+  Lanes8 lo = {};          // the word's n-gram sums (with its '_' boundaries)
+  Lanes4 hi = {};
+};
+
+namespace {
+constexpr std::size_t kWordCacheSize = 8192;  // 512 KiB per thread
+std::atomic<std::uint64_t> g_next_detector_id{1};
+}  // namespace
+
+std::uint64_t LanguageDetector::next_id() { return g_next_detector_id.fetch_add(1); }
+
+const LanguageDetector::WordRow& LanguageDetector::word_row(const char32_t* word, std::size_t len,
+                                                            std::uint64_t key) const {
+  struct WordCache {
+    std::uint64_t owner = 0;  // id_ of the detector the rows belong to
+    std::unique_ptr<WordRow[]> rows;
+  };
+  thread_local WordCache cache;
+  if (cache.owner != id_) {
+    if (!cache.rows) cache.rows = std::make_unique<WordRow[]>(kWordCacheSize);
+    std::fill(cache.rows.get(), cache.rows.get() + kWordCacheSize, WordRow{});
+    cache.owner = id_;
+  }
+  WordRow& row = cache.rows[(key ^ (key >> 29)) & (kWordCacheSize - 1)];
+  if (row.key == key) return row;
+  row.key = key;
+  row.bits = function_word_bits(key);
+  row.lo = Lanes8{};
+  row.hi = Lanes4{};
+  for_each_ngram(word, len + 2, [&](const float* r) {
+    Lanes8 a;
+    Lanes4 b;
+    std::memcpy(&a, r, sizeof a);
+    std::memcpy(&b, r + 8, sizeof b);
+    row.lo += a;
+    row.hi += b;
+  });
+  return row;
+}
 
 const float* LanguageDetector::find(std::uint64_t key) const {
   const std::uint64_t bit = key >> (64 - kFilterBits);
@@ -142,13 +202,15 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, std::size
   const std::size_t used = std::min<std::size_t>(n_lang, score.size());
   std::array<char32_t, kMaxWord + 2> word;
   std::size_t len = 0;
-  // With at most kLanes languages the scores live in two vector registers (lo: languages
-  // 0-7, hi: 8-15) and each row is two vector multiply-adds; the lanes past the last
-  // language are never read. Each language's sum sees the same additions in the same
-  // order as the one-language-at-a-time loop, so the result is the same (weight is 1 or
-  // 1/4: every product is exact, fused multiply-add or not).
-  const bool wide = used <= kLanes;
-  Lanes8 lo = {}, hi = {};
+  // A post's score is, per language, the sum over its words of (function-word bonus +
+  // weight × the word's n-gram sum); a word's n-gram sum is summed from zero in a fixed
+  // order, so it is a function of the word alone, and word_row() may keep it in a per-thread
+  // cache: a post scores the same whatever the cache holds (weight is 1 or 1/4: every
+  // product is exact). With at most kCachedLanes languages the scores live in two vector
+  // registers (lo: languages 0-7, hi: 8-11); the lanes past the last language are never read.
+  const bool wide = used <= kCachedLanes;
+  Lanes8 lo = {};
+  Lanes4 hi = {};
   // Capitalised words are mostly names (brands, places) in posts: they say little about the
   // language around them, so their n-grams count for less (function words still count).
   bool capital = false;
@@ -157,39 +219,33 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, std::size
     const float weight = capital ? kNameWeight : 1.0f;
     word[0] = '_';
     word[len + 1] = '_';
-    const std::size_t total = len + 2;
-    if (const std::uint64_t bits = function_word_bits(ngram_key(&word[1], len)); bits != 0) {
-      if (wide) {
-        Lanes8 add_lo = {}, add_hi = {};
+    const std::uint64_t key = ngram_key(&word[1], len);
+    if (wide) {
+      const WordRow& w = word_row(word.data(), len, key);
+      if (w.bits != 0) {
+        Lanes8 add_lo = {};
+        Lanes4 add_hi = {};
         for (std::size_t l = 0; l < 8; ++l) {
-          if (bits >> l & 1) add_lo[l] = kFunctionWordWeight;
-          if (bits >> (l + 8) & 1) add_hi[l] = kFunctionWordWeight;
+          if (w.bits >> l & 1) add_lo[l] = kFunctionWordWeight;
+        }
+        for (std::size_t l = 0; l < 4; ++l) {
+          if (w.bits >> (l + 8) & 1) add_hi[l] = kFunctionWordWeight;
         }
         lo += add_lo;
         hi += add_hi;
-      } else {
-        for (std::size_t l = 0; l < used; ++l) {
-          if (bits >> l & 1) score[l] += kFunctionWordWeight;
-        }
       }
-    }
-    for (std::size_t start = 0; start < total; ++start) {
-      std::uint64_t h = kFnvBasis;  // ngram_key(&word[start], n), grown one n at a time
-      for (std::size_t n = 1; n <= kMaxGram && start + n <= total; ++n) {
-        h = (h ^ static_cast<std::uint64_t>(word[start + n - 1])) * kFnvPrime;
-        if (n == 1 && word[start] == '_') continue;
-        if (const float* row = find(h == 0 ? 1 : h)) {
-          if (wide) {
-            Lanes8 a, b;
-            std::memcpy(&a, row, sizeof a);
-            std::memcpy(&b, row + 8, sizeof b);
-            lo += weight * a;
-            hi += weight * b;
-          } else {
-            for (std::size_t l = 0; l < used; ++l) score[l] += weight * row[l];
-          }
-        }
+      lo += weight * w.lo;
+      hi += weight * w.hi;
+    } else {
+      const std::uint64_t bits = function_word_bits(key);
+      for (std::size_t l = 0; l < used; ++l) {
+        if (bits >> l & 1) score[l] += kFunctionWordWeight;
       }
+      std::array<float, 64> sum{};
+      for_each_ngram(word.data(), len + 2, [&](const float* row) {
+        for (std::size_t l = 0; l < used; ++l) sum[l] += row[l];
+      });
+      for (std::size_t l = 0; l < used; ++l) score[l] += weight * sum[l];
     }
     len = 0;
   };

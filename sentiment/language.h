@@ -96,6 +96,13 @@ class LanguageDetector {
   // word → language bits; open addressing, power-of-two size, key 0 = empty.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> function_words_;
   std::uint64_t function_word_bits(std::uint64_t key) const;
+  // Per-word scores, cached per thread (language.cc): a word's n-gram rows summed once.
+  struct WordRow;
+  const WordRow& word_row(const char32_t* word, std::size_t len, std::uint64_t key) const;
+  template <typename Fn>
+  void for_each_ngram(const char32_t* word, std::size_t total, Fn&& fn) const;
+  static std::uint64_t next_id();
+  std::uint64_t id_ = 0;  // names this detector's rows in the per-thread word cache
   std::size_t en_index_ = 0;
   float english_prior_ = 0.0f;
 };

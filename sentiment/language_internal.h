@@ -82,11 +82,15 @@ constexpr float kFunctionWordWeight = 10.0f;
 constexpr float kNameWeight = 0.25f;
 
 constexpr std::size_t kMaxGram = 5;
-// Rows are added kLanes floats at a time when there are at most kLanes languages (a couple
-// of vector adds); the lanes past the last language add whatever follows the row and are
-// never read. scores_ ends with kLanes zeros so the last row can be read that far.
+// A row is read kLanes floats at a time (the vector loads of language.cc); the lanes past
+// the last language read whatever follows the row and are never used. scores_ ends with
+// kLanes zeros so the last row can be read that far.
 constexpr std::size_t kLanes = 16;
 using Lanes8 = float __attribute__((vector_size(32)));  // GCC vector: 8 floats
+using Lanes4 = float __attribute__((vector_size(16)));  // GCC vector: 4 floats
+// With at most this many languages (the default 12), detection adds whole words' rows from a
+// per-thread cache (language.cc, LanguageDetector::word_row); with more, it sums them anew.
+constexpr std::size_t kCachedLanes = 12;
 constexpr unsigned kFilterBits = 17;                    // 16 KiB of filter_
 constexpr std::size_t kMaxWord = 48;  // longer "words" are cut: they are not words
 

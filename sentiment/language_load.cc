@@ -69,6 +69,7 @@ constexpr FunctionWords kFunctionWords[] = {
 std::expected<LanguageDetector, std::string> LanguageDetector::load(const Options& options) {
   LanguageDetector d;
   d.english_prior_ = options.english_prior;
+  d.id_ = next_id();
   // n-gram (lower case) → per-language counts
   std::map<std::u32string, std::vector<double>> counts;
   const std::size_t n_lang = options.latin_languages.size();

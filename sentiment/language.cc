@@ -39,6 +39,14 @@ void for_each_token(std::string_view text, Fn&& fn) {
   }
 }
 
+// An ASCII byte's lower-case letter (script_of == latin, to_lower_latin), 0 for any other byte.
+constexpr std::array<char, 256> kAsciiLetterLower = [] {
+  std::array<char, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c + 32);
+  return t;
+}();
+
 }  // namespace
 
 bool sentiment_supported(std::string_view lang) { return lang == "en" || lang == "und"; }
@@ -131,7 +139,7 @@ LanguageDetector::Guess LanguageDetector::guess(std::string_view text) const {
   for (const char c : text) high |= static_cast<unsigned char>(c);
   if (high < 0x80) {
     std::size_t latin = 0;
-    const std::string_view lang = detect_latin(text, &latin, &margin);
+    const std::string_view lang = detect_latin(text, high < 0x80, &latin, &margin);
     return latin < 3 ? Guess{"und", 0.0f} : Guess{lang, margin};
   }
   std::array<std::size_t, static_cast<std::size_t>(Script::count)> letters{};
@@ -191,12 +199,12 @@ LanguageDetector::Guess LanguageDetector::guess(std::string_view text) const {
   }
   if (count(Script::latin) < 3) return {"und", 0.0f};
   std::size_t latin = 0;
-  const std::string_view lang = detect_latin(text, &latin, &margin);
+  const std::string_view lang = detect_latin(text, high < 0x80, &latin, &margin);
   return {lang, margin};
 }
 
-std::string_view LanguageDetector::detect_latin(std::string_view text, std::size_t* latin_letters,
-                                                float* margin) const {
+std::string_view LanguageDetector::detect_latin(std::string_view text, bool ascii,
+                                                std::size_t* latin_letters, float* margin) const {
   const std::size_t n_lang = languages_.size();
   std::array<float, 64> score{};
   const std::size_t used = std::min<std::size_t>(n_lang, score.size());
@@ -250,6 +258,20 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, std::size
     len = 0;
   };
   for_each_token(text, [&](std::string_view token) {
+    if (ascii) {  // what the loop below does for bytes < 0x80, without decoding
+      for (const char ch : token) {
+        const char lower = kAsciiLetterLower[static_cast<unsigned char>(ch)];
+        if (lower != 0) {
+          ++*latin_letters;
+          if (len == 0) capital = lower != ch;
+          if (len < kMaxWord) word[1 + len++] = static_cast<char32_t>(lower);
+        } else {
+          flush();
+        }
+      }
+      flush();
+      return;
+    }
     for (std::size_t i = 0; i < token.size();) {
       const char32_t c = next_code_point(token, i);
       if (script_of(c) == Script::latin) {

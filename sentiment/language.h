@@ -82,8 +82,8 @@ class LanguageDetector {
   LanguageDetector() = default;
   const float* find(std::uint64_t key) const;
   // The Latin-script decision; counts the Latin letters it saw into *latin_letters.
-  // *margin: log-odds of the winner over the runner-up.
-  std::string_view detect_latin(std::string_view text, std::size_t* latin_letters,
+  // *margin: log-odds of the winner over the runner-up. `ascii`: every byte of text is < 0x80.
+  std::string_view detect_latin(std::string_view text, bool ascii, std::size_t* latin_letters,
                                 float* margin) const;
 
   std::vector<std::string> languages_;

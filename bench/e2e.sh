@@ -16,8 +16,9 @@
 #   BUILD=build-bench bench/e2e.sh    # another build dir (configured with EARSHOT_BUILD_BENCH=ON)
 #
 # Needs a Kafka broker (EARSHOT_E2E_BROKERS, default 127.0.0.1:9092; deploy/kafka/start.sh)
-# and .venv-tools with confluent-kafka and vaderSentiment==3.3.2, java 17 and mvn (the Streams
-# peers; EARSHOT_E2E_STREAMS=0 skips them). Kafka Streams commits every 100 ms under
+# and .venv-tools with confluent-kafka and vaderSentiment==3.3.2 (the Python peer;
+# EARSHOT_E2E_PYTHON=0 skips it), java 17 and mvn (the Streams peers; EARSHOT_E2E_STREAMS=0
+# skips them). EARSHOT_E2E_BATCH defaults to 5000, process.batch_size's default. Kafka Streams commits every 100 ms under
 # exactly_once_v2 (its default commit.interval.ms); earshot commits per EARSHOT_E2E_BATCH.
 set -euo pipefail
 
@@ -27,16 +28,21 @@ BUILD="${BUILD:-$ROOT/build-e2e}"
 PY="${PY:-$ROOT/.venv-tools/bin/python}"
 export EARSHOT_E2E_BROKERS="${EARSHOT_E2E_BROKERS:-127.0.0.1:9092}"
 export EARSHOT_E2E_POSTS="${EARSHOT_E2E_POSTS:-100000}"
-export EARSHOT_E2E_BATCH="${EARSHOT_E2E_BATCH:-1000}"
+export EARSHOT_E2E_BATCH="${EARSHOT_E2E_BATCH:-5000}"
 export EARSHOT_E2E_INPUT="${EARSHOT_E2E_INPUT:-e2e-$(date +%s)-$RANDOM.posts}"
 STREAMS="${EARSHOT_E2E_STREAMS:-1}"
+PYTHON_PEER="${EARSHOT_E2E_PYTHON:-1}"
 
 die() { echo "e2e.sh: $*" >&2; exit 1; }
 
 host="${EARSHOT_E2E_BROKERS%%:*}" port="${EARSHOT_E2E_BROKERS##*:}"
 (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || die "no broker at $EARSHOT_E2E_BROKERS (start one: deploy/kafka/start.sh)"
-[[ -x "$PY" ]] || die "no $PY: python3 -m venv .venv-tools && .venv-tools/bin/pip install confluent-kafka vaderSentiment==3.3.2"
-"$PY" -c 'import confluent_kafka, vaderSentiment' 2>/dev/null || die "$PY lacks confluent-kafka or vaderSentiment"
+if [[ "$PYTHON_PEER" != 0 ]]; then
+  [[ -x "$PY" ]] || die "no $PY: python3 -m venv .venv-tools && .venv-tools/bin/pip install confluent-kafka vaderSentiment==3.3.2 (or EARSHOT_E2E_PYTHON=0)"
+  "$PY" -c 'import confluent_kafka, vaderSentiment' 2>/dev/null || die "$PY lacks confluent-kafka or vaderSentiment"
+else
+  PY=python3  # only for the summary below
+fi
 if [[ ! -x "$BUILD/bench/process_bench" ]]; then
   [[ -f "$BUILD/build.ninja" ]] ||
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEARSHOT_BUILD_BENCH=ON >/dev/null
@@ -69,8 +75,12 @@ if [[ "$STREAMS" != 0 ]]; then
       { tail -20 "$work/streams-$mode.err" >&2; die "streams peer ($mode) failed"; }
   done
 fi
-"$PY" "$ROOT/bench/peers/process_peer.py" --brokers "$EARSHOT_E2E_BROKERS" --input "$EARSHOT_E2E_INPUT" \
-  --posts "$EARSHOT_E2E_POSTS" --batch "$EARSHOT_E2E_BATCH" --broker-pid "$EARSHOT_E2E_BROKER_PID" | tee "$work/peer.txt"
+if [[ "$PYTHON_PEER" != 0 ]]; then
+  "$PY" "$ROOT/bench/peers/process_peer.py" --brokers "$EARSHOT_E2E_BROKERS" --input "$EARSHOT_E2E_INPUT" \
+    --posts "$EARSHOT_E2E_POSTS" --batch "$EARSHOT_E2E_BATCH" --broker-pid "$EARSHOT_E2E_BROKER_PID" | tee "$work/peer.txt"
+else
+  echo "peer posts_per_s=nan seconds=- cpu_s=- broker_cpu_s=-" > "$work/peer.txt"
+fi
 
 "$PY" - "$work/bench.json" "$work/peer.txt" "$work/streams.txt" <<'EOF'
 import json, os, sys
@@ -95,8 +105,9 @@ titles = {"none": "Kafka Streams exactly_once_v2, no work", "vader": "Kafka Stre
 for mode, kv in streams.items():
     print("| %s | %.0f | %s | — | %s | %s |" % (titles[mode], float(kv["posts_per_s"]), kv["seconds"],
           kv["cpu_s"], kv["broker_cpu_s"]))
-print("| Python peer (confluent-kafka + vaderSentiment) | %.0f | %s | — | %s | %s |"
-      % (float(peer["posts_per_s"]), peer["seconds"], peer["cpu_s"], peer["broker_cpu_s"]))
+if peer["posts_per_s"] != "nan":
+    print("| Python peer (confluent-kafka + vaderSentiment) | %.0f | %s | — | %s | %s |"
+          % (float(peer["posts_per_s"]), peer["seconds"], peer["cpu_s"], peer["broker_cpu_s"]))
 pt, pr, py = (bench["BM_Process_PassThrough"]["posts_per_s"], bench["BM_Process_Earshot"]["posts_per_s"],
               float(peer["posts_per_s"]))
 posts = float(os.environ["EARSHOT_E2E_POSTS"])
@@ -107,7 +118,8 @@ if "BM_Process_HandlerCpu" in bench:
     h = bench["BM_Process_HandlerCpu"]
     print("handler alone (BM_Process_HandlerCpu, no Kafka): %.1f us CPU per post" % (1000.0 * h["cpu_time"] / 20000))
 print("process / pass-through: %.2f (target >= 0.8: %s)" % (pr / pt, "met" if pr / pt >= 0.8 else "NOT met"))
-print("process / Python peer:  %.1fx" % (pr / py))
+if py == py:  # not nan: the Python peer ran
+    print("process / Python peer:  %.1fx" % (pr / py))
 if "none" in streams:
     sn = float(streams["none"]["posts_per_s"])
     print("process / Kafka Streams no work: %.2f (target >= 0.8: %s)" % (pr / sn, "met" if pr / sn >= 0.8 else "NOT met"))

@@ -16,19 +16,26 @@
 //      of a language ("the", "und", "está", ...): a short post is mostly function words.
 //      Capitalised words (in posts mostly brand and place names) count a quarter. The profiles are
 //      the fingerprints of libexttextcat (Debian package libexttextcat-data,
-//      /usr/share/libexttextcat/*.lm), read once by load(); matching is our own (a flat hash table,
-//      no allocation per call), so detection runs at several hundred thousand tweets per second per
-//      core. English gets a small prior: most of what we read is English, and a short English post
-//      should not flip to Dutch on one odd trigram.
+//      /usr/share/libexttextcat/*.lm), read once by load(); matching is our own (a flat hash
+//      table and a per-thread word cache, see "Speed"), so detection runs at several hundred
+//      thousand tweets per second per core. English gets a small prior: most of what we read
+//      is English, and a short English post should not flip to Dutch on one odd trigram.
 //
 //   auto detector = earshot::sentiment::LanguageDetector::load();
 //   if (!detector) { /* detector.error(): e.g. the profile folder is missing */ }
 //   std::string_view lang = detector->detect("¿Alguien sabe por qué no funciona la app?");
 //   // lang == "es"; earshot::sentiment::sentiment_supported(lang) == false
 //
+// Speed: a post's score per language is the sum over its words of (function-word bonus +
+// weight × the word's n-gram sum), and each thread keeps the sums of the words it met last in
+// a direct-mapped cache (8,192 rows, 512 KiB per thread, allocated on the thread's first call;
+// rows name their detector). A word's sum depends on the word alone, so a guess is the same,
+// to the last bit, whatever the cache holds.
+//
 // Thread safety: a loaded LanguageDetector is immutable; detect() is const and may be called
-// from any number of threads at once. Lifetime: detect() returns a view of a string owned by
-// the detector (or a static literal); it stays valid while the detector lives.
+// from any number of threads at once (the word cache is per thread). Lifetime: detect()
+// returns a view of a string owned by the detector (or a static literal); it stays valid while
+// the detector lives.
 #pragma once
 
 #include <cstdint>
@@ -82,8 +89,8 @@ class LanguageDetector {
   LanguageDetector() = default;
   const float* find(std::uint64_t key) const;
   // The Latin-script decision; counts the Latin letters it saw into *latin_letters.
-  // *margin: log-odds of the winner over the runner-up.
-  std::string_view detect_latin(std::string_view text, std::size_t* latin_letters,
+  // *margin: log-odds of the winner over the runner-up. `ascii`: every byte of text is < 0x80.
+  std::string_view detect_latin(std::string_view text, bool ascii, std::size_t* latin_letters,
                                 float* margin) const;
 
   std::vector<std::string> languages_;
@@ -96,6 +103,13 @@ class LanguageDetector {
   // word → language bits; open addressing, power-of-two size, key 0 = empty.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> function_words_;
   std::uint64_t function_word_bits(std::uint64_t key) const;
+  // Per-word scores, cached per thread (language.cc): a word's n-gram rows summed once.
+  struct WordRow;
+  const WordRow& word_row(const char32_t* word, std::size_t len, std::uint64_t key) const;
+  template <typename Fn>
+  void for_each_ngram(const char32_t* word, std::size_t total, Fn&& fn) const;
+  static std::uint64_t next_id();
+  std::uint64_t id_ = 0;  // names this detector's rows in the per-thread word cache
   std::size_t en_index_ = 0;
   float english_prior_ = 0.0f;
 };

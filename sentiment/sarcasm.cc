@@ -44,9 +44,13 @@ int words_in(std::string_view text, std::array<std::string, 4>* first) {
   return n;
 }
 
-// Case-insensitive (ASCII) find of a lower-case `needle`, without a copy of the text.
+// Case-insensitive (ASCII) find of a lower-case `needle` that starts with a letter, without a
+// copy of the text. The first byte is tested alone first: for a letter L, (c | 0x20) == L holds
+// exactly for c == L and c == L - 32 (its capital).
 std::size_t find_ci(std::string_view text, std::string_view needle, std::size_t from) {
+  const char first = needle[0];
   for (std::size_t i = from; i + needle.size() <= text.size(); ++i) {
+    if ((text[i] | 0x20) != first) continue;
     std::size_t k = 0;
     while (k < needle.size()) {
       char c = text[i + k];

@@ -253,7 +253,11 @@ struct MetricsConfig {
 
 struct ProcessConfig {
   int threads = 0;  // 0 = hardware cores
-  int batch_size = 500;
+  // Most records per transaction. A batch takes what the consumer has buffered, up to this
+  // many: it is small when the input is slow (no waiting for it to fill) and reaches this size
+  // only under a backlog, where each transaction's fixed cost (4+ round trips, a marker per
+  // partition) is what limits the rate. Was 500 until issue 18 (bench/RESULTS.md).
+  int batch_size = 5000;
   std::uint64_t max_inflight_bytes = 64ull << 20;  // accepts "64MiB"
   // Committed post uids the dedup store remembers (oldest forgotten first; 1000..100000000).
   // ~40 bytes plus the post's dedup value (~100 bytes) each: the default keeps `process` with

@@ -119,8 +119,36 @@ std::string format_rfc3339_ms(std::int64_t ms, SubSecond millis_shown) {
   int rem = static_cast<int>(secs - days * 86400);
   int y, m, d;
   civil_from_days(days, &y, &m, &d);
+  const bool show_millis = millis != 0 || millis_shown == SubSecond::always;
+  if (y >= 0 && y <= 9999) {
+    // What the snprintf below writes, without snprintf (~3k instructions a call; process writes
+    // two timestamps per post).
+    char out[24];
+    char* p = out;
+    const auto put = [&p](int v, int digits) {
+      for (int i = digits - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+      p += digits;
+    };
+    put(y, 4);
+    *p++ = '-';
+    put(m, 2);
+    *p++ = '-';
+    put(d, 2);
+    *p++ = 'T';
+    put(rem / 3600, 2);
+    *p++ = ':';
+    put((rem / 60) % 60, 2);
+    *p++ = ':';
+    put(rem % 60, 2);
+    if (show_millis) {
+      *p++ = '.';
+      put(millis, 3);
+    }
+    *p++ = 'Z';
+    return std::string(out, static_cast<std::size_t>(p - out));
+  }
   char buf[64];
-  if (millis == 0 && millis_shown == SubSecond::when_nonzero) {
+  if (!show_millis && millis_shown == SubSecond::when_nonzero) {
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rem / 3600,
                   (rem / 60) % 60, rem % 60);
   } else {

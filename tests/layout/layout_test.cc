@@ -54,9 +54,6 @@ const std::map<std::string, std::string> kLongFiles{
     {"sentiment/vader.cc",
      "VADER's rule chain in the reference implementation's order, one unit compiled with "
      "-ffp-contract=off for the 100 % parity test (tests/sentiment/vader_parity_test.cc)"},
-    {"sentiment/language.cc",
-     "the detector: model loading and the detect() hot loop share the file-local n-gram "
-     "hashing and constants; the language issue replaces the model and its loader"},
     {"sentiment/targeted.cc",
      "one decision procedure (Decider) whose clause rules read each other's state; the "
      "sentiment issue rewrites these rules and splits them by rule family"},

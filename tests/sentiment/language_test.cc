@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <expected>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -133,6 +135,85 @@ TEST(LanguageDetector, SentimentSupportedOnlyForEnglish) {
   EXPECT_FALSE(sentiment_supported("es"));
   EXPECT_FALSE(sentiment_supported("ja"));
   EXPECT_FALSE(sentiment_supported(""));
+}
+
+// Texts of the test sets, each also lower-cased and with its words reversed: many words, so the
+// per-thread word cache (language.cc) evicts and refills rows while a thread goes through them.
+std::vector<std::string> many_texts() {
+  std::vector<std::string> texts;
+  for (const char* file : {"language.tsv", "intent.tsv", "vader_parity.tsv"}) {
+    for (const auto& row : read_rows(file)) {
+      const std::string text = row.second.substr(row.second.rfind('\t') + 1);  // last column
+      texts.push_back(text);
+      std::string lower = text;
+      for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      texts.push_back(lower);
+    }
+  }
+  return texts;
+}
+
+struct Bits {
+  std::string lang;
+  std::uint32_t margin = 0;
+  bool operator==(const Bits&) const = default;
+};
+
+std::vector<Bits> guesses(const LanguageDetector& d, const std::vector<std::string>& texts,
+                          bool reverse) {
+  std::vector<Bits> out(texts.size());
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    const std::size_t i = reverse ? texts.size() - 1 - k : k;
+    const LanguageDetector::Guess g = d.guess(texts[i]);
+    out[i].lang = std::string(g.lang);
+    std::memcpy(&out[i].margin, &g.margin, sizeof out[i].margin);
+  }
+  return out;
+}
+
+// A word's scores come from a per-thread cache when the word was seen before: the guess, to the
+// last bit of its margin, must not depend on what the cache holds (order of the texts, thread).
+TEST(LanguageDetector, GuessDoesNotDependOnTheWordCache) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  const auto texts = many_texts();
+  ASSERT_GE(texts.size(), 40000u);
+  std::vector<Bits> forward, backward;
+  std::thread a([&] { forward = guesses(detector(), texts, false); });
+  a.join();
+  std::thread b([&] { backward = guesses(detector(), texts, true); });
+  b.join();
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) differ += !(forward[i] == backward[i]);
+  EXPECT_EQ(differ, 0u);
+  // Warm: this thread again, in order.
+  const auto again = guesses(detector(), texts, false);
+  EXPECT_TRUE(again == forward);
+}
+
+// Two detectors with different profiles in one thread: each sees its own word scores.
+TEST(LanguageDetector, TwoDetectorsInOneThreadKeepTheirOwnWordScores) {
+  LanguageDetector::Options two;
+  two.latin_languages = {"en", "de"};
+  two.english_prior = 0.0f;
+  auto small = LanguageDetector::load(two);
+  ASSERT_TRUE(small.has_value()) << small.error();
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  const std::vector<std::string> texts = {"Das ist nicht gut, the service was slow",
+                                          "the the the und und", "Wo ist mein Paket? Never again",
+                                          "Das ist nicht gut, the service was slow"};
+  std::vector<Bits> alone_small, alone_full;
+  std::thread t1([&] { alone_small = guesses(*small, texts, false); });
+  t1.join();
+  std::thread t2([&] { alone_full = guesses(detector(), texts, false); });
+  t2.join();
+  std::vector<Bits> mixed_small, mixed_full;
+  for (const auto& text : texts) {  // alternate in this thread
+    mixed_small.push_back(guesses(*small, {text}, false)[0]);
+    mixed_full.push_back(guesses(detector(), {text}, false)[0]);
+  }
+  EXPECT_TRUE(mixed_small == alone_small);
+  EXPECT_TRUE(mixed_full == alone_full);
+  EXPECT_FALSE(alone_small == alone_full);  // different profiles give different margins
 }
 
 TEST(LanguageDetector, IsFastOnShortPosts) {

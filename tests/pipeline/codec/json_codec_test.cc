@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "pipeline/core/base64.h"
 
@@ -327,6 +330,56 @@ TEST(JsonCodec, OtherRecordsRoundTrip) {
   std::string wire = encode(d);
   EXPECT_NE(wire.find("\"original_encoding\":\"base64\""), std::string::npos);
   EXPECT_EQ(*decode_deadletter(wire), d);
+}
+
+// format_rfc3339_ms writes digits itself for years 0-9999 and uses snprintf beyond: both give
+// what this printf reference gives, over the whole range and both sub-second modes.
+TEST(Rfc3339, FormatEqualsThePrintfReference) {
+  const auto reference = [](std::int64_t ms, bool millis_always) {
+    std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    const int millis = static_cast<int>(ms - secs * 1000);
+    std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    const int rem = static_cast<int>(secs - days * 86400);
+    // civil_from_days (H. Hinnant), as the library does it
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(days - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    const int y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2));
+    char buf[64];
+    if (millis == 0 && !millis_always) {
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rem / 3600,
+                    (rem / 60) % 60, rem % 60);
+    } else {
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rem / 3600,
+                    (rem / 60) % 60, rem % 60, millis);
+    }
+    return std::string(buf);
+  };
+  std::mt19937_64 rng(18);
+  std::vector<std::int64_t> values = {0, -1, 1, 999, 1000, 86'399'999, 253'402'300'799'999,
+                                      253'402'300'800'000, -62'167'219'200'000,
+                                      -62'167'219'200'001, 1795424400000, 1795424400500};
+  for (int i = 0; i < 200000; ++i) {
+    const std::int64_t span = i % 4 == 0 ? 800'000'000'000'000 : 4'000'000'000'000;
+    values.push_back(static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(2 * span)) - span /
+                     2 - (i % 3 == 0 ? 0 : static_cast<std::int64_t>(rng() % 1000)));
+  }
+  int wrong = 0;
+  for (const std::int64_t ms : values) {
+    for (const bool always : {true, false}) {
+      const std::string got = core::format_rfc3339_ms(
+          ms, always ? core::SubSecond::always : core::SubSecond::when_nonzero);
+      if (got != reference(ms, always) && ++wrong <= 5) {
+        ADD_FAILURE() << ms << ": " << got << " != " << reference(ms, always);
+      }
+    }
+  }
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST(Rfc3339, ParsesAndFormats) {

@@ -80,16 +80,30 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
 
   s.hashes.clear();
   float lex_pos = 0.0f, lex_neg = 0.0f;
+  // lexicon_extra: strongest valences, sums after the last "but", negated/emphasised hits.
+  float lex_max = 0.0f, lex_min = 0.0f, but_pos = 0.0f, but_neg = 0.0f;
+  bool after_but = false, negated_hit = false;
+  int emphasised = 0;
+  static const std::uint64_t kBut = hash_bytes("but", kWordSeed);
   auto& lex_bins = s.lex_bins;
   lex_bins.clear();
   for (const FeatureToken& t : toks) {
     std::uint64_t h = hash_bytes(std::string_view(norm).substr(t.begin, t.size), kWordSeed);
+    if (h == kBut) {
+      after_but = true;
+      but_pos = but_neg = 0.0f;
+    }
     if (config_.lexicon && t.kind != FeatureTokenKind::special) {
       float v = lexicon_valence_of_hash(h);
       if (v != 0.0f) {
         if (t.negated) v *= -0.74f;  // VADER's negation scalar
         (v > 0 ? lex_pos : lex_neg) += v;
         lex_bins.push_back(static_cast<std::int64_t>(std::lround(v * 2.0f)));
+        lex_max = std::max(lex_max, v);
+        lex_min = std::min(lex_min, v);
+        if (after_but) (v > 0 ? but_pos : but_neg) += v;
+        negated_hit = negated_hit || t.negated;
+        if (t.all_caps || t.elongated) emphasised += v > 0 ? 1 : -1;
       }
     }
     if (t.negated) h = fmix64(h ^ kNegSalt);
@@ -168,6 +182,16 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
     emit(kLexBinSeed + 101, k * squash(lex_pos));
     emit(kLexBinSeed + 102, k * squash(lex_neg));
     emit(kLexBinSeed + 103, k * squash(lex_pos + lex_neg));
+    if (config_.lexicon_extra) {
+      emit(kLexBinSeed + 104, k * lex_max / 4.0f);
+      emit(kLexBinSeed + 105, k * lex_min / 4.0f);
+      if (after_but) {
+        emit(kLexBinSeed + 106, k * squash(but_pos));
+        emit(kLexBinSeed + 107, k * squash(but_neg));
+      }
+      if (negated_hit) emit(kLexBinSeed + 108, k);
+      if (emphasised != 0) emit(kLexBinSeed + (emphasised > 0 ? 109 : 110), k);
+    }
   }
   if (config_.vader) {
     const VaderScores v = vader_polarity_scores(text);

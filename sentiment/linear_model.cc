@@ -62,7 +62,8 @@ std::string serialize_model(const LinearModelData& d) {
   put<std::uint8_t>(out, f.char_ngram_min);
   put<std::uint8_t>(out, f.char_ngram_max);
   put<std::uint8_t>(out, static_cast<std::uint8_t>((f.negation ? 1 : 0) | (f.vader ? 2 : 0) |
-                                                   (f.normalize ? 4 : 0) | (f.lexicon ? 8 : 0)));
+                                                   (f.normalize ? 4 : 0) | (f.lexicon ? 8 : 0) |
+                                                   (f.lexicon_extra ? 16 : 0)));
   out.append(3, '\0');
   put<float>(out, f.char_weight);
   put<float>(out, f.dense_weight);
@@ -99,8 +100,9 @@ std::expected<LinearModelData, std::string> parse_model(std::string_view bytes) 
   f.vader = (flags & 2) != 0;
   f.normalize = (flags & 4) != 0;
   f.lexicon = (flags & 8) != 0;
+  f.lexicon_extra = (flags & 16) != 0;
   if (f.hash_bits < 12 || f.hash_bits > 26 || f.word_ngram_max < 1 || f.word_ngram_max > 4 ||
-      f.char_ngram_max > 8 || f.char_ngram_min > f.char_ngram_max || (flags & ~15) != 0) {
+      f.char_ngram_max > 8 || f.char_ngram_min > f.char_ngram_max || (flags & ~31) != 0) {
     return std::unexpected("corrupt model file (bad feature configuration)");
   }
   const auto finite = [](float x) { return std::isfinite(x); };

@@ -66,9 +66,17 @@ bool contrast_cut(const std::vector<Word>& words, std::size_t k) {
   }
   const std::string_view prev = k > 0 ? words[k - 1].lower : "";
   const std::string_view next = k + 1 < words.size() ? words[k + 1].lower : "";
-  if (w == "while")
-    return !is_one_of(prev,
+  if (w == "while") {
+    // Temporal "while" ("froze my card while I'm abroad", "while on hold", "while waiting")
+    // joins one complaint; the contrast "while" follows a comma or leads to another subject.
+    const bool temporal =
+        prev != "," && (is_one_of(next, {"i", "i'm", "im", "we", "we're", "on", "at", "in",
+                                         "abroad", "away", "still"}) ||
+                        (next.size() > 4 && next.ends_with("ing")));
+    return !temporal &&
+           !is_one_of(prev,
                       {"a", "the", "little", "short", "long", "whole", "worth", "good", "great"});
+  }
   if (w == "yet")
     return !is_one_of(prev, {"not", "nothing", "none", "as", "never"}) &&
            !is_one_of(next, {"another", "again", "more", "?"});

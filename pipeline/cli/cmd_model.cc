@@ -79,10 +79,12 @@ int run_train(const TrainArgs& args) {
   if (!args.dev.empty()) dev = read_or_exit(args.dev, "--dev");
   sentiment::TrainOptions options = args.options;
   options.seed = args.seed;
-  if (args.word_ngrams > 0) options.features.word_ngram_max = static_cast<std::uint8_t>(args.word_ngrams);
-  if (args.char_min >= 0) options.features.char_ngram_min = static_cast<std::uint8_t>(args.char_min);
-  if (args.char_max >= 0) options.features.char_ngram_max = static_cast<std::uint8_t>(args.char_max);
-  if (args.hash_bits > 0) options.features.hash_bits = static_cast<std::uint8_t>(args.hash_bits);
+  sentiment::FeatureConfig& fc = options.features;
+  const auto u8 = [](int v) { return static_cast<std::uint8_t>(v); };
+  if (args.word_ngrams > 0) fc.word_ngram_max = u8(args.word_ngrams);
+  if (args.char_min >= 0) fc.char_ngram_min = u8(args.char_min);
+  if (args.char_max >= 0) fc.char_ngram_max = u8(args.char_max);
+  if (args.hash_bits > 0) fc.hash_bits = u8(args.hash_bits);
   if (args.cv > 0) {
     Progress cv_progress("cv %", 100);
     auto cv = sentiment::cross_validate(train, options, args.cv, [&](double f) {
@@ -97,7 +99,9 @@ int run_train(const TrainArgs& args) {
     options.tune_on_dev = false;
     if (args.out.empty()) return kExitOk;
   }
-  if (args.out.empty()) throw Exit{kExitUsage, "train: --out is required (optional only with --cv)"};
+  if (args.out.empty()) {
+    throw Exit{kExitUsage, "train: --out is required (optional only with --cv)"};
+  }
   Progress progress("%", 100);
   options.on_progress = [&](double f) { progress.update(static_cast<std::size_t>(f * 100)); };
   auto st = sentiment::train(train, dev ? &*dev : nullptr, options, args.out);
@@ -162,7 +166,8 @@ void add_train(CLI::App& app) {
   cmd->add_option("--word-ngrams", args->word_ngrams, "Word 1..N-grams")->check(CLI::Range(1, 4));
   cmd->add_option("--char-min", args->char_min, "Shortest character n-gram, 0 = none")
       ->check(CLI::Range(0, 8));
-  cmd->add_option("--char-max", args->char_max, "Longest character n-gram")->check(CLI::Range(0, 8));
+  cmd->add_option("--char-max", args->char_max, "Longest character n-gram")
+      ->check(CLI::Range(0, 8));
   cmd->add_option("--hash-bits", args->hash_bits, "Feature table rows = 2^N")
       ->check(CLI::Range(12, 26));
   cmd->add_flag("--lexicon-extra", o.features.lexicon_extra,

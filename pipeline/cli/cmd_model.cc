@@ -170,6 +170,9 @@ void add_train(CLI::App& app) {
       ->check(CLI::Range(0, 8));
   cmd->add_option("--hash-bits", args->hash_bits, "Feature table rows = 2^N")
       ->check(CLI::Range(12, 26));
+  cmd->add_option("--name-weight", o.features.name_weight,
+                  "Value of the n-grams of hashtags and capitalised names, 0.01..1")
+      ->check(CLI::Range(0.01, 1.0));
   cmd->add_flag("--lexicon-extra", o.features.lexicon_extra,
                "Strongest valences, clause after 'but', negated and emphasised lexicon hits");
   cmd->add_flag("--vader", o.features.vader, "Add full VADER scores as features (slower)");

@@ -70,6 +70,13 @@ int run_eval(const EvalArgs& args) {
   progress.finish();
   std::printf("model: %.*s\nexamples: %zu\n%s", static_cast<int>((*scorer)->id().size()),
               (*scorer)->id().data(), data.texts.size(), sentiment::format_report(report).c_str());
+  // Calibration of the learned model's probabilities (top class; cross_validate.h).
+  if (const auto* linear = dynamic_cast<const sentiment::LinearModel*>(scorer->get())) {
+    std::vector<std::array<float, 3>> logits;
+    for (const std::string& text : data.texts) logits.push_back(linear->logits(text));
+    std::printf("ece: %.4f\n", sentiment::expected_calibration_error(
+                                   logits, data.labels, linear->data().temperature));
+  }
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sentiment/intent_foreign_cues.h"
 #include "sentiment/intent_lexicon.h"
 
 namespace earshot::sentiment {
@@ -108,8 +109,8 @@ struct CueSums {
   float praise = 0.0f;   // >= 0
 };
 
-// kCues and kCareCues compiled once: phrases split into words and indexed by their first
-// word, so a post costs one hash probe per word instead of a pass over every cue.
+// kCues, kCareCues and kForeignCues compiled once: phrases split into words and indexed by
+// their first word, so a post costs one hash probe per word instead of a pass over every cue.
 struct CompiledCue {
   std::vector<std::string_view> parts;
   float weight = 0.0f;
@@ -163,10 +164,13 @@ const CueIndex& cue_index() {
     CueIndex idx;
     idx.slots.resize(1024);  // a few hundred words: well under half full
     constexpr std::size_t kGeneral = std::size(kCues);
-    constexpr std::size_t kAll = kGeneral + std::size(kCareCues);
+    constexpr std::size_t kCare = kGeneral + std::size(kCareCues);
+    constexpr std::size_t kAll = kCare + std::size(kForeignCues);
     static_assert(kAll < 65536);
     for (std::size_t c = 0; c < kAll; ++c) {
-      const Cue& source = c < kGeneral ? kCues[c] : kCareCues[c - kGeneral];  // one list
+      const Cue& source = c < kGeneral ? kCues[c]  // one list, in this order
+                          : c < kCare  ? kCareCues[c - kGeneral]
+                                       : kForeignCues[c - kCare];
       CompiledCue cue;
       cue.weight = source.weight;
       cue.order = c;

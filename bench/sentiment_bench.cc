@@ -6,6 +6,8 @@
 //   .venv-tools/bin/python bench/peers/vader_peer.py      # the Python peer, same texts
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -133,6 +135,32 @@ void BM_Default_Score(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
 }
 BENCHMARK(BM_Default_Score)->Unit(benchmark::kMillisecond);
+
+// A/B against another model file in the same run (e.g. the previous default.model):
+// EARSHOT_BENCH_MODEL=path/to/old.model sentiment_bench --benchmark_filter=Score
+void BM_ModelFile_Score(benchmark::State& state) {
+  if (!check(state)) return;
+  const char* path = std::getenv("EARSHOT_BENCH_MODEL");
+  if (path == nullptr || *path == '\0') {
+    state.SkipWithError("set EARSHOT_BENCH_MODEL to a model file");
+    return;
+  }
+  auto scorer = load_scorer(path);
+  if (!scorer) {
+    state.SkipWithError(("model: " + scorer.error()).c_str());
+    return;
+  }
+  const Corpus& c = corpus();
+  for (auto _ : state) {
+    for (const std::string& t : c.texts) {
+      Sentiment s = (*scorer)->score(t);
+      benchmark::DoNotOptimize(s);
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.texts.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+}
+BENCHMARK(BM_ModelFile_Score)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace earshot::sentiment

@@ -181,6 +181,7 @@ class FeatureTokenizer {
       return q;
     }
     if (b == '#' && p + 1 < c.size() && is_alnum(static_cast<unsigned char>(c[p + 1]))) {
+      hashtag_ = true;
       return p + 1;
     }
     if (is_alnum(b) || b == '_' || b >= 0x80) {
@@ -216,6 +217,10 @@ class FeatureTokenizer {
     if (q == p) return p + 1;  // a lone '#' or '@'
     add(start, FeatureTokenKind::punct, false, false);
     if (ends_scope) end_scope();
+    const char last = out_.text.back();
+    if (last == '.' || last == '!' || last == '?' || last == ';' || last == ':') {
+      sentence_start_ = true;
+    }
     return q;
   }
 
@@ -268,7 +273,11 @@ class FeatureTokenizer {
     }
     const std::string_view w = std::string_view(out_.text).substr(start);
     const bool negator = negation_ && is_negator(w);
+    const bool title = c[p] >= 'A' && c[p] <= 'Z' && upper < letters;
+    const bool name = hashtag_ || (title && !sentence_start_);
     add(start, FeatureTokenKind::word, elongated, letters >= 3 && upper == letters);
+    out_.tokens.back().name = name;
+    sentence_start_ = false;
     if (negator) {
       out_.tokens.back().negated = false;
       in_scope_ = true;
@@ -320,12 +329,15 @@ class FeatureTokenizer {
     t.elongated = elongated;
     t.all_caps = all_caps;
     out_.tokens.push_back(t);
+    hashtag_ = false;
   }
 
   std::string_view in_;
   bool negation_;
   FeatureTokenBuffer& out_;
   bool in_scope_ = false;
+  bool hashtag_ = false;         // the next word follows a '#'
+  bool sentence_start_ = true;   // no word yet since the start or . ! ? ; :
 };
 
 }  // namespace

@@ -30,6 +30,7 @@ struct FeatureToken {
   bool negated = false;
   bool elongated = false;
   bool all_caps = false;
+  bool name = false;  // a hashtag, or a capitalised word not at the start of a sentence
 };
 
 struct FeatureTokenBuffer {

@@ -41,6 +41,7 @@ inline std::uint64_t load64(const char* p) {
 struct Scratch {
   FeatureTokenBuffer tokens;
   std::vector<std::uint64_t> hashes;
+  std::vector<float> weights;  // per token: name_weight for names, else 1
   std::vector<std::int64_t> lex_bins;
 };
 
@@ -79,18 +80,40 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
   const std::string& norm = s.tokens.text;
 
   s.hashes.clear();
+  s.weights.clear();
+  const bool names = config_.name_weight < 1.0f;
   float lex_pos = 0.0f, lex_neg = 0.0f;
+  // lexicon_extra: strongest valences, sums after the last "but", negated/emphasised hits.
+  float lex_max = 0.0f, lex_min = 0.0f, but_pos = 0.0f, but_neg = 0.0f;
+  bool after_but = false, negated_hit = false;
+  int emphasised = 0;
+  static const std::uint64_t kBut = hash_bytes("but", kWordSeed);
   auto& lex_bins = s.lex_bins;
   lex_bins.clear();
   for (const FeatureToken& t : toks) {
     std::uint64_t h = hash_bytes(std::string_view(norm).substr(t.begin, t.size), kWordSeed);
+    if (h == kBut) {
+      after_but = true;
+      but_pos = but_neg = 0.0f;
+    }
+    bool in_lexicon = false;
     if (config_.lexicon && t.kind != FeatureTokenKind::special) {
       float v = lexicon_valence_of_hash(h);
+      in_lexicon = v != 0.0f;
       if (v != 0.0f) {
         if (t.negated) v *= -0.74f;  // VADER's negation scalar
         (v > 0 ? lex_pos : lex_neg) += v;
         lex_bins.push_back(static_cast<std::int64_t>(std::lround(v * 2.0f)));
+        lex_max = std::max(lex_max, v);
+        lex_min = std::min(lex_min, v);
+        if (after_but) (v > 0 ? but_pos : but_neg) += v;
+        negated_hit = negated_hit || t.negated;
+        if (t.all_caps || t.elongated) emphasised += v > 0 ? 1 : -1;
       }
+    }
+    if (names) {
+      const bool name = t.name && t.kind == FeatureTokenKind::word && !in_lexicon;
+      s.weights.push_back(name ? config_.name_weight : 1.0f);
     }
     if (t.negated) h = fmix64(h ^ kNegSalt);
     s.hashes.push_back(h);
@@ -103,10 +126,12 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
   const std::size_t n_tok = s.hashes.size();
   for (std::size_t i = 0; i < n_tok; ++i) {
     std::uint64_t g = s.hashes[i];
-    emit(g + 1, 1.0f);
+    float v = names ? s.weights[i] : 1.0f;
+    emit(g + 1, v);
     for (std::size_t n = 2; n <= config_.word_ngram_max && i + n <= n_tok; ++n) {
       g = std::rotl(g * kP1, 23) ^ s.hashes[i + n - 1];
-      emit(g + n, 1.0f);
+      if (names) v = std::min(v, s.weights[i + n - 1]);
+      emit(g + n, v);
     }
   }
 
@@ -116,10 +141,12 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
     const std::size_t hi = config_.char_ngram_max;
     // Copies: the loop below stores floats and integers that the compiler would otherwise
     // have to assume alias these members.
-    const float char_weight = config_.char_weight;
+    const float base_char_weight = config_.char_weight;
     const std::uint32_t shift = shift_;
-    for (const FeatureToken& t : toks) {
+    for (std::size_t ti = 0; ti < toks.size(); ++ti) {
+      const FeatureToken& t = toks[ti];
       if (t.kind != FeatureTokenKind::word) continue;
+      const float char_weight = names ? base_char_weight * s.weights[ti] : base_char_weight;
       std::array<unsigned char, 66> w;
       const std::size_t len = std::min<std::size_t>(t.size, 64);
       w[0] = '<';
@@ -168,6 +195,16 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
     emit(kLexBinSeed + 101, k * squash(lex_pos));
     emit(kLexBinSeed + 102, k * squash(lex_neg));
     emit(kLexBinSeed + 103, k * squash(lex_pos + lex_neg));
+    if (config_.lexicon_extra) {
+      emit(kLexBinSeed + 104, k * lex_max / 4.0f);
+      emit(kLexBinSeed + 105, k * lex_min / 4.0f);
+      if (after_but) {
+        emit(kLexBinSeed + 106, k * squash(but_pos));
+        emit(kLexBinSeed + 107, k * squash(but_neg));
+      }
+      if (negated_hit) emit(kLexBinSeed + 108, k);
+      if (emphasised != 0) emit(kLexBinSeed + (emphasised > 0 ? 109 : 110), k);
+    }
   }
   if (config_.vader) {
     const VaderScores v = vader_polarity_scores(text);

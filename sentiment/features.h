@@ -44,6 +44,13 @@ struct FeatureConfig {
   std::uint8_t char_ngram_max = 5;
   bool negation = true;       // mark word tokens in a negation scope
   bool lexicon = true;        // VADER-lexicon valence features per token and summed
+  // With `lexicon`: strongest positive and negative valence, the sums after the last "but"
+  // (VADER weighs that clause up), a negated-hit flag and lexicon hits in caps/elongated.
+  bool lexicon_extra = false;
+  // Value of the word and character n-grams of names (hashtags, capitalised words not at a
+  // sentence start, not in the lexicon): below 1 the model leans less on topics it saw.
+  // Stored in the model file as a percentage, 0.01..1.
+  float name_weight = 1.0f;
   bool vader = false;         // add VADER {neg, pos, compound, binned compound}
   float char_weight = 0.5f;   // value of one character n-gram (words are 1.0)
   bool normalize = true;      // scale n-gram features to unit L2 norm

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sentiment/intent_foreign_cues.h"
 #include "sentiment/intent_lexicon.h"
 
 namespace earshot::sentiment {
@@ -108,8 +109,8 @@ struct CueSums {
   float praise = 0.0f;   // >= 0
 };
 
-// kCues compiled once: phrases split into words and indexed by their first word, so a
-// post costs one hash probe per word instead of a pass over every cue.
+// kCues, kCareCues and kForeignCues compiled once: phrases split into words and indexed by
+// their first word, so a post costs one hash probe per word instead of a pass over every cue.
 struct CompiledCue {
   std::vector<std::string_view> parts;
   float weight = 0.0f;
@@ -162,12 +163,18 @@ const CueIndex& cue_index() {
   static const CueIndex index = [] {
     CueIndex idx;
     idx.slots.resize(1024);  // a few hundred words: well under half full
-    static_assert(std::size(kCues) < 65536);
-    for (std::size_t c = 0; c < std::size(kCues); ++c) {
+    constexpr std::size_t kGeneral = std::size(kCues);
+    constexpr std::size_t kCare = kGeneral + std::size(kCareCues);
+    constexpr std::size_t kAll = kCare + std::size(kForeignCues);
+    static_assert(kAll < 65536);
+    for (std::size_t c = 0; c < kAll; ++c) {
+      const Cue& source = c < kGeneral ? kCues[c]  // one list, in this order
+                          : c < kCare  ? kCareCues[c - kGeneral]
+                                       : kForeignCues[c - kCare];
       CompiledCue cue;
-      cue.weight = kCues[c].weight;
+      cue.weight = source.weight;
       cue.order = c;
-      std::string_view phrase = kCues[c].phrase;
+      std::string_view phrase = source.phrase;
       while (!phrase.empty()) {
         const std::size_t space = std::min(phrase.find(' '), phrase.size());
         cue.parts.push_back(phrase.substr(0, space));

@@ -13,8 +13,9 @@
 //
 // File format (version 1, little-endian): "EARSHOTM", u32 version, u8 hash_bits,
 // u8 word_ngram_max, u8 char_ngram_min, u8 char_ngram_max, u8 flags (1 negation, 2 vader,
-// 4 normalize, 8 lexicon), 3 zero bytes, f32 char_weight, f32 dense_weight, f32 bias[3],
-// f32 temperature, f32 scale, u64 weight count (= 4 << hash_bits), int8 weights (rows of
+// 4 normalize, 8 lexicon, 16 lexicon_extra), u8 name_weight in percent (0 = 1.0, as in
+// files written before it existed), 2 zero bytes, f32 char_weight, f32 dense_weight,
+// f32 bias[3], f32 temperature, f32 scale, u64 weight count (= 4 << hash_bits), int8 weights (rows of
 // neg, neu, pos, 0), u64 hash_bytes() checksum of everything before it. The model id is
 // "earshot-lr-1-" + the low 32 checksum bits in hex.
 //

@@ -6,7 +6,8 @@
 //
 //   1. The clause holding the span: the text is cut at . ! ? ; and newlines, and at the
 //      contrast words but, however, although, though, whereas, while and yet ("while" and
-//      "yet" only as conjunctions: "for a while", "not yet", "yet another" do not cut).
+//      "yet" only as conjunctions: "for a while", "not yet", "yet another" and the temporal
+//      "froze my card while I'm abroad" / "while on hold" / "while waiting" do not cut).
 //   2. Several entities in that clause:
 //      - comparatives: "X is way better than Y" → X positive, Y negative ("worse than",
 //        "slower than", "more expensive than" the other way round; a negated comparative

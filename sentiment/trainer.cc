@@ -52,9 +52,11 @@ double macro_recall(const std::vector<std::array<float, 3>>& logits, const std::
   return sum / 3.0;
 }
 
+}  // namespace
+
 // Label biases for macro recall on dev: a grid search on a box-smoothed objective, so the
 // choice sits on a plateau rather than a lucky spike of a 2 000-post dev set.
-std::array<float, 2> tune_biases(const std::vector<std::array<float, 3>>& logits,
+std::array<float, 2> tune_label_biases(const std::vector<std::array<float, 3>>& logits,
                                  const std::vector<Label>& gold) {
   constexpr int kHalf = 20;  // grid -1.0 .. 1.0 in steps of 0.05
   constexpr float kStep = 0.05f;
@@ -105,6 +107,8 @@ float tune_temperature(const std::vector<std::array<float, 3>>& logits,
   return best_t;
 }
 
+namespace {
+
 // int8 quantisation; the scale maps the 99.99th percentile magnitude to 127 (the few
 // weights above it are clipped), which keeps resolution for the bulk of the weights.
 void quantise(const std::vector<float>& w, std::size_t rows, LinearModelData& out) {
@@ -139,6 +143,9 @@ std::expected<LinearModelData, std::string> fit(const Dataset& train, const Data
   }
   if (options.epochs < 1 || !(options.learning_rate > 0.0f)) {
     return std::unexpected("epochs must be >= 1 and learning_rate > 0");
+  }
+  if (!(options.weight_decay >= 0.0f && options.weight_decay < 1.0f)) {
+    return std::unexpected("weight_decay must be in [0, 1)");
   }
   const std::size_t n = train.labels.size();
   if (n == 0 || train.texts.size() != n) return std::unexpected("empty training set");
@@ -206,6 +213,15 @@ std::expected<LinearModelData, std::string> fit(const Dataset& train, const Data
       }
       t += 1.0;
     }
+    if (options.weight_decay > 0.0f) {
+      // L2 as a shrink of every weight once per pass (an update like any other for averaging).
+      const double tt = t;
+      for (std::size_t k = 0; k < w.size(); ++k) {
+        const float delta = -options.weight_decay * w[k];
+        w[k] += delta;
+        u[k] += tt * delta;
+      }
+    }
     progress(0.1 + 0.8 * (epoch + 1) / options.epochs);
   }
   for (std::size_t k = 0; k < w.size(); ++k) w[k] = static_cast<float>(w[k] - u[k] / t);
@@ -219,7 +235,7 @@ std::expected<LinearModelData, std::string> fit(const Dataset& train, const Data
     const LinearModel model(data);
     std::vector<std::array<float, 3>> logits;
     for (const std::string& text : dev->texts) logits.push_back(model.logits(text));
-    const std::array<float, 2> d = tune_biases(logits, dev->labels);
+    const std::array<float, 2> d = tune_label_biases(logits, dev->labels);
     for (auto& l : logits) {
       l[0] += d[0];
       l[2] += d[1];
@@ -228,6 +244,11 @@ std::expected<LinearModelData, std::string> fit(const Dataset& train, const Data
     data.bias[2] += d[1];
     data.temperature = tune_temperature(logits, dev->labels);
   }
+  if (options.label_biases) {
+    data.bias[0] += (*options.label_biases)[0];
+    data.bias[2] += (*options.label_biases)[1];
+  }
+  if (options.temperature) data.temperature = *options.temperature;
   progress(1.0);
   return data;
 }

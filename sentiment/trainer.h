@@ -21,10 +21,13 @@
 // Thread safety: the functions share no state; run several at once if you like.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "sentiment/evaluate.h"
 #include "sentiment/features.h"
@@ -39,12 +42,25 @@ struct TrainOptions {
   float learning_rate = 1.0f;                        // SGD step, > 0
   bool balance_classes = true;                       // weight examples by 1 / class frequency
   bool tune_on_dev = true;                           // tune label biases and temperature on `dev`
+  float weight_decay = 0.0f;  // L2: weights shrink by this fraction after each epoch, [0, 1)
+  // When set, these replace the trained/tuned values (e.g. from cross_validate()).
+  std::optional<std::array<float, 2>> label_biases;  // added to the neg and pos logits
+  std::optional<float> temperature;
   std::function<void(double progress)> on_progress;  // fractions in (0, 1]
 };
 
 // Trains and returns the model data (bias and temperature tuned on `dev` when given).
 std::expected<LinearModelData, std::string> fit(const Dataset& train, const Dataset* dev,
                                                 const TrainOptions& options);
+
+// Calibration helpers (also used by cross_validate.h). tune_label_biases(): corrections
+// (negative, positive; relative to neutral) on a grid -1..1 step 0.05 maximising a
+// box-smoothed macro recall, smallest on ties. tune_temperature(): softmax temperature
+// 0.5..3 step 0.05 minimising log-loss. `logits` include any bias already applied.
+std::array<float, 2> tune_label_biases(const std::vector<std::array<float, 3>>& logits,
+                                       const std::vector<Label>& gold);
+float tune_temperature(const std::vector<std::array<float, 3>>& logits,
+                       const std::vector<Label>& gold);
 
 // fit() and write the model file to `out_path`; errors name what failed.
 std::expected<void, std::string> train(const Dataset& train, const Dataset* dev,

@@ -89,13 +89,17 @@ TEST(AlertTest, SendsAMarkedTestAlertThroughEachSinkAndPrintsTheAnswers) {
 TEST(Demo, AlertsSayWhatTheyComparedAgainstInWords) {
   // Issue #15: "every alert of the demo says baseline 0.0". The report prints each alert's
   // summary: names, counts of the window, the usual value and the normal range of a spike.
-  // (Noor's vip-negative alert, promised by deploy/demo/README.md, still does not appear:
-  // the entity-targeted sentiment of her post about Globex is positive, +0.23, while the
-  // post scores -0.97; see the report to the lead.)
+  // Both VIP complaints promised by deploy/demo/README.md raise vip-negative: Marta's about
+  // Acme Air and Noor's about Globex Bank ("froze my card while I'm abroad ...": the
+  // entity-targeted sentiment once read only "Globex Bank froze my card", +0.23).
   RunResult r = run({"demo"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("trigger vip-negative on acme-air"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Acme Air: a negative post by vip customer Marta Jim"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("trigger vip-negative on globex,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Globex Bank: a negative post by vip customer Noor Haddad"),
+            std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("Acme Air: 20 negative posts in the minute from 10:30 UTC; usually about"),
             std::string::npos)

@@ -8,6 +8,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
+#include "tests/support/source_dir.h"
 
 namespace earshot::testing {
 namespace {
@@ -123,6 +124,26 @@ TEST(Cli, ScoreTextModeAndModels) {
   ASSERT_EQ(v.exit_code, 0) << v.err;
   EXPECT_NE(v.out.find("\"model\":\"vader"), std::string::npos) << v.out;
   EXPECT_EQ(run({"score", "--model", "/no/such/model"}, "").exit_code, 2);
+}
+
+TEST(Cli, TrainCrossValidatesAndEvalReportsCalibration) {
+  // Issue #15: --cv K tunes the label biases and temperature on out-of-fold predictions;
+  // --out is optional then; eval prints the ECE of a learned model.
+  const std::string data = source_path("tests/sentiment/data/small_train.tsv").string();
+  RunResult cv = run({"train", "--data", data, "--cv", "3", "--hash-bits", "16"});
+  ASSERT_EQ(cv.exit_code, 0) << cv.err;
+  EXPECT_NE(cv.out.find("cv_macro_recall: "), std::string::npos) << cv.out;
+  EXPECT_NE(cv.out.find("cv_ece: "), std::string::npos) << cv.out;
+  const std::string model = ::testing::TempDir() + "earshot_cli_cv.model";
+  RunResult t = run({"train", "--data", data, "--cv", "3", "--hash-bits", "16", "--out", model,
+                     "--weight-decay", "0.1", "--name-weight", "0.5"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  RunResult e = run({"eval", "--data", data, "--model", model});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("macro_recall: "), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("ece: "), std::string::npos) << e.out;
+  EXPECT_EQ(run({"train", "--data", data, "--cv", "1"}).exit_code, 2);
+  EXPECT_EQ(run({"train", "--data", data}).exit_code, 2);  // no --out, no --cv
 }
 
 TEST(Cli, ScoreMarksUnsupportedLanguages) {

@@ -1,6 +1,7 @@
 #include "sentiment/features.h"
 
 #include "sentiment/feature_tokens.h"
+#include "sentiment/linear_model.h"
 
 #include <gtest/gtest.h>
 
@@ -79,6 +80,47 @@ TEST(FeatureExtractor, NormalisesNgramFeaturesToUnitLength) {
   double sq = 0.0;
   for (const Feature& f : features) sq += static_cast<double>(f.value) * f.value;
   EXPECT_NEAR(sq, 1.0, 1e-4);
+}
+
+TEST(FeatureTokens, MarksNamesButNotSentenceStartsOrLowerCase) {
+  FeatureTokenBuffer b;
+  tokenize_for_features("Flew Acme and #globex today. Great crew", true, b);
+  std::vector<std::string> names;
+  for (const FeatureToken& t : b.tokens) {
+    if (t.name) names.emplace_back(b.text.substr(t.begin, t.size));
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"acme", "globex"}));
+}
+
+TEST(FeatureExtractor, NameWeightScalesOnlyNames) {
+  const auto total = [](const FeatureConfig& c, std::string_view text) {
+    FeatureConfig plain = c;
+    plain.normalize = false;
+    plain.lexicon = false;
+    std::vector<Feature> f;
+    FeatureExtractor(plain).extract(text, f);
+    float sum = 0.0f;
+    for (const Feature& x : f) sum += x.value;
+    return sum;
+  };
+  FeatureConfig off, on;
+  on.name_weight = 0.25f;
+  // No names: the same features.
+  EXPECT_FLOAT_EQ(total(off, "flew acme today"), total(on, "flew acme today"));
+  // "Acme" (a name) and the n-grams holding it count less.
+  EXPECT_LT(total(on, "flew Acme today"), total(off, "flew Acme today"));
+  // The setting survives the model file (a percent byte; files without it mean 1.0).
+  LinearModelData d;
+  d.features = on;
+  d.features.hash_bits = 12;
+  d.weights.assign(std::size_t{4} << 12, 0);
+  auto parsed = parse_model(serialize_model(d));
+  ASSERT_TRUE(parsed.has_value()) << parsed.error();
+  EXPECT_FLOAT_EQ(parsed->features.name_weight, 0.25f);
+  d.features.name_weight = 1.0f;
+  parsed = parse_model(serialize_model(d));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_FLOAT_EQ(parsed->features.name_weight, 1.0f);
 }
 
 TEST(FeatureExtractor, EmptyTextGivesNoFeatures) {

@@ -144,5 +144,41 @@ TEST(Sarcasm, PraiseAroundAServiceProblemIsNoPraise) {
   EXPECT_FALSE(sarcastic(""));
 }
 
+// Customer-service cues in six more languages (intent_foreign_cues.h), with each language's
+// lexicon scorer as the post-level sentiment, as the enricher does for those languages.
+Intent classify_in(std::string_view lang, std::string_view text) {
+  auto scorer = load_scorer("lexicon-" + std::string(lang));
+  EXPECT_TRUE(scorer.has_value()) << lang;
+  if (!scorer) return Intent::other;
+  return IntentClassifier{}.classify(text, (*scorer)->score(text));
+}
+
+TEST(IntentLanguages, GermanFrenchSpanishCues) {
+  EXPECT_EQ(classify_in("de", "Mein Router ist kaputt und seit drei Tagen keine Antwort"),
+            Intent::complaint);
+  EXPECT_EQ(classify_in("de", "Die App funktioniert nicht, schon wieder"), Intent::complaint);
+  EXPECT_EQ(classify_in("de", "Vielen Dank an das Team von Acme"), Intent::praise);
+  EXPECT_EQ(classify_in("fr", "Mon train est en retard, encore une fois"), Intent::complaint);
+  EXPECT_EQ(classify_in("fr", "La box est en panne depuis lundi"), Intent::complaint);
+  EXPECT_EQ(classify_in("fr", "Merci beaucoup, service impeccable"), Intent::praise);
+  EXPECT_EQ(classify_in("es", "La app no funciona desde ayer"), Intent::complaint);
+  EXPECT_EQ(classify_in("es", "Me han cobrado dos veces este mes"), Intent::complaint);
+  EXPECT_EQ(classify_in("es", "Muchas gracias, el tren fue puntual"), Intent::praise);
+}
+
+TEST(IntentLanguages, PortugueseItalianDutchCues) {
+  EXPECT_EQ(classify_in("pt", "O voo foi atrasado outra vez"), Intent::complaint);
+  EXPECT_EQ(classify_in("pt", "Fui cobrado duas vezes pela mesma fatura"), Intent::complaint);
+  EXPECT_EQ(classify_in("pt", "Muito obrigado pela ajuda, chegou pontual"), Intent::praise);
+  EXPECT_EQ(classify_in("it", "Il treno ha un ritardo di due ore"), Intent::complaint);
+  EXPECT_EQ(classify_in("it", "Mi hanno addebitato due volte"), Intent::complaint);
+  EXPECT_EQ(classify_in("it", "Grazie mille, consegna puntuale"), Intent::praise);
+  EXPECT_EQ(classify_in("nl", "De trein heeft weer vertraging"), Intent::complaint);
+  EXPECT_EQ(classify_in("nl", "Mijn internet werkt niet sinds gisteren"), Intent::complaint);
+  EXPECT_EQ(classify_in("nl", "Dank je wel, alles kwam op tijd"), Intent::praise);
+  // A question stays a question in any language.
+  EXPECT_EQ(classify_in("nl", "Hoe laat gaat de winkel open?"), Intent::question);
+}
+
 }  // namespace
 }  // namespace earshot::sentiment

@@ -62,6 +62,27 @@ TEST(TargetedScorer, ClauseOfCutsAtPunctuationAndConjunctions) {
   EXPECT_EQ(c2.end, t2.size());
 }
 
+TEST(TargetedScorer, TemporalWhileDoesNotCutTheComplaint) {
+  // The demo's VIP post (deploy/demo): the card froze *while* she is abroad; the whole
+  // sentence is the complaint about Globex Bank, not just "Globex Bank froze my card".
+  const std::string_view noor =
+      "Globex Bank froze my card while I'm abroad and the fraud line has a 90 minute wait. "
+      "Really disappointed.";
+  const Span c = TargetedScorer::clause_of(noor, find(noor, "Globex Bank"));
+  EXPECT_EQ(noor.substr(c.begin, c.end - c.begin),
+            "Globex Bank froze my card while I'm abroad and the fraud line has a 90 minute wait");
+  for (std::string_view t : {"Acme dropped the call while on hold", "Acme charged me twice "
+                                                                    "while waiting for a refund"}) {
+    const Span w = TargetedScorer::clause_of(t, find(t, "Acme"));
+    EXPECT_EQ(w.end, t.size()) << t;
+  }
+  // The contrast "while" still cuts: after a comma, or before another subject.
+  const std::string_view c1 = "Acme refunded me, while I'm still waiting on Globex";
+  EXPECT_EQ(TargetedScorer::clause_of(c1, find(c1, "Acme")).end, c1.find(", while") + 2);
+  const std::string_view c3 = "Acme was quick while Globex took a week";
+  EXPECT_EQ(TargetedScorer::clause_of(c3, find(c3, "Acme")).end, c3.find("while"));
+}
+
 TEST(TargetedScorer, Comparatives) {
   EXPECT_EQ(labels("Acme is way better than Globex", "Acme", "Globex"), P(kPos, kNeg));
   EXPECT_EQ(labels("Acme is worse than Globex these days", "Acme", "Globex"), P(kNeg, kPos));

@@ -59,12 +59,12 @@ int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log&
       c("earshot_replies_retries_total", "Send attempts to retry (429, 5xx, transport)",
         runner.counters().retries.load());
       for (double q : {0.5, 0.99}) {
-        // NaN until the first reply is sent (as a Prometheus summary without observations),
-        // so dashboards can name the series from the start.
+        // NaN until the first reply is sent, so dashboards can name the series from the
+        // start. A gauge per percentile (a `quantile` label is reserved for summaries).
         double v = runner.post_to_sent_seconds(q);
         w.gauge("earshot_replies_post_to_sent_seconds",
                 "Post created_at to reply sent (last 10000 sends of this process)",
-                {{"quantile", q == 0.5 ? "0.5" : "0.99"}},
+                {{"percentile", q == 0.5 ? "50" : "99"}},
                 v >= 0 ? v : std::numeric_limits<double>::quiet_NaN());
       }
     });

@@ -58,6 +58,14 @@ pipeline::core::Result<MastodonStatus> from_json(const Json& outer, std::string_
   std::string spoiler = get_string(s, "spoiler_text");
   p.text = spoiler.empty() ? text : spoiler + "\n" + text;
   if (auto lang = opt_string(s, "language"); lang && !lang->empty()) p.lang = *lang;
+  // Issue 14: who may see it (unlisted/private/direct: no public reply) and whether the
+  // author edited it since (the enricher turns these into the flags not_public / edited).
+  // Only a restricted audience is recorded: unset means public (the common case costs nothing).
+  if (auto vis = opt_string(s, "visibility"); vis && !vis->empty() && *vis != "public")
+    p.visibility = *vis;
+  if (auto edited = opt_string(s, "edited_at"); edited && !edited->empty()) {
+    if (auto at = normalize_rfc3339(*edited)) p.edited_at = *at;
+  }
   if (auto r = opt_string(s, "in_reply_to_id"); r && !r->empty())
     p.reply_to = "mastodon:" + std::string(host) + ":" + *r;
   if (const Json* tags = member(s, "tags"); tags != nullptr && tags->is_array())

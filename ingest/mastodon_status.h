@@ -3,7 +3,7 @@
 // A status becomes Post{uid "mastodon:<instance host>:<id>", text = content HTML as plain
 // text (spoiler_text first when set), author from `account` (handle "@user@host", also for
 // local accounts), tags from `tags[].name`, mentions "@acct@host", reply_to from
-// `in_reply_to_id`}. A reblog is resolved to the original status it wraps. The `uri` (the
+// `in_reply_to_id`, visibility from `visibility`, edited_at from `edited_at`}. A reblog is resolved to the original status it wraps. The `uri` (the
 // ActivityPub id, equal on every instance that holds a copy) is returned for
 // deduplicating federated copies (mastodon_source.h).
 //

@@ -106,7 +106,7 @@ void ReplyBookFollower::stop() {
 std::function<core::Status(const core::ReplyIntent&)> reply_publisher(
     pipeline::log::Producer& producer, std::string topic) {
   return [&producer, topic = std::move(topic)](const core::ReplyIntent& r) -> core::Status {
-    EARSHOT_TRY(producer.produce(topic, r.post_uid, pipeline::codec::encode(r)));
+    EARSHOT_TRY(producer.produce(topic, core::reply_topic_key(r), pipeline::codec::encode(r)));
     return producer.flush(std::chrono::milliseconds(30'000));
   };
 }
@@ -121,10 +121,13 @@ std::string reply_json(const core::ReplyIntent& r) {
             {"template", clean(r.template_name)},
             {"status", std::string(core::to_string(r.status))},
             {"reason", clean(r.reason)},
-            {"intent", std::string(sentiment::to_string(r.intent))}};
+            {"intent", std::string(sentiment::to_string(r.intent))},
+            {"remote_id", clean(r.remote_id)},
+            {"case_url", clean(r.case_url)}};
   j["customer"] = r.customer ? json{{"id", clean(r.customer->id)},
                                     {"tier", clean(r.customer->tier)},
-                                    {"name", clean(r.customer->name)}}
+                                    {"name", clean(r.customer->name)},
+                                    {"url", clean(r.customer->url)}}
                              : json(nullptr);
   j["post"] = {{"text", clean(r.post_text)},
                {"author", clean(r.post_author)},

@@ -32,7 +32,8 @@ ReplyRunner::ReplyRunner(const pipeline::config::Config& cfg, pipeline::log::Log
 
 void ReplyRunner::act(const core::ReplyIntent& r) {
   if (r.status != core::ReplyStatus::approved && r.status != core::ReplyStatus::sending) return;
-  auto step = sender_->handle(r, now_ms_());
+  const bool is_case = r.platform == "helpdesk";
+  auto step = is_case ? cases_->handle(r, now_ms_()) : sender_->handle(r, now_ms_());
   if (!step) {  // the outbox record could not be written: nothing was called; try again
     due_[r.id] = now_ms_() + 1000;
     ++counters_.retries;
@@ -44,6 +45,11 @@ void ReplyRunner::act(const core::ReplyIntent& r) {
     return;
   }
   due_.erase(r.id);
+  if (is_case) {
+    if (step->status == core::ReplyStatus::sent) ++counters_.cases_opened;
+    if (step->status == core::ReplyStatus::failed) ++counters_.cases_failed;
+    return;
+  }
   if (step->status == core::ReplyStatus::sent) {
     ++counters_.sent;
     if (auto created = core::parse_rfc3339_ms(r.post_created_at)) {
@@ -82,15 +88,14 @@ core::Status ReplyRunner::run(const std::atomic<bool>& stop) {
                                    due_.clear();
                                  }});
   if (!consumer) return std::unexpected(consumer.error());
-  sender_ = std::make_unique<ReplySender>(
-      cfg_.replies.accounts, http_,
-      [&](const core::ReplyIntent& r) -> core::Status {
-        EARSHOT_TRY((*producer)->produce(topic, r.post_uid, pipeline::codec::encode(r)));
-        EARSHOT_TRY((*producer)->flush(milliseconds(30'000)));
-        latest_[r.id] = r;
-        return core::ok();
-      },
-      options_);
+  auto publish = [&](const core::ReplyIntent& r) -> core::Status {
+    EARSHOT_TRY((*producer)->produce(topic, core::reply_topic_key(r), pipeline::codec::encode(r)));
+    EARSHOT_TRY((*producer)->flush(milliseconds(30'000)));
+    latest_[r.id] = r;
+    return core::ok();
+  };
+  sender_ = std::make_unique<ReplySender>(cfg_.replies.accounts, http_, publish, options_);
+  cases_ = std::make_unique<HelpdeskCaseSender>(cfg_.replies.helpdesk, http_, publish, options_.by);
 
   // A record with a longer history than the one known is newer (our own records come back
   // with the same length and are skipped).

@@ -10,7 +10,8 @@
 // latest state is `approved` or `sending` (a crash between the call and `sent`), then on
 // each new one as it arrives. Records are written with an idempotent producer and flushed
 // before the platform is called (ReplySender's publisher contract). Retries wait in memory
-// (Retry-After/backoff) without blocking other replies.
+// (Retry-After/backoff) without blocking other replies. Helpdesk case records (platform
+// "helpdesk") go to HelpdeskCaseSender (helpdesk_case.h) with the same outbox states.
 //
 //   ReplyRunner runner(cfg, log, http);
 //   runner.run(stop);                       // until stop is set
@@ -31,6 +32,7 @@
 #include "pipeline/config/config.h"
 #include "pipeline/core/http_client.h"
 #include "pipeline/log/log.h"
+#include "sinks/helpdesk_case.h"
 #include "sinks/reply_sender.h"
 
 namespace earshot::sinks {
@@ -40,6 +42,9 @@ struct ReplyRunnerCounters {
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> retries{0};
   std::atomic<std::uint64_t> undecodable{0};  // records of the replies topic that did not decode
+  // Helpdesk cases (helpdesk_case.h), not counted in sent/failed above.
+  std::atomic<std::uint64_t> cases_opened{0};
+  std::atomic<std::uint64_t> cases_failed{0};
 };
 
 class ReplyRunner {
@@ -65,6 +70,7 @@ class ReplyRunner {
   std::map<std::string, pipeline::core::ReplyIntent> latest_;  // by reply id
   std::map<std::string, std::int64_t> due_;                    // retries: id -> when (ms)
   std::unique_ptr<ReplySender> sender_;
+  std::unique_ptr<HelpdeskCaseSender> cases_;  // platform "helpdesk" records
   mutable std::mutex latency_mu_;
   std::vector<double> latencies_;  // seconds, a ring of 10000
 };

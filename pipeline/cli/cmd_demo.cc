@@ -2,7 +2,8 @@
 // The main job on the embedded default: the bundled sample stream (deploy/examples/
 // embedded.yaml → deploy/demo/sample_posts.jsonl) through ingest, process and react on an
 // in-memory log while the dashboard is served on 127.0.0.1:N (default 8080), then a report
-// of what happened to it, read back from the topics. Afterwards it keeps serving until
+// of what happened to it, read back from the topics — with the reply queue and one approved
+// reply delivered to a fixture Mastodon (demo_replies.h). Afterwards it keeps serving until
 // Ctrl-C when --port was given or stdout is a terminal; otherwise (scripts, CI) it exits.
 // A busy default port is a warning (the demo runs without dashboard); a busy --port is
 // exit 1.
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "pipeline/cli/cli_common.h"
+#include "pipeline/cli/demo_replies.h"
 #include "pipeline/cli/metrics_wiring.h"
 #include "pipeline/cli/roles.h"
 #include "pipeline/codec/json_codec.h"
@@ -138,6 +140,8 @@ int run_demo(const DemoArgs& args) {
       throw Exit{kExitUsage, "no --config given and " + path + " is missing"};
   }
   pipeline::config::Config config = load_config_or_exit(path);
+  DemoReplies replies;  // issue 14: a fixture Mastodon the approved reply is delivered to
+  replies.prepare(config);
   auto log = open_log_or_exit(config);
   install_stop_signals();
   log_info("demo: " + path + " on " + log->describe());
@@ -157,6 +161,7 @@ int run_demo(const DemoArgs& args) {
   int rc = run_all(config, *log, options, &hub);
   if (rc != kExitOk) return rc;
   report(config, *log);
+  replies.run(config, *log, served ? served->url : "");
   std::fflush(stdout);
   if (served && (args.port_given || ::isatty(STDOUT_FILENO)) && !g_stop) {
     log_info("demo: still serving " + served->url + "/ — press Ctrl-C to stop");

@@ -4,6 +4,7 @@
 // alone, or inside `earshot run` when replies.mode is not off. The approval API is served
 // by `earshot serve` (sinks/reply_api.h).
 #include <chrono>
+#include <limits>
 #include <thread>
 
 #include "pipeline/cli/cli_common.h"
@@ -40,6 +41,17 @@ int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log&
       c("earshot_replies_planned_total", "Replies planned (shadow, pending or approved)",
         (*handler)->planned());
       c("earshot_replies_blocked_total", "Replies blocked by a guard", (*handler)->blocked());
+      w.declare_counter("earshot_replies_blocked_by_guard_total",
+                        "Replies blocked, by guard (the reason without its detail)");
+      for (const auto& [guard, n] : (*handler)->blocked_by_guard())
+        w.counter("earshot_replies_blocked_by_guard_total",
+                  "Replies blocked, by guard (the reason without its detail)", {{"reason", guard}},
+                  static_cast<double>(n));
+      c("earshot_replies_cases_planned_total", "Helpdesk cases planned", (*handler)->cases());
+      c("earshot_replies_cases_opened_total", "Helpdesk cases the helpdesk acknowledged",
+        runner.counters().cases_opened.load());
+      c("earshot_replies_cases_failed_total", "Helpdesk cases that failed (4xx, retries exhausted)",
+        runner.counters().cases_failed.load());
       c("earshot_replies_sent_total", "Replies the platform acknowledged",
         runner.counters().sent.load());
       c("earshot_replies_failed_total", "Replies that failed (4xx, or retries exhausted)",
@@ -47,10 +59,13 @@ int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log&
       c("earshot_replies_retries_total", "Send attempts to retry (429, 5xx, transport)",
         runner.counters().retries.load());
       for (double q : {0.5, 0.99}) {
+        // NaN until the first reply is sent, so dashboards can name the series from the
+        // start. A gauge per percentile (a `quantile` label is reserved for summaries).
         double v = runner.post_to_sent_seconds(q);
-        if (v >= 0)
-          w.gauge("earshot_replies_post_to_sent_seconds", "Post created_at to reply sent",
-                  {{"quantile", q == 0.5 ? "0.5" : "0.99"}}, v);
+        w.gauge("earshot_replies_post_to_sent_seconds",
+                "Post created_at to reply sent (last 10000 sends of this process)",
+                {{"percentile", q == 0.5 ? "50" : "99"}},
+                v >= 0 ? v : std::numeric_limits<double>::quiet_NaN());
       }
     });
   }

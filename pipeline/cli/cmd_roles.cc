@@ -89,13 +89,19 @@ int run_all(const pipeline::config::Config& config, pipeline::log::Log& log, Rol
     process.join();
     std::thread react = guard("react", [&] { return run_react_role(config, log, options); });
     react.join();
+    // Then replies until idle (started after `stop` it would plan nothing: issue 14 demo).
+    if (config.replies.mode != pipeline::config::ReplyMode::off && !stop) {
+      std::thread replies =
+          guard("replies", [&] { return run_replies_role(config, log, options); });
+      replies.join();
+    }
     stop = true;
   } else {
     roles.push_back(guard("process", [&] { return run_process_role(config, log, options); }));
     roles.push_back(guard("react", [&] { return run_react_role(config, log, options); }));
-  }
-  if (config.replies.mode != pipeline::config::ReplyMode::off) {
-    roles.push_back(guard("replies", [&] { return run_replies_role(config, log, options); }));
+    if (config.replies.mode != pipeline::config::ReplyMode::off) {
+      roles.push_back(guard("replies", [&] { return run_replies_role(config, log, options); }));
+    }
   }
   while (!g_stop && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   stop = true;

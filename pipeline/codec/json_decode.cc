@@ -114,6 +114,7 @@ core::Status read_customer(od::value& v, std::string_view path,
     if (key == "tier") return read_string(m, join(path, key), c.tier);
     if (key == "source") return read_string(m, join(path, key), c.source);
     if (key == "name") return read_string(m, join(path, key), c.name);
+    if (key == "url") return is_null(m) ? core::ok() : read_string(m, join(path, key), c.url);
     return check_any(m, join(path, key), 3);
   });
   if (!st) return st;
@@ -214,6 +215,13 @@ core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
     return is_null(v) ? core::ok() : read_strings(v, "mentions", p.mentions);
   } else if (key == "deleted") {
     return read_bool(v, "deleted", p.deleted);
+  } else if (key == "visibility") {
+    return read_opt_string(v, "visibility", p.visibility);
+  } else if (key == "edited_at") {
+    if (is_null(v)) return core::ok();
+    std::string at;
+    EARSHOT_TRY(read_rfc3339(v, "edited_at", at));
+    p.edited_at = std::move(at);
   } else {
     *known = false;
   }

@@ -262,6 +262,7 @@ core::Result<core::ReplyIntent> decode_reply(std::string_view wire) {
         if (key == "reason") return read_string(v, key, r.reason);
         if (key == "lang") return read_string(v, key, r.lang);
         if (key == "remote_id") return read_string(v, key, r.remote_id);
+        if (key == "case_url") return read_string(v, key, r.case_url);
         if (key == "intent") return read_enum(v, key, &r.intent, &sentiment::parse_intent);
         if (key == "sentiment") return json::read_sentiment(v, key, r.sentiment);
         if (key == "post") return read_reply_post(v, r);

@@ -52,6 +52,7 @@ void write_customer(JsonWriter& w, const std::optional<core::CustomerRef>& c) {
   w.field("tier", c->tier);
   w.field("source", c->source);
   w.field("name", c->name);
+  if (!c->url.empty()) w.field("url", c->url);
   w.end_object();
 }
 
@@ -75,6 +76,8 @@ void write_post_fields(JsonWriter& w, const core::Post& p) {
   write_strings(w, "tags", p.tags);
   write_strings(w, "mentions", p.mentions);
   if (p.deleted) w.field("deleted", true);
+  if (p.visibility) w.field("visibility", *p.visibility);
+  if (p.edited_at) w.field("edited_at", *p.edited_at);
 }
 
 void write_post_refs(JsonWriter& w, std::string_view k, const std::vector<core::PostRef>& refs) {
@@ -253,6 +256,7 @@ std::string encode(const core::ReplyIntent& r) {
   w.field("created_at", r.post_created_at);
   w.end_object();
   w.field("remote_id", r.remote_id);
+  if (!r.case_url.empty()) w.field("case_url", r.case_url);
   w.key("history");
   w.begin_array();
   for (const auto& e : r.history) {

@@ -216,6 +216,21 @@ struct ReplyRuleDef {
   std::map<std::string, std::string> templates;  // per language; `template` is the fallback
 };
 
+// Issue 14: a helpdesk case per complaint a public reply cannot answer (sinks/helpdesk_case.h).
+// `when: blocked` (the default): the planner blocked the public reply for a reason a person
+// should follow up (not_public, edited, flag:sarcasm, low_confidence, no_template,
+// placeholder, no_account, too_long, quiet_hours, author_cooldown, daily_cap) — never for
+// posts that are not ours to answer (deleted, own or another company's account, bot, spam,
+// near duplicate, too old). `when: all`: every matched post, replied to or not.
+struct HelpdeskDef {
+  std::string url;     // "" = no helpdesk; the webhook receiving the cases (POST JSON)
+  std::string secret;  // Standard Webhooks key (whsec_<base64> or raw bytes); "" = unsigned
+  std::string when = "blocked";  // blocked | all
+  std::map<std::string, std::string> headers;
+  Millis timeout{10'000};
+  int max_attempts = 8;
+};
+
 enum class ReplyMode { off, shadow, approval, auto_send };  // auto_send is `auto`
 std::string_view to_string(ReplyMode m);
 
@@ -230,6 +245,7 @@ struct RepliesConfig {
   Millis max_post_age{86'400'000};   // older posts are not answered (= 24h)
   double min_confidence = 0.6;       // probability of the targeted label below this: no reply
   std::vector<std::string> other_accounts;  // handles never answered (other companies)
+  HelpdeskDef helpdesk;                      // `helpdesk: {url, secret, when}`
 };
 
 struct ApiConfig {

@@ -98,6 +98,10 @@ void check_outbound(ConfigReader& r, const YAML::Node& root, const Config& cfg) 
          [&](const YAML::Node& a, const std::string& p) {
            check_url(r, *policy, a, "instance", p, /*bare_host_ok=*/true);
          });
+    const YAML::Node replies = root["replies"];
+    const YAML::Node helpdesk = replies["helpdesk"];
+    if (helpdesk.IsDefined() && helpdesk.IsMap())
+      check_url(r, *policy, helpdesk, "url", "replies.helpdesk");
   }
   each(root["sources"], "sources", [&](const YAML::Node& s, const std::string& p) {
     check_url(r, *policy, s, "url", p);

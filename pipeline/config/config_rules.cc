@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "pipeline/config/config_reader.h"
+#include "pipeline/core/webhook_signature.h"
 
 namespace earshot::pipeline::config::detail {
 namespace {
@@ -47,6 +48,9 @@ constexpr std::array<std::pair<std::string_view, ReplyMode>, 4> kModes{
      {"auto", ReplyMode::auto_send}}};
 constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kPlatforms{
     {{"mastodon", "mastodon"}, {"bluesky", "bluesky"}, {"reddit", "reddit"}}};
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kHelpdeskWhen{
+    {{"blocked", "blocked"}, {"all", "all"}}};
 
 constexpr std::int64_t kMaxCount = std::numeric_limits<int>::max();
 
@@ -273,6 +277,25 @@ void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg) {
       read_quiet_hours(r, a, &acc);
       a.finish();
       rc.accounts.push_back(std::move(acc));
+    }
+  }
+  if (std::optional<YAML::Node> hd = m.get("helpdesk")) {
+    MapReader h(r, *hd, "replies.helpdesk", "replies.helpdesk");
+    if (h.is_map()) {
+      HelpdeskDef& d = rc.helpdesk;
+      if (h.str("url", &d.url, kRequired)) {
+        if (auto why = url_error(d.url, {"https", "http"}))
+          r.error(*h.get("url"), h.key_path("url") + ": " + *why);
+      }
+      if (h.str("secret", &d.secret) && !core::decode_webhook_secret(d.secret))
+        r.error(*h.get("secret"), h.key_path("secret") +
+                                      ": not a usable key (whsec_<base64>, or the raw bytes)");
+      std::string_view when = "blocked";
+      if (h.choice<std::string_view>("when", &when, kHelpdeskWhen)) d.when = when;
+      h.string_map("headers", &d.headers);
+      h.duration("timeout", &d.timeout);
+      h.integer("max_attempts", &d.max_attempts, 1, 1000);
+      h.finish();
     }
   }
   std::optional<YAML::Node> rules = m.get("rules");

@@ -74,6 +74,8 @@ replies:
        template: "Hi {author.name}, sorry about this: {case_url}"}
   author_cooldown: 24h
   daily_cap: 200
+  helpdesk: {url: "https://helpdesk.example/earshot/cases", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,
+             when: blocked}
 api: {listen: 127.0.0.1:8080,
       tokens: ["0123456789abcdef0123", {token: "fedcba9876543210fedc", owner: wallboard, scope: read}]}
 metrics: {listen: 127.0.0.1:9464}

@@ -38,4 +38,8 @@ bool parse_reply_status(std::string_view s, ReplyStatus* out) {
   return parse_enum(s, kReplyNames, out);
 }
 
+std::string reply_topic_key(const ReplyIntent& r) {
+  return r.platform == "helpdesk" ? "helpdesk:" + r.post_uid : r.post_uid;
+}
+
 }  // namespace earshot::pipeline::core

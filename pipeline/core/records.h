@@ -49,6 +49,11 @@ struct Post {
   std::vector<std::string> tags;
   std::vector<std::string> mentions;
   bool deleted = false;  // tombstone for a platform delete
+  // Issue 14 (reply guards; the enricher turns them into flags): the platform's audience
+  // ("public", "unlisted", "private", "direct"; unset = public) and when the author last
+  // edited the post (RFC 3339; unset = never edited).
+  std::optional<std::string> visibility;
+  std::optional<std::string> edited_at;
   bool operator==(const Post&) const = default;
 };
 
@@ -75,6 +80,7 @@ struct CustomerRef {
   std::string tier;
   std::string source;  // which directory answered (e.g. "csv:customers.csv")
   std::string name;
+  std::string url{};  // the account or case link in the CRM ("" = none); reply {case_url}
   bool operator==(const CustomerRef&) const = default;
 };
 
@@ -201,8 +207,16 @@ struct ReplyIntent {
   std::string post_created_at;
   std::string remote_id;  // the platform's id of the sent reply
   std::vector<ReplyEvent> history;  // every status change, oldest first
+  // A helpdesk case (platform "helpdesk", sinks/helpdesk_case.h): the case link the helpdesk
+  // answered (remote_id holds its case id).
+  std::string case_url;
   bool operator==(const ReplyIntent&) const = default;
 };
+
+// The key of a reply record on the replies topic: the post uid for a public reply,
+// "helpdesk:<post uid>" for a helpdesk case, so the two records of one post do not compact
+// each other away.
+std::string reply_topic_key(const ReplyIntent& r);
 
 // A record that could not be decoded or validated (topic `deadletter`).
 struct DeadLetter {

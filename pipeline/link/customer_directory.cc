@@ -83,4 +83,13 @@ CustomerDirectory::Lookup CustomerDirectory::lookup(const core::Post& post) cons
   return lookup(identity_of(post.source, post.author, uid_origin(post.uid)));
 }
 
+std::string customer_url(std::string_view raw) {
+  if (!raw.starts_with("https://") && !raw.starts_with("http://")) return {};
+  std::size_t host = raw.find("://") + 3;
+  if (raw.size() <= host || raw[host] == '/' || raw.size() > 2048) return {};
+  for (char c : raw)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return {};
+  return std::string(raw);
+}
+
 }  // namespace earshot::pipeline::link

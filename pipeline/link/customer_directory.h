@@ -8,6 +8,8 @@
 //                (customer_file.h)
 //   http         a look-up against an existing CRM with cache, concurrency bound, timeout
 //                and circuit breaker (customer_http.h), over DirectoryIo::http
+//   Every kind may give a customer an account or case link in the CRM (column/key `url`,
+//   CustomerRef::url; only an absolute http(s) URL without spaces is kept: customer_url()).
 //   kafka        a compacted identities topic materialised in memory (customer_log.h), read
 //                from DirectoryIo::log
 //   anything else plugs in as a CustomerSource through build()'s `extra` factories.
@@ -50,6 +52,11 @@ class Log;
 }
 
 namespace earshot::pipeline::link {
+
+// `raw` when it is an absolute http(s) URL without whitespace or control characters (it may
+// go into a public reply as {case_url}), else "".
+std::string customer_url(std::string_view raw);
+
 
 // What the built-in directories that do IO use. Both may be null; a directory that needs the
 // missing one is an error. `log` must outlive the directory.

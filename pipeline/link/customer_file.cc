@@ -343,6 +343,15 @@ CustomerLookup FileCustomerSource::find(const Identity& who) const {
   c.tier = s->field(*r, r->id_len, r->tier_len);
   c.name = s->field(*r, r->id_len + r->tier_len, r->name_len);
   c.source = name_;
+  // The CRM link is an attribute column (`url`): rows without one pay nothing for it.
+  std::string_view a =
+      s->field(*r, std::size_t{r->id_len} + r->tier_len + r->name_len, r->attrs_len);
+  while (!a.empty()) {
+    std::size_t us = a.find('\x1f'), rs = a.find('\x1e');
+    if (us == std::string_view::npos || rs == std::string_view::npos || us > rs) break;
+    if (ascii_lower(a.substr(0, us)) == "url") c.url = customer_url(a.substr(us + 1, rs - us - 1));
+    a.remove_prefix(rs + 1);
+  }
   out.customer = std::move(c);
   return out;
 }

@@ -135,6 +135,7 @@ struct HttpCustomerSource::State {
     };
     ref.tier = str("tier");
     ref.name = str("name");
+    ref.url = customer_url(str("url"));
     ref.source = name;
     *out = std::move(ref);
     return true;

@@ -88,6 +88,7 @@ void LogCustomerSource::apply(const log::Record& r) {
   }
   c.tier = str("tier");
   c.name = str("name");
+  c.url = customer_url(str("url"));
   c.source = name();
   std::unique_lock lock(mu_);
   by_key_[key] = std::move(c);

@@ -1,6 +1,8 @@
 #include "pipeline/process/enricher.h"
+
 #include "pipeline/core/status.h"
 #include "sentiment/lexicon_scorer.h"
+#include "sentiment/sarcasm.h"
 
 namespace earshot::pipeline::process {
 
@@ -84,6 +86,12 @@ core::ScoredPost Enricher::enrich(core::Post post, std::string_view lang) const 
     if (who.failed) s.flags.push_back("customer_lookup_failed");
   }
   s.intent = intents_.classify(text, s.sentiment);
+  // Issue 14: what the reply planner's guards read. A post not everyone can see, one edited
+  // since it was written (the text scored may not be what the author now says) and
+  // sarcastic praise (a template thanking for "Brilliant." would read as mockery).
+  if (s.post.visibility && *s.post.visibility != "public") s.flags.push_back("not_public");
+  if (s.post.edited_at) s.flags.push_back("edited");
+  if (supported && !s.entities.empty() && sentiment::sarcastic(text)) s.flags.push_back("sarcasm");
   return s;
 }
 

@@ -9,7 +9,9 @@
 // was unsure get a `model` ending in "+lang-fallback" and the flag `lang_fallback`), post-level
 // sentiment, entity linking with entity-targeted sentiment, the author's customer record
 // from the federated directories (flag `customer_lookup_failed` when a directory could not
-// answer), and intent.
+// answer), and intent. Flags for the reply guards (issue 14): `not_public` (Post::visibility
+// set and not "public"), `edited` (Post::edited_at set), `sarcasm` (sentiment/sarcasm.h
+// fires on an English-scored text that names an entity: only those can get a reply).
 //
 //   auto enricher = Enricher::build(config, /*model override*/ "");
 //   if (!enricher) return enricher.error();

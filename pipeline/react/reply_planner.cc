@@ -61,6 +61,8 @@ std::optional<std::string> fill(std::string_view tmpl, const core::ScoredPost& s
     if (name == "customer.name") return sp.customer->name;
     if (name == "customer.tier") return sp.customer->tier;
     if (name == "customer.id") return sp.customer->id;
+    // The account or case link the CRM look-up gave (CustomerRef::url).
+    if (name == "customer.url" || name == "case_url") return sp.customer->url;
     return {};
   };
   text->clear();
@@ -106,6 +108,17 @@ std::string native_post_id(std::string_view post_uid) {
   std::size_t a = post_uid.find(':');
   std::size_t b = a == std::string_view::npos ? a : post_uid.find(':', a + 1);
   return std::string(b == std::string_view::npos ? post_uid : post_uid.substr(b + 1));
+}
+
+std::string case_id_for(std::string_view post_uid) {
+  return "case-" + core::sha256_hex(std::string("earshot-case:") + std::string(post_uid)).substr(0, 24);
+}
+
+bool case_worthy(std::string_view reason) {
+  static constexpr std::array<std::string_view, 8> kNotOurs{
+      "deleted", "own_account", "other_company_account", "flag:bot",
+      "flag:spam", "flag:near_duplicate", "too_old", ""};
+  return std::find(kNotOurs.begin(), kNotOurs.end(), reason) == kNotOurs.end();
 }
 
 ReplyPlanner::ReplyPlanner(config::RepliesConfig cfg) : cfg_(std::move(cfg)) {}
@@ -257,7 +270,31 @@ std::optional<core::ReplyIntent> ReplyPlanner::plan(const core::ScoredPost& sp,
   return r;
 }
 
+std::optional<core::ReplyIntent> ReplyPlanner::plan_case(const core::ReplyIntent& reply,
+                                                         std::int64_t now_ms) const {
+  const config::HelpdeskDef& hd = cfg_.helpdesk;
+  if (hd.url.empty() || reply.platform == "helpdesk") return std::nullopt;
+  const bool blocked = reply.status == core::ReplyStatus::blocked;
+  if (blocked ? !case_worthy(reply.reason) : hd.when != "all") return std::nullopt;
+  core::ReplyIntent c = reply;
+  c.id = case_id_for(reply.post_uid);
+  c.platform = "helpdesk";
+  c.idempotency_key = c.id;
+  c.status = cfg_.mode == config::ReplyMode::shadow ? core::ReplyStatus::planned
+                                                     : core::ReplyStatus::approved;
+  c.reason = blocked ? "reply blocked: " + reply.reason
+                     : std::string(sentiment::to_string(reply.intent));
+  c.remote_id.clear();
+  c.case_url.clear();
+  c.history = {{c.status, "planner", core::format_rfc3339_ms(now_ms), c.reason}};
+  return c;
+}
+
 void ReplyPlanner::observe(const core::ReplyIntent& r) {
+  if (r.platform == "helpdesk") {  // a case: the post was planned; cases count for nothing
+    planned_.insert(r.post_uid);
+    return;
+  }
   bool fresh = planned_.insert(r.post_uid).second;
   if (!fresh || r.history.empty() || r.history.front().status == core::ReplyStatus::blocked) return;
   auto at = core::parse_rfc3339_ms(r.history.front().at);

@@ -15,7 +15,8 @@
 // the entity-targeted sentiment label, customer tier, source, language, keywords. The
 // template is the rule's `templates[lang]`, or `template` when the language is the fallback
 // language or unknown. Placeholders: {author.name} {author.handle} {customer.name}
-// {customer.tier} {customer.id} {entity} {post.url}. The author is addressed the platform's
+// {customer.tier} {customer.id} {entity} {post.url} {customer.url} {case_url} (the last two:
+// the account or case link of the CRM look-up, CustomerRef::url). The author is addressed the platform's
 // way ("@handle " first unless the text already names them).
 //
 // Guards and their reasons, checked in this order:
@@ -27,6 +28,13 @@
 //   this never lets an over-long text through) | quiet_hours (the account's local time) |
 //   author_cooldown (an author answered within replies.author_cooldown) | daily_cap (per
 //   account and UTC day).
+// Helpdesk cases (replies.helpdesk, config.h HelpdeskDef): plan_case() turns a planned reply
+// into a second record, platform "helpdesk", id case_id_for(post uid), key
+// "helpdesk:<post uid>" (core::reply_topic_key), status approved (planned in shadow mode; a
+// case is internal, it needs no approval), `reason` = why a person should look ("reply
+// blocked: not_public", or "complaint" with `when: all`). The sender opens it
+// (sinks/helpdesk_case.h). Cases never count toward cooldowns or caps.
+//
 // Blocked intents count for nothing; shadow, pending and approved ones count toward the
 // cooldown and the cap, and a later rejection does not give the slot back.
 //
@@ -55,12 +63,21 @@ std::string reply_id_for(std::string_view post_uid);
 std::string reply_idempotency_key(std::string_view post_uid);
 // The platform's native id of a post from its uid "<source>:<origin>:<native id>".
 std::string native_post_id(std::string_view post_uid);
+// The stable id of the helpdesk case of a post (also its webhook-id: the helpdesk dedupes).
+std::string case_id_for(std::string_view post_uid);
+// Whether a guard's reason calls for a person (a case) rather than silence: not for posts
+// that are not ours to answer (deleted, own/other company account, bot, spam, duplicates,
+// too old).
+bool case_worthy(std::string_view blocked_reason);
 
 class ReplyPlanner {
  public:
   explicit ReplyPlanner(config::RepliesConfig cfg);
 
   std::optional<core::ReplyIntent> plan(const core::ScoredPost& sp, std::int64_t now_ms);
+  // The helpdesk case for what plan() returned, when replies.helpdesk asks for one.
+  std::optional<core::ReplyIntent> plan_case(const core::ReplyIntent& reply,
+                                             std::int64_t now_ms) const;
 
   // Learns a reply record already on the replies topic (restarts): the post is not planned
   // again, and a non-blocked one counts for its author's cooldown and its account's cap

@@ -58,9 +58,27 @@ core::Status ReplyStage::handle(const std::vector<log::Record>& batch, log::Outp
     auto intent = planner_.plan(*sp, now);
     if (!intent) continue;
     ++(intent->status == core::ReplyStatus::blocked ? blocked_ : planned_);
-    out.emit(topic_, intent->post_uid, codec::encode(*intent));
+    if (intent->status == core::ReplyStatus::blocked) {
+      std::lock_guard lock(guards_mu_);
+      ++blocked_by_guard_[blocked_guard(intent->reason)];
+    }
+    out.emit(topic_, core::reply_topic_key(*intent), codec::encode(*intent));
+    if (auto c = planner_.plan_case(*intent, now)) {
+      ++cases_;
+      out.emit(topic_, core::reply_topic_key(*c), codec::encode(*c));
+    }
   }
   return core::ok();
+}
+
+std::map<std::string, std::uint64_t> ReplyStage::blocked_by_guard() const {
+  std::lock_guard lock(guards_mu_);
+  return blocked_by_guard_;
+}
+
+std::string blocked_guard(std::string_view reason) {
+  if (reason.starts_with("flag:")) return std::string(reason);
+  return std::string(reason.substr(0, reason.find(':')));
 }
 
 log::LoopOptions reply_stage_loop_options(const config::Config& cfg, const std::string& instance) {

@@ -19,7 +19,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "pipeline/config/config.h"
 #include "pipeline/log/transactional_loop.h"
@@ -38,6 +41,9 @@ class ReplyStage : public log::BatchHandler {
   std::uint64_t planned() const { return planned_.load(); }
   std::uint64_t blocked() const { return blocked_.load(); }
   std::uint64_t skipped() const { return skipped_.load(); }
+  std::uint64_t cases() const { return cases_.load(); }  // helpdesk cases planned
+  // Blocked replies by guard (blocked_guard(): the reason without its detail).
+  std::map<std::string, std::uint64_t> blocked_by_guard() const;
 
  private:
   ReplyStage(const config::Config& cfg, log::Log& log, std::function<std::int64_t()> now_ms);
@@ -49,8 +55,14 @@ class ReplyStage : public log::BatchHandler {
   std::function<std::int64_t()> now_ms_;
   ReplyPlanner planner_;
   bool stale_ = true;
-  std::atomic<std::uint64_t> planned_{0}, blocked_{0}, skipped_{0};
+  std::atomic<std::uint64_t> planned_{0}, blocked_{0}, skipped_{0}, cases_{0};
+  mutable std::mutex guards_mu_;
+  std::map<std::string, std::uint64_t> blocked_by_guard_;
 };
+
+// The guard of a blocked reason, for a metric label: "no_template:de" -> "no_template",
+// "placeholder:case_url" -> "placeholder"; "flag:sarcasm" and plain names stay as they are.
+std::string blocked_guard(std::string_view reason);
 
 // The loop options of the stage: group "<log.group>.replies", input the scored topic.
 log::LoopOptions reply_stage_loop_options(const config::Config& cfg, const std::string& instance);

@@ -177,3 +177,33 @@ TEST_F(Observability, APrometheusServerScrapesItAndAnswersAQuery) {
 
 }  // namespace
 }  // namespace earshot::testing
+
+namespace earshot::testing {
+namespace {
+
+// Issue 14: the replies role's metrics — blocked replies by guard (the bundled stream is
+// dated 2026-11-23, so under `run` with max_post_age 24h its complaints are `too_old`) and
+// the post→sent percentiles, NaN until a reply is sent.
+TEST_F(Observability, RepliesMetricsCountBlockedByGuardAndNameTheLatencyPercentiles) {
+  ASSERT_TRUE(ready_) << metrics_;
+  std::string page;
+  bool seen = wait_until(
+      within(60s),
+      [&] {
+        page = http_get(url_ + "/metrics");
+        return page.find("earshot_replies_blocked_by_guard_total{reason=\"too_old\"}") !=
+               std::string::npos;
+      },
+      "blocked replies counted by guard", 250ms);
+  EXPECT_TRUE(seen) << page;
+  EXPECT_NE(page.find("earshot_replies_post_to_sent_seconds{percentile=\"50\"} NaN"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("earshot_replies_post_to_sent_seconds{percentile=\"99\"} NaN"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("earshot_replies{status=\"pending_approval\"}"), std::string::npos) << page;
+}
+
+}  // namespace
+}  // namespace earshot::testing

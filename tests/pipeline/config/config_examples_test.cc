@@ -114,7 +114,7 @@ TEST(ConfigExamples, CustomersCsvHasTheDocumentedHeader) {
   std::ifstream in(earshot::testing::source_path("deploy/examples/customers.csv").string());
   std::string header;
   ASSERT_TRUE(std::getline(in, header));
-  EXPECT_EQ(header, "platform,handle,customer_id,tier,name");
+  EXPECT_EQ(header, "platform,handle,customer_id,tier,name,url");  // url: {case_url}
   int vip = 0;
   for (std::string line; std::getline(in, line);) vip += line.find(",vip,") != std::string::npos;
   EXPECT_GE(vip, 1);

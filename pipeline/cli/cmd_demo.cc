@@ -138,6 +138,8 @@ int run_demo(const DemoArgs& args) {
       throw Exit{kExitUsage, "no --config given and " + path + " is missing"};
   }
   pipeline::config::Config config = load_config_or_exit(path);
+  // Alert links (alert_messages.dashboard_url unset) point at the dashboard served here.
+  config.api.listen = "127.0.0.1:" + std::to_string(args.port);
   auto log = open_log_or_exit(config);
   install_stop_signals();
   log_info("demo: " + path + " on " + log->describe());

@@ -47,13 +47,16 @@ async function api(route) {
 }
 
 // embedded.yaml with the sample file replaced by a signed webhook source, the topics in a
-// SQLite file (they survive the restart), an admin token, alert times in Europe/Berlin.
+// SQLite file (they survive the restart), an admin token, alert times in Europe/Berlin, and
+// reply templates without the {case_url} placeholder (nothing fills it here: such a draft is
+// blocked, never queued).
 function writeConfig(dir, hookPort) {
   const examples = path.join(source, "deploy/examples");
   let yaml = fs.readFileSync(path.join(examples, "embedded.yaml"), "utf8");
   const replace = (from, to) => { assert.ok(yaml.includes(from), "embedded.yaml has " + from); yaml = yaml.replace(from, to); };
   replace("{type: file, path: ../demo/sample_posts.jsonl, rate: 250}", "{type: webhook, listen: \"127.0.0.1:" + hookPort + "\", secret: \"" + SECRET + "\"}");
   replace("# path: ./earshot-demo.db", "path: " + path.join(dir, "live.db") + " #");
+  yaml = yaml.replaceAll("{case_url}", "https://help.example/case");  // no case system here
   replace("path: customers.csv}", "path: " + path.join(examples, "customers.csv") + "}");
   replace(/  - \{type: webhook, url[^\n]*\n[^\n]*\n/.exec(yaml)[0], "");
   replace("api: {listen: 127.0.0.1:8080}", "api: {tokens: [{token: " + TOKEN + ", owner: alice, scope: admin}], event_throttle: 200ms}\n" +

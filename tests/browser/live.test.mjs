@@ -119,8 +119,10 @@ test("a new alert and reply draft arrive by server-sent events while the page is
   assert.equal(await page.locator("#alerts li.alert").count(), 0, "no alert yet");
   const mark = requests.length;
 
+  const t0 = Date.now();
   await push(1, "Acme Air lost my bag again, terrible service, I am furious");
   await page.waitForSelector("#alerts li.alert.critical", { timeout: 60000 });
+  console.log("live: the alert was on the page " + (Date.now() - t0) + " ms after the webhook push");
   const summary = await page.locator("#alerts li.alert.critical", { hasNotText: "condition over" }).first().locator(".summary").textContent();
   assert.match(summary, /^Acme Air: .* in the minute from \d\d:\d\d CET$/);
   await page.waitForSelector("#replies li.reply", { timeout: 60000 });

@@ -12,6 +12,7 @@ find_package(RapidJSON REQUIRED CONFIG)
 find_package(OpenSSL REQUIRED)
 find_package(Threads REQUIRED)
 find_package(cpprestsdk REQUIRED CONFIG)
+find_package(date REQUIRED CONFIG)  # date::date-tz on the OS zoneinfo (libhowardhinnant-date-dev)
 # jemalloc replaces glibc malloc in the programs that run the pipeline (the `earshot` binary
 # and the end-to-end benchmarks): under `earshot process` glibc's malloc/free/consolidate took
 # ~17 % of the client CPU; with jemalloc the client CPU per post fell 13 % (bench/RESULTS.md).

@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   libexttextcat-data
   libxxhash-dev
+  libhowardhinnant-date-dev tzdata  # alert times in alert_messages.time_zone (OS zoneinfo)
   openjdk-17-jre-headless maven kcat curl python3 python3-venv
   prometheus systemd
   chromium nodejs  # browser tests: headless Chromium driven by playwright-core

@@ -88,6 +88,13 @@ std::string slack_body(const pipeline::core::Alert& a, const std::string& channe
                       {{"type", "mrkdwn"},
                        {"text", u8("*Window*\n" + a.window_start + " – " + a.window_end)}},
                   })}});
+  if (!a.link.empty()) {  // the dashboard view of the window (alert_messages.dashboard_url)
+    blocks.push_back(
+        {{"type", "actions"},
+         {"elements", json::array({{{"type", "button"},
+                                    {"text", {{"type", "plain_text"}, {"text", "Open in earshot"}}},
+                                    {"url", u8(a.link)}}})}});
+  }
   if (!a.evidence.empty()) blocks.push_back({{"type", "divider"}});
   for (const auto& p : a.evidence) {
     std::string link = mrkdwn_escape(p.uid);
@@ -104,7 +111,9 @@ std::string slack_body(const pipeline::core::Alert& a, const std::string& channe
        {"elements", json::array({{{"type", "mrkdwn"},
                                   {"text", u8("earshot alert `" + a.id + "` · dedup `" +
                                               a.dedup_key + "`")}}})}});
-  json body{{"text", u8(icon + " " + clip(a.summary, 2500))}, {"blocks", blocks}};
+  json body{{"text", u8(icon + " " + clip(a.summary, 2500) +
+                        (a.link.empty() ? "" : " " + a.link))},
+            {"blocks", blocks}};
   if (!channel.empty()) body["channel"] = u8(channel);
   return body.dump();
 }
@@ -132,6 +141,10 @@ std::string pagerduty_body(const pipeline::core::Alert& a, const std::string& ro
                          {"window_end", u8(a.window_end)},
                          {"evidence", evidence_json(a)}}}};
     json links = json::array();
+    if (!a.link.empty()) {
+      links.push_back({{"href", u8(a.link)}, {"text", "Open the spike in the earshot dashboard"}});
+      body["payload"]["custom_details"]["dashboard"] = u8(a.link);
+    }
     for (const auto& p : a.evidence) {
       if (!p.url.empty()) links.push_back({{"href", u8(p.url)}, {"text", u8(clip(p.text, 100))}});
     }

@@ -1,14 +1,16 @@
 // earshot::sinks — what each receiver is sent for an Alert: Slack, PagerDuty, signed webhook.
 //
 // - Slack incoming webhook: a Block Kit message (header, observed/baseline/window fields,
-//   one section per evidence post with its link, a context line with id and dedup key) and
-//   a plain `text` fallback.
+//   one section per evidence post with its link, a context line with id and dedup key, an
+//   "Open in earshot" button to Alert::link when set) and a plain `text` fallback (with the link).
 // - PagerDuty Events API v2: {routing_key, event_action: trigger|resolve, dedup_key,
 //   payload {summary, source, severity, timestamp, component, group, class, custom_details
-//   (observed, baseline, window, alert id, evidence)}, links (evidence URLs)}.
-// - Generic webhook: the Alert JSON (json_codec.h), signed per Standard Webhooks (DESIGN.md
-//   §5): webhook-id = alert id (stable across retries and re-deliveries, the receiver's
-//   idempotency key), webhook-timestamp = Unix seconds of the attempt, webhook-signature =
+//   (observed, baseline, window, alert id, evidence, dashboard)}, links (the dashboard link
+//   first, then the evidence URLs)}.
+// - Generic webhook: the Alert JSON (json_codec.h; "link" = the dashboard view), signed per
+//   Standard Webhooks (DESIGN.md §5): webhook-id = alert id (stable across retries and
+//   re-deliveries, the receiver's idempotency key), webhook-timestamp = Unix seconds of the
+//   attempt, webhook-signature =
 //   "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)), by
 //   pipeline/core/webhook_signature.h — the same code and secret rule ("whsec_<base64>",
 //   padded or not, decoded; any other secret as raw bytes) the webhook source verifies with.

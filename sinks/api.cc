@@ -47,7 +47,8 @@ json to_json(const pipeline::core::Alert& a) {
           {"summary", a.summary},
           {"evidence", evidence},
           {"dedup_key", a.dedup_key},
-          {"created_at", a.created_at}};
+          {"created_at", a.created_at},
+          {"link", a.link}};
 }
 
 }  // namespace
@@ -172,6 +173,15 @@ std::string ApiStore::alerts_json(std::size_t limit) const {
   return dump({{"alerts", list}});
 }
 
+std::optional<std::string> ApiStore::alert_json(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  for (auto it = alerts_.rbegin(); it != alerts_.rend(); ++it)
+    if (it->id == id) return dump(to_json(*it));
+  return std::nullopt;
+}
+
+std::string ApiStore::point_json(const pipeline::core::Aggregate& a) { return dump(to_json(a)); }
+
 bool ApiStore::has_alert(const std::string& id) const {
   std::lock_guard lock(mu_);
   return std::any_of(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id == id; });
@@ -210,6 +220,7 @@ pipeline::core::Result<std::unique_ptr<ApiFollower>> ApiFollower::start(
         else if (self->extras_.alert_states != nullptr &&
                  r.topic == self->extras_.alert_states_topic)
           self->extras_.alert_states->apply_record(r);
+        if (self->extras_.on_record) self->extras_.on_record(r);
       }
       if (batch->empty() && self->consumer_->at_end()) self->caught_up_ = true;
     }

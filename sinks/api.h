@@ -29,6 +29,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,10 @@ class ApiStore {
                                              std::size_t limit) const;
   std::string alerts_json(std::size_t limit) const;
   bool has_alert(const std::string& id) const;
+  // One alert as in alerts_json(); nullopt when not held.
+  std::optional<std::string> alert_json(const std::string& id) const;
+  // One window as in aggregates_json()'s points.
+  static std::string point_json(const pipeline::core::Aggregate& a);
 
   std::uint64_t aggregates_applied() const { return aggregates_applied_.load(); }
   std::uint64_t alerts_applied() const { return alerts_applied_.load(); }
@@ -98,6 +103,9 @@ struct ApiFollowerExtras {
   PostStore* posts = nullptr;
   std::string alert_states_topic;
   AlertStates* alert_states = nullptr;
+  // Called with every record after the stores applied it (the live updates,
+  // sinks/live_events.h), on the follower's thread.
+  std::function<void(const pipeline::log::Record&)> on_record;
 };
 
 class ApiFollower {

@@ -126,12 +126,22 @@ std::vector<ApiRoute> api_v1_routes(const ApiV1& api) {
         [api](const ServerRequest& r) { return act(api, r, "ack"); });
   route("POST", "/api/v1/alerts/{id}/resolve", Access::kAdmin,
         [api](const ServerRequest& r) { return act(api, r, "resolve"); });
+  for (auto& r : live_api_routes(api.live, api.sessions)) routes.push_back(std::move(r));
   return routes;
 }
 
 void add_api_v1_routes(HttpServer& server, const ApiV1& api) {
-  for (auto& r : api_v1_routes(api))
-    server.route(std::move(r.method), std::move(r.path), r.access, std::move(r.handler));
+  for (auto& r : api_v1_routes(api)) {
+    if (r.events)
+      server.route_events(std::move(r.path), r.access, std::move(r.events));
+    else
+      server.route(std::move(r.method), std::move(r.path), r.access, std::move(r.handler));
+  }
+  if (api.sessions != nullptr) {
+    server.set_event_auth([sessions = api.sessions](const ServerRequest& r) {
+      return session_from_cookie(*sessions, r);
+    });
+  }
 }
 
 void add_api_routes(HttpServer& server, const ApiStore& store) {

@@ -10,6 +10,9 @@
 //   POST /api/v1/alerts/{id}/ack, /resolve      (admin)  recorded with the token's owner and
 //                                                        the time, on the alert-state topic
 //   GET  /api/v1/openapi.json                   (public) the OpenAPI 3.0 document
+//   POST /api/v1/session                        (read)   a cookie for the event stream
+//   GET  /api/v1/events                         (read)   server-sent events (live_events.h);
+//                                                        bearer token or the session cookie
 //
 //   ApiV1 v1{.store = &store, .posts = &posts, .states = &states, .writer = producer.get(),
 //            .states_topic = config.log.topic("alerts") + ".states"};
@@ -19,8 +22,10 @@
 // points to must outlive the server's stop().
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pipeline/log/log.h"
@@ -31,6 +36,8 @@ namespace earshot::sinks {
 class ApiStore;
 class PostStore;
 class AlertStates;
+class LiveHub;
+class SessionStore;
 
 struct ApiV1 {
   const ApiStore* store = nullptr;
@@ -38,6 +45,10 @@ struct ApiV1 {
   AlertStates* states = nullptr;
   pipeline::log::Producer* writer = nullptr;  // for alert states; null = ack/resolve answer 503
   std::string states_topic;
+  // Live updates (sinks/live_events.h): POST /api/v1/session, GET /api/v1/events. Null: the
+  // routes exist but answer 503 / close at once.
+  LiveHub* live = nullptr;
+  SessionStore* sessions = nullptr;
 };
 
 void add_api_v1_routes(HttpServer& server, const ApiV1& api);
@@ -48,8 +59,14 @@ struct ApiRoute {
   std::string method, path;
   Access access;
   HttpServer::Handler handler;
+  HttpServer::EventSource events = {};  // set for an event-stream route (handler empty)
 };
 std::vector<ApiRoute> api_v1_routes(const ApiV1& api);
+// The two live-update routes (sinks/live_events.cc), part of api_v1_routes().
+std::vector<ApiRoute> live_api_routes(LiveHub* hub, SessionStore* sessions);
+// The owner and scope of a valid `earshot_session` cookie of `r` (HttpServer::set_event_auth).
+std::optional<std::pair<std::string, pipeline::core::Scope>> session_from_cookie(
+    const SessionStore& sessions, const ServerRequest& r);
 
 // The OpenAPI document (sinks/openapi.json, embedded at build time).
 std::string_view openapi_json();

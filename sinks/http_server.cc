@@ -80,6 +80,11 @@ void HttpServer::route_events(std::string path, Access access, EventSource sourc
   add_route({"GET", split_path(path), access, nullptr, std::move(source)});
 }
 
+void HttpServer::set_event_auth(EventAuth auth) {
+  std::unique_lock lock(mu_);
+  event_auth_ = std::move(auth);
+}
+
 void HttpServer::add_route(Route r) {
   std::unique_lock lock(mu_);
   for (auto& existing : routes_) {
@@ -171,6 +176,7 @@ ServerResponse HttpServer::route_request(ServerRequest& request, bool* unauthori
   std::vector<std::string> allowed;  // methods of the routes matching the path
   Handler handler;
   EventSource event_source;
+  EventAuth event_auth;
   {
     std::shared_lock lock(mu_);
     for (const auto& r : routes_) {
@@ -191,6 +197,7 @@ ServerResponse HttpServer::route_request(ServerRequest& request, bool* unauthori
     if (found) {
       handler = found->handler;
       event_source = found->events;
+      if (event_source) event_auth = event_auth_;
     }
   }
   if (!found) {
@@ -210,22 +217,25 @@ ServerResponse HttpServer::route_request(ServerRequest& request, bool* unauthori
     auto it = request.headers.find("authorization");
     const pipeline::core::BearerToken* who = pipeline::core::match_bearer(
         options_.tokens, it == request.headers.end() ? std::string_view() : it->second);
-    if (!who) {
+    std::optional<std::pair<std::string, pipeline::core::Scope>> session;
+    if (!who && event_auth) session = event_auth(request);
+    if (!who && !session) {
       *unauthorized = true;
       ServerResponse r = ServerResponse::error(401, "missing or unknown bearer token");
       r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"earshot\"");
       return r;
     }
+    const std::string owner = who ? who->owner : session->first;
+    const pipeline::core::Scope scope = who ? who->scope : session->second;
     const auto need =
         access == Access::kAdmin ? pipeline::core::Scope::kAdmin : pipeline::core::Scope::kRead;
-    if (!pipeline::core::allows(who->scope, need)) {
+    if (!pipeline::core::allows(scope, need)) {
       *unauthorized = true;
-      return ServerResponse::error(403, "token of " + who->owner + " has scope " +
-                                            std::string(to_string(who->scope)) +
-                                            "; this needs admin");
+      return ServerResponse::error(403, "token of " + owner + " has scope " +
+                                            std::string(to_string(scope)) + "; this needs admin");
     }
-    request.principal = who->owner;
-    request.scope = who->scope;
+    request.principal = owner;
+    request.scope = scope;
   }
   if (event_source) {
     if (!events) return ServerResponse::error(400, "an event stream needs the HTTP transport");

@@ -47,6 +47,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -129,6 +130,12 @@ class HttpServer {
   void route(std::string method, std::string path, Access access, Handler handler);
   // A GET route answered as a server-sent event stream (see above).
   void route_events(std::string path, Access access, EventSource source);
+  // Another way in for event routes only (EventSource cannot send an Authorization header):
+  // tried when the request has no known bearer token; the owner and scope it answers are
+  // checked like a token's (sinks/live_events.h: the session cookie).
+  using EventAuth = std::function<std::optional<std::pair<std::string, pipeline::core::Scope>>(
+      const ServerRequest&)>;
+  void set_event_auth(EventAuth auth);
   // Binds and starts answering. kInvalidArgument for a bad listen address, kUnavailable
   // when it cannot bind (address in use, no permission).
   [[nodiscard]] pipeline::core::Status start();
@@ -174,6 +181,7 @@ class HttpServer {
  public:
  private:
   std::vector<Route> routes_;  // guarded by mu_
+  EventAuth event_auth_;       // guarded by mu_
   void add_route(Route r);
 };
 

@@ -75,20 +75,23 @@ std::vector<core::ReplyIntent> ReplyBook::list(const std::string& status, const 
 }
 
 core::Result<std::unique_ptr<ReplyBookFollower>> ReplyBookFollower::start(
-    pipeline::log::Log& log, ReplyBook& book, const std::string& topic) {
+    pipeline::log::Log& log, ReplyBook& book, const std::string& topic,
+    std::function<void(const std::string& id)> on_change) {
   EARSHOT_TRY(log.create_topics({{topic, 3, /*compacted=*/true}}));
   auto consumer = log.consumer({.group = "", .topics = {topic}});
   if (!consumer) return std::unexpected(consumer.error());
   std::unique_ptr<ReplyBookFollower> f(new ReplyBookFollower());
   f->consumer_ = std::move(*consumer);
-  f->thread_ = std::thread([p = f.get(), &book] {
+  f->thread_ = std::thread([p = f.get(), &book, on_change = std::move(on_change)] {
     while (!p->stop_.load()) {
       auto batch = p->consumer_->poll(500, std::chrono::milliseconds(200));
       if (!batch) continue;  // transient; the consumer reconnects
       for (const auto& rec : *batch) {
         if (auto r = pipeline::codec::decode_reply(rec.value)) {
+          const std::string id = r->id;
           book.apply(std::move(*r));
           ++p->applied_;
+          if (on_change) on_change(id);
         } else {
           ++p->undecodable_;
         }

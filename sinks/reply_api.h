@@ -71,9 +71,10 @@ class ReplyBook {
 // thread (any number of `serve` instances). Undecodable records are counted, not applied.
 class ReplyBookFollower {
  public:
-  static pipeline::core::Result<std::unique_ptr<ReplyBookFollower>> start(pipeline::log::Log& log,
-                                                                          ReplyBook& book,
-                                                                          const std::string& topic);
+  // `on_change` (optional) hears the id of every reply applied, on the follower's thread.
+  static pipeline::core::Result<std::unique_ptr<ReplyBookFollower>> start(
+      pipeline::log::Log& log, ReplyBook& book, const std::string& topic,
+      std::function<void(const std::string& id)> on_change = {});
   ~ReplyBookFollower() { stop(); }
   void stop();
   std::uint64_t applied() const { return applied_.load(); }

@@ -142,6 +142,8 @@ int run_demo(const DemoArgs& args) {
   pipeline::config::Config config = load_config_or_exit(path);
   DemoReplies replies;  // issue 14: a fixture Mastodon the approved reply is delivered to
   replies.prepare(config);
+  // Alert links (alert_messages.dashboard_url unset) point at the dashboard served here.
+  config.api.listen = "127.0.0.1:" + std::to_string(args.port);
   auto log = open_log_or_exit(config);
   install_stop_signals();
   log_info("demo: " + path + " on " + log->describe());

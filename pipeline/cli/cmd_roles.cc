@@ -165,6 +165,8 @@ void add_roles(CLI::App& app) {
   run->callback([args] {
     set_runner([args] {
       pipeline::config::Config config = load_config_or_exit(args->config);
+      // Alert links (alert_messages.dashboard_url unset) point where this run serves.
+      if (!args->listen.empty()) config.api.listen = args->listen;
       auto log = open_log_or_exit(config);
       install_stop_signals();
       MetricsHub hub;

@@ -16,6 +16,7 @@
 #include "sinks/api_v1.h"
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
+#include "sinks/live_events.h"
 #include "sinks/post_store.h"
 #include "sinks/reply_api.h"
 
@@ -24,6 +25,7 @@ namespace earshot::pipeline::cli {
 ServeInstance::~ServeInstance() {
   watched.reset();  // no scrape reads the store from here on
   reply_watched.reset();
+  live_watched.reset();
   if (server) server->stop();  // no request reads it either
   if (follower) follower->stop();
 }
@@ -40,7 +42,12 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
       .max_body_bytes = static_cast<std::size_t>(config.api.max_body),
       .max_connections = static_cast<std::size_t>(config.api.max_connections),
       .header_timeout = config.api.header_timeout,
-      .idle_timeout = config.api.idle_timeout});
+      .idle_timeout = config.api.idle_timeout,
+      .max_streams = static_cast<std::size_t>(config.api.max_event_clients),
+      .heartbeat = config.api.event_heartbeat});
+  s->live =
+      std::make_unique<sinks::LiveHub>(sinks::LiveOptions{.throttle = config.api.event_throttle});
+  s->sessions = std::make_unique<sinks::SessionStore>(config.api.session_ttl);
   s->posts = std::make_unique<sinks::PostStore>();
   s->alert_states = std::make_unique<sinks::AlertStates>();
   auto writer = log.producer({});
@@ -50,7 +57,9 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
                                         .posts = s->posts.get(),
                                         .states = s->alert_states.get(),
                                         .writer = s->writer.get(),
-                                        .states_topic = alert_states_topic(config)});
+                                        .states_topic = alert_states_topic(config),
+                                        .live = s->live.get(),
+                                        .sessions = s->sessions.get()});
   s->reply_book = std::make_unique<sinks::ReplyBook>();
   auto reply_producer = log.producer({});
   if (!reply_producer) throw Exit{kExitRuntime, "serve: " + reply_producer.error().message};
@@ -69,15 +78,26 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
     }
     throw Exit{kExitRuntime, "serve: " + st.error().message};
   }
+  sinks::LiveFeed feed{.hub = s->live.get(),
+                       .store = s->store.get(),
+                       .states = s->alert_states.get(),
+                       .replies = s->reply_book.get(),
+                       .aggregates_topic = config.log.topic("aggregates"),
+                       .alerts_topic = config.log.topic("alerts"),
+                       .scored_topic = config.log.topic("scored"),
+                       .alert_states_topic = alert_states_topic(config)};
   auto follower = sinks::ApiFollower::start(
       log, *s->store, config.log.topic("aggregates"), config.log.topic("alerts"),
       {.scored_topic = config.log.topic("scored"),
        .posts = s->posts.get(),
        .alert_states_topic = alert_states_topic(config),
-       .alert_states = s->alert_states.get()});
+       .alert_states = s->alert_states.get(),
+       .on_record = [feed](const pipeline::log::Record& r) { feed.on_record(r); }});
   if (!follower) throw Exit{kExitRuntime, "serve: " + follower.error().message};
   s->follower = std::move(*follower);
-  auto replies = sinks::ReplyBookFollower::start(log, *s->reply_book, config.log.topic("replies"));
+  auto replies = sinks::ReplyBookFollower::start(
+      log, *s->reply_book, config.log.topic("replies"),
+      [feed](const std::string& id) { feed.on_reply(id); });
   if (!replies) throw Exit{kExitRuntime, "serve: " + replies.error().message};
   s->reply_follower = std::move(*replies);
   {
@@ -90,6 +110,18 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
           }
         });
   }
+  s->live_watched = hub.registry().add_collector(
+      [live = s->live.get(), sessions = s->sessions.get()](pipeline::core::MetricsWriter& w) {
+        w.gauge("earshot_live_clients", "Open live-update streams (GET /api/v1/events)", {},
+                static_cast<double>(live->clients()));
+        w.gauge("earshot_live_sessions", "Live-update sessions held (POST /api/v1/session)", {},
+                static_cast<double>(sessions->size()));
+        w.counter("earshot_live_events_total", "Live-update events sent", {},
+                  static_cast<double>(live->events()));
+        w.counter("earshot_live_dropped_total",
+                  "Live-update clients dropped (gone, closed or too slow to read)", {},
+                  static_cast<double>(live->dropped()));
+      });
   s->watched = watch_api(&hub.registry(), *s->store, *s->follower, *s->server);
   s->url = s->server->url();
   if (config.api.tokens.empty() && listen.rfind("127.", 0) != 0 &&

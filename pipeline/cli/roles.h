@@ -19,6 +19,8 @@ class AlertStates;
 class ReplyBook;
 class ReplyApi;
 class ReplyBookFollower;
+class LiveHub;
+class SessionStore;
 }  // namespace earshot::sinks
 
 namespace earshot::pipeline::cli {
@@ -46,6 +48,10 @@ struct ServeOptions {
 
 struct ServeInstance {
   ~ServeInstance();
+  // Live updates (GET /api/v1/events, sinks/live_events.h); first, so they go last: the
+  // followers and the server use them until they stop.
+  std::unique_ptr<sinks::LiveHub> live;
+  std::unique_ptr<sinks::SessionStore> sessions;
   std::unique_ptr<sinks::ApiStore> store;
   std::unique_ptr<sinks::ApiFollower> follower;
   std::unique_ptr<sinks::HttpServer> server;
@@ -63,6 +69,7 @@ struct ServeInstance {
   std::unique_ptr<sinks::ReplyApi> reply_api;
   std::unique_ptr<sinks::ReplyBookFollower> reply_follower;
   pipeline::core::CollectorHandle reply_watched;
+  pipeline::core::CollectorHandle live_watched;  // earshot_live_* (clients, events, dropped)
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the

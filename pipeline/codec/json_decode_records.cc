@@ -230,6 +230,7 @@ core::Result<core::Alert> decode_alert(std::string_view wire) {
         if (key == "evidence") return json::read_post_refs(v, key, r.evidence);
         if (key == "dedup_key") return read_string(v, key, r.dedup_key);
         if (key == "created_at") return read_string(v, key, r.created_at);
+        if (key == "link") return read_string(v, key, r.link);
         if (key == "window") {
           od::object obj;
           EARSHOT_TRY(json::read_object(v, key, obj));

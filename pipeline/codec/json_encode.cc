@@ -223,6 +223,7 @@ std::string encode(const core::Alert& r) {
   write_post_refs(w, "evidence", r.evidence);
   w.field("dedup_key", r.dedup_key);
   w.field("created_at", r.created_at);
+  if (!r.link.empty()) w.field("link", r.link);
   w.end_object();
   return out;
 }

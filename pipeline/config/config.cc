@@ -10,6 +10,7 @@
 
 #include "pipeline/config/config_reader.h"
 #include "pipeline/core/duration.h"
+#include "pipeline/core/time_zone.h"
 
 namespace earshot::pipeline::config {
 namespace {
@@ -109,6 +110,24 @@ void read_api(ConfigReader& r, const YAML::Node& node, ApiConfig& api) {
     r.error(*m.get("max_body"), "api.max_body: must be more than 0");
   m.duration("header_timeout", &api.header_timeout);
   m.duration("idle_timeout", &api.idle_timeout);
+  m.integer("max_event_clients", &api.max_event_clients, 1, 10'000);
+  m.duration("event_heartbeat", &api.event_heartbeat);
+  m.duration("event_throttle", &api.event_throttle, /*allow_zero=*/true);
+  m.duration("session_ttl", &api.session_ttl);
+  m.finish();
+}
+
+void read_alert_messages(ConfigReader& r, const YAML::Node& node, AlertMessagesConfig& a) {
+  MapReader m(r, node, "alert_messages", "alert_messages");
+  if (m.str("time_zone", &a.time_zone, detail::kNonEmpty)) {
+    if (auto zone = core::TimeZone::find(a.time_zone); !zone)
+      r.error(*m.get("time_zone"), "alert_messages.time_zone: " + zone.error().message);
+  }
+  if (m.str("dashboard_url", &a.dashboard_url) && !a.dashboard_url.empty() &&
+      a.dashboard_url.rfind("http://", 0) != 0 && a.dashboard_url.rfind("https://", 0) != 0) {
+    r.error(*m.get("dashboard_url"),
+            "alert_messages.dashboard_url: expected an http:// or https:// URL");
+  }
   m.finish();
 }
 
@@ -258,6 +277,7 @@ core::Result<Config> parse(std::string_view yaml, const std::string& file_name_f
     read_process(r, section("process"), cfg.process);
     read_windows(r, section("windows"), cfg.windows);
     detail::read_outbound(r, section("outbound"), cfg);
+    read_alert_messages(r, section("alert_messages"), cfg.alert_messages);
     top.finish();
     detail::check_outbound(r, root, cfg);
     if (r.check_files) detail::check_files(r, root, cfg);

@@ -259,6 +259,20 @@ struct ApiConfig {
   std::uint64_t max_body = 64 * 1024;  // request bodies; over it 413 ("64KiB")
   Millis header_timeout{10'000};       // a request header not complete by then: 408
   Millis idle_timeout{60'000};         // idle keep-alive, slow body or slow reader
+  // Live updates (GET /api/v1/events, sinks/live_events.h).
+  std::int64_t max_event_clients = 32;  // open event streams; more get 503 (1..10000)
+  Millis event_heartbeat{15'000};       // comment line on an idle stream
+  Millis event_throttle{1'000};         // new windows and post summaries at most this often
+  Millis session_ttl{43'200'000};       // POST /api/v1/session cookies expire (= 12h)
+};
+
+// How alert messages read (pipeline/react/alert_text.h): the local time zone of the times
+// in them and the dashboard base URL of the link to the spike's posts.
+struct AlertMessagesConfig {
+  std::string time_zone = "UTC";  // IANA name (checked against the OS zoneinfo at load)
+  std::string dashboard_url;      // e.g. https://earshot.example.com; "" = http://<api.listen>
+  // The link base actually used: dashboard_url without a trailing '/', else from api.listen.
+  std::string link_base(const ApiConfig& api) const;
 };
 
 // Where the single roles (ingest, process, react) serve /metrics and /healthz. Empty = not
@@ -320,6 +334,7 @@ struct Config {
   ProcessConfig process;
   WindowsConfig windows;
   OutboundConfig outbound;
+  AlertMessagesConfig alert_messages;
 };
 
 // Config with every default and all 7 topics filled: what an empty file gives.

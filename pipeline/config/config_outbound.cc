@@ -139,3 +139,13 @@ void check_files(ConfigReader& r, const YAML::Node& root, const Config& cfg) {
 
 }  // namespace detail
 }  // namespace earshot::pipeline::config
+
+namespace earshot::pipeline::config {
+
+std::string AlertMessagesConfig::link_base(const ApiConfig& api) const {
+  std::string base = dashboard_url.empty() ? "http://" + api.listen : dashboard_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+}  // namespace earshot::pipeline::config

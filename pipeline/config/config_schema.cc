@@ -81,6 +81,7 @@ api: {listen: 127.0.0.1:8080,
 metrics: {listen: 127.0.0.1:9464}
 process: {threads: 0, batch_size: 500}
 windows: {sizes: [1m, 1h], allowed_lateness: 30s}
+alert_messages: {time_zone: Europe/Berlin, dashboard_url: "https://earshot.example.com"}
 )";
 
 // Table-safe text: no newlines, no column breaks.

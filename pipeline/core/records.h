@@ -156,6 +156,7 @@ struct Alert {
   std::vector<PostRef> evidence;
   std::string dedup_key;
   std::string created_at;
+  std::string link;  // the dashboard view of its window (alert_messages); "" = none (omitted)
   bool operator==(const Alert&) const = default;
 };
 

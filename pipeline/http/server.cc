@@ -53,9 +53,10 @@ class Stream final : public EventStream {
  public:
   Stream(std::shared_ptr<Shared> shared, std::weak_ptr<Connection> c)
       : shared_(std::move(shared)), c_(std::move(c)) {}
-  bool send(std::string_view event, std::string_view data) override {
+  bool send(std::string_view event, std::string_view data, std::string_view id) override {
     if (!open()) return false;
     std::string chunk;
+    if (!id.empty()) chunk += "id: " + clean_line(id) + "\n";
     if (!event.empty()) chunk += "event: " + clean_line(event) + "\n";
     std::size_t i = 0;
     do {

@@ -85,9 +85,10 @@ struct Response {
 class EventStream {
  public:
   virtual ~EventStream() = default;
-  // Queues "event: <event>\ndata: <line>\n...\n\n" (no event line when `event` is empty; data
-  // split at newlines). False once the client is gone or the stream was closed: stop sending.
-  virtual bool send(std::string_view event, std::string_view data) = 0;
+  // Queues "id: <id>\nevent: <event>\ndata: <line>\n...\n\n" (no id or event line when that is
+  // empty; data split at newlines; the browser sends the last id back as Last-Event-ID when
+  // it reconnects). False once the client is gone or the stream was closed: stop sending.
+  virtual bool send(std::string_view event, std::string_view data, std::string_view id = {}) = 0;
   virtual bool open() const = 0;
   // Ends the response (after what is queued).
   virtual void close() = 0;

@@ -205,7 +205,8 @@ core::Alert AlertEngine::make_alert(const config::AlertRuleDef& r, const RuleSta
   a.created_at = core::format_rfc3339_ms(options_.now_ms());
   auto name = options_.entity_names.find(entity);
   a.summary = describe_alert(r, name != options_.entity_names.end() ? name->second : entity, status,
-                             wstart, n);
+                             wstart, n, options_.time_zone);
+  a.link = dashboard_link(options_.link_base, entity, a.window_start, a.window_end);
   return a;
 }
 

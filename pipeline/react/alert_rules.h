@@ -92,6 +92,10 @@ struct AlertEngineOptions {
   std::chrono::milliseconds allowed_lateness{std::chrono::hours(6)};
   // Entity id -> display name for alert summaries (alert_text.h); missing ids read as the id.
   std::map<std::string, std::string> entity_names;
+  // alert_messages: the zone of the times in summaries, the dashboard base of Alert::link
+  // ("" = no link).
+  core::TimeZone time_zone;
+  std::string link_base;
   // Called for each (mention, rule) beyond allowed_lateness: entity, rule, delay behind the
   // entity's clock in ms. Optional; the stats count them either way.
   std::function<void(const std::string& entity, const std::string& rule, std::int64_t delay_ms)>

@@ -1,5 +1,6 @@
 #include "pipeline/react/alert_text.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -20,17 +21,27 @@ std::string number(double v) {
 
 std::string percent(double share) { return number(std::round(share * 1000) / 10) + "%"; }
 
-// "10:30 UTC" (the date when the window is not within today's reading is in window_start).
-std::string clock_words(std::int64_t ms) {
-  std::string t = core::format_rfc3339_ms(ms);  // 2026-11-23T10:30:00.000Z
-  return t.substr(11, 5) + " UTC";
-}
-
-// "the minute from 10:30 UTC", "the 5 minutes from 10:30 UTC".
-std::string window_words(std::chrono::milliseconds size, std::int64_t start) {
+// "the minute from 10:30 UTC", "the 5 minutes from 11:30 CET" (the date is in window_start).
+std::string window_words(std::chrono::milliseconds size, std::int64_t start,
+                         const core::TimeZone& zone) {
   std::string d = duration_words(size);
   if (d.rfind("1 ", 0) == 0) d = d.substr(2);
-  return "the " + d + " from " + clock_words(start);
+  return "the " + d + " from " + zone.clock(start);
+}
+
+std::string percent_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 // "a minute", "5 minutes" — the rate unit of a spike's usual value.
@@ -86,9 +97,9 @@ std::string rule_description(const config::AlertRuleDef& r) {
 
 std::string describe_alert(const config::AlertRuleDef& r, const std::string& entity_name,
                            const std::string& status, std::int64_t window_start_ms,
-                           const AlertNumbers& n) {
+                           const AlertNumbers& n, const core::TimeZone& zone) {
   const std::string what = rule_description(r);
-  const std::string when = window_words(r.window, window_start_ms);
+  const std::string when = window_words(r.window, window_start_ms, zone);
   const bool share = r.kind == config::AlertKind::spike && r.metric == "share";
   std::string s = status == "resolve" ? "Resolved: " + entity_name + ", " : entity_name + ": ";
   switch (r.kind) {
@@ -133,6 +144,13 @@ std::string describe_alert(const config::AlertRuleDef& r, const std::string& ent
       s += number(n.observed) + " " + what + " in " + when;
   }
   return s;
+}
+
+std::string dashboard_link(const std::string& base, const std::string& entity,
+                           const std::string& window_start, const std::string& window_end) {
+  if (base.empty()) return "";
+  return base + "/#entity=" + percent_encode(entity) + "&from=" + percent_encode(window_start) +
+         "&until=" + percent_encode(window_end);
 }
 
 }  // namespace earshot::pipeline::react

@@ -9,6 +9,9 @@
 //   Acme Air: 45 negative posts in the minute from 10:30 UTC; usually about 4 a minute
 //   (normal range up to 11, from the previous 60 minutes)
 //
+// Times are in the configured zone (alert_messages.time_zone, core/time_zone.h), and every
+// alert carries a link to the dashboard view of its window (Alert::link, dashboard_link()).
+//
 //   AlertNumbers n{.observed = 45, .baseline = 4, .upper = 11, .history = 60};
 //   std::string s = describe_alert(rule, "Acme Air", "trigger", window_start_ms, n);
 //
@@ -21,6 +24,7 @@
 
 #include "pipeline/config/config.h"
 #include "pipeline/core/records.h"
+#include "pipeline/core/time_zone.h"
 
 namespace earshot::pipeline::react {
 
@@ -37,9 +41,16 @@ std::string duration_words(std::chrono::milliseconds d);
 // The rule's `description:`, else words for its kind ("negative posts", "posts matching
 // outage words", "complaints").
 std::string rule_description(const config::AlertRuleDef& r);
-// The summary line (see above). `status` is "trigger" or "resolve".
+// The summary line (see above). `status` is "trigger" or "resolve". Times read in `zone`
+// (alert_messages.time_zone): "in the minute from 11:30 CET" — the zone's abbreviation at
+// that instant, so summer time shows as CEST.
 std::string describe_alert(const config::AlertRuleDef& r, const std::string& entity_name,
                            const std::string& status, std::int64_t window_start_ms,
-                           const AlertNumbers& n);
+                           const AlertNumbers& n, const core::TimeZone& zone = {});
+// The dashboard link of an alert's window: "<base>/#entity=<id>&from=<start>&until=<end>"
+// (the page opens the entity's posts of that window, sinks/dashboard.html); "" when `base`
+// is empty. Ids are percent-encoded.
+std::string dashboard_link(const std::string& base, const std::string& entity,
+                           const std::string& window_start, const std::string& window_end);
 
 }  // namespace earshot::pipeline::react

@@ -9,6 +9,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/core/duration.h"
+#include "pipeline/core/time_zone.h"
 #include "pipeline/core/status.h"
 
 namespace earshot::pipeline::react {
@@ -266,6 +267,8 @@ ReactOptions react_options(const config::Config& cfg) {
   o.idle_close = cfg.windows.idle_close;
   o.alerts.allowed_lateness = cfg.windows.allowed_lateness;
   for (const auto& e : cfg.entities) o.alerts.entity_names[e.id] = e.name.empty() ? e.id : e.name;
+  if (auto zone = core::TimeZone::find(cfg.alert_messages.time_zone)) o.alerts.time_zone = *zone;
+  o.alerts.link_base = cfg.alert_messages.link_base(cfg.api);
   return o;
 }
 

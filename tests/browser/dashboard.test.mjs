@@ -169,6 +169,25 @@ test("clicking the spike shows exactly the posts behind it, most negative first 
   await page.selectOption("#f-sort", "newest");
 });
 
+test("an alert's dashboard link opens the posts of its window", async () => {
+  const alerts = (await api("/api/v1/alerts?limit=500")).body.alerts;
+  const a = alerts.find(x => x.status === "trigger" && x.entity === "acme-air" && x.rule === "negative-spike") ||
+            alerts.find(x => x.status === "trigger" && x.entity === "acme-air");
+  assert.ok(a, "an acme-air alert");
+  assert.equal(a.link, base + "/#entity=acme-air&from=" + a.window_start + "&until=" + a.window_end);
+  await page.goto(a.link);
+  await page.waitForSelector("#drill.show");
+  const q = "entity=acme-air&from=" + encodeURIComponent(a.window_start) + "&until=" + encodeURIComponent(a.window_end) + "&sort=negative&limit=20";
+  const expected = (await api("/api/v1/posts?" + q)).body;
+  assert.ok(expected.total > 0, "the alert's window has posts");
+  await page.waitForFunction(uid => document.querySelector("#posts li.post")?.dataset.uid === uid, expected.posts[0].uid);
+  assert.deepEqual(await page.locator("#posts li.post").evaluateAll(ls => ls.map(l => l.dataset.uid)), expected.posts.map(p => p.uid));
+  await page.screenshot({ path: path.join(shots, "alert-link.png"), fullPage: true });
+  await page.goto(base + "/");
+  await page.waitForSelector("svg.chart g.point");
+  await page.selectOption("#f-sort", "newest");
+});
+
 test("post text, names and handles are rendered as text, never as HTML", async () => {
   await page.fill("#f-q", "onerror");
   await page.waitForFunction(() => document.querySelectorAll("#posts li.post").length === 1);
@@ -263,6 +282,16 @@ test("every documented route answers in its documented shape; nothing else answe
     for (const [method, op] of Object.entries(ops)) {
       const query = (op.parameters || []).filter(p => p.in === "query" && p.required).map(p => p.name + "=acme-air").join("&");
       const url = route.replace("{id}", encodeURIComponent(open[0].id)) + (query ? "?" + query : "");
+      if (op.responses["200"].content["text/event-stream"]) {   // an endless stream: its head only
+        const ac = new AbortController();
+        const r = await fetch(base + url, { headers: { Authorization: "Bearer " + ADMIN }, signal: ac.signal });
+        assert.equal(r.status, 200, url);
+        assert.match(r.headers.get("content-type"), /^text\/event-stream/);
+        ac.abort();
+        assert.equal((await fetch(base + url)).status, 401, "no token: " + url);
+        walked++;
+        continue;
+      }
       const r = await api(url, { method: method.toUpperCase(), body: method === "post" ? "{}" : undefined });
       assert.equal(r.status, 200, method + " " + url);
       const schema = op.responses["200"].content["application/json"].schema;

@@ -10,4 +10,4 @@ export EARSHOT_BINARY="$2"
 export EARSHOT_SOURCE_DIR=${EARSHOT_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 export EARSHOT_NODE_MODULES="$build/tests/browser/node_modules"
 export EARSHOT_SCREENSHOTS="$build/tests/browser/screenshots"
-exec node --test --test-reporter=spec --test-concurrency=1 "$here/dashboard.test.mjs"
+exec node --test --test-reporter=spec --test-concurrency=1 "$here/dashboard.test.mjs" "$here/live.test.mjs"

@@ -131,6 +131,40 @@ TEST(PagerDutyBody, TriggerCarriesDedupKeyPayloadAndLinks) {
   EXPECT_EQ(j["links"][0]["href"], "https://m.example/@ann/1");
 }
 
+// alert_messages.dashboard_url: every receiver gets the link to the spike's dashboard view.
+TEST(AlertLink, SlackPagerDutyAndWebhookCarryTheDashboardLink) {
+  pipeline::core::Alert a = sample_alert();
+  a.link = "https://earshot.example.com/#entity=acme-air&from=2026-11-23T11:00:00.000Z"
+           "&until=2026-11-23T11:01:00.000Z";
+  json slack = json::parse(slack_body(a));
+  bool button = false;
+  for (const auto& b : slack["blocks"]) {
+    if (b["type"] == "actions" && b["elements"][0]["url"] == a.link) button = true;
+  }
+  EXPECT_TRUE(button) << slack.dump();
+  EXPECT_NE(slack["text"].get<std::string>().find(a.link), std::string::npos);
+
+  json pd = json::parse(pagerduty_body(a, "R0UT1NG"));
+  EXPECT_EQ(pd["links"][0]["href"], a.link);
+  EXPECT_EQ(pd["links"][1]["href"], "https://m.example/@ann/1");
+  EXPECT_EQ(pd["payload"]["custom_details"]["dashboard"], a.link);
+
+  pipeline::config::SinkDef hook;
+  hook.type = "webhook";
+  hook.url = "https://hooks.example/earshot";
+  auto req = build_request(hook, a, 1'700'000'000);
+  ASSERT_TRUE(req.has_value());
+  EXPECT_EQ(json::parse(req->body)["link"], a.link);
+  auto back = pipeline::codec::decode_alert(req->body);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->link, a.link);
+
+  // Without a link (alerts made before), nothing changes.
+  json plain = json::parse(slack_body(sample_alert()));
+  for (const auto& b : plain["blocks"]) EXPECT_NE(b["type"], "actions");
+  EXPECT_FALSE(json::parse(build_request(hook, sample_alert(), 1)->body).contains("link"));
+}
+
 TEST(PagerDutyBody, ResolveSendsTheSameDedupKey) {
   pipeline::core::Alert a = sample_alert();
   a.status = "resolve";

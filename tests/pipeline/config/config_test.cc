@@ -520,5 +520,30 @@ TEST(Config, SentimentLanguageFallbackKeys) {
               HasSubstr("language_min_margin"));
 }
 
+TEST(Config, AlertMessagesTimeZoneAndDashboardUrl) {
+  Config d = valid("");
+  EXPECT_EQ(d.alert_messages.time_zone, "UTC");
+  EXPECT_EQ(d.alert_messages.link_base(d.api), "http://127.0.0.1:8080");
+  EXPECT_EQ(d.api.max_event_clients, 32);
+  EXPECT_EQ(d.api.session_ttl, 12h);
+  Config c = valid(
+      "api: {listen: 127.0.0.1:9000, max_event_clients: 5, event_heartbeat: 5s, "
+      "event_throttle: 0s, session_ttl: 1h}\n"
+      "alert_messages: {time_zone: Europe/Berlin,\n"
+      "                 dashboard_url: \"https://earshot.example.com/\"}\n");
+  EXPECT_EQ(c.alert_messages.time_zone, "Europe/Berlin");
+  EXPECT_EQ(c.alert_messages.link_base(c.api), "https://earshot.example.com");
+  EXPECT_EQ(c.api.max_event_clients, 5);
+  EXPECT_EQ(c.api.event_heartbeat, 5s);
+  EXPECT_EQ(c.api.event_throttle, 0ms);
+  EXPECT_EQ(c.api.session_ttl, 1h);
+  EXPECT_THAT(errors_of("windows: {sizes: [1m]}\nalert_messages:\n  time_zone: Europe/Berln\n"),
+              HasSubstr("test.yaml:3:14: alert_messages.time_zone: unknown time zone "
+                        "'Europe/Berln'"));
+  EXPECT_THAT(errors_of("alert_messages: {dashboard_url: earshot.example.com}\n"),
+              HasSubstr("alert_messages.dashboard_url: expected an http:// or https:// URL"));
+  EXPECT_THAT(errors_of("api: {max_event_clients: 0}\n"), HasSubstr("api.max_event_clients"));
+}
+
 }  // namespace
 }  // namespace earshot::pipeline::config

@@ -1,6 +1,7 @@
 // The Kafka Log's producer: idempotent, optionally transactional (kafka_log.h).
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -28,22 +29,34 @@ std::atomic<bool> g_gave_up{false};
 
 // A transactional call `call(timeout_ms)` for up to `total_ms`, in slices; nullptr (success),
 // its error, or — a stop was requested and the broker has not answered for kStopWaitMs — the
-// timed-out error with *interrupted set.
+// timed-out error with *interrupted set. A retriable error (the transaction coordinator still
+// loading or moving, which librdkafka reports on a resumed call) is tried again, like a timed-out
+// slice, until `total_ms` is spent.
 template <class Call>
 rd_kafka_error_t* sliced(Call call, int total_ms, bool* interrupted) {
+  using Clock = std::chrono::steady_clock;
   *interrupted = false;
-  for (int waited = 0;;) {
-    const int slice = std::min(kSliceMs, total_ms - waited);
+  const auto start = Clock::now();
+  auto waited = [&] {
+    return static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+  };
+  for (;;) {
+    const int slice = std::max(1, std::min(kSliceMs, total_ms - waited()));
     rd_kafka_error_t* e = call(slice);
-    if (!e || rd_kafka_error_code(e) != RD_KAFKA_RESP_ERR__TIMED_OUT) return e;
-    waited += slice;
-    if (waited >= total_ms) return e;
-    if (kafka_interrupted() && (waited >= kStopWaitMs || g_gave_up.load())) {
+    if (!e) return nullptr;
+    const bool timed_out = rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT;
+    const bool retriable = rd_kafka_error_is_retriable(e) && !rd_kafka_error_is_fatal(e) &&
+                           !rd_kafka_error_txn_requires_abort(e);
+    if (!timed_out && !retriable) return e;
+    if (waited() >= total_ms) return e;
+    if (kafka_interrupted() && (waited() >= kStopWaitMs || g_gave_up.load())) {
       g_gave_up = true;
       *interrupted = true;
       return e;
     }
     rd_kafka_error_destroy(e);
+    if (!timed_out) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 

@@ -29,11 +29,13 @@ std::atomic<bool> g_gave_up{false};
 
 // A transactional call `call(timeout_ms)` for up to `total_ms`, in slices; nullptr (success),
 // its error, or — a stop was requested and the broker has not answered for kStopWaitMs — the
-// timed-out error with *interrupted set. A retriable error (the transaction coordinator still
-// loading or moving, which librdkafka reports on a resumed call) is tried again, like a timed-out
-// slice, until `total_ms` is spent.
+// timed-out error with *interrupted set. With `retry_retriable` (init_transactions), a retriable
+// error (the transaction coordinator still loading or moving, which librdkafka reports on a
+// resumed call) is tried again, like a timed-out slice, until `total_ms` is spent; other calls
+// return it (commit() has its own attempts).
 template <class Call>
-rd_kafka_error_t* sliced(Call call, int total_ms, bool* interrupted) {
+rd_kafka_error_t* sliced(Call call, int total_ms, bool* interrupted,
+                         bool retry_retriable = false) {
   using Clock = std::chrono::steady_clock;
   *interrupted = false;
   const auto start = Clock::now();
@@ -46,8 +48,8 @@ rd_kafka_error_t* sliced(Call call, int total_ms, bool* interrupted) {
     rd_kafka_error_t* e = call(slice);
     if (!e) return nullptr;
     const bool timed_out = rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT;
-    const bool retriable = rd_kafka_error_is_retriable(e) && !rd_kafka_error_is_fatal(e) &&
-                           !rd_kafka_error_txn_requires_abort(e);
+    const bool retriable = retry_retriable && rd_kafka_error_is_retriable(e) &&
+                           !rd_kafka_error_is_fatal(e) && !rd_kafka_error_txn_requires_abort(e);
     if (!timed_out && !retriable) return e;
     if (waited() >= total_ms) return e;
     if (kafka_interrupted() && (waited() >= kStopWaitMs || g_gave_up.load())) {
@@ -99,7 +101,7 @@ class KafkaProducer final : public log::Producer {
       bool stopped = false;
       if (rd_kafka_error_t* e = sliced(
               [&](int ms) { return rd_kafka_init_transactions(rk_.get(), ms); }, kInitTimeoutMs,
-              &stopped)) {
+              &stopped, /*retry_retriable=*/true)) {
         if (stopped) return std::unexpected(stopped_error(e, "init_transactions"));
         return std::unexpected(from_error(e, "init_transactions"));
       }

@@ -11,14 +11,17 @@
 namespace earshot::pipeline::log::kafka {
 namespace {
 
-// rd_kafka_committed() for up to `total_ms`, asked again every 2 s so that a stop request
-// (set_kafka_interrupt) ends the wait: then *stopped is set and __TIMED_OUT returned.
+// rd_kafka_committed() for up to `total_ms`: one call, as before, unless a stop was requested
+// (set_kafka_interrupt); then it asks in 2 s slices and gives up after the first one that
+// times out (*stopped set, __TIMED_OUT returned). A stop that comes during a full-length call
+// is the stop watchdog's (pipeline/cli/cli_common.h).
 rd_kafka_resp_err_t committed_offsets(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* list,
                                       int total_ms, bool* stopped) {
   constexpr int kSliceMs = 2000;
   *stopped = false;
   for (int waited = 0;;) {
-    const int slice = std::min(kSliceMs, total_ms - waited);
+    const int left = total_ms - waited;
+    const int slice = kafka_interrupted() ? std::min(kSliceMs, left) : left;
     rd_kafka_resp_err_t err = rd_kafka_committed(rk, list, slice);
     if (err != RD_KAFKA_RESP_ERR__TIMED_OUT) return err;
     waited += slice;

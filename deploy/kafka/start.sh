@@ -11,6 +11,9 @@
 # EARSHOT_KAFKA_SASL=USER:PASSWORD: the client listener speaks SASL_PLAINTEXT with
 # SCRAM-SHA-256 only, and USER (created at format time) is its one account; clients need
 #   security.protocol=SASL_PLAINTEXT sasl.mechanism=SCRAM-SHA-256 sasl.username sasl.password
+# EARSHOT_KAFKA_ADVERTISED=HOST:PORT: the address the broker gives clients in its metadata
+# (advertised.listeners; default 127.0.0.1:PORT), e.g. a fault-injecting proxy in front of it
+# (the commit-timeout chaos test). Plain listener only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 port=${1:-9092}
@@ -48,6 +51,10 @@ fi
 echo "$data" > "$state/data_dir"
 sed -e "s#@DATA_DIR@#$data#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cport#g" \
   "$here/server.properties" > "$state/server.properties"
+if [ -n "${EARSHOT_KAFKA_ADVERTISED:-}" ]; then
+  sed -i -e "s#^advertised.listeners=.*#advertised.listeners=PLAINTEXT://$EARSHOT_KAFKA_ADVERTISED#" \
+    "$state/server.properties"
+fi
 kcat_auth=()
 scram=()
 if [ -n "${EARSHOT_KAFKA_SASL:-}" ]; then

@@ -1,10 +1,13 @@
 #include "pipeline/cli/cli_common.h"
 
+#include <semaphore.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
 #include "pipeline/log/kafka/kafka_log.h"
 
@@ -16,7 +19,34 @@ namespace {
 double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-void on_signal(int) { g_stop.store(true); }
+
+// The stop watchdog (install_stop_signals()): the signal handler only sets g_stop and posts
+// this semaphore (both async-signal-safe); the watchdog thread waits on it.
+sem_t g_stop_posted;
+std::atomic<int> g_signals{0};
+
+void on_signal(int) {
+  g_stop.store(true);
+  if (g_signals.fetch_add(1) == 0) {
+    sem_post(&g_stop_posted);
+    return;
+  }
+  static const char kMsg[] = "earshot: error: second stop signal: exiting at once\n";
+  (void)!write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  _exit(kExitRuntime);
+}
+
+void stop_watchdog() {
+  while (sem_wait(&g_stop_posted) != 0) {
+  }
+  std::this_thread::sleep_for(kStopGrace);
+  log_error("still running " + std::to_string(kStopGrace.count()) +
+            " s after the stop signal (a Kafka call is waiting on a broker that does not "
+            "answer?): exiting now; the open transaction, if any, is not committed (the broker "
+            "aborts it) and is redone by the next instance");
+  std::fflush(stderr);
+  _exit(kExitRuntime);
+}
 }  // namespace
 
 pipeline::config::Config load_config_or_exit(const std::string& path) {
@@ -38,6 +68,7 @@ pipeline::log::LogOptions log_options(const pipeline::config::Config& config) {
   o.path = config.log.path;
   o.properties = config.log.properties;
   o.partitions = config.log.partitions;
+  o.commit_timeout = config.log.commit_timeout;
   return o;
 }
 
@@ -85,6 +116,13 @@ std::string resolve_topic(const pipeline::config::Config& config, std::string_vi
 }
 
 void install_stop_signals() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // A dead broker must not hold a stopping process in a 60 s Kafka call (kafka_log.h).
+    pipeline::log::kafka::set_kafka_interrupt(&g_stop);
+    sem_init(&g_stop_posted, 0, 0);
+    std::thread(stop_watchdog).detach();
+  });
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,6 +52,12 @@ std::string resolve_topic(const pipeline::config::Config& config, std::string_vi
 
 // Set by SIGINT/SIGTERM once install_stop_signals() ran.
 extern std::atomic<bool> g_stop;
+// After the first SIGINT/SIGTERM every role finishes or aborts its open batch and exits; a
+// watchdog bounds that: a process still running kStopGrace after the signal (a librdkafka call
+// blocked on a broker that is gone) logs why and exits with code 1 at once (_exit: nothing is
+// committed; an open Kafka transaction is aborted by the broker and redone by the next
+// instance, so no half batch ever becomes visible). A second signal exits at once (code 1).
+inline constexpr std::chrono::seconds kStopGrace{10};
 void install_stop_signals();
 
 // "\r[#####     ] 512/1000 posts, 2,300/s" on stderr when it is a terminal; nothing otherwise.

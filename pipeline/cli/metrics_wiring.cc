@@ -81,6 +81,12 @@ core::CollectorHandle watch_loop(core::MetricsRegistry* registry, const std::str
               num(s.aborts));
     w.counter("earshot_loop_revocations_total", "Partition revocations seen by the loop", l,
               num(s.revocations));
+    w.counter("earshot_loop_unknown_commits_total",
+              "Commits whose answer never came (producer recreated; outcome read back)", l,
+              num(s.unknown_commits));
+    w.counter("earshot_loop_unknown_committed_total",
+              "Unknown commits the group's offsets showed committed", l,
+              num(s.unknown_committed));
     w.gauge("earshot_loop_last_batch_seconds", "Wall time of the last batch, handle to commit", l,
             num(s.last_batch_us) / 1e6);
     w.gauge("earshot_loop_last_commit_seconds", "Wall time of the last commit", l,

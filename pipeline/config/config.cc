@@ -31,6 +31,7 @@ void read_log(ConfigReader& r, const YAML::Node& node, LogConfig& log) {
   m.string_map("properties", &log.properties);
   m.integer("partitions", &log.partitions, 1, 10000);
   m.integer("replication_factor", &log.replication_factor, 1, 32);
+  m.duration("commit_timeout", &log.commit_timeout);
   m.str("group", &log.group, detail::kNonEmpty);
   std::optional<YAML::Node> topics = m.get("topics");
   MapReader t(r, or_null(topics), "log.topics", "log.topics");

@@ -74,6 +74,9 @@ struct LogConfig {
   int partitions = 3;                             // when earshot creates topics
   int replication_factor = 1;                     // when earshot creates topics
   std::string group = "earshot";  // consumer group prefix (per role: group + ".process")
+  // kafka: how long one transaction commit waits for the broker's answer; a commit is tried
+  // 3 times, then its producer is recreated (log.h, kafka_log.h).
+  Millis commit_timeout{60000};
   // The real topic for a logical name ("posts"), or `name` itself when it is not logical.
   std::string topic(std::string_view name) const;
 };

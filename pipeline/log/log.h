@@ -107,6 +107,14 @@ class Consumer {
   // Moves every assigned partition back to the group's committed offset (after an abort).
   virtual core::Status rewind() = 0;
   virtual std::vector<TopicPartition> assignment() const = 0;
+  // The group's committed offsets of `parts` (absent: none committed). Kafka asks the group
+  // coordinator and waits for offsets of transactions still completing (require_stable).
+  // Used to learn the outcome of a commit whose answer never came; a Log whose commits never
+  // end unknown (embedded) need not implement it (kUnavailable).
+  virtual core::Result<Offsets> committed(const std::vector<TopicPartition>& parts) {
+    (void)parts;
+    return core::fail(core::ErrorCode::kUnavailable, "committed offsets: not available");
+  }
   // The lag of each assigned partition whose position and end offset are known, without
   // waiting on anything (no broker request). Kafka: the end is the high watermark of the
   // last fetch response (so records of transactions still open count), and partitions not
@@ -127,7 +135,8 @@ class Producer {
   // Adds the consumer's offsets to the open transaction (its group is fenced by generation).
   virtual core::Status send_offsets(const Consumer& consumer, const Offsets& offsets) = 0;
   // Errors: kAbortable (abort, rewind, go on), kFenced or kFatal (recreate the producer),
-  // kTimeout (outcome unknown: the producer was recreated; rewind and go on).
+  // kTimeout (outcome unknown: the producer was recreated; the transactional loop reads the
+  // group's committed offsets to learn whether the batch committed, then goes on).
   virtual core::Status commit() = 0;
   virtual core::Status abort() = 0;
 };
@@ -149,6 +158,9 @@ struct LogOptions {
   std::string path;                               // embedded: SQLite file; empty = in memory
   std::map<std::string, std::string> properties;  // kafka: passed to librdkafka as-is
   int partitions = 3;                             // for topics this Log creates
+  // kafka: how long one commit_transaction call waits for the broker (config
+  // log.commit_timeout); a commit is tried 3 times, then the producer is recreated.
+  std::chrono::milliseconds commit_timeout{60000};
 };
 
 core::Result<std::unique_ptr<Log>> open_log(const LogOptions& options);

@@ -142,11 +142,30 @@ core::Status TransactionalLoop::commit_batch(BatchHandler& handler,
   point(LoopPoint::kCommitting);
   core::Status st = producer_->commit();
   in_txn_ = false;
+  if (!st && st.error().code == core::ErrorCode::kTimeout) {
+    // The commit's answer never came (the producer was recreated): the group's committed
+    // offsets say whether the broker committed it. If so, it is a commit like any other (the
+    // handler keeps its staged state); if not, or unknown, the batch is redone from there.
+    stats_.unknown_commits.fetch_add(1, std::memory_order_relaxed);
+    if (committed_anyway(batch)) {
+      stats_.unknown_committed.fetch_add(1, std::memory_order_relaxed);
+      st = core::ok();
+    }
+  }
   if (!st) return st;
   point(LoopPoint::kCommitted);
   stats_.last_commit_us.store(micros_since(t0), std::memory_order_relaxed);
   handler.on_commit();
   return core::ok();
+}
+
+bool TransactionalLoop::committed_anyway(const std::vector<Record>& batch) {
+  if (batch.empty()) return false;  // no offsets to tell by
+  const Offsets want = next_offsets(batch);
+  std::vector<TopicPartition> parts;
+  for (const auto& [tp, off] : want) parts.push_back(tp);
+  core::Result<Offsets> got = consumer_->committed(parts);
+  return got && *got == want;
 }
 
 core::Status TransactionalLoop::recover(BatchHandler& handler, const core::Error& error) {

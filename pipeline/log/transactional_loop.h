@@ -137,6 +137,11 @@ struct LoopStats {
   std::atomic<std::uint64_t> revocations{0};
   // Batches committed from inside a revocation callback (pipelining).
   std::atomic<std::uint64_t> revoke_commits{0};
+  // Commits whose answer never came (Producer::commit() returned kTimeout), and those of them
+  // the group's committed offsets then showed to be committed (handled as committed; the
+  // others were redone).
+  std::atomic<std::uint64_t> unknown_commits{0};
+  std::atomic<std::uint64_t> unknown_committed{0};
   // Wall time of the last commit (begin → commit returned), and of the last whole batch
   // (handle → commit returned), in microseconds.
   std::atomic<std::uint64_t> last_commit_us{0};
@@ -175,6 +180,8 @@ class TransactionalLoop {
   core::Result<std::shared_ptr<Batch>> collect(std::chrono::milliseconds timeout);
   core::Status commit_batch(BatchHandler& handler, const std::vector<Record>& batch, Output& out);
   core::Status recover(BatchHandler& handler, const core::Error& error);
+  // After a commit that timed out: true when the group's committed offsets are the batch's.
+  bool committed_anyway(const std::vector<Record>& batch);
   void on_revoke(const std::vector<TopicPartition>& parts);
   void set_inflight(const Batch* open = nullptr);
   void update_lag();

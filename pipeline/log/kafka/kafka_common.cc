@@ -1,5 +1,6 @@
 #include "pipeline/log/kafka/kafka_common.h"
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -11,6 +12,9 @@ namespace earshot::pipeline::log::kafka {
 namespace {
 std::mutex g_log_mu;
 KafkaLogHandler g_log_handler;
+
+std::atomic<const std::atomic<bool>*> g_interrupt{nullptr};
+std::atomic<std::uint64_t> g_recreations{0};
 
 std::mutex g_auth_mu;
 std::map<const rd_kafka_t*, std::string> g_auth_failures;
@@ -42,6 +46,20 @@ std::optional<std::string> auth_failure(const rd_kafka_t* rk) {
 void forget_auth_failure(const rd_kafka_t* rk) {
   std::lock_guard lock(g_auth_mu);
   g_auth_failures.erase(rk);
+}
+
+void set_kafka_interrupt(const std::atomic<bool>* flag) { g_interrupt.store(flag); }
+
+bool kafka_interrupted() {
+  const std::atomic<bool>* flag = g_interrupt.load();
+  return flag != nullptr && flag->load();
+}
+
+std::uint64_t kafka_producer_recreations() { return g_recreations.load(); }
+
+void note_producer_recreated(const std::string& why) {
+  g_recreations.fetch_add(1);
+  log_cb(nullptr, 3, "TXN", ("transactional producer recreated: " + why).c_str());
 }
 
 void set_kafka_log_handler(KafkaLogHandler handler) {

@@ -19,6 +19,11 @@ namespace earshot::pipeline::log::kafka {
 std::optional<std::string> auth_failure(const rd_kafka_t* rk);
 void forget_auth_failure(const rd_kafka_t* rk);
 
+// True once the flag given to set_kafka_interrupt() is set (a stop was requested).
+bool kafka_interrupted();
+// Counts a producer recreation and logs `why` (level 3, facility "TXN").
+void note_producer_recreated(const std::string& why);
+
 struct HandleDeleter {
   void operator()(rd_kafka_t* rk) const {
     if (rk) rd_kafka_destroy(rk);

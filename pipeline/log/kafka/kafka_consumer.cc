@@ -11,6 +11,34 @@
 namespace earshot::pipeline::log::kafka {
 namespace {
 
+// rd_kafka_committed() for up to `total_ms`: one call, as before, unless a stop was requested
+// (set_kafka_interrupt); then it asks in 2 s slices and gives up after the first one that
+// times out (*stopped set, __TIMED_OUT returned). A stop that comes during a full-length call
+// is the stop watchdog's (pipeline/cli/cli_common.h).
+rd_kafka_resp_err_t committed_offsets(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* list,
+                                      int total_ms, bool* stopped) {
+  constexpr int kSliceMs = 2000;
+  *stopped = false;
+  for (int waited = 0;;) {
+    const int left = total_ms - waited;
+    const int slice = kafka_interrupted() ? std::min(kSliceMs, left) : left;
+    rd_kafka_resp_err_t err = rd_kafka_committed(rk, list, slice);
+    if (err != RD_KAFKA_RESP_ERR__TIMED_OUT) return err;
+    waited += slice;
+    if (waited >= total_ms) return err;
+    if (kafka_interrupted()) {
+      *stopped = true;
+      return err;
+    }
+  }
+}
+
+core::Error stopped_error(std::string_view what) {
+  return core::Error(core::ErrorCode::kFatal,
+                     "kafka " + std::string(what) +
+                         ": stop requested and the broker does not answer: gave up");
+}
+
 class KafkaConsumer final : public log::Consumer {
  public:
   KafkaConsumer(log::LogOptions log, log::ConsumerOptions options)
@@ -132,7 +160,9 @@ class KafkaConsumer final : public log::Consumer {
     for (const auto& tp : assigned_) all[tp] = RD_KAFKA_OFFSET_INVALID;
     PartitionList list = to_list(all);
     if (!options_.group.empty()) {
-      if (auto err = rd_kafka_committed(rk_.get(), list.get(), 30000)) {
+      bool stopped = false;
+      if (auto err = committed_offsets(rk_.get(), list.get(), 30000, &stopped)) {
+        if (stopped) return std::unexpected(stopped_error("committed"));
         return std::unexpected(from_code(err, "committed"));
       }
     }
@@ -147,6 +177,26 @@ class KafkaConsumer final : public log::Consumer {
     }
     eof_.clear();
     return core::ok();
+  }
+
+  core::Result<log::Offsets> committed(const std::vector<log::TopicPartition>& parts) override {
+    if (options_.group.empty())
+      return core::fail(core::ErrorCode::kInvalidArgument, "committed needs a consumer group");
+    log::Offsets ask;
+    for (const auto& tp : parts) ask[tp] = RD_KAFKA_OFFSET_INVALID;
+    PartitionList list = to_list(ask);
+    bool stopped = false;
+    if (auto err = committed_offsets(rk_.get(), list.get(), 30000, &stopped)) {
+      if (stopped) return std::unexpected(stopped_error("committed"));
+      return std::unexpected(from_code(err, "committed"));
+    }
+    log::Offsets out;
+    for (int i = 0; i < list->cnt; ++i) {
+      const rd_kafka_topic_partition_t& p = list->elems[i];
+      if (p.err) return std::unexpected(from_code(p.err, "committed"));
+      if (p.offset >= 0) out[{p.topic, p.partition}] = p.offset;
+    }
+    return out;
   }
 
   std::vector<log::TopicPartition> assignment() const override {

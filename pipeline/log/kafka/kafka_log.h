@@ -19,6 +19,8 @@
 // handler (none by default: library code does not print).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,6 +34,20 @@ namespace earshot::pipeline::log::kafka {
 using KafkaLogHandler =
     std::function<void(int level, std::string_view facility, std::string_view message)>;
 void set_kafka_log_handler(KafkaLogHandler handler);
+
+// Stop requests (the CLI passes its SIGTERM/SIGINT flag; null = none). Once `*flag` is true,
+// a transactional call (init, send offsets, commit, abort) or a producer's final flush that
+// has waited 5 s for a broker gives up instead of waiting out its timeout (up to 60 s, three
+// times for a commit): the call fails with kFatal, nothing is committed, and the caller stops
+// (a dead broker must not hold a process that was told to stop). Calls that get answers
+// finish normally. Thread-safe; `flag` must outlive every Kafka client.
+void set_kafka_interrupt(const std::atomic<bool>* flag);
+
+// How many times, in this process, a transactional producer was destroyed and created again
+// because a commit's outcome stayed unknown (retriable errors or timeouts after every retry,
+// see above) or the producer hit a fatal error. Each one is also logged (level 3, facility
+// "TXN"). For /metrics and tests. Thread-safe.
+std::uint64_t kafka_producer_recreations();
 
 class KafkaLog final : public log::Log {
  public:

@@ -1,5 +1,7 @@
 // The Kafka Log's producer: idempotent, optionally transactional (kafka_log.h).
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -15,6 +17,59 @@ constexpr int kInitTimeoutMs = 60000;
 constexpr int kTxnTimeoutMs = 60000;   // how long a transactional call may block
 constexpr int kTxnLifetimeMs = 15000;  // a dead instance's open transaction is aborted after this
 constexpr int kCommitRetries = 3;
+// Transactional calls wait in slices of this length (they resume where they were when called
+// again after a timeout), so that a stop request (set_kafka_interrupt) is seen within a slice.
+constexpr int kSliceMs = 1000;
+// Once a stop is requested, a call that has already waited this long gives up.
+constexpr int kStopWaitMs = 5000;
+
+// Once one call gave up on a stop request, the broker is known not to answer: later calls (the
+// abort after a given-up send_offsets) give up after their first slice.
+std::atomic<bool> g_gave_up{false};
+
+// A transactional call `call(timeout_ms)` for up to `total_ms`, in slices; nullptr (success),
+// its error, or — a stop was requested and the broker has not answered for kStopWaitMs — the
+// timed-out error with *interrupted set. With `retry_retriable` (init_transactions), a retriable
+// error (the transaction coordinator still loading or moving, which librdkafka reports on a
+// resumed call) is tried again, like a timed-out slice, until `total_ms` is spent; other calls
+// return it (commit() has its own attempts).
+template <class Call>
+rd_kafka_error_t* sliced(Call call, int total_ms, bool* interrupted,
+                         bool retry_retriable = false) {
+  using Clock = std::chrono::steady_clock;
+  *interrupted = false;
+  const auto start = Clock::now();
+  auto waited = [&] {
+    return static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+  };
+  for (;;) {
+    const int slice = std::max(1, std::min(kSliceMs, total_ms - waited()));
+    rd_kafka_error_t* e = call(slice);
+    if (!e) return nullptr;
+    const bool timed_out = rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT;
+    const bool retriable = retry_retriable && rd_kafka_error_is_retriable(e) &&
+                           !rd_kafka_error_is_fatal(e) && !rd_kafka_error_txn_requires_abort(e);
+    if (!timed_out && !retriable) return e;
+    if (waited() >= total_ms) return e;
+    if (kafka_interrupted() && (waited() >= kStopWaitMs || g_gave_up.load())) {
+      g_gave_up = true;
+      *interrupted = true;
+      return e;
+    }
+    rd_kafka_error_destroy(e);
+    if (!timed_out) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// The error of a call given up because of a stop request: kFatal, so the loop stops (the open
+// transaction is never committed; the broker aborts it, the next instance redoes the batch).
+core::Error stopped_error(rd_kafka_error_t* e, std::string_view what) {
+  core::Error err = from_error(e, what);
+  return core::Error(core::ErrorCode::kFatal,
+                     err.message + " (stop requested; no answer from the broker for " +
+                         std::to_string(kStopWaitMs / 1000) + " s: gave up)");
+}
 
 class KafkaProducer final : public log::Producer {
  public:
@@ -43,7 +98,11 @@ class KafkaProducer final : public log::Producer {
     EARSHOT_TRY(h);
     rk_ = std::move(*h);
     if (transactional()) {
-      if (rd_kafka_error_t* e = rd_kafka_init_transactions(rk_.get(), kInitTimeoutMs)) {
+      bool stopped = false;
+      if (rd_kafka_error_t* e = sliced(
+              [&](int ms) { return rd_kafka_init_transactions(rk_.get(), ms); }, kInitTimeoutMs,
+              &stopped, /*retry_retriable=*/true)) {
+        if (stopped) return std::unexpected(stopped_error(e, "init_transactions"));
         return std::unexpected(from_error(e, "init_transactions"));
       }
     }
@@ -51,7 +110,11 @@ class KafkaProducer final : public log::Producer {
   }
 
   ~KafkaProducer() override {
-    if (rk_ && !transactional()) rd_kafka_flush(rk_.get(), 10000);
+    if (!rk_ || transactional()) return;
+    for (int waited = 0; waited < 10000; waited += kSliceMs) {
+      if (rd_kafka_flush(rk_.get(), kSliceMs) == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+      if (kafka_interrupted() && waited + kSliceMs >= kStopWaitMs) return;
+    }
   }
 
   core::Status produce(std::string_view topic, std::string_view key,
@@ -105,17 +168,25 @@ class KafkaProducer final : public log::Producer {
     rd_kafka_consumer_group_metadata_t* md = rd_kafka_consumer_group_metadata(crk);
     if (!md) return core::fail(core::ErrorCode::kInvalidArgument, "consumer has no group");
     PartitionList list = to_list(offsets);
-    rd_kafka_error_t* e =
-        rd_kafka_send_offsets_to_transaction(rk_.get(), list.get(), md, kTxnTimeoutMs);
+    bool stopped = false;
+    rd_kafka_error_t* e = sliced(
+        [&](int ms) { return rd_kafka_send_offsets_to_transaction(rk_.get(), list.get(), md, ms); },
+        kTxnTimeoutMs, &stopped);
     rd_kafka_consumer_group_metadata_destroy(md);
+    if (e && stopped) return std::unexpected(stopped_error(e, "send_offsets_to_transaction"));
     if (e) return std::unexpected(from_error(e, "send_offsets_to_transaction"));
     return core::ok();
   }
 
   core::Status commit() override {
     for (int attempt = 0;; ++attempt) {
-      rd_kafka_error_t* e = rd_kafka_commit_transaction(rk_.get(), kTxnTimeoutMs);
+      bool stopped = false;
+      rd_kafka_error_t* e = sliced(
+          [&](int ms) { return rd_kafka_commit_transaction(rk_.get(), ms); },
+          static_cast<int>(log_.commit_timeout.count()), &stopped);
       if (!e) return core::ok();
+      // Stopping: the outcome is the broker's; the process exits without reusing this producer.
+      if (stopped) return std::unexpected(stopped_error(e, "commit_transaction"));
       core::Error err = from_error(e, "commit_transaction");
       if (err.code == core::ErrorCode::kAbortable) {
         (void)abort();
@@ -123,30 +194,36 @@ class KafkaProducer final : public log::Producer {
       }
       if (err.code == core::ErrorCode::kFenced) return std::unexpected(err);
       if (err.code == core::ErrorCode::kFatal) {
-        EARSHOT_TRY(recreate());
+        EARSHOT_TRY(recreate(err.message));
         return std::unexpected(err);
       }
       if (attempt + 1 < kCommitRetries) continue;  // retriable: the same commit again
       // Still unresolved: never let this transaction's EndTxn meet the next one.
-      EARSHOT_TRY(recreate());
+      EARSHOT_TRY(recreate(err.message + " after " + std::to_string(kCommitRetries) +
+                           " attempts (outcome unknown)"));
       return core::fail(core::ErrorCode::kTimeout,
                         err.message + " (producer recreated; outcome decided by the broker)");
     }
   }
 
   core::Status abort() override {
-    rd_kafka_error_t* e = rd_kafka_abort_transaction(rk_.get(), kTxnTimeoutMs);
+    bool stopped = false;
+    rd_kafka_error_t* e = sliced(
+        [&](int ms) { return rd_kafka_abort_transaction(rk_.get(), ms); }, kTxnTimeoutMs,
+        &stopped);
     if (!e) return core::ok();
+    if (stopped) return std::unexpected(stopped_error(e, "abort_transaction"));
     core::Error err = from_error(e, "abort_transaction");
     if (err.code == core::ErrorCode::kFenced) return std::unexpected(err);
-    EARSHOT_TRY(recreate());  // fatal or stuck: start over with a new epoch
+    EARSHOT_TRY(recreate(err.message));  // fatal or stuck: start over with a new epoch
     return core::ok();
   }
 
  private:
   bool transactional() const { return !options_.transactional_id.empty(); }
 
-  core::Status recreate() {
+  core::Status recreate(const std::string& why) {
+    note_producer_recreated(why);
     rk_.reset();
     return init();
   }
@@ -155,7 +232,7 @@ class KafkaProducer final : public log::Producer {
     char buf[512];
     rd_kafka_fatal_error(rk_.get(), buf, sizeof buf);
     core::Error err(core::ErrorCode::kFatal, "kafka " + std::string(what) + ": fatal: " + buf);
-    EARSHOT_TRY(recreate());
+    EARSHOT_TRY(recreate(err.message));
     return std::unexpected(err);
   }
 

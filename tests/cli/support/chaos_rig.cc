@@ -101,7 +101,8 @@ ChildGuard::~ChildGuard() {
   }
 }
 
-OwnBroker::OwnBroker(const char* port_env, std::string sasl) : sasl_(std::move(sasl)) {
+OwnBroker::OwnBroker(const char* port_env, std::string sasl, std::string advertise)
+    : sasl_(std::move(sasl)), advertise_(std::move(advertise)) {
   const char* p = std::getenv(port_env);
   if (p == nullptr || *p == '\0') {
     ADD_FAILURE() << port_env
@@ -125,9 +126,23 @@ bool OwnBroker::restart(std::chrono::seconds down) {
   return script("start.sh", "EARSHOT_KAFKA_KEEP_DATA=1") && ok;
 }
 
+bool OwnBroker::kill_hard() {
+  const pid_t pid = std::atoi(slurp(state_ + "/kafka.pid").c_str());
+  if (pid <= 0 || kill(pid, SIGKILL) != 0) return false;
+  // Not our child (start.sh started it with nohup): wait until it is gone.
+  for (int i = 0; i < 600 && kill(pid, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return kill(pid, 0) != 0;
+}
+
+bool OwnBroker::start_again() { return script("start.sh", "EARSHOT_KAFKA_KEEP_DATA=1"); }
+
 bool OwnBroker::script(const char* name, const std::string& env) {
   std::string cmd = "env EARSHOT_KAFKA_STATE='" + state_ + "' " + env +
-                    (sasl_.empty() ? "" : " EARSHOT_KAFKA_SASL='" + sasl_ + "'") + " '" +
+                    (sasl_.empty() ? "" : " EARSHOT_KAFKA_SASL='" + sasl_ + "'") +
+                    (advertise_.empty() ? "" : " EARSHOT_KAFKA_ADVERTISED='" + advertise_ + "'") +
+                    " '" +
                     source_dir() + "/deploy/kafka/" + name + "' " + port_ + " >>'" + state_ +
                     "/script.log' 2>&1";
   return std::system(cmd.c_str()) == 0;

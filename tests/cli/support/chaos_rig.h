@@ -64,10 +64,12 @@ class ChildGuard {
 // `port_env` (deploy/test.sh sets it; the controller takes the port after it) in a fresh
 // state directory, and stopped with its data on destruction. `sasl` ("user:password"):
 // a SASL_PLAINTEXT/SCRAM-SHA-256 listener with that one account (EARSHOT_KAFKA_SASL).
-// A missing port variable fails the test loudly (CI must run it, never skip it).
+// `advertise` ("host:port"): the address the broker's metadata gives clients
+// (EARSHOT_KAFKA_ADVERTISED; a proxy in front of it). A missing port variable fails the test
+// loudly (CI must run it, never skip it).
 class OwnBroker {
  public:
-  explicit OwnBroker(const char* port_env, std::string sasl = "");
+  explicit OwnBroker(const char* port_env, std::string sasl = "", std::string advertise = "");
   ~OwnBroker();
   OwnBroker(const OwnBroker&) = delete;
   OwnBroker& operator=(const OwnBroker&) = delete;
@@ -78,10 +80,15 @@ class OwnBroker {
   // Stops the broker, keeping its data (EARSHOT_KAFKA_KEEP_DATA=1), and starts it again
   // after `down`.
   bool restart(std::chrono::seconds down);
+  // SIGKILL of the broker's JVM (a crash: no controlled shutdown), data kept.
+  bool kill_hard();
+  // Starts the broker again on its kept data (after kill_hard()).
+  bool start_again();
+  int port() const { return std::atoi(port_.c_str()); }
 
  private:
   bool script(const char* name, const std::string& env);
-  std::string port_, state_, brokers_, sasl_;
+  std::string port_, state_, brokers_, sasl_, advertise_;
   bool started_ = false;
 };
 

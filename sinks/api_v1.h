@@ -10,6 +10,11 @@
 //   POST /api/v1/alerts/{id}/ack, /resolve      (admin)  recorded with the token's owner and
 //                                                        the time, on the alert-state topic
 //   GET  /api/v1/openapi.json                   (public) the OpenAPI 3.0 document
+//   GET  /api/v1/versions                       (read)   "live" and the re-scored versions
+//   GET  /api/v1/compare?entity&a&b&window&limit (read)  per window counts and shares of two
+//                                                        versions, and the posts whose label
+//                                                        changed (api_versions.cc)
+//   `?version=NAME` on aggregates and posts reads a re-scored version (default "live").
 //
 //   ApiV1 v1{.store = &store, .posts = &posts, .states = &states, .writer = producer.get(),
 //            .states_topic = config.log.topic("alerts") + ".states"};
@@ -31,6 +36,7 @@ namespace earshot::sinks {
 class ApiStore;
 class PostStore;
 class AlertStates;
+class ModelVersions;
 
 struct ApiV1 {
   const ApiStore* store = nullptr;
@@ -38,6 +44,11 @@ struct ApiV1 {
   AlertStates* states = nullptr;
   pipeline::log::Producer* writer = nullptr;  // for alert states; null = ack/resolve answer 503
   std::string states_topic;
+  // Issue 17: the re-scored versions (`earshot reprocess`, sinks/model_versions.h) behind
+  // `?version=` on aggregates and posts, GET /api/v1/versions and GET /api/v1/compare; null =
+  // only "live". `live_model` names the live pipeline's model in /api/v1/versions.
+  const ModelVersions* versions = nullptr;
+  std::string live_model;
 };
 
 void add_api_v1_routes(HttpServer& server, const ApiV1& api);
@@ -50,6 +61,8 @@ struct ApiRoute {
   HttpServer::Handler handler;
 };
 std::vector<ApiRoute> api_v1_routes(const ApiV1& api);
+// The model-version routes (versions, compare; api_versions.cc), part of api_v1_routes().
+void add_version_routes(std::vector<ApiRoute>& routes, const ApiV1& api);
 
 // The OpenAPI document (sinks/openapi.json, embedded at build time).
 std::string_view openapi_json();

@@ -19,6 +19,7 @@ class AlertStates;
 class ReplyBook;
 class ReplyApi;
 class ReplyBookFollower;
+class ModelVersions;
 }  // namespace earshot::sinks
 
 namespace earshot::pipeline::cli {
@@ -63,6 +64,8 @@ struct ServeInstance {
   std::unique_ptr<sinks::ReplyApi> reply_api;
   std::unique_ptr<sinks::ReplyBookFollower> reply_follower;
   pipeline::core::CollectorHandle reply_watched;
+  // The re-scored model versions (issue 17, `earshot reprocess`) found on versions_topic().
+  std::unique_ptr<sinks::ModelVersions> versions;
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the

@@ -26,6 +26,8 @@ ScoredPost post(const std::string& uid, const std::string& at, sentiment::Label 
   p.post.uid = uid;
   p.post.source = "file";
   p.post.created_at = at;
+  p.post.url = "https://example.test/" + uid;
+  p.post.author.id = "a-" + uid;
   p.post.text = "text of " + uid;
   p.sentiment = {toward_acme, 0.0f, {}, model};
   pipeline::core::EntityMention m;
@@ -41,7 +43,8 @@ pipeline::core::Aggregate window(const std::string& start, std::int64_t negative
   a.entity = "acme-air";
   a.window_size = "1h";
   a.window_start = start;
-  a.window_end = start;
+  a.window_end = start.substr(0, 11) + std::to_string(std::stoi(start.substr(11, 2)) + 1) +
+                 start.substr(13);
   a.negative = negative;
   a.positive = positive;
   a.volume = negative + positive;
@@ -155,7 +158,11 @@ TEST(ModelVersions, ServesAVersionFoundOnTheTopicAndComparesItWithLive) {
   ASSERT_TRUE(wait_until(within(std::chrono::seconds(30)), [&] {
     const PostStore* p = rig.versions->posts("vader-1");
     return p != nullptr && p->size() == 3 && rig.versions->store("vader-1")->aggregates_applied() == 2;
-  }, "the version's topics followed"));
+  }, "the version's topics followed"))
+      << rig.versions->size() << " version(s); posts: "
+      << (rig.versions->posts("vader-1") ? rig.versions->posts("vader-1")->size() : 0) << " ("
+      << (rig.versions->posts("vader-1") ? rig.versions->posts("vader-1")->bad_records() : 0)
+      << " bad)";
 
   json list = json::parse(rig.call("/api/v1/versions", {}).body)["versions"];
   ASSERT_EQ(list.size(), 2u);

@@ -18,6 +18,9 @@ struct ModelVersions::View {
   std::unique_ptr<ApiStore> store;
   std::unique_ptr<PostStore> posts;
   std::unique_ptr<ApiFollower> follower;
+  // A tombstone (empty value) for the version's key: hidden from lookups and the list. The
+  // objects stay (an HTTP thread may hold a pointer) until this ModelVersions goes.
+  bool deleted = false;
 };
 
 namespace {
@@ -154,11 +157,17 @@ void ModelVersions::stop() {
 }
 
 void ModelVersions::apply_record(const pipeline::log::Record& record) {
+  if (record.value.empty()) {  // a tombstone: the version was dropped (deploy/RUNBOOK.md)
+    std::lock_guard lock(mu_);
+    if (auto it = views_.find(record.key); it != views_.end()) it->second->deleted = true;
+    return;
+  }
   auto m = decode_manifest(record.value);
   if (!m) return;  // not ours to judge: the writer is `earshot reprocess`
   std::lock_guard lock(mu_);
   auto& view = views_[m->version];
   if (view) {
+    view->deleted = false;
     view->manifest = std::move(*m);  // running -> complete: new counts, same topics
     return;
   }
@@ -175,19 +184,19 @@ void ModelVersions::apply_record(const pipeline::log::Record& record) {
 const ApiStore* ModelVersions::store(const std::string& version) const {
   std::lock_guard lock(mu_);
   auto it = views_.find(version);
-  return it == views_.end() ? nullptr : it->second->store.get();
+  return it == views_.end() || it->second->deleted ? nullptr : it->second->store.get();
 }
 
 const PostStore* ModelVersions::posts(const std::string& version) const {
   std::lock_guard lock(mu_);
   auto it = views_.find(version);
-  return it == views_.end() ? nullptr : it->second->posts.get();
+  return it == views_.end() || it->second->deleted ? nullptr : it->second->posts.get();
 }
 
 std::optional<VersionManifest> ModelVersions::manifest(const std::string& version) const {
   std::lock_guard lock(mu_);
   auto it = views_.find(version);
-  if (it == views_.end()) return std::nullopt;
+  if (it == views_.end() || it->second->deleted) return std::nullopt;
   return it->second->manifest;
 }
 
@@ -204,6 +213,7 @@ std::string ModelVersions::list_json(const VersionManifest& live) const {
                   {"state", "live"}});
   std::lock_guard lock(mu_);
   for (const auto& [name, view] : views_) {
+    if (view->deleted) continue;
     json j = manifest_json(view->manifest);
     j.erase("v");
     j["following"] = view->follower != nullptr;

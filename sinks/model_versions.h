@@ -19,8 +19,10 @@
 //   std::string body = versions.list_json({.version = "live", .model = "default"});
 //
 // Thread safety: every const member is safe from any thread; start()/stop() from the owner.
+// A tombstone (empty value) on the versions topic hides a version (lookups answer null, the
+// list leaves it out); its stores stay in memory until this object goes.
 // Lifetime: the Log must outlive this; the stores a lookup returned live as long as this
-// object (versions are never removed while it runs). The destructor stops every follower.
+// object (versions are never freed while it runs). The destructor stops every follower.
 #pragma once
 
 #include <atomic>

@@ -212,6 +212,11 @@ TEST(ModelVersions, ServesAVersionFoundOnTheTopicAndComparesItWithLive) {
   EXPECT_EQ(rig.call("/api/v1/compare", {{"entity", "acme-air"}, {"b", "vader-1"}, {"limit", "x"}})
                 .status,
             400);
+
+  // A tombstone for the version's key hides it.
+  rig.versions->apply_record({.topic = "versions", .key = "vader-1", .value = ""});
+  EXPECT_EQ(rig.call("/api/v1/compare", {{"entity", "acme-air"}, {"b", "vader-1"}}).status, 404);
+  EXPECT_EQ(json::parse(rig.call("/api/v1/versions", {}).body)["versions"].size(), 1u);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "sinks/alert_states.h"
 #include "sinks/api.h"
 #include "sinks/http_server.h"
+#include "sinks/model_versions.h"
 #include "sinks/post_store.h"
 
 namespace earshot::sinks {
@@ -65,12 +66,17 @@ std::vector<ApiRoute> api_v1_routes(const ApiV1& api) {
   route("GET", "/api/v1/entities", Access::kRead, [&store](const ServerRequest&) {
     return ServerResponse::json(200, store.entities_json());
   });
-  route("GET", "/api/v1/aggregates", Access::kRead, [&store](const ServerRequest& r) {
+  route("GET", "/api/v1/aggregates", Access::kRead, [api](const ServerRequest& r) {
+    const ApiStore* chosen = api.store;  // ?version= (issue 17): a re-scored version
+    if (std::string v = r.query_value("version", "live"); v != kLiveVersion) {
+      chosen = api.versions ? api.versions->store(v) : nullptr;
+      if (chosen == nullptr) return ServerResponse::error(404, "unknown version: " + v);
+    }
     std::string entity = r.query_value("entity");
     if (entity.empty()) return ServerResponse::error(400, "entity is required");
     auto limit = parse_count(r.query_value("limit"), 1440, 1, 10'000);
     if (!limit) return ServerResponse::error(400, "limit: expected a positive integer");
-    auto body = store.aggregates_json(entity, r.query_value("window", "1m"), *limit);
+    auto body = chosen->aggregates_json(entity, r.query_value("window", "1m"), *limit);
     if (!body) return ServerResponse::error(404, "unknown entity: " + entity);
     return ServerResponse::json(200, std::move(*body));
   });
@@ -119,14 +125,20 @@ std::vector<ApiRoute> api_v1_routes(const ApiV1& api) {
       return ServerResponse::error(400, "offset, limit: expected non-negative integers");
     q.offset = *offset;
     q.limit = *limit;
-    if (api.posts == nullptr) return ServerResponse::error(503, "posts are not followed");
-    return ServerResponse::json(200, api.posts->query_json(q));
+    const PostStore* posts = api.posts;  // ?version= (issue 17)
+    if (std::string v = r.query_value("version", "live"); v != kLiveVersion) {
+      posts = api.versions ? api.versions->posts(v) : nullptr;
+      if (posts == nullptr) return ServerResponse::error(404, "unknown version: " + v);
+    }
+    if (posts == nullptr) return ServerResponse::error(503, "posts are not followed");
+    return ServerResponse::json(200, posts->query_json(q));
   });
   route("POST", "/api/v1/alerts/{id}/ack", Access::kAdmin,
         [api](const ServerRequest& r) { return act(api, r, "ack"); });
   route("POST", "/api/v1/alerts/{id}/resolve", Access::kAdmin,
         [api](const ServerRequest& r) { return act(api, r, "resolve"); });
   for (auto& r : live_api_routes(api.live, api.sessions)) routes.push_back(std::move(r));
+  add_version_routes(routes, api);
   return routes;
 }
 

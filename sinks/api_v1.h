@@ -13,6 +13,11 @@
 //   POST /api/v1/session                        (read)   a cookie for the event stream
 //   GET  /api/v1/events                         (read)   server-sent events (live_events.h);
 //                                                        bearer token or the session cookie
+//   GET  /api/v1/versions                       (read)   "live" and the re-scored versions
+//   GET  /api/v1/compare?entity&a&b&window&limit (read)  per window counts and shares of two
+//                                                        versions, and the posts whose label
+//                                                        changed (api_versions.cc)
+//   `?version=NAME` on aggregates and posts reads a re-scored version (default "live").
 //
 //   ApiV1 v1{.store = &store, .posts = &posts, .states = &states, .writer = producer.get(),
 //            .states_topic = config.log.topic("alerts") + ".states"};
@@ -38,6 +43,7 @@ class PostStore;
 class AlertStates;
 class LiveHub;
 class SessionStore;
+class ModelVersions;
 
 struct ApiV1 {
   const ApiStore* store = nullptr;
@@ -49,6 +55,11 @@ struct ApiV1 {
   // routes exist but answer 503 / close at once.
   LiveHub* live = nullptr;
   SessionStore* sessions = nullptr;
+  // Issue 17: the re-scored versions (`earshot reprocess`, sinks/model_versions.h) behind
+  // `?version=` on aggregates and posts, GET /api/v1/versions and GET /api/v1/compare; null =
+  // only "live". `live_model` names the live pipeline's model in /api/v1/versions.
+  const ModelVersions* versions = nullptr;
+  std::string live_model;
 };
 
 void add_api_v1_routes(HttpServer& server, const ApiV1& api);
@@ -67,6 +78,8 @@ std::vector<ApiRoute> live_api_routes(LiveHub* hub, SessionStore* sessions);
 // The owner and scope of a valid `earshot_session` cookie of `r` (HttpServer::set_event_auth).
 std::optional<std::pair<std::string, pipeline::core::Scope>> session_from_cookie(
     const SessionStore& sessions, const ServerRequest& r);
+// The model-version routes (versions, compare; api_versions.cc), part of api_v1_routes().
+void add_version_routes(std::vector<ApiRoute>& routes, const ApiV1& api);
 
 // The OpenAPI document (sinks/openapi.json, embedded at build time).
 std::string_view openapi_json();

@@ -140,4 +140,9 @@ std::string PostStore::query_json(const PostQuery& q) const {
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::vector<ScoredPost> PostStore::snapshot() const {
+  std::lock_guard lock(mu_);
+  return {posts_.begin(), posts_.end()};
+}
+
 }  // namespace earshot::sinks

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "pipeline/core/records.h"
 #include "pipeline/log/log.h"
@@ -48,6 +49,8 @@ class PostStore {
   void apply_scored(const pipeline::core::ScoredPost& post);
 
   std::string query_json(const PostQuery& query) const;
+  // A copy of the posts held, oldest arrival first (the compare route, sinks/model_versions.h).
+  std::vector<pipeline::core::ScoredPost> snapshot() const;
 
   std::size_t size() const;
   std::uint64_t applied() const { return applied_.load(); }

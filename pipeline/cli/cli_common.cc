@@ -84,6 +84,10 @@ std::string alert_states_topic(const pipeline::config::Config& config) {
   return config.log.topic("alerts") + ".states";
 }
 
+std::string versions_topic(const pipeline::config::Config& config) {
+  return config.log.group + ".versions";
+}
+
 std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Config& config) {
   pipeline::log::kafka::set_kafka_log_handler(
       [](int level, std::string_view facility, std::string_view msg) {
@@ -101,6 +105,7 @@ std::unique_ptr<pipeline::log::Log> open_log_or_exit(const pipeline::config::Con
   topics.push_back({cursor_topic(config), 1, true});
   topics.push_back({dedup_topic(config), config.log.partitions, true});
   topics.push_back({alert_states_topic(config), config.log.partitions, true});
+  topics.push_back({versions_topic(config), 1, true});
   if (auto st = (*log)->create_topics(topics); !st) {
     throw Exit{kExitRuntime,
                "cannot create topics on " + (*log)->describe() + ": " + st.error().message};

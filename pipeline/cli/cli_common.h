@@ -47,6 +47,10 @@ std::string dedup_topic(const pipeline::config::Config& config);
 // (`<alerts topic>.states`, key = alert id; sinks/alert_states.h).
 std::string alert_states_topic(const pipeline::config::Config& config);
 
+// The compacted topic of model-version manifests that `earshot reprocess` writes and
+// `serve` follows (`<log.group>.versions`, key = version; sinks/model_versions.h).
+std::string versions_topic(const pipeline::config::Config& config);
+
 // A logical name (posts, scored, ...) or a real topic name.
 std::string resolve_topic(const pipeline::config::Config& config, std::string_view name);
 
@@ -97,6 +101,7 @@ void add_demo(CLI::App& app);
 void add_config_reference(CLI::App& app);
 void add_check(CLI::App& app);       // cmd_check.cc
 void add_alert_test(CLI::App& app);  // cmd_alert_test.cc
+void add_reprocess(CLI::App& app);   // cmd_reprocess.cc (issue 17)
 
 // The runner chosen by the parsed command line (set by the add_* callbacks).
 void set_runner(std::function<int()> runner);

@@ -17,6 +17,7 @@
 #include "sinks/dashboard.h"
 #include "sinks/http_server.h"
 #include "sinks/live_events.h"
+#include "sinks/model_versions.h"
 #include "sinks/post_store.h"
 #include "sinks/reply_api.h"
 
@@ -28,6 +29,7 @@ ServeInstance::~ServeInstance() {
   live_watched.reset();
   if (server) server->stop();  // no request reads it either
   if (follower) follower->stop();
+  if (versions) versions->stop();
 }
 
 std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& config,
@@ -53,13 +55,17 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
   auto writer = log.producer({});
   if (!writer) throw Exit{kExitRuntime, "serve: " + writer.error().message};
   s->writer = std::move(*writer);
+  s->versions =
+      std::make_unique<sinks::ModelVersions>(log, config.entities, versions_topic(config));
   sinks::add_api_v1_routes(*s->server, {.store = s->store.get(),
                                         .posts = s->posts.get(),
                                         .states = s->alert_states.get(),
                                         .writer = s->writer.get(),
                                         .states_topic = alert_states_topic(config),
                                         .live = s->live.get(),
-                                        .sessions = s->sessions.get()});
+                                        .sessions = s->sessions.get(),
+                                        .versions = s->versions.get(),
+                                        .live_model = config.sentiment.model});
   s->reply_book = std::make_unique<sinks::ReplyBook>();
   auto reply_producer = log.producer({});
   if (!reply_producer) throw Exit{kExitRuntime, "serve: " + reply_producer.error().message};
@@ -95,6 +101,8 @@ std::unique_ptr<ServeInstance> start_serve(const pipeline::config::Config& confi
        .on_record = [feed](const pipeline::log::Record& r) { feed.on_record(r); }});
   if (!follower) throw Exit{kExitRuntime, "serve: " + follower.error().message};
   s->follower = std::move(*follower);
+  if (auto st = s->versions->start(); !st)
+    throw Exit{kExitRuntime, "serve: model versions: " + st.error().message};
   auto replies = sinks::ReplyBookFollower::start(
       log, *s->reply_book, config.log.topic("replies"),
       [feed](const std::string& id) { feed.on_reply(id); });

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   add_config_reference(app);
   add_check(app);
   add_alert_test(app);
+  add_reprocess(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -21,6 +21,7 @@ class ReplyApi;
 class ReplyBookFollower;
 class LiveHub;
 class SessionStore;
+class ModelVersions;
 }  // namespace earshot::sinks
 
 namespace earshot::pipeline::cli {
@@ -70,6 +71,8 @@ struct ServeInstance {
   std::unique_ptr<sinks::ReplyBookFollower> reply_follower;
   pipeline::core::CollectorHandle reply_watched;
   pipeline::core::CollectorHandle live_watched;  // earshot_live_* (clients, events, dropped)
+  // The re-scored model versions (issue 17, `earshot reprocess`) found on versions_topic().
+  std::unique_ptr<sinks::ModelVersions> versions;
 };
 
 // Starts serving (returns at once; cpprestsdk's threads answer). Throws Exit{1, ...} when the

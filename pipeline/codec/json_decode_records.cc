@@ -181,6 +181,7 @@ core::Result<core::Mention> decode_mention(std::string_view wire) {
         if (key == "customer") return json::read_customer(v, key, r.customer);
         if (key == "derived") return read_bool(v, key, r.derived);
         if (key == "retract") return read_bool(v, key, r.retract);
+        if (key == "model_version") return read_string(v, key, r.model_version);
         return check_any(v, key, 2);
       });
 }
@@ -198,6 +199,7 @@ core::Result<core::Aggregate> decode_aggregate(std::string_view wire) {
         if (key == "top_terms") return json::read_strings(v, key, r.top_terms);
         if (key == "top_negative") return json::read_post_refs(v, key, r.top_negative);
         if (key == "version") return read_int(v, key, r.version);
+        if (key == "model_version") return read_string(v, key, r.model_version);
         if (key == "counts") {
           od::object obj;
           EARSHOT_TRY(json::read_object(v, key, obj));

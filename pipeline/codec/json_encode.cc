@@ -168,6 +168,7 @@ void encode_to(const core::Mention& r, std::string& out) {
   write_customer(w, r.customer);
   w.field("derived", r.derived);
   w.field("retract", r.retract);
+  if (!r.model_version.empty()) w.field("model_version", r.model_version);
   w.end_object();
 }
 
@@ -198,6 +199,7 @@ std::string encode(const core::Aggregate& r) {
   write_strings(w, "top_terms", r.top_terms);
   write_post_refs(w, "top_negative", r.top_negative);
   w.field("version", r.version);
+  if (!r.model_version.empty()) w.field("model_version", r.model_version);
   w.end_object();
   return out;
 }

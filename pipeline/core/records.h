@@ -113,6 +113,9 @@ struct Mention {
   std::optional<CustomerRef> customer;
   bool derived = false;  // a product mention counted for its parent company
   bool retract = false;  // a platform delete: subtract this mention from aggregates
+  // The model version of a re-scored output (`earshot reprocess`, wire "model_version",
+  // omitted when empty); empty = the live pipeline's.
+  std::string model_version;
   bool operator==(const Mention&) const = default;
 };
 
@@ -139,6 +142,8 @@ struct Aggregate {
   std::vector<std::string> top_terms;
   std::vector<PostRef> top_negative;
   std::int64_t version = 1;  // grows when late data updates the window
+  // As Mention::model_version: set on the aggregates of `earshot reprocess`, empty = live.
+  std::string model_version;
   bool operator==(const Aggregate&) const = default;
 };
 

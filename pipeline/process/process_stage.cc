@@ -26,6 +26,7 @@ std::string reason_class(const std::string& reason) {
 // One input record's results. Everything but the ordered decisions is filled by a worker.
 struct ProcessStage::Slot {
   bool bad = false;
+  bool not_selected = false;  // refused by ProcessOptions::select: produces nothing
   std::string reason;
   std::string dead_json;  // the encoded dead letter
   bool deleted = false;
@@ -46,13 +47,18 @@ struct ProcessStage::Work {
 
 // The per-record work, a pure function of the record: strict decode, enrichment, the SimHash
 // fingerprint, the dedup value and the JSON of every output.
-void ProcessStage::prepare_record(const Enricher& enricher, const log::Record& in, Slot& slot) {
+void ProcessStage::prepare_record(const log::Record& in, Slot& slot) const {
+  const Enricher& enricher = enricher_;
   auto post = codec::decode_post(in.value);
   if (!post) {
     slot.bad = true;
     slot.reason = post.error().message;
     slot.dead_json = codec::encode(core::DeadLetter{slot.reason, "process", in.topic, in.partition,
                                                     in.offset, in.key, in.value, now_rfc3339()});
+    return;
+  }
+  if (select_ && !select_(*post)) {
+    slot.not_selected = true;
     return;
   }
   if (post->deleted) {
@@ -62,6 +68,9 @@ void ProcessStage::prepare_record(const Enricher& enricher, const log::Record& i
   }
   slot.scored = enricher.enrich(std::move(*post));
   enricher.mentions(slot.scored, slot.mentions);
+  if (!model_version_.empty()) {
+    for (auto& m : slot.mentions) m.model_version = model_version_;
+  }
   slot.fingerprint = simhash(slot.scored.post.text);
   slot.dedup = dedup_changelog::post_value(slot.scored);
   slot.mention_json.reserve(slot.mentions.size());
@@ -74,6 +83,8 @@ ProcessStage::ProcessStage(const Enricher& enricher, ProcessTopics topics, Proce
     : enricher_(enricher),
       topics_(std::move(topics)),
       counters_(counters),
+      select_(std::move(options.select)),
+      model_version_(std::move(options.model_version)),
       dedup_({.topic = topics_.dedup,
               .capacity = options.dedup_capacity,
               .on_warning = std::move(options.on_warning)}),
@@ -93,8 +104,8 @@ ProcessStage::Started ProcessStage::start(const log::Batch& batch,
   work->owner = std::move(owner);
   work->batch = &batch;
   work->slots.resize(batch.size());
-  auto job = pool_.submit(batch.size(), [work, enricher = &enricher_](std::size_t i) {
-    prepare_record(*enricher, (*work->batch)[i], work->slots[i]);
+  auto job = pool_.submit(batch.size(), [work, this](std::size_t i) {
+    prepare_record((*work->batch)[i], work->slots[i]);
   });
   return {std::move(work), std::move(job)};
 }
@@ -140,6 +151,10 @@ core::Status ProcessStage::handle(const std::vector<log::Record>& batch, log::Ou
 }
 
 void ProcessStage::emit(const log::Record& in, Slot& slot, log::Output& out) {
+  if (slot.not_selected) {
+    ++counters_->not_selected;
+    return;
+  }
   if (slot.bad) {
     out.emit(topics_.deadletter, in.key, std::move(slot.dead_json));
     ++counters_->dead_letters;
@@ -179,7 +194,8 @@ void ProcessStage::emit_delete(const log::Record& in, Slot& slot, log::Output& o
   if (known) {
     retracted_.clear();
     dedup_changelog::retractions(uid, *known, slot.post, retracted_);
-    for (const auto& m : retracted_) {
+    for (auto& m : retracted_) {
+      if (!model_version_.empty()) m.model_version = model_version_;
       std::string key = m.entity;
       out.emit(topics_.mentions, std::move(key), codec::encode(m));
       ++counters_->mentions;

@@ -76,6 +76,7 @@ struct ProcessCounters {
   std::atomic<std::uint64_t> prepared{0};         // of which prepared while the previous committed
   std::atomic<std::uint64_t> last_batch_us{0};    // wall time of the last handle(), microseconds
   std::atomic<std::uint64_t> changelog_skipped{0};  // corrupt dedup changelog records skipped
+  std::atomic<std::uint64_t> not_selected{0};  // posts ProcessOptions::select refused (reprocess)
   // Dead letters by reason class (the reason up to its first ':', e.g. "created_at").
   std::map<std::string, std::uint64_t> dead_letters_by_reason() const {
     std::lock_guard lock(mu);
@@ -92,6 +93,12 @@ struct ProcessOptions {
   // A warning the stage recovered from (a corrupt dedup changelog record; dedup_store.h), one
   // line, called on the loop thread. Empty: warnings are only counted.
   std::function<void(std::string_view)> on_warning;
+  // `earshot reprocess` (issue 17). When set, a post it refuses (e.g. an event time outside
+  // the range) produces nothing — no output, no dedup record — and is counted in
+  // ProcessCounters::not_selected. Called on the worker threads: must be thread-safe.
+  std::function<bool(const core::Post&)> select;
+  // Stamped on every Mention emitted (core::Mention::model_version); empty for live outputs.
+  std::string model_version;
 };
 
 class ProcessStage final : public log::BatchHandler {
@@ -126,13 +133,15 @@ class ProcessStage final : public log::BatchHandler {
   // Starts the per-record work (decode, enrich, fingerprint, encode) of `batch` on the pool;
   // `owner` keeps a batch prepared ahead alive.
   Started start(const log::Batch& batch, std::shared_ptr<const log::Batch> owner);
-  static void prepare_record(const Enricher& enricher, const log::Record& in, Slot& slot);
+  void prepare_record(const log::Record& in, Slot& slot) const;
   void emit(const log::Record& in, Slot& slot, log::Output& out);
   void emit_delete(const log::Record& in, Slot& slot, log::Output& out);
 
   const Enricher& enricher_;
   ProcessTopics topics_;
   ProcessCounters* counters_;
+  std::function<bool(const core::Post&)> select_;
+  std::string model_version_;
   DedupStore dedup_;
   NearDuplicates near_{50000, 3, /*staged=*/true};
   Started prepared_;  // the batch prepare() started, until handle() or on_abort()

@@ -125,8 +125,10 @@ core::Status ReactHandler::idle_check(log::Output& out) {
              options_.mentions_topic + "|" + std::to_string(p) + "|idle|" + std::to_string(at),
              j.dump());
   }
-  for (const auto& a : aggs)
+  for (auto& a : aggs) {
+    a.model_version = options_.model_version;
     out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
+  }
   for (const auto& a : alerts) {
     out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
     ++stats_.alerts_by_rule[{a.rule, a.status}];
@@ -185,8 +187,10 @@ core::Status ReactHandler::handle(const std::vector<log::Record>& batch, log::Ou
     }
     ++stats_.mentions;
   }
-  for (const auto& a : aggs)
+  for (auto& a : aggs) {
+    a.model_version = options_.model_version;
     out.emit(options_.aggregates_topic, aggregate_key(a), codec::encode(a));
+  }
   for (const auto& a : alerts) {
     out.emit(options_.alerts_topic, a.dedup_key, codec::encode(a));
     ++stats_.alerts_by_rule[{a.rule, a.status}];

@@ -93,6 +93,9 @@ struct ReactOptions {
   // (late mentions beyond allowed_lateness: entity, count, delay), after the transaction
   // that saw it committed; never during a restore. Optional (the CLI logs them).
   std::function<void(const std::string& line)> on_notice;
+  // Stamped on every Aggregate emitted (core::Aggregate::model_version): set by
+  // `earshot reprocess` (issue 17) for its versioned outputs; empty for the live pipeline.
+  std::string model_version;
 };
 
 struct ReactStats {

@@ -380,6 +380,40 @@ TEST(Rfc3339, FormatEqualsThePrintfReference) {
     }
   }
   EXPECT_EQ(wrong, 0);
+// Issue 17: re-scored mentions and aggregates name their model version; the live ones omit
+// the member, so their wire form is what it was before.
+TEST(JsonCodec, ModelVersionIsAnOptionalMemberOfMentionsAndAggregates) {
+  core::Mention m;
+  m.entity = "acme-air";
+  m.post_uid = "u1";
+  m.created_at = "2026-01-01T00:00:00Z";
+  m.sentiment = {sentiment::Label::negative, -0.5f, {0.6f, 0.3f, 0.1f}, "vader-3.3.2"};
+  EXPECT_EQ(encode(m).find("model_version"), std::string::npos);
+  m.model_version = "vader-1a2b3c4d";
+  std::string wire = encode(m);
+  EXPECT_NE(wire.find("\"model_version\":\"vader-1a2b3c4d\""), std::string::npos) << wire;
+  auto back = decode_mention(wire);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->model_version, "vader-1a2b3c4d");
+  EXPECT_EQ(*back, m);
+
+  core::Aggregate a;
+  a.entity = "acme-air";
+  a.window_size = "1h";
+  a.window_start = "2026-01-01T00:00:00.000Z";
+  a.window_end = "2026-01-01T01:00:00.000Z";
+  EXPECT_EQ(encode(a).find("model_version"), std::string::npos);
+  a.model_version = "vader-1a2b3c4d";
+  auto agg = decode_aggregate(encode(a));
+  ASSERT_TRUE(agg) << agg.error().message;
+  EXPECT_EQ(agg->model_version, "vader-1a2b3c4d");
+  EXPECT_EQ(*agg, a);
+  // A model_version that is not a string is refused with the member named.
+  auto bad = decode_aggregate(
+      R"({"v":1,"entity":"e","window_size":"1m","window_start":"x","window_end":"y",)"
+      R"("volume":0,"mean_score":0,"unique_authors":0,"version":1,"model_version":7})");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("model_version"), std::string::npos) << bad.error().message;
 }
 
 TEST(Rfc3339, ParsesAndFormats) {

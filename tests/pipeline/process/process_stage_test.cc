@@ -80,6 +80,53 @@ TEST(ProcessStage, PlatformDeleteRetractsEveryMention) {
   EXPECT_TRUE(codec::decode_scored(scored[1].value)->post.deleted);
 }
 
+// Issue 17 (`earshot reprocess`): a post `select` refuses produces nothing at all — no
+// scored record, no mention, no dedup record — and is counted; every mention (retractions
+// included) carries `model_version`.
+TEST(ProcessStage, SelectSkipsPostsAndModelVersionIsStampedOnMentions) {
+  Harness h;
+  core::Post late;
+  late.uid = "u3";
+  late.source = "mastodon";
+  late.url = "https://mastodon.example/@a/u3";
+  late.created_at = "2026-11-24T10:00:00Z";
+  late.author = {"a1", "@a@mastodon.example", "A", std::nullopt};
+  late.text = "Acme Air again";
+  h.write({post_json("u1", "Acme Air lost my luggage"), codec::encode(late),
+           post_json("u2", "Globex is fine")});
+  ProcessCounters c;
+  ProcessStage stage(*h.enricher, kTopics,
+                     {.threads = 2,
+                      .select = [](const core::Post& p) { return p.created_at < "2026-11-24"; },
+                      .model_version = "v-test"},
+                     &c);
+  ASSERT_TRUE(stage.restore(*h.log));
+  h.run_with(stage);
+  EXPECT_EQ(c.not_selected, 1u);
+  auto scored = h.read("scored");
+  ASSERT_EQ(scored.size(), 2u);
+  for (const auto& r : scored) EXPECT_NE(r.key, "u3");
+  auto mentions = h.read("mentions");
+  ASSERT_EQ(mentions.size(), 2u);
+  for (const auto& r : mentions) EXPECT_EQ(codec::decode_mention(r.value)->model_version, "v-test");
+
+  h.write({post_json("u1", "", /*deleted=*/true)});
+  h.run_with(stage);
+  auto after = h.read("mentions");
+  ASSERT_EQ(after.size(), 3u);
+  auto retraction = codec::decode_mention(after[2].value);
+  ASSERT_TRUE(retraction);
+  EXPECT_TRUE(retraction->retract);
+  EXPECT_EQ(retraction->model_version, "v-test");
+
+  // u3 left no dedup record: a stage without `select` (restored from the changelog) takes it.
+  h.write({codec::encode(late)});
+  ProcessCounters plain;
+  h.run(plain);
+  EXPECT_EQ(plain.duplicates, 0u);
+  EXPECT_EQ(plain.scored, 1u);
+}
+
 TEST(ProcessStage, FlagsNearDuplicates) {
   Harness h;
   h.write(

@@ -30,6 +30,34 @@ TEST(ReactStage, UninterruptedRunEqualsBatchRecomputation) {
   EXPECT_EQ((*handler)->stats().mentions, ms.size());
 }
 
+// Issue 17: ReactOptions::model_version is stamped on every aggregate emitted (the outputs
+// of `earshot reprocess`); the live handler (empty) leaves the member out.
+TEST(ReactStage, ModelVersionIsStampedOnEveryAggregate) {
+  config::Config cfg = test_config();
+  auto log = log::open_log({.kind = "embedded"});
+  ASSERT_TRUE(log);
+  auto ms = scenario();
+  ReactOptions o = react_options(cfg);
+  o.model_version = "vader-test";
+  ASSERT_TRUE((*log)->create_topics({{o.mentions_topic, 3, false},
+                                     {o.aggregates_topic, 3, true},
+                                     {o.alerts_topic, 3, false},
+                                     {o.deadletter_topic, 3, false},
+                                     {o.checkpoint_topic, 3, true}}));
+  auto handler = ReactHandler::create(**log, cfg.alerts, o);
+  ASSERT_TRUE(handler) << handler.error().message;
+  ASSERT_TRUE((*handler)->restore());
+  produce(**log, cfg, ms, 0, ms.size());
+  drain_as(**log, cfg, **handler);
+  auto aggs = read_all(**log, o.aggregates_topic);
+  ASSERT_FALSE(aggs.empty());
+  for (const auto& r : aggs) {
+    auto a = codec::decode_aggregate(r.value);
+    ASSERT_TRUE(a) << r.value;
+    EXPECT_EQ(a->model_version, "vader-test") << r.value;
+  }
+}
+
 TEST(ReactStage, RestartReplaysToTheCommittedCheckpointAndMatchesBatch) {
   config::Config cfg = test_config();
   auto log = log::open_log({.kind = "embedded"});

@@ -26,10 +26,15 @@ for kind in "${kinds[@]}"; do
     asan) flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" ;;
     tsan) flags="-fsanitize=thread -fno-omit-frame-pointer" ;;
   esac
+  # GCC 12 with -fsanitize=address warns "may be used uninitialized" inside libstdc++'s
+  # <regex> (std::function in _State, tests/layout/cmake_deps_test.cc), which -Werror makes
+  # fatal; the plain build does not warn there.
+  quiet=""
+  if [ "$kind" = asan ]; then quiet="-Wno-maybe-uninitialized"; fi
   build="$root/build-$kind"
   # jemalloc replaces malloc, which the sanitizers must own: EARSHOT_JEMALLOC=OFF.
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DEARSHOT_JEMALLOC=OFF \
+    -DCMAKE_CXX_FLAGS="$flags $quiet" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DEARSHOT_JEMALLOC=OFF \
     -DEARSHOT_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
   # Only the unit-test programs (and the earshot binary the CLI tests run).
   programs=$(cmake --build "$build" --target help | sed -n 's/^\([a-z_]*_unit_tests\):.*/\1/p')

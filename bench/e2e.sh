@@ -38,6 +38,7 @@ die() { echo "e2e.sh: $*" >&2; exit 1; }
 host="${EARSHOT_E2E_BROKERS%%:*}" port="${EARSHOT_E2E_BROKERS##*:}"
 (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null || die "no broker at $EARSHOT_E2E_BROKERS (start one: deploy/kafka/start.sh)"
 if [[ "$PYTHON_PEER" != 0 ]]; then
+  [[ "$PY" != "$ROOT/.venv-tools/bin/python" ]] || "$ROOT/bench/peers/setup.sh"
   [[ -x "$PY" ]] || die "no $PY: python3 -m venv .venv-tools && .venv-tools/bin/pip install confluent-kafka vaderSentiment==3.3.2 (or EARSHOT_E2E_PYTHON=0)"
   "$PY" -c 'import confluent_kafka, vaderSentiment' 2>/dev/null || die "$PY lacks confluent-kafka or vaderSentiment"
 else

@@ -20,6 +20,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export BUILD="${BUILD:-$ROOT/build-bench}"
 [[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
 PY="${PY:-$ROOT/.venv-tools/bin/python}"
+[[ "$PY" != "$ROOT/.venv-tools/bin/python" ]] || "$ROOT/bench/peers/setup.sh"
 steps=("$@")
 [[ ${#steps[@]} -gt 0 ]] || steps=(1 2 3 4 5)
 cmake --build "$BUILD" -j2 --target earshot sentiment_bench link_bench process_bench >/dev/null

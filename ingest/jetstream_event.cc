@@ -8,6 +8,25 @@ namespace earshot::ingest {
 namespace {
 
 constexpr std::string_view kPostCollection = "app.bsky.feed.post";
+constexpr std::size_t kMaxRef = 8192;  // the codec's bound on a reply_ref member
+
+// A member that is a JSON string (opt_string also takes numbers; a CID never is one).
+std::optional<std::string> string_member(const Json& j, std::string_view key) {
+  const Json* m = member(j, key);
+  if (m == nullptr || !m->is_string()) return std::nullopt;
+  return m->get<std::string>();
+}
+
+// {"uri": "at://...", "cid": "..."} with both members non-empty strings, else nullopt.
+std::optional<std::pair<std::string, std::string>> strong_ref(const Json* ref) {
+  if (ref == nullptr || !ref->is_object()) return std::nullopt;
+  auto uri = string_member(*ref, "uri");
+  auto cid = string_member(*ref, "cid");
+  if (!uri || !cid || !uri->starts_with("at://") || cid->empty() || uri->size() > kMaxRef ||
+      cid->size() > kMaxRef)
+    return std::nullopt;
+  return std::make_pair(*uri, *cid);
+}
 
 std::string handle_or_did(HandleResolver* resolver, const std::string& did) {
   if (resolver != nullptr)
@@ -86,9 +105,22 @@ JetstreamEvent parse_jetstream_event(std::string_view json, HandleResolver* reso
   if (const Json* langs = member(*record, "langs");
       langs != nullptr && langs->is_array() && !langs->empty() && (*langs)[0].is_string())
     p.lang = (*langs)[0].get<std::string>();
-  if (const Json* reply = member(*record, "reply"))
+  const Json* reply = member(*record, "reply");
+  if (reply != nullptr)
     if (const Json* parent = member(*reply, "parent"))
       p.reply_to = bluesky_uid_from_at_uri(get_string(*parent, "uri"));
+  // What a reply to this post names: its own strong ref and its thread's root (its own
+  // reply.root when it answers something, else itself). Without its CID, or with a reply
+  // whose root is malformed, there is none (the sender then fails the reply with a reason).
+  if (auto cid = string_member(*commit, "cid");
+      cid && !cid->empty() && cid->size() <= kMaxRef && ev.did.size() + rkey.size() < kMaxRef / 2) {
+    std::string uri = "at://" + ev.did + "/" + std::string(kPostCollection) + "/" + rkey;
+    if (reply == nullptr) {
+      p.reply_ref = pipeline::core::ReplyRef{uri, *cid, uri, *cid};
+    } else if (auto root = strong_ref(member(*reply, "root"))) {
+      p.reply_ref = pipeline::core::ReplyRef{uri, *cid, root->first, root->second};
+    }
+  }
   if (const Json* facets = member(*record, "facets"); facets != nullptr && facets->is_array()) {
     for (const Json& f : *facets) {
       const Json* features = member(f, "features");

@@ -2,10 +2,12 @@
 //
 // Jetstream (github.com/bluesky-social/jetstream) sends one JSON object per WebSocket
 // message: {"did", "time_us", "kind": "commit"|"identity"|"account", "commit": {"operation":
-// "create"|"update"|"delete", "collection", "rkey", "record": {"text", "createdAt",
-// "langs", "reply": {"parent": {"uri"}}, "facets"}}}. A post create becomes
-// Post{uid "bluesky:<did>:<rkey>", url https://bsky.app/profile/<did>/post/<rkey>, tags
-// and mentions from the facets}; a delete becomes a tombstone (deleted = true, created_at =
+// "create"|"update"|"delete", "collection", "rkey", "cid", "record": {"text", "createdAt",
+// "langs", "reply": {"root": {"uri", "cid"}, "parent": {"uri", "cid"}}, "facets"}}}. A post
+// create becomes Post{uid "bluesky:<did>:<rkey>", url https://bsky.app/profile/<did>/post/
+// <rkey>, tags and mentions from the facets, reply_ref {uri at://<did>/app.bsky.feed.post/
+// <rkey>, cid, root_uri/root_cid = record.reply.root, or the post itself when it is not a
+// reply} — what a Bluesky reply to it must name; none without a commit cid}; a delete becomes a tombstone (deleted = true, created_at =
 // the event time). Identity events carry the DID's new handle. Other collections and kinds
 // produce nothing but still carry their time_us (the resume cursor).
 //

@@ -8,6 +8,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
+#include "pipeline/core/graphemes.h"
 #include "pipeline/core/rfc3339.h"
 #include "sinks/http_server.h"
 
@@ -20,17 +21,6 @@ namespace {
 
 std::string planned_at(const core::ReplyIntent& r) {
   return r.history.empty() ? std::string() : r.history.front().at;
-}
-
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-std::size_t text_limit(std::string_view platform) {
-  if (platform == "mastodon") return 500;
-  if (platform == "bluesky") return 300;
-  return 10'000;
 }
 
 // nlohmann refuses invalid UTF-8 at dump(); records are valid I-JSON, but repair anyway.
@@ -257,9 +247,10 @@ ServerResponse ReplyApi::act(const std::string& id, const std::string& by, const
   if (text) {
     if (text->empty() || !pipeline::codec::utf8_valid(*text))
       return ServerResponse::error(400, "text: expected a non-empty UTF-8 string");
-    if (code_points(*text) > text_limit(r.platform))
+    if (core::text_length(r.platform, *text) > core::text_limit(r.platform))
       return ServerResponse::error(400, "text: over the " + r.platform + " limit of " +
-                                            std::to_string(text_limit(r.platform)) + " characters");
+                                            std::to_string(core::text_limit(r.platform)) +
+                                            (r.platform == "bluesky" ? " graphemes" : " characters"));
   }
   core::ReplyEvent ev;
   ev.by = by;

@@ -72,7 +72,27 @@ ReplySender::ReplySender(std::vector<pipeline::config::ReplyAccountDef> accounts
     : accounts_(std::move(accounts)),
       http_(std::move(http)),
       publish_(std::move(publish)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      bluesky_(std::make_unique<BlueskyReplier>(http_, options_.request_timeout)) {}
+
+int ReplySender::next_attempt(const std::string& reply_id) {
+  std::lock_guard lock(mu_);
+  return attempts_[reply_id]++;
+}
+
+core::Result<ReplySender::Step> ReplySender::conclude(const core::ReplyIntent& r,
+                                                      std::int64_t now_ms, int attempt,
+                                                      Outcome o) {
+  if (o.kind == Outcome::retry) {
+    if (attempt + 1 >= options_.max_attempts) {
+      o.kind = Outcome::failed;
+      o.reason = "gave up after " + std::to_string(attempt + 1) + " attempts: " + o.reason;
+      return finish(r, now_ms, o);
+    }
+    return Step{core::ReplyStatus::sending, true, o.retry_after};
+  }
+  return finish(r, now_ms, o);
+}
 
 const pipeline::config::ReplyAccountDef* ReplySender::account_for(
     const core::ReplyIntent& r) const {
@@ -164,6 +184,7 @@ core::Result<ReplySender::Step> ReplySender::finish(core::ReplyIntent r, std::in
 core::Result<ReplySender::Step> ReplySender::handle(const core::ReplyIntent& latest,
                                                     std::int64_t now_ms) {
   core::ReplyIntent r = latest;
+  const bool resume = r.status == core::ReplyStatus::sending;  // a crash or a retry came first
   if (r.status == core::ReplyStatus::approved) {
     // The outbox record: durable before any call.
     r.status = core::ReplyStatus::sending;
@@ -178,6 +199,14 @@ core::Result<ReplySender::Step> ReplySender::handle(const core::ReplyIntent& lat
     return finish(r, now_ms,
                   {Outcome::failed, "", "no account for " + r.entity + " on " + r.platform, {}});
   }
+  if (r.platform == "bluesky") {
+    const int attempt = next_attempt(r.id);
+    ReplyAttempt a = bluesky_->reply(*acc, r, attempt, resume, now_ms);
+    const auto kind = a.kind == ReplyAttempt::sent     ? Outcome::sent
+                      : a.kind == ReplyAttempt::failed ? Outcome::failed
+                                                       : Outcome::retry;
+    return conclude(r, now_ms, attempt, {kind, a.remote_id, a.reason, a.retry_after});
+  }
   if (r.platform != "mastodon") {
     return finish(r, now_ms, {Outcome::failed, "", r.platform + ": sender not implemented", {}});
   }
@@ -185,31 +214,11 @@ core::Result<ReplySender::Step> ReplySender::handle(const core::ReplyIntent& lat
     // The server may have forgotten the key: look for our reply before calling again.
     // When the thread cannot be read, wait: calling blind could answer twice.
     auto found = find_in_thread(*acc, r);
-    if (!found) {
-      int attempt;
-      {
-        std::lock_guard lock(mu_);
-        attempt = attempts_[r.id]++;
-      }
-      return Step{core::ReplyStatus::sending, true, backoff(attempt)};
-    }
+    if (!found) return Step{core::ReplyStatus::sending, true, backoff(next_attempt(r.id))};
     if (*found) return finish(r, now_ms, {Outcome::sent, **found, "", {}});
   }
-  int attempt;
-  {
-    std::lock_guard lock(mu_);
-    attempt = attempts_[r.id]++;
-  }
-  Outcome o = call_mastodon(*acc, r, attempt);
-  if (o.kind == Outcome::retry) {
-    if (attempt + 1 >= options_.max_attempts) {
-      o.kind = Outcome::failed;
-      o.reason = "gave up after " + std::to_string(attempt + 1) + " attempts: " + o.reason;
-      return finish(r, now_ms, o);
-    }
-    return Step{core::ReplyStatus::sending, true, o.retry_after};
-  }
-  return finish(r, now_ms, o);
+  const int attempt = next_attempt(r.id);
+  return conclude(r, now_ms, attempt, call_mastodon(*acc, r, attempt));
 }
 
 }  // namespace earshot::sinks

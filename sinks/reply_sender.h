@@ -19,8 +19,10 @@
 // header only and never into a reason or a record.
 //
 // Platforms: mastodon (POST {instance}/api/v1/statuses with in_reply_to_id, visibility and
-// Idempotency-Key). Bluesky is not implemented yet: its replies end `failed` with reason
-// "bluesky: sender not implemented" (visible in the API) rather than silently waiting.
+// Idempotency-Key); bluesky (com.atproto.repo.createRecord under a record key derived from
+// the reply, read back with getRecord when a create is refused or a `sending` is resumed:
+// bluesky_reply.h). Other platforms end `failed` with reason "<platform>: sender not
+// implemented" (visible in the API) rather than silently waiting.
 //
 //   ReplySender sender(cfg.replies.accounts, http, [&](const core::ReplyIntent& r) {
 //     return produce_and_flush(replies_topic, r.post_uid, codec::encode(r)); });
@@ -45,6 +47,7 @@
 #include "pipeline/core/http_client.h"
 #include "pipeline/core/records.h"
 #include "pipeline/core/status.h"
+#include "sinks/bluesky_reply.h"
 
 namespace earshot::sinks {
 
@@ -87,6 +90,10 @@ class ReplySender {
       const pipeline::config::ReplyAccountDef& acc, const pipeline::core::ReplyIntent& r);
   pipeline::core::Result<Step> finish(pipeline::core::ReplyIntent r, std::int64_t now_ms,
                                       const Outcome& o);
+  // A retry outcome of call `attempt`: retry later, or failed after max_attempts.
+  pipeline::core::Result<Step> conclude(const pipeline::core::ReplyIntent& r, std::int64_t now_ms,
+                                        int attempt, Outcome o);
+  int next_attempt(const std::string& reply_id);
 
   std::vector<pipeline::config::ReplyAccountDef> accounts_;
   std::shared_ptr<pipeline::core::HttpClient> http_;
@@ -94,6 +101,7 @@ class ReplySender {
   ReplySenderOptions options_;
   std::mutex mu_;
   std::map<std::string, int> attempts_;  // reply id -> calls so far (this process)
+  std::unique_ptr<BlueskyReplier> bluesky_;
 };
 
 }  // namespace earshot::sinks

@@ -154,6 +154,35 @@ core::Status read_post_refs(od::value& v, std::string_view path, std::vector<cor
   return core::ok();
 }
 
+core::Status read_reply_ref(od::value& v, std::string_view path,
+                            std::optional<core::ReplyRef>& out) {
+  if (is_null(v)) {
+    out.reset();
+    return core::ok();
+  }
+  od::object obj;
+  EARSHOT_TRY(read_object(v, path, obj));
+  core::ReplyRef ref;
+  EARSHOT_TRY(for_each_member(obj, path, 2, [&](std::string_view k, od::value& m) -> core::Status {
+    std::string at = join(path, k);
+    if (k == "uri") return read_string(m, at, ref.uri);
+    if (k == "cid") return read_string(m, at, ref.cid);
+    if (k == "root_uri") return read_string(m, at, ref.root_uri);
+    if (k == "root_cid") return read_string(m, at, ref.root_cid);
+    return check_any(m, at, 3);
+  }));
+  const std::pair<std::string_view, const std::string*> members[] = {
+      {"uri", &ref.uri}, {"cid", &ref.cid}, {"root_uri", &ref.root_uri}, {"root_cid", &ref.root_cid}};
+  for (const auto& [name, value] : members) {
+    if (value->empty()) return bad(join(path, name), "required non-empty string");
+    if (value->size() > 8192) return bad(join(path, name), "longer than 8192 bytes");
+  }
+  if (!ref.uri.starts_with("at://")) return bad(join(path, "uri"), "not an at:// URI");
+  if (!ref.root_uri.starts_with("at://")) return bad(join(path, "root_uri"), "not an at:// URI");
+  out = std::move(ref);
+  return core::ok();
+}
+
 core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
                               std::uint32_t& seen, bool* known) {
   *known = true;
@@ -222,6 +251,8 @@ core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,
     std::string at;
     EARSHOT_TRY(read_rfc3339(v, "edited_at", at));
     p.edited_at = std::move(at);
+  } else if (key == "reply_ref") {
+    return read_reply_ref(v, "reply_ref", p.reply_ref);
   } else {
     *known = false;
   }

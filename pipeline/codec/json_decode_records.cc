@@ -270,6 +270,7 @@ core::Result<core::ReplyIntent> decode_reply(std::string_view wire) {
         if (key == "sentiment") return json::read_sentiment(v, key, r.sentiment);
         if (key == "post") return read_reply_post(v, r);
         if (key == "history") return read_reply_history(v, r.history);
+        if (key == "reply_ref") return json::read_reply_ref(v, key, r.reply_ref);
         return check_any(v, key, 2);
       });
 }

@@ -56,6 +56,17 @@ void write_customer(JsonWriter& w, const std::optional<core::CustomerRef>& c) {
   w.end_object();
 }
 
+void write_reply_ref(JsonWriter& w, const std::optional<core::ReplyRef>& ref) {
+  if (!ref) return;  // optional on the wire: absent, not null
+  w.key("reply_ref");
+  w.begin_object();
+  w.field("uri", ref->uri);
+  w.field("cid", ref->cid);
+  w.field("root_uri", ref->root_uri);
+  w.field("root_cid", ref->root_cid);
+  w.end_object();
+}
+
 void write_post_fields(JsonWriter& w, const core::Post& p) {
   w.field("v", core::kSchemaVersion);
   w.field("uid", p.uid);
@@ -78,6 +89,7 @@ void write_post_fields(JsonWriter& w, const core::Post& p) {
   if (p.deleted) w.field("deleted", true);
   if (p.visibility) w.field("visibility", *p.visibility);
   if (p.edited_at) w.field("edited_at", *p.edited_at);
+  write_reply_ref(w, p.reply_ref);
 }
 
 void write_post_refs(JsonWriter& w, std::string_view k, const std::vector<core::PostRef>& refs) {
@@ -271,6 +283,7 @@ std::string encode(const core::ReplyIntent& r) {
     w.end_object();
   }
   w.end_array();
+  write_reply_ref(w, r.reply_ref);
   w.end_object();
   return out;
 }

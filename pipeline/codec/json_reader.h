@@ -204,6 +204,9 @@ core::Status read_sentiment(od::value& v, std::string_view path, sentiment::Sent
 core::Status read_customer(od::value& v, std::string_view path,
                            std::optional<core::CustomerRef>& out);
 core::Status read_post_refs(od::value& v, std::string_view path, std::vector<core::PostRef>& out);
+// "reply_ref": null or {uri, cid, root_uri, root_cid}, each a non-empty string (uris "at://").
+core::Status read_reply_ref(od::value& v, std::string_view path,
+                            std::optional<core::ReplyRef>& out);
 // Reads one member of a Post (or of a record that embeds a Post's members). Returns
 // false in *known when the key is not a Post member (the caller handles it).
 core::Status read_post_member(std::string_view key, od::value& v, core::Post& p,

@@ -195,14 +195,20 @@ struct ReplyAccountDef {
   std::string entity;    // a known entity id
   std::string platform;  // mastodon | bluesky | reddit
   std::string instance;  // mastodon: the account's instance
-  std::string handle;
-  std::string token;  // required
+  std::string handle;    // bluesky: the login identifier (or `did`)
+  std::string token;  // mastodon: required; bluesky: an access JWT used as is (with `did`)
   // Issue 14: no reply is planned between quiet_from and quiet_to ("HH:MM", local time at
   // utc_offset "+HH:MM"/"-HH:MM"; a fixed offset, as g++ 12 has no IANA zone database).
   // Both empty = no quiet hours. Minutes of the day after parsing; -1 = unset.
   int quiet_from = -1;
   int quiet_to = -1;
   int utc_offset_minutes = 0;
+  // Issue 14, Bluesky: the PDS (default https://bsky.social), the account's DID (else the
+  // session's), and an app password ("${ENV}") exchanged for a session by
+  // com.atproto.server.createSession; one of app_password and token is required.
+  std::string service{};
+  std::string did{};
+  std::string app_password{};
 };
 
 struct ReplyRuleDef {

@@ -97,6 +97,7 @@ void check_outbound(ConfigReader& r, const YAML::Node& root, const Config& cfg) 
     each(root["replies"]["accounts"], "replies.accounts",
          [&](const YAML::Node& a, const std::string& p) {
            check_url(r, *policy, a, "instance", p, /*bare_host_ok=*/true);
+           check_url(r, *policy, a, "service", p);
          });
     const YAML::Node replies = root["replies"];
     const YAML::Node helpdesk = replies["helpdesk"];

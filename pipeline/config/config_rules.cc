@@ -240,6 +240,31 @@ void read_quiet_hours(ConfigReader& r, MapReader& a, ReplyAccountDef* acc) {
   }
 }
 
+// Bluesky: service URL (default the public PDS host), did, app_password or token.
+void read_bluesky_account(ConfigReader& r, MapReader& a, ReplyAccountDef* acc) {
+  acc->service = "https://bsky.social";
+  if (a.str("service", &acc->service, kNonEmpty)) {
+    if (auto why = url_error(acc->service, {"https", "http"})) {
+      r.error(*a.get("service"), a.key_path("service") + ": " + *why);
+    }
+  }
+  a.str("did", &acc->did);
+  if (!acc->did.empty() && !acc->did.starts_with("did:")) {
+    r.error(*a.get("did"), a.key_path("did") + ": expected a DID such as did:plc:...");
+  }
+  bool password = a.str("app_password", &acc->app_password, kNonEmpty);
+  bool token = a.str("token", &acc->token, kNonEmpty);
+  if (!a.has("app_password") && !a.has("token")) {
+    r.error(a.node(), a.key_path("app_password") +
+                          ": a bluesky account needs app_password (or token with did)");
+  } else if (password && acc->handle.empty() && acc->did.empty()) {
+    r.error(*a.get("app_password"),
+            a.key_path("handle") + ": app_password needs the account's handle (or did)");
+  } else if (token && !password && acc->did.empty()) {
+    r.error(*a.get("token"), a.key_path("did") + ": a bluesky token needs the account's did");
+  }
+}
+
 }  // namespace
 
 void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg) {
@@ -273,7 +298,11 @@ void read_replies(ConfigReader& r, const YAML::Node& node, Config& cfg) {
         }
       }
       a.str("handle", &acc.handle);
-      a.str("token", &acc.token, kRequired);
+      if (acc.platform == "bluesky") {
+        read_bluesky_account(r, a, &acc);
+      } else {
+        a.str("token", &acc.token, kRequired);
+      }
       read_quiet_hours(r, a, &acc);
       a.finish();
       rc.accounts.push_back(std::move(acc));

@@ -69,6 +69,8 @@ replies:
   mode: approval
   accounts:
     - {entity: acme-air, platform: mastodon, instance: "https://mastodon.example", token: t0123456789abcdef}
+    - {entity: acme-air, platform: bluesky, service: "https://bsky.example", handle: acme.bsky.example,
+       app_password: abcd-efgh-ijkl-mnop}
   rules:
     - {name: complaints, when: {intent: complaint, label: negative},
        template: "Hi {author.name}, sorry about this: {case_url}"}

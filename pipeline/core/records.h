@@ -35,6 +35,18 @@ struct Author {
   bool operator==(const Author&) const = default;
 };
 
+// What a Bluesky reply names (issue 14): the strong refs (at-uri + CID) of the post answered
+// and of its thread's root — the post's own reply.root when it is itself a reply, else the
+// post itself. Wire: "reply_ref": {"uri", "cid", "root_uri", "root_cid"}, every member a
+// non-empty string, the uris "at://..."; absent on other platforms.
+struct ReplyRef {
+  std::string uri;  // at://<did>/app.bsky.feed.post/<rkey>
+  std::string cid;
+  std::string root_uri;
+  std::string root_cid;
+  bool operator==(const ReplyRef&) const = default;
+};
+
 // A normalised public post (topic `posts`, key = uid).
 struct Post {
   std::string uid;     // "<source>:<origin>:<native id>", stable across re-ingest
@@ -54,6 +66,7 @@ struct Post {
   // edited the post (RFC 3339; unset = never edited).
   std::optional<std::string> visibility;
   std::optional<std::string> edited_at;
+  std::optional<ReplyRef> reply_ref{};  // bluesky: what a reply to this post needs
   bool operator==(const Post&) const = default;
 };
 
@@ -216,6 +229,7 @@ struct ReplyIntent {
   // A helpdesk case (platform "helpdesk", sinks/helpdesk_case.h): the case link the helpdesk
   // answered (remote_id holds its case id).
   std::string case_url;
+  std::optional<ReplyRef> reply_ref{};  // bluesky: the post's refs, copied from the Post
   bool operator==(const ReplyIntent&) const = default;
 };
 

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "pipeline/core/crypto.h"
+#include "pipeline/core/graphemes.h"
 #include "pipeline/core/rfc3339.h"
 
 namespace earshot::pipeline::react {
@@ -80,18 +81,6 @@ std::optional<std::string> fill(std::string_view tmpl, const core::ScoredPost& s
     i = end + 1;
   }
   return std::nullopt;
-}
-
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char ch) {
-    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-  }));
-}
-
-std::size_t platform_limit(std::string_view platform) {
-  if (platform == "mastodon") return 500;
-  if (platform == "bluesky") return 300;
-  return 10'000;
 }
 
 }  // namespace
@@ -190,7 +179,7 @@ std::string ReplyPlanner::guard(const core::ScoredPost& sp, const Candidate& c, 
     if (acc.entity == c.mention->id && acc.platform == p.source) account = &acc;
   }
   if (!account) return "no_account";
-  if (code_points(out.text) > platform_limit(p.source)) return "too_long";
+  if (core::text_length(p.source, out.text) > core::text_limit(p.source)) return "too_long";
   if (account->quiet_from >= 0) {
     std::int64_t local = now_ms / 60'000 + account->utc_offset_minutes;
     int minute = static_cast<int>(((local % 1440) + 1440) % 1440);
@@ -235,7 +224,8 @@ std::optional<core::ReplyIntent> ReplyPlanner::plan(const core::ScoredPost& sp,
   r.id = reply_id_for(sp.post.uid);
   r.post_uid = sp.post.uid;
   r.platform = sp.post.source;
-  r.in_reply_to = native_post_id(sp.post.uid);
+  // Bluesky: the post's at-uri (its uid's native part cannot be split from the DID's colons).
+  r.in_reply_to = sp.post.reply_ref ? sp.post.reply_ref->uri : native_post_id(sp.post.uid);
   r.template_name = c->rule->name;
   r.customer = sp.customer;
   r.idempotency_key = reply_idempotency_key(sp.post.uid);
@@ -247,6 +237,7 @@ std::optional<core::ReplyIntent> ReplyPlanner::plan(const core::ScoredPost& sp,
   r.post_author_id = sp.post.author.id;
   r.post_url = sp.post.url;
   r.post_created_at = sp.post.created_at;
+  r.reply_ref = sp.post.reply_ref;  // bluesky: the strong refs the sender names
 
   r.reason = guard(sp, *c, now_ms, r);
   if (!r.reason.empty()) {

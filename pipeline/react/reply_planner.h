@@ -24,8 +24,7 @@
 //   flag:bot | flag:spam | flag:near_duplicate | flag:sarcasm | too_old (replies.max_post_age)
 //   | low_confidence (targeted label probability < replies.min_confidence) |
 //   no_template:<lang> | placeholder:<name> (no value) | no_account (entity × platform) |
-//   too_long (mastodon 500, bluesky 300 code points: a grapheme count is never larger, so
-//   this never lets an over-long text through) | quiet_hours (the account's local time) |
+//   too_long (mastodon 500 code points, bluesky 300 graphemes: core/graphemes.h) | quiet_hours (the account's local time) |
 //   author_cooldown (an author answered within replies.author_cooldown) | daily_cap (per
 //   account and UTC day).
 // Helpdesk cases (replies.helpdesk, config.h HelpdeskDef): plan_case() turns a planned reply

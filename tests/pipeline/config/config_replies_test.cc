@@ -1,6 +1,8 @@
 // The issue 14 keys of `replies:` (pipeline/config/README.md).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "pipeline/config/config.h"
 
 namespace earshot::pipeline::config {
@@ -61,6 +63,59 @@ TEST(ConfigReplies, BadQuietHoursAreErrors) {
   auto out_of_range =
       parse_config(std::string(kEntities) + "replies: {min_confidence: 2}\n", "test.yaml", "");
   EXPECT_FALSE(out_of_range);
+}
+
+TEST(ConfigReplies, BlueskyAccountsTakeAnAppPasswordFromTheEnvironment) {
+  ::setenv("EARSHOT_TEST_BSKY_PW", "abcd-efgh-ijkl-mnop", 1);
+  std::string yaml = std::string(kEntities) + R"(
+outbound: {allow_private: [127.0.0.1]}
+replies:
+  accounts:
+    - {entity: acme, platform: bluesky, handle: acme.bsky.social,
+       app_password: "${EARSHOT_TEST_BSKY_PW}"}
+    - {entity: acme, platform: bluesky, service: "http://127.0.0.1:9", did: "did:plc:acme",
+       token: an-access-jwt}
+)";
+  auto cfg = parse_config(yaml, "test.yaml", "");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  const auto& a = cfg->replies.accounts;
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].service, "https://bsky.social");
+  EXPECT_EQ(a[0].handle, "acme.bsky.social");
+  EXPECT_EQ(a[0].app_password, "abcd-efgh-ijkl-mnop");
+  EXPECT_EQ(a[1].service, "http://127.0.0.1:9");
+  EXPECT_EQ(a[1].did, "did:plc:acme");
+  EXPECT_EQ(a[1].token, "an-access-jwt");
+}
+
+TEST(ConfigReplies, BadBlueskyAccountsAreErrorsNamingTheKey) {
+  ::setenv("EARSHOT_TEST_BSKY_EMPTY", "", 1);
+  const std::pair<std::string, std::string> cases[] = {
+      {"handle: a.bsky.social", "app_password"},                       // no secret at all
+      {"handle: a.bsky.social, app_password: \"${EARSHOT_TEST_BSKY_EMPTY}\"", "app_password"},
+      {"app_password: pw-1234", "handle"},                             // whose password?
+      {"token: jwt", "did"},                                           // a token needs the did
+      {"did: acme, token: jwt", "did"},                                // not a DID
+      {"handle: a, app_password: pw, service: \"ftp://x\"", "service"},
+      {"handle: a, app_password: pw, service: \"https://10.0.0.1\"", "service"},  // SSRF guard
+      {"handle: a, app_password: pw, instance: \"https://m.example\"", "instance"}};
+  for (const auto& [acc, key] : cases) {
+    std::string yaml = std::string(kEntities) +
+                       "replies:\n  accounts:\n    - {entity: acme, platform: bluesky, " + acc +
+                       "}\n";
+    auto cfg = parse_config(yaml, "test.yaml", "");
+    ASSERT_FALSE(cfg) << acc;
+    EXPECT_NE(cfg.error().message.find(key), std::string::npos) << acc << ": "
+                                                                 << cfg.error().message;
+    EXPECT_NE(cfg.error().message.find("test.yaml:"), std::string::npos) << cfg.error().message;
+  }
+  // Mastodon still needs its token.
+  auto mastodon = parse_config(std::string(kEntities) +
+                                   "replies:\n  accounts:\n    - {entity: acme, platform: "
+                                   "mastodon, instance: \"https://m.example\"}\n",
+                               "test.yaml", "");
+  ASSERT_FALSE(mastodon);
+  EXPECT_NE(mastodon.error().message.find("token"), std::string::npos);
 }
 
 }  // namespace

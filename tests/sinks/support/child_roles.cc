@@ -55,11 +55,18 @@ void run_react_role() {
   std::_Exit(6);
 }
 
-// replies: a ReplyRunner sending to the fixture Mastodon at EARSHOT_SCN_MASTODON_URL.
+// replies: a ReplyRunner sending to the fixture Mastodon (and PDS) at EARSHOT_SCN_MASTODON_URL.
 void run_replies_role() {
   pipeline::config::Config cfg = scenario_config_from_env();
   const char* url = std::getenv("EARSHOT_SCN_MASTODON_URL");
   cfg.replies.accounts = {{"acme", "mastodon", url ? url : "", "@acme@m.example", "secret-token"}};
+  pipeline::config::ReplyAccountDef bsky;  // the fixture PDS on the same server
+  bsky.entity = "acme";
+  bsky.platform = "bluesky";
+  bsky.service = url ? url : "";
+  bsky.handle = "acme.bsky.example";
+  bsky.app_password = "app-pass-1234-5678";
+  cfg.replies.accounts.push_back(bsky);
   auto log = open_scenario_log(cfg);
   if (!log) std::_Exit(3);
   ReplyRunner runner(cfg, *log, pipeline::http::make_cpprest_client(earshot::testing::loopback_client()));

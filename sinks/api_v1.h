@@ -64,8 +64,9 @@ struct ApiV1 {
 
 void add_api_v1_routes(HttpServer& server, const ApiV1& api);
 
-// The routes add_api_v1_routes() registers, as data (what the OpenAPI test compares the
-// document with: no route undocumented, none documented but missing).
+// The routes add_api_v1_routes() registers, as data. (The OpenAPI test compares the document
+// with HttpServer::routes() of a server holding these and the reply queue's routes: no route
+// undocumented, none documented but missing.)
 struct ApiRoute {
   std::string method, path;
   Access access;

@@ -9,6 +9,7 @@
 #include "pipeline/core/crypto.h"
 #include "pipeline/core/graphemes.h"
 #include "pipeline/core/rfc3339.h"
+#include "sinks/platform_retry.h"
 
 namespace earshot::sinks {
 
@@ -20,34 +21,6 @@ namespace {
 
 constexpr std::string_view kCollection = "app.bsky.feed.post";
 constexpr std::string_view kTidChars = "234567abcdefghijklmnopqrstuvwxyz";
-
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
-milliseconds backoff(int attempt) {
-  long long ms = 1000LL << std::min(attempt, 9);
-  return milliseconds(std::min(ms, 300'000LL));
-}
-
-bool all_digits(const std::string& v, std::size_t max_len) {
-  return !v.empty() && v.size() <= max_len &&
-         std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// 429: Retry-After (seconds) or RateLimit-Reset (epoch seconds, what Bluesky sends), at most
-// an hour; else the backoff.
-milliseconds wait_for(const core::HttpResponse& res, int attempt, std::int64_t now_ms) {
-  std::string after = res.header("Retry-After");
-  if (all_digits(after, 6)) return milliseconds(std::min(std::stoll(after), 3600LL) * 1000);
-  std::string reset = res.header("RateLimit-Reset");
-  if (all_digits(reset, 12)) {
-    long long at_ms = std::stoll(reset) * 1000;
-    if (at_ms > now_ms) return milliseconds(std::min(at_ms - now_ms, 3'600'000LL));
-  }
-  return backoff(attempt);
-}
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
@@ -230,11 +203,11 @@ std::optional<ReplyAttempt> BlueskyReplier::session(const pipeline::config::Repl
                    .body = dump(body)});
   if (!res) {
     return ReplyAttempt{ReplyAttempt::retry, "", "bluesky createSession: " + res.error().message,
-                        backoff(attempt)};
+                        platform_backoff(attempt)};
   }
   if (res->status == 429 || res->status >= 500) {
     return ReplyAttempt{ReplyAttempt::retry, "", call.reason("createSession", *res),
-                        res->status == 429 ? wait_for(*res, attempt, now_ms) : backoff(attempt)};
+                        res->status == 429 ? platform_retry_wait(*res, attempt, now_ms) : platform_backoff(attempt)};
   }
   json j = json::parse(res->body, nullptr, false);
   Session s{json_string(j, "accessJwt"), json_string(j, "refreshJwt"),
@@ -316,7 +289,7 @@ ReplyAttempt BlueskyReplier::reply(const pipeline::config::ReplyAccountDef& acc,
   if (resume) {
     Found f = read_back();
     if (f == Found::yes) return settle();
-    if (f == Found::unknown) return retry(lookup_error, backoff(attempt));
+    if (f == Found::unknown) return retry(lookup_error, platform_backoff(attempt));
   }
   json body = json::object();
   body["repo"] = s.did;
@@ -329,7 +302,7 @@ ReplyAttempt BlueskyReplier::reply(const pipeline::config::ReplyAccountDef& acc,
                      .headers = {{"Content-Type", "application/json"},
                                  {"Authorization", "Bearer " + s.access}},
                      .body = dump(body)});
-    if (!res) return retry("bluesky createRecord: " + res.error().message, backoff(attempt));
+    if (!res) return retry("bluesky createRecord: " + res.error().message, platform_backoff(attempt));
     if (res->status >= 200 && res->status < 300) {
       found_uri = json_string(json::parse(res->body, nullptr, false), "uri");
       found_parent = r.reply_ref->uri;
@@ -343,15 +316,15 @@ ReplyAttempt BlueskyReplier::reply(const pipeline::config::ReplyAccountDef& acc,
       continue;
     }
     const std::string reason = call.reason("createRecord", *res);
-    if (res->status == 429) return retry(reason, wait_for(*res, attempt, now_ms));
+    if (res->status == 429) return retry(reason, platform_retry_wait(*res, attempt, now_ms));
     // A refused or failed create may be a second create of a record that is there (a PDS
     // answers 400 or, older ones, 500): read it back before concluding.
     Found f = read_back();
     if (f == Found::yes) return settle();
-    if (res->status >= 500 || f == Found::unknown) return retry(reason, backoff(attempt));
+    if (res->status >= 500 || f == Found::unknown) return retry(reason, platform_backoff(attempt));
     return failed(reason);
   }
-  return retry("bluesky createRecord: session renewed twice", backoff(attempt));
+  return retry("bluesky createRecord: session renewed twice", platform_backoff(attempt));
 }
 
 }  // namespace earshot::sinks

@@ -8,6 +8,7 @@
 #include "pipeline/codec/json_writer.h"
 #include "pipeline/core/rfc3339.h"
 #include "pipeline/core/webhook_signature.h"
+#include "sinks/platform_retry.h"
 
 namespace earshot::sinks {
 
@@ -18,19 +19,6 @@ using std::chrono::milliseconds;
 namespace {
 
 std::string clean(std::string_view s) { return pipeline::codec::utf8_repair(s); }
-
-milliseconds backoff(int attempt) {
-  long long ms = 1000LL << std::min(attempt, 9);
-  return milliseconds(std::min(ms, 300'000LL));
-}
-
-milliseconds retry_after(const core::HttpResponse& res, int attempt) {
-  std::string v = res.header("Retry-After");
-  if (!v.empty() && v.size() < 7 &&
-      std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return milliseconds(std::stoll(v) * 1000);
-  return backoff(attempt);
-}
 
 std::string reason_of(const core::HttpResponse& res) {
   std::string reason = "helpdesk " + std::to_string(res.status);
@@ -148,7 +136,7 @@ core::Result<HelpdeskCaseSender::Step> HelpdeskCaseSender::handle(const core::Re
   milliseconds wait{0};
   if (!res) {
     reason = "helpdesk: " + res.error().message;
-    wait = backoff(attempt);
+    wait = platform_backoff(attempt);
   } else if (res->status >= 200 && res->status < 300) {
     json j = json::parse(res->body, nullptr, false);
     if (j.is_object()) {
@@ -165,7 +153,7 @@ core::Result<HelpdeskCaseSender::Step> HelpdeskCaseSender::handle(const core::Re
     return finish(c, now_ms, core::ReplyStatus::sent, "");
   } else if (res->status == 429 || res->status >= 500) {
     reason = reason_of(*res);
-    wait = retry_after(*res, attempt);
+    wait = platform_retry_wait(*res, attempt, now_ms);
   } else {
     return finish(c, now_ms, core::ReplyStatus::failed, reason_of(*res));
   }

@@ -80,6 +80,17 @@ void HttpServer::route_events(std::string path, Access access, EventSource sourc
   add_route({"GET", split_path(path), access, nullptr, std::move(source)});
 }
 
+std::vector<HttpServer::RouteInfo> HttpServer::routes() const {
+  std::shared_lock lock(mu_);
+  std::vector<RouteInfo> out;
+  for (const auto& r : routes_) {
+    std::string path;
+    for (const auto& seg : r.segments) path += "/" + seg;
+    out.push_back({r.method, path.empty() ? "/" : path, r.access, r.events != nullptr});
+  }
+  return out;
+}
+
 void HttpServer::set_event_auth(EventAuth auth) {
   std::unique_lock lock(mu_);
   event_auth_ = std::move(auth);

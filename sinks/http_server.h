@@ -147,6 +147,16 @@ class HttpServer {
   // Requests answered 401 so far.
   std::uint64_t unauthorized() const { return unauthorized_.load(); }
 
+  // The routes registered so far, in registration order: what the server answers (the
+  // OpenAPI test compares this list with sinks/openapi.json).
+  struct RouteInfo {
+    std::string method;
+    std::string path;  // "/api/v1/replies/{id}/approve"
+    Access access;
+    bool events = false;  // a server-sent event stream
+  };
+  std::vector<RouteInfo> routes() const;
+
   struct Impl;  // http_server.cc
 
  private:

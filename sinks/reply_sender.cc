@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/core/rfc3339.h"
+#include "sinks/platform_retry.h"
 
 namespace earshot::sinks {
 
@@ -15,31 +16,18 @@ using std::chrono::milliseconds;
 
 namespace {
 
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string bare(std::string_view h) {
   if (!h.empty() && h.front() == '@') h.remove_prefix(1);
   std::string out(h);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
-milliseconds backoff(int attempt) {
-  long long ms = 1000LL << std::min(attempt, 9);
-  return milliseconds(std::min(ms, 300'000LL));
-}
-
-milliseconds retry_after(const core::HttpResponse& res, int attempt) {
-  std::string v = res.header("Retry-After");
-  if (!v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-      v.size() < 7) {
-    return milliseconds(std::stoll(v) * 1000);
-  }
-  return backoff(attempt);
 }
 
 // "<platform> <status>: <the server's error message>" without echoing anything else.
@@ -118,7 +106,7 @@ ReplySender::Outcome ReplySender::call_mastodon(const pipeline::config::ReplyAcc
   if (!res) {
     o.kind = Outcome::retry;
     o.reason = "mastodon: " + res.error().message;
-    o.retry_after = backoff(attempt);
+    o.retry_after = platform_backoff(attempt);
     return o;
   }
   if (res->status >= 200 && res->status < 300) {
@@ -131,7 +119,7 @@ ReplySender::Outcome ReplySender::call_mastodon(const pipeline::config::ReplyAcc
   o.reason = http_reason("mastodon", *res);
   if (res->status == 429 || res->status >= 500) {
     o.kind = Outcome::retry;
-    o.retry_after = retry_after(*res, attempt);
+    o.retry_after = platform_retry_wait(*res, attempt, wall_ms());
   } else {
     o.kind = Outcome::failed;
   }
@@ -214,7 +202,7 @@ core::Result<ReplySender::Step> ReplySender::handle(const core::ReplyIntent& lat
     // The server may have forgotten the key: look for our reply before calling again.
     // When the thread cannot be read, wait: calling blind could answer twice.
     auto found = find_in_thread(*acc, r);
-    if (!found) return Step{core::ReplyStatus::sending, true, backoff(next_attempt(r.id))};
+    if (!found) return Step{core::ReplyStatus::sending, true, platform_backoff(next_attempt(r.id))};
     if (*found) return finish(r, now_ms, {Outcome::sent, **found, "", {}});
   }
   const int attempt = next_attempt(r.id);

@@ -15,6 +15,7 @@
 #include "sinks/api_v1.h"
 #include "sinks/http_server.h"
 #include "sinks/post_store.h"
+#include "sinks/reply_api.h"
 #include "tests/support/wait.h"
 
 namespace earshot::sinks {
@@ -251,8 +252,9 @@ TEST(ApiV1, PostsRouteFiltersFromTheScoredTopic) {
   EXPECT_EQ(s.call("GET", "/api/v1/posts", "read-token-0123456789", {{"limit", "0"}}).status, 400);
 }
 
-// The OpenAPI document and the registered routes name the same set of (method, path) with
-// the same scope: no route undocumented, none documented but missing.
+// The OpenAPI document and the routes a `serve` server answers (the v1 API and the reply
+// queue, as cmd_serve.cc installs them) name the same set of (method, path) with the same
+// scope: no route undocumented, none documented but missing.
 TEST(ApiV1, OpenApiDocumentsExactlyTheRegisteredRoutes) {
   json doc = json::parse(openapi_json());
   ASSERT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
@@ -264,14 +266,20 @@ TEST(ApiV1, OpenApiDocumentsExactlyTheRegisteredRoutes) {
       documented.insert(m + " " + path + " " + op["x-earshot-scope"].get<std::string>());
     }
   }
+  HttpServer server(HttpServerOptions{});  // never started: only its route table is read
   ApiStore store({});
-  for (const auto& r : api_v1_routes({.store = &store})) {
+  add_api_v1_routes(server, {.store = &store});
+  ReplyBook book;
+  ReplyApi replies(book, [](const pipeline::core::ReplyIntent&) { return pipeline::core::ok(); });
+  replies.install(server);
+  for (const auto& r : server.routes()) {
     std::string scope = r.access == Access::kPublic ? "public"
                         : r.access == Access::kRead ? "read"
                                                     : "admin";
     registered.insert(r.method + " " + r.path + " " + scope);
     EXPECT_EQ(r.path.rfind("/api/v1/", 0), 0u) << r.path;
   }
+  EXPECT_TRUE(registered.count("POST /api/v1/replies/{id}/approve admin")) << "reply queue routes";
   EXPECT_EQ(documented, registered);
 }
 

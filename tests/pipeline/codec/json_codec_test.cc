@@ -380,6 +380,8 @@ TEST(Rfc3339, FormatEqualsThePrintfReference) {
     }
   }
   EXPECT_EQ(wrong, 0);
+}
+
 // Issue 17: re-scored mentions and aggregates name their model version; the live ones omit
 // the member, so their wire form is what it was before.
 TEST(JsonCodec, ModelVersionIsAnOptionalMemberOfMentionsAndAggregates) {

@@ -286,7 +286,7 @@ test("every documented route answers in its documented shape; nothing else answe
   let walked = 0;
   for (const [route, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      const query = (op.parameters || []).filter(p => p.in === "query" && p.required).map(p => p.name + "=acme-air").join("&");
+      const query = (op.parameters || []).filter(p => p.in === "query" && p.required).map(p => p.name + "=" + (p.example ?? "acme-air")).join("&");
       const url = route.replace("{id}", encodeURIComponent(idFor(route))) + (query ? "?" + query : "");
       const example = op.requestBody && op.requestBody.content["application/json"].example;
       if (op.responses["200"].content["text/event-stream"]) {   // an endless stream: its head only

@@ -148,6 +148,15 @@ pipeline::core::Post MastodonStreamSource::tombstone(const std::string& id) cons
   return p;
 }
 
+pipeline::core::Result<pipeline::core::Post> MastodonStreamSource::edited_post(
+    const std::string& data) const {
+  auto s = parse_mastodon_status(data, host_);
+  if (!s) return std::unexpected(s.error());
+  // status.update means edited; a status without edited_at gets the time it was seen.
+  if (!s->post.edited_at) s->post.edited_at = now_rfc3339();
+  return std::move(s->post);
+}
+
 bool MastodonStreamSource::streaming() const {
   if (!stream_) return false;
   std::lock_guard lock(stream_->shared->mu);
@@ -190,8 +199,10 @@ pipeline::core::Result<ingest::SourceBatch> MastodonStreamSource::poll(milliseco
                                  : stream_->shared->error;
         // Updates left in the queue come back through REST (they are after the cursor);
         // deletes do not, so they are kept for the next batch.
-        for (auto& [event, data] : stream_->shared->events)
+        for (auto& [event, data] : stream_->shared->events) {
           if (event == "delete") pending_deletes_.push_back(data);
+          if (event == "status.update") pending_updates_.push_back(data);
+        }
       }
       stop_stream();
       next_connect_ = now + backoff_.next();
@@ -208,6 +219,14 @@ pipeline::core::Result<ingest::SourceBatch> MastodonStreamSource::poll(milliseco
   if (!live || !backfilled_) {
     auto b = rest_.poll(timeout);
     if (b) {
+      for (const std::string& data : pending_updates_) {
+        if (auto p = edited_post(data)) {
+          b->posts.push_back(std::move(*p));
+        } else {
+          b->dead.push_back(make_dead_letter("mastodon", p.error().message, data));
+        }
+      }
+      pending_updates_.clear();
       for (const std::string& id : pending_deletes_) b->posts.push_back(tombstone(id));
       pending_deletes_.clear();
       if (auto doc = parse_json(b->cursor)) min_id_ = get_string(*doc, "min_id");
@@ -233,6 +252,14 @@ pipeline::core::Result<ingest::SourceBatch> MastodonStreamSource::poll(milliseco
       if (!min_id_.empty() && !id_less(min_id_, s->id)) continue;  // already backfilled
       min_id_ = s->id;
       if (options_.dedup->first_seen(s->uri)) batch.posts.push_back(std::move(s->post));
+    } else if (event == "status.update") {
+      // An edit of a status seen before: same uid, edited_at set, past the cursor and the
+      // federated-copy dedup on purpose (process tells a new version from a repeat).
+      if (auto p = edited_post(data)) {
+        batch.posts.push_back(std::move(*p));
+      } else {
+        batch.dead.push_back(make_dead_letter("mastodon", p.error().message, data));
+      }
     } else if (event == "delete") {
       batch.posts.push_back(tombstone(data));
     }

@@ -2,7 +2,10 @@
 //
 // Reads GET <instance>/api/v1/streaming/public (timeline "public"), .../public/local
 // ("local") or .../hashtag?tag=NAME ("hashtag:NAME") as text/event-stream: `event: update`
-// carries a Status (→ Post), `event: delete` a status id (→ tombstone), `:` lines are
+// carries a Status (→ Post), `event: status.update` an edited Status (→ a Post with the same
+// uid and edited_at set, the time seen when the status lacks it; never dropped by the cursor
+// or the federated-copy dedup: process passes it on flagged `edited`, the reply planner
+// blocks a reply still waiting), `event: delete` a status id (→ tombstone), `:` lines are
 // heartbeats. Whenever the stream is not up — before the first connect, after a disconnect
 // or an HTTP error, or when it is stalled (no event or heartbeat for stall_factor ×
 // expected_interval, or not connected within that time) — poll() falls back to REST polling through
@@ -60,6 +63,7 @@ class MastodonStreamSource final : public ingest::Source {
   void start_stream();
   void stop_stream();
   pipeline::core::Post tombstone(const std::string& id) const;
+  pipeline::core::Result<pipeline::core::Post> edited_post(const std::string& data) const;
 
   MastodonOptions options_;
   MastodonSource rest_;
@@ -74,6 +78,7 @@ class MastodonStreamSource final : public ingest::Source {
   bool counted_ = false;
   std::string last_stream_error_;
   std::vector<std::string> pending_deletes_;  // status ids deleted, not yet emitted
+  std::vector<std::string> pending_updates_;  // status.update data, not yet emitted
   std::int64_t connects_ = 0;
   std::int64_t stream_posts_ = 0;
   std::int64_t stalls_ = 0;         // stream connections given up as stalled

@@ -37,6 +37,7 @@ struct Fixture {
   std::atomic<int> stream_status{200};
   std::atomic<int> streams{0};
   std::atomic<bool> drop_first{false};
+  std::atomic<bool> edit{false};  // the stream also sends a status.update of 1002
 
   FixtureResponse answer(const FixtureRequest& req) {
     if (req.path() == "/api/v1/timelines/public") {
@@ -60,6 +61,15 @@ struct Fixture {
         return;           // mid-stream disconnect
       }
       write_chunk(fd, "event: update\ndata: " + status(1005) + "\n\nevent: delete\ndata: 1001\n\n");
+      if (edit) {
+        Json edited = *parse_json(status(1002));
+        edited["content"] = "<p>status 1002, edited</p>";
+        edited["edited_at"] = "2026-11-23T10:05:00.000Z";
+        Json plain = *parse_json(status(1003));  // an update without edited_at
+        plain["content"] = "<p>status 1003, edited</p>";
+        write_chunk(fd, "event: status.update\ndata: " + dump_json(edited) +
+                            "\n\nevent: status.update\ndata: " + dump_json(plain) + "\n\n");
+      }
       write_chunk(fd, "event: update\ndata: {broken\n\n");
       for (int i = 0; i < 100 && !testing::peer_closed(fd, 50); ++i) write_chunk(fd, ":thump\n\n");
     };
@@ -154,6 +164,45 @@ TEST(MastodonStream, ReconnectsAfterADropAndBackfillsTheGap) {
                                             "mastodon:127.0.0.1:1001 (deleted)"}));
   EXPECT_GE(src.connects(), 1);  // the first stream may drop before a poll saw it up
   EXPECT_GE(fx.streams.load(), 2);
+}
+
+// Issue 14: an edit arrives after the post as `status.update`; it is not dropped as already
+// seen (its id is behind the cursor, its uri known) but becomes a Post with the same uid and
+// edited_at set, so process and the reply planner can act on it.
+TEST(MastodonStream, StatusUpdateBecomesAnEditedPostWithTheSameUid) {
+  Fixture fx;
+  fx.edit = true;
+  HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
+  MastodonStreamSource src(options_for(server),
+                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
+                           {.expected_interval = milliseconds(100),
+                            .stall_factor = 3,
+                            .reconnect_base = milliseconds(20),
+                            .address_policy = earshot::testing::loopback_policy()});
+  ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
+  std::vector<pipeline::core::Post> edits;
+  std::size_t dead = 0;
+  auto t0 = Clock::now();
+  while (edits.size() < 2 && Clock::now() - t0 < std::chrono::seconds(5)) {
+    auto b = src.poll(milliseconds(100));
+    if (!b) continue;
+    for (auto& p : b->posts) {
+      if (p.edited_at) edits.push_back(p);
+    }
+    dead += b->dead.size();
+  }
+  ASSERT_EQ(edits.size(), 2u);
+  EXPECT_EQ(edits[0].uid, "mastodon:127.0.0.1:1002");
+  EXPECT_EQ(edits[0].text, "status 1002, edited");
+  EXPECT_EQ(edits[0].edited_at, "2026-11-23T10:05:00Z");
+  EXPECT_FALSE(edits[0].deleted);
+  EXPECT_EQ(edits[1].uid, "mastodon:127.0.0.1:1003");
+  EXPECT_EQ(edits[1].text, "status 1003, edited");
+  ASSERT_TRUE(edits[1].edited_at);  // the time it was seen stands in
+  EXPECT_FALSE(edits[1].edited_at->empty());
+  auto b = src.poll(milliseconds(10));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->cursor, R"({"min_id":"1005"})");  // an edit does not move the cursor back
 }
 
 }  // namespace

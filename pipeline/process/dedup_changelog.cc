@@ -1,4 +1,5 @@
 #include "pipeline/process/dedup_changelog.h"
+#include "pipeline/core/rfc3339.h"
 #include "pipeline/core/status.h"
 
 #include <charconv>
@@ -187,6 +188,68 @@ void retractions(const std::string& uid, std::string_view value, const core::Pos
     m.retract = true;
     out.push_back(std::move(m));
   }
+}
+
+std::string text_hash(std::string_view text) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = kHex[h & 0xf];
+  return out;
+}
+
+namespace {
+// The position of the version field's separator in `value`, or npos.
+std::size_t version_at(std::string_view value) {
+  const std::size_t at = value.rfind(kField);
+  if (at == std::string_view::npos || at + 1 >= value.size() || value[at + 1] != 'v') {
+    return std::string_view::npos;
+  }
+  return split(value.substr(at + 1), kEntity).size() == 3 ? at : std::string_view::npos;
+}
+}  // namespace
+
+Version version_of(std::string_view value) {
+  Version v;
+  const std::size_t at = version_at(value);
+  if (at == std::string_view::npos) return v;
+  auto parts = split(value.substr(at + 2), kEntity);
+  std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), v.rev);
+  v.edited_at = std::string(parts[1]);
+  v.text_hash = std::string(parts[2]);
+  return v;
+}
+
+std::string with_version(std::string_view value, const Version& v) {
+  const std::size_t at = version_at(value);
+  std::string out(at == std::string_view::npos ? value : value.substr(0, at));
+  out += kField;
+  out += 'v';
+  out += std::to_string(v.rev);
+  out += kEntity;
+  append_clean(out, v.edited_at);
+  out += kEntity;
+  append_clean(out, v.text_hash);
+  return out;
+}
+
+bool is_edit(std::string_view known, const core::Post& post, std::string_view hash) {
+  if (is_deleted(known)) return false;
+  const Version k = version_of(known);
+  const std::string edited = post.edited_at.value_or("");
+  if (edited != k.edited_at) {
+    if (edited.empty()) return false;
+    if (k.edited_at.empty()) return true;
+    auto a = core::parse_rfc3339_ms(edited);
+    auto b = core::parse_rfc3339_ms(k.edited_at);
+    if (a && b && *a != *b) return *a > *b;
+    if (!a || !b) return edited > k.edited_at;
+  }
+  return !k.text_hash.empty() && k.text_hash != hash;
 }
 
 }  // namespace earshot::pipeline::process::dedup_changelog

@@ -113,4 +113,23 @@ std::string post_value(const core::ScoredPost& scored);
 void retractions(const std::string& uid, std::string_view value, const core::Post& deleted,
                  std::vector<core::Mention>& out);
 
+// Edits (issue 14). A post's dedup value ends with its version: a field 'v' <revision> 0x1E
+// <edited_at> 0x1E <text hash>. A value written before (no such field) is revision 0, never
+// edited, text unknown. retractions() skips the field (it has 3 parts, an entity 5).
+struct Version {
+  std::uint32_t rev = 0;
+  std::string edited_at;  // "" = never edited
+  std::string text_hash;  // text_hash() of the text; "" = unknown
+};
+// FNV-1a 64 of `text` as 16 hex digits: the same on every machine and build.
+std::string text_hash(std::string_view text);
+Version version_of(std::string_view value);
+// `value` (a dedup value) with its version field replaced by (or set to) `v`.
+std::string with_version(std::string_view value, const Version& v);
+// Whether `post`, of a uid whose dedup value is `known`, is a newer version of it: not when
+// the uid is deleted; yes when its edited_at is later than the known one (unset counts as
+// earliest); no when earlier; when equal, yes only if the known text hash is set and differs
+// from `hash` (platforms without edited_at). An identical repeat is never an edit.
+bool is_edit(std::string_view known, const core::Post& post, std::string_view hash);
+
 }  // namespace earshot::pipeline::process::dedup_changelog

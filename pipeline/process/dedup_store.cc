@@ -110,7 +110,13 @@ void DedupStore::remember(std::string_view uid, std::string_view value) {
   if (auto seq = seen_.find(key)) {
     // A deleted uid stays deleted: batch records of one uid may be read in any order. A
     // known post keeps the value first remembered (one post has one dedup value).
-    if (dedup_changelog::is_deleted(value)) seen_.set_deleted(*seq, true);
+    if (dedup_changelog::is_deleted(value)) {
+      seen_.set_deleted(*seq, true);
+    } else if (dedup_changelog::version_of(value).rev > 0) {  // an edit: the highest wins
+      auto& e = edits_[{key.lo, key.hi}];
+      const auto have = dedup_changelog::version_of(e.empty() ? seen_.value(*seq) : e).rev;
+      if (dedup_changelog::version_of(value).rev > have) e.assign(value);
+    }
     return;
   }
   const bool deleted = dedup_changelog::is_deleted(value);
@@ -136,7 +142,8 @@ const std::string* DedupStore::find(std::string_view uid) const {
   if (seen_.deleted(*seq)) {
     found_.assign(dedup_changelog::kDeleted);
   } else {
-    found_.assign(seen_.value(*seq));
+    auto e = edits_.empty() ? edits_.end() : edits_.find({seen_.key(uid).lo, seen_.key(uid).hi});
+    found_.assign(e != edits_.end() ? std::string_view(e->second) : seen_.value(*seq));
   }
   return &found_;
 }
@@ -145,9 +152,21 @@ bool DedupStore::add(const log::Record& in, const std::string& uid, std::string&
                      log::Output& out) {
   const UidTable::Key key = seen_.key(uid);
   if (seen_.find(key)) return false;
+  if (auto e = edits_.find({key.lo, key.hi}); e != edits_.end()) {  // of an evicted uid
+    undo_.push_back({0, false, false, true, key, std::move(e->second)});
+    edits_.erase(e);
+  }
   stage(in, uid, value, out);
   undo_.push_back({seen_.push_back(key, value, false), true, false});
   return true;
+}
+
+void DedupStore::update(const log::Record& in, const std::string& uid, std::string&& value,
+                        log::Output& out) {
+  stage(in, uid, value, out);
+  const UidTable::Key key = seen_.key(uid);
+  auto& e = edits_[{key.lo, key.hi}];
+  undo_.push_back({0, false, false, true, key, std::exchange(e, std::move(value))});
 }
 
 void DedupStore::mark_deleted(const log::Record& in, const std::string& uid, log::Output& out) {
@@ -204,7 +223,13 @@ void DedupStore::commit() {
 void DedupStore::rollback() {
   // Newest first: the batch's inserted uids are then always the table's newest entry.
   for (auto u = undo_.rbegin(); u != undo_.rend(); ++u) {
-    if (u->inserted) {
+    if (u->edit) {
+      if (u->old_edit.empty()) {
+        edits_.erase({u->key.lo, u->key.hi});
+      } else {
+        edits_[{u->key.lo, u->key.hi}] = std::move(u->old_edit);
+      }
+    } else if (u->inserted) {
       seen_.pop_back();
     } else {
       seen_.set_deleted(u->seq, u->was_deleted);

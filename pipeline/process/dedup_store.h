@@ -37,9 +37,11 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pipeline/core/status.h"
@@ -80,6 +82,12 @@ class DedupStore {
   // changelog entry. False, changing nothing (`value` is not moved from), when the uid is
   // known.
   bool add(const log::Record& in, const std::string& uid, std::string&& value, log::Output& out);
+  // Remembers a newer version of the known post `uid` (an edit, dedup_changelog::is_edit):
+  // find() answers `value` from then on, and its changelog entry is staged. Readers of the
+  // changelog keep the value of the highest revision (dedup_changelog::Version), so the
+  // order they read entries in does not matter.
+  void update(const log::Record& in, const std::string& uid, std::string&& value,
+              log::Output& out);
   // Remembers `uid` (read in `in`) as deleted and stages its changelog entry.
   void mark_deleted(const log::Record& in, const std::string& uid, log::Output& out);
   // Emits the batch's changelog records not emitted yet (add() emits one that grew past its
@@ -105,6 +113,9 @@ class DedupStore {
     std::uint64_t seq;
     bool inserted;
     bool was_deleted;
+    bool edit = false;  // update(): restore edits_[key] to old_edit (absent when empty)
+    UidTable::Key key{};
+    std::string old_edit{};
   };
   // The open batch's changelog record for one input partition.
   struct Pending {
@@ -116,6 +127,8 @@ class DedupStore {
 
   Options options_;
   UidTable seen_;                           // uid hash → dedup value, oldest first
+  // Edited posts (few): uid hash → the latest version's value, which overrides seen_'s.
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::string> edits_;
   mutable std::string found_;               // what find() returned last
   std::vector<Undo> undo_;                  // the open batch's changes to seen_
   std::vector<Pending> pending_;            // the open batch's changelog records

@@ -1,5 +1,6 @@
 #include "pipeline/process/process_stage.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -37,6 +38,7 @@ struct ProcessStage::Slot {
   std::string scored_json;                // encode(scored), without near_duplicate
   std::vector<std::string> mention_json;  // encode(mentions[i])
   std::string dedup;                      // the changelog value
+  std::string text_hash;                  // dedup_changelog::text_hash(post text)
 };
 
 struct ProcessStage::Work {
@@ -72,7 +74,10 @@ void ProcessStage::prepare_record(const log::Record& in, Slot& slot) const {
     for (auto& m : slot.mentions) m.model_version = model_version_;
   }
   slot.fingerprint = simhash(slot.scored.post.text);
-  slot.dedup = dedup_changelog::post_value(slot.scored);
+  slot.text_hash = dedup_changelog::text_hash(slot.scored.post.text);
+  slot.dedup = dedup_changelog::with_version(
+      dedup_changelog::post_value(slot.scored),
+      {0, slot.scored.post.edited_at.value_or(""), slot.text_hash});
   slot.mention_json.reserve(slot.mentions.size());
   for (const auto& m : slot.mentions) slot.mention_json.push_back(codec::encode(m));
   codec::encode_to(slot.scored, slot.scored_json);
@@ -168,7 +173,12 @@ void ProcessStage::emit(const log::Record& in, Slot& slot, log::Output& out) {
   }
   std::string& uid = slot.scored.post.uid;
   if (!dedup_.add(in, uid, std::move(slot.dedup), out)) {
-    ++counters_->duplicates;
+    const std::string* known = dedup_.find(uid);
+    if (known && dedup_changelog::is_edit(*known, slot.scored.post, slot.text_hash)) {
+      emit_edit(in, slot, *known, out);
+    } else {
+      ++counters_->duplicates;
+    }
     return;
   }
   if (near_.check_and_add_hash(slot.fingerprint)) {
@@ -183,6 +193,28 @@ void ProcessStage::emit(const log::Record& in, Slot& slot, log::Output& out) {
   counters_->mentions += slot.mentions.size();
   out.emit(topics_.scored, std::move(uid), std::move(slot.scored_json));
   ++counters_->scored;
+}
+
+// A newer version of a known post (issue 14): its scored record, flagged `edited`, so the
+// reply planner can stop a reply planned for the old text. No mentions: aggregates keep the
+// first version's (retracting and re-adding them is not done yet). The dedup value takes the
+// next revision, so the same version again is a duplicate.
+void ProcessStage::emit_edit(const log::Record& in, Slot& slot, const std::string& known,
+                             log::Output& out) {
+  auto v = dedup_changelog::version_of(known);
+  v.rev += 1;
+  v.edited_at = slot.scored.post.edited_at.value_or("");
+  v.text_hash = slot.text_hash;
+  dedup_.update(in, slot.scored.post.uid, dedup_changelog::with_version(slot.dedup, v), out);
+  auto& flags = slot.scored.flags;
+  if (std::find(flags.begin(), flags.end(), "edited") == flags.end()) {
+    flags.push_back("edited");
+    slot.scored_json.clear();
+    codec::encode_to(slot.scored, slot.scored_json);
+  }
+  std::string key = slot.scored.post.uid;
+  out.emit(topics_.scored, std::move(key), std::move(slot.scored_json));
+  ++counters_->edits;
 }
 
 // A platform delete of a known post retracts its mentions (from the dedup value) and yields

@@ -15,6 +15,10 @@
 // near-duplicate window are undone by on_abort(). A corrupt changelog record is skipped,
 // counted in ProcessCounters::changelog_skipped and reported through
 // ProcessOptions::on_warning (the library never prints).
+// A later record of a known uid that is a newer version (edited_at later than the one seen,
+// or the text changed: dedup_changelog::is_edit) is not a duplicate: it is emitted to
+// `scored` flagged `edited` (no mentions; ProcessCounters::edits), and the dedup value takes
+// the next revision, so an identical repeat of it is again a duplicate.
 // A delete of a known post yields a tombstone ScoredPost (deleted: true) and one Mention per
 // entity it had with retract: true, carrying the original event time, label and score so
 // aggregates can subtract it.
@@ -72,6 +76,7 @@ struct ProcessCounters {
   std::atomic<std::uint64_t> duplicates{0};       // exact duplicates (same uid) dropped
   std::atomic<std::uint64_t> near_duplicates{0};  // posts flagged near_duplicate
   std::atomic<std::uint64_t> deletes{0};          // platform deletes applied (tombstones)
+  std::atomic<std::uint64_t> edits{0};  // newer versions of known posts passed on, flagged edited
   std::atomic<std::uint64_t> batches{0};          // batches handled
   std::atomic<std::uint64_t> prepared{0};         // of which prepared while the previous committed
   std::atomic<std::uint64_t> last_batch_us{0};    // wall time of the last handle(), microseconds
@@ -136,6 +141,7 @@ class ProcessStage final : public log::BatchHandler {
   void prepare_record(const log::Record& in, Slot& slot) const;
   void emit(const log::Record& in, Slot& slot, log::Output& out);
   void emit_delete(const log::Record& in, Slot& slot, log::Output& out);
+  void emit_edit(const log::Record& in, Slot& slot, const std::string& known, log::Output& out);
 
   const Enricher& enricher_;
   ProcessTopics topics_;

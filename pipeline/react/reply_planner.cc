@@ -215,7 +215,7 @@ void ReplyPlanner::count(const std::string& author, const std::string& account,
 std::optional<core::ReplyIntent> ReplyPlanner::plan(const core::ScoredPost& sp,
                                                     std::int64_t now_ms) {
   if (cfg_.mode == config::ReplyMode::off) return std::nullopt;
-  if (planned_.contains(sp.post.uid)) return std::nullopt;
+  if (planned_.contains(sp.post.uid)) return late_guard(sp, now_ms);
   auto c = match(sp);
   if (!c) return std::nullopt;
   planned_.insert(sp.post.uid);
@@ -258,7 +258,46 @@ std::optional<core::ReplyIntent> ReplyPlanner::plan(const core::ScoredPost& sp,
     count(r.post_author_id, r.entity + "|" + r.platform, now_ms);
   }
   r.history.push_back({r.status, "planner", core::format_rfc3339_ms(now_ms), r.reason});
+  track(r);
   return r;
+}
+
+std::optional<core::ReplyIntent> ReplyPlanner::late_guard(const core::ScoredPost& sp,
+                                                          std::int64_t now_ms) {
+  note_.clear();
+  const bool deleted = sp.post.deleted;
+  if (!deleted && !has_flag(sp, "edited")) return std::nullopt;  // a repeat: planned once
+  auto it = open_.find(sp.post.uid);
+  if (it == open_.end()) return std::nullopt;  // blocked, rejected or failed already
+  const char* reason = deleted ? "deleted" : "edited";
+  core::ReplyIntent r = it->second;
+  if (r.status == core::ReplyStatus::sending || r.status == core::ReplyStatus::sent) {
+    note_ = "reply " + r.id + " to " + r.post_uid + " is already " +
+            std::string(core::to_string(r.status)) + "; the post was " + reason +
+            " after it was planned";
+    return std::nullopt;
+  }
+  r.status = core::ReplyStatus::blocked;
+  r.reason = reason;
+  r.history.push_back({r.status, "planner", core::format_rfc3339_ms(now_ms), r.reason});
+  open_.erase(it);
+  return r;
+}
+
+void ReplyPlanner::track(const core::ReplyIntent& r) {
+  if (r.platform == "helpdesk") return;
+  switch (r.status) {
+    case core::ReplyStatus::planned:
+    case core::ReplyStatus::pending_approval:
+    case core::ReplyStatus::approved:
+    case core::ReplyStatus::sending:
+    case core::ReplyStatus::sent:
+      open_[r.post_uid] = r;
+      break;
+    default:
+      open_.erase(r.post_uid);
+      break;
+  }
 }
 
 std::optional<core::ReplyIntent> ReplyPlanner::plan_case(const core::ReplyIntent& reply,
@@ -286,6 +325,7 @@ void ReplyPlanner::observe(const core::ReplyIntent& r) {
     planned_.insert(r.post_uid);
     return;
   }
+  track(r);
   bool fresh = planned_.insert(r.post_uid).second;
   if (!fresh || r.history.empty() || r.history.front().status == core::ReplyStatus::blocked) return;
   auto at = core::parse_rfc3339_ms(r.history.front().at);

@@ -3,7 +3,15 @@
 //
 // ReplyPlanner::plan() looks at one ScoredPost and returns:
 //   - nothing when `replies.mode` is off, the post matches no rule (not a candidate: nothing
-//     to record), or the post was planned before (one reply per post uid, ever);
+//     to record), or the post was planned before (one reply per post uid, ever) — except:
+//   - late guards: when a later record of a planned post arrives as a tombstone (deleted)
+//     or flagged `edited` (process passes an edited version on with that flag) and its
+//     reply's latest known record (plan() or observe()) is planned, pending_approval or
+//     approved, a copy of that record with status `blocked`, reason `deleted` / `edited`
+//     and the history event {blocked, by: "planner", at: now} appended. The sender only acts
+//     on approved, so it is never sent. Already sending or sent: nothing is recorded and
+//     note() says so (the stage logs it). A `blocked` written while the sender is between
+//     its `sending` and the platform call loses the race: the sender's `sent` follows it;
 //   - otherwise a ReplyIntent, keyed by post uid on the replies topic, whose status is
 //       blocked           a guard stopped it; `reason` names the guard (below);
 //       planned           shadow mode: recorded to try rules on live traffic, never sent;
@@ -78,10 +86,15 @@ class ReplyPlanner {
   std::optional<core::ReplyIntent> plan_case(const core::ReplyIntent& reply,
                                              std::int64_t now_ms) const;
 
-  // Learns a reply record already on the replies topic (restarts): the post is not planned
-  // again, and a non-blocked one counts for its author's cooldown and its account's cap
-  // (at its first history event's time).
+  // Learns a reply record already on the replies topic (restarts, and the approvals and
+  // sender states the stage reads while it runs): the post is not planned again, a
+  // non-blocked one counts for its author's cooldown and its account's cap (at its first
+  // history event's time), and its latest status is kept for late guards.
   void observe(const core::ReplyIntent& r);
+
+  // What the last plan() call declined to record about a late edit or delete (the reply was
+  // already sending or sent), one line for the log; empty otherwise.
+  const std::string& note() const { return note_; }
 
  private:
   struct Candidate {
@@ -92,11 +105,17 @@ class ReplyPlanner {
   std::string guard(const core::ScoredPost& sp, const Candidate& c, std::int64_t now_ms,
                     core::ReplyIntent& out) const;
   void count(const std::string& author, const std::string& account, std::int64_t at_ms);
+  std::optional<core::ReplyIntent> late_guard(const core::ScoredPost& sp, std::int64_t now_ms);
+  void track(const core::ReplyIntent& r);
 
   config::RepliesConfig cfg_;
   std::set<std::string> planned_;                 // post uids
   std::map<std::string, std::int64_t> answered_;  // author id -> latest planned at (ms)
   std::map<std::string, std::pair<std::int64_t, int>> daily_;  // account -> (UTC day, n)
+  // post uid -> latest record of its public reply while planned..sent (not blocked,
+  // rejected or failed): what a late edit or delete blocks.
+  std::map<std::string, core::ReplyIntent> open_;
+  std::string note_;
 };
 
 }  // namespace earshot::pipeline::react

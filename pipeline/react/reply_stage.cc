@@ -34,6 +34,7 @@ core::Result<std::unique_ptr<ReplyStage>> ReplyStage::create(const config::Confi
 
 core::Status ReplyStage::restore() {
   planner_ = ReplyPlanner(replies_);
+  follow_.reset();
   auto consumer = log_.consumer({.group = "", .topics = {topic_}});
   if (!consumer) return std::unexpected(consumer.error());
   EARSHOT_TRY(log::read_to_end(
@@ -42,12 +43,27 @@ core::Status ReplyStage::restore() {
         if (auto r = codec::decode_reply(rec.value)) planner_.observe(*r);
       },
       std::chrono::minutes(2), "the replies topic"));
+  follow_ = std::move(*consumer);  // kept: approvals and sender states come in while we run
   stale_ = false;
   return core::ok();
 }
 
+core::Status ReplyStage::follow() {
+  if (!follow_) return core::ok();
+  auto polled = follow_->poll(10000, std::chrono::milliseconds(0));
+  EARSHOT_TRY(polled);
+  for (auto& rec : *polled) {
+    if (auto r = codec::decode_reply(rec.value)) planner_.observe(*r);
+  }
+  return core::ok();
+}
+
 core::Status ReplyStage::handle(const std::vector<log::Record>& batch, log::Output& out) {
-  if (stale_) EARSHOT_TRY(restore());
+  if (stale_) {
+    EARSHOT_TRY(restore());
+  } else {
+    EARSHOT_TRY(follow());  // the latest state of every reply, for late edits and deletes
+  }
   const std::int64_t now = now_ms_();
   for (const auto& rec : batch) {
     auto sp = codec::decode_scored(rec.value);
@@ -56,6 +72,10 @@ core::Status ReplyStage::handle(const std::vector<log::Record>& batch, log::Outp
       continue;
     }
     auto intent = planner_.plan(*sp, now);
+    if (!planner_.note().empty()) {
+      ++late_unblocked_;
+      if (on_warning_) on_warning_(planner_.note());
+    }
     if (!intent) continue;
     ++(intent->status == core::ReplyStatus::blocked ? blocked_ : planned_);
     if (intent->status == core::ReplyStatus::blocked) {

@@ -96,7 +96,8 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
            std::to_string(counters.scored) + ", dead letters " +
            std::to_string(counters.dead_letters) + ", duplicates " +
            std::to_string(counters.duplicates) + ", near-duplicates " +
-           std::to_string(counters.near_duplicates));
+           std::to_string(counters.near_duplicates) + ", edits " +
+           std::to_string(counters.edits));
   return kExitOk;
 }
 

@@ -19,6 +19,7 @@ int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log&
                      const RoleOptions& options) {
   auto handler = pipeline::react::ReplyStage::create(config, log);
   if (!handler) throw Exit{kExitRuntime, "replies: " + handler.error().message};
+  (*handler)->set_on_warning([](std::string_view w) { log_warn("replies: " + std::string(w)); });
   auto loop = pipeline::log::TransactionalLoop::create(
       log, pipeline::react::reply_stage_loop_options(config, options.instance));
   if (!loop) throw Exit{kExitRuntime, "replies: " + loop.error().message};
@@ -47,6 +48,9 @@ int run_replies_role(const pipeline::config::Config& config, pipeline::log::Log&
         w.counter("earshot_replies_blocked_by_guard_total",
                   "Replies blocked, by guard (the reason without its detail)", {{"reason", guard}},
                   static_cast<double>(n));
+      c("earshot_replies_late_unblocked_total",
+        "Edits or deletes of posts whose reply was already sending or sent (logged)",
+        (*handler)->late_unblocked());
       c("earshot_replies_cases_planned_total", "Helpdesk cases planned", (*handler)->cases());
       c("earshot_replies_cases_opened_total", "Helpdesk cases the helpdesk acknowledged",
         runner.counters().cases_opened.load());

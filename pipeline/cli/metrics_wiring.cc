@@ -112,6 +112,8 @@ core::CollectorHandle watch_process(core::MetricsRegistry* registry,
     w.counter("earshot_process_near_duplicates_total", "Posts flagged near_duplicate", {},
               num(c.near_duplicates));
     w.counter("earshot_process_deletes_total", "Platform deletes applied", {}, num(c.deletes));
+    w.counter("earshot_process_edits_total",
+              "Newer versions of known posts passed on flagged edited", {}, num(c.edits));
     w.gauge("earshot_process_last_batch_seconds", "Wall time of the last handle()", {},
             num(c.last_batch_us) / 1e6);
     w.counter("earshot_process_dead_letters_total", "Dead letters written, all reasons", {},

@@ -83,7 +83,8 @@ core::Status ReplyStage::handle(const std::vector<log::Record>& batch, log::Outp
       ++blocked_by_guard_[blocked_guard(intent->reason)];
     }
     out.emit(topic_, core::reply_topic_key(*intent), codec::encode(*intent));
-    if (auto c = planner_.plan_case(*intent, now)) {
+    // A case is planned with the reply, never again for a late block (edited/deleted).
+    if (auto c = intent->history.size() == 1 ? planner_.plan_case(*intent, now) : std::nullopt) {
       ++cases_;
       out.emit(topic_, core::reply_topic_key(*c), codec::encode(*c));
     }

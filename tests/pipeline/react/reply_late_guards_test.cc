@@ -146,6 +146,8 @@ TEST(ReplyLateGuards, ARestartedPlannerKnowsTheLatestStateFromTheTopic) {
 // made through the API and a `sent` by the sender are known when the edit or delete comes.
 TEST(ReplyLateGuards, TheStageBlocksWhatStillWaitsAndRecordsNothingForASentReply) {
   config::Config cfg = test_config();
+  cfg.replies.helpdesk.url = "https://helpdesk.example/cases";
+  cfg.replies.helpdesk.when = "all";  // a case with every planned reply, none with a late block
   auto log = std::move(*log::open_log({.kind = "embedded"}));
   ASSERT_TRUE(log->create_topics({{cfg.log.topic("scored"), 3, false}}));
   auto producer = std::move(*log->producer({}));
@@ -168,7 +170,9 @@ TEST(ReplyLateGuards, TheStageBlocksWhatStillWaitsAndRecordsNothingForASentReply
       idle = *n == 0 ? idle + 1 : 0;
     }
   };
+  std::map<std::string, int> cases;  // case records per post uid, as read last
   auto replies = [&] {
+    cases.clear();
     auto c = std::move(*log->consumer({.group = "", .topics = {cfg.log.topic("replies")}}));
     std::map<std::string, core::ReplyIntent> latest;
     EXPECT_TRUE(log::read_to_end(
@@ -176,7 +180,11 @@ TEST(ReplyLateGuards, TheStageBlocksWhatStillWaitsAndRecordsNothingForASentReply
         [&](log::Record& r) {
           auto d = codec::decode_reply(r.value);
           ASSERT_TRUE(d);
-          latest[d->post_uid] = *d;
+          if (d->platform == "helpdesk") {
+            ++cases[d->post_uid];
+          } else {
+            latest[d->post_uid] = *d;
+          }
         },
         30s, "replies"));
     return latest;
@@ -205,6 +213,8 @@ TEST(ReplyLateGuards, TheStageBlocksWhatStillWaitsAndRecordsNothingForASentReply
   ASSERT_EQ(after[u7].history.size(), 3u);
   EXPECT_EQ(after[u7].history[1].by, "alice");
   EXPECT_EQ(after[u8], sent);  // untouched
+  EXPECT_EQ(cases, (std::map<std::string, int>{{u6, 1}, {u7, 1}, {u8, 1}}));  // no new case
+  EXPECT_EQ((*stage)->cases(), 3u);
   EXPECT_EQ((*stage)->late_unblocked(), 1u);
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find(u8), std::string::npos) << warnings[0];

@@ -113,9 +113,10 @@ void DedupStore::remember(std::string_view uid, std::string_view value) {
     if (dedup_changelog::is_deleted(value)) {
       seen_.set_deleted(*seq, true);
     } else if (dedup_changelog::version_of(value).rev > 0) {  // an edit: the highest wins
-      auto& e = edits_[{key.lo, key.hi}];
-      const auto have = dedup_changelog::version_of(e.empty() ? seen_.value(*seq) : e).rev;
-      if (dedup_changelog::version_of(value).rev > have) e.assign(value);
+      auto e = edits_.find({key.lo, key.hi});
+      const auto have =
+          dedup_changelog::version_of(e == edits_.end() ? seen_.value(*seq) : e->second).rev;
+      if (dedup_changelog::version_of(value).rev > have) edits_[{key.lo, key.hi}].assign(value);
     }
     return;
   }
@@ -137,12 +138,13 @@ void DedupStore::begin() {
 }
 
 const std::string* DedupStore::find(std::string_view uid) const {
-  auto seq = seen_.find(seen_.key(uid));
+  const UidTable::Key key = seen_.key(uid);
+  auto seq = seen_.find(key);
   if (!seq) return nullptr;
   if (seen_.deleted(*seq)) {
     found_.assign(dedup_changelog::kDeleted);
   } else {
-    auto e = edits_.empty() ? edits_.end() : edits_.find({seen_.key(uid).lo, seen_.key(uid).hi});
+    auto e = edits_.empty() ? edits_.end() : edits_.find({key.lo, key.hi});
     found_.assign(e != edits_.end() ? std::string_view(e->second) : seen_.value(*seq));
   }
   return &found_;

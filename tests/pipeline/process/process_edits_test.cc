@@ -114,6 +114,29 @@ TEST(ProcessEdits, ADeletedPostIsNotRevivedByAnEditAndTheDeleteRetractsOnce) {
   EXPECT_EQ(retracts, 1u);
 }
 
+// Another instance's changelog entries of one uid may be read in any order: the highest
+// revision wins, so the versions it saw stay duplicates here and only a newer one passes.
+TEST(ProcessEdits, ChangelogReadersKeepTheHighestRevisionWhateverTheOrder) {
+  Harness h;
+  auto value = [](const std::string& text, std::optional<std::string> at, std::uint32_t rev) {
+    core::ScoredPost s;
+    s.post = *codec::decode_post(version("u1", text, at));
+    return dc::with_version(dc::post_value(s), {rev, at.value_or(""), dc::text_hash(text)});
+  };
+  h.write_changelog({{"posts:0:7", batch_record(42, 3, {{"u1", value("v2", "2026-11-23T10:09:00Z", 2)}})},
+                     {"posts:0:1", batch_record(42, 1, {{"u1", value(kOld, std::nullopt, 0)}})},
+                     {"posts:0:4", batch_record(42, 2, {{"u1", value("v1", "2026-11-23T10:05:00Z", 1)}})}});
+  h.write({version("u1", "v1", "2026-11-23T10:05:00Z"), version("u1", "v2", "2026-11-23T10:09:00Z"),
+           version("u1", kOld, std::nullopt), version("u1", "v3", "2026-11-23T10:12:00Z")});
+  ProcessCounters c;
+  h.run(c);
+  EXPECT_EQ(c.duplicates, 3u);
+  EXPECT_EQ(c.edits, 1u);
+  auto out = scored(h);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].post.text, "v3");
+}
+
 TEST(DedupVersion, OldValuesWithoutAVersionReadAsNeverEdited) {
   core::ScoredPost s;
   s.post.created_at = "2026-11-23T10:00:00Z";

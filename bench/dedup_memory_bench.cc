@@ -69,7 +69,10 @@ int main(int argc, char** argv) {
     p.text = "#ent" + std::to_string(i * 7 % 10'000) + " lost my bag again, worst service";
     auto scored = (*enricher)->enrich(std::move(p));
     if (!scored.entities.empty()) ++linked;
-    values.push_back(process::dedup_changelog::post_value(scored));
+    // As the process stage stores it: with the version field (issue 14 edits).
+    values.push_back(process::dedup_changelog::with_version(
+        process::dedup_changelog::post_value(scored),
+        {0, "", process::dedup_changelog::text_hash(scored.post.text)}));
   }
   std::size_t value_bytes = 0;
   for (const auto& v : values) value_bytes += v.size();

@@ -8,24 +8,15 @@
 
 #include "tests/support/source_dir.h"
 
+#include "tests/sentiment/support/small_train.h"
+
 namespace earshot::sentiment {
 namespace {
 
 using Logits = std::array<float, 3>;
 
-Dataset small_train() {
-  const auto path = earshot::testing::source_path("tests/sentiment/data/small_train.tsv");
-  auto data = read_tsv(path.string());
-  EXPECT_TRUE(data.has_value()) << data.error();
-  return data.value_or(Dataset{});
-}
-
-TrainOptions small_options() {
-  TrainOptions options;
-  options.features.hash_bits = 16;
-  options.epochs = 20;
-  return options;
-}
+using testing::small_options;
+using testing::small_train;
 
 TEST(Calibration, EceIsZeroWhenConfidenceMatchesAccuracyAndLargeWhenOverconfident) {
   // Ten posts all at p(top) = 0.8 (logit gap ln 8 against two equal others: 8/(8+1+1)):

@@ -9,22 +9,13 @@
 #include <iterator>
 #include <string>
 
+#include "tests/sentiment/support/small_train.h"
+
 namespace earshot::sentiment {
 namespace {
 
-Dataset small_train() {
-  const auto path = earshot::testing::source_path("tests/sentiment/data/small_train.tsv");
-  auto data = read_tsv(path.string());
-  EXPECT_TRUE(data.has_value()) << data.error();
-  return data.value_or(Dataset{});
-}
-
-TrainOptions small_options() {
-  TrainOptions options;
-  options.features.hash_bits = 16;
-  options.epochs = 20;
-  return options;
-}
+using testing::small_options;
+using testing::small_train;
 
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

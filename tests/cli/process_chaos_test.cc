@@ -107,7 +107,10 @@ TEST(ProcessChaos, ZombieIsFencedAfterSigstop) {
     ASSERT_TRUE(std::regex_search(a_log, m, std::regex(R"(, (\d+) abort\(s\))"))) << a_log;
     EXPECT_GE(std::stoi(m[1]), 1) << "the zombie's transaction was not aborted\n" << a_log;
   } else {
-    EXPECT_NE(a_log.find("fenced"), std::string::npos) << a_log;
+    // It gave up: its log names why the zombie transaction could not commit. The broker
+    // either fenced it (a newer epoch) or aborted it on transaction.timeout.ms, in which case
+    // librdkafka reports the zombie's queued messages as timed out, "requires epoch bump".
+    EXPECT_TRUE(std::regex_search(a_log, std::regex("fenced|requires epoch bump"))) << a_log;
   }
   expect_exact(s);
 }

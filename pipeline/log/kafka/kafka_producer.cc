@@ -47,7 +47,12 @@ rd_kafka_error_t* sliced(Call call, int total_ms, bool* interrupted,
     const int slice = std::max(1, std::min(kSliceMs, total_ms - waited()));
     rd_kafka_error_t* e = call(slice);
     if (!e) return nullptr;
-    const bool timed_out = rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT;
+    // A slice that ran out is tried again; an error that needs an abort (or is fatal) is not,
+    // even when its code is __TIMED_OUT: librdkafka reports the transaction's own messages
+    // timing out (a producer stopped past transaction.timeout.ms) that way, and repeating the
+    // call only returns the same error until `total_ms` is spent.
+    const bool timed_out = rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
+                           !rd_kafka_error_txn_requires_abort(e) && !rd_kafka_error_is_fatal(e);
     const bool retriable = retry_retriable && rd_kafka_error_is_retriable(e) &&
                            !rd_kafka_error_is_fatal(e) && !rd_kafka_error_txn_requires_abort(e);
     if (!timed_out && !retriable) return e;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "pipeline/config/config.h"
+#include "tests/pipeline/config/support/parse_helpers.h"
 
 namespace earshot::pipeline::config {
 namespace {
@@ -20,11 +21,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 namespace fs = std::filesystem;
 
-std::string errors_of(std::string_view yaml) {
-  core::Result<Config> cfg = parse_config(yaml, "t.yaml", "/etc/earshot");
-  EXPECT_FALSE(cfg.has_value()) << "config unexpectedly valid:\n" << yaml;
-  return cfg ? "" : cfg.error().message;
-}
+std::string errors_of(std::string_view yaml) { return config_testing::errors_of(yaml, "t.yaml"); }
 
 TEST(ConfigOutbound, PrivateAndNumericHostsAreRefusedWithTheirLine) {
   std::string err = errors_of(R"(sinks:

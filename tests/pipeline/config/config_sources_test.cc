@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pipeline/config/config.h"
+#include "tests/pipeline/config/support/parse_helpers.h"
 #include "tests/support/source_dir.h"
 
 namespace earshot::pipeline::config {
@@ -25,10 +26,8 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-std::string fixture(const std::string& name) {
-  return earshot::testing::source_path("tests/pipeline/data/configs/").string() + name;
-}
+using config_testing::errors_of;
+using config_testing::fixture;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -46,14 +45,6 @@ std::string at(std::string_view yaml, std::string_view needle) {
   line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
   std::size_t line = 1 + static_cast<std::size_t>(std::count(yaml.begin(), yaml.begin() + i, '\n'));
   return "test.yaml:" + std::to_string(line) + ":" + std::to_string(i - line_start + 1);
-}
-
-std::string errors_of(std::string_view yaml) {
-  core::Result<Config> cfg = parse_config(yaml, "test.yaml", "/etc/earshot");
-  EXPECT_FALSE(cfg.has_value()) << "config unexpectedly valid:\n" << yaml;
-  if (cfg) return "";
-  EXPECT_EQ(cfg.error().code, core::ErrorCode::kInvalidArgument);
-  return cfg.error().message;
 }
 
 // The documented keys of each type with a valid value for each (besides `type`).

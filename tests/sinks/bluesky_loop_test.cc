@@ -5,15 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <thread>
+#include <string>
+#include <vector>
 
-#include "pipeline/codec/json_codec.h"
 #include "pipeline/core/rfc3339.h"
-#include "pipeline/log/transactional_loop.h"
-#include "pipeline/react/reply_stage.h"
 #include "sinks/reply_api.h"
-#include "sinks/reply_runner.h"
+#include "tests/pipeline/react/support/reply_shapes.h"
 #include "tests/sinks/support/fixture_pds.h"
+#include "tests/sinks/support/reply_loop_rig.h"
 #include "tests/support/wait.h"
 
 namespace earshot::sinks {
@@ -25,30 +24,18 @@ using namespace std::chrono_literals;
 using earshot::testing::wait_until;
 using earshot::testing::within;
 using testing_support::FixturePds;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using testing_support::now_ms;
+using testing_support::ReplyLoopRig;
 
 config::Config bluesky_config() {
-  config::Config cfg = config::default_config();
-  cfg.replies.mode = config::ReplyMode::auto_send;
-  cfg.replies.author_cooldown = std::chrono::milliseconds(0);
   config::ReplyAccountDef acc;
   acc.entity = "acme";
   acc.platform = "bluesky";
   acc.handle = "acme.bsky.example";
   acc.service = FixturePds::kBase;
   acc.app_password = "app-pass-1234-5678";
-  cfg.replies.accounts.push_back(acc);
-  config::ReplyRuleDef rule;
-  rule.name = "complaints";
-  rule.intent = core::Intent::complaint;
-  rule.template_text = "Sorry {author.name} \xF0\x9F\x99\x8F we are on it.";
-  cfg.replies.rules.push_back(rule);
-  return cfg;
+  return pipeline::react_testing::complaint_reply_config(
+      config::ReplyMode::auto_send, acc, "Sorry {author.name} \xF0\x9F\x99\x8F we are on it.");
 }
 
 // Post n: a complaint when eligible; odd ones answer a thread rooted elsewhere.
@@ -69,46 +56,26 @@ core::ScoredPost bluesky_post(int n, bool eligible) {
                                                   "at://did:plc:op/app.bsky.feed.post/3kroot",
                                                   "bafyroot"};
   sp.intent = eligible ? core::Intent::complaint : core::Intent::praise;
-  core::EntityMention m;
-  m.id = "acme";
-  m.sentiment.label = sentiment::Label::negative;
-  m.sentiment.probs = {0.9f, 0.1f, 0.0f};
-  sp.entities.push_back(m);
+  sp.entities.push_back(pipeline::react_testing::negative_mention("acme", {0.9f, 0.1f, 0.0f}));
   return sp;
 }
 
 TEST(BlueskyLoop, EveryEligiblePostGetsExactlyOneReplyWithTheRightRefs) {
-  config::Config cfg = bluesky_config();
-  auto log = std::move(*pipeline::log::open_log({.kind = "embedded"}));
-  ASSERT_TRUE(log->create_topics({{cfg.log.topic("scored"), 3, false}}));
+  ReplyLoopRig loop(bluesky_config());
   std::map<std::string, core::ScoredPost> eligible;  // parent uri -> post
-  {
-    auto producer = std::move(*log->producer({}));
-    for (int i = 0; i < 20; ++i) {
-      auto sp = bluesky_post(i, i % 2 == 0 || i % 5 == 0);
-      if (sp.intent == core::Intent::complaint) eligible[sp.post.reply_ref->uri] = sp;
-      ASSERT_TRUE(
-          producer->produce(cfg.log.topic("scored"), sp.post.uid, pipeline::codec::encode(sp)));
+  std::vector<core::ScoredPost> posts;
+  for (int i = 0; i < 20; ++i) {
+    posts.push_back(bluesky_post(i, i % 2 == 0 || i % 5 == 0));
+    if (posts.back().intent == core::Intent::complaint) {
+      eligible[posts.back().post.reply_ref->uri] = posts.back();
     }
-    ASSERT_TRUE(producer->flush(10s));
   }
+  loop.write(posts);
   auto pds = std::make_shared<FixturePds>();
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> threads;
-  threads.emplace_back([&] {
-    auto h = pipeline::react::ReplyStage::create(cfg, *log);
-    ASSERT_TRUE(h) << h.error().message;
-    auto loop = pipeline::log::TransactionalLoop::create(
-        *log, pipeline::react::reply_stage_loop_options(cfg, "0"));
-    ASSERT_TRUE(loop);
-    ASSERT_TRUE((*loop)->run(**h, stop));
-  });
-  threads.emplace_back([&] {
-    ReplyRunner runner(cfg, *log, pds);
-    ASSERT_TRUE(runner.run(stop));
-  });
+  loop.start_planner();
+  loop.start_sender(pds);
   ReplyBook book;
-  auto follower = ReplyBookFollower::start(*log, book, cfg.log.topic("replies"));
+  auto follower = ReplyBookFollower::start(*loop.log, book, loop.cfg.log.topic("replies"));
   ASSERT_TRUE(follower);
   const std::size_t want = eligible.size();
   ASSERT_TRUE(wait_until(
@@ -119,8 +86,7 @@ TEST(BlueskyLoop, EveryEligiblePostGetsExactlyOneReplyWithTheRightRefs) {
            for (const auto& r : book.list("failed", "", 100)) out += r.reason + "; ";
            return out;
          }();
-  stop = true;
-  for (auto& t : threads) t.join();
+  loop.stop_all();
   (*follower)->stop();
 
   auto records = pds->records();

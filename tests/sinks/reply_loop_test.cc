@@ -3,16 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <set>
-#include <thread>
+#include <vector>
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/core/rfc3339.h"
-#include "pipeline/log/transactional_loop.h"
-#include "pipeline/react/reply_stage.h"
 #include "sinks/http_server.h"
 #include "sinks/reply_api.h"
 #include "sinks/reply_runner.h"
+#include "tests/pipeline/react/support/reply_shapes.h"
 #include "tests/sinks/support/fixture_mastodon.h"
+#include "tests/sinks/support/reply_loop_rig.h"
 #include "tests/sinks/support/reply_scenarios.h"
 #include "tests/support/wait.h"
 
@@ -25,25 +25,13 @@ using namespace std::chrono_literals;
 using earshot::testing::wait_until;
 using earshot::testing::within;
 using testing_support::FixtureMastodon;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using testing_support::now_ms;
+using testing_support::ReplyLoopRig;
 
 config::Config loop_config(config::ReplyMode mode) {
-  config::Config cfg = config::default_config();
-  cfg.replies.mode = mode;
-  cfg.replies.author_cooldown = std::chrono::milliseconds(0);
-  cfg.replies.accounts.push_back(
-      {"acme", "mastodon", "https://m.example", "@acme@m.example", "secret-token"});
-  config::ReplyRuleDef rule;
-  rule.name = "complaints";
-  rule.intent = core::Intent::complaint;
-  rule.template_text = "Hi {author.name}, sorry. We are on it.";
-  cfg.replies.rules.push_back(rule);
-  return cfg;
+  return pipeline::react_testing::complaint_reply_config(
+      mode, {"acme", "mastodon", "https://m.example", "@acme@m.example", "secret-token"},
+      "Hi {author.name}, sorry. We are on it.");
 }
 
 core::ScoredPost scored(int n, bool eligible) {
@@ -55,51 +43,17 @@ core::ScoredPost scored(int n, bool eligible) {
   sp.post.author = {"id-" + std::to_string(n), "u" + std::to_string(n) + "@m.example", "U", {}};
   sp.post.text = "acme broke my order";
   sp.intent = eligible ? core::Intent::complaint : core::Intent::praise;
-  core::EntityMention m;
-  m.id = "acme";
-  m.sentiment.label = sentiment::Label::negative;
-  m.sentiment.probs = {0.9f, 0.1f, 0.0f};
-  sp.entities.push_back(m);
+  sp.entities.push_back(pipeline::react_testing::negative_mention("acme", {0.9f, 0.1f, 0.0f}));
   return sp;
 }
 
-struct Loop {
-  config::Config cfg;
-  std::unique_ptr<pipeline::log::Log> log =
-      std::move(*pipeline::log::open_log({.kind = "embedded"}));
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> threads;
-  explicit Loop(config::ReplyMode mode) : cfg(loop_config(mode)) {
-    EXPECT_TRUE(log->create_topics({{cfg.log.topic("scored"), 3, false}}));
-  }
-  ~Loop() {
-    stop = true;
-    for (auto& t : threads) t.join();
-  }
+// The rig for `mode`; write_scored writes posts 0..count-1, every `eligible_every`-th a complaint.
+struct Loop : ReplyLoopRig {
+  explicit Loop(config::ReplyMode mode) : ReplyLoopRig(loop_config(mode)) {}
   void write_scored(int count, int eligible_every) {
-    auto producer = std::move(*log->producer({}));
-    for (int i = 0; i < count; ++i) {
-      auto sp = scored(i, i % eligible_every == 0);
-      ASSERT_TRUE(
-          producer->produce(cfg.log.topic("scored"), sp.post.uid, pipeline::codec::encode(sp)));
-    }
-    ASSERT_TRUE(producer->flush(10s));
-  }
-  void start_planner() {
-    threads.emplace_back([this] {
-      auto h = pipeline::react::ReplyStage::create(cfg, *log);
-      ASSERT_TRUE(h) << h.error().message;
-      auto loop = pipeline::log::TransactionalLoop::create(
-          *log, pipeline::react::reply_stage_loop_options(cfg, "0"));
-      ASSERT_TRUE(loop);
-      ASSERT_TRUE((*loop)->run(**h, stop));
-    });
-  }
-  void start_sender(std::shared_ptr<FixtureMastodon> server) {
-    threads.emplace_back([this, server] {
-      ReplyRunner runner(cfg, *log, server);
-      ASSERT_TRUE(runner.run(stop));
-    });
+    std::vector<core::ScoredPost> posts;
+    for (int i = 0; i < count; ++i) posts.push_back(scored(i, i % eligible_every == 0));
+    write(posts);
   }
 };
 

@@ -6,6 +6,7 @@
 #include "pipeline/core/rfc3339.h"
 #include "pipeline/react/reply_planner.h"
 #include "pipeline/react/reply_stage.h"
+#include "tests/pipeline/react/support/reply_shapes.h"
 
 namespace earshot::pipeline::react {
 namespace {
@@ -15,16 +16,10 @@ using core::ReplyStatus;
 const std::int64_t kNow = *core::parse_rfc3339_ms("2026-11-23T12:00:00Z");
 
 config::RepliesConfig cfg(std::string tmpl = "Hi {author.name}, your case: {case_url}") {
-  config::RepliesConfig c;
-  c.mode = config::ReplyMode::approval;
-  c.accounts.push_back(
-      {"acme", "mastodon", "https://mastodon.example", "@acme@mastodon.example", "tok"});
-  config::ReplyRuleDef rule;
-  rule.name = "complaints";
-  rule.intent = core::Intent::complaint;
-  rule.template_text = std::move(tmpl);
-  c.rules.push_back(rule);
-  return c;
+  return react_testing::complaint_replies(
+      config::ReplyMode::approval,
+      {"acme", "mastodon", "https://mastodon.example", "@acme@mastodon.example", "tok"},
+      std::move(tmpl));
 }
 
 core::ScoredPost complaint(const std::string& id, std::string customer_url = "") {
@@ -36,11 +31,7 @@ core::ScoredPost complaint(const std::string& id, std::string customer_url = "")
   sp.post.text = "acme lost my bag again";
   sp.post.lang = "en";
   sp.intent = core::Intent::complaint;
-  core::EntityMention m;
-  m.id = "acme";
-  m.sentiment.label = sentiment::Label::negative;
-  m.sentiment.probs = {0.9f, 0.08f, 0.02f};
-  sp.entities.push_back(m);
+  sp.entities.push_back(react_testing::negative_mention("acme", {0.9f, 0.08f, 0.02f}));
   sp.customer = core::CustomerRef{"C-1", "vip", "csv", "Ann", std::move(customer_url)};
   return sp;
 }

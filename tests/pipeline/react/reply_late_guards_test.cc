@@ -13,6 +13,7 @@
 #include "pipeline/log/transactional_loop.h"
 #include "pipeline/react/reply_planner.h"
 #include "pipeline/react/reply_stage.h"
+#include "tests/pipeline/react/support/reply_shapes.h"
 
 namespace earshot::pipeline::react {
 namespace {
@@ -23,17 +24,9 @@ using namespace std::chrono_literals;
 const std::int64_t kNow = *core::parse_rfc3339_ms("2026-11-23T12:00:00Z");
 
 config::Config test_config(config::ReplyMode mode = config::ReplyMode::approval) {
-  config::Config cfg = config::default_config();
-  cfg.replies.mode = mode;
-  cfg.replies.author_cooldown = std::chrono::milliseconds(0);
-  cfg.replies.accounts.push_back(
-      {"acme", "mastodon", "https://m.example", "@acme@m.example", "tok"});
-  config::ReplyRuleDef rule;
-  rule.name = "complaints";
-  rule.intent = core::Intent::complaint;
-  rule.template_text = "Hi {author.name}, sorry. We are on it.";
-  cfg.replies.rules.push_back(rule);
-  return cfg;
+  return react_testing::complaint_reply_config(
+      mode, {"acme", "mastodon", "https://m.example", "@acme@m.example", "tok"},
+      "Hi {author.name}, sorry. We are on it.");
 }
 
 core::ScoredPost complaint(const std::string& id) {
@@ -45,11 +38,7 @@ core::ScoredPost complaint(const std::string& id) {
   sp.post.author = {"id-" + id, "u" + id + "@m.example", "U", {}};
   sp.post.text = "acme broke my order";
   sp.intent = core::Intent::complaint;
-  core::EntityMention m;
-  m.id = "acme";
-  m.sentiment.label = sentiment::Label::negative;
-  m.sentiment.probs = {0.9f, 0.1f, 0.0f};
-  sp.entities.push_back(m);
+  sp.entities.push_back(react_testing::negative_mention("acme", {0.9f, 0.1f, 0.0f}));
   return sp;
 }
 

@@ -4,6 +4,7 @@
 
 #include "pipeline/core/rfc3339.h"
 #include "pipeline/react/reply_planner.h"
+#include "tests/pipeline/react/support/reply_shapes.h"
 
 namespace earshot::pipeline::react {
 namespace {
@@ -11,20 +12,12 @@ namespace {
 const std::int64_t kNow = *core::parse_rfc3339_ms("2026-11-23T12:00:00Z");
 
 config::RepliesConfig bluesky_config(std::string tmpl) {
-  config::RepliesConfig c;
-  c.mode = config::ReplyMode::approval;
   config::ReplyAccountDef acc;
   acc.entity = "acme";
   acc.platform = "bluesky";
   acc.handle = "acme.bsky.social";
   acc.app_password = "x";
-  c.accounts.push_back(acc);
-  config::ReplyRuleDef rule;
-  rule.name = "complaints";
-  rule.intent = core::Intent::complaint;
-  rule.template_text = std::move(tmpl);
-  c.rules.push_back(rule);
-  return c;
+  return react_testing::complaint_replies(config::ReplyMode::approval, acc, std::move(tmpl));
 }
 
 core::ScoredPost bluesky_complaint(const std::string& rkey) {
@@ -38,11 +31,7 @@ core::ScoredPost bluesky_complaint(const std::string& rkey) {
   sp.post.reply_ref = core::ReplyRef{"at://did:plc:ann/app.bsky.feed.post/" + rkey, "bafyp",
                                      "at://did:plc:root/app.bsky.feed.post/3kroot", "bafyr"};
   sp.intent = core::Intent::complaint;
-  core::EntityMention m;
-  m.id = "acme";
-  m.sentiment.label = sentiment::Label::negative;
-  m.sentiment.probs = {0.9f, 0.1f, 0.0f};
-  sp.entities.push_back(m);
+  sp.entities.push_back(react_testing::negative_mention("acme", {0.9f, 0.1f, 0.0f}));
   return sp;
 }
 

@@ -6,6 +6,7 @@
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/core/rfc3339.h"
+#include "tests/pipeline/react/support/reply_shapes.h"
 
 namespace earshot::pipeline::react {
 namespace {
@@ -21,11 +22,9 @@ config::RepliesConfig replies_config(config::ReplyMode mode = config::ReplyMode:
   c.accounts.push_back(
       {"acme", "mastodon", "https://mastodon.example", "@acme@mastodon.example", "tok"});
   c.accounts.push_back({"acme", "bluesky", "", "acme.example", "tok"});
-  config::ReplyRuleDef rule;
-  rule.name = "complaints";
-  rule.intent = core::Intent::complaint;
+  config::ReplyRuleDef rule =
+      react_testing::complaints_rule("Hi {author.name}, sorry about {entity}. We are on it.");
   rule.label = Label::negative;
-  rule.template_text = "Hi {author.name}, sorry about {entity}. We are on it.";
   rule.templates["de"] = "Hallo {author.name}, das tut uns leid.";
   c.rules.push_back(rule);
   c.other_accounts = {"@rival@mastodon.example"};
@@ -42,11 +41,8 @@ core::ScoredPost complaint(const std::string& id, const std::string& author = "a
   sp.post.text = "acme lost my bag again";
   sp.post.lang = "en";
   sp.intent = core::Intent::complaint;
-  core::EntityMention m;
-  m.id = "acme";
-  m.sentiment.label = Label::negative;
+  core::EntityMention m = react_testing::negative_mention("acme", {0.9f, 0.08f, 0.02f});
   m.sentiment.score = -0.8f;
-  m.sentiment.probs = {0.9f, 0.08f, 0.02f};
   sp.entities.push_back(m);
   sp.sentiment = m.sentiment;
   return sp;

@@ -6,28 +6,27 @@
 #include <array>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <iostream>
-#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "sentiment/vader.h"
-#include "tests/support/source_dir.h"
+#include "tests/sentiment/support/test_data.h"
 
 namespace earshot::sentiment {
 namespace {
 
-std::string data_path(const std::string& name) {
-  return earshot::testing::source_path("tests/sentiment/data/" + name).string();
-}
-
-const Scorer& vader() {
-  static const std::unique_ptr<Scorer> scorer = make_vader_scorer();
-  return *scorer;
-}
+using testing::data_path;
+using testing::vader;
 
 Intent classify(std::string_view text) {
   return IntentClassifier{}.classify(text, vader().score(text));
+}
+
+// Each of `texts`, with VADER's sentiment, is classified as `want`; a miss names the text.
+void expect_intent(Intent want, std::initializer_list<std::string_view> texts) {
+  for (std::string_view text : texts) EXPECT_EQ(classify(text), want) << text;
 }
 
 TEST(Intent, NamesRoundTrip) {
@@ -44,36 +43,36 @@ TEST(Intent, NamesRoundTrip) {
 }
 
 TEST(Intent, ProblemsAreComplaints) {
-  EXPECT_EQ(classify("@acmeair lost my bag and nobody at the desk cares"), Intent::complaint);
-  EXPECT_EQ(classify("still waiting on my refund, 3 weeks now"), Intent::complaint);
-  EXPECT_EQ(classify("charged twice for one order"), Intent::complaint);
-  EXPECT_EQ(classify("the app is not working again"), Intent::complaint);
+  expect_intent(Intent::complaint, {"@acmeair lost my bag and nobody at the desk cares",
+                                    "still waiting on my refund, 3 weeks now",
+                                    "charged twice for one order",
+                                    "the app is not working again"});
 }
 
 TEST(Intent, QuestionsThatComplainAreComplaints) {
-  EXPECT_EQ(classify("why is my flight delayed AGAIN??"), Intent::complaint);
-  EXPECT_EQ(classify("where is my refund? it has been a month"), Intent::complaint);
+  expect_intent(Intent::complaint, {"why is my flight delayed AGAIN??",
+                                    "where is my refund? it has been a month"});
 }
 
 TEST(Intent, InformationQuestionsAreQuestions) {
-  EXPECT_EQ(classify("how do I change my seat on the app?"), Intent::question);
-  EXPECT_EQ(classify("anyone know if the lounge opens before 6"), Intent::question);
-  EXPECT_EQ(classify("how do I get a refund for a cancelled trip?"), Intent::question);
+  expect_intent(Intent::question, {"how do I change my seat on the app?",
+                                   "anyone know if the lounge opens before 6",
+                                   "how do I get a refund for a cancelled trip?"});
 }
 
 TEST(Intent, PraiseEvenWithAQuestionMark) {
-  EXPECT_EQ(classify("thank you for the upgrade, the crew were wonderful"), Intent::praise);
-  EXPECT_EQ(classify("how is your coffee this good every single time?"), Intent::praise);
+  expect_intent(Intent::praise, {"thank you for the upgrade, the crew were wonderful",
+                                 "how is your coffee this good every single time?"});
 }
 
 TEST(Intent, SarcasmIsAComplaint) {
-  EXPECT_EQ(classify("thanks for nothing, 4 hours on the tarmac"), Intent::complaint);
-  EXPECT_EQ(classify("great job, my fragile box arrived crushed"), Intent::complaint);
+  expect_intent(Intent::complaint, {"thanks for nothing, 4 hours on the tarmac",
+                                    "great job, my fragile box arrived crushed"});
 }
 
 TEST(Intent, NewsAndMentionsAreOther) {
-  EXPECT_EQ(classify("Acme Air announces new routes to Porto"), Intent::other);
-  EXPECT_EQ(classify("boarding now at gate 22 https://t.example/x"), Intent::other);
+  expect_intent(Intent::other, {"Acme Air announces new routes to Porto",
+                                "boarding now at gate 22 https://t.example/x"});
 }
 
 TEST(Intent, ServiceCueSigns) {
@@ -146,38 +145,42 @@ TEST(Sarcasm, PraiseAroundAServiceProblemIsNoPraise) {
 
 // Customer-service cues in six more languages (intent_foreign_cues.h), with each language's
 // lexicon scorer as the post-level sentiment, as the enricher does for those languages.
-Intent classify_in(std::string_view lang, std::string_view text) {
+// Each (text, intent) of `cases`, written in `lang`, is classified as that intent.
+void expect_intents_in(std::string_view lang,
+                       std::initializer_list<std::pair<std::string_view, Intent>> cases) {
   auto scorer = load_scorer("lexicon-" + std::string(lang));
-  EXPECT_TRUE(scorer.has_value()) << lang;
-  if (!scorer) return Intent::other;
-  return IntentClassifier{}.classify(text, (*scorer)->score(text));
+  ASSERT_TRUE(scorer.has_value()) << lang;
+  for (const auto& [text, want] : cases) {
+    EXPECT_EQ(IntentClassifier{}.classify(text, (*scorer)->score(text)), want)
+        << lang << ": " << text;
+  }
 }
 
 TEST(IntentLanguages, GermanFrenchSpanishCues) {
-  EXPECT_EQ(classify_in("de", "Mein Router ist kaputt und seit drei Tagen keine Antwort"),
-            Intent::complaint);
-  EXPECT_EQ(classify_in("de", "Die App funktioniert nicht, schon wieder"), Intent::complaint);
-  EXPECT_EQ(classify_in("de", "Vielen Dank an das Team von Acme"), Intent::praise);
-  EXPECT_EQ(classify_in("fr", "Mon train est en retard, encore une fois"), Intent::complaint);
-  EXPECT_EQ(classify_in("fr", "La box est en panne depuis lundi"), Intent::complaint);
-  EXPECT_EQ(classify_in("fr", "Merci beaucoup, service impeccable"), Intent::praise);
-  EXPECT_EQ(classify_in("es", "La app no funciona desde ayer"), Intent::complaint);
-  EXPECT_EQ(classify_in("es", "Me han cobrado dos veces este mes"), Intent::complaint);
-  EXPECT_EQ(classify_in("es", "Muchas gracias, el tren fue puntual"), Intent::praise);
+  expect_intents_in("de", {{"Mein Router ist kaputt und seit drei Tagen keine Antwort",
+                            Intent::complaint},
+                           {"Die App funktioniert nicht, schon wieder", Intent::complaint},
+                           {"Vielen Dank an das Team von Acme", Intent::praise}});
+  expect_intents_in("fr", {{"Mon train est en retard, encore une fois", Intent::complaint},
+                           {"La box est en panne depuis lundi", Intent::complaint},
+                           {"Merci beaucoup, service impeccable", Intent::praise}});
+  expect_intents_in("es", {{"La app no funciona desde ayer", Intent::complaint},
+                           {"Me han cobrado dos veces este mes", Intent::complaint},
+                           {"Muchas gracias, el tren fue puntual", Intent::praise}});
 }
 
 TEST(IntentLanguages, PortugueseItalianDutchCues) {
-  EXPECT_EQ(classify_in("pt", "O voo foi atrasado outra vez"), Intent::complaint);
-  EXPECT_EQ(classify_in("pt", "Fui cobrado duas vezes pela mesma fatura"), Intent::complaint);
-  EXPECT_EQ(classify_in("pt", "Muito obrigado pela ajuda, chegou pontual"), Intent::praise);
-  EXPECT_EQ(classify_in("it", "Il treno ha un ritardo di due ore"), Intent::complaint);
-  EXPECT_EQ(classify_in("it", "Mi hanno addebitato due volte"), Intent::complaint);
-  EXPECT_EQ(classify_in("it", "Grazie mille, consegna puntuale"), Intent::praise);
-  EXPECT_EQ(classify_in("nl", "De trein heeft weer vertraging"), Intent::complaint);
-  EXPECT_EQ(classify_in("nl", "Mijn internet werkt niet sinds gisteren"), Intent::complaint);
-  EXPECT_EQ(classify_in("nl", "Dank je wel, alles kwam op tijd"), Intent::praise);
-  // A question stays a question in any language.
-  EXPECT_EQ(classify_in("nl", "Hoe laat gaat de winkel open?"), Intent::question);
+  expect_intents_in("pt", {{"O voo foi atrasado outra vez", Intent::complaint},
+                           {"Fui cobrado duas vezes pela mesma fatura", Intent::complaint},
+                           {"Muito obrigado pela ajuda, chegou pontual", Intent::praise}});
+  expect_intents_in("it", {{"Il treno ha un ritardo di due ore", Intent::complaint},
+                           {"Mi hanno addebitato due volte", Intent::complaint},
+                           {"Grazie mille, consegna puntuale", Intent::praise}});
+  expect_intents_in("nl", {{"De trein heeft weer vertraging", Intent::complaint},
+                           {"Mijn internet werkt niet sinds gisteren", Intent::complaint},
+                           {"Dank je wel, alles kwam op tijd", Intent::praise},
+                           // A question stays a question in any language.
+                           {"Hoe laat gaat de winkel open?", Intent::question}});
 }
 
 }  // namespace

@@ -15,14 +15,12 @@
 #include <utility>
 #include <vector>
 
-#include "tests/support/source_dir.h"
+#include "tests/sentiment/support/test_data.h"
 
 namespace earshot::sentiment {
 namespace {
 
-std::string data_path(const std::string& name) {
-  return earshot::testing::source_path("tests/sentiment/data/" + name).string();
-}
+using testing::data_path;
 
 std::vector<std::pair<std::string, std::string>> read_rows(const std::string& name) {
   std::vector<std::pair<std::string, std::string>> rows;

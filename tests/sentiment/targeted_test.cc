@@ -9,20 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "sentiment/vader.h"
-#include "tests/support/source_dir.h"
+#include "tests/sentiment/support/test_data.h"
 
 namespace earshot::sentiment {
 namespace {
 
-std::string data_path(const std::string& name) {
-  return earshot::testing::source_path("tests/sentiment/data/" + name).string();
-}
-
-const Scorer& vader() {
-  static const std::unique_ptr<Scorer> scorer = make_vader_scorer();
-  return *scorer;
-}
+using testing::data_path;
+using testing::vader;
 
 Span find(std::string_view text, std::string_view name) {
   const std::size_t at = text.find(name);

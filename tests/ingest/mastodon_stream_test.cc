@@ -96,15 +96,24 @@ std::vector<std::string> collect(MastodonStreamSource& src, std::size_t want, st
   return uids;
 }
 
+// The HTTP client for the fixture on the loopback.
+std::shared_ptr<pipeline::core::HttpClient> loopback_http() {
+  return pipeline::http::make_cpprest_client(earshot::testing::loopback_client());
+}
+
+// Streaming timings that keep each test short: a stall after 300 ms, reconnects from 20 ms,
+// the loopback allowed.
+MastodonStreamOptions fast_stream() {
+  return {.expected_interval = milliseconds(100),
+          .stall_factor = 3,
+          .reconnect_base = milliseconds(20),
+          .address_policy = earshot::testing::loopback_policy()};
+}
+
 TEST(MastodonStream, BackfillsFromTheCursorThenStreams) {
   Fixture fx;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server),
-                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
-                           {.expected_interval = milliseconds(100),
-                            .stall_factor = 3,
-                            .reconnect_base = milliseconds(20),
-                            .address_policy = earshot::testing::loopback_policy()});
+  MastodonStreamSource src(options_for(server), loopback_http(), fast_stream());
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 6, &dead);
@@ -126,12 +135,7 @@ TEST(MastodonStream, FallsBackToPollingWhenStreamingIsRefused) {
   Fixture fx;
   fx.stream_status = 401;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server),
-                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
-                           {.expected_interval = milliseconds(100),
-                            .stall_factor = 3,
-                            .reconnect_base = milliseconds(20),
-                            .address_policy = earshot::testing::loopback_policy()});
+  MastodonStreamSource src(options_for(server), loopback_http(), fast_stream());
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 3, &dead);
@@ -149,12 +153,7 @@ TEST(MastodonStream, ReconnectsAfterADropAndBackfillsTheGap) {
   Fixture fx;
   fx.drop_first = true;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server),
-                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
-                           {.expected_interval = milliseconds(100),
-                            .stall_factor = 3,
-                            .reconnect_base = milliseconds(20),
-                            .address_policy = earshot::testing::loopback_policy()});
+  MastodonStreamSource src(options_for(server), loopback_http(), fast_stream());
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::size_t dead = 0;
   auto uids = collect(src, 7, &dead);
@@ -173,12 +172,7 @@ TEST(MastodonStream, StatusUpdateBecomesAnEditedPostWithTheSameUid) {
   Fixture fx;
   fx.edit = true;
   HttpFixtureServer server([&](const FixtureRequest& r) { return fx.answer(r); });
-  MastodonStreamSource src(options_for(server),
-                           pipeline::http::make_cpprest_client(earshot::testing::loopback_client()),
-                           {.expected_interval = milliseconds(100),
-                            .stall_factor = 3,
-                            .reconnect_base = milliseconds(20),
-                            .address_policy = earshot::testing::loopback_policy()});
+  MastodonStreamSource src(options_for(server), loopback_http(), fast_stream());
   ASSERT_TRUE(src.restore(R"({"min_id":"1000"})"));
   std::vector<pipeline::core::Post> edits;
   std::size_t dead = 0;

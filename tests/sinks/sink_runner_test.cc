@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "pipeline/codec/json_codec.h"
 #include "tests/sinks/support/alert_scenario.h"
@@ -65,6 +68,25 @@ bool all_caught_up(const SinkRunner& runner, std::uint64_t polls = 1) {
   return !stats.empty() &&
          std::ranges::all_of(stats, [&](const SinkStats& s) { return s.caught_up >= polls; });
 }
+
+// Lines the runner reports from its threads (on_warning, on_notice), in the order they came.
+class Reported {
+ public:
+  std::function<void(const std::string&)> recorder() {
+    return [this](const std::string& line) {
+      std::lock_guard lock(mu_);
+      lines_.push_back(line);
+    };
+  }
+  std::vector<std::string> lines() const {
+    std::lock_guard lock(mu_);
+    return lines_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> lines_;
+};
 
 struct Fixture {
   pipeline::config::Config cfg = pipeline::config::default_config();
@@ -214,13 +236,9 @@ TEST(SinkRunner, GoneDisablesTheSinkAndDeadLettersItsAlerts) {
   produce_alerts(
       *f.log, f.cfg,
       {testing::sample_alert("g1"), testing::sample_alert("g2"), testing::sample_alert("g3")});
-  std::mutex mu;
-  std::vector<std::string> warnings;
+  Reported reported;
   SinkRunnerOptions o = fast();
-  o.on_warning = [&](const std::string& w) {
-    std::lock_guard lock(mu);
-    warnings.push_back(w);
-  };
+  o.on_warning = reported.recorder();
   auto runner = SinkRunner::start(f.cfg, *f.log, o);
   ASSERT_TRUE(runner);
   ASSERT_TRUE(wait_until(
@@ -239,11 +257,9 @@ TEST(SinkRunner, GoneDisablesTheSinkAndDeadLettersItsAlerts) {
   EXPECT_EQ(gone.request_count(), 1u) << "no request after the 410";
   EXPECT_FALSE(stats[1].disabled);
   EXPECT_EQ(stats[1].delivered, 3u);
-  {
-    std::lock_guard lock(mu);
-    ASSERT_EQ(warnings.size(), 1u);
-    EXPECT_NE(warnings[0].find("sink webhook disabled"), std::string::npos) << warnings[0];
-  }
+  const std::vector<std::string> warnings = reported.lines();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("sink webhook disabled"), std::string::npos) << warnings[0];
   auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
   ASSERT_TRUE(c);
   std::vector<pipeline::log::Record> dead;
@@ -336,13 +352,9 @@ TEST(SinkRunner, EachFailedDeliveryIsLoggedOnceWithStatusAndWhatHappensNext) {
   });
   f.cfg.sinks = {sink("webhook", hook.url("/hook"), 3)};
   produce_alerts(*f.log, f.cfg, {testing::sample_alert("f1"), testing::sample_alert("f2")});
-  std::mutex mu;
-  std::vector<std::string> lines;
+  Reported reported;
   SinkRunnerOptions o = fast();
-  o.on_notice = [&](const std::string& line) {
-    std::lock_guard lock(mu);
-    lines.push_back(line);
-  };
+  o.on_notice = reported.recorder();
   auto runner = SinkRunner::start(f.cfg, *f.log, o);
   ASSERT_TRUE(runner);
   ASSERT_TRUE(wait_until(
@@ -353,7 +365,7 @@ TEST(SinkRunner, EachFailedDeliveryIsLoggedOnceWithStatusAndWhatHappensNext) {
   const SinkStats st = (*runner)->stats()[0];
   EXPECT_EQ(st.attempts, 6u);
   EXPECT_EQ(st.retries, 4u);  // 2 for f1 (the 3rd attempt gave up), 2 for f2
-  std::lock_guard lock(mu);
+  const std::vector<std::string> lines = reported.lines();
   ASSERT_EQ(lines.size(), 4u) << ::testing::PrintToString(lines);
   // The two alerts may sit on different partitions: their lines interleave, each alert's in
   // order — its first failure (with the status and the plan), then its outcome.

@@ -14,21 +14,14 @@ namespace {
 using namespace std::chrono_literals;
 using sentiment::Label;
 
-const std::int64_t kT0 = *core::parse_rfc3339_ms("2026-11-23T10:00:00Z");
+using react_testing::alert_engine;
+using react_testing::kT0;
 constexpr std::int64_t kMin = 60'000;
 
 core::Mention mention(const std::string& entity, std::int64_t t, Label label,
                       const std::string& uid, const std::string& text = "x") {
   return react_testing::make_mention(entity, t, label, label == Label::negative ? -0.6f : 0.0f,
                                      uid, text);
-}
-
-std::unique_ptr<AlertEngine> engine(std::vector<config::AlertRuleDef> rules,
-                                    AlertEngineOptions o = {}) {
-  o.now_ms = [] { return kT0; };
-  auto e = AlertEngine::create(std::move(rules), std::move(o));
-  EXPECT_TRUE(e) << e.error().message;
-  return std::move(*e);
 }
 
 config::AlertRuleDef vip_rule() {
@@ -48,7 +41,7 @@ core::Mention vip(std::int64_t t, const std::string& uid) {
 }
 
 TEST(AlertLate, CustomerRuleFiresForAPostOlderThanTheEntitysClock) {
-  auto e = engine({vip_rule()}, {.entity_names = {{"globex", "Globex Bank"}}});
+  auto e = alert_engine({vip_rule()}, {.entity_names = {{"globex", "Globex Bank"}}});
   std::vector<core::Alert> out;
   // A newer ordinary post moves the clock 20 minutes on, then the VIP post arrives.
   ASSERT_TRUE(e->add(mention("globex", kT0 + 20 * kMin, Label::neutral, "newer"), out));
@@ -73,7 +66,7 @@ TEST(AlertLate, CustomerRuleFiresEvenBeyondTheLatenessBoundAndCountsIt) {
                              std::int64_t delay) {
     reported.push_back(entity + "/" + rule + "/" + std::to_string(delay));
   };
-  auto e = engine({vip_rule()}, o);
+  auto e = alert_engine({vip_rule()}, o);
   std::vector<core::Alert> out;
   ASSERT_TRUE(e->add(mention("globex", kT0 + 3 * 60 * kMin, Label::neutral, "newer"), out));
   ASSERT_TRUE(e->add(vip(kT0, "noor"), out));
@@ -91,7 +84,7 @@ TEST(AlertLate, KeywordRuleCountsLatePostsInTheirOwnWindow) {
   r.pattern = R"((?i)\b(outage|down)\b)";
   r.min_count = 3;
   r.description = "outage reports";
-  auto e = engine({r});
+  auto e = alert_engine({r});
   std::vector<core::Alert> out;
   ASSERT_TRUE(e->add(mention("acme", kT0 + 40 * kMin, Label::neutral, "newer", "hello"), out));
   for (int i = 0; i < 3; ++i) {
@@ -114,7 +107,7 @@ TEST(AlertLate, IntentRuleFiresOnLateComplaints) {
   r.kind = config::AlertKind::intent;
   r.intent = core::Intent::complaint;
   r.min_count = 2;
-  auto e = engine({r});
+  auto e = alert_engine({r});
   std::vector<core::Alert> out;
   ASSERT_TRUE(e->add(mention("acme", kT0 + 90 * kMin, Label::neutral, "newer"), out));
   for (int i = 0; i < 2; ++i) {
@@ -168,7 +161,7 @@ void expect_known_baseline(const std::vector<core::Alert>& out) {
 TEST(AlertLate, SpikeBaselineOnAKnownSeries) {
   auto rule = spike_rule();
   rule.min_volume = 5;
-  auto e = engine({rule}, {.entity_names = {{"acme", "Acme Air"}}});
+  auto e = alert_engine({rule}, {.entity_names = {{"acme", "Acme Air"}}});
   std::vector<core::Alert> out;
   for (const auto& m : known_series()) ASSERT_TRUE(e->add(m, out));
   expect_known_baseline(out);
@@ -181,7 +174,7 @@ TEST(AlertLate, SpikeBaselineIsTheSameWhenTheSeriesArrivesOutOfOrder) {
   // saw mostly empty minutes: the "baseline 0.0" of issue #15.)
   auto rule = spike_rule();
   rule.min_volume = 5;
-  auto e = engine({rule}, {.entity_names = {{"acme", "Acme Air"}}});
+  auto e = alert_engine({rule}, {.entity_names = {{"acme", "Acme Air"}}});
   auto ms = known_series();
   std::vector<core::Mention> burst(ms.end() - 25, ms.end());
   ms.resize(ms.size() - 25);
@@ -204,7 +197,7 @@ TEST(AlertLate, SpikeBaselineIsTheSameWhenTheSeriesArrivesOutOfOrder) {
 
 TEST(AlertLate, ALateBurstRaisesTheSpikeOfItsOwnWindow) {
   auto rule = spike_rule();
-  auto e = engine({rule});
+  auto e = alert_engine({rule});
   std::vector<core::Alert> out;
   auto ms = known_series();
   ms.resize(ms.size() - 25);  // the steady hour only
@@ -223,7 +216,7 @@ TEST(AlertLate, ALateBurstRaisesTheSpikeOfItsOwnWindow) {
 TEST(AlertLate, CooldownAlsoHoldsForATriggerBeforeAnEarlierOne) {
   auto r = vip_rule();
   r.cooldown = 10min;
-  auto e = engine({r});
+  auto e = alert_engine({r});
   std::vector<core::Alert> out;
   ASSERT_TRUE(e->add(vip(kT0 + 30 * kMin, "first"), out));
   ASSERT_TRUE(e->add(mention("globex", kT0 + 32 * kMin, Label::neutral, "n1"), out));  // resolve

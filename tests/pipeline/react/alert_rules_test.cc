@@ -13,8 +13,8 @@ namespace {
 using namespace std::chrono_literals;
 using sentiment::Label;
 
-const std::int64_t kT0 = *core::parse_rfc3339_ms("2026-11-23T10:00:00Z");
-
+using react_testing::alert_engine;
+using react_testing::kT0;
 using react_testing::make_mention;
 core::Mention mention(const std::string& entity, std::int64_t t, Label label, float score,
                       const std::string& uid, const std::string& text = "x") {
@@ -31,12 +31,6 @@ config::AlertRuleDef spike_rule() {
   r.sensitivity = 3.0;
   r.cooldown = 10min;
   return r;
-}
-
-std::unique_ptr<AlertEngine> engine(std::vector<config::AlertRuleDef> rules) {
-  auto e = AlertEngine::create(std::move(rules), {.now_ms = [] { return kT0; }});
-  EXPECT_TRUE(e) << e.error().message;
-  return std::move(*e);
 }
 
 // `n_neg` negatives and 10 neutrals in minute `minute` of `entity`.
@@ -57,7 +51,7 @@ void minute(AlertEngine& e, const std::string& entity, int minute, int n_neg,
 }
 
 TEST(AlertEngine, SpikeAfterSteadyHourFiresOnceWithEvidenceThenResolves) {
-  auto e = engine({spike_rule()});
+  auto e = alert_engine({spike_rule()});
   std::vector<core::Alert> out;
   for (int m = 0; m < 60; ++m) minute(*e, "acme", m, 3 + m % 4, out);
   EXPECT_TRUE(out.empty());
@@ -93,7 +87,7 @@ TEST(AlertEngine, SpikeAfterSteadyHourFiresOnceWithEvidenceThenResolves) {
 }
 
 TEST(AlertEngine, SteadyTrafficNeverAlerts) {
-  auto e = engine({spike_rule()});
+  auto e = alert_engine({spike_rule()});
   std::vector<core::Alert> out;
   std::uint32_t x = 12345;
   for (int m = 0; m < 240; ++m) {
@@ -104,14 +98,14 @@ TEST(AlertEngine, SteadyTrafficNeverAlerts) {
 }
 
 TEST(AlertEngine, NoSpikeOnColdStart) {
-  auto e = engine({spike_rule()});
+  auto e = alert_engine({spike_rule()});
   std::vector<core::Alert> out;
   minute(*e, "acme", 0, 200, out);
   EXPECT_TRUE(out.empty());
 }
 
 TEST(AlertEngine, CooldownSuppressesARepeatThenAllowsIt) {
-  auto e = engine({spike_rule()});
+  auto e = alert_engine({spike_rule()});
   std::vector<core::Alert> out;
   for (int m = 0; m < 30; ++m) minute(*e, "acme", m, 4, out);
   minute(*e, "acme", 30, 50, out);
@@ -134,7 +128,7 @@ TEST(AlertEngine, KeywordCountsMatchesInTheWindow) {
   r.kind = config::AlertKind::keyword;
   r.pattern = R"((?i)\b(outage|down)\b)";
   r.min_count = 3;
-  auto e = engine({r});
+  auto e = alert_engine({r});
   std::vector<core::Alert> out;
   ASSERT_TRUE(e->add(mention("acme", kT0 + 1000, Label::negative, -0.5f, "p1", "App DOWN"), out));
   ASSERT_TRUE(e->add(mention("acme", kT0 + 2000, Label::neutral, 0.0f, "p2", "downtown"), out));
@@ -153,7 +147,7 @@ TEST(AlertEngine, CustomerRuleFiresForTheTierOnly) {
   r.tiers = {"vip"};
   r.label = Label::negative;
   r.severity = config::Severity::critical;
-  auto e = engine({r});
+  auto e = alert_engine({r});
   std::vector<core::Alert> out;
   core::Mention m = mention("acme", kT0 + 1000, Label::negative, -0.7f, "p1");
   m.customer = core::CustomerRef{"c1", "gold", "csv", "Ann"};
@@ -178,7 +172,7 @@ TEST(AlertEngine, IntentRuleCountsComplaints) {
   r.kind = config::AlertKind::intent;
   r.intent = core::Intent::complaint;
   r.min_count = 2;
-  auto e = engine({r});
+  auto e = alert_engine({r});
   std::vector<core::Alert> out;
   core::Mention m = mention("acme", kT0 + 1000, Label::negative, -0.5f, "p1");
   m.intent = core::Intent::question;
@@ -199,7 +193,7 @@ TEST(AlertEngine, ThresholdIsJudgedWhenTheWindowCloses) {
   r.metric = "negative_share";
   r.threshold = 0.5;
   r.min_volume = 4;
-  auto e = engine({r});
+  auto e = alert_engine({r});
   std::vector<core::Alert> out;
   for (int i = 0; i < 3; ++i)
     ASSERT_TRUE(
@@ -228,7 +222,7 @@ TEST(AlertEngine, BadPatternIsRefused) {
 }
 
 TEST(AlertEngine, RollbackForgetsAStagedTrigger) {
-  auto e = engine({spike_rule()});
+  auto e = alert_engine({spike_rule()});
   std::vector<core::Alert> out;
   for (int m = 0; m < 60; ++m) minute(*e, "acme", m, 4, out);
   e->commit();

@@ -13,6 +13,14 @@ using sentiment::Label;
 
 const std::int64_t kT0 = *core::parse_rfc3339_ms("2026-11-23T10:00:00Z");
 
+std::unique_ptr<react::AlertEngine> alert_engine(std::vector<config::AlertRuleDef> rules,
+                                                 react::AlertEngineOptions options) {
+  options.now_ms = [] { return kT0; };
+  auto e = react::AlertEngine::create(std::move(rules), std::move(options));
+  EXPECT_TRUE(e) << e.error().message;
+  return e ? std::move(*e) : nullptr;
+}
+
 core::Mention make_mention(const std::string& entity, std::int64_t t, Label label, float score,
                            const std::string& uid, const std::string& text,
                            const std::string& author_id) {

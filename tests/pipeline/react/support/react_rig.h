@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,10 @@ core::Mention make_mention(const std::string& entity, std::int64_t t, sentiment:
 // reads as the label (the keyword rules look at texts).
 core::Mention mention(const std::string& entity, std::int64_t t, sentiment::Label label,
                       float score, const std::string& uid);
+// An AlertEngine for `rules` whose clock stands still at kT0 (the other options as given); a
+// rule set the engine refuses fails the test and gives nullptr.
+std::unique_ptr<react::AlertEngine> alert_engine(std::vector<config::AlertRuleDef> rules,
+                                                 react::AlertEngineOptions options = {});
 // An hour of steady traffic for two entities, then a negative spike for "acme".
 std::vector<core::Mention> scenario();
 // Three partitions, 1 min and 1 h windows, one negative-spike rule.

@@ -168,19 +168,27 @@ struct Served {
   }
 };
 
-TEST(ApiV1, AcknowledgementsNeedAdminAreRecordedAndSurviveARestart) {
+// An embedded log with the topics Served follows and writes.
+std::unique_ptr<pipeline::log::Log> served_log() {
   auto log = pipeline::log::open_log({.kind = "embedded"});
-  ASSERT_TRUE(log);
-  ASSERT_TRUE((*log)->create_topics({{"aggregates", 1, true},
+  EXPECT_TRUE(log);
+  if (!log) return nullptr;
+  EXPECT_TRUE((*log)->create_topics({{"aggregates", 1, true},
                                      {"alerts", 1, false},
                                      {"scored", 1, false},
                                      {"alerts.states", 1, true}}));
-  auto producer = (*log)->producer({});
+  return std::move(*log);
+}
+
+TEST(ApiV1, AcknowledgementsNeedAdminAreRecordedAndSurviveARestart) {
+  auto log = served_log();
+  ASSERT_TRUE(log);
+  auto producer = log->producer({});
   ASSERT_TRUE(producer);
   ASSERT_TRUE((*producer)->produce("alerts", "al-1", pipeline::codec::encode(alert("al-1"))));
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
   {
-    Served first(**log);
+    Served first(*log);
     ASSERT_TRUE(wait_until(
         within(std::chrono::seconds(10)), [&] { return first.store.has_alert("al-1"); },
         "the alert"));
@@ -195,7 +203,7 @@ TEST(ApiV1, AcknowledgementsNeedAdminAreRecordedAndSurviveARestart) {
     EXPECT_EQ(listed["alerts"][0]["ack"]["by"], "alice");
   }
   // A new serve instance (same log) rebuilds the state from the topic, then resolves.
-  Served second(**log);
+  Served second(*log);
   ASSERT_TRUE(wait_until(
       within(std::chrono::seconds(10)),
       [&] {
@@ -223,13 +231,9 @@ TEST(ApiV1, AcknowledgementsNeedAdminAreRecordedAndSurviveARestart) {
 }
 
 TEST(ApiV1, PostsRouteFiltersFromTheScoredTopic) {
-  auto log = pipeline::log::open_log({.kind = "embedded"});
+  auto log = served_log();
   ASSERT_TRUE(log);
-  ASSERT_TRUE((*log)->create_topics({{"aggregates", 1, true},
-                                     {"alerts", 1, false},
-                                     {"scored", 1, false},
-                                     {"alerts.states", 1, true}}));
-  auto producer = (*log)->producer({});
+  auto producer = log->producer({});
   ASSERT_TRUE(producer);
   for (int i = 0; i < 6; ++i) {
     std::string wire;
@@ -238,7 +242,7 @@ TEST(ApiV1, PostsRouteFiltersFromTheScoredTopic) {
     ASSERT_TRUE((*producer)->produce("scored", "p" + std::to_string(i), wire));
   }
   ASSERT_TRUE((*producer)->flush(std::chrono::seconds(5)));
-  Served s(**log);
+  Served s(*log);
   ASSERT_TRUE(wait_until(
       within(std::chrono::seconds(10)), [&] { return s.posts.size() == 6; }, "six posts"));
   auto page = s.call("GET", "/api/v1/posts", "read-token-0123456789",

@@ -101,6 +101,23 @@ struct Fixture {
   }
 };
 
+// The dead letters on `f`'s log, read until at least `want` are in and the topic is at its end.
+std::vector<pipeline::log::Record> dead_letters(Fixture& f, std::size_t want) {
+  auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
+  EXPECT_TRUE(c);
+  std::vector<pipeline::log::Record> dead;
+  if (!c) return dead;
+  EXPECT_TRUE(wait_until(
+      within(5s),
+      [&] {
+        auto b = (*c)->poll(100, 100ms);
+        if (b) dead.insert(dead.end(), b->begin(), b->end());
+        return dead.size() >= want && (*c)->at_end();
+      },
+      std::to_string(want) + " dead letter(s)"));
+  return dead;
+}
+
 TEST(SinkRunner, EveryAlertReachesEverySinkOnceAndIsCommitted) {
   Fixture f;
   RecordingReceiver hook([](const ReceivedRequest&) { return ReceiverResponse{200, {}, ""}; });
@@ -204,17 +221,7 @@ TEST(SinkRunner, GivesUpToTheDeadletterTopicAndMovesOn) {
       [&] { return (*runner)->stats()[0].delivered == 1 && (*runner)->stats()[0].dead == 1; },
       "one alert delivered and one dead"));
   (*runner)->stop();
-  auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
-  ASSERT_TRUE(c);
-  std::vector<pipeline::log::Record> dead;
-  ASSERT_TRUE(wait_until(
-      within(5s),
-      [&] {
-        auto b = (*c)->poll(100, 100ms);
-        if (b) dead.insert(dead.end(), b->begin(), b->end());
-        return !dead.empty() && (*c)->at_end();
-      },
-      "the dead letter"));
+  const std::vector<pipeline::log::Record> dead = dead_letters(f, 1);
   ASSERT_EQ(dead.size(), 1u);
   auto d = pipeline::codec::decode_deadletter(dead[0].value);
   ASSERT_TRUE(d);
@@ -260,17 +267,7 @@ TEST(SinkRunner, GoneDisablesTheSinkAndDeadLettersItsAlerts) {
   const std::vector<std::string> warnings = reported.lines();
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("sink webhook disabled"), std::string::npos) << warnings[0];
-  auto c = f.log->consumer({.group = "", .topics = {f.cfg.log.topic("deadletter")}});
-  ASSERT_TRUE(c);
-  std::vector<pipeline::log::Record> dead;
-  ASSERT_TRUE(wait_until(
-      within(5s),
-      [&] {
-        auto b = (*c)->poll(100, 100ms);
-        if (b) dead.insert(dead.end(), b->begin(), b->end());
-        return dead.size() >= 3 && (*c)->at_end();
-      },
-      "three dead letters"));
+  const std::vector<pipeline::log::Record> dead = dead_letters(f, 3);
   ASSERT_EQ(dead.size(), 3u);
   std::set<std::string> ids;
   for (const auto& r : dead) {

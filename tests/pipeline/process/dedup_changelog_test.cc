@@ -8,18 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "tests/pipeline/process/support/changelog_records.h"
+
 namespace earshot::pipeline::process {
 namespace {
 
 namespace dc = dedup_changelog;
-
-std::string batch_record(std::uint64_t writer, std::uint64_t seq,
-                         const std::vector<std::pair<std::string, std::string>>& entries) {
-  dc::BatchWriter w;
-  w.start(writer, seq);
-  for (const auto& [uid, value] : entries) w.add(uid, value);
-  return w.finish();
-}
 
 TEST(DedupChangelog, BatchRecordRoundTrip) {
   const std::string long_value(300, 'v');  // a two-byte length

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pipeline/log/embedded/embedded_log.h"
+#include "tests/pipeline/process/support/changelog_records.h"
 #include "tests/pipeline/log/support/lagging_log.h"
 
 namespace earshot::pipeline::process {
@@ -29,14 +30,6 @@ const std::string kValue =
 
 log::Record in(std::int64_t offset, std::int32_t partition = 0) {
   return {"posts", partition, offset, "", "", 0};
-}
-
-std::string batch_record(std::uint64_t writer, std::uint64_t seq,
-                         const std::vector<std::pair<std::string, std::string>>& entries) {
-  dc::BatchWriter w;
-  w.start(writer, seq);
-  for (const auto& [uid, value] : entries) w.add(uid, value);
-  return w.finish();
 }
 
 // An in-memory embedded log holding the changelog.

@@ -14,6 +14,7 @@
 #include "pipeline/log/embedded/embedded_log.h"
 #include "pipeline/process/dedup_changelog.h"
 #include "pipeline/process/process_stage.h"
+#include "tests/pipeline/process/support/changelog_records.h"
 
 namespace earshot::pipeline::process {
 
@@ -89,14 +90,6 @@ struct Harness {
 };
 
 namespace dc = dedup_changelog;
-
-inline std::string batch_record(std::uint64_t writer, std::uint64_t seq,
-                                const std::vector<std::pair<std::string, std::string>>& entries) {
-  dc::BatchWriter w;
-  w.start(writer, seq);
-  for (const auto& [uid, value] : entries) w.add(uid, value);
-  return w.finish();
-}
 
 inline std::vector<core::Mention> retractions(const std::vector<log::Record>& mentions) {
   std::vector<core::Mention> out;

@@ -243,6 +243,17 @@ core::Result<Config> parse(std::string_view yaml, const std::string& file_name_f
                       file_name_for_errors + ":1:1: the config is " + std::to_string(yaml.size()) +
                           " bytes; the limit is " + std::to_string(kMaxConfigBytes) + " bytes");
   }
+  std::size_t node_starts = 0;
+  for (char c : yaml) {
+    node_starts += c == ',' || c == ':' || c == '-' || c == '[' || c == '{' || c == '\n';
+  }
+  if (node_starts > kMaxConfigNodes) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      file_name_for_errors + ":1:1: the config has about " +
+                          std::to_string(node_starts) + " YAML nodes; the limit is " +
+                          std::to_string(kMaxConfigNodes) +
+                          " (counted as ',', ':', '-', '[', '{' and line ends)");
+  }
   ConfigReader r(file_name_for_errors, base_dir);
   r.check_files = check_files;
   r.set_schema(schema);

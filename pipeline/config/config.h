@@ -350,7 +350,13 @@ struct Config {
 Config default_config();
 
 // The largest config file accepted (bytes); a bigger one is refused before parsing.
-inline constexpr std::size_t kMaxConfigBytes = 1 << 20;  // 1 MiB: yaml-cpp needs ~250 B per node
+inline constexpr std::size_t kMaxConfigBytes = 16u << 20;  // 16 MiB
+// yaml-cpp's memory grows with the number of nodes (~450 B each, measured: a 1 MiB flow list of
+// 524k one-character items peaks at 246 MB), not with bytes. So the text is also refused before
+// parsing when it holds more than this many node starts, estimated as the count of ',', ':',
+// '-', '[', '{' and line ends (an over-estimate: a 10,000-entity config with five aliases,
+// a handle and a hashtag each counts ~190k).
+inline constexpr std::size_t kMaxConfigNodes = 500'000;
 
 // Reads and checks `path`. kNotFound / kIo when unreadable, kInvalidArgument with every
 // problem (one per line; past 100, the first 100 by position and a count) when not valid.

@@ -99,6 +99,32 @@ TEST(ConfigLimits, AFileOverTheLimitIsRefusedBeforeParsing) {
   fs::remove_all(dir);
 }
 
+TEST(ConfigLimits, TooManyNodesAreRefusedBeforeParsingWhileTenThousandEntitiesLoad) {
+  // 600k one-character items in 1.2 MB: under the byte limit, over the node estimate.
+  std::string dense = "entities: [";
+  for (int i = 0; i < 600000; ++i) dense += "1,";
+  dense += "1]\n";
+  ASSERT_LT(dense.size(), kMaxConfigBytes);
+  core::Result<Config> refused = parse_config(dense, "dense.yaml", "");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kInvalidArgument);
+  EXPECT_THAT(refused.error().message, HasSubstr("dense.yaml:1:1: the config has about"));
+  EXPECT_THAT(refused.error().message, HasSubstr("the limit is 500000"));
+  // The memory target's shape (issue 18): 10,000 entities, each with aliases, a handle and a
+  // hashtag, over 1 MiB, loads.
+  std::string many = "entities:\n";
+  for (int i = 0; i < 10000; ++i) {
+    const std::string n = std::to_string(i);
+    many += "  - id: company-" + n + "\n    name: Company " + n + "\n    aliases: [Company " + n +
+            ", Co" + n + ", Company" + n + " Inc, Company " + n + " Group, CO" + n +
+            "]\n    handles: ['@company" + n + "']\n    hashtags: ['#company" + n + "']\n";
+  }
+  ASSERT_GT(many.size(), std::size_t{1} << 20);
+  core::Result<Config> loaded = parse_config(many, "many.yaml", "");
+  ASSERT_TRUE(loaded) << loaded.error().message.substr(0, 300);
+  EXPECT_EQ(loaded->entities.size(), 10000u);
+}
+
 class ConfigFiles : public ::testing::Test {
  protected:
   fs::path dir = fs::temp_directory_path() / ("earshot-config-files-" + std::to_string(::getpid()));

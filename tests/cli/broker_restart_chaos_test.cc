@@ -13,7 +13,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <thread>
 
 #include "pipeline/codec/json_codec.h"
@@ -61,36 +60,11 @@ TEST(BrokerRestart, ProcessAndReactResumeExactly) {
       within(300s), [&] { return committed(*s.log, s.prefix + ".scored") >= 30000u; },
       "every post scored", 1s))
       << slurp(s.dir + "/p.log");
-  // Mentions (exact, checked below) against the aggregates react made of them: the last
-  // version of each (entity, 1h window) counts exactly that window's mentions (a batch count).
-  // The window of the latest event stays open (allowed lateness covers the whole input), so
-  // it is left out; make_posts() spreads 30000 posts over 8 full hours before it.
-  auto hour_of = [](const std::string& created_at) { return created_at.substr(0, 13); };
-  std::map<std::string, long> expected;  // "entity|2026-11-23T10" -> mentions
-  std::string open_hour;
-  for (const auto& r : read_topic(*s.log, s.prefix + ".mentions", 24000)) {
-    auto m = pipeline::codec::decode_mention(r.value);
-    ASSERT_TRUE(m) << m.error().message;
-    ++expected[m->entity + "|" + hour_of(m->created_at)];
-    open_hour = std::max(open_hour, hour_of(m->created_at));
-  }
-  std::erase_if(expected, [&](const auto& kv) { return kv.first.ends_with("|" + open_hour); });
-  ASSERT_EQ(expected.size(), 16u) << "two entities, eight closed hours";
-  std::map<std::string, long> got;
-  ASSERT_TRUE(wait_until(
-      within(180s),
-      [&] {
-        got.clear();
-        for (const auto& r : read_topic(*s.log, s.prefix + ".aggregates", 0, 5s)) {
-          auto a = pipeline::codec::decode_aggregate(r.value);
-          if (!a) continue;  // shows below as a missing or wrong window
-          const std::string key = a->entity + "|" + hour_of(a->window_start);
-          if (!key.ends_with("|" + open_hour)) got[key] = a->volume;  // the last record wins
-        }
-        return got == expected;
-      },
-      "aggregates equal to the batch count of mentions", 1s))
-      << ::testing::PrintToString(got) << "\nexpected " << ::testing::PrintToString(expected);
+  // Mentions (exact, checked below) against the aggregates react made of them: 16 hourly
+  // windows (two entities, eight closed hours of make_posts() times; the window of the latest
+  // event stays open, allowed lateness covers the whole input).
+  EXPECT_EQ(expect_aggregates_recount(s, kHourWindows, 180s), 16u)
+      << "two entities, eight closed hours";
   kill(process, SIGTERM);
   kill(react, SIGTERM);
   EXPECT_EQ(wait_for(process), 0) << slurp(s.dir + "/p.log");

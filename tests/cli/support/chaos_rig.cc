@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -25,7 +26,7 @@ int chaos_repeat() {
 }
 
 ChaosScenario prepare_chaos(const std::string& name, int posts, const std::string& brokers,
-                            const std::string& extra_yaml) {
+                            const std::string& extra_yaml, const std::string& log_yaml) {
   ChaosScenario s;
   s.brokers = brokers;
   s.dir = temp_dir(name);
@@ -39,7 +40,7 @@ ChaosScenario prepare_chaos(const std::string& name, int posts, const std::strin
   }
   write_file(s.config, "log:\n  kind: kafka\n  brokers: " + brokers +
                            "\n  partitions: 3\n  group: " + s.prefix + "\n  topics: {" + topics +
-                           "}\n"
+                           "}\n" + log_yaml +
                            "entities:\n"
                            "  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme "
                            "Air\"]}\n"
@@ -144,6 +145,16 @@ std::string slurp(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string http_get(const std::string& url) {
+  std::string out;
+  if (FILE* p = popen(("curl -s --max-time 5 '" + url + "'").c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    pclose(p);
+  }
+  return out;
 }
 
 ChildGuard::~ChildGuard() {

@@ -30,8 +30,9 @@ struct ChaosScenario {
 
 // A config on `brokers` (3 partitions, entities Acme Air and Globex, process batches of
 // kChaosBatch, then `extra_yaml`), and `posts` posts replayed into its posts topic.
+// `log_yaml`: more keys of its `log:` section, indented two spaces (e.g. properties).
 ChaosScenario prepare_chaos(const std::string& name, int posts, const std::string& brokers,
-                            const std::string& extra_yaml = "");
+                            const std::string& extra_yaml = "", const std::string& log_yaml = "");
 
 // Every post scored exactly once and every linked (post, entity) mention exactly once, read
 // with read_committed (the Kafka log's consumers always are). Adds gtest failures.
@@ -51,6 +52,9 @@ std::size_t expect_aggregates_recount(ChaosScenario& s, std::size_t key_length,
                                       std::chrono::seconds timeout);
 
 std::string slurp(const std::string& path);
+
+// The body of a GET of `url` (curl, 5 s at most); "" when nothing answered.
+std::string http_get(const std::string& url);
 
 // $EARSHOT_TEST_FAULT for the earshot processes started while it lives.
 struct FaultEnv {

@@ -2,7 +2,8 @@
 // (label `chaos`). The test runs a broker of its own with deploy/kafka/start.sh on
 // $EARSHOT_CHAOS_KAFKA_PORT (deploy/test.sh sets it; the controller takes the port after it),
 // so restarting it disturbs no other test; EARSHOT_KAFKA_KEEP_DATA=1 keeps the topics across
-// each restart. Both roles must resume within 60 s of the broker's return, never exit, and
+// each restart (stopped, 2 s away, started: shorter than transaction.timeout.ms, 15 s, on an
+// unloaded machine). Both roles must resume within 90 s of the broker's return, never exit, and
 // the output must be exact: every post scored once, every mention once, and the aggregates'
 // volumes equal to a batch count of the mentions (allowed lateness covers the whole input,
 // which arrives out of event-time order across partitions, so no mention is late).
@@ -39,27 +40,56 @@ TEST(BrokerRestart, ProcessAndReactResumeExactly) {
   pid_t process = spawn({"process", "--config", s.config, "--instance", "a"}, s.dir + "/p.log");
   pid_t react = spawn({"react", "--config", s.config, "--instance", "a"}, s.dir + "/r.log");
   ChildGuard guard{process, react};
+  auto logs = [&] {
+    return "--- process\n" + slurp(s.dir + "/p.log") + "--- react\n" + slurp(s.dir + "/r.log") +
+           "--- broker scripts\n" + broker.script_log();
+  };
+  // A role that exited: what it said, and why that may be (for the failure message).
+  auto exited = [&](pid_t pid, const char* name, const std::string& log, const std::string& when) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) != pid) return std::string();
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    std::string why = std::string(name) + " exited (" + std::to_string(code) + ") " + when;
+    if (log.find("fenced") != std::string::npos) {
+      why += ": fenced. The broker aborts a transaction open longer than transaction.timeout.ms "
+             "(15 s) with an epoch bump, and a fenced role exits; the outage has to stay "
+             "shorter than that for this test";
+    }
+    return why + "\n" + log;
+  };
   for (int round = 0; round < 2; ++round) {
     const std::size_t floor = (round + 1) * 3000;
     ASSERT_TRUE(wait_until(
         within(180s), [&] { return committed(*s.log, s.prefix + ".scored") >= floor; },
-        "progress before restart", 1s))
-        << slurp(s.dir + "/p.log");
+        "progress before restart " + std::to_string(round + 1), 1s))
+        << logs();
     const std::size_t before = committed(*s.log, s.prefix + ".scored");
-    ASSERT_TRUE(broker.restart(5s)) << slurp(s.dir + "/p.log");
-    // Resumes within 60 s of the broker's return: a committed record beyond `before`.
+    const auto stopped_at = WaitClock::now();
+    ASSERT_TRUE(broker.restart(2s)) << logs();
+    const std::string when =
+        "after restart " + std::to_string(round + 1) + " (broker away " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(WaitClock::now() -
+                                                                        stopped_at)
+                           .count()) +
+        " s, " + std::to_string(before) + " posts scored before it)";
+    // Resumes after the broker's return: a committed record beyond `before` (or every post).
     EXPECT_TRUE(wait_until(
-        within(60s), [&] { return committed(*s.log, s.prefix + ".scored") > before; },
-        "process to commit again after the broker came back", 1s))
-        << slurp(s.dir + "/p.log");
-    ASSERT_EQ(waitpid(process, nullptr, WNOHANG), 0) << "process exited\n"
-                                                     << slurp(s.dir + "/p.log");
-    ASSERT_EQ(waitpid(react, nullptr, WNOHANG), 0) << "react exited\n" << slurp(s.dir + "/r.log");
+        within(90s),
+        [&] {
+          const std::size_t n = committed(*s.log, s.prefix + ".scored");
+          return n > before || n >= 30000u;
+        },
+        "process to commit again " + when, 1s))
+        << logs();
+    std::string gone = exited(process, "process", slurp(s.dir + "/p.log"), when);
+    ASSERT_TRUE(gone.empty()) << gone;
+    gone = exited(react, "react", slurp(s.dir + "/r.log"), when);
+    ASSERT_TRUE(gone.empty()) << gone;
   }
   ASSERT_TRUE(wait_until(
       within(300s), [&] { return committed(*s.log, s.prefix + ".scored") >= 30000u; },
       "every post scored", 1s))
-      << slurp(s.dir + "/p.log");
+      << logs();
   // Mentions (exact, checked below) against the aggregates react made of them: 16 hourly
   // windows (two entities, eight closed hours of make_posts() times; the window of the latest
   // event stays open, allowed lateness covers the whole input).

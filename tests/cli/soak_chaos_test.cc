@@ -216,6 +216,9 @@ TEST(SoakChaos, KillsAndABrokerRestartLoseAndDuplicateNothing) {
     ASSERT_EQ(kill(r.pid, SIGTERM), 0) << name;
     EXPECT_EQ(wait_for(r.pid), 0) << name << " on SIGTERM\n" << slurp(log_path(name));
   }
+  // A role fenced after the broker restart: the broker aborted its open transaction, open past
+  // transaction.timeout.ms (15 s) while the broker was away, with an epoch bump, and a fenced
+  // role exits (bench/RESULTS.md, "Flake seen"). The restart is kept shorter than that.
   EXPECT_TRUE(died.empty()) << "roles that exited on their own: "
                             << ::testing::PrintToString(died) << "\n" << all_logs();
   expect_exact(s);

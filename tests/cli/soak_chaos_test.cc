@@ -153,8 +153,8 @@ TEST(SoakChaos, KillsAndABrokerRestartLoseAndDuplicateNothing) {
   std::mt19937 rng(std::random_device{}());
   const char* victims[] = {"pa", "react", "pb", "react", "pa", "pb"};
   for (int round = 0; round < kRounds; ++round) {
-    // Pacing of the fault schedule, 5–8 s (not a synchronisation: the checks below wait).
-    const auto next = WaitClock::now() + std::chrono::milliseconds(5000 + rng() % 3000);
+    // Pacing of the fault schedule, 5–7 s and the round's checks (not a synchronisation).
+    const auto next = WaitClock::now() + std::chrono::milliseconds(5000 + rng() % 2000);
     write_file(s.dir + "/chunk.jsonl", posts_between(s.prefix, s.posts, s.posts + kChunk));
     RunResult r = run({"replay", "--config", s.config, "--file", s.dir + "/chunk.jsonl"});
     ASSERT_EQ(r.exit_code, 0) << "round " << round << ": " << r.err;

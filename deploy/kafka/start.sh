@@ -78,7 +78,10 @@ java_opts=(-Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j.configuration=file:$here/log4j.properties" "-Dkafka.logs.dir=$state")
 
 if [ -z "$reuse" ]; then
-  cluster_id=$(java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+  # A cluster id is a random UUID in unpadded base64url (what `StorageTool random-uuid` prints);
+  # made here when python3 is at hand, which saves a JVM start.
+  cluster_id=$(python3 -c 'import base64, uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))' 2>/dev/null ||
+    java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
   java -cp "$classpath" "${java_opts[@]}" kafka.tools.StorageTool format \
     -t "$cluster_id" -c "$state/server.properties" ${scram[@]+"${scram[@]}"} >"$state/format.log" 2>&1 \
     || { echo "kafka: formatting storage failed; see $state/format.log" >&2; cat "$state/format.log" >&2; exit 1; }

@@ -86,16 +86,6 @@ std::string match_or_empty(const std::string& text, const std::regex& re) {
   return std::regex_search(text, m, re) ? m[1].str() : std::string();
 }
 
-std::string http_get(const std::string& url) {
-  std::string out;
-  if (FILE* p = popen(("curl -s --max-time 5 '" + url + "'").c_str(), "r")) {
-    char buf[4096];
-    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    pclose(p);
-  }
-  return out;
-}
-
 TEST(AlertDeliveryChaos, SameKeyOnEveryAttemptThroughKillsAndBadReceivers) {
   BadReceiver hook([](const FixtureRequest& r) { return r.header("webhook-id"); });
   // PagerDuty's idempotency key is its dedup_key, shared by an alert's trigger and resolve.

@@ -2,7 +2,8 @@
 // (label `chaos`). The test runs a broker of its own with deploy/kafka/start.sh on
 // $EARSHOT_CHAOS_KAFKA_PORT (deploy/test.sh sets it; the controller takes the port after it),
 // so restarting it disturbs no other test; EARSHOT_KAFKA_KEEP_DATA=1 keeps the topics across
-// each restart. Both roles must resume within 60 s of the broker's return, never exit, and
+// each restart (stopped, 2 s away, started: shorter than transaction.timeout.ms, 15 s, on an
+// unloaded machine). Both roles must resume within 90 s of the broker's return, never exit, and
 // the output must be exact: every post scored once, every mention once, and the aggregates'
 // volumes equal to a batch count of the mentions (allowed lateness covers the whole input,
 // which arrives out of event-time order across partitions, so no mention is late).
@@ -13,7 +14,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <thread>
 
 #include "pipeline/codec/json_codec.h"
@@ -40,57 +40,61 @@ TEST(BrokerRestart, ProcessAndReactResumeExactly) {
   pid_t process = spawn({"process", "--config", s.config, "--instance", "a"}, s.dir + "/p.log");
   pid_t react = spawn({"react", "--config", s.config, "--instance", "a"}, s.dir + "/r.log");
   ChildGuard guard{process, react};
+  auto logs = [&] {
+    return "--- process\n" + slurp(s.dir + "/p.log") + "--- react\n" + slurp(s.dir + "/r.log") +
+           "--- broker scripts\n" + broker.script_log();
+  };
+  // A role that exited: what it said, and why that may be (for the failure message).
+  auto exited = [&](pid_t pid, const char* name, const std::string& log, const std::string& when) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) != pid) return std::string();
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    std::string why = std::string(name) + " exited (" + std::to_string(code) + ") " + when;
+    if (log.find("fenced") != std::string::npos) {
+      why += ": fenced. The broker aborts a transaction open longer than transaction.timeout.ms "
+             "(15 s) with an epoch bump, and a fenced role exits; the outage has to stay "
+             "shorter than that for this test";
+    }
+    return why + "\n" + log;
+  };
   for (int round = 0; round < 2; ++round) {
     const std::size_t floor = (round + 1) * 3000;
     ASSERT_TRUE(wait_until(
         within(180s), [&] { return committed(*s.log, s.prefix + ".scored") >= floor; },
-        "progress before restart", 1s))
-        << slurp(s.dir + "/p.log");
+        "progress before restart " + std::to_string(round + 1), 1s))
+        << logs();
     const std::size_t before = committed(*s.log, s.prefix + ".scored");
-    ASSERT_TRUE(broker.restart(5s)) << slurp(s.dir + "/p.log");
-    // Resumes within 60 s of the broker's return: a committed record beyond `before`.
+    const auto stopped_at = WaitClock::now();
+    ASSERT_TRUE(broker.restart(2s)) << logs();
+    const std::string when =
+        "after restart " + std::to_string(round + 1) + " (broker away " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(WaitClock::now() -
+                                                                        stopped_at)
+                           .count()) +
+        " s, " + std::to_string(before) + " posts scored before it)";
+    // Resumes after the broker's return: a committed record beyond `before` (or every post).
     EXPECT_TRUE(wait_until(
-        within(60s), [&] { return committed(*s.log, s.prefix + ".scored") > before; },
-        "process to commit again after the broker came back", 1s))
-        << slurp(s.dir + "/p.log");
-    ASSERT_EQ(waitpid(process, nullptr, WNOHANG), 0) << "process exited\n"
-                                                     << slurp(s.dir + "/p.log");
-    ASSERT_EQ(waitpid(react, nullptr, WNOHANG), 0) << "react exited\n" << slurp(s.dir + "/r.log");
+        within(90s),
+        [&] {
+          const std::size_t n = committed(*s.log, s.prefix + ".scored");
+          return n > before || n >= 30000u;
+        },
+        "process to commit again " + when, 1s))
+        << logs();
+    std::string gone = exited(process, "process", slurp(s.dir + "/p.log"), when);
+    ASSERT_TRUE(gone.empty()) << gone;
+    gone = exited(react, "react", slurp(s.dir + "/r.log"), when);
+    ASSERT_TRUE(gone.empty()) << gone;
   }
   ASSERT_TRUE(wait_until(
       within(300s), [&] { return committed(*s.log, s.prefix + ".scored") >= 30000u; },
       "every post scored", 1s))
-      << slurp(s.dir + "/p.log");
-  // Mentions (exact, checked below) against the aggregates react made of them: the last
-  // version of each (entity, 1h window) counts exactly that window's mentions (a batch count).
-  // The window of the latest event stays open (allowed lateness covers the whole input), so
-  // it is left out; make_posts() spreads 30000 posts over 8 full hours before it.
-  auto hour_of = [](const std::string& created_at) { return created_at.substr(0, 13); };
-  std::map<std::string, long> expected;  // "entity|2026-11-23T10" -> mentions
-  std::string open_hour;
-  for (const auto& r : read_topic(*s.log, s.prefix + ".mentions", 24000)) {
-    auto m = pipeline::codec::decode_mention(r.value);
-    ASSERT_TRUE(m) << m.error().message;
-    ++expected[m->entity + "|" + hour_of(m->created_at)];
-    open_hour = std::max(open_hour, hour_of(m->created_at));
-  }
-  std::erase_if(expected, [&](const auto& kv) { return kv.first.ends_with("|" + open_hour); });
-  ASSERT_EQ(expected.size(), 16u) << "two entities, eight closed hours";
-  std::map<std::string, long> got;
-  ASSERT_TRUE(wait_until(
-      within(180s),
-      [&] {
-        got.clear();
-        for (const auto& r : read_topic(*s.log, s.prefix + ".aggregates", 0, 5s)) {
-          auto a = pipeline::codec::decode_aggregate(r.value);
-          if (!a) continue;  // shows below as a missing or wrong window
-          const std::string key = a->entity + "|" + hour_of(a->window_start);
-          if (!key.ends_with("|" + open_hour)) got[key] = a->volume;  // the last record wins
-        }
-        return got == expected;
-      },
-      "aggregates equal to the batch count of mentions", 1s))
-      << ::testing::PrintToString(got) << "\nexpected " << ::testing::PrintToString(expected);
+      << logs();
+  // Mentions (exact, checked below) against the aggregates react made of them: 16 hourly
+  // windows (two entities, eight closed hours of make_posts() times; the window of the latest
+  // event stays open, allowed lateness covers the whole input).
+  EXPECT_EQ(expect_aggregates_recount(s, kHourWindows, 180s), 16u)
+      << "two entities, eight closed hours";
   kill(process, SIGTERM);
   kill(react, SIGTERM);
   EXPECT_EQ(wait_for(process), 0) << slurp(s.dir + "/p.log");

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -13,6 +15,7 @@
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/log/kafka/kafka_log.h"
 #include "tests/cli/support/cli_harness.h"
+#include "tests/support/wait.h"
 
 namespace earshot::testing {
 
@@ -23,7 +26,7 @@ int chaos_repeat() {
 }
 
 ChaosScenario prepare_chaos(const std::string& name, int posts, const std::string& brokers,
-                            const std::string& extra_yaml) {
+                            const std::string& extra_yaml, const std::string& log_yaml) {
   ChaosScenario s;
   s.brokers = brokers;
   s.dir = temp_dir(name);
@@ -37,7 +40,7 @@ ChaosScenario prepare_chaos(const std::string& name, int posts, const std::strin
   }
   write_file(s.config, "log:\n  kind: kafka\n  brokers: " + brokers +
                            "\n  partitions: 3\n  group: " + s.prefix + "\n  topics: {" + topics +
-                           "}\n"
+                           "}\n" + log_yaml +
                            "entities:\n"
                            "  - {id: acme-air, name: Acme Air, kind: company, aliases: [\"Acme "
                            "Air\"]}\n"
@@ -84,11 +87,74 @@ void expect_exact(ChaosScenario& s) {
   EXPECT_EQ(mention_duplicates, 0) << "mentions emitted more than once";
 }
 
+std::size_t expect_aggregates_recount(ChaosScenario& s, std::size_t key_length,
+                                      std::chrono::seconds timeout) {
+  std::map<std::string, long> expected;  // "entity|2026-11-23T10:05" -> mentions
+  std::string newest;
+  for (const auto& r : read_topic(*s.log, s.prefix + ".mentions", 1)) {
+    auto m = pipeline::codec::decode_mention(r.value);
+    EXPECT_TRUE(m) << m.error().message;
+    if (!m) return 0;
+    const std::string window = m->created_at.substr(0, key_length);
+    ++expected[m->entity + "|" + window];
+    newest = std::max(newest, window);
+  }
+  std::erase_if(expected, [&](const auto& kv) { return kv.first.ends_with("|" + newest); });
+  std::map<std::string, long> got;
+  std::size_t undecodable = 0;
+  (void)wait_until(
+      within(timeout),
+      [&] {
+        got.clear();
+        undecodable = 0;
+        for (const auto& r :
+             read_topic(*s.log, s.prefix + ".aggregates", 0, std::chrono::seconds(5))) {
+          auto a = pipeline::codec::decode_aggregate(r.value);
+          if (!a) {
+            ++undecodable;
+            continue;
+          }
+          const std::string key = a->entity + "|" + a->window_start.substr(0, key_length);
+          if (!key.ends_with("|" + newest)) got[key] = a->volume;  // the last version wins
+        }
+        return got == expected;
+      },
+      "aggregates equal to the recount", std::chrono::seconds(1));
+  std::vector<std::string> differing;
+  for (const auto& [key, n] : expected) {
+    auto it = got.find(key);
+    if (it == got.end() || it->second != n) {
+      differing.push_back(key + ": got " + (it == got.end() ? "none" : std::to_string(it->second)) +
+                          ", recount " + std::to_string(n));
+    }
+  }
+  for (const auto& [key, n] : got) {
+    if (expected.count(key) == 0) differing.push_back(key + ": got " + std::to_string(n) + ", no mentions");
+  }
+  EXPECT_TRUE(differing.empty())
+      << differing.size() << " of " << expected.size()
+      << " windows differ from the recount of the mentions after waiting " << timeout.count()
+      << " s (" << undecodable << " undecodable aggregates); first ones: "
+      << ::testing::PrintToString(std::vector<std::string>(
+             differing.begin(), differing.begin() + std::min<std::size_t>(differing.size(), 10)));
+  return expected.size();
+}
+
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string http_get(const std::string& url) {
+  std::string out;
+  if (FILE* p = popen(("curl -s --max-time 5 '" + url + "'").c_str(), "r")) {
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    pclose(p);
+  }
+  return out;
 }
 
 ChildGuard::~ChildGuard() {

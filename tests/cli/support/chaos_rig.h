@@ -30,14 +30,31 @@ struct ChaosScenario {
 
 // A config on `brokers` (3 partitions, entities Acme Air and Globex, process batches of
 // kChaosBatch, then `extra_yaml`), and `posts` posts replayed into its posts topic.
+// `log_yaml`: more keys of its `log:` section, indented two spaces (e.g. properties).
 ChaosScenario prepare_chaos(const std::string& name, int posts, const std::string& brokers,
-                            const std::string& extra_yaml = "");
+                            const std::string& extra_yaml = "", const std::string& log_yaml = "");
 
 // Every post scored exactly once and every linked (post, entity) mention exactly once, read
 // with read_committed (the Kafka log's consumers always are). Adds gtest failures.
 void expect_exact(ChaosScenario& s);
 
+// What names a window in expect_aggregates_recount(): the length of the RFC 3339 prefix
+// shared by the times inside it ("2026-11-23T10:05" for 1m windows, "2026-11-23T10" for 1h).
+inline constexpr std::size_t kMinuteWindows = 16;
+inline constexpr std::size_t kHourWindows = 13;
+
+// The aggregates react made (one window size, named by `key_length`) against a batch recount
+// of the committed mentions: the last version of each (entity, window) must count exactly that
+// window's mentions. The window of the newest event may still be open, so it is left out.
+// Waits up to `timeout` for react to catch up; adds a gtest failure (both maps) otherwise.
+// Returns how many windows were compared.
+std::size_t expect_aggregates_recount(ChaosScenario& s, std::size_t key_length,
+                                      std::chrono::seconds timeout);
+
 std::string slurp(const std::string& path);
+
+// The body of a GET of `url` (curl, 5 s at most); "" when nothing answered.
+std::string http_get(const std::string& url);
 
 // $EARSHOT_TEST_FAULT for the earshot processes started while it lives.
 struct FaultEnv {
@@ -51,8 +68,10 @@ struct FaultEnv {
 // waited for yet, so a failed ASSERT leaves no instance running against the broker.
 class ChildGuard {
  public:
+  ChildGuard() = default;
   explicit ChildGuard(std::initializer_list<pid_t> pids) : pids_(pids) {}
   ~ChildGuard();
+  void add(pid_t pid) { pids_.push_back(pid); }
   ChildGuard(const ChildGuard&) = delete;
   ChildGuard& operator=(const ChildGuard&) = delete;
 

@@ -79,6 +79,9 @@ core::CollectorHandle watch_loop(core::MetricsRegistry* registry, const std::str
               num(s.records_out));
     w.counter("earshot_loop_aborts_total", "Transactions aborted (the batch is read again)", l,
               num(s.aborts));
+    w.counter("earshot_loop_producer_reopens_total",
+              "Fenced producers replaced by a new one (a transaction the broker aborted)", l,
+              num(s.producer_reopens));
     w.counter("earshot_loop_revocations_total", "Partition revocations seen by the loop", l,
               num(s.revocations));
     w.counter("earshot_loop_unknown_commits_total",

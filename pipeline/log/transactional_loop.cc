@@ -177,8 +177,29 @@ core::Status TransactionalLoop::recover(BatchHandler& handler, const core::Error
   handler.on_abort();  // drops the staged batch and the prepared one
   ahead_.reset();
   set_inflight();
-  if (unrecoverable(error)) return std::unexpected(error);
+  EARSHOT_TRY(reopen_or_fail(error));
   EARSHOT_TRY(consumer_->rewind());
+  return core::ok();
+}
+
+core::Status TransactionalLoop::reopen_or_fail(const core::Error& error) {
+  if (!unrecoverable(error)) return core::ok();
+  if (error.code != core::ErrorCode::kFenced) return std::unexpected(error);
+  const auto now = Clock::now();
+  std::erase_if(reopens_, [&](Clock::time_point t) { return now - t > kReopenWindow; });
+  if (static_cast<int>(reopens_.size()) >= kMaxReopens) {
+    return core::fail(core::ErrorCode::kFenced,
+                      error.message + " (fenced " + std::to_string(kMaxReopens + 1) +
+                          " times within " + std::to_string(kReopenWindow.count()) +
+                          " minutes: is another instance running with the same transactional id '" +
+                          options_.transactional_id + "'?)");
+  }
+  reopens_.push_back(now);
+  producer_.reset();  // the fenced one can do nothing more
+  auto producer = log_.producer({.transactional_id = options_.transactional_id});
+  if (!producer) return std::unexpected(producer.error());
+  producer_ = std::move(*producer);
+  stats_.producer_reopens.fetch_add(1, std::memory_order_relaxed);
   return core::ok();
 }
 
@@ -231,7 +252,7 @@ core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
       core::Error e = open_result_->error();
       open_result_.reset();
       set_inflight();
-      if (unrecoverable(e)) return std::unexpected(e);
+      EARSHOT_TRY(reopen_or_fail(e));
       EARSHOT_TRY(consumer_->rewind());
       return std::size_t{0};
     }

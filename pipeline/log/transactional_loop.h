@@ -142,6 +142,8 @@ struct LoopStats {
   // others were redone).
   std::atomic<std::uint64_t> unknown_commits{0};
   std::atomic<std::uint64_t> unknown_committed{0};
+  // Times the producer was fenced and the loop opened a new one (see run()).
+  std::atomic<std::uint64_t> producer_reopens{0};
   // Wall time of the last commit (begin → commit returned), and of the last whole batch
   // (handle → commit returned), in microseconds.
   std::atomic<std::uint64_t> last_commit_us{0};
@@ -156,6 +158,8 @@ struct LoopStats {
 
 class TransactionalLoop {
  public:
+  static constexpr int kMaxReopens = 3;
+  static constexpr std::chrono::minutes kReopenWindow{10};
   static core::Result<std::unique_ptr<TransactionalLoop>> create(Log& log, LoopOptions options);
   ~TransactionalLoop();
 
@@ -163,8 +167,15 @@ class TransactionalLoop {
   // or aborted). With a pipelining handler, the next batch may already be polled and
   // prepared when step() returns; it is handled by the next step().
   core::Result<std::size_t> step(BatchHandler& handler);
-  // Steps until `stop` is set or a non-recoverable error (kFenced, kFatal from the log)
-  // occurs. On stop, an open batch is finished or aborted, never half-committed (a prepared
+  // Steps until `stop` is set or a non-recoverable error (kFatal from the log, or kFenced
+  // more than kMaxReopens times within kReopenWindow) occurs. A fenced producer is not
+  // always a zombie: the broker also bumps the epoch of a transaction left open past
+  // transaction.timeout.ms, e.g. during a broker outage or a long pause of this process.
+  // So on kFenced the loop aborts the batch, opens a new producer with the same
+  // transactional id (which in turn fences any older holder of the id) and reads again from
+  // the group's committed offsets; the consumer group's generation keeps a true zombie's
+  // offsets out. Two processes started with the same transactional id would fence each other
+  // in turn: after kMaxReopens fencings within kReopenWindow the loop gives up with kFenced. On stop, an open batch is finished or aborted, never half-committed (a prepared
   // batch was never in a transaction: it is read again by whoever owns its partitions).
   core::Status run(BatchHandler& handler, const std::atomic<bool>& stop);
   // True when the last poll found every assigned partition at its end.
@@ -180,6 +191,9 @@ class TransactionalLoop {
   core::Result<std::shared_ptr<Batch>> collect(std::chrono::milliseconds timeout);
   core::Status commit_batch(BatchHandler& handler, const std::vector<Record>& batch, Output& out);
   core::Status recover(BatchHandler& handler, const core::Error& error);
+  // After an abort for `error`: ok when the loop can go on (a fenced producer replaced, see
+  // run()), else the error.
+  core::Status reopen_or_fail(const core::Error& error);
   // After a commit that timed out: true when the group's committed offsets are the batch's.
   bool committed_anyway(const std::vector<Record>& batch);
   void on_revoke(const std::vector<TopicPartition>& parts);
@@ -195,6 +209,7 @@ class TransactionalLoop {
   std::unique_ptr<Producer> producer_;
   LoopStats stats_;
   bool in_txn_ = false;
+  std::vector<std::chrono::steady_clock::time_point> reopens_;  // within kReopenWindow
   BatchHandler* handler_ = nullptr;  // the handler of the running step(), for on_revoke
 
   // Pipelining state, all on the loop thread.

@@ -302,5 +302,44 @@ TEST(TransactionalLoop, ProcessStageStaysExactWhenCommitsAbort) {
   EXPECT_EQ(counters.duplicates, 0u) << "an aborted batch's dedup entries leaked";
 }
 
+// The broker fences a producer whose transaction stayed open past transaction.timeout.ms
+// (a broker outage, a paused process): the loop opens a new producer and goes on, exactly.
+TEST(TransactionalLoop, AFencedProducerIsReplacedAndTheOutputStaysExact) {
+  auto log = embedded();
+  write(*log, "in", 40);
+  Recorder h(/*pipelined=*/true);
+  auto loop = loop_over_in(*log);
+  ASSERT_TRUE(loop->step(h));
+  ASSERT_EQ(loop->stats().records_in, 10u);
+  auto newer = std::move(*log->producer({.transactional_id = "t"}));  // fences the loop's
+  drain(*loop, h, 40);
+  EXPECT_EQ(loop->stats().producer_reopens, 1u);
+  EXPECT_GE(loop->stats().aborts, 1u);
+  expect_exactly_once(*log, 40);
+}
+
+// Fenced again and again: another process holds the same transactional id. The loop gives
+// up after kMaxReopens replacements and says why.
+TEST(TransactionalLoop, RepeatedFencingStopsTheLoopWithTheReason) {
+  auto log = embedded();
+  write(*log, "in", 200);
+  Recorder h(/*pipelined=*/false);
+  auto loop = loop_over_in(*log);
+  std::vector<std::unique_ptr<Producer>> others;
+  core::Status last = core::ok();
+  for (int round = 0; round < 10 && last; ++round) {
+    others.push_back(std::move(*log->producer({.transactional_id = "t"})));
+    core::Result<std::size_t> n = loop->step(h);
+    if (!n) last = std::unexpected(n.error());
+  }
+  ASSERT_FALSE(last) << "the loop never gave up";
+  EXPECT_EQ(last.error().code, core::ErrorCode::kFenced);
+  EXPECT_NE(last.error().message.find("another instance running with the same transactional id"),
+            std::string::npos)
+      << last.error().message;
+  EXPECT_EQ(loop->stats().producer_reopens,
+            static_cast<std::uint64_t>(TransactionalLoop::kMaxReopens));
+}
+
 }  // namespace
 }  // namespace earshot::pipeline::log

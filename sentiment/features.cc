@@ -146,8 +146,12 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
   Feature* const first = s.reserve(bound);
   Feature* o = first;
   const std::uint32_t shift = shift_;
-  const auto emit = [&o, shift](std::uint64_t h, float value) {
+  // The sum of squares for the L2 scale, added as the features are written (the same
+  // additions in the same order as a pass over them afterwards).
+  float sq = 0.0f;
+  const auto emit = [&o, &sq, shift](std::uint64_t h, float value) {
     *o++ = Feature{static_cast<std::uint32_t>(fmix64(h) >> shift), value};
+    sq += value * value;
   };
 
   // Word 1..N-grams over the token sequence.
@@ -178,6 +182,32 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
       std::memcpy(w.data() + 1, norm.data() + t.begin, len);
       w[len + 1] = '>';
       const std::size_t total = len + 2;
+      const float char_sq = char_weight * char_weight;
+      // One multiply-xorshift is enough here: h is already a full-width product.
+      const auto put = [&](std::uint64_t h, std::uint64_t n) {
+        *o++ = Feature{static_cast<std::uint32_t>(((h ^ (h >> 29) ^ n) * kP2) >> shift),
+                       char_weight};
+        sq += char_sq;
+      };
+      if (lo == 2 && hi == 5) {  // the shipped configuration, unrolled
+        for (std::size_t b = 0; b + 1 < total; ++b) {
+          const unsigned char* c = w.data() + b;
+          const std::size_t top = total - b;  // >= 2
+          std::uint64_t h = (kCharSeed ^ c[0]) * kP1;
+          h = (h ^ c[1]) * kP1;
+          put(h, 2);
+          if (top < 3) continue;
+          h = (h ^ c[2]) * kP1;
+          put(h, 3);
+          if (top < 4) continue;
+          h = (h ^ c[3]) * kP1;
+          put(h, 4);
+          if (top < 5) continue;
+          h = (h ^ c[4]) * kP1;
+          put(h, 5);
+        }
+        continue;
+      }
       for (std::size_t b = 0; b < total; ++b) {
         const unsigned char* c = w.data() + b;
         const std::size_t top = std::min(hi, total - b);
@@ -186,9 +216,7 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
         for (; n < lo && n <= top; ++n) h = (h ^ c[n - 1]) * kP1;
         for (; n <= top; ++n) {
           h = (h ^ c[n - 1]) * kP1;
-          // One multiply-xorshift is enough here: h is already a full-width product.
-          const std::uint64_t m = (h ^ (h >> 29) ^ n) * kP2;
-          *o++ = Feature{static_cast<std::uint32_t>(m >> shift), char_weight};
+          put(h, n);
         }
       }
     }
@@ -202,8 +230,6 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
   for (std::int64_t bin : lex_bins) emit(kLexBinSeed + static_cast<std::uint64_t>(bin), 1.0f);
   Unscaled result{first, 0, static_cast<std::size_t>(o - first), 1.0f};
   if (config_.normalize && o != first) {
-    float sq = 0.0f;
-    for (const Feature* f = first; f != o; ++f) sq += f->value * f->value;
     result.scale = 1.0f / std::sqrt(sq);
   } else {
     result.scaled = 0;

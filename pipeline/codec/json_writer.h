@@ -48,6 +48,28 @@ class JsonWriter {
   void begin_array() { open('[', false); }
   void end_array() { close(']'); }
   void key(std::string_view k) {
+    // Keys are short literals: the separator, the quotes and the name go out in one append
+    // when the name needs no escape (checked as it is copied).
+    if (k.size() <= kShortKey) {
+      char buf[kShortKey + 3];
+      std::size_t n = 0;
+      if (const char sep = next_separator()) buf[n++] = sep;
+      buf[n++] = '"';
+      bool plain = true;
+      for (const char ch : k) {
+        const auto c = static_cast<unsigned char>(ch);
+        plain &= c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+        buf[n++] = ch;
+      }
+      buf[n++] = '"';
+      if (plain) {
+        out_.append(buf, n);
+        return;
+      }
+      if (buf[0] != '"') out_.push_back(buf[0]);  // the separator, then the escaped key
+      escaped(k, plain_prefix(k));
+      return;
+    }
     separator();
     const std::size_t clean = plain_prefix(k);
     if (clean == k.size()) {
@@ -134,11 +156,17 @@ class JsonWriter {
   // Before a key or value: ',' between members/elements, ':' after a key (RapidJSON's
   // Writer::Prefix, counting keys and values alike inside an object).
   void separator() {
-    if (depth_ == 0) return;
-    Level& l = depth_ <= kMaxDepth ? levels_[depth_ - 1] : deep_[depth_ - 1 - kMaxDepth];
-    if (l.count > 0) out_.push_back(l.object && l.count % 2 == 1 ? ':' : ',');
-    ++l.count;
+    if (const char sep = next_separator()) out_.push_back(sep);
   }
+  // The separator due before the next key or value (0 for none), counted as written.
+  char next_separator() {
+    if (depth_ == 0) return 0;
+    Level& l = depth_ <= kMaxDepth ? levels_[depth_ - 1] : deep_[depth_ - 1 - kMaxDepth];
+    const char sep = l.count > 0 ? (l.object && l.count % 2 == 1 ? ':' : ',') : 0;
+    ++l.count;
+    return sep;
+  }
+  static constexpr std::size_t kShortKey = 29;
   void open(char c, bool object) {
     separator();
     out_.push_back(c);

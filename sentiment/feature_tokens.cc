@@ -50,8 +50,9 @@ void for_each_row(std::string_view data, Fn fn) {
   }
 }
 
-const Tables& tables() {
-  static const Tables t = [] {
+// Out of line, so that tables() below stays small enough to inline at every lookup.
+[[gnu::noinline]] Tables build_tables() {
+  {
     Tables out;
     for_each_row(embedded::vader_lexicon(), [&](std::string_view token, std::string_view v) {
       const std::string value(v);
@@ -69,7 +70,11 @@ const Tables& tables() {
       if (!e.empty() && decode_utf8(e, 0, &cp) == e.size()) out.emoji.emplace(cp, words);
     });
     return out;
-  }();
+  }
+}
+
+inline const Tables& tables() {
+  static const Tables t = build_tables();
   return t;
 }
 

@@ -18,6 +18,7 @@
 // thread-safe, one per call.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -54,16 +55,17 @@ class JsonWriter {
       const char sep = next_separator();
       bool plain = true;
       put(k.size() + 3, [&](char* p) {
-        std::size_t n = 0;
-        if (sep) p[n++] = sep;
-        p[n++] = '"';
+        char* q = p;
+        if (sep) *q++ = sep;
+        *q++ = '"';
+        unsigned char all = 1;
         for (const char ch : k) {
-          const auto c = static_cast<unsigned char>(ch);
-          plain &= c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-          p[n++] = ch;
+          all &= kPlainByte[static_cast<unsigned char>(ch)];
+          *q++ = ch;
         }
-        p[n++] = '"';
-        return plain ? n : 0;  // nothing written unless plain
+        *q++ = '"';
+        plain = all != 0;
+        return plain ? static_cast<std::size_t>(q - p) : 0;  // nothing written unless plain
       });
       if (!plain) {
         if (sep) put(1, [&](char* p) { return *p = sep, std::size_t{1}; });
@@ -179,6 +181,12 @@ class JsonWriter {
     return sep;
   }
   static constexpr std::size_t kShortKey = 29;
+  // 1 for the bytes that go out as they are: printable ASCII other than '"' and '\\'.
+  static constexpr std::array<unsigned char, 256> kPlainByte = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+    return t;
+  }();
 
   // Writes at most `n` bytes at the end of the output with fill(char* at) -> bytes written:
   // one capacity check instead of a push_back or append per piece.

@@ -65,6 +65,7 @@ alerts:
      min_volume: $EARSHOT_AL_BURST, sensitivity: 3.0, cooldown: 0s, severity: warning}
 sinks:
   - {type: webhook, url: "http://127.0.0.1:$EARSHOT_AL_PORT/hook", secret: bench-secret, max_attempts: 3}
+outbound: {allow_private: [127.0.0.1]}  # the bench's receiver listens on loopback
 entities:
 EOF
   for ((i = 0; i < EARSHOT_AL_ENTITIES; i++)); do

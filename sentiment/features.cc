@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "sentiment/feature_tokens.h"
@@ -43,6 +44,16 @@ struct Scratch {
   std::vector<std::uint64_t> hashes;
   std::vector<float> weights;  // per token: name_weight for names, else 1
   std::vector<std::int64_t> lex_bins;
+  // The features, written in place (a vector's resize would zero them first).
+  std::unique_ptr<Feature[]> features;
+  std::size_t capacity = 0;
+  Feature* reserve(std::size_t n) {
+    if (n > capacity) {
+      capacity = std::max(n, 2 * capacity);
+      features = std::make_unique_for_overwrite<Feature[]>(capacity);
+    }
+    return features.get();
+  }
 };
 
 Scratch& scratch() {
@@ -73,7 +84,12 @@ FeatureExtractor::FeatureExtractor(const FeatureConfig& config)
     : config_(config), shift_(64u - config.hash_bits) {}
 
 void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out) const {
-  out.clear();
+  const Unscaled u = extract_unscaled(text);
+  out.assign(u.features, u.features + u.size);
+  for (std::size_t i = 0; i < u.scaled; ++i) out[i].value *= u.scale;
+}
+
+FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view text) const {
   Scratch& s = scratch();
   tokenize_for_features(text, config_.negation, s.tokens);
   const auto& toks = s.tokens.tokens;
@@ -88,10 +104,19 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
   bool after_but = false, negated_hit = false;
   int emphasised = 0;
   static const std::uint64_t kBut = hash_bytes("but", kWordSeed);
+  static const std::uint64_t kElongated = hash_bytes("<elongated>", kWordSeed);
+  static const std::uint64_t kAllCaps = hash_bytes("<allcaps>", kWordSeed);
   auto& lex_bins = s.lex_bins;
   lex_bins.clear();
+  // An upper bound of the features below, so they are written with no capacity checks.
+  const std::size_t lo = config_.char_ngram_min;
+  const std::size_t hi = config_.char_ngram_max;
+  std::size_t bound = (config_.word_ngram_max + 3) * toks.size() + 16;
   for (const FeatureToken& t : toks) {
     std::uint64_t h = hash_bytes(std::string_view(norm).substr(t.begin, t.size), kWordSeed);
+    if (t.kind == FeatureTokenKind::word && lo > 0) {
+      bound += (hi - lo + 1) * (std::min<std::size_t>(t.size, 64) + 2);
+    }
     if (h == kBut) {
       after_but = true;
       but_pos = but_neg = 0.0f;
@@ -118,31 +143,35 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
     if (t.negated) h = fmix64(h ^ kNegSalt);
     s.hashes.push_back(h);
   }
-  auto emit = [&](std::uint64_t h, float value) {
-    out.push_back(Feature{static_cast<std::uint32_t>(fmix64(h) >> shift_), value});
+  Feature* const first = s.reserve(bound);
+  Feature* o = first;
+  const std::uint32_t shift = shift_;
+  // The sum of squares for the L2 scale, added as the features are written (the same
+  // additions in the same order as a pass over them afterwards).
+  float sq = 0.0f;
+  const auto emit = [&o, &sq, shift](std::uint64_t h, float value) {
+    *o++ = Feature{static_cast<std::uint32_t>(fmix64(h) >> shift), value};
+    sq += value * value;
   };
 
   // Word 1..N-grams over the token sequence.
   const std::size_t n_tok = s.hashes.size();
+  const std::uint64_t* hashes = s.hashes.data();
+  const std::size_t word_max = config_.word_ngram_max;
   for (std::size_t i = 0; i < n_tok; ++i) {
-    std::uint64_t g = s.hashes[i];
+    std::uint64_t g = hashes[i];
     float v = names ? s.weights[i] : 1.0f;
     emit(g + 1, v);
-    for (std::size_t n = 2; n <= config_.word_ngram_max && i + n <= n_tok; ++n) {
-      g = std::rotl(g * kP1, 23) ^ s.hashes[i + n - 1];
+    for (std::size_t n = 2; n <= word_max && i + n <= n_tok; ++n) {
+      g = std::rotl(g * kP1, 23) ^ hashes[i + n - 1];
       if (names) v = std::min(v, s.weights[i + n - 1]);
       emit(g + n, v);
     }
   }
 
   // Character n-grams of "<word>" for plain words.
-  if (config_.char_ngram_min > 0) {
-    const std::size_t lo = config_.char_ngram_min;
-    const std::size_t hi = config_.char_ngram_max;
-    // Copies: the loop below stores floats and integers that the compiler would otherwise
-    // have to assume alias these members.
+  if (lo > 0) {
     const float base_char_weight = config_.char_weight;
-    const std::uint32_t shift = shift_;
     for (std::size_t ti = 0; ti < toks.size(); ++ti) {
       const FeatureToken& t = toks[ti];
       if (t.kind != FeatureTokenKind::word) continue;
@@ -153,24 +182,41 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
       std::memcpy(w.data() + 1, norm.data() + t.begin, len);
       w[len + 1] = '>';
       const std::size_t total = len + 2;
-      // Grow `out` once per word by the number of n-grams below, then fill it in place.
-      std::size_t count = 0;
-      for (std::size_t b = 0; b < total; ++b) {
-        const std::size_t longest = std::min(hi, total - b);
-        if (longest >= lo) count += longest - lo + 1;
+      const float char_sq = char_weight * char_weight;
+      // One multiply-xorshift is enough here: h is already a full-width product.
+      const auto put = [&](std::uint64_t h, std::uint64_t n) {
+        *o++ = Feature{static_cast<std::uint32_t>(((h ^ (h >> 29) ^ n) * kP2) >> shift),
+                       char_weight};
+        sq += char_sq;
+      };
+      if (lo == 2 && hi == 5) {  // the shipped configuration, unrolled
+        for (std::size_t b = 0; b + 1 < total; ++b) {
+          const unsigned char* c = w.data() + b;
+          const std::size_t top = total - b;  // >= 2
+          std::uint64_t h = (kCharSeed ^ c[0]) * kP1;
+          h = (h ^ c[1]) * kP1;
+          put(h, 2);
+          if (top < 3) continue;
+          h = (h ^ c[2]) * kP1;
+          put(h, 3);
+          if (top < 4) continue;
+          h = (h ^ c[3]) * kP1;
+          put(h, 4);
+          if (top < 5) continue;
+          h = (h ^ c[4]) * kP1;
+          put(h, 5);
+        }
+        continue;
       }
-      const std::size_t first = out.size();
-      out.resize(first + count);
-      Feature* o = out.data() + first;
       for (std::size_t b = 0; b < total; ++b) {
+        const unsigned char* c = w.data() + b;
+        const std::size_t top = std::min(hi, total - b);
         std::uint64_t h = kCharSeed;
-        for (std::size_t n = 1; n <= hi && b + n <= total; ++n) {
-          h = (h ^ w[b + n - 1]) * kP1;
-          if (n >= lo) {
-            // One multiply-xorshift is enough here: h is already a full-width product.
-            const std::uint64_t m = (h ^ (h >> 29) ^ n) * kP2;
-            *o++ = Feature{static_cast<std::uint32_t>(m >> shift), char_weight};
-          }
+        std::size_t n = 1;
+        for (; n < lo && n <= top; ++n) h = (h ^ c[n - 1]) * kP1;
+        for (; n <= top; ++n) {
+          h = (h ^ c[n - 1]) * kP1;
+          put(h, n);
         }
       }
     }
@@ -178,15 +224,15 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
 
   // Flags, hashed like tokens of their own.
   for (const FeatureToken& t : toks) {
-    if (t.elongated) emit(hash_bytes("<elongated>", kWordSeed), 1.0f);
-    if (t.all_caps) emit(hash_bytes("<allcaps>", kWordSeed), 1.0f);
+    if (t.elongated) emit(kElongated, 1.0f);
+    if (t.all_caps) emit(kAllCaps, 1.0f);
   }
   for (std::int64_t bin : lex_bins) emit(kLexBinSeed + static_cast<std::uint64_t>(bin), 1.0f);
-  if (config_.normalize && !out.empty()) {
-    float sq = 0.0f;
-    for (const Feature& f : out) sq += f.value * f.value;
-    const float inv = 1.0f / std::sqrt(sq);
-    for (Feature& f : out) f.value *= inv;
+  Unscaled result{first, 0, static_cast<std::size_t>(o - first), 1.0f};
+  if (config_.normalize && o != first) {
+    result.scale = 1.0f / std::sqrt(sq);
+  } else {
+    result.scaled = 0;
   }
   if (config_.lexicon && (lex_pos != 0.0f || lex_neg != 0.0f)) {
     // VADER's normalisation x / sqrt(x^2 + 15) keeps the sums in (-1, 1).
@@ -215,6 +261,8 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
     emit(hash_bytes("<vader-pos>", kWordSeed), k * static_cast<float>(v.pos));
     emit(hash_bytes("<vader-neg>", kWordSeed), k * static_cast<float>(v.neg));
   }
+  result.size = static_cast<std::size_t>(o - first);
+  return result;
 }
 
 std::vector<std::string> feature_tokens(std::string_view text, bool negation) {

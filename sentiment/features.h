@@ -74,6 +74,18 @@ class FeatureExtractor {
   void extract(std::string_view text, std::vector<Feature>& out) const;
   const FeatureConfig& config() const { return config_; }
 
+  // The features of `text` before the L2 scaling, in a thread_local buffer (valid until the
+  // next call in this thread): extract() gives features[i].value * scale for i < scaled and
+  // features[i].value after (the lexicon sums are not scaled). For LinearModel::logits,
+  // which multiplies as it sums: no copy and no second pass over the features.
+  struct Unscaled {
+    const Feature* features;
+    std::size_t size;
+    std::size_t scaled;
+    float scale;
+  };
+  Unscaled extract_unscaled(std::string_view text) const;
+
  private:
   FeatureConfig config_;
   std::uint32_t shift_;  // 64 - hash_bits

@@ -9,6 +9,10 @@
 #include <iterator>
 #include <sstream>
 
+#if defined(__SSE4_1__)
+#include <immintrin.h>
+#endif
+
 namespace earshot::sentiment {
 namespace {
 
@@ -162,28 +166,55 @@ std::expected<std::unique_ptr<LinearModel>, std::string> LinearModel::from_file(
 }
 
 std::array<float, 3> LinearModel::logits(std::string_view text) const {
-  thread_local std::vector<Feature> features;
-  extractor_.extract(text, features);
+  const FeatureExtractor::Unscaled u = extractor_.extract_unscaled(text);
   // The four classes of a row side by side (the fourth is padding): one conversion and
   // one multiply-add per feature, lane by lane the same arithmetic as four scalar ones.
-  using Int8x4 = std::int8_t __attribute__((vector_size(4)));
+  // A scaled feature's value is value * scale first (the float extract() stores), then the
+  // product with the row: the same roundings as scoring extract()'s output.
   using Floatx4 = float __attribute__((vector_size(16)));
   Floatx4 sum = {0, 0, 0, 0};
   const std::int8_t* w = data_.weights.data();
+  const Feature* f = u.features;
+  const std::size_t n = u.size;
+  const float scale = u.scale;
   // The rows are scattered over a table larger than L2: ask for each kAhead features in
   // advance so the cache misses overlap instead of queueing behind each other.
   constexpr std::size_t kAhead = 16;
-  const std::size_t n = features.size();
-  const auto row_of = [&](std::size_t i) {
-    return w + (static_cast<std::size_t>(features[i].bucket) << 2);
+  const auto row_of = [w, f](std::size_t i) {
+    return w + (static_cast<std::size_t>(f[i].bucket) << 2);
+  };
+  const auto row = [&](std::size_t i) {
+#if defined(__SSE4_1__)
+    // Sign-extend the four bytes and convert (two instructions; the generic conversion
+    // below compiles to a byte-by-byte sequence). Both are exact: an int8 is a float.
+    std::int32_t bytes;
+    std::memcpy(&bytes, row_of(i), sizeof bytes);
+    return reinterpret_cast<Floatx4>(_mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(bytes))));
+#else
+    using Int8x4 = std::int8_t __attribute__((vector_size(4)));
+    Int8x4 r;
+    std::memcpy(&r, row_of(i), sizeof r);
+    return __builtin_convertvector(r, Floatx4);
+#endif
   };
   for (std::size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(row_of(i));
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) __builtin_prefetch(row_of(i + kAhead));
-    Int8x4 row;
-    std::memcpy(&row, row_of(i), sizeof row);
-    sum += features[i].value * __builtin_convertvector(row, Floatx4);
+  const std::size_t scaled = u.scaled;
+  const std::size_t prefetched = n > kAhead ? n - kAhead : 0;
+  std::size_t i = 0;
+  for (; i < std::min(scaled, prefetched); ++i) {
+    __builtin_prefetch(row_of(i + kAhead));
+    const float v = f[i].value * scale;
+    sum += v * row(i);
   }
+  for (; i < scaled; ++i) {
+    const float v = f[i].value * scale;
+    sum += v * row(i);
+  }
+  for (; i < prefetched; ++i) {
+    __builtin_prefetch(row_of(i + kAhead));
+    sum += f[i].value * row(i);
+  }
+  for (; i < n; ++i) sum += f[i].value * row(i);
   const float acc[4] = {sum[0], sum[1], sum[2], sum[3]};
   std::array<float, 3> out;
   for (int c = 0; c < 3; ++c) out[c] = data_.bias[c] + data_.scale * acc[c];

@@ -65,9 +65,34 @@ std::size_t find_ci(std::string_view text, std::string_view needle, std::size_t 
 
 bool sentence_end(char c) { return c == '.' || c == '!' || c == ';' || c == '\n'; }
 
+// The verdict on `text` (sarcastic() keeps the last one per thread).
+bool sarcastic_uncached(std::string_view text);
+
 }  // namespace
 
 bool sarcastic(std::string_view text) {
+  // Intent, the enricher's sarcasm flag and targeted sentiment (once per entity) ask about the
+  // same post in turn; the answer is a function of the bytes alone, so the last one is kept
+  // per thread, matched by content (never by address: a buffer may be reused).
+  struct Last {
+    std::string text;
+    bool answer = false;
+    bool valid = false;
+  };
+  thread_local Last last;
+  if (last.valid && std::string_view(last.text) == text) return last.answer;
+  const bool answer = sarcastic_uncached(text);
+  if (text.size() <= 4096) {  // bounded: at most 4 KiB kept per thread
+    last.text.assign(text);
+    last.answer = answer;
+    last.valid = true;
+  }
+  return answer;
+}
+
+namespace {
+
+bool sarcastic_uncached(std::string_view text) {
   while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.remove_suffix(1);
   // A short closing remark: the last sentence, at most three words, with a praise word.
   std::size_t end = text.size();
@@ -106,4 +131,5 @@ bool sarcastic(std::string_view text) {
   return false;
 }
 
+}  // namespace
 }  // namespace earshot::sentiment

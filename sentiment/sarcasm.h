@@ -12,7 +12,9 @@
 //
 //   bool s = earshot::sentiment::sarcastic("going up another £4 a month. Brilliant.");  // true
 //
-// Thread safety: pure function. Cost: one pass over the words plus service_cue() calls.
+// Thread safety: pure function (the last verdict is kept per thread, matched by the text's
+// bytes, since intent, the sarcasm flag and targeted sentiment ask about one post in turn).
+// Cost: one pass over the words plus service_cue() calls; a repeat is one compare.
 #pragma once
 
 #include <string_view>

@@ -18,6 +18,7 @@
 // thread-safe, one per call.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -48,6 +49,30 @@ class JsonWriter {
   void begin_array() { open('[', false); }
   void end_array() { close(']'); }
   void key(std::string_view k) {
+    // Keys are short literals: the separator, the quotes and the name go out in one write
+    // when the name needs no escape (checked as it is copied).
+    if (k.size() <= kShortKey) {
+      const char sep = next_separator();
+      bool plain = true;
+      put(k.size() + 3, [&](char* p) {
+        char* q = p;
+        if (sep) *q++ = sep;
+        *q++ = '"';
+        unsigned char all = 1;
+        for (const char ch : k) {
+          all &= kPlainByte[static_cast<unsigned char>(ch)];
+          *q++ = ch;
+        }
+        *q++ = '"';
+        plain = all != 0;
+        return plain ? static_cast<std::size_t>(q - p) : 0;  // nothing written unless plain
+      });
+      if (!plain) {
+        if (sep) put(1, [&](char* p) { return *p = sep, std::size_t{1}; });
+        escaped(k, plain_prefix(k));
+      }
+      return;
+    }
     separator();
     const std::size_t clean = plain_prefix(k);
     if (clean == k.size()) {
@@ -59,46 +84,57 @@ class JsonWriter {
   // A string value. Escapes \" \\ \b \f \n \r \t, other controls as \u00XX, nothing else;
   // runs with nothing to escape are appended in bulk.
   void string(std::string_view s) {
-    separator();
     // Most values are plain ASCII: one word-at-a-time pass proves the bytes need neither
-    // validation nor escaping, and they are appended at once.
+    // validation nor escaping, and they go out with the separator and quotes in one write.
     const std::size_t clean = plain_prefix(s);
     if (clean == s.size()) {
-      quoted(s);
-    } else if (utf8_valid(s.substr(clean))) {  // the plain prefix is ASCII, valid by itself
+      const char sep = next_separator();
+      put(s.size() + 3, [&](char* p) {
+        std::size_t n = 0;
+        if (sep) p[n++] = sep;
+        p[n++] = '"';
+        std::memcpy(p + n, s.data(), s.size());
+        n += s.size();
+        p[n++] = '"';
+        return n;
+      });
+      return;
+    }
+    separator();
+    if (utf8_valid(s.substr(clean))) {  // the plain prefix is ASCII, valid by itself
       escaped(s, clean);
     } else {
       escaped(utf8_repair(s), 0);
     }
   }
   void integer(std::int64_t v) {
-    separator();
-    char buf[24];
-    const char* end = rapidjson::internal::i64toa(v, buf);
-    out_.append(buf, static_cast<std::size_t>(end - buf));
+    const char sep = next_separator();
+    put(25, [&](char* p) {
+      char* q = p;
+      if (sep) *q++ = sep;
+      return static_cast<std::size_t>(rapidjson::internal::i64toa(v, q) - p);
+    });
   }
   void number(double v) {
-    separator();
-    char buf[32];
-    const char* end = rapidjson::internal::dtoa(std::isfinite(v) ? v : 0.0, buf);
-    out_.append(buf, static_cast<std::size_t>(end - buf));
+    const char sep = next_separator();
+    put(33, [&](char* p) {
+      char* q = p;
+      if (sep) *q++ = sep;
+      return static_cast<std::size_t>(rapidjson::internal::dtoa(std::isfinite(v) ? v : 0.0, q) - p);
+    });
   }
   // A float in its shortest form that reads back as the same float ("0.9", not
   // "0.8999999761581421").
   void number(float v) {
-    separator();
-    char buf[32];
-    auto res = std::to_chars(buf, buf + sizeof buf, std::isfinite(v) ? v : 0.0f);
-    out_.append(buf, static_cast<std::size_t>(res.ptr - buf));
+    const char sep = next_separator();
+    put(33, [&](char* p) {
+      char* q = p;
+      if (sep) *q++ = sep;
+      return static_cast<std::size_t>(std::to_chars(q, p + 33, std::isfinite(v) ? v : 0.0f).ptr - p);
+    });
   }
-  void boolean(bool v) {
-    separator();
-    out_.append(v ? std::string_view("true") : std::string_view("false"));
-  }
-  void null() {
-    separator();
-    out_.append("null");
-  }
+  void boolean(bool v) { literal(v ? std::string_view("true") : std::string_view("false")); }
+  void null() { literal("null"); }
 
   // Shorthands for "key": value.
   void field(std::string_view k, std::string_view v) {
@@ -134,14 +170,48 @@ class JsonWriter {
   // Before a key or value: ',' between members/elements, ':' after a key (RapidJSON's
   // Writer::Prefix, counting keys and values alike inside an object).
   void separator() {
-    if (depth_ == 0) return;
+    if (const char sep = next_separator()) out_.push_back(sep);
+  }
+  // The separator due before the next key or value (0 for none), counted as written.
+  char next_separator() {
+    if (depth_ == 0) return 0;
     Level& l = depth_ <= kMaxDepth ? levels_[depth_ - 1] : deep_[depth_ - 1 - kMaxDepth];
-    if (l.count > 0) out_.push_back(l.object && l.count % 2 == 1 ? ':' : ',');
+    const char sep = l.count > 0 ? (l.object && l.count % 2 == 1 ? ':' : ',') : 0;
     ++l.count;
+    return sep;
+  }
+  static constexpr std::size_t kShortKey = 29;
+  // 1 for the bytes that go out as they are: printable ASCII other than '"' and '\\'.
+  static constexpr std::array<unsigned char, 256> kPlainByte = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+    return t;
+  }();
+
+  // Writes at most `n` bytes at the end of the output with fill(char* at) -> bytes written:
+  // one capacity check instead of a push_back or append per piece.
+  template <typename Fill>
+  void put(std::size_t n, Fill fill) {
+    const std::size_t old = out_.size();
+    out_.resize_and_overwrite(old + n, [&](char* p, std::size_t) { return old + fill(p + old); });
+  }
+  void literal(std::string_view v) {
+    const char sep = next_separator();
+    put(v.size() + 1, [&](char* p) {
+      std::size_t n = 0;
+      if (sep) p[n++] = sep;
+      std::memcpy(p + n, v.data(), v.size());
+      return n + v.size();
+    });
   }
   void open(char c, bool object) {
-    separator();
-    out_.push_back(c);
+    const char sep = next_separator();
+    put(2, [&](char* p) {
+      std::size_t n = 0;
+      if (sep) p[n++] = sep;
+      p[n++] = c;
+      return n;
+    });
     if (depth_ < kMaxDepth)
       levels_[depth_] = {0, object};
     else
@@ -149,7 +219,7 @@ class JsonWriter {
     ++depth_;
   }
   void close(char c) {
-    out_.push_back(c);
+    put(1, [&](char* p) { return *p = c, std::size_t{1}; });
     if (depth_ > kMaxDepth) deep_.pop_back();
     if (depth_ > 0) --depth_;
   }

@@ -133,6 +133,22 @@ TEST(Intent, MacroF1OnTheLabelledSetWithVader) {
 namespace earshot::sentiment {
 namespace {
 
+TEST(Sarcasm, RepeatedAndAlternatingTextsKeepTheirOwnVerdicts) {
+  // sarcastic() keeps its last verdict per thread: a reused buffer with other bytes, or a
+  // prefix of the last text, must get its own answer.
+  const std::string yes = "Oh great, Acme moved my flight again.";
+  const std::string no = "Oh great, Acme upgraded my seat.";
+  std::string buf = yes;
+  EXPECT_TRUE(sarcastic(buf));
+  EXPECT_TRUE(sarcastic(buf));
+  buf = no;  // the same storage, other bytes
+  EXPECT_FALSE(sarcastic(buf));
+  EXPECT_TRUE(sarcastic(yes));
+  EXPECT_FALSE(sarcastic(std::string_view(yes).substr(0, 9)));  // "Oh great,"
+  EXPECT_TRUE(sarcastic(yes));
+  EXPECT_FALSE(sarcastic(no));
+}
+
 TEST(Sarcasm, PraiseAroundAServiceProblemIsNoPraise) {
   EXPECT_TRUE(sarcastic("Lumen Fiber going up another £4 a month. Brilliant."));
   EXPECT_TRUE(sarcastic("Oh great, Acme moved my flight again."));

@@ -131,6 +131,32 @@ TEST(JsonWriter, EveryValueKindMatchesRapidJson) {
   EXPECT_EQ(out, std::string(buf.GetString(), buf.GetSize()));
 }
 
+TEST(JsonWriter, KeysOfEveryLengthWithAndWithoutEscapesMatchRapidJson) {
+  // Keys up to 29 bytes go out in one append (separator, quotes and name); longer ones and
+  // ones that need escapes take the string path. Both must give RapidJSON's bytes.
+  for (std::size_t len = 0; len <= 40; ++len) {
+    for (const char odd : {'a', '"', '\\', '\n', '\x01'}) {
+      std::string k(len, 'k');
+      if (len > 0) k[len / 2] = odd;
+      std::string out;
+      JsonWriter w(out);
+      rapidjson::StringBuffer buf;
+      rapidjson::Writer<rapidjson::StringBuffer> r(buf);
+      w.begin_object();
+      r.StartObject();
+      for (int i = 0; i < 3; ++i) {
+        w.key(k);
+        r.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+        w.integer(i);
+        r.Int(i);
+      }
+      w.end_object();
+      r.EndObject();
+      EXPECT_EQ(out, std::string(buf.GetString(), buf.GetSize())) << "key length " << len;
+    }
+  }
+}
+
 TEST(JsonWriter, DeepNestingKeepsItsSeparators) {
   // Past the fixed stack of levels the writer goes on with a vector; same bytes.
   std::string out;

@@ -80,7 +80,7 @@ TEST(Cli, ReferencedFilesPrivateSinksAndHugeConfigsAreConfigErrors) {
         << r.err;
   }
   std::string huge = dir + "/huge.yaml";
-  write_file(huge, "log: {kind: embedded}\n" + std::string(5 << 20, '#') + "\n");
+  write_file(huge, "log: {kind: embedded}\n" + std::string(17 << 20, '#') + "\n");
   RunResult h = run({"tail", "--config", huge, "posts"});
   EXPECT_EQ(h.exit_code, 2) << h.err;
   EXPECT_NE(h.err.find("huge.yaml:1:1: the config is"), std::string::npos) << h.err;

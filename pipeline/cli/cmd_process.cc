@@ -91,6 +91,7 @@ int run_process_role(const pipeline::config::Config& config, pipeline::log::Log&
   log_info("process: committed " + std::to_string(s.batches) + " batch(es), " +
            std::to_string(s.records_in) + " record(s) in, " + std::to_string(s.records_out) +
            " out, " + std::to_string(s.aborts) + " abort(s), " +
+           std::to_string(s.producer_reopens) + " producer reopen(s), " +
            std::to_string(s.unknown_commits) + " unknown commit(s), " +
            std::to_string(s.unknown_committed) + " of them committed; scored " +
            std::to_string(counters.scored) + ", dead letters " +

@@ -82,6 +82,9 @@ core::CollectorHandle watch_loop(core::MetricsRegistry* registry, const std::str
     w.counter("earshot_loop_producer_reopens_total",
               "Fenced producers replaced by a new one (a transaction the broker aborted)", l,
               num(s.producer_reopens));
+    w.counter("earshot_loop_rewind_retries_total",
+              "Rewinds after an abort retried because the committed offsets were unreadable", l,
+              num(s.rewind_retries));
     w.counter("earshot_loop_revocations_total", "Partition revocations seen by the loop", l,
               num(s.revocations));
     w.counter("earshot_loop_unknown_commits_total",

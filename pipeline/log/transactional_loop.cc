@@ -178,7 +178,21 @@ core::Status TransactionalLoop::recover(BatchHandler& handler, const core::Error
   ahead_.reset();
   set_inflight();
   EARSHOT_TRY(reopen_or_fail(error));
-  EARSHOT_TRY(consumer_->rewind());
+  return rewind_or_defer();
+}
+
+core::Status TransactionalLoop::rewind_or_defer() {
+  core::Status st = consumer_->rewind();
+  if (st) {
+    rewind_pending_ = false;
+    return core::ok();
+  }
+  // The group's committed offsets could not be read (the broker away, a rebalance going
+  // on): nothing may be polled before the rewind, or the aborted records would be skipped.
+  // The next step() tries again; a stop or a fatal error ends the loop as usual.
+  if (unrecoverable(st.error())) return st;
+  rewind_pending_ = true;
+  stats_.rewind_retries.fetch_add(1, std::memory_order_relaxed);
   return core::ok();
 }
 
@@ -216,6 +230,10 @@ void TransactionalLoop::set_inflight(const Batch* open) {
 
 core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
   handler_ = &handler;
+  if (rewind_pending_) {
+    EARSHOT_TRY(rewind_or_defer());
+    if (rewind_pending_) return std::size_t{0};
+  }
   std::shared_ptr<Batch> batch = std::move(ahead_);
   ahead_.reset();
   if (!batch) {
@@ -253,7 +271,7 @@ core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
       open_result_.reset();
       set_inflight();
       EARSHOT_TRY(reopen_or_fail(e));
-      EARSHOT_TRY(consumer_->rewind());
+      EARSHOT_TRY(rewind_or_defer());
       return std::size_t{0};
     }
     if (!next) {

@@ -144,6 +144,9 @@ struct LoopStats {
   std::atomic<std::uint64_t> unknown_committed{0};
   // Times the producer was fenced and the loop opened a new one (see run()).
   std::atomic<std::uint64_t> producer_reopens{0};
+  // Rewinds after an abort that could not read the committed offsets yet (retried by the
+  // next step before anything is polled).
+  std::atomic<std::uint64_t> rewind_retries{0};
   // Wall time of the last commit (begin → commit returned), and of the last whole batch
   // (handle → commit returned), in microseconds.
   std::atomic<std::uint64_t> last_commit_us{0};
@@ -194,6 +197,9 @@ class TransactionalLoop {
   // After an abort for `error`: ok when the loop can go on (a fenced producer replaced, see
   // run()), else the error.
   core::Status reopen_or_fail(const core::Error& error);
+  // Rewinds to the committed offsets; when they cannot be read yet (kTimeout, kRetriable,
+  // kAbortable), marks the rewind pending so step() retries it before polling anything.
+  core::Status rewind_or_defer();
   // After a commit that timed out: true when the group's committed offsets are the batch's.
   bool committed_anyway(const std::vector<Record>& batch);
   void on_revoke(const std::vector<TopicPartition>& parts);
@@ -209,6 +215,7 @@ class TransactionalLoop {
   std::unique_ptr<Producer> producer_;
   LoopStats stats_;
   bool in_txn_ = false;
+  bool rewind_pending_ = false;
   std::vector<std::chrono::steady_clock::time_point> reopens_;  // within kReopenWindow
   BatchHandler* handler_ = nullptr;  // the handler of the running step(), for on_revoke
 

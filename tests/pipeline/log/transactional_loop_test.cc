@@ -29,9 +29,7 @@ class FaultyProducer final : public Producer {
   }
   core::Status flush(std::chrono::milliseconds timeout) override { return inner_->flush(timeout); }
   core::Status begin() override { return inner_->begin(); }
-  core::Status send_offsets(const Consumer& c, const Offsets& o) override {
-    return inner_->send_offsets(c, o);
-  }
+  core::Status send_offsets(const Consumer& c, const Offsets& o) override;
   core::Status commit() override {
     if (fail_on_.count(++commits_) > 0) {
       (void)inner_->abort();
@@ -47,9 +45,41 @@ class FaultyProducer final : public Producer {
   int commits_ = 0;
 };
 
+// A consumer whose first `failing_rewinds` rewinds time out (the broker away).
+class FlakyRewindConsumer final : public Consumer {
+ public:
+  FlakyRewindConsumer(std::unique_ptr<Consumer> inner, int failing_rewinds)
+      : inner_(std::move(inner)), failing_(failing_rewinds) {}
+  core::Result<std::vector<Record>> poll(std::size_t n, std::chrono::milliseconds t) override {
+    return inner_->poll(n, t);
+  }
+  bool at_end() const override { return inner_->at_end(); }
+  core::Status commit(const Offsets& o) override { return inner_->commit(o); }
+  core::Status rewind() override {
+    if (failing_ > 0) {
+      --failing_;
+      return core::fail(core::ErrorCode::kTimeout, "committed: Local: Timed out (injected)");
+    }
+    return inner_->rewind();
+  }
+  std::vector<TopicPartition> assignment() const override { return inner_->assignment(); }
+  core::Result<Lag> lag() const override { return inner_->lag(); }
+  const Consumer& inner() const { return *inner_; }
+
+ private:
+  std::unique_ptr<Consumer> inner_;
+  int failing_;
+};
+
+core::Status FaultyProducer::send_offsets(const Consumer& c, const Offsets& o) {
+  const auto* flaky = dynamic_cast<const FlakyRewindConsumer*>(&c);
+  return inner_->send_offsets(flaky ? flaky->inner() : c, o);
+}
+
 class FaultyLog final : public Log {
  public:
-  FaultyLog(Log& inner, std::set<int> fail_on) : inner_(inner), fail_on_(std::move(fail_on)) {}
+  FaultyLog(Log& inner, std::set<int> fail_on, int failing_rewinds = 0)
+      : inner_(inner), fail_on_(std::move(fail_on)), failing_rewinds_(failing_rewinds) {}
   core::Status create_topics(const std::vector<TopicSpec>& t) override {
     return inner_.create_topics(t);
   }
@@ -59,13 +89,17 @@ class FaultyLog final : public Log {
     return std::unique_ptr<Producer>(std::make_unique<FaultyProducer>(std::move(*p), fail_on_));
   }
   core::Result<std::unique_ptr<Consumer>> consumer(const ConsumerOptions& o) override {
-    return inner_.consumer(o);
+    auto c = inner_.consumer(o);
+    if (!c || failing_rewinds_ == 0) return c;
+    return std::unique_ptr<Consumer>(
+        std::make_unique<FlakyRewindConsumer>(std::move(*c), failing_rewinds_));
   }
   std::string describe() const override { return "faulty " + inner_.describe(); }
 
  private:
   Log& inner_;
   std::set<int> fail_on_;
+  int failing_rewinds_;
 };
 
 std::unique_ptr<Log> embedded() { return std::move(*log::embedded::EmbeddedLog::open("", 1)); }
@@ -339,6 +373,21 @@ TEST(TransactionalLoop, RepeatedFencingStopsTheLoopWithTheReason) {
       << last.error().message;
   EXPECT_EQ(loop->stats().producer_reopens,
             static_cast<std::uint64_t>(TransactionalLoop::kMaxReopens));
+}
+
+// After an abort the committed offsets cannot be read for a while (the broker away): the
+// loop polls nothing until the rewind succeeds, then goes on, exactly.
+TEST(TransactionalLoop, ARewindThatTimesOutIsRetriedBeforeAnythingIsPolled) {
+  auto base = embedded();
+  write(*base, "in", 40);
+  FaultyLog log(*base, {2}, /*failing_rewinds=*/3);  // commit 2 fails, then 3 rewinds time out
+  Recorder h(/*pipelined=*/true);
+  auto loop = loop_over_in(log);
+  drain(*loop, h, 40);
+  EXPECT_EQ(loop->stats().aborts, 1u);
+  EXPECT_EQ(loop->stats().rewind_retries, 3u);
+  EXPECT_EQ(h.first_offsets, (std::vector<std::int64_t>{0, 10, 10, 20, 30}));
+  expect_exactly_once(*base, 40);
 }
 
 }  // namespace

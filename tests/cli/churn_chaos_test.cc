@@ -37,16 +37,6 @@ std::size_t committed(pipeline::log::Log& log, const std::string& topic) {
   return read_topic(log, topic, 0, 5s).size();
 }
 
-// Lines [from, to) of make_posts(prefix, to): the next chunk of one event-time-ordered input.
-std::string posts_between(const std::string& prefix, int from, int to) {
-  std::istringstream all(make_posts(prefix, to));
-  std::string out, line;
-  for (int i = 0; std::getline(all, line); ++i) {
-    if (i >= from) out += line + "\n";
-  }
-  return out;
-}
-
 TEST(ChurnChaos, MembershipChangesKeepTheOutputExact) {
   ChaosScenario s = prepare_chaos("churn", kFirstChunk, test_brokers(),
                                   "windows: {sizes: [1m], allowed_lateness: 12h, idle_close: 5s}\n");

@@ -38,15 +38,6 @@ constexpr int kChunk = 1000;  // a multiple of 5 (make_posts links four posts of
 constexpr int kRounds = 6;
 constexpr int kBrokerRestartAfter = 3;  // rounds
 
-std::string posts_between(const std::string& prefix, int from, int to) {
-  std::istringstream all(make_posts(prefix, to));
-  std::string out, line;
-  for (int i = 0; std::getline(all, line); ++i) {
-    if (i >= from) out += line + "\n";
-  }
-  return out;
-}
-
 // How many records of `topic` (read_committed) share a key with an earlier one.
 template <typename KeyOf>
 int duplicates(pipeline::log::Log& log, const std::string& topic, KeyOf key_of,

@@ -110,6 +110,15 @@ int wait_for(pid_t pid) {
   return -1000;
 }
 
+std::string posts_between(const std::string& prefix, int from, int to) {
+  std::istringstream all(make_posts(prefix, to));
+  std::string out, line;
+  for (int i = 0; std::getline(all, line); ++i) {
+    if (i >= from) out += line + "\n";
+  }
+  return out;
+}
+
 std::string make_posts(const std::string& prefix, int n) {
   static const char* kTexts[] = {
       "Acme Air lost my bag again, three hours at the carousel and nobody answers",

@@ -37,6 +37,8 @@ int wait_for(pid_t pid);
 
 // `n` valid posts as JSONL with uids "<prefix>-<i>", about Acme Air and Globex by turns.
 std::string make_posts(const std::string& prefix, int n);
+// Lines [from, to) of make_posts(prefix, to): the next chunk of one event-time-ordered input.
+std::string posts_between(const std::string& prefix, int from, int to);
 
 // Every committed record of `topic`, waiting up to `timeout` for at least `expected`.
 std::vector<pipeline::log::Record> read_topic(

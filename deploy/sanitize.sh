@@ -8,7 +8,13 @@
 #   SANITIZE_PROGRAMS="sentiment_unit_tests layout_unit_tests" deploy/sanitize.sh asan
 #                                   # build and run only these programs (a shared machine);
 #                                   # the tests of programs not built are not run at all
-# Exits non-zero when a build fails or any test fails or reports.
+#                                   # (their placeholder `<program>_NOT_BUILT` has no label)
+# Exits non-zero when a build fails, any test fails, or any process reported: every report
+# (of the test programs and of the `earshot` processes the CLI tests start) is also written
+# to build-<kind>/sanitizer-reports/report.<pid>, which the script prints and counts at the
+# end, so a report in a child process whose exit status a test ignores still fails the run.
+# Third-party reports not caused by us are suppressed in tests/sanitize/*.supp (one reason per
+# entry); our own code is never suppressed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${EARSHOT_JOBS:-2}
@@ -19,6 +25,10 @@ if [ $# -gt 0 ] && { [ "$1" = asan ] || [ "$1" = tsan ]; }; then
 fi
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+supp="$root/tests/sanitize"
+# What the caller sets in *_OPTIONS comes last, so it overrides these.
+user_asan=${ASAN_OPTIONS:-} user_ubsan=${UBSAN_OPTIONS:-} user_lsan=${LSAN_OPTIONS:-}
+user_tsan=${TSAN_OPTIONS:-}
 
 status=0
 for kind in "${kinds[@]}"; do
@@ -32,9 +42,11 @@ for kind in "${kinds[@]}"; do
   quiet=""
   if [ "$kind" = asan ]; then quiet="-Wno-maybe-uninitialized"; fi
   build="$root/build-$kind"
+  # -O1 -g1 (line tables only), the sanitizers' usual build: compiles faster than
+  # RelWithDebInfo's -O2 -g on this shared 2-core machine, and stacks still name file:line.
   # jemalloc replaces malloc, which the sanitizers must own: EARSHOT_JEMALLOC=OFF.
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS="$flags $quiet" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DEARSHOT_JEMALLOC=OFF \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_CXX_FLAGS="$flags $quiet" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DEARSHOT_JEMALLOC=OFF \
     -DEARSHOT_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
   # Only the unit-test programs (and the earshot binary the CLI tests run).
   programs=$(cmake --build "$build" --target help | sed -n 's/^\([a-z_]*_unit_tests\):.*/\1/p')
@@ -42,13 +54,32 @@ for kind in "${kinds[@]}"; do
   if [ -n "${SANITIZE_PROGRAMS:-}" ]; then programs=$SANITIZE_PROGRAMS; fi
   # shellcheck disable=SC2086  # one word per program
   cmake --build "$build" -j "$jobs" --target $programs
-  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1}
-  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+  reports="$build/sanitizer-reports"
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  log="log_path=$reports/report"
+  # Any report aborts the process with a non-zero status: ASan (abort_on_error), UBSan
+  # (-fno-sanitize-recover at compile time, halt_on_error here), LSan at exit (ASan's
+  # exitcode), TSan (halt_on_error: the first race, exit 66).
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:$log${user_asan:+:$user_asan}"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:$log${user_ubsan:+:$user_ubsan}"
+  export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0:$log${user_lsan:+:$user_lsan}"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp:print_suppressions=0:$log${user_tsan:+:$user_tsan}"
   echo "sanitize.sh: $kind: running the unit label"
   if ! (cd "$build" && ctest -L unit --output-on-failure --no-tests=error -j "$jobs" "$@"); then
-    echo "sanitize.sh: $kind: FAILED" >&2
+    echo "sanitize.sh: $kind: FAILED (tests)" >&2
     status=1
+  fi
+  found=$(find "$reports" -type f -size +0 | sort)
+  if [ -n "$found" ]; then
+    for f in $found; do
+      echo "==== sanitize.sh: $kind: $f" >&2
+      cat "$f" >&2
+    done
+    echo "sanitize.sh: $kind: FAILED: $(echo "$found" | wc -l) process(es) reported (above)" >&2
+    status=1
+  else
+    echo "sanitize.sh: $kind: no sanitizer report"
   fi
 done
 exit $status

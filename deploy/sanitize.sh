@@ -58,6 +58,12 @@ for kind in "${kinds[@]}"; do
   if [ -n "${SANITIZE_PROGRAMS:-}" ]; then programs=$SANITIZE_PROGRAMS; fi
   # shellcheck disable=SC2086  # one word per program
   cmake --build "$build" -j "$jobs" --target $programs
+  if [ "$kind" = tsan ]; then
+    # librdkafka's C11 threads and locks through the pthread calls TSan intercepts (why: the
+    # comment of tests/sanitize/thrd_create_shim.c); the earshot children inherit it.
+    cc -O2 -Wall -Werror -shared -fPIC "$supp/thrd_create_shim.c" -o "$build/libthrd_shim.so" -lpthread
+    export LD_PRELOAD="$build/libthrd_shim.so${LD_PRELOAD:+:$LD_PRELOAD}"
+  fi
   reports="$build/sanitizer-reports"
   rm -rf "$reports"
   mkdir -p "$reports"

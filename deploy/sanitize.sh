@@ -13,6 +13,8 @@
 # (of the test programs and of the `earshot` processes the CLI tests start) is also written
 # to build-<kind>/sanitizer-reports/report.<pid>, which the script prints and counts at the
 # end, so a report in a child process whose exit status a test ignores still fails the run.
+# Except UBSan's: GCC 12's UBSan inside an ASan build ignores log_path and writes to stderr
+# (of the test, or of the child, whose exit status 1 the CLI tests check).
 # Third-party reports not caused by us are suppressed in tests/sanitize/*.supp (one reason per
 # entry); our own code is never suppressed.
 set -euo pipefail

@@ -6,6 +6,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
@@ -60,9 +61,11 @@ void read_stream(std::shared_ptr<Shared> sh, std::string url, std::string token,
       auto body = resp.body();
       std::string event, data;
       while (!cancel.is_canceled()) {
-        concurrency::streams::container_buffer<std::string> buf;
+        // A buffer of unsigned char, the body's own type: a container_buffer<std::string>
+        // would be cast to streambuf<unsigned char>, a call through the wrong type (UBSan).
+        concurrency::streams::container_buffer<std::vector<unsigned char>> buf;
         body.read_line(buf).get();
-        std::string line = std::move(buf.collection());
+        std::string line(buf.collection().begin(), buf.collection().end());
         if (line.empty() && (body.is_eof() || !body.is_open() || body.streambuf().exception()))
           break;  // the connection ended or failed
         if (!line.empty() && line.back() == '\r') line.pop_back();

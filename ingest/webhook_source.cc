@@ -122,8 +122,10 @@ void WebhookSource::handle(pipeline::http::Request request, const pipeline::http
     std::unique_lock lock(mu_);
     if (!ready_ || stopping_) {  // the seen ids are not restored yet, or we are going away
       ++counters_.unavailable;
+      // Read under the lock: poll() sets ready_ on the ingest thread (a race TSan reported).
+      const char* why = ready_ ? "stopping" : "starting";
       lock.unlock();
-      reply(req, 503, {{"error", ready_ ? "stopping" : "starting"}}, options_.retry_after.count());
+      reply(req, 503, {{"error", why}}, options_.retry_after.count());
       return;
     }
   }

@@ -164,7 +164,12 @@ class CpprestClient final : public core::HttpClient,
       req.headers().add("User-Agent", options_.user_agent);
     if (!request.body.empty() || !content_type.empty() || request.method == "POST" ||
         request.method == "PUT" || request.method == "PATCH") {
-      req.set_body(request.body,
+      // Bytes through a container of unsigned char: set_body(std::string) wraps a
+      // streambuf<char> and casts it to the streambuf<unsigned char> the request holds,
+      // a call through the wrong type that UBSan (vptr) reports on every request.
+      std::vector<unsigned char> bytes(request.body.begin(), request.body.end());
+      const auto size = bytes.size();
+      req.set_body(concurrency::streams::bytestream::open_istream(std::move(bytes)), size,
                    content_type.empty() ? std::string("application/octet-stream") : content_type);
     }
     const std::size_t limit = options_.max_body_bytes;

@@ -69,7 +69,7 @@ std::string posts() {
   };
   std::string out;
   for (int i = 0; i < 240; ++i) {
-    char ts[32];
+    char ts[48];  // room for any int: -Wformat-truncation at -O1
     std::snprintf(ts, sizeof ts, "2026-11-23T10:%02d:%02dZ", i / 60, i % 60);
     out += R"({"v":1,"uid":"r-)" + std::to_string(i) +
            R"(","source":"file","url":"https://example.test/p/)" + std::to_string(i) +

@@ -35,7 +35,7 @@ pipeline::core::Aggregate agg(const std::string& entity, const std::string& size
   pipeline::core::Aggregate a;
   a.entity = entity;
   a.window_size = size;
-  char start[32], end[32];
+  char start[48], end[48];  // room for any int: -Wformat-truncation at -O1
   std::snprintf(start, sizeof start, "2026-01-01T10:%02d:00.000Z", minute);
   std::snprintf(end, sizeof end, "2026-01-01T10:%02d:00.000Z", minute + 1);
   a.window_start = start;

@@ -8,7 +8,8 @@
 #   deploy/fuzz.sh                                 # every target, 60 s each
 #   FUZZ_SECONDS=10 deploy/fuzz.sh feed config     # some targets (names without _fuzz)
 #   FUZZ_RUNS=10000000 deploy/fuzz.sh linker       # a fixed number of executions
-# Extra libFuzzer flags go in FUZZ_FLAGS (e.g. FUZZ_FLAGS=-max_len=65536).
+# Extra libFuzzer flags go in FUZZ_FLAGS (e.g. FUZZ_FLAGS=-max_len=65536); they come after the
+# per-target ones (a dictionary tests/fuzz/<target>.dict, config's -max_len), so they win.
 #
 # Clang 19 (Debian 12): clang 14 and 16 report __cpp_concepts < 202002L, so libstdc++'s
 # <expected> is empty for them. libclang-rt-19-dev holds libFuzzer and the sanitizer runtimes.
@@ -68,12 +69,21 @@ for t in "${targets[@]}"; do
   mkdir -p "$work" "$build/findings/$t"
   seeds=()
   if [ -d "$root/tests/fuzz/corpus/$t" ]; then seeds=("$root/tests/fuzz/corpus/$t"); fi
-  echo "fuzz.sh: $t: ${limit[*]}, seeds ${seeds[*]:-none}"
+  # Per-target flags: a dictionary tests/fuzz/<target>.dict when there is one; config inputs
+  # at most 2 KiB. The loader reads each top-level section on its own and collects every error
+  # (no early stop), so an input holding one section (the seeds split per section, each under
+  # 1.8 KB) reaches that section's code; 2 KiB still holds cross-references (entities used by
+  # alerts and replies, sinks under outbound) and nesting past yaml-cpp's depth guard (2,000).
+  # yaml-cpp's time grows with the input: 0.35 ms per input instead of 0.93 (bench/RESULTS.md).
+  extra=()
+  if [ -f "$root/tests/fuzz/$t.dict" ]; then extra+=(-dict="$root/tests/fuzz/$t.dict"); fi
+  case "$t" in config) extra+=(-max_len=2048) ;; esac
+  echo "fuzz.sh: $t: ${limit[*]} ${extra[*]}, seeds ${seeds[*]:-none}"
   log="$build/findings/$t/last-run.log"
   rc=0
   (cd "$build/findings/$t" &&
     "$build/tests/fuzz/${t}_fuzz" "${limit[@]}" -timeout=10 -rss_limit_mb=4096 \
-      -print_final_stats=1 ${FUZZ_FLAGS:-} "$work" "${seeds[@]}") >"$log" 2>&1 || rc=$?
+      -print_final_stats=1 "${extra[@]}" ${FUZZ_FLAGS:-} "$work" "${seeds[@]}") >"$log" 2>&1 || rc=$?
   grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|fuzz:)|Done [0-9]+ runs' "$log" || true
   if [ "$rc" != 0 ]; then
     echo "fuzz.sh: $t FAILED (exit $rc): see $log" >&2

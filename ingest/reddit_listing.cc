@@ -25,6 +25,12 @@ pipeline::core::Result<RedditItem> from_child(const Json& child) {
   auto created = get_number(*d, "created_utc");
   if (!created || !std::isfinite(*created) || *created < 0)
     return fail(ErrorCode::kInvalidArgument, "created_utc: missing or not a number");
+  // After 9999-12-31T23:59:59.999Z there is no RFC 3339 form the strict decoder accepts, and
+  // past ~9.2e15 s the milliseconds overflow an int64 (found by tests/fuzz/reddit_fuzz: 1e20 s
+  // rounded to INT64_MIN); such a child is a dead letter with the reason.
+  const double created_ms = std::round(*created * 1000);
+  if (created_ms > 253402300799999.0)
+    return fail(ErrorCode::kInvalidArgument, "created_utc: out of range (after year 9999)");
   RedditItem item;
   item.fullname = name;
   item.created_utc = *created;
@@ -33,7 +39,7 @@ pipeline::core::Result<RedditItem> from_child(const Json& child) {
   p.source = "reddit";
   std::string permalink = get_string(*d, "permalink");
   p.url = permalink.empty() ? get_string(*d, "url") : "https://www.reddit.com" + permalink;
-  p.created_at = format_rfc3339_ms(static_cast<std::int64_t>(std::llround(*created * 1000)));
+  p.created_at = format_rfc3339_ms(static_cast<std::int64_t>(created_ms));
   p.ingested_at = now_rfc3339();
   p.author.id = get_string(*d, "author_fullname");
   p.author.handle = get_string(*d, "author");

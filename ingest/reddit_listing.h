@@ -6,7 +6,8 @@
 // "created_utc", "permalink", "parent_id"}}]}}. A link (t3) becomes text "title\n\nselftext",
 // a comment (t1) its body; uid "reddit:<subreddit>:<fullname>", url
 // https://www.reddit.com<permalink>, reply_to from a comment's parent_id. Other kinds are
-// skipped; malformed children become dead letters.
+// skipped; malformed children become dead letters (also a created_utc after year 9999, which
+// has no RFC 3339 form).
 //
 //   auto page = parse_reddit_listing(body);
 //   if (!page) return page.error();          // not a Listing (e.g. {"message":..,"error":429})

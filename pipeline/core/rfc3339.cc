@@ -113,10 +113,20 @@ std::optional<std::int64_t> civil_to_ms(int year, int mon, int day, int hour, in
 bool is_rfc3339(std::string_view s) { return parse_rfc3339_ms(s).has_value(); }
 
 std::string format_rfc3339_ms(std::int64_t ms, SubSecond millis_shown) {
-  std::int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  int millis = static_cast<int>(ms - secs * 1000);
-  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  int rem = static_cast<int>(secs - days * 86400);
+  // Floor division by remainder, so every int64 is defined: (ms - 999) / 1000 overflowed at
+  // INT64_MIN (found by tests/fuzz/reddit_fuzz, a created_utc of 1e20 s rounded to INT64_MIN).
+  std::int64_t secs = ms / 1000;
+  int millis = static_cast<int>(ms % 1000);
+  if (millis < 0) {
+    millis += 1000;
+    --secs;
+  }
+  std::int64_t days = secs / 86400;
+  int rem = static_cast<int>(secs % 86400);
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
   int y, m, d;
   civil_from_days(days, &y, &m, &d);
   const bool show_millis = millis != 0 || millis_shown == SubSecond::always;

@@ -42,6 +42,25 @@ TEST(RedditListing, AChildWithoutAuthorIsADeadLetter) {
   EXPECT_NE(page->dead[0].reason.find("author"), std::string::npos) << page->dead[0].reason;
 }
 
+// Found by tests/fuzz/reddit_fuzz (UBSan): created_utc 1e20 rounded to INT64_MIN milliseconds,
+// and format_rfc3339_ms overflowed on it; a time after year 9999 has no RFC 3339 form the
+// strict decoder accepts either. Such children are dead letters with the reason.
+TEST(RedditListing, ACreatedUtcAfterYear9999IsADeadLetter) {
+  const auto child = [](const char* created) {
+    return std::string(R"({"kind":"t3","data":{"name":"t3_x1","subreddit":"acmeair","author":"a",)") +
+           R"("title":"t","created_utc":)" + created + "}}";
+  };
+  auto page = parse_reddit_listing(R"({"kind":"Listing","data":{"after":null,"children":[)" +
+                                   child("100000000000732356000.0") + "," +
+                                   child("253402300800") + "," + child("1e300") + "," +
+                                   child("253402300799.999") + "]}}");
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->dead.size(), 3u);
+  for (const auto& d : page->dead) EXPECT_EQ(d.reason, "created_utc: out of range (after year 9999)");
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].post.created_at, "9999-12-31T23:59:59.999Z");
+}
+
 TEST(RedditListing, CommentsReplyToTheirParentAndMoreIsSkipped) {
   auto page = parse_reddit_listing(read_fixture("reddit_comments.json"));
   ASSERT_TRUE(page);

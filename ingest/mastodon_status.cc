@@ -51,6 +51,9 @@ pipeline::core::Result<MastodonStatus> from_json(const Json& outer, std::string_
   p.author.name = get_string(*account, "display_name");
   if (p.author.name.empty()) p.author.name = get_string(*account, "username");
   p.author.followers = get_int(*account, "followers_count");
+  // A server that hides the count may send a negative one: unknown, not a reason to lose the
+  // post (the record contract refuses negative counts). Found by tests/fuzz/mastodon_fuzz.
+  if (p.author.followers && *p.author.followers < 0) p.author.followers.reset();
   // A post needs someone to have said it (the record contract, DESIGN.md §2).
   if (p.author.id.empty() && p.author.handle.empty())
     return fail(ErrorCode::kInvalidArgument, "account: needs an id or an acct");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "ingest/mastodon_status.h"
+#include "pipeline/codec/json_codec.h"
 #include "tests/ingest/support/http_fixture_server.h"
 
 namespace earshot::ingest {
@@ -32,6 +33,19 @@ TEST(MastodonStatus, NormalisesTheDocumentedStatus) {
             "#banking\ncaf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80");
   EXPECT_FALSE(p.deleted);
   EXPECT_EQ(s->uri, "https://mastodon.social/users/Gargron/statuses/103270115826048975");
+}
+
+// Found by mastodon_fuzz: a negative followers_count made a post the strict decoder refuses.
+TEST(MastodonStatus, ANegativeFollowerCountIsUnknownAndThePostStaysValid) {
+  const std::string json =
+      R"({"id":"7","uri":"https://m.example/users/a/statuses/7","url":"https://m.example/@a/7",)"
+      R"("created_at":"2026-11-23T10:05:00Z","content":"<p>hello</p>",)"
+      R"("account":{"id":"104","acct":"a","followers_count":-2}})";
+  auto s = parse_mastodon_status(json, "m.example");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->post.author.followers.has_value());
+  auto back = pipeline::codec::decode_post(pipeline::codec::encode(s->post));
+  EXPECT_TRUE(back) << back.error().message;  // the strict decoder takes it
 }
 
 TEST(MastodonStatus, TimelineResolvesReblogsAndDeadLettersMalformedEntries) {

@@ -123,15 +123,14 @@ class KafkaConsumer final : public log::Consumer {
         }
         break;
       } else {
-        log::Record r;
+        log::Record& r = out.emplace_back();
         r.topic = rd_kafka_topic_name(m->rkt);
         r.partition = m->partition;
         r.offset = m->offset;
         if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
         if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
         r.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
-        eof_.erase({r.topic, r.partition});
-        out.push_back(std::move(r));
+        if (!eof_.empty()) eof_.erase({r.topic, r.partition});
       }
       rd_kafka_message_destroy(m);
     }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "pipeline/core/status.h"
 #include "pipeline/log/kafka/kafka_common.h"
@@ -98,7 +99,11 @@ class KafkaProducer final : public log::Producer {
     auto conf = make_conf(log_, extra);
     EARSHOT_TRY(conf);
     rd_kafka_conf_set_opaque(*conf, this);
-    rd_kafka_conf_set_dr_msg_cb(*conf, &KafkaProducer::on_delivery);
+    // Delivery reports count failures for flush(). A transactional producer does not need
+    // them: a record that fails makes commit() fail (abortable), and without a report
+    // callback librdkafka frees delivered records at once instead of queueing a report per
+    // record for the next poll.
+    if (!transactional()) rd_kafka_conf_set_dr_msg_cb(*conf, &KafkaProducer::on_delivery);
     auto h = make_handle(RD_KAFKA_PRODUCER, *conf);
     EARSHOT_TRY(h);
     rk_ = std::move(*h);
@@ -115,19 +120,25 @@ class KafkaProducer final : public log::Producer {
   }
 
   ~KafkaProducer() override {
-    if (!rk_ || transactional()) return;
-    for (int waited = 0; waited < 10000; waited += kSliceMs) {
-      if (rd_kafka_flush(rk_.get(), kSliceMs) == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-      if (kafka_interrupted() && waited + kSliceMs >= kStopWaitMs) return;
+    if (rk_ && !transactional()) {
+      for (int waited = 0; waited < 10000; waited += kSliceMs) {
+        if (rd_kafka_flush(rk_.get(), kSliceMs) == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+        if (kafka_interrupted() && waited + kSliceMs >= kStopWaitMs) break;
+      }
     }
+    drop_topics();  // before the handle (rk_) is destroyed
   }
 
   core::Status produce(std::string_view topic, std::string_view key,
                        std::string_view value) override {
-    std::string t(topic);  // librdkafka wants a terminated name
+    rd_kafka_topic_t* rkt = topic_handle(topic);
+    if (!rkt) {
+      return std::unexpected(
+          from_code(rd_kafka_last_error(), "produce to " + std::string(topic) + " (topic handle)"));
+    }
     for (int attempt = 0;; ++attempt) {
       rd_kafka_resp_err_t err =
-          rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(t.c_str()),
+          rd_kafka_producev(rk_.get(), RD_KAFKA_V_RKT(rkt),
                             RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
                             RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
@@ -137,9 +148,15 @@ class KafkaProducer final : public log::Producer {
         continue;
       }
       if (err == RD_KAFKA_RESP_ERR__FATAL) return fatal("produce");
-      return std::unexpected(from_code(err, "produce to " + t));
+      return std::unexpected(from_code(err, "produce to " + std::string(topic)));
     }
-    rd_kafka_poll(rk_.get(), 0);
+    // Delivery reports (non-transactional producers) and other events are served every
+    // kPollEvery records (each poll takes the queue's lock; a report only counts failures,
+    // and flush() and commit() serve the rest).
+    if (++unpolled_ >= kPollEvery) {
+      unpolled_ = 0;
+      rd_kafka_poll(rk_.get(), 0);
+    }
     return core::ok();
   }
 
@@ -225,10 +242,27 @@ class KafkaProducer final : public log::Producer {
   }
 
  private:
+  static constexpr int kPollEvery = 256;
+
   bool transactional() const { return !options_.transactional_id.empty(); }
+
+  // The topic's handle, created on first use and kept until the producer handle goes: a
+  // name in producev() costs a lookup under the client's write lock on every record.
+  rd_kafka_topic_t* topic_handle(std::string_view topic) {
+    if (auto it = topics_.find(topic); it != topics_.end()) return it->second;
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), std::string(topic).c_str(), nullptr);
+    if (rkt) topics_.emplace(std::string(topic), rkt);
+    return rkt;
+  }
+
+  void drop_topics() {
+    for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+    topics_.clear();
+  }
 
   core::Status recreate(const std::string& why) {
     note_producer_recreated(why);
+    drop_topics();
     rk_.reset();
     return init();
   }
@@ -251,6 +285,12 @@ class KafkaProducer final : public log::Producer {
   log::LogOptions log_;
   log::ProducerOptions options_;
   Handle rk_;
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, rd_kafka_topic_t*, NameHash, std::equal_to<>> topics_;
+  int unpolled_ = 0;
   std::atomic<int> failed_{0};
   std::string last_failure_;
 };

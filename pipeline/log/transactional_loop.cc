@@ -245,7 +245,14 @@ core::Result<std::size_t> TransactionalLoop::step(BatchHandler& handler) {
     batch = std::move(*polled);
   }
   const auto started = Clock::now();
-  Output out;
+  // One Output for every batch: its vector keeps its capacity (thousands of records), so a
+  // batch does not map and fault in fresh memory for it. Emptied again before returning.
+  Output& out = out_;
+  out.records.clear();
+  struct Empty {
+    Output& out;
+    ~Empty() { out.records.clear(); }
+  } empty_after{out};
   if (batch->empty()) {
     EARSHOT_TRY(handler.on_idle(out));
     if (out.records.empty()) return std::size_t{0};

@@ -223,6 +223,7 @@ class TransactionalLoop {
   std::shared_ptr<Batch> ahead_;  // polled and prepared, not handled yet
   const Batch* open_ = nullptr;   // handled, waiting for its commit
   Output* open_out_ = nullptr;
+  Output out_;  // the outputs of the batch being handled (reused: see step())
   std::optional<core::Status> open_result_;  // set when the revocation callback settled open_
   Batch* collecting_ = nullptr;              // the batch collect() is filling
   std::size_t max_record_bytes_ = 0;         // largest record seen, to size sub-polls

@@ -31,8 +31,7 @@ struct ProcessStage::Slot {
   std::string reason;
   std::string dead_json;  // the encoded dead letter
   bool deleted = false;
-  core::Post post;          // for deletes
-  core::ScoredPost scored;  // for valid posts
+  core::ScoredPost scored;  // for valid posts; for deletes only scored.post is set
   std::vector<core::Mention> mentions;
   std::uint64_t fingerprint = 0;          // simhash of the text
   std::string scored_json;                // encode(scored), without near_duplicate
@@ -65,7 +64,7 @@ void ProcessStage::prepare_record(const log::Record& in, Slot& slot) const {
   }
   if (post->deleted) {
     slot.deleted = true;
-    slot.post = std::move(*post);
+    slot.scored.post = std::move(*post);
     return;
   }
   slot.scored = enricher.enrich(std::move(*post));
@@ -105,14 +104,38 @@ core::Status ProcessStage::restore(log::Log& log) {
 
 ProcessStage::Started ProcessStage::start(const log::Batch& batch,
                                           std::shared_ptr<const log::Batch> owner) {
-  auto work = std::make_shared<Work>();
+  std::unique_ptr<Work> spare;
+  {
+    std::lock_guard lock(spare_mu_);
+    if (!spare_.empty()) {
+      spare = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  if (!spare) spare = std::make_unique<Work>();
+  // The last holder (usually a worker, see handle()) gives the Work back through recycle().
+  std::shared_ptr<Work> work(spare.release(), [this](Work* w) { recycle(w); });
   work->owner = std::move(owner);
   work->batch = &batch;
-  work->slots.resize(batch.size());
+  work->slots.resize(batch.size());  // a recycled Work's slots are default Slots already
   auto job = pool_.submit(batch.size(), [work, this](std::size_t i) {
     prepare_record((*work->batch)[i], work->slots[i]);
   });
   return {std::move(work), std::move(job)};
+}
+
+// Empties a finished Work for a later batch, on the thread that let it go: the slots are
+// destroyed and default-constructed again in memory that is already mapped, so start() on the
+// loop thread neither builds thousands of Slots nor faults fresh pages in (issue 18).
+void ProcessStage::recycle(Work* w) {
+  std::unique_ptr<Work> work(w);
+  work->owner.reset();
+  work->batch = nullptr;
+  const std::size_t n = work->slots.size();
+  work->slots.clear();
+  work->slots.resize(n);
+  std::lock_guard lock(spare_mu_);
+  if (spare_.size() < kSpareWorks) spare_.push_back(std::move(work));
 }
 
 void ProcessStage::prepare(std::shared_ptr<const log::Batch> batch) {
@@ -220,12 +243,13 @@ void ProcessStage::emit_edit(const log::Record& in, Slot& slot, const std::strin
 // A platform delete of a known post retracts its mentions (from the dedup value) and yields
 // a tombstone; a repeated delete yields nothing.
 void ProcessStage::emit_delete(const log::Record& in, Slot& slot, log::Output& out) {
-  std::string& uid = slot.post.uid;
+  core::Post& post = slot.scored.post;
+  std::string& uid = post.uid;
   const std::string* known = dedup_.find(uid);
   if (known && dedup_changelog::is_deleted(*known)) return;  // already deleted
   if (known) {
     retracted_.clear();
-    dedup_changelog::retractions(uid, *known, slot.post, retracted_);
+    dedup_changelog::retractions(uid, *known, post, retracted_);
     for (auto& m : retracted_) {
       if (!model_version_.empty()) m.model_version = model_version_;
       std::string key = m.entity;
@@ -235,7 +259,7 @@ void ProcessStage::emit_delete(const log::Record& in, Slot& slot, log::Output& o
   }
   dedup_.mark_deleted(in, uid, out);
   core::ScoredPost tomb;
-  tomb.post = std::move(slot.post);
+  tomb.post = std::move(post);
   tomb.post.deleted = true;
   tomb.sentiment = Enricher::unsupported();
   std::string key = tomb.post.uid;

@@ -139,6 +139,7 @@ class ProcessStage final : public log::BatchHandler {
   // `owner` keeps a batch prepared ahead alive.
   Started start(const log::Batch& batch, std::shared_ptr<const log::Batch> owner);
   void prepare_record(const log::Record& in, Slot& slot) const;
+  void recycle(Work* work);
   void emit(const log::Record& in, Slot& slot, log::Output& out);
   void emit_delete(const log::Record& in, Slot& slot, log::Output& out);
   void emit_edit(const log::Record& in, Slot& slot, const std::string& known, log::Output& out);
@@ -150,6 +151,12 @@ class ProcessStage final : public log::BatchHandler {
   std::string model_version_;
   DedupStore dedup_;
   NearDuplicates near_{50000, 3, /*staged=*/true};
+  // Emptied Works kept for the next batches (at most kSpareWorks: one batch handled, one
+  // prepared); filled by whichever thread lets a Work go, so guarded by spare_mu_. Declared
+  // before prepared_ and pool_, whose Works come back here when they are destroyed.
+  static constexpr std::size_t kSpareWorks = 2;
+  std::mutex spare_mu_;
+  std::vector<std::unique_ptr<Work>> spare_;
   Started prepared_;  // the batch prepare() started, until handle() or on_abort()
   std::vector<core::Mention> retracted_;  // scratch for a delete's retractions
   WorkerPool pool_;                       // last: its threads are joined before the rest goes

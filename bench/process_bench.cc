@@ -200,6 +200,9 @@ struct Run {
   double seconds = 0, handle_seconds = 0, cpu_seconds = 0, broker_cpu_seconds = 0;
   double loop_cpu_seconds = 0;     // the thread running the loop (handle(), produce, commit)
   double rdkafka_cpu_seconds = 0;  // librdkafka's own threads (all clients)
+  // Wall time the loop thread spent in send_offsets (AddOffsetsToTxn + TxnOffsetCommit) and
+  // in commit_transaction (acks of the produced records, EndTxn), summed over the batches.
+  double offsets_wait_seconds = 0, commit_wait_seconds = 0;
   std::uint64_t batches = 0, records_out = 0, aborts = 0;
 };
 
@@ -213,12 +216,24 @@ std::map<std::string, double> rdkafka_thread_cpu() { return thread_cpu_by_name("
 pipeline::core::Result<Run> drive(pipeline::log::Log& log, BatchHandler& handler,
                                   const std::string& input, std::size_t expected,
                                   const std::string& group, std::chrono::seconds timeout) {
+  Clock::time_point produced, committing;
+  Clock::duration offsets_wait{}, commit_wait{};
+  auto on_point = [&](pipeline::log::LoopPoint p) {
+    using P = pipeline::log::LoopPoint;
+    const auto now = Clock::now();
+    if (p == P::kProduced) produced = now;
+    if (p == P::kOffsetsSent) offsets_wait += now - produced;
+    if (p == P::kCommitting) committing = now;
+    if (p == P::kCommitted) commit_wait += now - committing;
+  };
   auto loop = pipeline::log::TransactionalLoop::create(log, {.group = group,
                                                              .inputs = {input},
                                                              .transactional_id = group + "-0",
                                                              .batch_size = settings().batch,
                                                              .poll_timeout = 200ms,
-                                                             .on_committed = {}});
+                                                             .on_committed = {},
+                                                             .max_batch_bytes = 16u << 20,
+                                                             .on_point = on_point});
   if (!loop) return std::unexpected(loop.error());
   Timed timed(handler);
   const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds(),
@@ -243,6 +258,8 @@ pipeline::core::Result<Run> drive(pipeline::log::Log& log, BatchHandler& handler
     auto before = rdk0.find(tid);
     r.rdkafka_cpu_seconds += cpu - (before == rdk0.end() ? 0.0 : before->second);
   }
+  r.offsets_wait_seconds = std::chrono::duration<double>(offsets_wait).count();
+  r.commit_wait_seconds = std::chrono::duration<double>(commit_wait).count();
   r.batches = st.batches;
   r.records_out = st.records_out;
   r.aborts = st.aborts;
@@ -330,6 +347,11 @@ void report(benchmark::State& state, const Run& r, std::size_t outputs) {
   state.counters["loop_cpu_s"] = r.loop_cpu_seconds;
   state.counters["rdkafka_cpu_s"] = r.rdkafka_cpu_seconds;
   state.counters["batches"] = static_cast<double>(r.batches);
+  state.counters["offsets_wait_s"] = r.offsets_wait_seconds;
+  state.counters["commit_wait_s"] = r.commit_wait_seconds;
+  // Core-seconds neither the client nor the broker used (meaningful on a quiet machine only).
+  state.counters["idle_core_s"] = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)) * r.seconds -
+                                  r.cpu_seconds - r.broker_cpu_seconds;
   state.counters["outputs"] = static_cast<double>(outputs);
   state.counters["aborts"] = static_cast<double>(r.aborts);
   const std::string props = env_or("EARSHOT_E2E_KAFKA_PROPS", "");

@@ -88,7 +88,10 @@ class KafkaProducer final : public log::Producer {
         {"acks", "all"},
         {"linger.ms", "5"},
         {"batch.num.messages", "10000"},
-        {"compression.type", "lz4"},
+        // No compression by default (Kafka's and librdkafka's default too): lz4 cost `process`
+        // ~9k instructions per post in the producer's thread, and the broker decompresses
+        // each batch again to validate it (bench/RESULTS.md, "CPU per post, third round").
+        // log.properties: {compression.type: lz4} turns it back on, e.g. across a real network.
         {"partitioner", "murmur2_random"},  // the Java client's partitioner
         {"queue.buffering.max.kbytes", "262144"},
         {"message.max.bytes", "4000000"}};

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -12,6 +13,8 @@
 
 #include "sentiment/intent_foreign_cues.h"
 #include "sentiment/intent_lexicon.h"
+#include "sentiment/latin_fold.h"
+#include "sentiment/utf8.h"
 
 namespace earshot::sentiment {
 namespace {
@@ -33,7 +36,8 @@ struct WordList {
   std::vector<std::string_view> words;
 };
 
-// Lower-cased words of a post (ASCII letters, digits, apostrophes; curly ’ folded to ').
+// Lower-cased words of a post (letters, digits, apostrophes; curly ’ folded to '), Latin
+// letters folded to ASCII (latin_fold.h): "ANNULÉ", "annulé" and NFD "annule\u0301" are one word.
 // @handles, #hashtags and links are dropped: a handle like @fastfix is not praise.
 // The views in out.words point into out.buffer and stay valid until the next call.
 void words_of(std::string_view text, WordList& out) {
@@ -64,8 +68,19 @@ void words_of(std::string_view text, WordList& out) {
       }
       if (ascii_alnum(c)) {
         buf[end++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      } else if (apostrophe && end > start) {
-        buf[end++] = '\'';
+      } else if (apostrophe) {
+        if (end > start) buf[end++] = '\'';
+      } else if (c >= 0x80) {
+        // A Latin letter folds to ASCII ("é", "É" and "e" + U+0301 are all "e"); no longer
+        // in bytes than its UTF-8, so the buffer still fits. Any other code point ends the word.
+        const utf8::Decoded d = utf8::decode(token, k);
+        const auto folded = latin_fold::fold(d.code_point);
+        if (folded) {
+          for (const char f : *folded) buf[end++] = f;
+        } else {
+          finish();
+        }
+        k += d.length - 1;
       } else {
         finish();
       }
@@ -127,6 +142,7 @@ struct WordInfo {
 
 struct CueIndex {
   std::vector<CompiledCue> cues;
+  std::deque<std::string> folded;  // the cue phrases, folded (cues' parts point into them)
   // The words of kPhrases, kInfoOpeners and kQuestionOpeners (same numbering as the bits).
   std::vector<std::vector<std::string_view>> phrases, openers;
   // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most
@@ -174,7 +190,10 @@ const CueIndex& cue_index() {
       CompiledCue cue;
       cue.weight = source.weight;
       cue.order = c;
-      std::string_view phrase = source.phrase;
+      // Folded like the post's words: a cue written "remboursé" is "rembourse" here.
+      std::string& folded = idx.folded.emplace_back();
+      latin_fold::append(source.phrase, &folded);
+      std::string_view phrase = folded;
       while (!phrase.empty()) {
         const std::size_t space = std::min(phrase.find(' '), phrase.size());
         cue.parts.push_back(phrase.substr(0, space));

@@ -395,6 +395,9 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   const bool personal = (flags & kPersonalWord) != 0;
 
   if (sarcasm || sarcastic(text)) return Intent::complaint;
+  // The company's words quoted back ("free delivery" that charged delivery), unless the
+  // post is plainly praise (a note saying "have a great day").
+  if (scare_quoted(text) && cues.praise < 1.0f && post.score < 0.6f) return Intent::complaint;
   if (problem && !(positive && cues.praise + cues.problem >= 0.0f)) {
     // An information question that mentions a problem ("how do I get a refund for a
     // cancelled flight?") stays a question unless it is clearly upset or accusing.

@@ -190,7 +190,9 @@ const LanguageRules* rules_for(std::string_view lang) {
 
 }  // namespace
 
-bool lexicon_language(std::string_view lang) { return rules_for(lang) != nullptr || lang == "ja"; }
+bool lexicon_language(std::string_view lang) {
+  return rules_for(lang) != nullptr || lang == "ja";
+}
 
 std::expected<std::unique_ptr<Scorer>, std::string> make_lexicon_scorer(std::string_view lang) {
   if (lang == "ja") return make_japanese_scorer();  // no spaces: a scorer of its own

@@ -18,7 +18,8 @@
 // has one; IntentClassifier calls the post a complaint unless it is plainly praise.
 //
 //   bool s = earshot::sentiment::sarcastic("going up another £4 a month. Brilliant.");  // true
-//   bool q = earshot::sentiment::scare_quoted("Fernway charged delivery on a \"free delivery\" order");  // true
+//   bool q = earshot::sentiment::scare_quoted("charged delivery on a \"free delivery\" order");
+//   // q == true
 //
 // Thread safety: pure function (the last verdict is kept per thread, matched by the text's
 // bytes, since intent, the sarcasm flag and targeted sentiment ask about one post in turn).

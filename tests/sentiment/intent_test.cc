@@ -209,7 +209,8 @@ TEST(IntentLanguages, AccentedCuesGerman) {
                            {"Der Zug ist heute verspa\u0308tet", Intent::complaint},
                            {"Zweimal abgebucht und die Hotline ist nicht erreichbar",
                             Intent::complaint},
-                           {"Seit Montag eine Sto\u0308rung im ganzen Viertel", Intent::complaint}});
+                           {"Seit Montag eine Sto\u0308rung im ganzen Viertel",
+                            Intent::complaint}});
 }
 
 TEST(IntentLanguages, AccentedCuesFrench) {
@@ -252,6 +253,24 @@ TEST(IntentLanguages, FoldingLeavesEnglishAlone) {
   EXPECT_EQ(service_cue("the café on the corner"), 0.0f);
   EXPECT_LT(service_cue("Zug verspätet"), 0.0f);
   EXPECT_EQ(service_cue("Zug versp"), 0.0f);  // no cue is matched by a fragment
+}
+
+// The company's words quoted back (sarcasm.h scare_quoted): a complaint, unless plain praise.
+TEST(Sarcasm, ScareQuotesAreTheCompanysWordsQuotedBack) {
+  EXPECT_TRUE(scare_quoted("Fernway charged delivery on a \"free delivery\" order"));
+  EXPECT_TRUE(scare_quoted("Acme's \xE2\x80\x9C" "24/7 support\xE2\x80\x9D is a form"));  // curly
+  EXPECT_FALSE(scare_quoted("Fernway charged delivery on a free delivery order"));
+  EXPECT_FALSE(scare_quoted("he said \"we will call you back before the end of the week\""));
+  EXPECT_FALSE(scare_quoted("an unclosed \"quote"));
+  EXPECT_FALSE(scare_quoted("\"\""));
+  const IntentClassifier c;
+  const std::string_view quoted = "Acme charged delivery on a \"free delivery\" order";
+  EXPECT_EQ(c.classify(quoted, Sentiment{Label::neutral, 0.0f, {0, 1, 0}, "t"}),
+            Intent::complaint);
+  const std::string_view kind =
+      "Acme courier left a note saying \"have a great day\", made me smile";
+  EXPECT_EQ(c.classify(kind, Sentiment{Label::positive, 0.8f, {0, 0.2f, 0.8f}, "t"}),
+            Intent::praise);
 }
 
 }  // namespace

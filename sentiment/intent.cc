@@ -361,8 +361,8 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   // wins: "refunded the scam payment within a week" is praise whatever "scam" does to the
   // model, "keeps restarting itself overnight" a problem.
   const float net = cues.praise + cues.problem;
-  const bool positive = net >= 1.0f || (post.label == Label::positive && net > -1.0f);
-  const bool negative = net <= -1.0f || (post.label == Label::negative && net < 1.0f);
+  const bool positive = net >= 0.6f || (post.label == Label::positive && net > -1.0f);
+  const bool negative = net <= -0.6f || (post.label == Label::negative && net < 1.0f);
   const bool problem = cues.problem <= -0.5f;
   const bool praise_words = (flags & kPraiseWord) != 0 || praise_prefix || cues.praise >= 1.0f;
   // Sarcasm: praise words wrapped around a problem ("thanks for nothing", "love paying
@@ -414,7 +414,7 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
     return Intent::question;
   }
   if (positive && (praise_words || post.score >= 0.5f)) return Intent::praise;
-  if (cues.praise >= 1.0f && !negative) return Intent::praise;
+  if (cues.praise >= 0.6f && !negative) return Intent::praise;
   return Intent::other;
 }
 

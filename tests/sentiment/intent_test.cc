@@ -273,5 +273,15 @@ TEST(Sarcasm, ScareQuotesAreTheCompanysWordsQuotedBack) {
             Intent::praise);
 }
 
+// A service event the care lexicon leans on (net cue >= 0.6, no longer >= 1.0) is praise
+// where the post's model hears nothing either way (issue 15, third round).
+TEST(IntentClassifier, AServiceEventTheModelMissesIsPraise) {
+  const IntentClassifier c;
+  const Sentiment plain{Label::neutral, -0.02f, {0.1f, 0.8f, 0.1f}, "t"};
+  EXPECT_EQ(c.classify("Acme swapped the headphones", plain), Intent::praise);
+  EXPECT_EQ(c.classify("Acme caught the duplicate payment", plain), Intent::praise);
+  EXPECT_EQ(c.classify("Acme moved the meeting", plain), Intent::other);  // no cue: no praise
+}
+
 }  // namespace
 }  // namespace earshot::sentiment

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -12,68 +13,19 @@
 
 #include "sentiment/intent_foreign_cues.h"
 #include "sentiment/intent_lexicon.h"
+#include "sentiment/intent_words.h"
+#include "sentiment/latin_fold.h"
 
 namespace earshot::sentiment {
 namespace {
 
 using namespace intent_lexicon;  // the cue and phrase tables (intent_lexicon.h)
 
-// ASCII classes, independent of the C locale (only ASCII bytes are asked about).
-inline bool ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 inline bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-inline bool ascii_alnum(unsigned char c) {
-  return ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 using Words = std::span<const std::string_view>;
-
-// The words of one post: views into one buffer, reused call after call.
-struct WordList {
-  std::string buffer;
-  std::vector<std::string_view> words;
-};
-
-// Lower-cased words of a post (ASCII letters, digits, apostrophes; curly ’ folded to ').
-// @handles, #hashtags and links are dropped: a handle like @fastfix is not praise.
-// The views in out.words point into out.buffer and stay valid until the next call.
-void words_of(std::string_view text, WordList& out) {
-  // Words never outgrow the text (one byte out per byte in, or fewer), so the buffer is
-  // sized once and written through a plain pointer; the views below stay valid.
-  out.buffer.resize(text.size());
-  char* const buf = out.buffer.data();
-  std::vector<std::string_view>& words = out.words;
-  words.clear();
-  std::size_t start = 0, end = 0;  // the word being built: buf[start, end)
-  const auto finish = [&] {
-    if (end > start) words.emplace_back(buf + start, end - start);
-    start = end;
-  };
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t j = i;
-    while (j < text.size() && !ascii_space(static_cast<unsigned char>(text[j]))) ++j;
-    const std::string_view token = text.substr(i, j - i);
-    const bool skip = token.starts_with('@') || token.starts_with('#') ||
-                      token.starts_with("http") || token.starts_with("www.");
-    for (std::size_t k = 0; !skip && k < token.size(); ++k) {
-      const unsigned char c = static_cast<unsigned char>(token[k]);
-      bool apostrophe = c == '\'';
-      if (c == 0xE2 && token.substr(k, 3) == "\xE2\x80\x99") {
-        apostrophe = true;
-        k += 2;
-      }
-      if (ascii_alnum(c)) {
-        buf[end++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      } else if (apostrophe && end > start) {
-        buf[end++] = '\'';
-      } else {
-        finish();
-      }
-    }
-    finish();
-    i = j + 1;
-  }
-}
+using intent_words::WordList;
+using intent_words::words_of;
 
 const std::array<std::string_view, 15> kNegators = {
     "not",     "never", "no",    "don't",  "didn't", "isn't",   "wasn't", "aren't",
@@ -127,6 +79,7 @@ struct WordInfo {
 
 struct CueIndex {
   std::vector<CompiledCue> cues;
+  std::deque<std::string> folded;  // the cue phrases, folded (cues' parts point into them)
   // The words of kPhrases, kInfoOpeners and kQuestionOpeners (same numbering as the bits).
   std::vector<std::vector<std::string_view>> phrases, openers;
   // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most
@@ -174,7 +127,10 @@ const CueIndex& cue_index() {
       CompiledCue cue;
       cue.weight = source.weight;
       cue.order = c;
-      std::string_view phrase = source.phrase;
+      // Folded like the post's words: a cue written "remboursé" is "rembourse" here.
+      std::string& folded = idx.folded.emplace_back();
+      latin_fold::append(source.phrase, &folded);
+      std::string_view phrase = folded;
       while (!phrase.empty()) {
         const std::size_t space = std::min(phrase.find(' '), phrase.size());
         cue.parts.push_back(phrase.substr(0, space));
@@ -342,8 +298,8 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   // wins: "refunded the scam payment within a week" is praise whatever "scam" does to the
   // model, "keeps restarting itself overnight" a problem.
   const float net = cues.praise + cues.problem;
-  const bool positive = net >= 1.0f || (post.label == Label::positive && net > -1.0f);
-  const bool negative = net <= -1.0f || (post.label == Label::negative && net < 1.0f);
+  const bool positive = net >= 0.6f || (post.label == Label::positive && net > -1.0f);
+  const bool negative = net <= -0.6f || (post.label == Label::negative && net < 1.0f);
   const bool problem = cues.problem <= -0.5f;
   const bool praise_words = (flags & kPraiseWord) != 0 || praise_prefix || cues.praise >= 1.0f;
   // Sarcasm: praise words wrapped around a problem ("thanks for nothing", "love paying
@@ -376,6 +332,9 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   const bool personal = (flags & kPersonalWord) != 0;
 
   if (sarcasm || sarcastic(text)) return Intent::complaint;
+  // The company's words quoted back ("free delivery" that charged delivery), unless the
+  // post is plainly praise (a note saying "have a great day").
+  if (scare_quoted(text) && cues.praise < 1.0f && post.score < 0.6f) return Intent::complaint;
   if (problem && !(positive && cues.praise + cues.problem >= 0.0f)) {
     // An information question that mentions a problem ("how do I get a refund for a
     // cancelled flight?") stays a question unless it is clearly upset or accusing.
@@ -392,7 +351,7 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
     return Intent::question;
   }
   if (positive && (praise_words || post.score >= 0.5f)) return Intent::praise;
-  if (cues.praise >= 1.0f && !negative) return Intent::praise;
+  if (cues.praise >= 0.6f && !negative) return Intent::praise;
   return Intent::other;
 }
 

@@ -283,6 +283,20 @@ inline constexpr Cue kCareCues[] = {
     {"kept every", 0.8f},
     {"offline mode", 0.4f},
     {"synced", 0.6f},
+    // The other company did fine (issue 15, third round): the second half of a contrast
+    // between companies, often told with a negation the base model reads as negative.
+    {"never does this", 1.0f},
+    {"never does that", 1.0f},
+    {"never had this", 1.0f},
+    {"charges nothing", 1.0f},
+    {"hasn't moved", 0.8f},
+    {"haven't moved", 0.8f},
+    {"cut theirs", 1.0f},
+    {"had full", 0.8f},
+    // Prices that rise without the words "price" or "up".
+    {"doubles what", -1.0f},
+    {"bill doubled", -1.0f},
+    {"raised our", -1.0f},
 };
 
 }  // namespace earshot::sentiment::intent_lexicon

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sentiment/embedded_data.h"
+#include "sentiment/japanese_scorer.h"
 #include "sentiment/utf8.h"
 
 namespace earshot::sentiment {
@@ -189,13 +190,16 @@ const LanguageRules* rules_for(std::string_view lang) {
 
 }  // namespace
 
-bool lexicon_language(std::string_view lang) { return rules_for(lang) != nullptr; }
+bool lexicon_language(std::string_view lang) {
+  return rules_for(lang) != nullptr || lang == "ja";
+}
 
 std::expected<std::unique_ptr<Scorer>, std::string> make_lexicon_scorer(std::string_view lang) {
+  if (lang == "ja") return make_japanese_scorer();  // no spaces: a scorer of its own
   const LanguageRules* rules = rules_for(lang);
   if (!rules) {
     return std::unexpected("no sentiment lexicon for language '" + std::string(lang) +
-                           "' (have de, fr, es, pt, it, nl)");
+                           "' (have de, fr, es, pt, it, nl, ja)");
   }
   // One parsed scorer per language for the process: the lists are read once.
   static std::array<std::shared_ptr<const LexiconScorer>, std::size(kRules)> cache;

@@ -1,5 +1,5 @@
 // earshot::sentiment — lexicon-based sentiment for German, French, Spanish, Portuguese,
-// Italian and Dutch.
+// Italian and Dutch (and, through the same entry point, Japanese: japanese_scorer.h).
 //
 // There is no labelled social-media training data for these languages on hand, so they are
 // scored from word lists, not a learned model: AFINN-165 as translated word by word in the
@@ -30,7 +30,8 @@
 
 namespace earshot::sentiment {
 
-// True for the languages make_lexicon_scorer() knows: de, fr, es, pt, it, nl.
+// True for the languages make_lexicon_scorer() knows: de, fr, es, pt, it, nl, and ja (whose
+// scorer is japanese_scorer.h: longest-match over a Japanese word list, no spaces needed).
 bool lexicon_language(std::string_view lang);
 
 // The lexicon scorer for `lang` (ISO 639-1); an error for a language without a lexicon.

@@ -1,7 +1,7 @@
 // load_scorer(): the one place that maps model names to scorers.
 //   "vader"   -> the VADER port (vader.h)
 //   "default" -> the learned model embedded in the binary (model_data.cc)
-//   "lexicon-<lang>" -> the lexicon scorer of de, fr, es, pt, it or nl (lexicon_scorer.h)
+//   "lexicon-<lang>" -> the lexicon scorer of de, fr, es, pt, it, nl or ja (lexicon_scorer.h)
 //   otherwise -> a model file written by `earshot train`
 #include <filesystem>
 #include <memory>

@@ -70,6 +70,30 @@ bool sarcastic_uncached(std::string_view text);
 
 }  // namespace
 
+bool scare_quoted(std::string_view text) {
+  static constexpr std::string_view kOpen = "\xE2\x80\x9C", kClose = "\xE2\x80\x9D";
+  std::size_t open = std::string_view::npos;  // just after the open quote
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool straight = text[i] == '"';
+    const bool curly_open = text.substr(i, 3) == kOpen, curly_close = text.substr(i, 3) == kClose;
+    if (!straight && !curly_open && !curly_close) continue;
+    const std::size_t width = straight ? 1 : 3;
+    if (open == std::string_view::npos || curly_open) {
+      if (!curly_close) open = i + width;
+    } else {
+      const std::string_view inside = text.substr(open, i - open);
+      int words = 0;
+      for (std::size_t k = 0; k < inside.size(); ++k) {
+        words += inside[k] != ' ' && (k == 0 || inside[k - 1] == ' ');
+      }
+      if (words >= 1 && words <= 4 && inside.size() <= 40) return true;
+      open = std::string_view::npos;
+    }
+    i += width - 1;
+  }
+  return false;
+}
+
 bool sarcastic(std::string_view text) {
   // Intent, the enricher's sarcasm flag and targeted sentiment (once per entity) ask about the
   // same post in turn; the answer is a function of the bytes alone, so the last one is kept

@@ -10,7 +10,16 @@
 // TargetedScorer turns a positive verdict on such a post negative; IntentClassifier calls it a
 // complaint.
 //
+// scare_quoted() finds the other shape of customer-care irony: the company's own words
+// quoted back at it, a short phrase (1–4 words) in "straight" or “curly” quotes: Velvet
+// Bank's "24/7 support" is a form, a "free delivery" order charged delivery, the "upgrade"
+// broke the signal. On the customer-care set's tune split all 19 posts with such a quote are
+// complaints. TargetedScorer makes a non-negative verdict negative when the entity's sentence
+// has one; IntentClassifier calls the post a complaint unless it is plainly praise.
+//
 //   bool s = earshot::sentiment::sarcastic("going up another £4 a month. Brilliant.");  // true
+//   bool q = earshot::sentiment::scare_quoted("charged delivery on a \"free delivery\" order");
+//   // q == true
 //
 // Thread safety: pure function (the last verdict is kept per thread, matched by the text's
 // bytes, since intent, the sarcasm flag and targeted sentiment ask about one post in turn).
@@ -22,5 +31,8 @@
 namespace earshot::sentiment {
 
 bool sarcastic(std::string_view text);
+
+// Does `text` hold a quoted phrase of one to four words (at most 40 bytes)?
+bool scare_quoted(std::string_view text);
 
 }  // namespace earshot::sentiment

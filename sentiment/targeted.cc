@@ -50,6 +50,10 @@ class Decider {
     if (neutral_question(target)) return from_score(0.0f, base_.id());
     Sentiment s = decide(target, true);
     if (s.label == Label::positive && sarcastic(text_)) s = from_score(-0.5f, s.model);
+    // The company's words quoted back ("24/7 support" is a form): irony, not praise.
+    if (s.label != Label::negative && scare_quoted(sentence_of(target))) {
+      s = from_score(-0.5f, s.model);
+    }
     return s;
   }
 
@@ -84,6 +88,15 @@ class Decider {
   }
 
  private:
+  // The sentence holding `target`: cut at . ! ? ; and newlines.
+  std::string_view sentence_of(Span target) const {
+    const std::size_t end = std::min(text_.find_first_of(".!?;\n", target.end), text_.size());
+    const std::size_t cut = target.begin == 0 ? std::string_view::npos
+                                              : text_.find_last_of(".!?;\n", target.begin - 1);
+    const std::size_t begin = cut == std::string_view::npos ? 0 : cut + 1;
+    return text_.substr(begin, end - begin);
+  }
+
   // The sentence holding `target` ends in '?', names no service problem and does not accuse
   // ("why ...").
   bool neutral_question(Span target) const {
@@ -112,8 +125,8 @@ class Decider {
     // The service lexicon speaks where the base has no opinion, and overrides it where it
     // is sure and the base says the opposite ("stopped it. Thank you" is not a complaint,
     // "keeps restarting itself overnight" is one).
-    if ((s.label == Label::neutral && cue != 0.0f) || (cue >= 1.0f && s.label == Label::negative) ||
-        (cue <= -1.0f && s.label == Label::positive)) {
+    if ((s.label == Label::neutral && cue != 0.0f) || (cue >= 0.6f && s.label == Label::negative) ||
+        (cue <= -0.6f && s.label == Label::positive)) {
       s = from_score(cue * 0.5f, s.model);
     }
     return scored_.emplace_back(span, std::move(s)).second;

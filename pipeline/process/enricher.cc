@@ -20,7 +20,7 @@ core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* co
   auto lang = sentiment::LanguageDetector::load();
   if (!lang) return core::fail(core::ErrorCode::kUnavailable, "language detector: " + lang.error());
   e->language_.emplace(std::move(*lang));
-  for (const char* lang : {"de", "fr", "es", "pt", "it", "nl"}) {
+  for (const char* lang : {"de", "fr", "es", "pt", "it", "nl", "ja"}) {
     auto lexicon = sentiment::make_lexicon_scorer(lang);
     if (!lexicon) return core::fail(core::ErrorCode::kUnavailable, lexicon.error());
     e->lexicons_.emplace(lang, std::move(*lexicon));

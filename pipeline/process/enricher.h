@@ -77,7 +77,7 @@ class Enricher {
   std::unique_ptr<sentiment::TargetedScorer> targeted_;
   std::optional<sentiment::LanguageDetector> language_;
   sentiment::LanguagePolicy language_policy_;
-  // Lexicon scorers for de, fr, es, pt, it, nl (sentiment/lexicon_scorer.h), by language.
+  // Lexicon scorers for de, fr, es, pt, it, nl, ja (sentiment/lexicon_scorer.h), by language.
   std::map<std::string, std::unique_ptr<sentiment::Scorer>, std::less<>> lexicons_;
   std::unique_ptr<link::Linker> linker_;
   std::unique_ptr<link::CustomerDirectory> customers_;

@@ -147,10 +147,19 @@ TEST(Cli, TrainCrossValidatesAndEvalReportsCalibration) {
 }
 
 TEST(Cli, ScoreMarksUnsupportedLanguages) {
-  RunResult r = run({"score", "--text"}, "この新しいアプリは本当に素晴らしいと思います\n");
+  RunResult r = run({"score", "--text"}, "我觉得这个新应用非常好\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"model\":\"none\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"lang\":\"zh\""), std::string::npos) << r.out;
+}
+
+// Japanese has a scorer of its own (sentiment/japanese_scorer.h) since issue 15.
+TEST(Cli, ScoreGivesJapaneseItsLexiconScorer) {
+  RunResult r = run({"score", "--text"}, "この新しいアプリは本当に素晴らしいと思います\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"model\":\"lexicon-ja-1\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"lang\":\"ja\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"label\":\"positive\""), std::string::npos) << r.out;
 }
 
 TEST(Cli, ScoreWithConfigLinksEntitiesAndCustomers) {

@@ -47,9 +47,11 @@ TEST(CustomerCareSet, TargetedSentimentAndIntentWithTheDefaultModel) {
     const CareReport r = evaluate_care(**base, care_posts(), split);
     std::cout << "customer care, default model, split " << split << ":\n" << format_care_report(r);
     ASSERT_GT(r.posts, 0u);
-    EXPECT_GE(r.multi_entities.accuracy, 0.75) << split;
-    EXPECT_GE(r.entities.accuracy, 0.77) << split;
-    EXPECT_GE(r.intent_accuracy, 0.70) << split;
+    // Floors a little under the figures of bench/RESULTS.md (issue 15, care rules round:
+    // tune 0.855 / 0.852 / 0.803, final 0.871 / 0.857 / 0.784).
+    EXPECT_GE(r.multi_entities.accuracy, 0.82) << split;
+    EXPECT_GE(r.entities.accuracy, 0.83) << split;
+    EXPECT_GE(r.intent_accuracy, 0.76) << split;
   }
 }
 

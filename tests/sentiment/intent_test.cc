@@ -199,5 +199,89 @@ TEST(IntentLanguages, PortugueseItalianDutchCues) {
                            {"Hoe laat gaat de winkel open?", Intent::question}});
 }
 
+// Accented cues (intent_foreign_cues.h) match however the post writes the accent: precomposed
+// (NFC), as a letter + combining mark (NFD, written here with \u0301 and friends), in upper
+// case, or without the accent. Each post's only service cue carries an accent; before the
+// words were folded (latin_fold.h) none of them matched and every post here was "other".
+TEST(IntentLanguages, AccentedCuesGerman) {
+  expect_intents_in("de", {{"Meine Kündigung wurde bis heute nicht bearbeitet", Intent::complaint},
+                           {"RÜCKERSTATTUNG SEIT DREI WOCHEN OFFEN", Intent::complaint},
+                           {"Der Zug ist heute verspa\u0308tet", Intent::complaint},
+                           {"Zweimal abgebucht und die Hotline ist nicht erreichbar",
+                            Intent::complaint},
+                           {"Seit Montag eine Sto\u0308rung im ganzen Viertel",
+                            Intent::complaint}});
+}
+
+TEST(IntentLanguages, AccentedCuesFrench) {
+  expect_intents_in("fr", {{"Toujours pas remboursé pour le vol de mars", Intent::complaint},
+                           {"MON VOL A ÉTÉ ANNULÉ", Intent::complaint},
+                           {"Pre\u0301leve\u0301 deux fois ce mois-ci", Intent::complaint},
+                           {"Je n'ai pas reçu la commande", Intent::complaint}});
+}
+
+TEST(IntentLanguages, AccentedCuesSpanish) {
+  expect_intents_in("es", {{"Pedí la cancelación del contrato en enero", Intent::complaint},
+                           {"El paquete NO LLEGÓ", Intent::complaint},
+                           {"Me cobro\u0301 dos veces la cuota", Intent::complaint},
+                           {"Sigo esperando la devolución", Intent::complaint}});
+}
+
+TEST(IntentLanguages, AccentedCuesPortuguese) {
+  expect_intents_in("pt", {{"Pedi a cancelação há um mês", Intent::complaint},
+                           {"O APLICATIVO NÃO FUNCIONA", Intent::complaint},
+                           {"A encomenda na\u0303o chegou", Intent::complaint},
+                           {"Cobrança indevida na fatura de maio", Intent::complaint}});
+}
+
+TEST(IntentLanguages, AccentedCuesItalian) {
+  expect_intents_in("it", {{"Il pacco non è arrivato", Intent::complaint},
+                           {"IL PACCO NON È ARRIVATO", Intent::complaint},
+                           {"Il pacco non e\u0300 arrivato", Intent::complaint}});
+}
+
+TEST(IntentLanguages, AccentedCuesDutch) {
+  expect_intents_in("nl", {{"Deze maand dubbel geïncasseerd", Intent::complaint},
+                           {"ONTERECHT GEÏNCASSEERD", Intent::complaint},
+                           {"Twee keer gei\u0308ncasseerd door de energieleverancier",
+                            Intent::complaint}});
+}
+
+// Folding is for cue matching only: English cues and posts read as before.
+TEST(IntentLanguages, FoldingLeavesEnglishAlone) {
+  EXPECT_LT(service_cue("my flight was DELAYED again"), 0.0f);
+  EXPECT_EQ(service_cue("the café on the corner"), 0.0f);
+  EXPECT_LT(service_cue("Zug verspätet"), 0.0f);
+  EXPECT_EQ(service_cue("Zug versp"), 0.0f);  // no cue is matched by a fragment
+}
+
+// The company's words quoted back (sarcasm.h scare_quoted): a complaint, unless plain praise.
+TEST(Sarcasm, ScareQuotesAreTheCompanysWordsQuotedBack) {
+  EXPECT_TRUE(scare_quoted("Fernway charged delivery on a \"free delivery\" order"));
+  EXPECT_TRUE(scare_quoted("Acme's \xE2\x80\x9C" "24/7 support\xE2\x80\x9D is a form"));  // curly
+  EXPECT_FALSE(scare_quoted("Fernway charged delivery on a free delivery order"));
+  EXPECT_FALSE(scare_quoted("he said \"we will call you back before the end of the week\""));
+  EXPECT_FALSE(scare_quoted("an unclosed \"quote"));
+  EXPECT_FALSE(scare_quoted("\"\""));
+  const IntentClassifier c;
+  const std::string_view quoted = "Acme charged delivery on a \"free delivery\" order";
+  EXPECT_EQ(c.classify(quoted, Sentiment{Label::neutral, 0.0f, {0, 1, 0}, "t"}),
+            Intent::complaint);
+  const std::string_view kind =
+      "Acme courier left a note saying \"have a great day\", made me smile";
+  EXPECT_EQ(c.classify(kind, Sentiment{Label::positive, 0.8f, {0, 0.2f, 0.8f}, "t"}),
+            Intent::praise);
+}
+
+// A service event the care lexicon leans on (net cue >= 0.6, no longer >= 1.0) is praise
+// where the post's model hears nothing either way (issue 15, third round).
+TEST(IntentClassifier, AServiceEventTheModelMissesIsPraise) {
+  const IntentClassifier c;
+  const Sentiment plain{Label::neutral, -0.02f, {0.1f, 0.8f, 0.1f}, "t"};
+  EXPECT_EQ(c.classify("Acme swapped the headphones", plain), Intent::praise);
+  EXPECT_EQ(c.classify("Acme caught the duplicate payment", plain), Intent::praise);
+  EXPECT_EQ(c.classify("Acme moved the meeting", plain), Intent::other);  // no cue: no praise
+}
+
 }  // namespace
 }  // namespace earshot::sentiment

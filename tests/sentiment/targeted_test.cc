@@ -196,5 +196,31 @@ TEST(TargetedScorer, AccuracyOnTheLabelledSetWithVader) {
   EXPECT_GE(accuracy, 0.85);
 }
 
+// Issue 15, third round (customer-care tune split): the company's words quoted back are irony,
+// a service event the care lexicon leans on (|cue| >= 0.6) beats the base model's reading of
+// "fraud", and "Y never does this" after X's problem praises Y.
+Sentiment only(std::string_view text, std::string_view name) {
+  const std::vector<Span> spans = {find(text, name)};
+  return TargetedScorer(vader()).score_all(text, spans)[0];
+}
+
+TEST(TargetedScorer, ScareQuotesMakeTheirSentenceNegative) {
+  EXPECT_EQ(only("Acme's \"24/7 support\" is a form that replies in five working days", "Acme")
+                .label,
+            kNeg);
+  // Only the sentence with the quote: the company the author moves to is not blamed.
+  const auto [acme, globex] = labels(
+      "Acme keeps emailing me to \"update my details\". Happy to, I'm updating them to Globex",
+      "Acme", "Globex");
+  EXPECT_EQ(acme, kNeg);
+  EXPECT_NE(globex, kNeg);
+}
+
+TEST(TargetedScorer, AServiceEventOutweighsItsProblemWords) {
+  EXPECT_EQ(only("Acme caught the fraud", "Acme").label, kPos);
+  EXPECT_EQ(labels("Globex flagged my rent as fraud again, Acme never does this", "Globex", "Acme"),
+            (P{kNeg, kPos}));
+}
+
 }  // namespace
 }  // namespace earshot::sentiment

@@ -88,6 +88,7 @@ TEST(EnricherLanguage, OtherLanguagesAreScoredByTheirLexicon) {
        sentiment::Label::positive},
       {"Servizio orribile, non ordino mai più da loro", "it", sentiment::Label::negative},
       {"Bedankt voor de snelle hulp, alles werkt weer, top!", "nl", sentiment::Label::positive},
+      {"荷物がまだ届かない。サポートにも繋がらない、最悪", "ja", sentiment::Label::negative},
   };
   for (const auto& c : cases) {
     const core::ScoredPost s = (*e)->enrich(post(c.text));

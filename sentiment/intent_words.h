@@ -1,0 +1,28 @@
+// earshot::sentiment::intent_words — the words of a post as the intent classifier reads
+// them (internal to intent.cc): lower case, Latin letters folded to ASCII (latin_fold.h),
+// @handles, #hashtags and links dropped.
+//
+//   intent_words::WordList list;
+//   intent_words::words_of("Vol ANNULÉ, merci @acme", list);  // list.words: vol annule merci
+//
+// Thread safety: words_of() writes only `out`; give each thread its own WordList.
+// Lifetime: the views in out.words point into out.buffer and stay valid until the next call.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace earshot::sentiment::intent_words {
+
+// The words of one post: views into one buffer, reused call after call.
+struct WordList {
+  std::string buffer;
+  std::vector<std::string_view> words;
+};
+
+// Lower-cased words of a post (letters, digits, apostrophes; curly ’ folded to '), Latin
+// letters folded to ASCII: "ANNULÉ", "annulé" and NFD "annule\u0301" are one word.
+void words_of(std::string_view text, WordList& out);
+
+}  // namespace earshot::sentiment::intent_words

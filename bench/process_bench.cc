@@ -337,6 +337,9 @@ void BM_Process_Earshot(benchmark::State& state) {
   }
   report(state, run, c.records);
   state.counters["loops"] = static_cast<double>(run.loops);
+  if (run.steady_seconds > 0)
+    state.counters["steady_posts_per_s"] =
+        static_cast<double>(run.steady_records) / run.steady_seconds;
   state.counters["workers_per_loop"] = workers;
   state.counters["min_loop_share"] =  // the smallest loop's share of the input (K > 1)
       static_cast<double>(*std::min_element(run.records_in_by_loop.begin(),

@@ -75,6 +75,10 @@ struct Run {
   std::uint64_t batches = 0, records_out = 0, aborts = 0;
   std::size_t loops = 1;
   std::vector<std::uint64_t> records_in_by_loop;  // what each loop committed
+  // From the end of the step in which the last loop handled its first batch (all loops in the
+  // group, the start-up rebalance over) to the end: the steady rate, fair to K > 1.
+  double steady_seconds = 0;
+  std::uint64_t steady_records = 0;
 };
 
 // CPU seconds of the broker process (EARSHOT_E2E_BROKER_PID), 0 when unknown: on a small
@@ -102,6 +106,7 @@ inline pipeline::core::Result<Run> drive(pipeline::log::Log& log,
     Clock::time_point produced, committing;
     Clock::duration offsets_wait{}, commit_wait{};
     double cpu = 0;
+    bool counted_start = false;
     std::optional<pipeline::core::Error> error;
   };
   std::vector<PerLoop> per(k);
@@ -130,6 +135,9 @@ inline pipeline::core::Result<Run> drive(pipeline::log::Log& log,
   }
   std::atomic<std::size_t> committed{0};
   std::atomic<bool> stop{false};
+  std::atomic<std::size_t> started{0};
+  std::optional<Clock::time_point> steady_t0;  // set once, by the thread that saw the last start
+  std::uint64_t steady_c0 = 0;
   const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds();
   const auto rdk0 = rdkafka_thread_cpu();
   const auto deadline = Clock::now() + timeout;
@@ -148,8 +156,12 @@ inline pipeline::core::Result<Run> drive(pipeline::log::Log& log,
         break;
       }
       const std::uint64_t now_in = p.loop->stats().records_in;
-      committed += now_in - mine;
+      const auto total = committed += now_in - mine;
       mine = now_in;
+      if (p.timed->first_ && !p.counted_start && (p.counted_start = true) && ++started == k) {
+        steady_t0 = Clock::now();
+        steady_c0 = total;
+      }
     }
     if (p.error) stop = true;
     p.cpu = thread_cpu_seconds() - cpu_start;
@@ -176,6 +188,10 @@ inline pipeline::core::Result<Run> drive(pipeline::log::Log& log,
     r.records_in_by_loop.push_back(st.records_in.load());
   }
   r.seconds = std::chrono::duration<double>(end - *first).count();
+  if (steady_t0) {
+    r.steady_seconds = std::chrono::duration<double>(end - *steady_t0).count();
+    r.steady_records = committed.load() - steady_c0;
+  }
   r.cpu_seconds = process_cpu_seconds() - cpu0;
   r.broker_cpu_seconds = broker_cpu_seconds() - broker0;
   for (const auto& [tid, cpu] : rdkafka_thread_cpu()) {  // before the loops' clients go away

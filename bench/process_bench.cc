@@ -31,7 +31,9 @@
 // i.e. `log.properties` in earshot.yaml, would pass; e.g. to measure producer settings for
 // `process`), EARSHOT_E2E_LOOPS (1: BM_Process_Earshot runs K independent loops in K threads,
 // each its own consumer in the group, transactional producer and stage, the 2 worker threads
-// split between them; see process_drive.h).
+// split between them; see process_drive.h), EARSHOT_E2E_SAMPLE_IDLE (1: sample the client's
+// thread states every 2 ms once every loop runs; reports client_idle_share, no thread runnable,
+// and client_short_share, fewer runnable threads than cores; the sampling costs CPU itself).
 //
 //   build-e2e/bench/process_bench --benchmark_filter=BM_Process_
 #include <benchmark/benchmark.h>
@@ -337,6 +339,8 @@ void BM_Process_Earshot(benchmark::State& state) {
   }
   report(state, run, c.records);
   state.counters["loops"] = static_cast<double>(run.loops);
+  if (run.idle_share >= 0) state.counters["client_idle_share"] = run.idle_share;
+  if (run.short_share >= 0) state.counters["client_short_share"] = run.short_share;
   if (run.steady_seconds > 0)
     state.counters["steady_posts_per_s"] =
         static_cast<double>(run.steady_records) / run.steady_seconds;

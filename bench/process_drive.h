@@ -78,6 +78,8 @@ struct Run {
   // From the end of the step in which the last loop handled its first batch (all loops in the
   // group, the start-up rebalance over) to the end: the steady rate, fair to K > 1.
   double steady_seconds = 0;
+  double idle_share = -1;  // EARSHOT_E2E_SAMPLE_IDLE: share of samples with no runnable thread
+  double short_share = -1;  // ... with fewer runnable threads than cores
   std::uint64_t steady_records = 0;
 };
 
@@ -86,6 +88,55 @@ struct Run {
 inline double broker_cpu_seconds() { return pid_cpu_seconds(env_or("EARSHOT_E2E_BROKER_PID", "")); }
 
 inline std::map<std::string, double> rdkafka_thread_cpu() { return thread_cpu_by_name("rdk:"); }
+
+// EARSHOT_E2E_SAMPLE_IDLE=1: while drive() runs, a thread reads the state of every other
+// thread of this process every 2 ms (after every loop handled its first batch); idle_share() is the share of samples in which none was
+// runnable (the client waited on the broker with nothing to do: the idle time K loops should
+// fill). Runnable includes waiting for a core, so under other load it is an underestimate.
+class IdleSampler {
+ public:
+  // Counts samples only while *counting (set once every loop has its partitions).
+  explicit IdleSampler(const std::atomic<bool>& counting) : counting_(counting) {
+    if (env_or("EARSHOT_E2E_SAMPLE_IDLE", "0") == "0") return;
+    thread_ = std::thread([this] {
+      const std::string self = std::to_string(gettid());
+      while (!stop_) {
+        if (!counting_) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+          continue;
+        }
+        unsigned runnable = 0;
+        for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+          if (e.path().filename() == self) continue;
+          const std::string st = read_stat(e.path() / "stat");
+          auto close = st.rfind(')');
+          if (close != std::string::npos && close + 2 < st.size() && st[close + 2] == 'R') {
+            ++runnable;
+          }
+        }
+        ++samples_;
+        idle_ += runnable == 0 ? 1 : 0;
+        short_ += runnable < cores_ ? 1 : 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+  }
+  ~IdleSampler() { finish(); }
+  void finish() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  double idle_share() const { return samples_ ? static_cast<double>(idle_) / samples_ : -1; }
+  // Share of samples with fewer runnable threads than cores (a core the client left free).
+  double short_share() const { return samples_ ? static_cast<double>(short_) / samples_ : -1; }
+
+ private:
+  const std::atomic<bool>& counting_;
+  std::atomic<bool> stop_{false};
+  std::uint64_t samples_ = 0, idle_ = 0, short_ = 0;
+  const unsigned cores_ = static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN));
+  std::thread thread_;
+};
 
 // EARSHOT_E2E_LOOPS: how many loops BM_Process_Earshot runs (default 1).
 inline std::size_t loops_setting() {
@@ -138,6 +189,7 @@ inline pipeline::core::Result<Run> drive(pipeline::log::Log& log,
   std::atomic<std::size_t> started{0};
   std::optional<Clock::time_point> steady_t0;  // set once, by the thread that saw the last start
   std::uint64_t steady_c0 = 0;
+  std::atomic<bool> steady{false};
   const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds();
   const auto rdk0 = rdkafka_thread_cpu();
   const auto deadline = Clock::now() + timeout;
@@ -161,16 +213,19 @@ inline pipeline::core::Result<Run> drive(pipeline::log::Log& log,
       if (p.timed->first_ && !p.counted_start && (p.counted_start = true) && ++started == k) {
         steady_t0 = Clock::now();
         steady_c0 = total;
+        steady = true;
       }
     }
     if (p.error) stop = true;
     p.cpu = thread_cpu_seconds() - cpu_start;
   };
+  IdleSampler sampler(steady);
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < k; ++i) threads.emplace_back(run_loop, std::ref(per[i]));
   run_loop(per[0]);
   for (auto& t : threads) t.join();
   const auto end = Clock::now();
+  sampler.finish();
   Run r;
   r.loops = k;
   std::optional<Clock::time_point> first;
@@ -188,6 +243,8 @@ inline pipeline::core::Result<Run> drive(pipeline::log::Log& log,
     r.records_in_by_loop.push_back(st.records_in.load());
   }
   r.seconds = std::chrono::duration<double>(end - *first).count();
+  r.idle_share = sampler.idle_share();
+  r.short_share = sampler.short_share();
   if (steady_t0) {
     r.steady_seconds = std::chrono::duration<double>(end - *steady_t0).count();
     r.steady_records = committed.load() - steady_c0;

@@ -30,6 +30,9 @@ export EARSHOT_E2E_BROKERS="${EARSHOT_E2E_BROKERS:-127.0.0.1:9092}"
 export EARSHOT_E2E_POSTS="${EARSHOT_E2E_POSTS:-100000}"
 export EARSHOT_E2E_BATCH="${EARSHOT_E2E_BATCH:-5000}"
 export EARSHOT_E2E_INPUT="${EARSHOT_E2E_INPUT:-e2e-$(date +%s)-$RANDOM.posts}"
+# process runs as `earshot process` does: one transactional loop. EARSHOT_E2E_LOOPS=K runs K
+# independent loops instead (issue 18 experiment; bench/loops_ab.sh compares 1 and K).
+export EARSHOT_E2E_LOOPS="${EARSHOT_E2E_LOOPS:-1}"
 STREAMS="${EARSHOT_E2E_STREAMS:-1}"
 PYTHON_PEER="${EARSHOT_E2E_PYTHON:-1}"
 
@@ -63,6 +66,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "input topic $EARSHOT_E2E_INPUT: $EARSHOT_E2E_POSTS posts, batch $EARSHOT_E2E_BATCH, broker $EARSHOT_E2E_BROKERS"
+echo "process: $EARSHOT_E2E_LOOPS transactional loop(s) (EARSHOT_E2E_LOOPS; \`earshot process\` runs 1)"
 echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 "$BUILD/bench/process_bench" --benchmark_filter='BM_Process_' \
   --benchmark_out="$work/bench.json" --benchmark_out_format=json
@@ -113,6 +117,7 @@ pt, pr, py = (bench["BM_Process_PassThrough"]["posts_per_s"], bench["BM_Process_
               float(peer["posts_per_s"]))
 posts = float(os.environ["EARSHOT_E2E_POSTS"])
 print()
+print("process ran %d transactional loop(s)" % bench["BM_Process_Earshot"].get("loops", 1))
 print("client CPU per post: process %.1f us, pass-through %.1f us" %
       (1e6 * bench["BM_Process_Earshot"]["client_cpu_s"] / posts, 1e6 * bench["BM_Process_PassThrough"]["client_cpu_s"] / posts))
 if "BM_Process_HandlerCpu" in bench:

@@ -29,10 +29,15 @@
 // only after N committed), EARSHOT_E2E_KAFKA_PROPS (librdkafka properties for the Kafka log's
 // producers and consumers, as "linger.ms=20,compression.type=zstd": what LogOptions::properties,
 // i.e. `log.properties` in earshot.yaml, would pass; e.g. to measure producer settings for
-// `process`).
+// `process`), EARSHOT_E2E_LOOPS (1: BM_Process_Earshot runs K independent loops in K threads,
+// each its own consumer in the group, transactional producer and stage, the 2 worker threads
+// split between them; see process_drive.h), EARSHOT_E2E_SAMPLE_IDLE (1: sample the client's
+// thread states every 2 ms once every loop runs; reports client_idle_share, no thread runnable,
+// and client_short_share, fewer runnable threads than cores; the sampling costs CPU itself).
 //
 //   build-e2e/bench/process_bench --benchmark_filter=BM_Process_
 #include <benchmark/benchmark.h>
+#include <algorithm>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -61,6 +66,7 @@
 
 #include "bench/cpu_time.h"
 #include "bench/process_corpus.h"
+#include "bench/process_drive.h"
 
 namespace earshot::bench {
 namespace {
@@ -69,7 +75,6 @@ using pipeline::core::Status;
 using pipeline::log::BatchHandler;
 using pipeline::log::Output;
 using pipeline::log::Record;
-using Clock = std::chrono::steady_clock;
 
 // ---- Handlers ------------------------------------------------------------------------------
 
@@ -83,34 +88,6 @@ class PassThrough final : public BatchHandler {
 
  private:
   std::string out_;
-};
-
-// Wraps a handler: the wall time spent in handle() (the CPU work) and when the first batch
-// arrived (the start of the timed window).
-class Timed final : public BatchHandler {
- public:
-  explicit Timed(BatchHandler& inner) : inner_(inner) {}
-  Status handle(const std::vector<Record>& batch, Output& out) override {
-    auto t0 = Clock::now();
-    if (!first_) first_ = t0;
-    Status st = inner_.handle(batch, out);
-    handle_time_ += Clock::now() - t0;
-    return st;
-  }
-  void on_commit() override { inner_.on_commit(); }
-  void on_abort() override { inner_.on_abort(); }
-  // Pipelining passes through (prepare() runs on the inner handler's threads, not timed).
-  // EARSHOT_E2E_PIPELINE=0 turns it off, to measure what the overlap buys on the same run.
-  bool prepares() const override { return pipelined_ && inner_.prepares(); }
-  void prepare(std::shared_ptr<const pipeline::log::Batch> batch) override {
-    inner_.prepare(std::move(batch));
-  }
-  std::optional<Clock::time_point> first_;
-  Clock::duration handle_time_{};
-
- private:
-  BatchHandler& inner_;
-  bool pipelined_ = env_or("EARSHOT_E2E_PIPELINE", "1") != "0";
 };
 
 // ---- Kafka helpers ---------------------------------------------------------------------------
@@ -194,76 +171,6 @@ void ensure_input() {
                              " records, want " + std::to_string(s.posts));
   }
   done = true;
-}
-
-struct Run {
-  double seconds = 0, handle_seconds = 0, cpu_seconds = 0, broker_cpu_seconds = 0;
-  double loop_cpu_seconds = 0;     // the thread running the loop (handle(), produce, commit)
-  double rdkafka_cpu_seconds = 0;  // librdkafka's own threads (all clients)
-  // Wall time the loop thread spent in send_offsets (AddOffsetsToTxn + TxnOffsetCommit) and
-  // in commit_transaction (acks of the produced records, EndTxn), summed over the batches.
-  double offsets_wait_seconds = 0, commit_wait_seconds = 0;
-  std::uint64_t batches = 0, records_out = 0, aborts = 0;
-};
-
-// CPU seconds of the broker process (EARSHOT_E2E_BROKER_PID), 0 when unknown: on a small
-// machine the broker competes with the client for the same cores.
-double broker_cpu_seconds() { return pid_cpu_seconds(env_or("EARSHOT_E2E_BROKER_PID", "")); }
-
-std::map<std::string, double> rdkafka_thread_cpu() { return thread_cpu_by_name("rdk:"); }
-
-// Drives `handler` over the input topic until every input record is committed.
-pipeline::core::Result<Run> drive(pipeline::log::Log& log, BatchHandler& handler,
-                                  const std::string& input, std::size_t expected,
-                                  const std::string& group, std::chrono::seconds timeout) {
-  Clock::time_point produced, committing;
-  Clock::duration offsets_wait{}, commit_wait{};
-  auto on_point = [&](pipeline::log::LoopPoint p) {
-    using P = pipeline::log::LoopPoint;
-    const auto now = Clock::now();
-    if (p == P::kProduced) produced = now;
-    if (p == P::kOffsetsSent) offsets_wait += now - produced;
-    if (p == P::kCommitting) committing = now;
-    if (p == P::kCommitted) commit_wait += now - committing;
-  };
-  auto loop = pipeline::log::TransactionalLoop::create(log, {.group = group,
-                                                             .inputs = {input},
-                                                             .transactional_id = group + "-0",
-                                                             .batch_size = settings().batch,
-                                                             .poll_timeout = 200ms,
-                                                             .on_committed = {},
-                                                             .max_batch_bytes = 16u << 20,
-                                                             .on_point = on_point});
-  if (!loop) return std::unexpected(loop.error());
-  Timed timed(handler);
-  const double cpu0 = process_cpu_seconds(), broker0 = broker_cpu_seconds(),
-               loop0 = thread_cpu_seconds();
-  const auto rdk0 = rdkafka_thread_cpu();
-  const auto deadline = Clock::now() + timeout;
-  while ((*loop)->stats().records_in < expected) {
-    if (Clock::now() > deadline)
-      return pipeline::core::fail(pipeline::core::ErrorCode::kTimeout, "no end within the timeout");
-    auto n = (*loop)->step(timed);
-    if (!n) return std::unexpected(n.error());
-  }
-  const auto end = Clock::now();
-  const auto& st = (*loop)->stats();
-  Run r;
-  r.seconds = std::chrono::duration<double>(end - *timed.first_).count();
-  r.handle_seconds = std::chrono::duration<double>(timed.handle_time_).count();
-  r.cpu_seconds = process_cpu_seconds() - cpu0;
-  r.broker_cpu_seconds = broker_cpu_seconds() - broker0;
-  r.loop_cpu_seconds = thread_cpu_seconds() - loop0;
-  for (const auto& [tid, cpu] : rdkafka_thread_cpu()) {  // before the loop's clients go away
-    auto before = rdk0.find(tid);
-    r.rdkafka_cpu_seconds += cpu - (before == rdk0.end() ? 0.0 : before->second);
-  }
-  r.offsets_wait_seconds = std::chrono::duration<double>(offsets_wait).count();
-  r.commit_wait_seconds = std::chrono::duration<double>(commit_wait).count();
-  r.batches = st.batches;
-  r.records_out = st.records_out;
-  r.aborts = st.aborts;
-  return r;
 }
 
 // ---- Checks before timing: the embedded log, 1 000 posts -------------------------------------
@@ -396,12 +303,23 @@ void BM_Process_Earshot(benchmark::State& state) {
   auto topics = process_topics(s.input, stem);
   if (auto st = create_process_topics(kafka(), topics); !st)
     throw std::runtime_error(st.error().message);
+  // EARSHOT_E2E_LOOPS=K: K loops, each with its own stage; the 2 worker threads are split
+  // between them (at least 1 each); the read-only Enricher and the counters are shared.
+  const std::size_t k = loops_setting();
+  const int workers = static_cast<int>(std::max<std::size_t>(1, 2 / k));
   pipeline::process::ProcessCounters counters;
-  pipeline::process::ProcessStage stage(enricher(), topics, 2, &counters);
-  if (auto st = stage.restore(kafka()); !st) throw std::runtime_error(st.error().message);
+  std::vector<std::unique_ptr<pipeline::process::ProcessStage>> stages;
+  std::vector<BatchHandler*> handlers;
+  for (std::size_t i = 0; i < k; ++i) {
+    stages.push_back(
+        std::make_unique<pipeline::process::ProcessStage>(enricher(), topics, workers, &counters));
+    if (auto st = stages.back()->restore(kafka()); !st)
+      throw std::runtime_error(st.error().message);
+    handlers.push_back(stages.back().get());
+  }
   Run run;
   for (auto _ : state) {
-    auto r = drive(kafka(), stage, s.input, s.posts, stem, 600s);
+    auto r = drive(kafka(), handlers, s.input, s.posts, stem, 600s);
     if (!r) {
       state.SkipWithError(("process: " + r.error().message).c_str());
       return;
@@ -420,6 +338,17 @@ void BM_Process_Earshot(benchmark::State& state) {
     return;
   }
   report(state, run, c.records);
+  state.counters["loops"] = static_cast<double>(run.loops);
+  if (run.idle_share >= 0) state.counters["client_idle_share"] = run.idle_share;
+  if (run.short_share >= 0) state.counters["client_short_share"] = run.short_share;
+  if (run.steady_seconds > 0)
+    state.counters["steady_posts_per_s"] =
+        static_cast<double>(run.steady_records) / run.steady_seconds;
+  state.counters["workers_per_loop"] = workers;
+  state.counters["min_loop_share"] =  // the smallest loop's share of the input (K > 1)
+      static_cast<double>(*std::min_element(run.records_in_by_loop.begin(),
+                                            run.records_in_by_loop.end())) /
+      static_cast<double>(s.posts);
   state.counters["mentions"] = static_cast<double>(counters.mentions.load());
   state.counters["near_duplicates"] = static_cast<double>(counters.near_duplicates.load());
   state.counters["prepared_batches"] = static_cast<double>(counters.prepared.load());

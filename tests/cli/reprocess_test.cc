@@ -12,12 +12,12 @@
 #include <set>
 #include <sstream>
 
-#include <cpprest/http_client.h>
 #include <nlohmann/json.hpp>
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/core/rfc3339.h"
 #include "tests/cli/support/cli_harness.h"
+#include "tests/support/http_get.h"
 #include "tests/support/wait.h"
 
 namespace earshot::testing {
@@ -47,16 +47,10 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
+// Through tests/support/http_get.h, not cpprest: no thread hand-off TSan cannot see.
 std::pair<int, std::string> get(const std::string& base, const std::string& target) {
-  try {
-    web::http::client::http_client_config cfg;
-    cfg.set_timeout(std::chrono::seconds(10));
-    web::http::client::http_client client(base, cfg);
-    auto resp = client.request(web::http::methods::GET, target).get();
-    return {resp.status_code(), resp.extract_utf8string(true).get()};
-  } catch (const std::exception& e) {
-    return {0, e.what()};
-  }
+  HttpGot got = http_get(base, target);
+  return {got.status, std::move(got.body)};
 }
 
 // 240 posts, one a second from 10:00:00: "Not bad at all Acme Air" (negative toward Acme Air

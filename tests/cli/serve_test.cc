@@ -15,12 +15,12 @@
 #include <sstream>
 #include <thread>
 
-#include <cpprest/http_client.h>
 #include <nlohmann/json.hpp>
 
 #include "pipeline/codec/json_codec.h"
 #include "tests/cli/support/cli_harness.h"
 #include "tests/support/busy_port.h"
+#include "tests/support/http_get.h"
 #include "tests/support/wait.h"
 
 namespace earshot::testing {
@@ -28,24 +28,11 @@ namespace {
 
 using nlohmann::json;
 
-struct Got {
-  int status = 0;
-  std::string body;
-};
+using Got = HttpGot;
 
+// Through tests/support/http_get.h, not cpprest: no thread hand-off TSan cannot see.
 Got get(const std::string& base, const std::string& target, const std::string& token = "") {
-  try {
-    web::http::client::http_client_config cfg;
-    cfg.set_timeout(std::chrono::seconds(10));
-    web::http::client::http_client client(base, cfg);
-    web::http::http_request req(web::http::methods::GET);
-    req.set_request_uri(target);
-    if (!token.empty()) req.headers().add("Authorization", "Bearer " + token);
-    auto resp = client.request(req).get();
-    return {resp.status_code(), resp.extract_utf8string(true).get()};
-  } catch (const std::exception& e) {
-    return {0, e.what()};
-  }
+  return http_get(base, target, token);
 }
 
 std::string slurp(const std::string& path) {

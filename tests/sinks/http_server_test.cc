@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 
 #include <atomic>
@@ -37,7 +38,14 @@ Got request(const std::string& base, const std::string& method, const std::strin
   http::http_request req(method);
   req.set_request_uri(target);
   if (!token.empty()) req.headers().add("Authorization", "Bearer " + token);
-  if (!body.empty()) req.set_body(body, "application/octet-stream");
+  if (!body.empty()) {
+    // Bytes, not set_body(std::string): that one casts a streambuf<char> to the
+    // streambuf<unsigned char> the request holds, which UBSan (vptr) stops.
+    std::vector<unsigned char> bytes(body.begin(), body.end());
+    const auto size = bytes.size();
+    req.set_body(concurrency::streams::bytestream::open_istream(std::move(bytes)), size,
+                 "application/octet-stream");
+  }
   http::http_response resp = client.request(req).get();
   Got g;
   g.status = resp.status_code();

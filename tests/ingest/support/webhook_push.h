@@ -13,7 +13,9 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include <cpprest/containerstream.h>
 #include <cpprest/http_client.h>
 #include <gtest/gtest.h>
 
@@ -62,7 +64,12 @@ inline HookAnswer push(int port, const std::string& id, const std::string& body)
   req.headers().add("webhook-id", id);
   req.headers().add("webhook-timestamp", ts);
   req.headers().add("webhook-signature", sig);
-  req.set_body(body, "application/x-ndjson");
+  // Bytes, not set_body(std::string): that one casts a streambuf<char> to the
+  // streambuf<unsigned char> the request holds, which UBSan (vptr) stops.
+  std::vector<unsigned char> bytes(body.begin(), body.end());
+  const auto size = bytes.size();
+  req.set_body(concurrency::streams::bytestream::open_istream(std::move(bytes)), size,
+               "application/x-ndjson");
   try {
     http::http_response resp = client.request(req).get();
     return {resp.status_code(), resp.extract_string().get()};

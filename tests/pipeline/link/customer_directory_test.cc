@@ -141,9 +141,13 @@ TEST(CustomerFile, ReloadsWhenTheFileChangesAndKeepsOldRowsOnError) {
   EXPECT_EQ((*dir)->find(second).customer->tier, "vip");
 }
 
-// The budget is for normal builds; AddressSanitizer's shadow memory and redzones triple it,
+// The budget is for normal builds. Under AddressSanitizer its shadow memory and redzones, and
+// the freed blocks it keeps resident in quarantine (up to 256 MB, ASAN_OPTIONS
+// quarantine_size_mb) while the file is parsed, add to it: 572 and 613 MB measured on two days.
 // ThreadSanitizer's shadow more than doubles it (445 MB measured).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kMillionHandlesBudgetMb = 800;
+#elif defined(__SANITIZE_THREAD__)
 constexpr long kMillionHandlesBudgetMb = 600;
 #else
 constexpr long kMillionHandlesBudgetMb = 200;

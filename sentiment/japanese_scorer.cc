@@ -1,12 +1,12 @@
 #include "sentiment/japanese_scorer.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "sentiment/japanese_lexicon.h"
+#include "sentiment/lexicon_scorer.h"
 #include "sentiment/utf8.h"
 
 namespace earshot::sentiment {
@@ -17,7 +17,6 @@ using japanese_lexicon::Kind;
 
 constexpr float kNegation = -0.74f;
 constexpr float kIntensify = 1.3f;
-constexpr float kAlpha = 15.0f;  // VADER's normalisation constant
 constexpr std::size_t kNegationReach = 3;  // kana between a word and its negation, at most
 
 bool hiragana(char32_t c) { return c >= 0x3041 && c <= 0x309F; }
@@ -111,17 +110,7 @@ class JapaneseScorer final : public Scorer {
     }
     std::size_t bangs = 0;
     for (const char32_t c : text.cps) bangs += c == '!';
-    if (sum != 0.0f) {
-      sum += (sum > 0 ? 1.0f : -1.0f) * 0.292f *
-             static_cast<float>(std::min<std::size_t>(bangs, 4));
-    }
-    const float score = sum / std::sqrt(sum * sum + kAlpha);
-    Sentiment s;
-    s.score = score;
-    s.label = score >= 0.05f ? Label::positive : score <= -0.05f ? Label::negative : Label::neutral;
-    s.probs = {std::max(0.0f, -score), 1.0f - std::abs(score), std::max(0.0f, score)};
-    s.model = "lexicon-ja-1";
-    return s;
+    return lexicon_sentiment(sum, bangs, id());
   }
 
   std::string_view id() const override { return "lexicon-ja-1"; }

@@ -117,16 +117,7 @@ class LexiconScorer final : public Scorer {
     }
     std::size_t bangs = 0;
     for (const char c : text) bangs += c == '!';
-    if (sum != 0.0f)
-      sum +=
-          (sum > 0 ? 1.0f : -1.0f) * 0.292f * static_cast<float>(std::min<std::size_t>(bangs, 4));
-    const float score = sum / std::sqrt(sum * sum + kAlpha);
-    Sentiment s;
-    s.score = score;
-    s.label = score >= 0.05f ? Label::positive : score <= -0.05f ? Label::negative : Label::neutral;
-    s.probs = {std::max(0.0f, -score), 1.0f - std::abs(score), std::max(0.0f, score)};
-    s.model = id_;
-    return s;
+    return lexicon_sentiment(sum, bangs, id_);
   }
 
   std::string_view id() const override { return id_; }
@@ -192,6 +183,19 @@ const LanguageRules* rules_for(std::string_view lang) {
 
 bool lexicon_language(std::string_view lang) {
   return rules_for(lang) != nullptr || lang == "ja";
+}
+
+Sentiment lexicon_sentiment(float sum, std::size_t bangs, std::string_view model) {
+  if (sum != 0.0f) {
+    sum += (sum > 0 ? 1.0f : -1.0f) * 0.292f * static_cast<float>(std::min<std::size_t>(bangs, 4));
+  }
+  const float score = sum / std::sqrt(sum * sum + kAlpha);
+  Sentiment s;
+  s.score = score;
+  s.label = score >= 0.05f ? Label::positive : score <= -0.05f ? Label::negative : Label::neutral;
+  s.probs = {std::max(0.0f, -score), 1.0f - std::abs(score), std::max(0.0f, score)};
+  s.model = std::string(model);
+  return s;
 }
 
 std::expected<std::unique_ptr<Scorer>, std::string> make_lexicon_scorer(std::string_view lang) {

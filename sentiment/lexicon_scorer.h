@@ -37,4 +37,10 @@ bool lexicon_language(std::string_view lang);
 // The lexicon scorer for `lang` (ISO 639-1); an error for a language without a lexicon.
 std::expected<std::unique_ptr<Scorer>, std::string> make_lexicon_scorer(std::string_view lang);
 
+// The last step every lexicon scorer shares (these languages' and Japanese): the summed word
+// valences `sum`, plus 0.292 per "!" (at most 4, `bangs`) in the sum's direction, map to
+// score = s / sqrt(s² + 15); positive from 0.05, negative from -0.05; probs {neg, neu, pos}
+// from the score; `model` is copied into the result.
+Sentiment lexicon_sentiment(float sum, std::size_t bangs, std::string_view model);
+
 }  // namespace earshot::sentiment

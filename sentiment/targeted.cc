@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,8 +26,10 @@ class Decider {
  public:
   Decider(const Scorer& base, std::string_view text, std::span<const Span> entities,
           bool guess_handles, const Sentiment* whole = nullptr)
-      : base_(base), text_(text), whole_(whole) {
+      : base_(base), text_(text), whole_(whole), scratch_(acquire(own_)) {
     words_of(text, lower_, words_);
+    entities_.clear();
+    scored_.clear();
     for (const Span& e : entities) entities_.push_back(clamp_span(text, e));
     if (guess_handles) {
       for (const Word& w : words_) {
@@ -39,6 +42,9 @@ class Decider {
 
   Decider(const Decider&) = delete;
   Decider& operator=(const Decider&) = delete;
+  ~Decider() {
+    if (!own_) scratch_.busy = false;  // the thread's scratch, kept (with its capacity) for the next
+  }
 
   // The base scorer's verdict on the whole text (what score_all gives an empty span).
   Sentiment whole() const { return whole_ ? *whole_ : base_.score(text_); }
@@ -354,13 +360,35 @@ class Decider {
     return false;
   }
 
+  // The words, entities and verdicts of one text: per-thread buffers reused from post to post
+  // (a Decider lives for one call), so a post costs no allocation once they have grown. A
+  // Decider made while another lives on the same thread gets buffers of its own.
+  struct Scratch {
+    std::string lower;  // ASCII-lower-cased text_; words view it
+    std::vector<Word> words;
+    std::vector<Span> entities;
+    std::deque<std::pair<Span, Sentiment>> scored;  // deque: references stay valid
+    bool busy = false;
+  };
+  static Scratch& acquire(std::unique_ptr<Scratch>& own) {
+    thread_local Scratch mine;
+    if (!mine.busy) {
+      mine.busy = true;
+      return mine;
+    }
+    own = std::make_unique<Scratch>();
+    return *own;
+  }
+
   const Scorer& base_;
   std::string_view text_;
   const Sentiment* whole_;
-  std::string lower_;  // ASCII-lower-cased text_; words_ view it
-  std::vector<Word> words_;
-  std::vector<Span> entities_;
-  mutable std::deque<std::pair<Span, Sentiment>> scored_;  // deque: references stay valid
+  std::unique_ptr<Scratch> own_;  // set only when the thread's scratch was in use
+  Scratch& scratch_;
+  std::string& lower_ = scratch_.lower;
+  std::vector<Word>& words_ = scratch_.words;
+  std::vector<Span>& entities_ = scratch_.entities;
+  std::deque<std::pair<Span, Sentiment>>& scored_ = scratch_.scored;
 };
 
 }  // namespace

@@ -38,6 +38,23 @@ std::string encode(const core::DeadLetter& r);
 // Appends instead of returning (lets a batch reuse one buffer).
 void encode_to(const core::ScoredPost& r, std::string& out);
 void encode_to(const core::Mention& r, std::string& out);
+
+// A Mention's fields as views into what it is made from (the ScoredPost of `earshot process`):
+// encode_to(view) writes the very bytes encode(Mention) writes for the same values (it is
+// what encode(Mention) calls), without first copying text, url and ids into a Mention.
+// The views must outlive the call.
+struct MentionView {
+  std::string_view entity;
+  core::EntityKind kind = core::EntityKind::company;
+  std::string_view post_uid, source, url, created_at, author_id, text;
+  const sentiment::Sentiment* sentiment = nullptr;  // required
+  core::Intent intent = core::Intent::other;
+  const std::optional<core::CustomerRef>* customer = nullptr;  // null: none
+  bool derived = false;
+  bool retract = false;
+  std::string_view model_version;
+};
+void encode_to(const MentionView& r, std::string& out);
 // A Sentiment alone, as it appears inside a ScoredPost:
 // {"label":…,"score":…,"probs":{…},"model":…}.
 void encode_to(const sentiment::Sentiment& r, std::string& out);

@@ -161,7 +161,8 @@ void encode_to(const sentiment::Sentiment& r, std::string& out) {
   write_sentiment(w, r);
 }
 
-void encode_to(const core::Mention& r, std::string& out) {
+void encode_to(const MentionView& r, std::string& out) {
+  static const std::optional<core::CustomerRef> kNoCustomer;
   out.reserve(out.size() + 448 + r.text.size());
   JsonWriter w(out);
   w.begin_object();
@@ -175,13 +176,20 @@ void encode_to(const core::Mention& r, std::string& out) {
   w.field("author_id", r.author_id);
   w.field("text", r.text);
   w.key("sentiment");
-  write_sentiment(w, r.sentiment);
+  write_sentiment(w, *r.sentiment);
   w.field("intent", to_string(r.intent));
-  write_customer(w, r.customer);
+  write_customer(w, r.customer ? *r.customer : kNoCustomer);
   w.field("derived", r.derived);
   w.field("retract", r.retract);
   if (!r.model_version.empty()) w.field("model_version", r.model_version);
   w.end_object();
+}
+
+void encode_to(const core::Mention& r, std::string& out) {
+  encode_to(MentionView{r.entity, r.kind, r.post_uid, r.source, r.url, r.created_at, r.author_id,
+                        r.text, &r.sentiment, r.intent, &r.customer, r.derived, r.retract,
+                        r.model_version},
+            out);
 }
 
 std::string encode(const core::Mention& r) {

@@ -116,22 +116,42 @@ sentiment::Sentiment Enricher::score_in(const sentiment::LanguageChoice& choice,
   return out;
 }
 
+codec::MentionView Enricher::mention_view(const core::ScoredPost& s, std::size_t i) {
+  const core::EntityMention& e = s.entities[i];
+  codec::MentionView m;
+  m.entity = e.id;
+  m.kind = e.kind;
+  m.post_uid = s.post.uid;
+  m.source = s.post.source;
+  m.url = s.post.url;
+  m.created_at = s.post.created_at;
+  m.author_id = s.post.author.id.empty() ? s.post.author.handle : s.post.author.id;
+  m.text = s.post.text;
+  m.sentiment = &e.sentiment;
+  m.intent = s.intent;
+  m.customer = &s.customer;
+  m.derived = e.match == core::MatchType::derived;
+  m.retract = s.post.deleted;
+  return m;
+}
+
 void Enricher::mentions(const core::ScoredPost& s, std::vector<core::Mention>& out) const {
-  for (const auto& e : s.entities) {
+  for (std::size_t i = 0; i < s.entities.size(); ++i) {
+    const codec::MentionView v = mention_view(s, i);
     core::Mention m;
-    m.entity = e.id;
-    m.kind = e.kind;
-    m.post_uid = s.post.uid;
-    m.source = s.post.source;
-    m.url = s.post.url;
-    m.created_at = s.post.created_at;
-    m.author_id = s.post.author.id.empty() ? s.post.author.handle : s.post.author.id;
-    m.text = s.post.text;
-    m.sentiment = e.sentiment;
-    m.intent = s.intent;
-    m.customer = s.customer;
-    m.derived = e.match == core::MatchType::derived;
-    m.retract = s.post.deleted;
+    m.entity = v.entity;
+    m.kind = v.kind;
+    m.post_uid = v.post_uid;
+    m.source = v.source;
+    m.url = v.url;
+    m.created_at = v.created_at;
+    m.author_id = v.author_id;
+    m.text = v.text;
+    m.sentiment = *v.sentiment;
+    m.intent = v.intent;
+    m.customer = *v.customer;
+    m.derived = v.derived;
+    m.retract = v.retract;
     out.push_back(std::move(m));
   }
 }

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pipeline/codec/json_codec.h"
 #include "pipeline/config/config.h"
 #include "pipeline/core/records.h"
 #include "pipeline/link/customer_directory.h"
@@ -62,6 +63,9 @@ class Enricher {
   sentiment::Sentiment sentiment_of(const core::Post& post, std::string_view lang = {}) const;
   // One Mention per linked entity (retract = the post is a platform delete).
   void mentions(const core::ScoredPost& scored, std::vector<core::Mention>& out) const;
+  // The Mention of scored.entities[i] as views into `scored` (what mentions() copies out):
+  // `earshot process` encodes it straight away (codec::encode_to), with no Mention built.
+  static codec::MentionView mention_view(const core::ScoredPost& scored, std::size_t i);
 
   const sentiment::Scorer& scorer() const { return *scorer_; }
   // The sentiment given to posts in a language no model supports.

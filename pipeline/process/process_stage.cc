@@ -32,10 +32,9 @@ struct ProcessStage::Slot {
   std::string dead_json;  // the encoded dead letter
   bool deleted = false;
   core::ScoredPost scored;  // for valid posts; for deletes only scored.post is set
-  std::vector<core::Mention> mentions;
   std::uint64_t fingerprint = 0;          // simhash of the text
   std::string scored_json;                // encode(scored), without near_duplicate
-  std::vector<std::string> mention_json;  // encode(mentions[i])
+  std::vector<std::string> mention_json;  // the Mention of scored.entities[i], encoded
   std::string dedup;                      // the changelog value
   std::string text_hash;                  // dedup_changelog::text_hash(post text)
 };
@@ -68,17 +67,20 @@ void ProcessStage::prepare_record(const log::Record& in, Slot& slot) const {
     return;
   }
   slot.scored = enricher.enrich(std::move(*post));
-  enricher.mentions(slot.scored, slot.mentions);
-  if (!model_version_.empty()) {
-    for (auto& m : slot.mentions) m.model_version = model_version_;
-  }
   slot.fingerprint = simhash(slot.scored.post.text);
   slot.text_hash = dedup_changelog::text_hash(slot.scored.post.text);
   slot.dedup = dedup_changelog::with_version(
       dedup_changelog::post_value(slot.scored),
       {0, slot.scored.post.edited_at.value_or(""), slot.text_hash});
-  slot.mention_json.reserve(slot.mentions.size());
-  for (const auto& m : slot.mentions) slot.mention_json.push_back(codec::encode(m));
+  // Enricher::mentions() as JSON, written from views into slot.scored (no Mention copies).
+  const std::size_t n = slot.scored.entities.size();
+  slot.mention_json.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    codec::MentionView m = Enricher::mention_view(slot.scored, i);
+    m.model_version = model_version_;
+    slot.mention_json[i].clear();
+    codec::encode_to(m, slot.mention_json[i]);
+  }
   codec::encode_to(slot.scored, slot.scored_json);
 }
 
@@ -210,10 +212,10 @@ void ProcessStage::emit(const log::Record& in, Slot& slot, log::Output& out) {
     codec::encode_to(slot.scored, slot.scored_json);
     ++counters_->near_duplicates;
   }
-  for (std::size_t i = 0; i < slot.mentions.size(); ++i) {
-    out.emit(topics_.mentions, std::move(slot.mentions[i].entity), std::move(slot.mention_json[i]));
+  for (std::size_t i = 0; i < slot.mention_json.size(); ++i) {
+    out.emit(topics_.mentions, slot.scored.entities[i].id, std::move(slot.mention_json[i]));
   }
-  counters_->mentions += slot.mentions.size();
+  counters_->mentions += slot.mention_json.size();
   out.emit(topics_.scored, std::move(uid), std::move(slot.scored_json));
   ++counters_->scored;
 }

@@ -34,7 +34,7 @@ void write_sentiment(JsonWriter& w, const sentiment::Sentiment& s) {
   w.end_object();
 }
 
-void write_strings(JsonWriter& w, std::string_view k, const std::vector<std::string>& v) {
+void write_strings(JsonWriter& w, Name k, const std::vector<std::string>& v) {
   w.key(k);
   w.begin_array();
   for (const auto& s : v) w.string(s);
@@ -92,7 +92,7 @@ void write_post_fields(JsonWriter& w, const core::Post& p) {
   write_reply_ref(w, p.reply_ref);
 }
 
-void write_post_refs(JsonWriter& w, std::string_view k, const std::vector<core::PostRef>& refs) {
+void write_post_refs(JsonWriter& w, Name k, const std::vector<core::PostRef>& refs) {
   w.key(k);
   w.begin_array();
   for (const auto& r : refs) {

@@ -20,6 +20,8 @@
 
 #include <array>
 #include <charconv>
+#include <concepts>
+#include <type_traits>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -38,6 +40,26 @@ bool utf8_valid(std::string_view s);
 // sentiment::utf8::append_sanitized: the one UTF-8 decoder).
 std::string utf8_repair(std::string_view s);
 
+// A field name written in the source ("uid", "sentiment"): checked when the program is
+// compiled to need no escape (printable ASCII, no '"' or '\\'), so JsonWriter::key(Name)
+// copies it with no per-byte test. A name with such a byte does not compile.
+class Name {
+ public:
+  template <std::size_t N>
+  consteval Name(const char (&s)[N]) : s_(s, N - 1) {  // NOLINT: implicit from a literal
+    for (const char c : s_) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f ||
+          c == '"' || c == '\\') {
+        throw "JSON field name needs escaping: use key(std::string_view)";
+      }
+    }
+  }
+  constexpr std::string_view view() const { return s_; }
+
+ private:
+  std::string_view s_;
+};
+
 class JsonWriter {
  public:
   static constexpr int kMaxDepth = 32;
@@ -48,8 +70,27 @@ class JsonWriter {
   void end_object() { close('}'); }
   void begin_array() { open('[', false); }
   void end_array() { close(']'); }
-  void key(std::string_view k) {
-    // Keys are short literals: the separator, the quotes and the name go out in one write
+  // A name from the source: separator, quotes and name in one write, no checks.
+  void key(Name name) {
+    const std::string_view k = name.view();
+    const char sep = next_separator();
+    put(k.size() + 3, [&](char* p) {
+      char* q = p;
+      if (sep) *q++ = sep;
+      *q++ = '"';
+      std::memcpy(q, k.data(), k.size());
+      q += k.size();
+      *q++ = '"';
+      return static_cast<std::size_t>(q - p);
+    });
+  }
+  // Any other key (escaped as a string value is). A template only so that a literal picks
+  // key(Name): a char array never comes here.
+  template <typename S>
+    requires(std::convertible_to<const S&, std::string_view> && !std::is_array_v<S>)
+  void key(const S& key_text) {
+    const std::string_view k = key_text;
+    // Keys are short: the separator, the quotes and the name go out in one write
     // when the name needs no escape (checked as it is copied).
     if (k.size() <= kShortKey) {
       const char sep = next_separator();
@@ -137,31 +178,31 @@ class JsonWriter {
   void null() { literal("null"); }
 
   // Shorthands for "key": value.
-  void field(std::string_view k, std::string_view v) {
+  void field(Name k, std::string_view v) {
     key(k);
     string(v);
   }
-  void field(std::string_view k, const char* v) {
+  void field(Name k, const char* v) {
     key(k);
     string(v);
   }
-  void field(std::string_view k, std::int64_t v) {
+  void field(Name k, std::int64_t v) {
     key(k);
     integer(v);
   }
-  void field(std::string_view k, int v) {
+  void field(Name k, int v) {
     key(k);
     integer(v);
   }
-  void field(std::string_view k, double v) {
+  void field(Name k, double v) {
     key(k);
     number(v);
   }
-  void field(std::string_view k, float v) {
+  void field(Name k, float v) {
     key(k);
     number(v);
   }
-  void field(std::string_view k, bool v) {
+  void field(Name k, bool v) {
     key(k);
     boolean(v);
   }

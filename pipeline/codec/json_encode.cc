@@ -1,6 +1,8 @@
 // Encoding of the records (json_codec.h) with RapidJSON's streaming writer.
 #include <simdjson.h>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "pipeline/codec/json_codec.h"
 #include "pipeline/codec/json_writer.h"
@@ -20,7 +22,7 @@ std::string utf8_repair(std::string_view s) {
 
 namespace {
 
-void write_sentiment(JsonWriter& w, const sentiment::Sentiment& s) {
+void write_sentiment_object(JsonWriter& w, const sentiment::Sentiment& s) {
   w.begin_object();
   w.field("label", sentiment::to_string(s.label));
   w.field("score", (s.score));
@@ -32,6 +34,33 @@ void write_sentiment(JsonWriter& w, const sentiment::Sentiment& s) {
   w.end_object();
   w.field("model", s.model);
   w.end_object();
+}
+
+// A post's sentiment usually comes out three times (the post's, its entity's in "entities",
+// the mention's), the same values each time: the last one written is kept per thread, with
+// its bytes, and an equal one is copied instead of formatted again (four float conversions).
+void write_sentiment(JsonWriter& w, const sentiment::Sentiment& s) {
+  struct Last {
+    bool valid = false;
+    sentiment::Sentiment value;
+    std::string json;
+  };
+  // Equal bit for bit: 0.0f == -0.0f, but they are written "0" and "-0".
+  const auto same = [](const sentiment::Sentiment& a, const sentiment::Sentiment& b) {
+    const auto bits = [](float f) { return std::bit_cast<std::uint32_t>(f); };
+    return a.label == b.label && bits(a.score) == bits(b.score) &&
+           bits(a.probs.neg) == bits(b.probs.neg) && bits(a.probs.neu) == bits(b.probs.neu) &&
+           bits(a.probs.pos) == bits(b.probs.pos) && a.model == b.model;
+  };
+  thread_local Last last;
+  if (!last.valid || !same(last.value, s)) {
+    last.json.clear();
+    JsonWriter one(last.json);
+    write_sentiment_object(one, s);
+    last.value = s;
+    last.valid = true;
+  }
+  w.raw(last.json);
 }
 
 void write_strings(JsonWriter& w, Name k, const std::vector<std::string>& v) {

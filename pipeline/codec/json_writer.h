@@ -174,6 +174,8 @@ class JsonWriter {
       return static_cast<std::size_t>(std::to_chars(q, p + 33, std::isfinite(v) ? v : 0.0f).ptr - p);
     });
   }
+  // A whole value another JsonWriter wrote (at depth 0), appended as it is.
+  void raw(std::string_view json) { literal(json); }
   void boolean(bool v) { literal(v ? std::string_view("true") : std::string_view("false")); }
   void null() { literal("null"); }
 

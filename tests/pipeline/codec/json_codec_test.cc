@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 #include "tests/pipeline/codec/support/sample_post.h"
@@ -110,6 +111,43 @@ TEST(JsonCodec, ScoredPostRoundTrips) {
   auto back = decode_scored(encode(s));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, s);
+}
+
+// A sentiment equal to the one written just before is copied, not formatted again
+// (json_encode.cc): the copy must be what formatting gives, and "equal" means bit for bit.
+TEST(JsonCodec, RepeatedSentimentsAreWrittenAsFreshOnes) {
+  const sentiment::Sentiment a{sentiment::Label::neutral, 0.0f, {0.25f, 0.5f, 0.25f}, "m"};
+  sentiment::Sentiment minus = a;
+  minus.score = -0.0f;  // == 0.0f, but written "-0"
+  sentiment::Sentiment other_model = a;
+  other_model.model = "m2";
+  std::string fresh_a, fresh_minus;
+  encode_to(a, fresh_a);
+  encode_to(minus, fresh_minus);
+  EXPECT_NE(fresh_a, fresh_minus);
+  EXPECT_NE(fresh_minus.find("\"score\":-0"), std::string::npos) << fresh_minus;
+  for (const sentiment::Sentiment* s :
+       std::initializer_list<const sentiment::Sentiment*>{&a, &a, &minus, &minus, &a, &other_model, &a}) {
+    std::string out;
+    encode_to(*s, out);
+    std::string expected = s == &minus ? fresh_minus : fresh_a;
+    if (s == &other_model) expected.replace(expected.find("\"m\""), 3, "\"m2\"");
+    EXPECT_EQ(out, expected);
+  }
+  // Inside records, after other members: the same bytes as the first time.
+  core::ScoredPost p;
+  p.post = sample_post();
+  p.sentiment = a;
+  core::EntityMention e;
+  e.id = "acme-air";
+  e.sentiment = minus;
+  p.entities.push_back(e);
+  const std::string once = encode(p);
+  EXPECT_EQ(encode(p), once);
+  auto back = decode_scored(once);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(std::signbit(back->entities[0].sentiment.score));
+  EXPECT_FALSE(std::signbit(back->sentiment.score));
 }
 
 TEST(JsonCodec, OtherRecordsRoundTrip) {

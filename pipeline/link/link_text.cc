@@ -72,11 +72,15 @@ void add_ascii_word(std::string_view text, std::size_t b, std::size_t e, TextSca
 }
 
 // Emits the words of text[b, e) (which holds only word code points); returns nothing.
-void add_words(std::string_view text, std::size_t b, std::size_t e, TextScan* out) {
+// `ascii`: the caller knows that no byte of the range is >= 0x80.
+void add_words(std::string_view text, std::size_t b, std::size_t e, TextScan* out,
+               bool ascii = false) {
   if (b >= e) return;
   // No byte >= 0x80: one word, no Han/Kana inside.
-  bool ascii = true;
-  for (std::size_t k = b; k < e && ascii; ++k) ascii = static_cast<unsigned char>(text[k]) < 0x80;
+  if (!ascii) {
+    ascii = true;
+    for (std::size_t k = b; k < e && ascii; ++k) ascii = static_cast<unsigned char>(text[k]) < 0x80;
+  }
   if (ascii) {
     add_ascii_word(text, b, e, out);
     return;
@@ -101,8 +105,10 @@ void add_words(std::string_view text, std::size_t b, std::size_t e, TextScan* ou
   }
 }
 
-// End of a run of word code points starting at i.
-std::size_t word_run_end(std::string_view text, std::size_t i) {
+// End of a run of word code points starting at i; *ascii (when given) says whether every
+// byte of the run is < 0x80.
+std::size_t word_run_end(std::string_view text, std::size_t i, bool* ascii = nullptr) {
+  bool all_ascii = true;
   while (i < text.size()) {
     char c = text[i];
     if (static_cast<unsigned char>(c) < 0x80) {
@@ -112,8 +118,10 @@ std::size_t word_run_end(std::string_view text, std::size_t i) {
     }
     std::size_t len = 0;
     if (!is_word_code_point(utf8_decode(text, i, &len))) break;
+    all_ascii = false;
     i += len;
   }
+  if (ascii) *ascii = all_ascii;
   return i;
 }
 
@@ -364,12 +372,17 @@ void scan_text(std::string_view text, TextScan* out) {
       i += len;
       continue;
     }
-    if (i >= domain_until && is_ascii_alnum(c) && !prev_word) {
+    bool ascii = false;
+    const std::size_t e = word_run_end(text, i, &ascii);
+    // A host name needs a dot: its run of host characters (ASCII letters, digits, '.', '-')
+    // goes past this word only through a '.' or '-' right after it, as the word itself holds
+    // neither (and ends the host run at its first '_' or non-ASCII letter).
+    if (i >= domain_until && is_ascii_alnum(c) && !prev_word && e < text.size() &&
+        (text[e] == '.' || text[e] == '-')) {
       std::size_t d = scan_bare_domain(text, i, out);
       if (d != i) domain_until = d;
     }
-    std::size_t e = word_run_end(text, i);
-    add_words(text, i, e, out);
+    add_words(text, i, e, out, ascii);
     i = e;
     prev_word = true;
   }

@@ -62,6 +62,11 @@ class LanguageDetector {
                                                 "nl", "sv", "da", "pl", "tr", "id"};
     // Log-odds added to English before the decision.
     float english_prior = 2.5f;
+    // Read the 1-3-grams of plain a-z words from a table built at load (80 KiB) instead of
+    // hashing them. The guesses are the same to the bit either way (the table holds what the
+    // hashed look-up answers; LanguageDetector.AsciiGramTableGivesTheHashedAnswer); off is
+    // for that test.
+    bool ascii_gram_table = true;
   };
 
   // Reads the profiles. Errors: a missing folder or file, an unreadable profile.
@@ -100,12 +105,19 @@ class LanguageDetector {
   // n-grams of a post are in no profile, and this small bitset (it stays in L1) says so
   // without a probe into the big table.
   std::vector<std::uint64_t> filter_;
+  // The row index of every 1-3-gram over '_' and a-z, as find() answers it (kAsciiGrams
+  // entries, language_internal.h; empty when there are 0xFFFF rows or more): the n-grams of
+  // a plain a-z word without hashing.
+  std::vector<std::uint16_t> ascii_grams_;
   // word → language bits; open addressing, power-of-two size, key 0 = empty.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> function_words_;
   std::uint64_t function_word_bits(std::uint64_t key) const;
   // Per-word scores, cached per thread (language.cc): a word's n-gram rows summed once.
   struct WordRow;
-  const WordRow& word_row(const char32_t* word, std::size_t len, std::uint64_t key) const;
+  // This thread's cache rows for this detector (emptied when the thread last used another).
+  WordRow* word_cache() const;
+  // Sums the n-gram rows of word[0, len + 2) (with its '_' boundaries) into `row`.
+  void fill_row(WordRow& row, const char32_t* word, std::size_t len, std::uint64_t key) const;
   template <typename Fn>
   void for_each_ngram(const char32_t* word, std::size_t total, Fn&& fn) const;
   static std::uint64_t next_id();

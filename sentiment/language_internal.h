@@ -94,6 +94,13 @@ constexpr std::size_t kCachedLanes = 12;
 constexpr unsigned kFilterBits = 17;                    // 16 KiB of filter_
 constexpr std::size_t kMaxWord = 48;  // longer "words" are cut: they are not words
 
+// LanguageDetector::ascii_grams_: the profile row (or kNoGram) of every 1-, 2- and 3-gram
+// over '_' (0) and a-z (1-26): entry c for a 1-gram, 27 + c0·27 + c1 for a 2-gram, and
+// 27 + 729 + (c0·27 + c1)·27 + c2 for a 3-gram.
+constexpr std::size_t kGramAlphabet = 27;
+constexpr std::size_t kAsciiGrams = kGramAlphabet * (1 + kGramAlphabet * (1 + kGramAlphabet));
+constexpr std::uint16_t kNoGram = 0xFFFF;
+
 // Every proper prefix of a profile n-gram (its key, ngram_key of the prefix) sets a bit of
 // LanguageDetector::prefixes_ (same layout as filter_): when the n-gram of length n at a
 // position is no such prefix, no longer n-gram there is in any profile, and the loop stops.

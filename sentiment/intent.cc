@@ -67,6 +67,7 @@ struct CompiledCue {
   std::vector<std::string_view> parts;
   float weight = 0.0f;
   std::size_t order = 0;  // position in kCues: the earlier cue wins a tie
+  std::string_view stem;  // a prefix pattern's first part without its '*' ("delay*": "delay")
 };
 
 // What a word starts or is: cues and phrases that begin with it, and its WordFlags.
@@ -89,14 +90,11 @@ struct CueIndex {
   // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte.
   std::array<std::vector<std::uint16_t>, 256> prefix_first;
 
-  static std::uint64_t hash(std::string_view w) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (const char c : w) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    return h;
-  }
-  const WordInfo* find(std::string_view w) const {
+  static std::uint64_t hash(std::string_view w) { return intent_words::word_hash(w); }
+  // `h`: hash(w) (words_of() gives it with each word).
+  const WordInfo* find(std::string_view w, std::uint64_t h) const {
     const std::size_t mask = slots.size() - 1;
-    for (std::size_t at = hash(w) & mask;; at = (at + 1) & mask) {
+    for (std::size_t at = h & mask;; at = (at + 1) & mask) {
       if (slots[at].first.empty()) return nullptr;
       if (slots[at].first == w) return &infos[slots[at].second];
     }
@@ -140,6 +138,7 @@ const CueIndex& cue_index() {
       const auto at = static_cast<std::uint16_t>(idx.cues.size());
       const std::string_view first = cue.parts[0];
       if (first.ends_with('*')) {
+        cue.stem = first.substr(0, first.size() - 1);
         idx.prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
       } else {
         idx.add(first).cues.push_back(at);
@@ -168,14 +167,18 @@ const CueIndex& cue_index() {
 }
 
 // The WordInfo of each word (nullptr: none).
-void look_up(const CueIndex& index, Words words, std::vector<const WordInfo*>& out) {
-  out.resize(words.size());
-  for (std::size_t i = 0; i < words.size(); ++i) out[i] = index.find(words[i]);
+void look_up(const CueIndex& index, const WordList& list, std::vector<const WordInfo*>& out) {
+  out.resize(list.words.size());
+  for (std::size_t i = 0; i < list.words.size(); ++i) {
+    out[i] = index.find(list.words[i], list.hashes[i]);
+  }
 }
 
-std::size_t match_parts(Words words, std::size_t at, const CompiledCue& cue) {
+// `first_matched`: words[at] is known to match cue.parts[0].
+std::size_t match_parts(Words words, std::size_t at, const CompiledCue& cue,
+                        bool first_matched = false) {
   if (at + cue.parts.size() > words.size()) return 0;
-  for (std::size_t k = 0; k < cue.parts.size(); ++k) {
+  for (std::size_t k = first_matched ? 1 : 0; k < cue.parts.size(); ++k) {
     if (!word_matches(cue.parts[k], words[at + k])) return 0;
   }
   return cue.parts.size();
@@ -186,20 +189,24 @@ CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* c
   for (std::size_t i = 0; i < words.size();) {
     std::size_t best_len = 0, best_order = 0;
     float weight = 0.0f;
-    auto consider = [&](std::size_t c) {
+    // `first_matched`: the cue's first word is known to match words[i].
+    auto consider = [&](std::size_t c, bool first_matched) {
       const CompiledCue& cue = index.cues[c];
-      const std::size_t len = match_parts(words, i, cue);
+      const std::size_t len = match_parts(words, i, cue, first_matched);
       if (len > best_len || (len == best_len && len > 0 && cue.order < best_order)) {
         best_len = len;
         best_order = cue.order;
         weight = cue.weight;
       }
     };
-    if (const WordInfo* info = infos[i]) {
-      for (std::size_t c : info->cues) consider(c);
+    if (const WordInfo* info = infos[i]) {  // found by the word itself: its first part matches
+      for (std::size_t c : info->cues) consider(c, true);
     }
-    // Words are never empty; a prefix pattern's first byte must equal the word's.
-    for (std::size_t c : index.prefix_first[static_cast<unsigned char>(words[i][0])]) consider(c);
+    // Words are never empty; a prefix pattern's first byte must equal the word's, and the
+    // rest of its stem must start the word (else the cue matches nothing here).
+    for (std::size_t c : index.prefix_first[static_cast<unsigned char>(words[i][0])]) {
+      if (words[i].starts_with(index.cues[c].stem)) consider(c, true);
+    }
     if (best_len == 0) {
       ++i;
       continue;
@@ -261,7 +268,7 @@ float service_cue(std::string_view text) {
   thread_local Scratch scratch;
   const CueIndex& index = cue_index();
   words_of(text, scratch.list);
-  look_up(index, scratch.list.words, scratch.infos);
+  look_up(index, scratch.list, scratch.infos);
   const CueSums sums = cue_sums(index, scratch.list.words, scratch.infos);
   return std::clamp(sums.problem + sums.praise, -1.0f, 1.0f);
 }
@@ -271,7 +278,7 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   const CueIndex& index = cue_index();
   words_of(text, scratch.list);
   const Words words = scratch.list.words;
-  look_up(index, words, scratch.infos);
+  look_up(index, scratch.list, scratch.infos);
   const CueSums cues = cue_sums(index, words, scratch.infos);
   // One pass for every word and phrase asked about below.
   std::uint32_t found = 0;  // bit p: kPhrases[p] occurs

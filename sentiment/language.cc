@@ -63,7 +63,7 @@ void LanguageDetector::for_each_ngram(const char32_t* word, std::size_t total, F
   }
 }
 
-// The per-thread word cache: direct-mapped, kWordCacheSize rows, for one detector at a time
+// The per-thread word cache: two-way set-associative, kWordCacheSize rows, for one detector at a time
 // (a thread that alternates between detectors empties it each time it changes).
 // One cache line: the sums of languages 0-7 (lo) and 8-11 (hi); used when there are at
 // most kCachedLanes languages (the default 12).
@@ -75,7 +75,7 @@ struct alignas(64) LanguageDetector::WordRow {
 };
 
 namespace {
-constexpr std::size_t kWordCacheSize = 8192;  // 512 KiB per thread
+constexpr std::size_t kWordCacheSize = 8192;  // 4,096 sets of two rows: 512 KiB per thread
 
 // The function-word bonus of a word's language bits: bits 0-7 (kBonusLo[bits & 0xFF]) and
 // 8-11 (kBonusHi[bits >> 8 & 0xF]) as lanes of kFunctionWordWeight or 0.
@@ -296,8 +296,19 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     word[0] = '_';
     word[len + 1] = '_';
     if (wide) {
-      WordRow& w = rows[(key ^ (key >> 29)) & (kWordCacheSize - 1)];
-      if (w.key != key) fill_row(w, word.data(), len, key);
+      // Two ways per set: a word found in the second stays there; a new word goes first
+      // and moves the first way's word second.
+      WordRow* const set = rows + 2 * ((key ^ (key >> 29)) & (kWordCacheSize / 2 - 1));
+      const WordRow* found = set;
+      if (set[0].key != key) {
+        if (set[1].key == key) {
+          found = set + 1;
+        } else {
+          set[1] = set[0];
+          fill_row(set[0], word.data(), len, key);
+        }
+      }
+      const WordRow& w = *found;
       if (w.bits != 0) {
         lo += kBonusLo[w.bits & 0xFF];
         hi += kBonusHi[(w.bits >> 8) & 0xF];

@@ -83,9 +83,16 @@ struct CueIndex {
   std::deque<std::string> folded;  // the cue phrases, folded (cues' parts point into them)
   // The words of kPhrases, kInfoOpeners and kQuestionOpeners (same numbering as the bits).
   std::vector<std::vector<std::string_view>> phrases, openers;
-  // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most
-  // half full); an empty key marks a free slot.
-  std::vector<std::pair<std::string_view, std::uint32_t>> slots;
+  // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most an
+  // eighth full, so a word that is no cue word mostly meets an empty slot at once); an empty
+  // word marks a free slot. A slot keeps its word's hash: the bytes are compared only when
+  // the hashes are equal.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string_view word;
+    std::uint32_t info = 0;
+  };
+  std::vector<Slot> slots;
   std::vector<WordInfo> infos;
   // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte.
   std::array<std::vector<std::uint16_t>, 256> prefix_first;
@@ -95,17 +102,19 @@ struct CueIndex {
   const WordInfo* find(std::string_view w, std::uint64_t h) const {
     const std::size_t mask = slots.size() - 1;
     for (std::size_t at = h & mask;; at = (at + 1) & mask) {
-      if (slots[at].first.empty()) return nullptr;
-      if (slots[at].first == w) return &infos[slots[at].second];
+      const Slot& slot = slots[at];
+      if (slot.word.empty()) return nullptr;
+      if (slot.hash == h && slot.word == w) return &infos[slot.info];
     }
   }
   WordInfo& add(std::string_view w) {
     const std::size_t mask = slots.size() - 1;
-    std::size_t at = hash(w) & mask;
-    for (; !slots[at].first.empty(); at = (at + 1) & mask) {
-      if (slots[at].first == w) return infos[slots[at].second];
+    const std::uint64_t h = hash(w);
+    std::size_t at = h & mask;
+    for (; !slots[at].word.empty(); at = (at + 1) & mask) {
+      if (slots[at].word == w) return infos[slots[at].info];
     }
-    slots[at] = {w, static_cast<std::uint32_t>(infos.size())};
+    slots[at] = {h, w, static_cast<std::uint32_t>(infos.size())};
     return infos.emplace_back();
   }
 };
@@ -113,7 +122,7 @@ struct CueIndex {
 const CueIndex& cue_index() {
   static const CueIndex index = [] {
     CueIndex idx;
-    idx.slots.resize(1024);  // a few hundred words: well under half full
+    idx.slots.resize(4096);  // a few hundred words
     constexpr std::size_t kGeneral = std::size(kCues);
     constexpr std::size_t kCare = kGeneral + std::size(kCareCues);
     constexpr std::size_t kAll = kCare + std::size(kForeignCues);

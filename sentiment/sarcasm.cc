@@ -5,6 +5,10 @@
 #include <cstring>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "sentiment/intent.h"
 
 namespace earshot::sentiment {
@@ -47,32 +51,33 @@ int words_in(std::string_view text, std::array<std::string, 4>* first) {
 }
 
 // Case-insensitive (ASCII) find of a lower-case `needle` that starts with a letter, without a
-// copy of the text. Only a position holding the first letter L or its capital can start a
-// match, so the scan jumps between those with memchr (vectorised in libc) instead of testing
-// every byte; the answer is the first match, as a byte-by-byte scan would find.
+// copy of the text. The first byte is tested alone first: for a letter L, (c | 0x20) == L holds
+// exactly for c == L and c == L - 32 (its capital); on x86 sixteen positions at a time (SSE2).
+// The answer is the first match, as a byte-by-byte scan finds it.
 std::size_t find_ci(std::string_view text, std::string_view needle, std::size_t from) {
-  if (needle.size() > text.size()) return std::string_view::npos;
-  const std::size_t last = text.size() - needle.size();  // the last possible start
-  const char lower = needle[0], upper = static_cast<char>(needle[0] - 32);
-  const char* const base = text.data();
-  const auto next = [&](char c, std::size_t at) -> std::size_t {
-    if (at > last) return std::string_view::npos;
-    const void* p = std::memchr(base + at, c, last + 1 - at);
-    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - base) : std::string_view::npos;
-  };
-  std::size_t lo = next(lower, from), up = next(upper, from);
-  while (lo != std::string_view::npos || up != std::string_view::npos) {
-    const std::size_t i = std::min(lo, up);
-    std::size_t k = 1;
-    while (k < needle.size()) {
+  const char first = needle[0];
+  const auto rest_matches = [&](std::size_t i) {
+    for (std::size_t k = 1; k < needle.size(); ++k) {
       char c = text[i + k];
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      if (c != needle[k]) break;
-      ++k;
+      if (c != needle[k]) return false;
     }
-    if (k == needle.size()) return i;
-    if (i == lo) lo = next(lower, i + 1);
-    if (i == up) up = next(upper, i + 1);
+    return true;
+  };
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i bit = _mm_set1_epi8(0x20), want = _mm_set1_epi8(first);
+  for (; i + 16 + needle.size() <= text.size() + 1; i += 16) {  // starts i..i+15 all fit
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, bit), want)));
+    for (; mask != 0; mask &= mask - 1) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+      if (rest_matches(at)) return at;
+    }
+  }
+#endif
+  for (; i + needle.size() <= text.size(); ++i) {
+    if ((text[i] | 0x20) == first && rest_matches(i)) return i;
   }
   return std::string_view::npos;
 }

@@ -288,7 +288,7 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
   // Capitalised words are mostly names (brands, places) in posts: they say little about the
   // language around them, so their n-grams count for less (function words still count).
   bool capital = false;
-  const auto flush = [&] {
+  const auto flush = [&]() __attribute__((always_inline)) {
     if (len == 0) return;
     const float weight = capital ? kNameWeight : 1.0f;
     const std::uint64_t key = hash == 0 ? 1 : hash;
@@ -359,17 +359,33 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
         while (i < n && !space(p[i])) ++i;
         continue;
       }
-      for (; i < n; ++i) {
+      // A word is a run of letters (each run is one flush()), read in registers.
+      std::size_t letters = 0;
+      while (i < n) {
         const char ch = p[i];
-        const char lower = kAsciiLetterLower[static_cast<unsigned char>(ch)];
-        if (lower != 0) {
-          letter(static_cast<char32_t>(lower), static_cast<char32_t>(ch));
-        } else {
-          flush();
+        char lower = kAsciiLetterLower[static_cast<unsigned char>(ch)];
+        if (lower == 0) {
           if (space(ch)) break;
+          ++i;
+          continue;
         }
+        const std::size_t run = i;
+        capital = lower != ch;
+        std::size_t l = 0;
+        std::uint64_t h = kFnvBasis;
+        do {
+          if (l < kMaxWord) {
+            word[1 + l++] = static_cast<char32_t>(lower);
+            h = (h ^ static_cast<std::uint64_t>(static_cast<unsigned char>(lower))) * kFnvPrime;
+          }
+          ++i;
+        } while (i < n && (lower = kAsciiLetterLower[static_cast<unsigned char>(p[i])]) != 0);
+        letters += i - run;
+        len = l;
+        hash = h;
+        flush();
       }
-      flush();
+      *latin_letters += letters;
     }
   } else {
     for_each_token(text, [&](std::string_view token) {

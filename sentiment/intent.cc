@@ -240,12 +240,29 @@ bool waited(Words words) {
   return false;
 }
 
-// Per-thread scratch of service_cue() and classify() (kept apart: neither calls the other,
-// but a caller of one may be inside the other one day).
+// Per-thread scratch of service_cue() and classify() (kept apart: classify() calls
+// sarcastic(), which may call service_cue()).
 struct Scratch {
   WordList list;
   std::vector<const WordInfo*> infos;
 };
+
+// service_cue()'s last text with its words and cue sums, per thread. The targeted scorer asks
+// service_cue() about a post (or one of its sentences) just before the classifier reads the
+// same post: classify() then takes the words and sums instead of computing them again (a swap
+// of buffers; matched by the text's bytes, never by address). Words and sums are a function
+// of the bytes alone, so a post gets the same answer either way.
+struct LastCue {
+  std::string text;
+  Scratch scratch;
+  CueSums sums;
+  bool valid = false;
+};
+LastCue& last_cue() {
+  thread_local LastCue last;
+  return last;
+}
+constexpr std::size_t kMaxKeptText = 4096;  // at most 4 KiB of text kept per thread
 
 }  // namespace
 
@@ -274,21 +291,32 @@ bool parse_intent(std::string_view text, Intent* out) {
 }
 
 float service_cue(std::string_view text) {
-  thread_local Scratch scratch;
-  const CueIndex& index = cue_index();
-  words_of(text, scratch.list);
-  look_up(index, scratch.list, scratch.infos);
-  const CueSums sums = cue_sums(index, scratch.list.words, scratch.infos);
-  return std::clamp(sums.problem + sums.praise, -1.0f, 1.0f);
+  LastCue& last = last_cue();
+  if (!(last.valid && std::string_view(last.text) == text)) {
+    const CueIndex& index = cue_index();
+    words_of(text, last.scratch.list);
+    look_up(index, last.scratch.list, last.scratch.infos);
+    last.sums = cue_sums(index, last.scratch.list.words, last.scratch.infos);
+    last.valid = text.size() <= kMaxKeptText;
+    if (last.valid) last.text.assign(text);
+  }
+  return std::clamp(last.sums.problem + last.sums.praise, -1.0f, 1.0f);
 }
 
 Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) const {
   thread_local Scratch scratch;
   const CueIndex& index = cue_index();
-  words_of(text, scratch.list);
+  CueSums cues;
+  if (LastCue& last = last_cue(); last.valid && std::string_view(last.text) == text) {
+    std::swap(scratch, last.scratch);  // service_cue() just read this text
+    cues = last.sums;
+    last.valid = false;
+  } else {
+    words_of(text, scratch.list);
+    look_up(index, scratch.list, scratch.infos);
+    cues = cue_sums(index, scratch.list.words, scratch.infos);
+  }
   const Words words = scratch.list.words;
-  look_up(index, scratch.list, scratch.infos);
-  const CueSums cues = cue_sums(index, words, scratch.infos);
   // One pass for every word and phrase asked about below.
   std::uint32_t found = 0;  // bit p: kPhrases[p] occurs
   std::uint8_t flags = 0;   // WordFlags of the words present

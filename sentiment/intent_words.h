@@ -6,7 +6,8 @@
 //   intent_words::words_of("Vol ANNULÉ, merci @acme", list);  // list.words: vol annule merci
 //
 // Thread safety: words_of() writes only `out`; give each thread its own WordList.
-// Lifetime: the views in out.words point into out.buffer and stay valid until the next call.
+// Lifetime: the views in out.words point into out.buffer and stay valid until the next call
+// (also after a swap of the whole WordList).
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,10 @@ inline std::uint64_t word_hash(std::string_view w) {
 
 // The words of one post: views into one buffer, reused call after call, and each word's
 // word_hash() (computed as the word is written, for the cue index's look-up).
+// The buffer is a vector, not a string: swapping two WordLists moves the storage the views
+// point into (a short std::string would be copied out of its inline buffer instead).
 struct WordList {
-  std::string buffer;
+  std::vector<char> buffer;
   std::vector<std::string_view> words;
   std::vector<std::uint64_t> hashes;
 };

@@ -266,30 +266,6 @@ constexpr std::size_t kMaxKeptText = 4096;  // at most 4 KiB of text kept per th
 
 }  // namespace
 
-std::string_view to_string(Intent intent) {
-  switch (intent) {
-    case Intent::complaint:
-      return "complaint";
-    case Intent::question:
-      return "question";
-    case Intent::praise:
-      return "praise";
-    case Intent::other:
-      return "other";
-  }
-  return "other";
-}
-
-bool parse_intent(std::string_view text, Intent* out) {
-  for (Intent i : {Intent::complaint, Intent::question, Intent::praise, Intent::other}) {
-    if (text == to_string(i)) {
-      *out = i;
-      return true;
-    }
-  }
-  return false;
-}
-
 float service_cue(std::string_view text) {
   LastCue& last = last_cue();
   if (!(last.valid && std::string_view(last.text) == text)) {

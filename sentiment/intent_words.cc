@@ -27,7 +27,9 @@ constexpr std::array<unsigned char, 256> kLowerAlnum = [] {
   std::array<unsigned char, 256> t{};
   for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<unsigned char>(c);
   for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<unsigned char>(c);
-  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<unsigned char>(c + 32);
+  for (int c = 'A'; c <= 'Z'; ++c) {
+    t[static_cast<std::size_t>(c)] = static_cast<unsigned char>(c + 32);
+  }
   return t;
 }();
 constexpr std::uint64_t kFnvPrime = 1099511628211ull;

@@ -13,32 +13,6 @@ namespace earshot::sentiment {
 namespace {
 using namespace language_detail;
 
-// Tokens that carry no language: links, handles, hashtags.
-bool skip_token(std::string_view token) {
-  if (token.empty()) return true;
-  if (token[0] == '@' || token[0] == '#') return true;
-  return token.starts_with("http://") || token.starts_with("https://") ||
-         token.starts_with("www.") || token.find("://") != std::string_view::npos;
-}
-
-template <typename Fn>
-void for_each_token(std::string_view text, Fn&& fn) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() &&
-           (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
-      ++i;
-    }
-    std::size_t j = i;
-    while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n' &&
-           text[j] != '\r') {
-      ++j;
-    }
-    if (j > i && !skip_token(text.substr(i, j - i))) fn(text.substr(i, j - i));
-    i = j;
-  }
-}
-
 // An ASCII byte's lower-case letter (script_of == latin, to_lower_latin), 0 for any other byte.
 constexpr std::array<char, 256> kAsciiLetterLower = [] {
   std::array<char, 256> t{};
@@ -48,8 +22,6 @@ constexpr std::array<char, 256> kAsciiLetterLower = [] {
 }();
 
 }  // namespace
-
-bool sentiment_supported(std::string_view lang) { return lang == "en" || lang == "und"; }
 
 template <typename Fn>
 void LanguageDetector::for_each_ngram(const char32_t* word, std::size_t total, Fn&& fn) const {
@@ -63,8 +35,8 @@ void LanguageDetector::for_each_ngram(const char32_t* word, std::size_t total, F
   }
 }
 
-// The per-thread word cache: two-way set-associative, kWordCacheSize rows, for one detector at a time
-// (a thread that alternates between detectors empties it each time it changes).
+// The per-thread word cache: two-way set-associative, kWordCacheSize rows, for one detector
+// at a time (a thread that alternates between detectors empties it each time it changes).
 // One cache line: the sums of languages 0-7 (lo) and 8-11 (hi); used when there are at
 // most kCachedLanes languages (the default 12). The vectors come first: after the 8-byte
 // fields they would be padded to 32-byte alignment and the row would take two lines.
@@ -158,7 +130,9 @@ void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t 
              code[start + 2]);
     if (start + 4 > total) continue;
     std::uint64_t h = kFnvBasis;  // ngram_key of the 4- and 5-gram, as for_each_ngram has it
-    for (std::size_t k = 0; k < 4; ++k) h = (h ^ static_cast<std::uint64_t>(word[start + k])) * kFnvPrime;
+    for (std::size_t k = 0; k < 4; ++k) {
+      h = (h ^ static_cast<std::uint64_t>(word[start + k])) * kFnvPrime;
+    }
     if (const float* r = find(h == 0 ? 1 : h)) add(r);
     if (start + 5 > total) continue;
     h = (h ^ static_cast<std::uint64_t>(word[start + 4])) * kFnvPrime;
@@ -182,91 +156,6 @@ std::uint64_t LanguageDetector::function_word_bits(std::uint64_t key) const {
     if (function_words_[slot].first == key) return function_words_[slot].second;
     if (function_words_[slot].first == 0) return 0;
   }
-}
-
-std::string_view LanguageDetector::detect(std::string_view text) const { return guess(text).lang; }
-
-LanguageDetector::Guess LanguageDetector::guess(std::string_view text) const {
-  constexpr float kScript = std::numeric_limits<float>::infinity();
-  float margin = 0.0f;
-  // Plain ASCII (most posts) has no letters of another script, so only the Latin decision
-  // and its letter count matter: one pass instead of two.
-  unsigned char high = 0;
-  {
-    std::uint64_t any = 0;  // eight bytes at a time, then the tail
-    std::size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-      std::uint64_t chunk;
-      std::memcpy(&chunk, text.data() + i, sizeof chunk);
-      any |= chunk;
-    }
-    for (; i < text.size(); ++i) any |= static_cast<unsigned char>(text[i]);
-    if (any & 0x8080808080808080ull) high = 0x80;
-  }
-  if (high < 0x80) {
-    std::size_t latin = 0;
-    const std::string_view lang = detect_latin(text, high < 0x80, &latin, &margin);
-    return latin < 3 ? Guess{"und", 0.0f} : Guess{lang, margin};
-  }
-  std::array<std::size_t, static_cast<std::size_t>(Script::count)> letters{};
-  std::size_t kana = 0;
-  std::string_view cyr_hint, arabic_hint;
-  for_each_token(text, [&](std::string_view token) {
-    for (std::size_t i = 0; i < token.size();) {
-      const char32_t c = next_code_point(token, i);
-      const Script s = script_of(c);
-      ++letters[static_cast<std::size_t>(s)];
-      if (s == Script::kana) ++kana;
-      if (c == 0x456 || c == 0x457 || c == 0x454 || c == 0x491) cyr_hint = "uk";
-      if (c == 0x67E || c == 0x686 || c == 0x698 || c == 0x6AF) arabic_hint = "fa";
-    }
-  });
-  const auto count = [&](Script s) { return letters[static_cast<std::size_t>(s)]; };
-  std::size_t other = 0;
-  Script best = Script::none;
-  for (std::size_t s = static_cast<std::size_t>(Script::kana); s < letters.size(); ++s) {
-    if (letters[s] > other) {
-      other = letters[s];
-      best = static_cast<Script>(s);
-    }
-  }
-  // Han characters carry a whole word each: one counts as much as two Latin letters.
-  const std::size_t cjk = count(Script::han) + count(Script::kana) + count(Script::hangul);
-  if (other > 0 && (other >= count(Script::latin) || 2 * cjk >= count(Script::latin))) {
-    if (cjk > 0 && (best == Script::han || best == Script::kana)) {
-      return {kana > 0 ? "ja" : "zh", kScript};
-    }
-    switch (best) {
-      case Script::hangul:
-        return {"ko", kScript};
-      case Script::cyrillic:
-        return {cyr_hint.empty() ? "ru" : cyr_hint, kScript};
-      case Script::arabic:
-        return {arabic_hint.empty() ? "ar" : arabic_hint, kScript};
-      case Script::greek:
-        return {"el", kScript};
-      case Script::hebrew:
-        return {"he", kScript};
-      case Script::thai:
-        return {"th", kScript};
-      case Script::devanagari:
-        return {"hi", kScript};
-      case Script::bengali:
-        return {"bn", kScript};
-      case Script::tamil:
-        return {"ta", kScript};
-      case Script::georgian:
-        return {"ka", kScript};
-      case Script::armenian:
-        return {"hy", kScript};
-      default:
-        break;
-    }
-  }
-  if (count(Script::latin) < 3) return {"und", 0.0f};
-  std::size_t latin = 0;
-  const std::string_view lang = detect_latin(text, high < 0x80, &latin, &margin);
-  return {lang, margin};
 }
 
 std::string_view LanguageDetector::detect_latin(std::string_view text, bool ascii,

@@ -29,9 +29,10 @@
 // Speed: a post's score per language is the sum over its words of (function-word bonus +
 // weight × the word's n-gram sum), and each thread keeps the sums of the words it met last in
 // a two-way set-associative cache (16,384 rows of one cache line, 1 MiB per thread, allocated
-// on the thread's first call; rows name their detector). A word's sum depends on the word alone, so a guess
-// is the same, to the last bit, whatever the cache holds. A word not in the cache reads its
-// 1-3-grams from a table of every a-z gram (80 KiB, built at load) when it is plain a-z.
+// on the thread's first call; rows name their detector). A word's sum depends on the word
+// alone, so a guess is the same, to the last bit, whatever the cache holds. A word not in the
+// cache reads its 1-3-grams from a table of every a-z gram (80 KiB, built at load) when it is
+// plain a-z.
 //
 // Thread safety: a loaded LanguageDetector is immutable; detect() is const and may be called
 // from any number of threads at once (the word cache is per thread). Lifetime: detect()

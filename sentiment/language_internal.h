@@ -1,5 +1,6 @@
-// earshot::sentiment — what language.cc (detection) and language_load.cc (the profiles) share.
-// Not part of the library's interface: include only from those two files.
+// earshot::sentiment — what language.cc (Latin-script detection), language_guess.cc (the
+// decision by script) and language_load.cc (the profiles) share. Not part of the library's
+// interface: include only from those files.
 #pragma once
 
 #include <cstddef>
@@ -55,6 +56,33 @@ inline Script script_of(char32_t c) {
   if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) return Script::han;
   if ((c >= 0xAC00 && c <= 0xD7A3) || (c >= 0x1100 && c <= 0x11FF)) return Script::hangul;
   return Script::none;
+}
+
+// The whitespace-separated tokens of a post (language.cc, language_guess.cc).
+// Tokens that carry no language: links, handles, hashtags.
+inline bool skip_token(std::string_view token) {
+  if (token.empty()) return true;
+  if (token[0] == '@' || token[0] == '#') return true;
+  return token.starts_with("http://") || token.starts_with("https://") ||
+         token.starts_with("www.") || token.find("://") != std::string_view::npos;
+}
+
+template <typename Fn>
+inline void for_each_token(std::string_view text, Fn&& fn) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() &&
+           (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
+      ++i;
+    }
+    std::size_t j = i;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n' &&
+           text[j] != '\r') {
+      ++j;
+    }
+    if (j > i && !skip_token(text.substr(i, j - i))) fn(text.substr(i, j - i));
+    i = j;
+  }
 }
 
 // Lower case for the Latin letters we see in European languages.

@@ -158,9 +158,12 @@ std::expected<LanguageDetector, std::string> LanguageDetector::load(const Option
     while (d.function_words_[slot].first != 0) slot = (slot + 1) & (fw_size - 1);
     d.function_words_[slot] = {key, bits};
   }
-  if (options.ascii_gram_table && counts.size() < kNoGram) {  // the 1-3-grams of a-z words, answered by find()
+  // The 1-3-grams of a-z words, as find() answers them.
+  if (options.ascii_gram_table && counts.size() < kNoGram) {
     d.ascii_grams_.assign(kAsciiGrams, kNoGram);
-    const auto letter = [](std::size_t c) { return c == 0 ? U'_' : static_cast<char32_t>(U'a' + c - 1); };
+    const auto letter = [](std::size_t c) {
+      return c == 0 ? U'_' : static_cast<char32_t>(U'a' + c - 1);
+    };
     const auto fill = [&](std::size_t index, const char32_t* gram, std::size_t n) {
       if (const float* row = d.find(ngram_key(gram, n))) {
         d.ascii_grams_[index] = static_cast<std::uint16_t>((row - d.scores_.data()) / n_lang);

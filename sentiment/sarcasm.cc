@@ -69,7 +69,8 @@ std::size_t find_ci(std::string_view text, std::string_view needle, std::size_t 
   const __m128i bit = _mm_set1_epi8(0x20), want = _mm_set1_epi8(first);
   for (; i + 16 + needle.size() <= text.size() + 1; i += 16) {  // starts i..i+15 all fit
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, bit), want)));
+    const __m128i hits = _mm_cmpeq_epi8(_mm_or_si128(v, bit), want);
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     for (; mask != 0; mask &= mask - 1) {
       const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
       if (rest_matches(at)) return at;

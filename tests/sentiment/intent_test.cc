@@ -184,7 +184,8 @@ TEST(Intent, SameIntentAfterServiceCueReadTheText) {
   std::string buf = "my bag was lost";
   (void)service_cue(buf);
   buf = "my bag was fine";
-  EXPECT_EQ(intents.classify(buf, Sentiment{}), IntentClassifier{}.classify("my bag was fine", Sentiment{}));
+  EXPECT_EQ(intents.classify(buf, Sentiment{}),
+            IntentClassifier{}.classify("my bag was fine", Sentiment{}));
   EXPECT_EQ(service_cue(buf), 0.0f);
 }
 

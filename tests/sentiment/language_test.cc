@@ -224,9 +224,10 @@ TEST(LanguageDetector, AsciiGramTableGivesTheHashedAnswer) {
   auto hashed = LanguageDetector::load(hashed_only);
   ASSERT_TRUE(hashed.has_value()) << hashed.error();
   auto texts = many_texts();
-  for (const std::string extra : {"zzzzzzzzzz qqq xx", "a b c d e f g h i j k l m n o p q r s t u v w x y z",
-                                  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                                  "éte été ete ÉTÉ naïve naive Straße strasse"}) {
+  for (const std::string extra :
+       {"zzzzzzzzzz qqq xx", "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "éte été ete ÉTÉ naïve naive Straße strasse"}) {
     texts.push_back(extra);
   }
   std::vector<Bits> with_table, without;

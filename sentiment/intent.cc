@@ -67,6 +67,7 @@ struct CompiledCue {
   std::vector<std::string_view> parts;
   float weight = 0.0f;
   std::size_t order = 0;  // position in kCues: the earlier cue wins a tie
+  std::string_view stem;  // a prefix pattern's first part without its '*' ("delay*": "delay")
 };
 
 // What a word starts or is: cues and phrases that begin with it, and its WordFlags.
@@ -82,32 +83,38 @@ struct CueIndex {
   std::deque<std::string> folded;  // the cue phrases, folded (cues' parts point into them)
   // The words of kPhrases, kInfoOpeners and kQuestionOpeners (same numbering as the bits).
   std::vector<std::vector<std::string_view>> phrases, openers;
-  // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most
-  // half full); an empty key marks a free slot.
-  std::vector<std::pair<std::string_view, std::uint32_t>> slots;
+  // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most an
+  // eighth full, so a word that is no cue word mostly meets an empty slot at once); an empty
+  // word marks a free slot. A slot keeps its word's hash: the bytes are compared only when
+  // the hashes are equal.
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::string_view word;
+    std::uint32_t info = 0;
+  };
+  std::vector<Slot> slots;
   std::vector<WordInfo> infos;
   // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte.
   std::array<std::vector<std::uint16_t>, 256> prefix_first;
 
-  static std::uint64_t hash(std::string_view w) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (const char c : w) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    return h;
-  }
-  const WordInfo* find(std::string_view w) const {
+  static std::uint64_t hash(std::string_view w) { return intent_words::word_hash(w); }
+  // `h`: hash(w) (words_of() gives it with each word).
+  const WordInfo* find(std::string_view w, std::uint64_t h) const {
     const std::size_t mask = slots.size() - 1;
-    for (std::size_t at = hash(w) & mask;; at = (at + 1) & mask) {
-      if (slots[at].first.empty()) return nullptr;
-      if (slots[at].first == w) return &infos[slots[at].second];
+    for (std::size_t at = h & mask;; at = (at + 1) & mask) {
+      const Slot& slot = slots[at];
+      if (slot.word.empty()) return nullptr;
+      if (slot.hash == h && slot.word == w) return &infos[slot.info];
     }
   }
   WordInfo& add(std::string_view w) {
     const std::size_t mask = slots.size() - 1;
-    std::size_t at = hash(w) & mask;
-    for (; !slots[at].first.empty(); at = (at + 1) & mask) {
-      if (slots[at].first == w) return infos[slots[at].second];
+    const std::uint64_t h = hash(w);
+    std::size_t at = h & mask;
+    for (; !slots[at].word.empty(); at = (at + 1) & mask) {
+      if (slots[at].word == w) return infos[slots[at].info];
     }
-    slots[at] = {w, static_cast<std::uint32_t>(infos.size())};
+    slots[at] = {h, w, static_cast<std::uint32_t>(infos.size())};
     return infos.emplace_back();
   }
 };
@@ -115,7 +122,7 @@ struct CueIndex {
 const CueIndex& cue_index() {
   static const CueIndex index = [] {
     CueIndex idx;
-    idx.slots.resize(1024);  // a few hundred words: well under half full
+    idx.slots.resize(4096);  // a few hundred words
     constexpr std::size_t kGeneral = std::size(kCues);
     constexpr std::size_t kCare = kGeneral + std::size(kCareCues);
     constexpr std::size_t kAll = kCare + std::size(kForeignCues);
@@ -140,6 +147,7 @@ const CueIndex& cue_index() {
       const auto at = static_cast<std::uint16_t>(idx.cues.size());
       const std::string_view first = cue.parts[0];
       if (first.ends_with('*')) {
+        cue.stem = first.substr(0, first.size() - 1);
         idx.prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
       } else {
         idx.add(first).cues.push_back(at);
@@ -168,14 +176,18 @@ const CueIndex& cue_index() {
 }
 
 // The WordInfo of each word (nullptr: none).
-void look_up(const CueIndex& index, Words words, std::vector<const WordInfo*>& out) {
-  out.resize(words.size());
-  for (std::size_t i = 0; i < words.size(); ++i) out[i] = index.find(words[i]);
+void look_up(const CueIndex& index, const WordList& list, std::vector<const WordInfo*>& out) {
+  out.resize(list.words.size());
+  for (std::size_t i = 0; i < list.words.size(); ++i) {
+    out[i] = index.find(list.words[i], list.hashes[i]);
+  }
 }
 
-std::size_t match_parts(Words words, std::size_t at, const CompiledCue& cue) {
+// `first_matched`: words[at] is known to match cue.parts[0].
+std::size_t match_parts(Words words, std::size_t at, const CompiledCue& cue,
+                        bool first_matched = false) {
   if (at + cue.parts.size() > words.size()) return 0;
-  for (std::size_t k = 0; k < cue.parts.size(); ++k) {
+  for (std::size_t k = first_matched ? 1 : 0; k < cue.parts.size(); ++k) {
     if (!word_matches(cue.parts[k], words[at + k])) return 0;
   }
   return cue.parts.size();
@@ -186,20 +198,24 @@ CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* c
   for (std::size_t i = 0; i < words.size();) {
     std::size_t best_len = 0, best_order = 0;
     float weight = 0.0f;
-    auto consider = [&](std::size_t c) {
+    // `first_matched`: the cue's first word is known to match words[i].
+    auto consider = [&](std::size_t c, bool first_matched) {
       const CompiledCue& cue = index.cues[c];
-      const std::size_t len = match_parts(words, i, cue);
+      const std::size_t len = match_parts(words, i, cue, first_matched);
       if (len > best_len || (len == best_len && len > 0 && cue.order < best_order)) {
         best_len = len;
         best_order = cue.order;
         weight = cue.weight;
       }
     };
-    if (const WordInfo* info = infos[i]) {
-      for (std::size_t c : info->cues) consider(c);
+    if (const WordInfo* info = infos[i]) {  // found by the word itself: its first part matches
+      for (std::size_t c : info->cues) consider(c, true);
     }
-    // Words are never empty; a prefix pattern's first byte must equal the word's.
-    for (std::size_t c : index.prefix_first[static_cast<unsigned char>(words[i][0])]) consider(c);
+    // Words are never empty; a prefix pattern's first byte must equal the word's, and the
+    // rest of its stem must start the word (else the cue matches nothing here).
+    for (std::size_t c : index.prefix_first[static_cast<unsigned char>(words[i][0])]) {
+      if (words[i].starts_with(index.cues[c].stem)) consider(c, true);
+    }
     if (best_len == 0) {
       ++i;
       continue;
@@ -224,55 +240,59 @@ bool waited(Words words) {
   return false;
 }
 
-// Per-thread scratch of service_cue() and classify() (kept apart: neither calls the other,
-// but a caller of one may be inside the other one day).
+// Per-thread scratch of service_cue() and classify() (kept apart: classify() calls
+// sarcastic(), which may call service_cue()).
 struct Scratch {
   WordList list;
   std::vector<const WordInfo*> infos;
 };
 
+// service_cue()'s last text with its words and cue sums, per thread. The targeted scorer asks
+// service_cue() about a post (or one of its sentences) just before the classifier reads the
+// same post: classify() then takes the words and sums instead of computing them again (a swap
+// of buffers; matched by the text's bytes, never by address). Words and sums are a function
+// of the bytes alone, so a post gets the same answer either way.
+struct LastCue {
+  std::string text;
+  Scratch scratch;
+  CueSums sums;
+  bool valid = false;
+};
+LastCue& last_cue() {
+  thread_local LastCue last;
+  return last;
+}
+constexpr std::size_t kMaxKeptText = 4096;  // at most 4 KiB of text kept per thread
+
 }  // namespace
 
-std::string_view to_string(Intent intent) {
-  switch (intent) {
-    case Intent::complaint:
-      return "complaint";
-    case Intent::question:
-      return "question";
-    case Intent::praise:
-      return "praise";
-    case Intent::other:
-      return "other";
-  }
-  return "other";
-}
-
-bool parse_intent(std::string_view text, Intent* out) {
-  for (Intent i : {Intent::complaint, Intent::question, Intent::praise, Intent::other}) {
-    if (text == to_string(i)) {
-      *out = i;
-      return true;
-    }
-  }
-  return false;
-}
-
 float service_cue(std::string_view text) {
-  thread_local Scratch scratch;
-  const CueIndex& index = cue_index();
-  words_of(text, scratch.list);
-  look_up(index, scratch.list.words, scratch.infos);
-  const CueSums sums = cue_sums(index, scratch.list.words, scratch.infos);
-  return std::clamp(sums.problem + sums.praise, -1.0f, 1.0f);
+  LastCue& last = last_cue();
+  if (!(last.valid && std::string_view(last.text) == text)) {
+    const CueIndex& index = cue_index();
+    words_of(text, last.scratch.list);
+    look_up(index, last.scratch.list, last.scratch.infos);
+    last.sums = cue_sums(index, last.scratch.list.words, last.scratch.infos);
+    last.valid = text.size() <= kMaxKeptText;
+    if (last.valid) last.text.assign(text);
+  }
+  return std::clamp(last.sums.problem + last.sums.praise, -1.0f, 1.0f);
 }
 
 Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) const {
   thread_local Scratch scratch;
   const CueIndex& index = cue_index();
-  words_of(text, scratch.list);
+  CueSums cues;
+  if (LastCue& last = last_cue(); last.valid && std::string_view(last.text) == text) {
+    std::swap(scratch, last.scratch);  // service_cue() just read this text
+    cues = last.sums;
+    last.valid = false;
+  } else {
+    words_of(text, scratch.list);
+    look_up(index, scratch.list, scratch.infos);
+    cues = cue_sums(index, scratch.list.words, scratch.infos);
+  }
   const Words words = scratch.list.words;
-  look_up(index, words, scratch.infos);
-  const CueSums cues = cue_sums(index, words, scratch.infos);
   // One pass for every word and phrase asked about below.
   std::uint32_t found = 0;  // bit p: kPhrases[p] occurs
   std::uint8_t flags = 0;   // WordFlags of the words present

@@ -13,32 +13,6 @@ namespace earshot::sentiment {
 namespace {
 using namespace language_detail;
 
-// Tokens that carry no language: links, handles, hashtags.
-bool skip_token(std::string_view token) {
-  if (token.empty()) return true;
-  if (token[0] == '@' || token[0] == '#') return true;
-  return token.starts_with("http://") || token.starts_with("https://") ||
-         token.starts_with("www.") || token.find("://") != std::string_view::npos;
-}
-
-template <typename Fn>
-void for_each_token(std::string_view text, Fn&& fn) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() &&
-           (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
-      ++i;
-    }
-    std::size_t j = i;
-    while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n' &&
-           text[j] != '\r') {
-      ++j;
-    }
-    if (j > i && !skip_token(text.substr(i, j - i))) fn(text.substr(i, j - i));
-    i = j;
-  }
-}
-
 // An ASCII byte's lower-case letter (script_of == latin, to_lower_latin), 0 for any other byte.
 constexpr std::array<char, 256> kAsciiLetterLower = [] {
   std::array<char, 256> t{};
@@ -48,8 +22,6 @@ constexpr std::array<char, 256> kAsciiLetterLower = [] {
 }();
 
 }  // namespace
-
-bool sentiment_supported(std::string_view lang) { return lang == "en" || lang == "und"; }
 
 template <typename Fn>
 void LanguageDetector::for_each_ngram(const char32_t* word, std::size_t total, Fn&& fn) const {
@@ -63,26 +35,44 @@ void LanguageDetector::for_each_ngram(const char32_t* word, std::size_t total, F
   }
 }
 
-// The per-thread word cache: direct-mapped, kWordCacheSize rows, for one detector at a time
-// (a thread that alternates between detectors empties it each time it changes).
+// The per-thread word cache: two-way set-associative, kWordCacheSize rows, for one detector
+// at a time (a thread that alternates between detectors empties it each time it changes).
 // One cache line: the sums of languages 0-7 (lo) and 8-11 (hi); used when there are at
-// most kCachedLanes languages (the default 12).
+// most kCachedLanes languages (the default 12). The vectors come first: after the 8-byte
+// fields they would be padded to 32-byte alignment and the row would take two lines.
 struct alignas(64) LanguageDetector::WordRow {
-  std::uint64_t key = 0;   // ngram_key of the word; 0 = empty
-  std::uint64_t bits = 0;  // function_word_bits(key)
   Lanes8 lo = {};          // the word's n-gram sums (with its '_' boundaries)
   Lanes4 hi = {};
+  std::uint64_t key = 0;   // ngram_key of the word; 0 = empty
+  std::uint64_t bits = 0;  // function_word_bits(key)
 };
 
 namespace {
-constexpr std::size_t kWordCacheSize = 8192;  // 512 KiB per thread
+constexpr std::size_t kWordCacheSize = 16384;  // 8,192 sets of two 64-byte rows: 1 MiB per thread
+
+// The function-word bonus of a word's language bits: bits 0-7 (kBonusLo[bits & 0xFF]) and
+// 8-11 (kBonusHi[bits >> 8 & 0xF]) as lanes of kFunctionWordWeight or 0.
+const std::array<Lanes8, 256> kBonusLo = [] {
+  std::array<Lanes8, 256> t{};
+  for (std::size_t b = 0; b < t.size(); ++b) {
+    for (std::size_t l = 0; l < 8; ++l) t[b][l] = (b >> l & 1) ? kFunctionWordWeight : 0.0f;
+  }
+  return t;
+}();
+const std::array<Lanes4, 16> kBonusHi = [] {
+  std::array<Lanes4, 16> t{};
+  for (std::size_t b = 0; b < t.size(); ++b) {
+    for (std::size_t l = 0; l < 4; ++l) t[b][l] = (b >> l & 1) ? kFunctionWordWeight : 0.0f;
+  }
+  return t;
+}();
 std::atomic<std::uint64_t> g_next_detector_id{1};
 }  // namespace
 
 std::uint64_t LanguageDetector::next_id() { return g_next_detector_id.fetch_add(1); }
 
-const LanguageDetector::WordRow& LanguageDetector::word_row(const char32_t* word, std::size_t len,
-                                                            std::uint64_t key) const {
+LanguageDetector::WordRow* LanguageDetector::word_cache() const {
+  static_assert(sizeof(WordRow) == 64, "a row is one cache line");
   struct WordCache {
     std::uint64_t owner = 0;  // id_ of the detector the rows belong to
     std::unique_ptr<WordRow[]> rows;
@@ -93,21 +83,61 @@ const LanguageDetector::WordRow& LanguageDetector::word_row(const char32_t* word
     std::fill(cache.rows.get(), cache.rows.get() + kWordCacheSize, WordRow{});
     cache.owner = id_;
   }
-  WordRow& row = cache.rows[(key ^ (key >> 29)) & (kWordCacheSize - 1)];
-  if (row.key == key) return row;
+  return cache.rows.get();
+}
+
+void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t len,
+                                std::uint64_t key) const {
   row.key = key;
   row.bits = function_word_bits(key);
   row.lo = Lanes8{};
   row.hi = Lanes4{};
-  for_each_ngram(word, len + 2, [&](const float* r) {
+  const auto add = [&](const float* r) {
     Lanes8 a;
     Lanes4 b;
     std::memcpy(&a, r, sizeof a);
     std::memcpy(&b, r + 8, sizeof b);
     row.lo += a;
     row.hi += b;
-  });
-  return row;
+  };
+  const std::size_t total = len + 2;
+  // A word of a-z only (most words): its 1-3-grams are read from ascii_grams_ by index, the
+  // rows find() gives them (load() filled the table with find()), in for_each_ngram's order.
+  std::array<std::uint8_t, kMaxWord + 2> code;
+  bool plain = !ascii_grams_.empty();
+  for (std::size_t k = 1; plain && k <= len; ++k) {
+    plain = word[k] >= 'a' && word[k] <= 'z';
+    code[k] = static_cast<std::uint8_t>(word[k] - 'a' + 1);
+  }
+  if (!plain) {
+    for_each_ngram(word, total, add);
+    return;
+  }
+  code[0] = code[len + 1] = 0;  // '_'
+  const std::size_t n_lang = languages_.size();
+  const auto add_gram = [&](std::size_t index) {
+    const std::uint16_t r = ascii_grams_[index];
+    if (r != kNoGram) add(&scores_[r * n_lang]);
+  };
+  for (std::size_t start = 0; start < total; ++start) {
+    const std::size_t c0 = code[start];
+    if (c0 != 0) add_gram(c0);  // a lone '_' is no gram
+    if (start + 2 > total) continue;
+    const std::size_t two = c0 * kGramAlphabet + code[start + 1];
+    add_gram(kGramAlphabet + two);
+    if (start + 3 > total) continue;
+    add_gram(kGramAlphabet + kGramAlphabet * kGramAlphabet + two * kGramAlphabet +
+             code[start + 2]);
+    if (start + 4 > total) continue;
+    std::uint64_t h = kFnvBasis;  // ngram_key of the 4- and 5-gram, as for_each_ngram has it
+    for (std::size_t k = 0; k < 4; ++k) {
+      h = (h ^ static_cast<std::uint64_t>(word[start + k])) * kFnvPrime;
+    }
+    if (const float* r = find(h == 0 ? 1 : h)) add(r);
+    if (start + 5 > total) continue;
+    h = (h ^ static_cast<std::uint64_t>(word[start + 4])) * kFnvPrime;
+    if (const float* r = find(h == 0 ? 1 : h)) add(r);
+  }
 }
 
 const float* LanguageDetector::find(std::uint64_t key) const {
@@ -128,81 +158,6 @@ std::uint64_t LanguageDetector::function_word_bits(std::uint64_t key) const {
   }
 }
 
-std::string_view LanguageDetector::detect(std::string_view text) const { return guess(text).lang; }
-
-LanguageDetector::Guess LanguageDetector::guess(std::string_view text) const {
-  constexpr float kScript = std::numeric_limits<float>::infinity();
-  float margin = 0.0f;
-  // Plain ASCII (most posts) has no letters of another script, so only the Latin decision
-  // and its letter count matter: one pass instead of two.
-  unsigned char high = 0;
-  for (const char c : text) high |= static_cast<unsigned char>(c);
-  if (high < 0x80) {
-    std::size_t latin = 0;
-    const std::string_view lang = detect_latin(text, high < 0x80, &latin, &margin);
-    return latin < 3 ? Guess{"und", 0.0f} : Guess{lang, margin};
-  }
-  std::array<std::size_t, static_cast<std::size_t>(Script::count)> letters{};
-  std::size_t kana = 0;
-  std::string_view cyr_hint, arabic_hint;
-  for_each_token(text, [&](std::string_view token) {
-    for (std::size_t i = 0; i < token.size();) {
-      const char32_t c = next_code_point(token, i);
-      const Script s = script_of(c);
-      ++letters[static_cast<std::size_t>(s)];
-      if (s == Script::kana) ++kana;
-      if (c == 0x456 || c == 0x457 || c == 0x454 || c == 0x491) cyr_hint = "uk";
-      if (c == 0x67E || c == 0x686 || c == 0x698 || c == 0x6AF) arabic_hint = "fa";
-    }
-  });
-  const auto count = [&](Script s) { return letters[static_cast<std::size_t>(s)]; };
-  std::size_t other = 0;
-  Script best = Script::none;
-  for (std::size_t s = static_cast<std::size_t>(Script::kana); s < letters.size(); ++s) {
-    if (letters[s] > other) {
-      other = letters[s];
-      best = static_cast<Script>(s);
-    }
-  }
-  // Han characters carry a whole word each: one counts as much as two Latin letters.
-  const std::size_t cjk = count(Script::han) + count(Script::kana) + count(Script::hangul);
-  if (other > 0 && (other >= count(Script::latin) || 2 * cjk >= count(Script::latin))) {
-    if (cjk > 0 && (best == Script::han || best == Script::kana)) {
-      return {kana > 0 ? "ja" : "zh", kScript};
-    }
-    switch (best) {
-      case Script::hangul:
-        return {"ko", kScript};
-      case Script::cyrillic:
-        return {cyr_hint.empty() ? "ru" : cyr_hint, kScript};
-      case Script::arabic:
-        return {arabic_hint.empty() ? "ar" : arabic_hint, kScript};
-      case Script::greek:
-        return {"el", kScript};
-      case Script::hebrew:
-        return {"he", kScript};
-      case Script::thai:
-        return {"th", kScript};
-      case Script::devanagari:
-        return {"hi", kScript};
-      case Script::bengali:
-        return {"bn", kScript};
-      case Script::tamil:
-        return {"ta", kScript};
-      case Script::georgian:
-        return {"ka", kScript};
-      case Script::armenian:
-        return {"hy", kScript};
-      default:
-        break;
-    }
-  }
-  if (count(Script::latin) < 3) return {"und", 0.0f};
-  std::size_t latin = 0;
-  const std::string_view lang = detect_latin(text, high < 0x80, &latin, &margin);
-  return {lang, margin};
-}
-
 std::string_view LanguageDetector::detect_latin(std::string_view text, bool ascii,
                                                 std::size_t* latin_letters, float* margin) const {
   const std::size_t n_lang = languages_.size();
@@ -210,37 +165,44 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
   const std::size_t used = std::min<std::size_t>(n_lang, score.size());
   std::array<char32_t, kMaxWord + 2> word;
   std::size_t len = 0;
+  std::uint64_t hash = kFnvBasis;  // ngram_key(&word[1], len), grown letter by letter
   // A post's score is, per language, the sum over its words of (function-word bonus +
   // weight × the word's n-gram sum); a word's n-gram sum is summed from zero in a fixed
-  // order, so it is a function of the word alone, and word_row() may keep it in a per-thread
-  // cache: a post scores the same whatever the cache holds (weight is 1 or 1/4: every
-  // product is exact). With at most kCachedLanes languages the scores live in two vector
-  // registers (lo: languages 0-7, hi: 8-11); the lanes past the last language are never read.
+  // order, so it is a function of the word alone, and the per-thread word cache may keep it:
+  // a post scores the same whatever the cache holds (weight is 1 or 1/4: every product is
+  // exact). With at most kCachedLanes languages the scores live in two vector registers
+  // (lo: languages 0-7, hi: 8-11); the lanes past the last language are never read.
   const bool wide = used <= kCachedLanes;
+  WordRow* const rows = wide ? word_cache() : nullptr;
   Lanes8 lo = {};
   Lanes4 hi = {};
   // Capitalised words are mostly names (brands, places) in posts: they say little about the
   // language around them, so their n-grams count for less (function words still count).
   bool capital = false;
-  const auto flush = [&] {
+  const auto flush = [&]() __attribute__((always_inline)) {
     if (len == 0) return;
     const float weight = capital ? kNameWeight : 1.0f;
+    const std::uint64_t key = hash == 0 ? 1 : hash;
+    hash = kFnvBasis;
     word[0] = '_';
     word[len + 1] = '_';
-    const std::uint64_t key = ngram_key(&word[1], len);
     if (wide) {
-      const WordRow& w = word_row(word.data(), len, key);
+      // Two ways per set: a word found in the second stays there; a new word goes first
+      // and moves the first way's word second.
+      WordRow* const set = rows + 2 * ((key ^ (key >> 29)) & (kWordCacheSize / 2 - 1));
+      const WordRow* found = set;
+      if (set[0].key != key) {
+        if (set[1].key == key) {
+          found = set + 1;
+        } else {
+          set[1] = set[0];
+          fill_row(set[0], word.data(), len, key);
+        }
+      }
+      const WordRow& w = *found;
       if (w.bits != 0) {
-        Lanes8 add_lo = {};
-        Lanes4 add_hi = {};
-        for (std::size_t l = 0; l < 8; ++l) {
-          if (w.bits >> l & 1) add_lo[l] = kFunctionWordWeight;
-        }
-        for (std::size_t l = 0; l < 4; ++l) {
-          if (w.bits >> (l + 8) & 1) add_hi[l] = kFunctionWordWeight;
-        }
-        lo += add_lo;
-        hi += add_hi;
+        lo += kBonusLo[w.bits & 0xFF];
+        hi += kBonusHi[(w.bits >> 8) & 0xF];
       }
       lo += weight * w.lo;
       hi += weight * w.hi;
@@ -257,34 +219,78 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     }
     len = 0;
   };
-  for_each_token(text, [&](std::string_view token) {
-    if (ascii) {  // what the loop below does for bytes < 0x80, without decoding
-      for (const char ch : token) {
-        const char lower = kAsciiLetterLower[static_cast<unsigned char>(ch)];
-        if (lower != 0) {
-          ++*latin_letters;
-          if (len == 0) capital = lower != ch;
-          if (len < kMaxWord) word[1 + len++] = static_cast<char32_t>(lower);
+  // A Latin letter (`lower`: its lower case) joins the word being read.
+  const auto letter = [&](char32_t lower, char32_t original) {
+    ++*latin_letters;
+    if (len == 0) capital = lower != original;
+    if (len < kMaxWord) {
+      word[1 + len++] = lower;
+      hash = (hash ^ static_cast<std::uint64_t>(lower)) * kFnvPrime;
+    }
+  };
+  if (ascii) {
+    // for_each_token and the decoding loop below in one pass over the bytes: a token (up to
+    // whitespace) is skipped when it starts with '@', '#' or "www.", or holds "://" (only
+    // looked for when the text has a ':'); other bytes than letters end a word.
+    const char* const p = text.data();
+    const std::size_t n = text.size();
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    const bool colon = std::memchr(p, ':', n) != nullptr;
+    std::size_t i = 0;
+    while (i < n) {
+      while (i < n && space(p[i])) ++i;
+      if (i == n) break;
+      bool skip = p[i] == '@' || p[i] == '#' || text.substr(i, 4) == "www.";
+      if (!skip && colon) {
+        std::size_t j = i;
+        while (j < n && !space(p[j])) ++j;
+        skip = text.substr(i, j - i).find("://") != std::string_view::npos;
+      }
+      if (skip) {
+        while (i < n && !space(p[i])) ++i;
+        continue;
+      }
+      // A word is a run of letters (each run is one flush()), read in registers.
+      std::size_t letters = 0;
+      while (i < n) {
+        const char ch = p[i];
+        char lower = kAsciiLetterLower[static_cast<unsigned char>(ch)];
+        if (lower == 0) {
+          if (space(ch)) break;
+          ++i;
+          continue;
+        }
+        const std::size_t run = i;
+        capital = lower != ch;
+        std::size_t l = 0;
+        std::uint64_t h = kFnvBasis;
+        do {
+          if (l < kMaxWord) {
+            word[1 + l++] = static_cast<char32_t>(lower);
+            h = (h ^ static_cast<std::uint64_t>(static_cast<unsigned char>(lower))) * kFnvPrime;
+          }
+          ++i;
+        } while (i < n && (lower = kAsciiLetterLower[static_cast<unsigned char>(p[i])]) != 0);
+        letters += i - run;
+        len = l;
+        hash = h;
+        flush();
+      }
+      *latin_letters += letters;
+    }
+  } else {
+    for_each_token(text, [&](std::string_view token) {
+      for (std::size_t i = 0; i < token.size();) {
+        const char32_t c = next_code_point(token, i);
+        if (script_of(c) == Script::latin) {
+          letter(to_lower_latin(c), c);
         } else {
           flush();
         }
       }
       flush();
-      return;
-    }
-    for (std::size_t i = 0; i < token.size();) {
-      const char32_t c = next_code_point(token, i);
-      if (script_of(c) == Script::latin) {
-        ++*latin_letters;
-        const char32_t lower = to_lower_latin(c);
-        if (len == 0) capital = lower != c;
-        if (len < kMaxWord) word[1 + len++] = lower;
-      } else {
-        flush();
-      }
-    }
-    flush();
-  });
+    });
+  }
   if (wide) {
     std::memcpy(score.data(), &lo, sizeof lo);
     std::memcpy(score.data() + 8, &hi, sizeof hi);

@@ -28,9 +28,11 @@
 //
 // Speed: a post's score per language is the sum over its words of (function-word bonus +
 // weight × the word's n-gram sum), and each thread keeps the sums of the words it met last in
-// a direct-mapped cache (8,192 rows, 512 KiB per thread, allocated on the thread's first call;
-// rows name their detector). A word's sum depends on the word alone, so a guess is the same,
-// to the last bit, whatever the cache holds.
+// a two-way set-associative cache (16,384 rows of one cache line, 1 MiB per thread, allocated
+// on the thread's first call; rows name their detector). A word's sum depends on the word
+// alone, so a guess is the same, to the last bit, whatever the cache holds. A word not in the
+// cache reads its 1-3-grams from a table of every a-z gram (80 KiB, built at load) when it is
+// plain a-z.
 //
 // Thread safety: a loaded LanguageDetector is immutable; detect() is const and may be called
 // from any number of threads at once (the word cache is per thread). Lifetime: detect()
@@ -62,6 +64,11 @@ class LanguageDetector {
                                                 "nl", "sv", "da", "pl", "tr", "id"};
     // Log-odds added to English before the decision.
     float english_prior = 2.5f;
+    // Read the 1-3-grams of plain a-z words from a table built at load (80 KiB) instead of
+    // hashing them. The guesses are the same to the bit either way (the table holds what the
+    // hashed look-up answers; LanguageDetector.AsciiGramTableGivesTheHashedAnswer); off is
+    // for that test.
+    bool ascii_gram_table = true;
   };
 
   // Reads the profiles. Errors: a missing folder or file, an unreadable profile.
@@ -100,12 +107,19 @@ class LanguageDetector {
   // n-grams of a post are in no profile, and this small bitset (it stays in L1) says so
   // without a probe into the big table.
   std::vector<std::uint64_t> filter_;
+  // The row index of every 1-3-gram over '_' and a-z, as find() answers it (kAsciiGrams
+  // entries, language_internal.h; empty when there are 0xFFFF rows or more): the n-grams of
+  // a plain a-z word without hashing.
+  std::vector<std::uint16_t> ascii_grams_;
   // word → language bits; open addressing, power-of-two size, key 0 = empty.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> function_words_;
   std::uint64_t function_word_bits(std::uint64_t key) const;
   // Per-word scores, cached per thread (language.cc): a word's n-gram rows summed once.
   struct WordRow;
-  const WordRow& word_row(const char32_t* word, std::size_t len, std::uint64_t key) const;
+  // This thread's cache rows for this detector (emptied when the thread last used another).
+  WordRow* word_cache() const;
+  // Sums the n-gram rows of word[0, len + 2) (with its '_' boundaries) into `row`.
+  void fill_row(WordRow& row, const char32_t* word, std::size_t len, std::uint64_t key) const;
   template <typename Fn>
   void for_each_ngram(const char32_t* word, std::size_t total, Fn&& fn) const;
   static std::uint64_t next_id();

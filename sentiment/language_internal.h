@@ -1,5 +1,6 @@
-// earshot::sentiment — what language.cc (detection) and language_load.cc (the profiles) share.
-// Not part of the library's interface: include only from those two files.
+// earshot::sentiment — what language.cc (Latin-script detection), language_guess.cc (the
+// decision by script) and language_load.cc (the profiles) share. Not part of the library's
+// interface: include only from those files.
 #pragma once
 
 #include <cstddef>
@@ -57,6 +58,33 @@ inline Script script_of(char32_t c) {
   return Script::none;
 }
 
+// The whitespace-separated tokens of a post (language.cc, language_guess.cc).
+// Tokens that carry no language: links, handles, hashtags.
+inline bool skip_token(std::string_view token) {
+  if (token.empty()) return true;
+  if (token[0] == '@' || token[0] == '#') return true;
+  return token.starts_with("http://") || token.starts_with("https://") ||
+         token.starts_with("www.") || token.find("://") != std::string_view::npos;
+}
+
+template <typename Fn>
+inline void for_each_token(std::string_view text, Fn&& fn) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() &&
+           (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
+      ++i;
+    }
+    std::size_t j = i;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n' &&
+           text[j] != '\r') {
+      ++j;
+    }
+    if (j > i && !skip_token(text.substr(i, j - i))) fn(text.substr(i, j - i));
+    i = j;
+  }
+}
+
 // Lower case for the Latin letters we see in European languages.
 inline char32_t to_lower_latin(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
@@ -93,6 +121,13 @@ using Lanes4 = float __attribute__((vector_size(16)));  // GCC vector: 4 floats
 constexpr std::size_t kCachedLanes = 12;
 constexpr unsigned kFilterBits = 17;                    // 16 KiB of filter_
 constexpr std::size_t kMaxWord = 48;  // longer "words" are cut: they are not words
+
+// LanguageDetector::ascii_grams_: the profile row (or kNoGram) of every 1-, 2- and 3-gram
+// over '_' (0) and a-z (1-26): entry c for a 1-gram, 27 + c0·27 + c1 for a 2-gram, and
+// 27 + 729 + (c0·27 + c1)·27 + c2 for a 3-gram.
+constexpr std::size_t kGramAlphabet = 27;
+constexpr std::size_t kAsciiGrams = kGramAlphabet * (1 + kGramAlphabet * (1 + kGramAlphabet));
+constexpr std::uint16_t kNoGram = 0xFFFF;
 
 // Every proper prefix of a profile n-gram (its key, ngram_key of the prefix) sets a bit of
 // LanguageDetector::prefixes_ (same layout as filter_): when the n-gram of length n at a

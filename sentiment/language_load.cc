@@ -158,6 +158,31 @@ std::expected<LanguageDetector, std::string> LanguageDetector::load(const Option
     while (d.function_words_[slot].first != 0) slot = (slot + 1) & (fw_size - 1);
     d.function_words_[slot] = {key, bits};
   }
+  // The 1-3-grams of a-z words, as find() answers them.
+  if (options.ascii_gram_table && counts.size() < kNoGram) {
+    d.ascii_grams_.assign(kAsciiGrams, kNoGram);
+    const auto letter = [](std::size_t c) {
+      return c == 0 ? U'_' : static_cast<char32_t>(U'a' + c - 1);
+    };
+    const auto fill = [&](std::size_t index, const char32_t* gram, std::size_t n) {
+      if (const float* row = d.find(ngram_key(gram, n))) {
+        d.ascii_grams_[index] = static_cast<std::uint16_t>((row - d.scores_.data()) / n_lang);
+      }
+    };
+    constexpr std::size_t A = kGramAlphabet;
+    for (std::size_t a = 0; a < A; ++a) {
+      const char32_t g1[] = {letter(a)};
+      fill(a, g1, 1);
+      for (std::size_t b = 0; b < A; ++b) {
+        const char32_t g2[] = {letter(a), letter(b)};
+        fill(A + a * A + b, g2, 2);
+        for (std::size_t c = 0; c < A; ++c) {
+          const char32_t g3[] = {letter(a), letter(b), letter(c)};
+          fill(A + A * A + (a * A + b) * A + c, g3, 3);
+        }
+      }
+    }
+  }
   d.scores_.resize(d.scores_.size() + kLanes, 0.0f);
   const auto en = std::find(d.languages_.begin(), d.languages_.end(), "en");
   d.en_index_ = static_cast<std::size_t>(en - d.languages_.begin());

@@ -149,6 +149,46 @@ TEST(Sarcasm, RepeatedAndAlternatingTextsKeepTheirOwnVerdicts) {
   EXPECT_FALSE(sarcastic(no));
 }
 
+// classify() takes the words and cue sums of service_cue()'s last text when it is the same
+// post (the targeted scorer asks service_cue() first): the intent must be the one computed
+// afresh, for every labelled post, for short posts (≤ 15 bytes) and for posts whose
+// sarcasm check calls service_cue() again in the middle of classify().
+TEST(Intent, SameIntentAfterServiceCueReadTheText) {
+  std::vector<std::string> texts = {"late again", "lost my bag", "no", "ok thanks!",
+                                    "Delayed. Brilliant.", "Oh great, my flight is cancelled.",
+                                    "still waiting on my refund. Cheers."};
+  std::ifstream in(data_path("intent.tsv"));
+  ASSERT_TRUE(in.good());
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') texts.push_back(line.substr(line.find('\t') + 1));
+  }
+  ASSERT_GT(texts.size(), 300u);
+  const IntentClassifier intents;
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string& text = texts[i];
+    const Sentiment post = vader().score(text);
+    const std::string& other = texts[(i + 1) % texts.size()];
+    (void)service_cue(other);  // another text last: computed afresh
+    const Intent fresh = intents.classify(text, post);
+    // The classifier's own words are now a third text's, computed afresh.
+    (void)intents.classify(texts[(i + 2) % texts.size()], Sentiment{});
+    const float cue = service_cue(text);
+    EXPECT_EQ(cue, service_cue(text)) << text;  // a repeat gives the kept answer
+    const Intent taken = intents.classify(text, post);  // the words service_cue() read
+    const Intent again = intents.classify(text, post);  // and afresh once more
+    differ += taken != fresh || again != fresh;
+  }
+  EXPECT_EQ(differ, 0u);
+  // The same storage with other bytes is another text.
+  std::string buf = "my bag was lost";
+  (void)service_cue(buf);
+  buf = "my bag was fine";
+  EXPECT_EQ(intents.classify(buf, Sentiment{}),
+            IntentClassifier{}.classify("my bag was fine", Sentiment{}));
+  EXPECT_EQ(service_cue(buf), 0.0f);
+}
+
 TEST(Sarcasm, PraiseAroundAServiceProblemIsNoPraise) {
   EXPECT_TRUE(sarcastic("Lumen Fiber going up another £4 a month. Brilliant."));
   EXPECT_TRUE(sarcastic("Oh great, Acme moved my flight again."));

@@ -214,6 +214,32 @@ TEST(LanguageDetector, TwoDetectorsInOneThreadKeepTheirOwnWordScores) {
   EXPECT_FALSE(alone_small == alone_full);  // different profiles give different margins
 }
 
+// Plain a-z words read their 1-3-grams from a table filled at load; the hashed look-up must
+// give the same guesses, to the last bit of the margin, on every text (words with accents,
+// capitals, apostrophes, digits and runs of one letter included).
+TEST(LanguageDetector, AsciiGramTableGivesTheHashedAnswer) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  LanguageDetector::Options hashed_only;
+  hashed_only.ascii_gram_table = false;
+  auto hashed = LanguageDetector::load(hashed_only);
+  ASSERT_TRUE(hashed.has_value()) << hashed.error();
+  auto texts = many_texts();
+  for (const std::string extra :
+       {"zzzzzzzzzz qqq xx", "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "éte été ete ÉTÉ naïve naive Straße strasse"}) {
+    texts.push_back(extra);
+  }
+  std::vector<Bits> with_table, without;
+  std::thread a([&] { with_table = guesses(detector(), texts, false); });
+  a.join();
+  std::thread b([&] { without = guesses(*hashed, texts, false); });
+  b.join();
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) differ += !(with_table[i] == without[i]);
+  EXPECT_EQ(differ, 0u);
+}
+
 TEST(LanguageDetector, IsFastOnShortPosts) {
   ASSERT_TRUE(loaded().has_value()) << loaded().error();
   const auto rows = read_rows("language.tsv");

@@ -205,14 +205,19 @@ struct Server::Impl {
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::shared_ptr<Shared> shared;
   tcp::acceptor acceptor{ioc};
+  // The acceptor is touched by its completion handler and by stop()'s close, each on
+  // whichever I/O thread runs it: both go through this strand, so they never overlap.
+  net::strand<net::io_context::executor_type> accept_strand{net::make_strand(ioc)};
   std::vector<std::thread> threads;
 
   void accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) admit(std::move(s));
-      accept();
-    });
+    acceptor.async_accept(
+        net::make_strand(ioc),
+        net::bind_executor(accept_strand, [this](beast::error_code ec, tcp::socket s) {
+          if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+          if (!ec) admit(std::move(s));
+          accept();
+        }));
   }
   void admit(tcp::socket s) {
     std::shared_ptr<Connection> c;
@@ -293,7 +298,7 @@ core::Status Server::start(const std::string& listen) {
 void Server::stop() {
   if (!impl_ || impl_->threads.empty()) return;
   Impl& impl = *impl_;
-  net::post(impl.acceptor.get_executor(), [&impl] {
+  net::post(impl.accept_strand, [&impl] {
     beast::error_code ignored;
     impl.acceptor.close(ignored);
   });

@@ -314,7 +314,7 @@ void FileCustomerSource::watch() {
 
 core::Result<bool> FileCustomerSource::reload_if_changed() const {
   std::lock_guard lock(reload_mu_);
-  std::shared_ptr<const Snapshot> cur = snap_.load();
+  std::shared_ptr<const Snapshot> cur = current();
   std::int64_t mtime = 0, size = 0;
   if (!file_stamp(path_, &mtime, &size)) {
     ++reload_failures_;
@@ -327,12 +327,15 @@ core::Result<bool> FileCustomerSource::reload_if_changed() const {
     ++reload_failures_;
     return std::unexpected(next.error());
   }
-  snap_.store(*next);
+  {
+    std::lock_guard lock(snap_mu_);
+    snap_ = std::move(*next);
+  }
   return true;
 }
 
 CustomerLookup FileCustomerSource::find(const Identity& who) const {
-  std::shared_ptr<const Snapshot> s = snap_.load();
+  std::shared_ptr<const Snapshot> s = current();
   const Snapshot::Row* r = nullptr;
   if (!who.handle.empty()) r = s->find(who.platform + '\x1f' + who.handle);
   if (r == nullptr && !who.did.empty()) r = s->find(who.platform + '\x1f' + who.did);
@@ -357,7 +360,7 @@ CustomerLookup FileCustomerSource::find(const Identity& who) const {
 }
 
 std::map<std::string, std::string> FileCustomerSource::attributes(const Identity& who) const {
-  std::shared_ptr<const Snapshot> s = snap_.load();
+  std::shared_ptr<const Snapshot> s = current();
   const Snapshot::Row* r = s->find(who.platform + '\x1f' + who.handle);
   if (r == nullptr && !who.did.empty()) r = s->find(who.platform + '\x1f' + who.did);
   std::map<std::string, std::string> out;
@@ -373,6 +376,6 @@ std::map<std::string, std::string> FileCustomerSource::attributes(const Identity
   return out;
 }
 
-std::size_t FileCustomerSource::size() const { return snap_.load()->handles; }
+std::size_t FileCustomerSource::size() const { return current()->handles; }
 
 }  // namespace earshot::pipeline::link

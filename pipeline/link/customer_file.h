@@ -15,8 +15,8 @@
 // take 88 MB resident (tests/pipeline/customer_directory_test.cc measures it).
 //
 // Reload: a background thread checks the file's mtime and size every `check_interval` and
-// loads a changed file into a new snapshot, swapped in atomically; look-ups never wait for
-// it. A file that fails to load (half written, bad line) keeps the previous snapshot and
+// loads a changed file into a new snapshot and swaps it in under a mutex that guards only
+// the pointer: a look-up copies the pointer and never waits for a load. A file that fails to load (half written, bad line) keeps the previous snapshot and
 // counts reload_failures(). reload_if_changed() does the same check on demand.
 //
 // Thread safety: find(), attributes(), size() and reload_if_changed() may run on any
@@ -71,7 +71,15 @@ class FileCustomerSource : public CustomerSource {
   Format format_;
   Options options_;
   std::string name_;
-  mutable std::atomic<std::shared_ptr<const Snapshot>> snap_;
+  // The snapshot in use. Not std::atomic<std::shared_ptr>: GCC 12's libstdc++ unlocks it with
+  // a relaxed store after reading the pointer, which orders nothing for the next writer
+  // (ThreadSanitizer reports the swap racing the read); a mutex around a copy does.
+  std::shared_ptr<const Snapshot> current() const {
+    std::lock_guard lock(snap_mu_);
+    return snap_;
+  }
+  mutable std::mutex snap_mu_;
+  mutable std::shared_ptr<const Snapshot> snap_;  // guarded by snap_mu_
   mutable std::mutex reload_mu_;
   mutable std::atomic<std::uint64_t> reload_failures_{0};
   std::mutex stop_mu_;

@@ -40,12 +40,20 @@ for ((r = 1; r <= RUNS; r++)); do
   done
   echo "round $r done, load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
-# The sentiment-only output carries the same compounds as the Python library (within 1e-4).
+# The sentiment-only output carries the same compounds as the Python library (within 1e-4)
+# wherever earshot scored with VADER (posts detected as another language get that language's
+# lexicon scorer or no score: counted apart).
 python3 - "$work/python.out" "$work/sentiment-vader.out" <<'PY'
 import json, sys
-bad = sum(abs(json.loads(a)["compound"] - json.loads(b)["score"]) > 1e-4
-          for a, b in zip(open(sys.argv[1]), open(sys.argv[2])) if json.loads(b)["model"] != "none")
-print("compound mismatches vs the Python peer (posts detected as English-or-supported): %d" % bad)
+bad = other = 0
+for a, b in zip(open(sys.argv[1]), open(sys.argv[2])):
+    ours = json.loads(b)
+    if not ours["model"].startswith("vader"):
+        other += 1
+    elif abs(json.loads(a)["compound"] - ours["score"]) > 1e-4:
+        bad += 1
+print("compound mismatches vs the Python peer where earshot used VADER: %d "
+      "(%d posts detected as another language, scored by its own lexicon or not at all)" % (bad, other))
 PY
 python3 - "$work/times" "$POSTS" <<'PY'
 import statistics, sys

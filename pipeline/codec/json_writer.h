@@ -20,13 +20,13 @@
 
 #include <array>
 #include <charconv>
-#include <concepts>
-#include <type_traits>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <rapidjson/internal/dtoa.h>

@@ -16,8 +16,9 @@
 //
 // Reload: a background thread checks the file's mtime and size every `check_interval` and
 // loads a changed file into a new snapshot and swaps it in under a mutex that guards only
-// the pointer: a look-up copies the pointer and never waits for a load. A file that fails to load (half written, bad line) keeps the previous snapshot and
-// counts reload_failures(). reload_if_changed() does the same check on demand.
+// the pointer: a look-up copies the pointer and never waits for a load. A file that fails
+// to load (half written, bad line) keeps the previous snapshot and counts reload_failures().
+// reload_if_changed() does the same check on demand.
 //
 // Thread safety: find(), attributes(), size() and reload_if_changed() may run on any
 // threads at once. Lifetime: the destructor stops the watcher thread.

@@ -135,25 +135,4 @@ codec::MentionView Enricher::mention_view(const core::ScoredPost& s, std::size_t
   return m;
 }
 
-void Enricher::mentions(const core::ScoredPost& s, std::vector<core::Mention>& out) const {
-  for (std::size_t i = 0; i < s.entities.size(); ++i) {
-    const codec::MentionView v = mention_view(s, i);
-    core::Mention m;
-    m.entity = v.entity;
-    m.kind = v.kind;
-    m.post_uid = v.post_uid;
-    m.source = v.source;
-    m.url = v.url;
-    m.created_at = v.created_at;
-    m.author_id = v.author_id;
-    m.text = v.text;
-    m.sentiment = *v.sentiment;
-    m.intent = v.intent;
-    m.customer = *v.customer;
-    m.derived = v.derived;
-    m.retract = v.retract;
-    out.push_back(std::move(m));
-  }
-}
-
 }  // namespace earshot::pipeline::process

@@ -16,11 +16,12 @@
 //   auto enricher = Enricher::build(config, /*model override*/ "");
 //   if (!enricher) return enricher.error();
 //   ScoredPost s = (*enricher)->enrich(std::move(post));
-//   std::vector<Mention> ms;
-//   (*enricher)->mentions(s, ms);
+//   std::string json;  // the Mention of each linked entity, encoded
+//   for (std::size_t i = 0; i < s.entities.size(); ++i)
+//     codec::encode_to(Enricher::mention_view(s, i), json);
 //
-// Thread safety: immutable after build(); enrich() and mentions() are const and may run on
-// many threads at once. Lifetime: owns its scorer, detector, linker and directories.
+// Thread safety: immutable after build(); enrich() is const and may run on many threads at
+// once. Lifetime: owns its scorer, detector, linker and directories.
 #pragma once
 
 #include <map>
@@ -61,10 +62,9 @@ class Enricher {
   // for callers that print nothing else (`earshot score --output sentiment`), so that
   // linking, customers and intent are not computed. Same `lang` as enrich().
   sentiment::Sentiment sentiment_of(const core::Post& post, std::string_view lang = {}) const;
-  // One Mention per linked entity (retract = the post is a platform delete).
-  void mentions(const core::ScoredPost& scored, std::vector<core::Mention>& out) const;
-  // The Mention of scored.entities[i] as views into `scored` (what mentions() copies out):
-  // `earshot process` encodes it straight away (codec::encode_to), with no Mention built.
+  // The Mention of scored.entities[i] (retract = the post is a platform delete), as views
+  // into `scored`: `earshot process` encodes it straight away (codec::encode_to), with no
+  // Mention copy of the text, url and ids.
   static codec::MentionView mention_view(const core::ScoredPost& scored, std::size_t i);
 
   const sentiment::Scorer& scorer() const { return *scorer_; }

@@ -72,7 +72,7 @@ void ProcessStage::prepare_record(const log::Record& in, Slot& slot) const {
   slot.dedup = dedup_changelog::with_version(
       dedup_changelog::post_value(slot.scored),
       {0, slot.scored.post.edited_at.value_or(""), slot.text_hash});
-  // Enricher::mentions() as JSON, written from views into slot.scored (no Mention copies).
+  // Each linked entity's Mention, written from views into slot.scored (no Mention copies).
   const std::size_t n = slot.scored.entities.size();
   slot.mention_json.resize(n);
   for (std::size_t i = 0; i < n; ++i) {

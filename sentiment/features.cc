@@ -44,6 +44,8 @@ struct Scratch {
   std::vector<std::uint64_t> hashes;
   std::vector<float> weights;  // per token: name_weight for names, else 1
   std::vector<std::int64_t> lex_bins;
+  std::vector<FeatureExtractor::CharWord> words;  // extract_parts()'s plain words
+  std::vector<Feature> expanded;                  // extract_unscaled()'s output
   // The features, written in place (a vector's resize would zero them first).
   std::unique_ptr<Feature[]> features;
   std::size_t capacity = 0;
@@ -89,7 +91,107 @@ void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out)
   for (std::size_t i = 0; i < u.scaled; ++i) out[i].value *= u.scale;
 }
 
+namespace {
+
+// `sq` plus `k` additions of `c`, one at a time (each rounds), as extract() sums the squares
+// of a word's character n-grams. When c is a power of two and sq a multiple of it below
+// 2^24 * c, every partial sum is exact, so one addition of k * c (also exact) gives the
+// same float: the shipped char_weight 0.5 makes c 0.25.
+float add_repeated(float sq, float c, std::size_t k) {
+  const std::uint32_t bits = std::bit_cast<std::uint32_t>(c);
+  const std::uint32_t exponent = bits >> 23;  // sign bit 0: c > 0
+  if ((bits & 0x7FFFFFu) == 0 && exponent > 24 && exponent < 200 && k <= (1u << 23)) {
+    const float q = sq / c;  // exact: a power-of-two divisor in range
+    if (q >= 0.0f && q == std::floor(q) && q + static_cast<float>(k) <= 16777216.0f) {
+      return sq + static_cast<float>(k) * c;
+    }
+  }
+  for (std::size_t i = 0; i < k; ++i) sq += c;
+  return sq;
+}
+
+}  // namespace
+
+std::size_t FeatureExtractor::char_ngram_count(std::size_t size) const {
+  const std::size_t lo = config_.char_ngram_min;
+  const std::size_t hi = config_.char_ngram_max;
+  if (lo == 0 || lo > hi) return 0;
+  // Starting at each of the T bytes of "<word>", the n-grams of lo..min(hi, bytes left).
+  const std::size_t t = std::min<std::size_t>(size, 64) + 2;
+  const std::size_t a = std::min(t, hi);
+  std::size_t count = a >= lo ? (a - lo + 1) * (a - lo + 2) / 2 : 0;
+  if (t > hi) count += (t - hi) * (hi - lo + 1);
+  return count;
+}
+
+std::size_t FeatureExtractor::char_ngrams(std::string_view word, std::uint32_t* out) const {
+  const std::size_t lo = config_.char_ngram_min;
+  const std::size_t hi = config_.char_ngram_max;
+  if (lo == 0) return 0;
+  std::array<unsigned char, 66> w;
+  const std::size_t len = std::min<std::size_t>(word.size(), 64);
+  w[0] = '<';
+  std::memcpy(w.data() + 1, word.data(), len);
+  w[len + 1] = '>';
+  const std::size_t total = len + 2;
+  const std::uint32_t shift = shift_;
+  std::uint32_t* o = out;
+  // One multiply-xorshift is enough here: h is already a full-width product.
+  const auto put = [&o, shift](std::uint64_t h, std::uint64_t n) {
+    *o++ = static_cast<std::uint32_t>(((h ^ (h >> 29) ^ n) * kP2) >> shift);
+  };
+  if (lo == 2 && hi == 5) {  // the shipped configuration, unrolled
+    for (std::size_t b = 0; b + 1 < total; ++b) {
+      const unsigned char* c = w.data() + b;
+      const std::size_t top = total - b;  // >= 2
+      std::uint64_t h = (kCharSeed ^ c[0]) * kP1;
+      h = (h ^ c[1]) * kP1;
+      put(h, 2);
+      if (top < 3) continue;
+      h = (h ^ c[2]) * kP1;
+      put(h, 3);
+      if (top < 4) continue;
+      h = (h ^ c[3]) * kP1;
+      put(h, 4);
+      if (top < 5) continue;
+      h = (h ^ c[4]) * kP1;
+      put(h, 5);
+    }
+    return static_cast<std::size_t>(o - out);
+  }
+  for (std::size_t b = 0; b < total; ++b) {
+    const unsigned char* c = w.data() + b;
+    const std::size_t top = std::min(hi, total - b);
+    std::uint64_t h = kCharSeed;
+    std::size_t n = 1;
+    for (; n < lo && n <= top; ++n) h = (h ^ c[n - 1]) * kP1;
+    for (; n <= top; ++n) {
+      h = (h ^ c[n - 1]) * kP1;
+      put(h, n);
+    }
+  }
+  return static_cast<std::size_t>(o - out);
+}
+
 FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view text) const {
+  const Parts p = extract_parts(text);
+  Scratch& s = scratch();
+  std::size_t n = p.head_size + p.tail_size;
+  for (std::size_t i = 0; i < p.word_count; ++i) n += char_ngram_count(p.words[i].size);
+  if (n > s.expanded.size()) s.expanded.resize(std::max(n, 2 * s.expanded.size()));
+  Feature* const first = s.expanded.data();
+  Feature* o = std::copy(p.head, p.head + p.head_size, first);
+  std::array<std::uint32_t, 66 * 8> buckets;  // char_ngram_max <= 8
+  for (std::size_t i = 0; i < p.word_count; ++i) {
+    const CharWord& w = p.words[i];
+    const std::size_t k = char_ngrams(std::string_view(p.text + w.begin, w.size), buckets.data());
+    for (std::size_t j = 0; j < k; ++j) *o++ = Feature{buckets[j], w.weight};
+  }
+  o = std::copy(p.tail, p.tail + p.tail_size, o);
+  return Unscaled{first, n, p.scaled ? n - (p.tail_size - p.tail_scaled) : 0, p.scale};
+}
+
+FeatureExtractor::Parts FeatureExtractor::extract_parts(std::string_view text) const {
   Scratch& s = scratch();
   tokenize_for_features(text, config_.negation, s.tokens);
   const auto& toks = s.tokens.tokens;
@@ -97,6 +199,7 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
 
   s.hashes.clear();
   s.weights.clear();
+  s.words.clear();
   const bool names = config_.name_weight < 1.0f;
   float lex_pos = 0.0f, lex_neg = 0.0f;
   // lexicon_extra: strongest valences, sums after the last "but", negated/emphasised hits.
@@ -108,15 +211,12 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
   static const std::uint64_t kAllCaps = hash_bytes("<allcaps>", kWordSeed);
   auto& lex_bins = s.lex_bins;
   lex_bins.clear();
+  const bool chars = config_.char_ngram_min > 0;
+  const float base_char_weight = config_.char_weight;
   // An upper bound of the features below, so they are written with no capacity checks.
-  const std::size_t lo = config_.char_ngram_min;
-  const std::size_t hi = config_.char_ngram_max;
-  std::size_t bound = (config_.word_ngram_max + 3) * toks.size() + 16;
+  const std::size_t bound = (config_.word_ngram_max + 3) * toks.size() + 16;
   for (const FeatureToken& t : toks) {
     std::uint64_t h = hash_bytes(std::string_view(norm).substr(t.begin, t.size), kWordSeed);
-    if (t.kind == FeatureTokenKind::word && lo > 0) {
-      bound += (hi - lo + 1) * (std::min<std::size_t>(t.size, 64) + 2);
-    }
     if (h == kBut) {
       after_but = true;
       but_pos = but_neg = 0.0f;
@@ -136,9 +236,15 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
         if (t.all_caps || t.elongated) emphasised += v > 0 ? 1 : -1;
       }
     }
+    float weight = 1.0f;
     if (names) {
       const bool name = t.name && t.kind == FeatureTokenKind::word && !in_lexicon;
-      s.weights.push_back(name ? config_.name_weight : 1.0f);
+      weight = name ? config_.name_weight : 1.0f;
+      s.weights.push_back(weight);
+    }
+    if (chars && t.kind == FeatureTokenKind::word) {
+      const float char_weight = names ? base_char_weight * weight : base_char_weight;
+      s.words.push_back(CharWord{t.begin, std::min<std::uint32_t>(t.size, 64), char_weight, h});
     }
     if (t.negated) h = fmix64(h ^ kNegSalt);
     s.hashes.push_back(h);
@@ -168,58 +274,15 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
       emit(g + n, v);
     }
   }
+  const std::size_t head_size = static_cast<std::size_t>(o - first);
 
-  // Character n-grams of "<word>" for plain words.
-  if (lo > 0) {
-    const float base_char_weight = config_.char_weight;
-    for (std::size_t ti = 0; ti < toks.size(); ++ti) {
-      const FeatureToken& t = toks[ti];
-      if (t.kind != FeatureTokenKind::word) continue;
-      const float char_weight = names ? base_char_weight * s.weights[ti] : base_char_weight;
-      std::array<unsigned char, 66> w;
-      const std::size_t len = std::min<std::size_t>(t.size, 64);
-      w[0] = '<';
-      std::memcpy(w.data() + 1, norm.data() + t.begin, len);
-      w[len + 1] = '>';
-      const std::size_t total = len + 2;
-      const float char_sq = char_weight * char_weight;
-      // One multiply-xorshift is enough here: h is already a full-width product.
-      const auto put = [&](std::uint64_t h, std::uint64_t n) {
-        *o++ = Feature{static_cast<std::uint32_t>(((h ^ (h >> 29) ^ n) * kP2) >> shift),
-                       char_weight};
-        sq += char_sq;
-      };
-      if (lo == 2 && hi == 5) {  // the shipped configuration, unrolled
-        for (std::size_t b = 0; b + 1 < total; ++b) {
-          const unsigned char* c = w.data() + b;
-          const std::size_t top = total - b;  // >= 2
-          std::uint64_t h = (kCharSeed ^ c[0]) * kP1;
-          h = (h ^ c[1]) * kP1;
-          put(h, 2);
-          if (top < 3) continue;
-          h = (h ^ c[2]) * kP1;
-          put(h, 3);
-          if (top < 4) continue;
-          h = (h ^ c[3]) * kP1;
-          put(h, 4);
-          if (top < 5) continue;
-          h = (h ^ c[4]) * kP1;
-          put(h, 5);
-        }
-        continue;
-      }
-      for (std::size_t b = 0; b < total; ++b) {
-        const unsigned char* c = w.data() + b;
-        const std::size_t top = std::min(hi, total - b);
-        std::uint64_t h = kCharSeed;
-        std::size_t n = 1;
-        for (; n < lo && n <= top; ++n) h = (h ^ c[n - 1]) * kP1;
-        for (; n <= top; ++n) {
-          h = (h ^ c[n - 1]) * kP1;
-          put(h, n);
-        }
-      }
-    }
+  // Character n-grams of "<word>" for plain words: only their squares here.
+  std::size_t char_count = 0;
+  for (const CharWord& w : s.words) {
+    const std::size_t k = char_ngram_count(w.size);
+    const float char_sq = w.weight * w.weight;
+    sq = add_repeated(sq, char_sq, k);
+    char_count += k;
   }
 
   // Flags, hashed like tokens of their own.
@@ -228,11 +291,12 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
     if (t.all_caps) emit(kAllCaps, 1.0f);
   }
   for (std::int64_t bin : lex_bins) emit(kLexBinSeed + static_cast<std::uint64_t>(bin), 1.0f);
-  Unscaled result{first, 0, static_cast<std::size_t>(o - first), 1.0f};
-  if (config_.normalize && o != first) {
+  Parts result{first,   head_size,        s.words.data(), s.words.size(), first + head_size, 0, 0,
+               norm.data(), 1.0f, false};
+  result.tail_scaled = static_cast<std::size_t>(o - first) - head_size;
+  if (config_.normalize && (o != first || char_count > 0)) {
     result.scale = 1.0f / std::sqrt(sq);
-  } else {
-    result.scaled = 0;
+    result.scaled = true;
   }
   if (config_.lexicon && (lex_pos != 0.0f || lex_neg != 0.0f)) {
     // VADER's normalisation x / sqrt(x^2 + 15) keeps the sums in (-1, 1).
@@ -261,7 +325,7 @@ FeatureExtractor::Unscaled FeatureExtractor::extract_unscaled(std::string_view t
     emit(hash_bytes("<vader-pos>", kWordSeed), k * static_cast<float>(v.pos));
     emit(hash_bytes("<vader-neg>", kWordSeed), k * static_cast<float>(v.neg));
   }
-  result.size = static_cast<std::size_t>(o - first);
+  result.tail_size = static_cast<std::size_t>(o - first) - head_size;
   return result;
 }
 

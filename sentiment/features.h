@@ -86,6 +86,36 @@ class FeatureExtractor {
   };
   Unscaled extract_unscaled(std::string_view text) const;
 
+  // extract_unscaled() with each plain word's character n-grams left as the word, for a
+  // caller that keeps per-word results (LinearModel::logits caches each word's weight rows).
+  // Expanding every `words[i]` with char_ngrams() (value `weight`) between `head` and `tail`
+  // gives extract_unscaled()'s features in its order; `scale` is computed as there (from the
+  // n-gram counts: no word is hashed for it). Thread_local buffers, valid until the next
+  // extract call in this thread.
+  struct CharWord {
+    std::uint32_t begin;  // into Parts::text
+    std::uint32_t size;   // at most 64 (longer words are cut, as extract() cuts them)
+    float weight;         // the value of each of its character n-grams
+    std::uint64_t hash;   // hash_bytes(word, token seed) of the whole word
+  };
+  struct Parts {
+    const Feature* head;  // word n-grams, all scaled
+    std::size_t head_size;
+    const CharWord* words;  // in token order; their n-grams are scaled
+    std::size_t word_count;
+    const Feature* tail;      // flags and lexicon bins (scaled), then the dense sums (not)
+    std::size_t tail_scaled;  // how many of tail are scaled
+    std::size_t tail_size;
+    const char* text;  // the normalised token bytes
+    float scale;       // 1.0f when nothing is scaled (normalize off, or no features)
+    bool scaled;       // Unscaled::scaled != 0
+  };
+  Parts extract_parts(std::string_view text) const;
+  // How many character n-grams a word of `size` bytes has (size cut to 64), and their
+  // buckets in extract()'s order (`out` holds at least char_ngram_count(word.size())).
+  std::size_t char_ngram_count(std::size_t size) const;
+  std::size_t char_ngrams(std::string_view word, std::uint32_t* out) const;
+
  private:
   FeatureConfig config_;
   std::uint32_t shift_;  // 64 - hash_bits

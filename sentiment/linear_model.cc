@@ -1,6 +1,7 @@
 #include "sentiment/linear_model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -52,6 +53,9 @@ std::string model_id(std::uint64_t checksum) {
   std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(checksum & 0xFFFFFFFFu));
   return std::string("earshot-lr-1-") + hex;
 }
+
+// Serials name models in the per-thread word cache of logits() (see below).
+std::atomic<std::uint64_t> next_serial{1};
 
 }  // namespace
 
@@ -140,7 +144,7 @@ std::expected<LinearModelData, std::string> parse_model(std::string_view bytes) 
 }
 
 LinearModel::LinearModel(LinearModelData data)
-    : data_(std::move(data)), extractor_(data_.features) {
+    : data_(std::move(data)), extractor_(data_.features), serial_(next_serial++) {
   const std::string bytes = serialize_model(data_);
   std::uint64_t checksum = 0;
   std::memcpy(&checksum, bytes.data() + bytes.size() - 8, 8);
@@ -165,56 +169,158 @@ std::expected<std::unique_ptr<LinearModel>, std::string> LinearModel::from_file(
   return model;
 }
 
+namespace {
+
+// The weight rows of a word's character n-grams, kept per thread: most words of a stream
+// repeat, and a hit replaces hashing ~4 n-grams per byte and as many scattered row loads
+// (2 MiB table) by one contiguous read. Direct-mapped on the word's hash; a slot names its
+// model by serial (never reused, unlike an address) and holds the word's bytes, so a hit is
+// exact and the logits do not depend on what the cache holds.
+constexpr std::size_t kCachedWordMax = 16;  // bytes, and at most kCachedRows n-grams
+constexpr std::size_t kCachedRows = 41;     // "<word>" of <= 10 bytes in the shipped 2..5
+constexpr std::size_t kWordSlots = 8192;    // 192-byte slots: 1.5 MiB per scoring thread
+
+struct alignas(64) WordSlot {
+  std::uint64_t serial = 0;       // 0: empty
+  std::uint64_t key[2] = {0, 0};  // the word's bytes, zero-padded
+  std::uint8_t size = 0;
+  std::uint8_t count = 0;
+  std::int32_t rows[kCachedRows];  // four int8 weights per n-gram, in feature order
+};
+static_assert(sizeof(WordSlot) == 192);
+
+struct WordCache {
+  std::unique_ptr<WordSlot[]> slots = std::make_unique<WordSlot[]>(kWordSlots);
+};
+
+WordSlot* word_slots() {
+  thread_local WordCache cache;
+  return cache.slots.get();
+}
+
+inline std::uint64_t load_le(const char* p, std::size_t n) {  // n <= 8 bytes, zero-padded
+  std::uint64_t v = 0;
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    // The two loads overlap on equal bytes at equal places, so OR joins them.
+    v = a | (static_cast<std::uint64_t>(b) << (8 * (n - 4)));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    }
+  }
+  return v;
+}
+
+// The word's bytes (at most 16), zero-padded, as two integers (little-endian order).
+inline void pack_word(const char* p, std::size_t n, std::uint64_t key[2]) {
+  static_assert(std::endian::native == std::endian::little);
+  if (n <= 8) {
+    key[0] = load_le(p, n);
+    key[1] = 0;
+  } else {
+    std::memcpy(&key[0], p, 8);
+    std::uint64_t last;
+    std::memcpy(&last, p + n - 8, 8);
+    key[1] = last >> (8 * (16 - n));
+  }
+}
+
+}  // namespace
+
 std::array<float, 3> LinearModel::logits(std::string_view text) const {
-  const FeatureExtractor::Unscaled u = extractor_.extract_unscaled(text);
+  const FeatureExtractor::Parts p = extractor_.extract_parts(text);
   // The four classes of a row side by side (the fourth is padding): one conversion and
   // one multiply-add per feature, lane by lane the same arithmetic as four scalar ones.
   // A scaled feature's value is value * scale first (the float extract() stores), then the
-  // product with the row: the same roundings as scoring extract()'s output.
+  // product with the row: the same roundings as scoring extract()'s output, in its order.
   using Floatx4 = float __attribute__((vector_size(16)));
   Floatx4 sum = {0, 0, 0, 0};
   const std::int8_t* w = data_.weights.data();
-  const Feature* f = u.features;
-  const std::size_t n = u.size;
-  const float scale = u.scale;
-  // The rows are scattered over a table larger than L2: ask for each kAhead features in
-  // advance so the cache misses overlap instead of queueing behind each other.
-  constexpr std::size_t kAhead = 16;
-  const auto row_of = [w, f](std::size_t i) {
-    return w + (static_cast<std::size_t>(f[i].bucket) << 2);
+  const float scale = p.scale;
+  const auto row_of = [w](std::uint32_t bucket) {
+    return w + (static_cast<std::size_t>(bucket) << 2);
   };
-  const auto row = [&](std::size_t i) {
+  const auto widen = [](const void* bytes4) {
 #if defined(__SSE4_1__)
     // Sign-extend the four bytes and convert (two instructions; the generic conversion
     // below compiles to a byte-by-byte sequence). Both are exact: an int8 is a float.
     std::int32_t bytes;
-    std::memcpy(&bytes, row_of(i), sizeof bytes);
+    std::memcpy(&bytes, bytes4, sizeof bytes);
     return reinterpret_cast<Floatx4>(_mm_cvtepi32_ps(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(bytes))));
 #else
     using Int8x4 = std::int8_t __attribute__((vector_size(4)));
     Int8x4 r;
-    std::memcpy(&r, row_of(i), sizeof r);
+    std::memcpy(&r, bytes4, sizeof r);
     return __builtin_convertvector(r, Floatx4);
 #endif
   };
-  for (std::size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(row_of(i));
-  const std::size_t scaled = u.scaled;
-  const std::size_t prefetched = n > kAhead ? n - kAhead : 0;
+  // The rows are scattered over a table larger than L2: ask for each kAhead features in
+  // advance so the cache misses overlap instead of queueing behind each other.
+  constexpr std::size_t kAhead = 16;
+  const Feature* f = p.head;
+  const std::size_t n = p.head_size;
+  for (std::size_t i = 0; i < std::min(n, kAhead); ++i) __builtin_prefetch(row_of(f[i].bucket));
+  for (std::size_t i = 0; i < p.tail_size; ++i) __builtin_prefetch(row_of(p.tail[i].bucket));
   std::size_t i = 0;
-  for (; i < std::min(scaled, prefetched); ++i) {
-    __builtin_prefetch(row_of(i + kAhead));
+  for (; i + kAhead < n; ++i) {
+    __builtin_prefetch(row_of(f[i + kAhead].bucket));
     const float v = f[i].value * scale;
-    sum += v * row(i);
+    sum += v * widen(row_of(f[i].bucket));
   }
-  for (; i < scaled; ++i) {
+  for (; i < n; ++i) {
     const float v = f[i].value * scale;
-    sum += v * row(i);
+    sum += v * widen(row_of(f[i].bucket));
   }
-  for (; i < prefetched; ++i) {
-    __builtin_prefetch(row_of(i + kAhead));
-    sum += f[i].value * row(i);
+
+  // Each plain word's character n-grams: their rows from the word cache, or looked up.
+  WordSlot* const slots = word_slots();
+  std::array<std::uint32_t, 66 * 8> buckets;  // char_ngram_max <= 8
+  std::array<std::int32_t, 66 * 8> rows;
+  for (std::size_t k = 0; k < p.word_count; ++k) {
+    const FeatureExtractor::CharWord& cw = p.words[k];
+    const char* bytes = p.text + cw.begin;
+    const float v = cw.weight * scale;
+    const std::int32_t* r = nullptr;
+    std::size_t count = 0;
+    WordSlot* slot = nullptr;
+    std::uint64_t key[2] = {0, 0};
+    if (cw.size <= kCachedWordMax) {
+      slot = &slots[(cw.hash >> 17) & (kWordSlots - 1)];
+      pack_word(bytes, cw.size, key);
+      if (slot->serial == serial_ && slot->size == cw.size && slot->key[0] == key[0] &&
+          slot->key[1] == key[1]) {
+        r = slot->rows;
+        count = slot->count;
+      }
+    }
+    if (r == nullptr) {
+      count = extractor_.char_ngrams(std::string_view(bytes, cw.size), buckets.data());
+      for (std::size_t j = 0; j < count; ++j) __builtin_prefetch(row_of(buckets[j]));
+      const bool keep = slot != nullptr && count <= kCachedRows;
+      std::int32_t* out = keep ? slot->rows : rows.data();
+      for (std::size_t j = 0; j < count; ++j) std::memcpy(&out[j], row_of(buckets[j]), 4);
+      if (keep) {
+        slot->serial = serial_;
+        slot->key[0] = key[0];
+        slot->key[1] = key[1];
+        slot->size = static_cast<std::uint8_t>(cw.size);
+        slot->count = static_cast<std::uint8_t>(count);
+      }
+      r = out;
+    }
+    for (std::size_t j = 0; j < count; ++j) sum += v * widen(&r[j]);
   }
-  for (; i < n; ++i) sum += f[i].value * row(i);
+
+  // Flags and lexicon bins (scaled), then the dense sums (not).
+  f = p.tail;
+  for (i = 0; i < p.tail_scaled; ++i) {
+    const float tv = f[i].value * scale;
+    sum += tv * widen(row_of(f[i].bucket));
+  }
+  for (; i < p.tail_size; ++i) sum += f[i].value * widen(row_of(f[i].bucket));
   const float acc[4] = {sum[0], sum[1], sum[2], sum[3]};
   std::array<float, 3> out;
   for (int c = 0; c < 3; ++c) out[c] = data_.bias[c] + data_.scale * acc[c];

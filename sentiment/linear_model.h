@@ -73,6 +73,7 @@ class LinearModel final : public Scorer {
   LinearModelData data_;
   FeatureExtractor extractor_;
   std::string id_;
+  std::uint64_t serial_;  // names this model's rows in the per-thread word cache
 };
 
 // The bytes of sentiment/data/default.model, embedded in the binary at build time

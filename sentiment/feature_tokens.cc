@@ -9,6 +9,10 @@
 #include <unordered_map>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "sentiment/embedded_data.h"
 #include "sentiment/features.h"
 #include "sentiment/utf8.h"
@@ -117,6 +121,41 @@ static_assert(std::all_of(kNegators.begin(), kNegators.end(),
                           [](std::string_view n) { return n.size() >= 2 && n.size() <= 8; }));
 
 inline bool is_space(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
+
+// Byte classes for the word loop: one table load instead of a chain of range tests.
+enum : std::uint8_t { kWordByte = 1, kUpperByte = 2, kLetterByte = 4, kDigitByte = 8, kHighByte = 16 };
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t k = 0;
+    if (c >= 0x80) k |= kHighByte;
+    if (c >= 'A' && c <= 'Z') k |= kWordByte | kUpperByte | kLetterByte;
+    if (c >= 'a' && c <= 'z') k |= kWordByte | kLetterByte;
+    if (c >= '0' && c <= '9') k |= kWordByte | kDigitByte;
+    if (c == '_' || c == '\'') k |= kWordByte;
+    t[static_cast<std::size_t>(c)] = k;
+  }
+  return t;
+}();
+
+// The first whitespace byte (is_space) of s at or after i, or s.size(); sixteen at a time.
+inline std::size_t next_space(std::string_view s, std::size_t i) {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  const __m128i nine = _mm_set1_epi8(9);
+  const __m128i four = _mm_set1_epi8(4);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    // 9..13: b - 9 <= 4 unsigned, i.e. min(b - 9, 4) == b - 9.
+    const __m128i d = _mm_sub_epi8(b, nine);
+    const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(d, four), d);
+    const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, space), ctl));
+    if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (i < s.size() && !is_space(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
 inline bool is_alnum(unsigned char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -154,8 +193,7 @@ class FeatureTokenizer {
         ++i;
         continue;
       }
-      std::size_t j = i;
-      while (j < in_.size() && !is_space(static_cast<unsigned char>(in_[j]))) ++j;
+      const std::size_t j = next_space(in_, i + 1);
       chunk(in_.substr(i, j - i));
       i = j;
     }
@@ -252,11 +290,13 @@ class FeatureTokenizer {
     while (q < c.size()) {
       auto d = static_cast<unsigned char>(c[q]);
       std::size_t n = 1;
-      if (d >= 0x80) {
+      unsigned cls = kByteClass[d];
+      if (cls & kHighByte) {
         std::uint32_t cp = 0;
         n = decode_utf8(c, q, &cp);
         if (cp == 0x2019) {
           d = '\'';
+          cls = kByteClass[d];
         } else if (n == 1 || is_symbol(cp) || is_ignorable(cp) || (cp >= 0x2000 && cp < 0x2190) ||
                    cp < 0xC0) {
           break;
@@ -267,13 +307,13 @@ class FeatureTokenizer {
           q += n;
           continue;
         }
-      } else if (!is_alnum(d) && d != '_' && d != '\'') {
+      } else if (!(cls & kWordByte)) {
         break;
       }
-      if (d >= 'A' && d <= 'Z') ++upper;
-      if ((d >= 'A' && d <= 'Z') || (d >= 'a' && d <= 'z')) ++letters;
-      if (!(d >= '0' && d <= '9')) digits_only = false;
-      const char l = lower(d);
+      upper += (cls & kUpperByte) != 0;
+      letters += (cls & kLetterByte) != 0;
+      digits_only = digits_only && (cls & kDigitByte) != 0;
+      const char l = static_cast<char>(d | ((cls & kUpperByte) << 4));  // 'A'..'Z' + 32
       if (len >= 2 && out[len - 1] == l && out[len - 2] == l) {
         elongated = true;
       } else {
@@ -323,13 +363,7 @@ class FeatureTokenizer {
   static bool is_negator(std::string_view w) {
     if (w.size() > 3 && w.substr(w.size() - 3) == "n't") return true;
     if (w.size() > 8 || w.size() < 2) return false;
-    std::uint64_t key;  // pack8(w), with one load when the word's bytes allow it
-    if (w.size() == 8) {
-      std::memcpy(&key, w.data(), 8);
-      if constexpr (std::endian::native == std::endian::big) key = __builtin_bswap64(key);
-    } else {
-      key = pack8(w);
-    }
+    const std::uint64_t key = load_le_upto8(w.data(), w.size());  // pack8(w)
     for (std::size_t slot = negator_slot(key);; slot = (slot + 1) & 63) {
       if (kNegatorSet[slot] == key) return true;
       if (kNegatorSet[slot] == 0) return false;

@@ -14,7 +14,10 @@
 // are built once, on first use, and never change). Lifetime: tokens index buffer.text.
 #pragma once
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +43,26 @@ struct FeatureTokenBuffer {
 
 // Fills `out` (cleared first) with the tokens of `text`.
 void tokenize_for_features(std::string_view text, bool negation, FeatureTokenBuffer& out);
+
+// The n <= 8 bytes at p as a little-endian integer, zero-padded (what a byte loop
+// `v |= p[i] << 8 * i` gives), in two overlapping loads: the overlap holds equal bytes at
+// equal places, so OR joins them.
+inline std::uint64_t load_le_upto8(const char* p, std::size_t n) {
+  static_assert(std::endian::native == std::endian::little, "little-endian loads");
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return a | (static_cast<std::uint64_t>(b) << (8 * (n - 4)));
+  }
+  if (n >= 2) {
+    std::uint16_t a, b;
+    std::memcpy(&a, p, 2);
+    std::memcpy(&b, p + n - 2, 2);
+    return a | (static_cast<std::uint64_t>(b) << (8 * (n - 2)));
+  }
+  return n == 1 ? static_cast<unsigned char>(p[0]) : 0;
+}
 
 // Seed of hash_bytes() for token hashes, shared by the n-gram features and the lexicon.
 inline constexpr std::uint64_t kTokenHashSeed = 0x5851F42D4C957F2Dull;

@@ -74,10 +74,7 @@ std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) {
     p += 8;
     n -= 8;
   }
-  std::uint64_t tail = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-  }
+  const std::uint64_t tail = load_le_upto8(p, n);
   h = std::rotl(h ^ (tail * kP2), 27) * kP1;
   return fmix64(h);
 }

@@ -14,6 +14,8 @@
 #include <immintrin.h>
 #endif
 
+#include "sentiment/feature_tokens.h"
+
 namespace earshot::sentiment {
 namespace {
 
@@ -198,27 +200,11 @@ WordSlot* word_slots() {
   return cache.slots.get();
 }
 
-inline std::uint64_t load_le(const char* p, std::size_t n) {  // n <= 8 bytes, zero-padded
-  std::uint64_t v = 0;
-  if (n >= 4) {
-    std::uint32_t a, b;
-    std::memcpy(&a, p, 4);
-    std::memcpy(&b, p + n - 4, 4);
-    // The two loads overlap on equal bytes at equal places, so OR joins them.
-    v = a | (static_cast<std::uint64_t>(b) << (8 * (n - 4)));
-  } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-    }
-  }
-  return v;
-}
-
 // The word's bytes (at most 16), zero-padded, as two integers (little-endian order).
 inline void pack_word(const char* p, std::size_t n, std::uint64_t key[2]) {
   static_assert(std::endian::native == std::endian::little);
   if (n <= 8) {
-    key[0] = load_le(p, n);
+    key[0] = load_le_upto8(p, n);
     key[1] = 0;
   } else {
     std::memcpy(&key[0], p, 8);

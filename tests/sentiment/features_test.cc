@@ -159,3 +159,40 @@ TEST(HashBytes, IsStableAndSeeded) {
 
 }  // namespace
 }  // namespace earshot::sentiment
+
+namespace earshot::sentiment {
+namespace {
+
+// Words with 16 readable bytes after them take a sixteen-byte path (issue 18); at the end
+// of a post they do not. Both must give the same tokens and flags, for every kind of word.
+TEST(FeatureTokens, WordsAreTheSameMidTextAndAtItsEnd) {
+  const std::vector<std::string> words = {
+      "a",         "Ab",        "SOOOO",       "sooo",         "aabbaa",      "AaA",
+      "Don't",     "'quoted'",  "x_y",         "2024",         "12ab",        "abcdefghijklmno",
+      "abcdefghijklmnop",       "ABCDEFGHIJKLMNOPQ",           "caf\xC3\xA9s", "na\xC3\xAFvE",
+      "don\xE2\x80\x99t",       "hi\xF0\x9F\x98\x82",          "Zz9_'",       "MiXeD"};
+  const std::string pad(20, ' ');
+  for (const std::string& w : words) {
+    for (const std::string& before : {std::string(), std::string("x. "), std::string("#")}) {
+      const std::string text = before + w;
+      FeatureTokenBuffer at_end, mid;
+      tokenize_for_features(text, true, at_end);
+      tokenize_for_features(text + pad + "end", true, mid);
+      ASSERT_EQ(mid.tokens.size(), at_end.tokens.size() + 1) << text;
+      for (std::size_t i = 0; i < at_end.tokens.size(); ++i) {
+        const FeatureToken& a = at_end.tokens[i];
+        const FeatureToken& b = mid.tokens[i];
+        EXPECT_EQ(at_end.text.substr(a.begin, a.size), mid.text.substr(b.begin, b.size)) << text;
+        EXPECT_EQ(a.kind, b.kind) << text;
+        EXPECT_EQ(a.elongated, b.elongated) << text;
+        EXPECT_EQ(a.all_caps, b.all_caps) << text;
+        EXPECT_EQ(a.name, b.name) << text;
+        EXPECT_EQ(a.negated, b.negated) << text;
+      }
+    }
+  }
+  EXPECT_EQ(feature_tokens("SOOOO Good" + pad, true), (std::vector<std::string>{"soo", "good"}));
+}
+
+}  // namespace
+}  // namespace earshot::sentiment

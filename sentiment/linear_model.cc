@@ -284,7 +284,7 @@ std::array<float, 3> LinearModel::logits(std::string_view text) const {
     }
     if (r == nullptr) {
       count = extractor_.char_ngrams(std::string_view(bytes, cw.size), buckets.data());
-      for (std::size_t j = 0; j < count; ++j) __builtin_prefetch(row_of(buckets[j]));
+      // No prefetch: these loads are independent, so the misses overlap anyway.
       const bool keep = slot != nullptr && count <= kCachedRows;
       std::int32_t* out = keep ? slot->rows : rows.data();
       for (std::size_t j = 0; j < count; ++j) std::memcpy(&out[j], row_of(buckets[j]), 4);
@@ -297,6 +297,7 @@ std::array<float, 3> LinearModel::logits(std::string_view text) const {
       }
       r = out;
     }
+#pragma GCC unroll 4
     for (std::size_t j = 0; j < count; ++j) sum += v * widen(&r[j]);
   }
 

@@ -79,8 +79,28 @@ std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) {
   return fmix64(h);
 }
 
+namespace {
+
+// How many character n-grams (lo..hi bytes) "<word>" has for a word of `size` bytes.
+std::size_t count_char_ngrams(std::size_t lo, std::size_t hi, std::size_t size) {
+  if (lo == 0 || lo > hi) return 0;
+  // Starting at each of the T bytes of "<word>", the n-grams of lo..min(hi, bytes left).
+  const std::size_t t = std::min<std::size_t>(size, 64) + 2;
+  const std::size_t a = std::min(t, hi);
+  std::size_t count = a >= lo ? (a - lo + 1) * (a - lo + 2) / 2 : 0;
+  if (t > hi) count += (t - hi) * (hi - lo + 1);
+  return count;
+}
+
+}  // namespace
+
 FeatureExtractor::FeatureExtractor(const FeatureConfig& config)
-    : config_(config), shift_(64u - config.hash_bits) {}
+    : config_(config), shift_(64u - config.hash_bits) {
+  for (std::size_t size = 0; size <= 64; ++size) {
+    char_counts_[size] = static_cast<std::uint16_t>(
+        count_char_ngrams(config.char_ngram_min, config.char_ngram_max, size));
+  }
+}
 
 void FeatureExtractor::extract(std::string_view text, std::vector<Feature>& out) const {
   const Unscaled u = extract_unscaled(text);
@@ -110,15 +130,7 @@ float add_repeated(float sq, float c, std::size_t k) {
 }  // namespace
 
 std::size_t FeatureExtractor::char_ngram_count(std::size_t size) const {
-  const std::size_t lo = config_.char_ngram_min;
-  const std::size_t hi = config_.char_ngram_max;
-  if (lo == 0 || lo > hi) return 0;
-  // Starting at each of the T bytes of "<word>", the n-grams of lo..min(hi, bytes left).
-  const std::size_t t = std::min<std::size_t>(size, 64) + 2;
-  const std::size_t a = std::min(t, hi);
-  std::size_t count = a >= lo ? (a - lo + 1) * (a - lo + 2) / 2 : 0;
-  if (t > hi) count += (t - hi) * (hi - lo + 1);
-  return count;
+  return char_counts_[std::min<std::size_t>(size, 64)];
 }
 
 std::size_t FeatureExtractor::char_ngrams(std::string_view word, std::uint32_t* out) const {
@@ -261,25 +273,45 @@ FeatureExtractor::Parts FeatureExtractor::extract_parts(std::string_view text) c
   const std::size_t n_tok = s.hashes.size();
   const std::uint64_t* hashes = s.hashes.data();
   const std::size_t word_max = config_.word_ngram_max;
-  for (std::size_t i = 0; i < n_tok; ++i) {
-    std::uint64_t g = hashes[i];
-    float v = names ? s.weights[i] : 1.0f;
-    emit(g + 1, v);
-    for (std::size_t n = 2; n <= word_max && i + n <= n_tok; ++n) {
-      g = std::rotl(g * kP1, 23) ^ hashes[i + n - 1];
-      if (names) v = std::min(v, s.weights[i + n - 1]);
-      emit(g + n, v);
+  if (word_max == 3 && !names) {  // the shipped configuration, unrolled (same order)
+    for (std::size_t i = 0; i < n_tok; ++i) {
+      std::uint64_t g = hashes[i];
+      emit(g + 1, 1.0f);
+      if (i + 2 > n_tok) continue;
+      g = std::rotl(g * kP1, 23) ^ hashes[i + 1];
+      emit(g + 2, 1.0f);
+      if (i + 3 > n_tok) continue;
+      g = std::rotl(g * kP1, 23) ^ hashes[i + 2];
+      emit(g + 3, 1.0f);
+    }
+  } else {
+    for (std::size_t i = 0; i < n_tok; ++i) {
+      std::uint64_t g = hashes[i];
+      float v = names ? s.weights[i] : 1.0f;
+      emit(g + 1, v);
+      for (std::size_t n = 2; n <= word_max && i + n <= n_tok; ++n) {
+        g = std::rotl(g * kP1, 23) ^ hashes[i + n - 1];
+        if (names) v = std::min(v, s.weights[i + n - 1]);
+        emit(g + n, v);
+      }
     }
   }
   const std::size_t head_size = static_cast<std::size_t>(o - first);
 
-  // Character n-grams of "<word>" for plain words: only their squares here.
+  // Character n-grams of "<word>" for plain words: only their squares here (without
+  // names every word's n-grams weigh the same, so they are one run of equal additions).
   std::size_t char_count = 0;
-  for (const CharWord& w : s.words) {
-    const std::size_t k = char_ngram_count(w.size);
-    const float char_sq = w.weight * w.weight;
-    sq = add_repeated(sq, char_sq, k);
-    char_count += k;
+  if (!names) {
+    for (const CharWord& w : s.words) char_count += char_counts_[w.size];
+    const float char_sq = base_char_weight * base_char_weight;
+    sq = add_repeated(sq, char_sq, char_count);
+  } else {
+    for (const CharWord& w : s.words) {
+      const std::size_t k = char_counts_[w.size];
+      const float char_sq = w.weight * w.weight;
+      sq = add_repeated(sq, char_sq, k);
+      char_count += k;
+    }
   }
 
   // Flags, hashed like tokens of their own.

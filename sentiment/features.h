@@ -27,6 +27,7 @@
 // Hot path: once `out` and the scratch have grown, extract() does not allocate.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -119,6 +120,7 @@ class FeatureExtractor {
  private:
   FeatureConfig config_;
   std::uint32_t shift_;  // 64 - hash_bits
+  std::array<std::uint16_t, 65> char_counts_;  // char_ngram_count() by word size 0..64
 };
 
 // The tokens extract() hashes, as text, for tests and debugging: "not", "good_NEG",

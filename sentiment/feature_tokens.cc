@@ -123,7 +123,14 @@ static_assert(std::all_of(kNegators.begin(), kNegators.end(),
 inline bool is_space(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
 
 // Byte classes for the word loop: one table load instead of a chain of range tests.
-enum : std::uint8_t { kWordByte = 1, kUpperByte = 2, kLetterByte = 4, kDigitByte = 8, kHighByte = 16 };
+enum : std::uint8_t {
+  kWordByte = 1,
+  kUpperByte = 2,
+  kLetterByte = 4,
+  kDigitByte = 8,
+  kHighByte = 16,
+  kEmoticonStart = 32,  // the first byte of an emoticon: : ; = < ^ - x X
+};
 constexpr std::array<std::uint8_t, 256> kByteClass = [] {
   std::array<std::uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -133,10 +140,16 @@ constexpr std::array<std::uint8_t, 256> kByteClass = [] {
     if (c >= 'a' && c <= 'z') k |= kWordByte | kLetterByte;
     if (c >= '0' && c <= '9') k |= kWordByte | kDigitByte;
     if (c == '_' || c == '\'') k |= kWordByte;
+    for (char e : std::string_view(":;=<^-xX")) {
+      if (c == static_cast<unsigned char>(e)) k |= kEmoticonStart;
+    }
     t[static_cast<std::size_t>(c)] = k;
   }
   return t;
 }();
+static_assert(std::all_of(kEmoticons.begin(), kEmoticons.end(), [](std::string_view e) {
+  return (kByteClass[static_cast<unsigned char>(e[0])] & kEmoticonStart) != 0;
+}));
 
 // The first whitespace byte (is_space) of s at or after i, or s.size(); sixteen at a time.
 inline std::size_t next_space(std::string_view s, std::size_t i) {
@@ -201,8 +214,9 @@ class FeatureTokenizer {
 
  private:
   void chunk(std::string_view c) {
-    if (starts_with_ci(c, "http://") || starts_with_ci(c, "https://") ||
-        starts_with_ci(c, "www.")) {
+    const char first = lower(static_cast<unsigned char>(c[0]));  // chunks are never empty
+    if ((first == 'h' && (starts_with_ci(c, "http://") || starts_with_ci(c, "https://"))) ||
+        (first == 'w' && starts_with_ci(c, "www."))) {
       push("<url>", FeatureTokenKind::special);
       return;
     }
@@ -218,8 +232,7 @@ class FeatureTokenizer {
   // Consumes one token starting at c[p]; returns the position after it.
   std::size_t piece(std::string_view c, std::size_t p) {
     const auto b = static_cast<unsigned char>(c[p]);
-    const bool maybe_emoticon = b == ':' || b == ';' || b == '=' || b == '<' || b == '^' ||
-                                b == '-' || b == 'x' || b == 'X';
+    const bool maybe_emoticon = (kByteClass[b] & kEmoticonStart) != 0;
     for (std::string_view e : kEmoticons) {
       if (!maybe_emoticon) break;
       if (c.size() - p < e.size() || lower(b) != e[0]) continue;

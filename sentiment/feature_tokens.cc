@@ -9,11 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "sentiment/embedded_data.h"
+#include "sentiment/feature_bytes.h"
 #include "sentiment/features.h"
 #include "sentiment/utf8.h"
 
@@ -120,61 +117,10 @@ constexpr std::array<std::uint64_t, 64> kNegatorSet = [] {
 static_assert(std::all_of(kNegators.begin(), kNegators.end(),
                           [](std::string_view n) { return n.size() >= 2 && n.size() <= 8; }));
 
-inline bool is_space(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13); }
-
-// Byte classes for the word loop: one table load instead of a chain of range tests.
-enum : std::uint8_t {
-  kWordByte = 1,
-  kUpperByte = 2,
-  kLetterByte = 4,
-  kDigitByte = 8,
-  kHighByte = 16,
-  kEmoticonStart = 32,  // the first byte of an emoticon: : ; = < ^ - x X
-};
-constexpr std::array<std::uint8_t, 256> kByteClass = [] {
-  std::array<std::uint8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) {
-    std::uint8_t k = 0;
-    if (c >= 0x80) k |= kHighByte;
-    if (c >= 'A' && c <= 'Z') k |= kWordByte | kUpperByte | kLetterByte;
-    if (c >= 'a' && c <= 'z') k |= kWordByte | kLetterByte;
-    if (c >= '0' && c <= '9') k |= kWordByte | kDigitByte;
-    if (c == '_' || c == '\'') k |= kWordByte;
-    for (char e : std::string_view(":;=<^-xX")) {
-      if (c == static_cast<unsigned char>(e)) k |= kEmoticonStart;
-    }
-    t[static_cast<std::size_t>(c)] = k;
-  }
-  return t;
-}();
+using namespace feature_bytes;  // is_space, is_alnum, lower, byte classes, blocks
 static_assert(std::all_of(kEmoticons.begin(), kEmoticons.end(), [](std::string_view e) {
   return (kByteClass[static_cast<unsigned char>(e[0])] & kEmoticonStart) != 0;
 }));
-
-// The first whitespace byte (is_space) of s at or after i, or s.size(); sixteen at a time.
-inline std::size_t next_space(std::string_view s, std::size_t i) {
-#if defined(__SSE2__)
-  const __m128i space = _mm_set1_epi8(' ');
-  const __m128i nine = _mm_set1_epi8(9);
-  const __m128i four = _mm_set1_epi8(4);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    // 9..13: b - 9 <= 4 unsigned, i.e. min(b - 9, 4) == b - 9.
-    const __m128i d = _mm_sub_epi8(b, nine);
-    const __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(d, four), d);
-    const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, space), ctl));
-    if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
-  }
-#endif
-  while (i < s.size() && !is_space(static_cast<unsigned char>(s[i]))) ++i;
-  return i;
-}
-inline bool is_alnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-inline char lower(unsigned char c) {
-  return static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
-}
 
 // Length of the UTF-8 sequence at p and its code point (utf8::decode: U+FFFD for an
 // invalid sequence).
@@ -302,45 +248,11 @@ class FeatureTokenizer {
     std::size_t q = p;
     bool elongated = false, digits_only = true;
     std::size_t upper = 0, letters = 0;
-#if defined(__SSE2__)
-    // Most words are ASCII, shorter than 16 bytes and without three equal letters in a row:
-    // classified, lower-cased and written sixteen bytes at a time, exactly as the loop below
-    // would (it squashes nothing there). The loop goes on from the end of that run (a
-    // non-ASCII letter continues the word). Only within the post's own bytes (an emoji's
-    // description is another buffer), so the 16-byte load stays inside the text.
+    // Most words take one 16-byte block (feature_bytes.h); the loop goes on from its end.
     if (c.data() >= in_.data() && c.data() + p + 16 <= in_.data() + in_.size()) {
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.data() + p));
-      const auto in = [&b](char lo, char hi) {  // signed compares: bytes >= 0x80 are outside
-        return _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8(static_cast<char>(lo - 1))),
-                             _mm_cmplt_epi8(b, _mm_set1_epi8(static_cast<char>(hi + 1))));
-      };
-      const __m128i up = in('A', 'Z');
-      const __m128i alpha = _mm_or_si128(up, in('a', 'z'));
-      const __m128i digit = in('0', '9');
-      const __m128i word = _mm_or_si128(
-          _mm_or_si128(alpha, digit),
-          _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('_')), _mm_cmpeq_epi8(b, _mm_set1_epi8('\''))));
-      const unsigned run = static_cast<unsigned>(
-          std::countr_zero(~static_cast<unsigned>(_mm_movemask_epi8(word))));
-      if (run > 0 && run < 16 && run <= c.size() - p) {
-        const __m128i lowered = _mm_or_si128(b, _mm_and_si128(up, _mm_set1_epi8(0x20)));
-        const __m128i triple =
-            _mm_and_si128(_mm_cmpeq_epi8(lowered, _mm_slli_si128(lowered, 1)),
-                          _mm_cmpeq_epi8(lowered, _mm_slli_si128(lowered, 2)));
-        const unsigned in_run = (1u << run) - 1;
-        if ((static_cast<unsigned>(_mm_movemask_epi8(triple)) & in_run) == 0) {
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(out), lowered);
-          len = run;
-          q = p + run;
-          upper = static_cast<std::size_t>(
-              std::popcount(static_cast<unsigned>(_mm_movemask_epi8(up)) & in_run));
-          letters = static_cast<std::size_t>(
-              std::popcount(static_cast<unsigned>(_mm_movemask_epi8(alpha)) & in_run));
-          digits_only = (static_cast<unsigned>(_mm_movemask_epi8(digit)) & in_run) == in_run;
-        }
-      }
+      len = ascii_word_block(c.data() + p, c.size() - p, out, &upper, &letters, &digits_only);
+      q = p + len;
     }
-#endif
     while (q < c.size()) {
       auto d = static_cast<unsigned char>(c[q]);
       std::size_t n = 1;

@@ -49,6 +49,10 @@ struct alignas(64) LanguageDetector::WordRow {
 
 namespace {
 constexpr std::size_t kWordCacheSize = 16384;  // 8,192 sets of two 64-byte rows: 1 MiB per thread
+// The set (of two rows) a word's key belongs to.
+inline std::size_t cache_set(std::uint64_t key) {
+  return (key ^ (key >> 29)) & (kWordCacheSize / 2 - 1);
+}
 
 // The function-word bonus of a word's language bits: bits 0-7 (kBonusLo[bits & 0xFF]) and
 // 8-11 (kBonusHi[bits >> 8 & 0xF]) as lanes of kFunctionWordWeight or 0.
@@ -179,6 +183,28 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
   // Capitalised words are mostly names (brands, places) in posts: they say little about the
   // language around them, so their n-grams count for less (function words still count).
   bool capital = false;
+  const auto add_row = [&](const WordRow& w, float weight) __attribute__((always_inline)) {
+    if (w.bits != 0) {
+      lo += kBonusLo[w.bits & 0xFF];
+      hi += kBonusHi[(w.bits >> 8) & 0xF];
+    }
+    lo += weight * w.lo;
+    hi += weight * w.hi;
+  };
+  // The cache row of the word `key`; `fill(row)` fills a new one. Two ways per set: a word
+  // found in the second stays there; a new word goes first and moves the first way's second.
+  const auto probe_set = [](WordRow* set, std::uint64_t key, auto&& fill)
+      __attribute__((always_inline)) -> const WordRow& {
+    if (set[0].key == key) return set[0];
+    if (set[1].key == key) return set[1];
+    set[1] = set[0];
+    fill(set[0]);
+    return set[0];
+  };
+  const auto probe = [&](std::uint64_t key, auto&& fill)
+      __attribute__((always_inline)) -> const WordRow& {
+    return probe_set(rows + 2 * cache_set(key), key, fill);
+  };
   const auto flush = [&]() __attribute__((always_inline)) {
     if (len == 0) return;
     const float weight = capital ? kNameWeight : 1.0f;
@@ -187,25 +213,8 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     word[0] = '_';
     word[len + 1] = '_';
     if (wide) {
-      // Two ways per set: a word found in the second stays there; a new word goes first
-      // and moves the first way's word second.
-      WordRow* const set = rows + 2 * ((key ^ (key >> 29)) & (kWordCacheSize / 2 - 1));
-      const WordRow* found = set;
-      if (set[0].key != key) {
-        if (set[1].key == key) {
-          found = set + 1;
-        } else {
-          set[1] = set[0];
-          fill_row(set[0], word.data(), len, key);
-        }
-      }
-      const WordRow& w = *found;
-      if (w.bits != 0) {
-        lo += kBonusLo[w.bits & 0xFF];
-        hi += kBonusHi[(w.bits >> 8) & 0xF];
-      }
-      lo += weight * w.lo;
-      hi += weight * w.hi;
+      add_row(probe(key, [&](WordRow& fresh) { fill_row(fresh, word.data(), len, key); }),
+              weight);
     } else {
       const std::uint64_t bits = function_word_bits(key);
       for (std::size_t l = 0; l < used; ++l) {
@@ -218,6 +227,35 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
       for (std::size_t l = 0; l < used; ++l) score[l] += weight * sum[l];
     }
     len = 0;
+  };
+  // The ASCII path's words wait in a queue, their cache sets prefetched, so the probes of a
+  // post's words overlap instead of each waiting for memory in turn. drain() scores them in
+  // the order they were read, as flush() would have, with the same cache updates: the sums
+  // and the cache are the same to the bit.
+  struct Queued {
+    std::uint64_t key;    // ngram_key of the word
+    WordRow* set;         // its cache set
+    std::size_t start;    // its first letter in text
+    std::uint8_t len;     // its letters (at most kMaxWord)
+    bool capital;
+  };
+  std::array<Queued, 32> queue;
+  std::size_t queued = 0;
+  const auto drain = [&]() __attribute__((always_inline)) {
+    for (std::size_t q = 0; q < queued; ++q) {
+      const Queued& w = queue[q];
+      const WordRow& row = probe_set(w.set, w.key, [&](WordRow& fresh) {
+        for (std::size_t k = 0; k < w.len; ++k) {
+          word[1 + k] = static_cast<char32_t>(
+              kAsciiLetterLower[static_cast<unsigned char>(text[w.start + k])]);
+        }
+        word[0] = '_';
+        word[w.len + 1] = '_';
+        fill_row(fresh, word.data(), w.len, w.key);
+      });
+      add_row(row, w.capital ? kNameWeight : 1.0f);
+    }
+    queued = 0;
   };
   // A Latin letter (`lower`: its lower case) joins the word being read.
   const auto letter = [&](char32_t lower, char32_t original) {
@@ -250,7 +288,8 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
         while (i < n && !space(p[i])) ++i;
         continue;
       }
-      // A word is a run of letters (each run is one flush()), read in registers.
+      // A word is a run of letters, read in registers; with the word cache it is queued
+      // (its cache set prefetched) and scored by drain(), else scored now by flush().
       std::size_t letters = 0;
       while (i < n) {
         const char ch = p[i];
@@ -272,12 +311,23 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
           ++i;
         } while (i < n && (lower = kAsciiLetterLower[static_cast<unsigned char>(p[i])]) != 0);
         letters += i - run;
-        len = l;
-        hash = h;
-        flush();
+        if (wide) {
+          const std::uint64_t key = h == 0 ? 1 : h;
+          WordRow* const set = rows + 2 * cache_set(key);
+          __builtin_prefetch(set);
+          __builtin_prefetch(set + 1);
+          queue[queued++] = Queued{key, set, run,
+                                   static_cast<std::uint8_t>(l), capital};
+          if (queued == queue.size()) drain();
+        } else {
+          len = l;
+          hash = h;
+          flush();
+        }
       }
       *latin_letters += letters;
     }
+    drain();
   } else {
     for_each_token(text, [&](std::string_view token) {
       for (std::size_t i = 0; i < token.size();) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <initializer_list>
 #include <span>
@@ -94,12 +95,27 @@ struct CueIndex {
   };
   std::vector<Slot> slots;
   std::vector<WordInfo> infos;
-  // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte.
-  std::array<std::vector<std::uint16_t>, 256> prefix_first;
+  // One bit per value of a hash's top kFilterBits bits, set for every word in slots: most
+  // words of a post are no cue word, and this bitset (512 bytes, it stays in L1) says so
+  // without a probe into the slots (128 KiB).
+  static constexpr unsigned kFilterBits = 12;
+  std::array<std::uint64_t, (std::size_t{1} << kFilterBits) / 64> filter{};
+  // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte: the
+  // entries prefix_cues[prefix_begin[b], prefix_begin[b + 1]) (a few dozen bytes in all, so a
+  // word's check reads no cue).
+  struct PrefixCue {
+    std::string_view stem;  // the pattern without its '*'
+    std::uint16_t cue = 0;  // index into cues
+  };
+  std::vector<PrefixCue> prefix_cues;
+  std::array<std::uint8_t, 257> prefix_begin{};
 
   static std::uint64_t hash(std::string_view w) { return intent_words::word_hash(w); }
+  static std::size_t filter_bit(std::uint64_t h) { return h >> (64 - kFilterBits); }
   // `h`: hash(w) (words_of() gives it with each word).
   const WordInfo* find(std::string_view w, std::uint64_t h) const {
+    const std::size_t bit = filter_bit(h);
+    if ((filter[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
     const std::size_t mask = slots.size() - 1;
     for (std::size_t at = h & mask;; at = (at + 1) & mask) {
       const Slot& slot = slots[at];
@@ -115,6 +131,7 @@ struct CueIndex {
       if (slots[at].word == w) return infos[slots[at].info];
     }
     slots[at] = {h, w, static_cast<std::uint32_t>(infos.size())};
+    filter[filter_bit(h) >> 6] |= std::uint64_t{1} << (filter_bit(h) & 63);
     return infos.emplace_back();
   }
 };
@@ -123,6 +140,7 @@ const CueIndex& cue_index() {
   static const CueIndex index = [] {
     CueIndex idx;
     idx.slots.resize(4096);  // a few hundred words
+    std::array<std::vector<std::uint16_t>, 256> prefix_first;  // prefix cues by first byte
     constexpr std::size_t kGeneral = std::size(kCues);
     constexpr std::size_t kCare = kGeneral + std::size(kCareCues);
     constexpr std::size_t kAll = kCare + std::size(kForeignCues);
@@ -148,12 +166,18 @@ const CueIndex& cue_index() {
       const std::string_view first = cue.parts[0];
       if (first.ends_with('*')) {
         cue.stem = first.substr(0, first.size() - 1);
-        idx.prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
+        prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
       } else {
         idx.add(first).cues.push_back(at);
       }
       idx.cues.push_back(std::move(cue));
     }
+    for (std::size_t b = 0; b < prefix_first.size(); ++b) {
+      idx.prefix_begin[b] = static_cast<std::uint8_t>(idx.prefix_cues.size());
+      for (const std::uint16_t c : prefix_first[b]) idx.prefix_cues.push_back({idx.cues[c].stem, c});
+    }
+    idx.prefix_begin[256] = static_cast<std::uint8_t>(idx.prefix_cues.size());
+    if (idx.prefix_cues.size() > 255) std::abort();  // prefix_begin holds bytes
     for (std::size_t p = 0; p < kPhraseCount; ++p) {
       idx.phrases.push_back(split_words(kPhrases[p]));
       idx.add(idx.phrases.back()[0]).phrases |= std::uint32_t{1} << p;
@@ -174,6 +198,17 @@ const CueIndex& cue_index() {
   }();
   return index;
 }
+
+// kPraisePrefixes by their first byte (no two share one: else this does not compile).
+constexpr std::array<std::string_view, 256> kPraisePrefixByFirst = [] {
+  std::array<std::string_view, 256> t{};
+  for (std::string_view prefix : kPraisePrefixes) {
+    std::string_view& slot = t[static_cast<unsigned char>(prefix[0])];
+    if (!slot.empty()) throw "two kPraisePrefixes start with one byte";
+    slot = prefix;
+  }
+  return t;
+}();
 
 // The WordInfo of each word (nullptr: none).
 void look_up(const CueIndex& index, const WordList& list, std::vector<const WordInfo*>& out) {
@@ -213,8 +248,9 @@ CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* c
     }
     // Words are never empty; a prefix pattern's first byte must equal the word's, and the
     // rest of its stem must start the word (else the cue matches nothing here).
-    for (std::size_t c : index.prefix_first[static_cast<unsigned char>(words[i][0])]) {
-      if (words[i].starts_with(index.cues[c].stem)) consider(c, true);
+    const auto b = static_cast<unsigned char>(words[i][0]);
+    for (std::size_t k = index.prefix_begin[b]; k < index.prefix_begin[b + 1]; ++k) {
+      if (words[i].starts_with(index.prefix_cues[k].stem)) consider(index.prefix_cues[k].cue, true);
     }
     if (best_len == 0) {
       ++i;
@@ -305,12 +341,10 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
         if (matches_at(words, i, index.phrases[p])) found |= std::uint32_t{1} << p;
       }
     }
-    const char first = words[i][0];  // every kPraisePrefixes entry starts with one of these
-    if (!praise_prefix &&
-        (first == 't' || first == 'l' || first == 'p' || first == 'a' || first == 'r')) {
-      for (std::string_view prefix : kPraisePrefixes) {
-        if (words[i].starts_with(prefix)) praise_prefix = true;
-      }
+    // The kPraisePrefixes entry a word's first byte could start (each starts with another).
+    if (!praise_prefix) {
+      const std::string_view& prefix = kPraisePrefixByFirst[static_cast<unsigned char>(words[i][0])];
+      praise_prefix = !prefix.empty() && words[i].starts_with(prefix);
     }
   }
   const auto contains = [&](Phrase p) { return (found >> p & 1) != 0; };

@@ -21,6 +21,23 @@ constexpr std::array<char, 256> kAsciiLetterLower = [] {
   return t;
 }();
 
+// The run of ASCII letters at p[i, n) (p[i] is one; `lower`: its lower case), at most kMaxWord
+// of them: returns how many, *hash = ngram_key's FNV of their lower case (before the 0 → 1).
+inline std::size_t hash_letters(const char* p, std::size_t i, std::size_t n, unsigned char lower,
+                                std::uint64_t* hash) {
+  const std::size_t limit = std::min(n, i + kMaxWord);
+  std::uint64_t h = kFnvBasis;
+  std::size_t j = i;
+  for (;;) {
+    h = (h ^ lower) * kFnvPrime;
+    if (++j == limit) break;
+    lower = static_cast<unsigned char>(kAsciiLetterLower[static_cast<unsigned char>(p[j])]);
+    if (lower == 0) break;
+  }
+  *hash = h;
+  return j - i;
+}
+
 }  // namespace
 
 template <typename Fn>
@@ -240,15 +257,19 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     bool capital;
   };
   std::array<Queued, 32> queue;
+  // word[1, len] = the lower case of the ASCII letters text[start, start + len).
+  const auto spell = [&](std::size_t start, std::size_t len) {
+    for (std::size_t k = 0; k < len; ++k) {
+      word[1 + k] = static_cast<char32_t>(
+          kAsciiLetterLower[static_cast<unsigned char>(text[start + k])]);
+    }
+  };
   std::size_t queued = 0;
   const auto drain = [&]() __attribute__((always_inline)) {
     for (std::size_t q = 0; q < queued; ++q) {
       const Queued& w = queue[q];
       const WordRow& row = probe_set(w.set, w.key, [&](WordRow& fresh) {
-        for (std::size_t k = 0; k < w.len; ++k) {
-          word[1 + k] = static_cast<char32_t>(
-              kAsciiLetterLower[static_cast<unsigned char>(text[w.start + k])]);
-        }
+        spell(w.start, w.len);
         word[0] = '_';
         word[w.len + 1] = '_';
         fill_row(fresh, word.data(), w.len, w.key);
@@ -301,15 +322,12 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
         }
         const std::size_t run = i;
         capital = lower != ch;
-        std::size_t l = 0;
-        std::uint64_t h = kFnvBasis;
-        do {
-          if (l < kMaxWord) {
-            word[1 + l++] = static_cast<char32_t>(lower);
-            h = (h ^ static_cast<std::uint64_t>(static_cast<unsigned char>(lower))) * kFnvPrime;
-          }
-          ++i;
-        } while (i < n && (lower = kAsciiLetterLower[static_cast<unsigned char>(p[i])]) != 0);
+        // The first kMaxWord letters are the word (hashed here, spelled out by spell() only
+        // when it must be scored anew); the rest of the run is counted, not read.
+        std::uint64_t h;
+        const std::size_t l = hash_letters(p, i, n, static_cast<unsigned char>(lower), &h);
+        i += l;
+        while (i < n && kAsciiLetterLower[static_cast<unsigned char>(p[i])] != 0) ++i;
         letters += i - run;
         if (wide) {
           const std::uint64_t key = h == 0 ? 1 : h;
@@ -320,6 +338,7 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
                                    static_cast<std::uint8_t>(l), capital};
           if (queued == queue.size()) drain();
         } else {
+          spell(run, l);
           len = l;
           hash = h;
           flush();

@@ -73,7 +73,18 @@ struct CompiledCue {
 
 // What a word starts or is: cues and phrases that begin with it, and its WordFlags.
 struct WordInfo {
-  std::vector<std::uint16_t> cues;  // indices into CueIndex::cues
+  // The cues that start with this word, with what cue_sums() checks before it reads a cue: its
+  // word count and order, and the hash of its second word when that is a plain word (a post
+  // word of another hash cannot match it). Contiguous, so a common first word ("not", "no",
+  // "still") with dozens of cues costs a short scan instead of a read of each cue.
+  struct CueRef {
+    std::uint64_t second = 0;   // word_hash of the cue's second part (when second_exact)
+    std::uint32_t order = 0;    // CompiledCue::order
+    std::uint16_t cue = 0;      // index into CueIndex::cues
+    std::uint8_t parts = 0;     // the cue's word count
+    bool second_exact = false;  // the cue has a second part and it is no prefix pattern
+  };
+  std::vector<CueRef> cues;
   std::uint32_t phrases = 0;        // bit p: kPhrases[p] starts with this word
   std::uint64_t openers = 0;        // the same for kInfoOpeners and kQuestionOpeners
   std::uint8_t flags = 0;
@@ -168,7 +179,14 @@ const CueIndex& cue_index() {
         cue.stem = first.substr(0, first.size() - 1);
         prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
       } else {
-        idx.add(first).cues.push_back(at);
+        WordInfo::CueRef ref;
+        ref.cue = at;
+        ref.order = static_cast<std::uint32_t>(c);
+        if (cue.parts.size() > 255) std::abort();  // the lexicon's phrases are a few words
+        ref.parts = static_cast<std::uint8_t>(cue.parts.size());
+        ref.second_exact = cue.parts.size() >= 2 && !cue.parts[1].ends_with('*');
+        if (ref.second_exact) ref.second = CueIndex::hash(cue.parts[1]);
+        idx.add(first).cues.push_back(ref);
       }
       idx.cues.push_back(std::move(cue));
     }
@@ -228,7 +246,9 @@ std::size_t match_parts(Words words, std::size_t at, const CompiledCue& cue,
   return cue.parts.size();
 }
 
-CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* const> infos) {
+// `hashes[i]`: word_hash(words[i]).
+CueSums cue_sums(const CueIndex& index, Words words, std::span<const std::uint64_t> hashes,
+                 std::span<const WordInfo* const> infos) {
   CueSums sums;
   for (std::size_t i = 0; i < words.size();) {
     std::size_t best_len = 0, best_order = 0;
@@ -244,7 +264,18 @@ CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* c
       }
     };
     if (const WordInfo* info = infos[i]) {  // found by the word itself: its first part matches
-      for (std::size_t c : info->cues) consider(c, true);
+      // A cue that cannot match here (too long, another second word) or cannot win (shorter
+      // than the best so far, or as long and later) is passed over unread: consider() would
+      // keep the best either way.
+      const std::size_t left = words.size() - i;
+      for (const WordInfo::CueRef& ref : info->cues) {
+        if (ref.parts > left || ref.parts < best_len ||
+            (ref.parts == best_len && ref.order > best_order)) {
+          continue;
+        }
+        if (ref.second_exact && hashes[i + 1] != ref.second) continue;
+        consider(ref.cue, true);
+      }
     }
     // Words are never empty; a prefix pattern's first byte must equal the word's, and the
     // rest of its stem must start the word (else the cue matches nothing here).
@@ -308,7 +339,8 @@ float service_cue(std::string_view text) {
     const CueIndex& index = cue_index();
     words_of(text, last.scratch.list);
     look_up(index, last.scratch.list, last.scratch.infos);
-    last.sums = cue_sums(index, last.scratch.list.words, last.scratch.infos);
+    last.sums = cue_sums(index, last.scratch.list.words, last.scratch.list.hashes,
+                         last.scratch.infos);
     last.valid = text.size() <= kMaxKeptText;
     if (last.valid) last.text.assign(text);
   }
@@ -326,7 +358,7 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   } else {
     words_of(text, scratch.list);
     look_up(index, scratch.list, scratch.infos);
-    cues = cue_sums(index, scratch.list.words, scratch.infos);
+    cues = cue_sums(index, scratch.list.words, scratch.list.hashes, scratch.infos);
   }
   const Words words = scratch.list.words;
   // One pass for every word and phrase asked about below.

@@ -20,6 +20,12 @@ constexpr std::array<char, 256> kAsciiLetterLower = [] {
   for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c + 32);
   return t;
 }();
+// The bytes that end a token: ASCII whitespace as for_each_token has it.
+constexpr std::array<bool, 256> kAsciiSpace = [] {
+  std::array<bool, 256> t{};
+  for (const char c : {' ', '\t', '\n', '\r'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
 
 // The run of ASCII letters at p[i, n) (p[i] is one; `lower`: its lower case), at most kMaxWord
 // of them: returns how many, *hash = ngram_key's FNV of their lower case (before the 0 → 1).
@@ -293,13 +299,13 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     // looked for when the text has a ':'); other bytes than letters end a word.
     const char* const p = text.data();
     const std::size_t n = text.size();
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    const auto space = [](char c) { return kAsciiSpace[static_cast<unsigned char>(c)]; };
     const bool colon = std::memchr(p, ':', n) != nullptr;
     std::size_t i = 0;
     while (i < n) {
       while (i < n && space(p[i])) ++i;
       if (i == n) break;
-      bool skip = p[i] == '@' || p[i] == '#' || text.substr(i, 4) == "www.";
+      bool skip = p[i] == '@' || p[i] == '#' || (p[i] == 'w' && text.substr(i, 4) == "www.");
       if (!skip && colon) {
         std::size_t j = i;
         while (j < n && !space(p[j])) ++j;
@@ -327,7 +333,9 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
         std::uint64_t h;
         const std::size_t l = hash_letters(p, i, n, static_cast<unsigned char>(lower), &h);
         i += l;
-        while (i < n && kAsciiLetterLower[static_cast<unsigned char>(p[i])] != 0) ++i;
+        if (l == kMaxWord) {  // (else p[i] is no letter, or i == n)
+          while (i < n && kAsciiLetterLower[static_cast<unsigned char>(p[i])] != 0) ++i;
+        }
         letters += i - run;
         if (wide) {
           const std::uint64_t key = h == 0 ? 1 : h;

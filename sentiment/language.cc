@@ -113,6 +113,18 @@ LanguageDetector::WordRow* LanguageDetector::word_cache() const {
   return cache.rows.get();
 }
 
+const float* LanguageDetector::find(std::uint64_t key) const { return find_inline(key); }
+
+inline const float* LanguageDetector::find_inline(std::uint64_t key) const {
+  const std::uint64_t bit = key >> (64 - kFilterBits);
+  if ((filter_[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t slot = key & mask;; slot = (slot + 1) & mask) {
+    if (table_[slot].key == key) return &scores_[table_[slot].row * languages_.size()];
+    if (table_[slot].key == 0) return nullptr;
+  }
+}
+
 void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t len,
                                 std::uint64_t key) const {
   row.key = key;
@@ -132,9 +144,10 @@ void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t 
   // rows find() gives them (load() filled the table with find()), in for_each_ngram's order.
   std::array<std::uint8_t, kMaxWord + 2> code;
   bool plain = !ascii_grams_.empty();
-  for (std::size_t k = 1; plain && k <= len; ++k) {
-    plain = word[k] >= 'a' && word[k] <= 'z';
-    code[k] = static_cast<std::uint8_t>(word[k] - 'a' + 1);
+  for (std::size_t k = 1; k <= len; ++k) {  // no early exit: a branch-free pass
+    const char32_t c = word[k] - 'a';
+    plain &= c < 26;
+    code[k] = static_cast<std::uint8_t>(c + 1);
   }
   if (!plain) {
     for_each_ngram(word, total, add);
@@ -156,24 +169,15 @@ void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t 
     add_gram(kGramAlphabet + kGramAlphabet * kGramAlphabet + two * kGramAlphabet +
              code[start + 2]);
     if (start + 4 > total) continue;
-    std::uint64_t h = kFnvBasis;  // ngram_key of the 4- and 5-gram, as for_each_ngram has it
-    for (std::size_t k = 0; k < 4; ++k) {
-      h = (h ^ static_cast<std::uint64_t>(word[start + k])) * kFnvPrime;
-    }
-    if (const float* r = find(h == 0 ? 1 : h)) add(r);
+    // ngram_key of the 4- and 5-gram, as for_each_ngram has it (the four steps written out).
+    std::uint64_t h = (kFnvBasis ^ static_cast<std::uint64_t>(word[start])) * kFnvPrime;
+    h = (h ^ static_cast<std::uint64_t>(word[start + 1])) * kFnvPrime;
+    h = (h ^ static_cast<std::uint64_t>(word[start + 2])) * kFnvPrime;
+    h = (h ^ static_cast<std::uint64_t>(word[start + 3])) * kFnvPrime;
+    if (const float* r = find_inline(h == 0 ? 1 : h)) add(r);
     if (start + 5 > total) continue;
     h = (h ^ static_cast<std::uint64_t>(word[start + 4])) * kFnvPrime;
-    if (const float* r = find(h == 0 ? 1 : h)) add(r);
-  }
-}
-
-const float* LanguageDetector::find(std::uint64_t key) const {
-  const std::uint64_t bit = key >> (64 - kFilterBits);
-  if ((filter_[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
-  const std::size_t mask = table_.size() - 1;
-  for (std::size_t slot = key & mask;; slot = (slot + 1) & mask) {
-    if (table_[slot].key == key) return &scores_[table_[slot].row * languages_.size()];
-    if (table_[slot].key == 0) return nullptr;
+    if (const float* r = find_inline(h == 0 ? 1 : h)) add(r);
   }
 }
 

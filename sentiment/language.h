@@ -97,6 +97,7 @@ class LanguageDetector {
   };
   LanguageDetector() = default;
   const float* find(std::uint64_t key) const;
+  const float* find_inline(std::uint64_t key) const;  // find(), inlined in language.cc
   // The Latin-script decision; counts the Latin letters it saw into *latin_letters.
   // *margin: log-odds of the winner over the runner-up. `ascii`: every byte of text is < 0x80.
   std::string_view detect_latin(std::string_view text, bool ascii, std::size_t* latin_letters,

@@ -5,17 +5,15 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
-#include <deque>
 #include <initializer_list>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "sentiment/intent_foreign_cues.h"
+#include "sentiment/intent_index.h"
 #include "sentiment/intent_lexicon.h"
 #include "sentiment/intent_words.h"
-#include "sentiment/latin_fold.h"
 
 namespace earshot::sentiment {
 namespace {
@@ -27,6 +25,7 @@ inline bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 using Words = std::span<const std::string_view>;
 using intent_words::WordList;
 using intent_words::words_of;
+using namespace intent_index;  // CompiledCue, WordInfo, CueIndex, cue_index()
 
 const std::array<std::string_view, 15> kNegators = {
     "not",     "never", "no",    "don't",  "didn't", "isn't",   "wasn't", "aren't",
@@ -35,17 +34,6 @@ const std::array<std::string_view, 15> kNegators = {
 bool word_matches(std::string_view pattern, std::string_view word) {
   if (pattern.ends_with('*')) return word.starts_with(pattern.substr(0, pattern.size() - 1));
   return pattern == word;
-}
-
-// The space-separated words of `phrase`.
-std::vector<std::string_view> split_words(std::string_view phrase) {
-  std::vector<std::string_view> parts;
-  while (!phrase.empty()) {
-    const std::size_t space = std::min(phrase.find(' '), phrase.size());
-    parts.push_back(phrase.substr(0, space));
-    phrase.remove_prefix(std::min(space + 1, phrase.size()));
-  }
-  return parts;
 }
 
 // Does words[at...] start with `parts` (patterns, see word_matches)?
@@ -61,161 +49,6 @@ struct CueSums {
   float problem = 0.0f;  // <= 0
   float praise = 0.0f;   // >= 0
 };
-
-// kCues, kCareCues and kForeignCues compiled once: phrases split into words and indexed by
-// their first word, so a post costs one hash probe per word instead of a pass over every cue.
-struct CompiledCue {
-  std::vector<std::string_view> parts;
-  float weight = 0.0f;
-  std::size_t order = 0;  // position in kCues: the earlier cue wins a tie
-  std::string_view stem;  // a prefix pattern's first part without its '*' ("delay*": "delay")
-};
-
-// What a word starts or is: cues and phrases that begin with it, and its WordFlags.
-struct WordInfo {
-  // The cues that start with this word, with what cue_sums() checks before it reads a cue: its
-  // word count and order, and the hash of its second word when that is a plain word (a post
-  // word of another hash cannot match it). Contiguous, so a common first word ("not", "no",
-  // "still") with dozens of cues costs a short scan instead of a read of each cue.
-  struct CueRef {
-    std::uint64_t second = 0;   // word_hash of the cue's second part (when second_exact)
-    std::uint32_t order = 0;    // CompiledCue::order
-    std::uint16_t cue = 0;      // index into CueIndex::cues
-    std::uint8_t parts = 0;     // the cue's word count
-    bool second_exact = false;  // the cue has a second part and it is no prefix pattern
-  };
-  std::vector<CueRef> cues;
-  std::uint32_t phrases = 0;        // bit p: kPhrases[p] starts with this word
-  std::uint64_t openers = 0;        // the same for kInfoOpeners and kQuestionOpeners
-  std::uint8_t flags = 0;
-};
-
-struct CueIndex {
-  std::vector<CompiledCue> cues;
-  std::deque<std::string> folded;  // the cue phrases, folded (cues' parts point into them)
-  // The words of kPhrases, kInfoOpeners and kQuestionOpeners (same numbering as the bits).
-  std::vector<std::vector<std::string_view>> phrases, openers;
-  // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most an
-  // eighth full, so a word that is no cue word mostly meets an empty slot at once); an empty
-  // word marks a free slot. A slot keeps its word's hash: the bytes are compared only when
-  // the hashes are equal.
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::string_view word;
-    std::uint32_t info = 0;
-  };
-  std::vector<Slot> slots;
-  std::vector<WordInfo> infos;
-  // One bit per value of a hash's top kFilterBits bits, set for every word in slots: most
-  // words of a post are no cue word, and this bitset (512 bytes, it stays in L1) says so
-  // without a probe into the slots (128 KiB).
-  static constexpr unsigned kFilterBits = 12;
-  std::array<std::uint64_t, (std::size_t{1} << kFilterBits) / 64> filter{};
-  // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte: the
-  // entries prefix_cues[prefix_begin[b], prefix_begin[b + 1]) (a few dozen bytes in all, so a
-  // word's check reads no cue).
-  struct PrefixCue {
-    std::string_view stem;  // the pattern without its '*'
-    std::uint16_t cue = 0;  // index into cues
-  };
-  std::vector<PrefixCue> prefix_cues;
-  std::array<std::uint8_t, 257> prefix_begin{};
-
-  static std::uint64_t hash(std::string_view w) { return intent_words::word_hash(w); }
-  static std::size_t filter_bit(std::uint64_t h) { return h >> (64 - kFilterBits); }
-  // `h`: hash(w) (words_of() gives it with each word).
-  const WordInfo* find(std::string_view w, std::uint64_t h) const {
-    const std::size_t bit = filter_bit(h);
-    if ((filter[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
-    const std::size_t mask = slots.size() - 1;
-    for (std::size_t at = h & mask;; at = (at + 1) & mask) {
-      const Slot& slot = slots[at];
-      if (slot.word.empty()) return nullptr;
-      if (slot.hash == h && slot.word == w) return &infos[slot.info];
-    }
-  }
-  WordInfo& add(std::string_view w) {
-    const std::size_t mask = slots.size() - 1;
-    const std::uint64_t h = hash(w);
-    std::size_t at = h & mask;
-    for (; !slots[at].word.empty(); at = (at + 1) & mask) {
-      if (slots[at].word == w) return infos[slots[at].info];
-    }
-    slots[at] = {h, w, static_cast<std::uint32_t>(infos.size())};
-    filter[filter_bit(h) >> 6] |= std::uint64_t{1} << (filter_bit(h) & 63);
-    return infos.emplace_back();
-  }
-};
-
-const CueIndex& cue_index() {
-  static const CueIndex index = [] {
-    CueIndex idx;
-    idx.slots.resize(4096);  // a few hundred words
-    std::array<std::vector<std::uint16_t>, 256> prefix_first;  // prefix cues by first byte
-    constexpr std::size_t kGeneral = std::size(kCues);
-    constexpr std::size_t kCare = kGeneral + std::size(kCareCues);
-    constexpr std::size_t kAll = kCare + std::size(kForeignCues);
-    static_assert(kAll < 65536);
-    for (std::size_t c = 0; c < kAll; ++c) {
-      const Cue& source = c < kGeneral ? kCues[c]  // one list, in this order
-                          : c < kCare  ? kCareCues[c - kGeneral]
-                                       : kForeignCues[c - kCare];
-      CompiledCue cue;
-      cue.weight = source.weight;
-      cue.order = c;
-      // Folded like the post's words: a cue written "remboursé" is "rembourse" here.
-      std::string& folded = idx.folded.emplace_back();
-      latin_fold::append(source.phrase, &folded);
-      std::string_view phrase = folded;
-      while (!phrase.empty()) {
-        const std::size_t space = std::min(phrase.find(' '), phrase.size());
-        cue.parts.push_back(phrase.substr(0, space));
-        phrase.remove_prefix(std::min(space + 1, phrase.size()));
-      }
-      if (cue.parts.empty()) continue;
-      const auto at = static_cast<std::uint16_t>(idx.cues.size());
-      const std::string_view first = cue.parts[0];
-      if (first.ends_with('*')) {
-        cue.stem = first.substr(0, first.size() - 1);
-        prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
-      } else {
-        WordInfo::CueRef ref;
-        ref.cue = at;
-        ref.order = static_cast<std::uint32_t>(c);
-        if (cue.parts.size() > 255) std::abort();  // the lexicon's phrases are a few words
-        ref.parts = static_cast<std::uint8_t>(cue.parts.size());
-        ref.second_exact = cue.parts.size() >= 2 && !cue.parts[1].ends_with('*');
-        if (ref.second_exact) ref.second = CueIndex::hash(cue.parts[1]);
-        idx.add(first).cues.push_back(ref);
-      }
-      idx.cues.push_back(std::move(cue));
-    }
-    for (std::size_t b = 0; b < prefix_first.size(); ++b) {
-      idx.prefix_begin[b] = static_cast<std::uint8_t>(idx.prefix_cues.size());
-      for (const std::uint16_t c : prefix_first[b]) idx.prefix_cues.push_back({idx.cues[c].stem, c});
-    }
-    idx.prefix_begin[256] = static_cast<std::uint8_t>(idx.prefix_cues.size());
-    if (idx.prefix_cues.size() > 255) std::abort();  // prefix_begin holds bytes
-    for (std::size_t p = 0; p < kPhraseCount; ++p) {
-      idx.phrases.push_back(split_words(kPhrases[p]));
-      idx.add(idx.phrases.back()[0]).phrases |= std::uint32_t{1} << p;
-    }
-    idx.openers.resize(64);
-    for (std::size_t p = 0; p < std::size(kInfoOpeners); ++p) {
-      idx.openers[p] = split_words(kInfoOpeners[p]);
-      idx.add(idx.openers[p][0]).openers |= std::uint64_t{1} << p;
-    }
-    for (std::size_t p = 0; p < std::size(kQuestionOpeners); ++p) {
-      idx.openers[32 + p] = split_words(kQuestionOpeners[p]);
-      idx.add(idx.openers[32 + p][0]).openers |= std::uint64_t{1} << (32 + p);
-    }
-    for (std::string_view w : kPraiseWords) idx.add(w).flags |= kPraiseWord;
-    for (std::string_view w : kAccusingWords) idx.add(w).flags |= kAccusingWord;
-    for (std::string_view w : kPersonalWords) idx.add(w).flags |= kPersonalWord;
-    return idx;
-  }();
-  return index;
-}
 
 // kPraisePrefixes by their first byte (no two share one: else this does not compile).
 constexpr std::array<std::string_view, 256> kPraisePrefixByFirst = [] {

@@ -4,17 +4,16 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <deque>
+#include <cstdlib>
 #include <initializer_list>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "sentiment/intent_foreign_cues.h"
+#include "sentiment/intent_index.h"
 #include "sentiment/intent_lexicon.h"
 #include "sentiment/intent_words.h"
-#include "sentiment/latin_fold.h"
 
 namespace earshot::sentiment {
 namespace {
@@ -26,6 +25,7 @@ inline bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 using Words = std::span<const std::string_view>;
 using intent_words::WordList;
 using intent_words::words_of;
+using namespace intent_index;  // CompiledCue, WordInfo, CueIndex, cue_index()
 
 const std::array<std::string_view, 15> kNegators = {
     "not",     "never", "no",    "don't",  "didn't", "isn't",   "wasn't", "aren't",
@@ -34,17 +34,6 @@ const std::array<std::string_view, 15> kNegators = {
 bool word_matches(std::string_view pattern, std::string_view word) {
   if (pattern.ends_with('*')) return word.starts_with(pattern.substr(0, pattern.size() - 1));
   return pattern == word;
-}
-
-// The space-separated words of `phrase`.
-std::vector<std::string_view> split_words(std::string_view phrase) {
-  std::vector<std::string_view> parts;
-  while (!phrase.empty()) {
-    const std::size_t space = std::min(phrase.find(' '), phrase.size());
-    parts.push_back(phrase.substr(0, space));
-    phrase.remove_prefix(std::min(space + 1, phrase.size()));
-  }
-  return parts;
 }
 
 // Does words[at...] start with `parts` (patterns, see word_matches)?
@@ -61,119 +50,16 @@ struct CueSums {
   float praise = 0.0f;   // >= 0
 };
 
-// kCues, kCareCues and kForeignCues compiled once: phrases split into words and indexed by
-// their first word, so a post costs one hash probe per word instead of a pass over every cue.
-struct CompiledCue {
-  std::vector<std::string_view> parts;
-  float weight = 0.0f;
-  std::size_t order = 0;  // position in kCues: the earlier cue wins a tie
-  std::string_view stem;  // a prefix pattern's first part without its '*' ("delay*": "delay")
-};
-
-// What a word starts or is: cues and phrases that begin with it, and its WordFlags.
-struct WordInfo {
-  std::vector<std::uint16_t> cues;  // indices into CueIndex::cues
-  std::uint32_t phrases = 0;        // bit p: kPhrases[p] starts with this word
-  std::uint64_t openers = 0;        // the same for kInfoOpeners and kQuestionOpeners
-  std::uint8_t flags = 0;
-};
-
-struct CueIndex {
-  std::vector<CompiledCue> cues;
-  std::deque<std::string> folded;  // the cue phrases, folded (cues' parts point into them)
-  // The words of kPhrases, kInfoOpeners and kQuestionOpeners (same numbering as the bits).
-  std::vector<std::vector<std::string_view>> phrases, openers;
-  // Open addressing over the words (FNV-1a, linear probing, power-of-two size, at most an
-  // eighth full, so a word that is no cue word mostly meets an empty slot at once); an empty
-  // word marks a free slot. A slot keeps its word's hash: the bytes are compared only when
-  // the hashes are equal.
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::string_view word;
-    std::uint32_t info = 0;
-  };
-  std::vector<Slot> slots;
-  std::vector<WordInfo> infos;
-  // Cues whose first word is a prefix pattern ("delay*"), by the pattern's first byte.
-  std::array<std::vector<std::uint16_t>, 256> prefix_first;
-
-  static std::uint64_t hash(std::string_view w) { return intent_words::word_hash(w); }
-  // `h`: hash(w) (words_of() gives it with each word).
-  const WordInfo* find(std::string_view w, std::uint64_t h) const {
-    const std::size_t mask = slots.size() - 1;
-    for (std::size_t at = h & mask;; at = (at + 1) & mask) {
-      const Slot& slot = slots[at];
-      if (slot.word.empty()) return nullptr;
-      if (slot.hash == h && slot.word == w) return &infos[slot.info];
-    }
+// kPraisePrefixes by their first byte (no two share one: else this does not compile).
+constexpr std::array<std::string_view, 256> kPraisePrefixByFirst = [] {
+  std::array<std::string_view, 256> t{};
+  for (std::string_view prefix : kPraisePrefixes) {
+    std::string_view& slot = t[static_cast<unsigned char>(prefix[0])];
+    if (!slot.empty()) throw "two kPraisePrefixes start with one byte";
+    slot = prefix;
   }
-  WordInfo& add(std::string_view w) {
-    const std::size_t mask = slots.size() - 1;
-    const std::uint64_t h = hash(w);
-    std::size_t at = h & mask;
-    for (; !slots[at].word.empty(); at = (at + 1) & mask) {
-      if (slots[at].word == w) return infos[slots[at].info];
-    }
-    slots[at] = {h, w, static_cast<std::uint32_t>(infos.size())};
-    return infos.emplace_back();
-  }
-};
-
-const CueIndex& cue_index() {
-  static const CueIndex index = [] {
-    CueIndex idx;
-    idx.slots.resize(4096);  // a few hundred words
-    constexpr std::size_t kGeneral = std::size(kCues);
-    constexpr std::size_t kCare = kGeneral + std::size(kCareCues);
-    constexpr std::size_t kAll = kCare + std::size(kForeignCues);
-    static_assert(kAll < 65536);
-    for (std::size_t c = 0; c < kAll; ++c) {
-      const Cue& source = c < kGeneral ? kCues[c]  // one list, in this order
-                          : c < kCare  ? kCareCues[c - kGeneral]
-                                       : kForeignCues[c - kCare];
-      CompiledCue cue;
-      cue.weight = source.weight;
-      cue.order = c;
-      // Folded like the post's words: a cue written "remboursé" is "rembourse" here.
-      std::string& folded = idx.folded.emplace_back();
-      latin_fold::append(source.phrase, &folded);
-      std::string_view phrase = folded;
-      while (!phrase.empty()) {
-        const std::size_t space = std::min(phrase.find(' '), phrase.size());
-        cue.parts.push_back(phrase.substr(0, space));
-        phrase.remove_prefix(std::min(space + 1, phrase.size()));
-      }
-      if (cue.parts.empty()) continue;
-      const auto at = static_cast<std::uint16_t>(idx.cues.size());
-      const std::string_view first = cue.parts[0];
-      if (first.ends_with('*')) {
-        cue.stem = first.substr(0, first.size() - 1);
-        idx.prefix_first[static_cast<unsigned char>(first[0])].push_back(at);
-      } else {
-        idx.add(first).cues.push_back(at);
-      }
-      idx.cues.push_back(std::move(cue));
-    }
-    for (std::size_t p = 0; p < kPhraseCount; ++p) {
-      idx.phrases.push_back(split_words(kPhrases[p]));
-      idx.add(idx.phrases.back()[0]).phrases |= std::uint32_t{1} << p;
-    }
-    idx.openers.resize(64);
-    for (std::size_t p = 0; p < std::size(kInfoOpeners); ++p) {
-      idx.openers[p] = split_words(kInfoOpeners[p]);
-      idx.add(idx.openers[p][0]).openers |= std::uint64_t{1} << p;
-    }
-    for (std::size_t p = 0; p < std::size(kQuestionOpeners); ++p) {
-      idx.openers[32 + p] = split_words(kQuestionOpeners[p]);
-      idx.add(idx.openers[32 + p][0]).openers |= std::uint64_t{1} << (32 + p);
-    }
-    for (std::string_view w : kPraiseWords) idx.add(w).flags |= kPraiseWord;
-    for (std::string_view w : kAccusingWords) idx.add(w).flags |= kAccusingWord;
-    for (std::string_view w : kPersonalWords) idx.add(w).flags |= kPersonalWord;
-    return idx;
-  }();
-  return index;
-}
+  return t;
+}();
 
 // The WordInfo of each word (nullptr: none).
 void look_up(const CueIndex& index, const WordList& list, std::vector<const WordInfo*>& out) {
@@ -193,7 +79,9 @@ std::size_t match_parts(Words words, std::size_t at, const CompiledCue& cue,
   return cue.parts.size();
 }
 
-CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* const> infos) {
+// `hashes[i]`: word_hash(words[i]).
+CueSums cue_sums(const CueIndex& index, Words words, std::span<const std::uint64_t> hashes,
+                 std::span<const WordInfo* const> infos) {
   CueSums sums;
   for (std::size_t i = 0; i < words.size();) {
     std::size_t best_len = 0, best_order = 0;
@@ -209,12 +97,24 @@ CueSums cue_sums(const CueIndex& index, Words words, std::span<const WordInfo* c
       }
     };
     if (const WordInfo* info = infos[i]) {  // found by the word itself: its first part matches
-      for (std::size_t c : info->cues) consider(c, true);
+      // A cue that cannot match here (too long, another second word) or cannot win (shorter
+      // than the best so far, or as long and later) is passed over unread: consider() would
+      // keep the best either way.
+      const std::size_t left = words.size() - i;
+      for (const WordInfo::CueRef& ref : info->cues) {
+        if (ref.parts > left || ref.parts < best_len ||
+            (ref.parts == best_len && ref.order > best_order)) {
+          continue;
+        }
+        if (ref.second_exact && hashes[i + 1] != ref.second) continue;
+        consider(ref.cue, true);
+      }
     }
     // Words are never empty; a prefix pattern's first byte must equal the word's, and the
     // rest of its stem must start the word (else the cue matches nothing here).
-    for (std::size_t c : index.prefix_first[static_cast<unsigned char>(words[i][0])]) {
-      if (words[i].starts_with(index.cues[c].stem)) consider(c, true);
+    const auto b = static_cast<unsigned char>(words[i][0]);
+    for (std::size_t k = index.prefix_begin[b]; k < index.prefix_begin[b + 1]; ++k) {
+      if (words[i].starts_with(index.prefix_cues[k].stem)) consider(index.prefix_cues[k].cue, true);
     }
     if (best_len == 0) {
       ++i;
@@ -272,7 +172,8 @@ float service_cue(std::string_view text) {
     const CueIndex& index = cue_index();
     words_of(text, last.scratch.list);
     look_up(index, last.scratch.list, last.scratch.infos);
-    last.sums = cue_sums(index, last.scratch.list.words, last.scratch.infos);
+    last.sums = cue_sums(index, last.scratch.list.words, last.scratch.list.hashes,
+                         last.scratch.infos);
     last.valid = text.size() <= kMaxKeptText;
     if (last.valid) last.text.assign(text);
   }
@@ -290,7 +191,7 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
   } else {
     words_of(text, scratch.list);
     look_up(index, scratch.list, scratch.infos);
-    cues = cue_sums(index, scratch.list.words, scratch.infos);
+    cues = cue_sums(index, scratch.list.words, scratch.list.hashes, scratch.infos);
   }
   const Words words = scratch.list.words;
   // One pass for every word and phrase asked about below.
@@ -305,12 +206,10 @@ Intent IntentClassifier::classify(std::string_view text, const Sentiment& post) 
         if (matches_at(words, i, index.phrases[p])) found |= std::uint32_t{1} << p;
       }
     }
-    const char first = words[i][0];  // every kPraisePrefixes entry starts with one of these
-    if (!praise_prefix &&
-        (first == 't' || first == 'l' || first == 'p' || first == 'a' || first == 'r')) {
-      for (std::string_view prefix : kPraisePrefixes) {
-        if (words[i].starts_with(prefix)) praise_prefix = true;
-      }
+    // The kPraisePrefixes entry a word's first byte could start (each starts with another).
+    if (!praise_prefix) {
+      const std::string_view& prefix = kPraisePrefixByFirst[static_cast<unsigned char>(words[i][0])];
+      praise_prefix = !prefix.empty() && words[i].starts_with(prefix);
     }
   }
   const auto contains = [&](Phrase p) { return (found >> p & 1) != 0; };

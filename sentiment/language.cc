@@ -20,6 +20,29 @@ constexpr std::array<char, 256> kAsciiLetterLower = [] {
   for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c + 32);
   return t;
 }();
+// The bytes that end a token: ASCII whitespace as for_each_token has it.
+constexpr std::array<bool, 256> kAsciiSpace = [] {
+  std::array<bool, 256> t{};
+  for (const char c : {' ', '\t', '\n', '\r'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+// The run of ASCII letters at p[i, n) (p[i] is one; `lower`: its lower case), at most kMaxWord
+// of them: returns how many, *hash = ngram_key's FNV of their lower case (before the 0 → 1).
+inline std::size_t hash_letters(const char* p, std::size_t i, std::size_t n, unsigned char lower,
+                                std::uint64_t* hash) {
+  const std::size_t limit = std::min(n, i + kMaxWord);
+  std::uint64_t h = kFnvBasis;
+  std::size_t j = i;
+  for (;;) {
+    h = (h ^ lower) * kFnvPrime;
+    if (++j == limit) break;
+    lower = static_cast<unsigned char>(kAsciiLetterLower[static_cast<unsigned char>(p[j])]);
+    if (lower == 0) break;
+  }
+  *hash = h;
+  return j - i;
+}
 
 }  // namespace
 
@@ -49,6 +72,10 @@ struct alignas(64) LanguageDetector::WordRow {
 
 namespace {
 constexpr std::size_t kWordCacheSize = 16384;  // 8,192 sets of two 64-byte rows: 1 MiB per thread
+// The set (of two rows) a word's key belongs to.
+inline std::size_t cache_set(std::uint64_t key) {
+  return (key ^ (key >> 29)) & (kWordCacheSize / 2 - 1);
+}
 
 // The function-word bonus of a word's language bits: bits 0-7 (kBonusLo[bits & 0xFF]) and
 // 8-11 (kBonusHi[bits >> 8 & 0xF]) as lanes of kFunctionWordWeight or 0.
@@ -86,6 +113,18 @@ LanguageDetector::WordRow* LanguageDetector::word_cache() const {
   return cache.rows.get();
 }
 
+const float* LanguageDetector::find(std::uint64_t key) const { return find_inline(key); }
+
+inline const float* LanguageDetector::find_inline(std::uint64_t key) const {
+  const std::uint64_t bit = key >> (64 - kFilterBits);
+  if ((filter_[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t slot = key & mask;; slot = (slot + 1) & mask) {
+    if (table_[slot].key == key) return &scores_[table_[slot].row * languages_.size()];
+    if (table_[slot].key == 0) return nullptr;
+  }
+}
+
 void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t len,
                                 std::uint64_t key) const {
   row.key = key;
@@ -105,9 +144,10 @@ void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t 
   // rows find() gives them (load() filled the table with find()), in for_each_ngram's order.
   std::array<std::uint8_t, kMaxWord + 2> code;
   bool plain = !ascii_grams_.empty();
-  for (std::size_t k = 1; plain && k <= len; ++k) {
-    plain = word[k] >= 'a' && word[k] <= 'z';
-    code[k] = static_cast<std::uint8_t>(word[k] - 'a' + 1);
+  for (std::size_t k = 1; k <= len; ++k) {  // no early exit: a branch-free pass
+    const char32_t c = word[k] - 'a';
+    plain &= c < 26;
+    code[k] = static_cast<std::uint8_t>(c + 1);
   }
   if (!plain) {
     for_each_ngram(word, total, add);
@@ -129,24 +169,15 @@ void LanguageDetector::fill_row(WordRow& row, const char32_t* word, std::size_t 
     add_gram(kGramAlphabet + kGramAlphabet * kGramAlphabet + two * kGramAlphabet +
              code[start + 2]);
     if (start + 4 > total) continue;
-    std::uint64_t h = kFnvBasis;  // ngram_key of the 4- and 5-gram, as for_each_ngram has it
-    for (std::size_t k = 0; k < 4; ++k) {
-      h = (h ^ static_cast<std::uint64_t>(word[start + k])) * kFnvPrime;
-    }
-    if (const float* r = find(h == 0 ? 1 : h)) add(r);
+    // ngram_key of the 4- and 5-gram, as for_each_ngram has it (the four steps written out).
+    std::uint64_t h = (kFnvBasis ^ static_cast<std::uint64_t>(word[start])) * kFnvPrime;
+    h = (h ^ static_cast<std::uint64_t>(word[start + 1])) * kFnvPrime;
+    h = (h ^ static_cast<std::uint64_t>(word[start + 2])) * kFnvPrime;
+    h = (h ^ static_cast<std::uint64_t>(word[start + 3])) * kFnvPrime;
+    if (const float* r = find_inline(h == 0 ? 1 : h)) add(r);
     if (start + 5 > total) continue;
     h = (h ^ static_cast<std::uint64_t>(word[start + 4])) * kFnvPrime;
-    if (const float* r = find(h == 0 ? 1 : h)) add(r);
-  }
-}
-
-const float* LanguageDetector::find(std::uint64_t key) const {
-  const std::uint64_t bit = key >> (64 - kFilterBits);
-  if ((filter_[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
-  const std::size_t mask = table_.size() - 1;
-  for (std::size_t slot = key & mask;; slot = (slot + 1) & mask) {
-    if (table_[slot].key == key) return &scores_[table_[slot].row * languages_.size()];
-    if (table_[slot].key == 0) return nullptr;
+    if (const float* r = find_inline(h == 0 ? 1 : h)) add(r);
   }
 }
 
@@ -179,6 +210,28 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
   // Capitalised words are mostly names (brands, places) in posts: they say little about the
   // language around them, so their n-grams count for less (function words still count).
   bool capital = false;
+  const auto add_row = [&](const WordRow& w, float weight) __attribute__((always_inline)) {
+    if (w.bits != 0) {
+      lo += kBonusLo[w.bits & 0xFF];
+      hi += kBonusHi[(w.bits >> 8) & 0xF];
+    }
+    lo += weight * w.lo;
+    hi += weight * w.hi;
+  };
+  // The cache row of the word `key`; `fill(row)` fills a new one. Two ways per set: a word
+  // found in the second stays there; a new word goes first and moves the first way's second.
+  const auto probe_set = [](WordRow* set, std::uint64_t key, auto&& fill)
+      __attribute__((always_inline)) -> const WordRow& {
+    if (set[0].key == key) return set[0];
+    if (set[1].key == key) return set[1];
+    set[1] = set[0];
+    fill(set[0]);
+    return set[0];
+  };
+  const auto probe = [&](std::uint64_t key, auto&& fill)
+      __attribute__((always_inline)) -> const WordRow& {
+    return probe_set(rows + 2 * cache_set(key), key, fill);
+  };
   const auto flush = [&]() __attribute__((always_inline)) {
     if (len == 0) return;
     const float weight = capital ? kNameWeight : 1.0f;
@@ -187,25 +240,8 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     word[0] = '_';
     word[len + 1] = '_';
     if (wide) {
-      // Two ways per set: a word found in the second stays there; a new word goes first
-      // and moves the first way's word second.
-      WordRow* const set = rows + 2 * ((key ^ (key >> 29)) & (kWordCacheSize / 2 - 1));
-      const WordRow* found = set;
-      if (set[0].key != key) {
-        if (set[1].key == key) {
-          found = set + 1;
-        } else {
-          set[1] = set[0];
-          fill_row(set[0], word.data(), len, key);
-        }
-      }
-      const WordRow& w = *found;
-      if (w.bits != 0) {
-        lo += kBonusLo[w.bits & 0xFF];
-        hi += kBonusHi[(w.bits >> 8) & 0xF];
-      }
-      lo += weight * w.lo;
-      hi += weight * w.hi;
+      add_row(probe(key, [&](WordRow& fresh) { fill_row(fresh, word.data(), len, key); }),
+              weight);
     } else {
       const std::uint64_t bits = function_word_bits(key);
       for (std::size_t l = 0; l < used; ++l) {
@@ -218,6 +254,39 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
       for (std::size_t l = 0; l < used; ++l) score[l] += weight * sum[l];
     }
     len = 0;
+  };
+  // The ASCII path's words wait in a queue, their cache sets prefetched, so the probes of a
+  // post's words overlap instead of each waiting for memory in turn. drain() scores them in
+  // the order they were read, as flush() would have, with the same cache updates: the sums
+  // and the cache are the same to the bit.
+  struct Queued {
+    std::uint64_t key;    // ngram_key of the word
+    WordRow* set;         // its cache set
+    std::size_t start;    // its first letter in text
+    std::uint8_t len;     // its letters (at most kMaxWord)
+    bool capital;
+  };
+  std::array<Queued, 32> queue;
+  // word[1, len] = the lower case of the ASCII letters text[start, start + len).
+  const auto spell = [&](std::size_t start, std::size_t len) {
+    for (std::size_t k = 0; k < len; ++k) {
+      word[1 + k] = static_cast<char32_t>(
+          kAsciiLetterLower[static_cast<unsigned char>(text[start + k])]);
+    }
+  };
+  std::size_t queued = 0;
+  const auto drain = [&]() __attribute__((always_inline)) {
+    for (std::size_t q = 0; q < queued; ++q) {
+      const Queued& w = queue[q];
+      const WordRow& row = probe_set(w.set, w.key, [&](WordRow& fresh) {
+        spell(w.start, w.len);
+        word[0] = '_';
+        word[w.len + 1] = '_';
+        fill_row(fresh, word.data(), w.len, w.key);
+      });
+      add_row(row, w.capital ? kNameWeight : 1.0f);
+    }
+    queued = 0;
   };
   // A Latin letter (`lower`: its lower case) joins the word being read.
   const auto letter = [&](char32_t lower, char32_t original) {
@@ -234,13 +303,13 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     // looked for when the text has a ':'); other bytes than letters end a word.
     const char* const p = text.data();
     const std::size_t n = text.size();
-    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    const auto space = [](char c) { return kAsciiSpace[static_cast<unsigned char>(c)]; };
     const bool colon = std::memchr(p, ':', n) != nullptr;
     std::size_t i = 0;
     while (i < n) {
       while (i < n && space(p[i])) ++i;
       if (i == n) break;
-      bool skip = p[i] == '@' || p[i] == '#' || text.substr(i, 4) == "www.";
+      bool skip = p[i] == '@' || p[i] == '#' || (p[i] == 'w' && text.substr(i, 4) == "www.");
       if (!skip && colon) {
         std::size_t j = i;
         while (j < n && !space(p[j])) ++j;
@@ -250,7 +319,8 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
         while (i < n && !space(p[i])) ++i;
         continue;
       }
-      // A word is a run of letters (each run is one flush()), read in registers.
+      // A word is a run of letters, read in registers; with the word cache it is queued
+      // (its cache set prefetched) and scored by drain(), else scored now by flush().
       std::size_t letters = 0;
       while (i < n) {
         const char ch = p[i];
@@ -262,22 +332,33 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
         }
         const std::size_t run = i;
         capital = lower != ch;
-        std::size_t l = 0;
-        std::uint64_t h = kFnvBasis;
-        do {
-          if (l < kMaxWord) {
-            word[1 + l++] = static_cast<char32_t>(lower);
-            h = (h ^ static_cast<std::uint64_t>(static_cast<unsigned char>(lower))) * kFnvPrime;
-          }
-          ++i;
-        } while (i < n && (lower = kAsciiLetterLower[static_cast<unsigned char>(p[i])]) != 0);
+        // The first kMaxWord letters are the word (hashed here, spelled out by spell() only
+        // when it must be scored anew); the rest of the run is counted, not read.
+        std::uint64_t h;
+        const std::size_t l = hash_letters(p, i, n, static_cast<unsigned char>(lower), &h);
+        i += l;
+        if (l == kMaxWord) {  // (else p[i] is no letter, or i == n)
+          while (i < n && kAsciiLetterLower[static_cast<unsigned char>(p[i])] != 0) ++i;
+        }
         letters += i - run;
-        len = l;
-        hash = h;
-        flush();
+        if (wide) {
+          const std::uint64_t key = h == 0 ? 1 : h;
+          WordRow* const set = rows + 2 * cache_set(key);
+          __builtin_prefetch(set);
+          __builtin_prefetch(set + 1);
+          queue[queued++] = Queued{key, set, run,
+                                   static_cast<std::uint8_t>(l), capital};
+          if (queued == queue.size()) drain();
+        } else {
+          spell(run, l);
+          len = l;
+          hash = h;
+          flush();
+        }
       }
       *latin_letters += letters;
     }
+    drain();
   } else {
     for_each_token(text, [&](std::string_view token) {
       for (std::size_t i = 0; i < token.size();) {

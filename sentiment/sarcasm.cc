@@ -66,15 +66,40 @@ std::size_t find_ci(std::string_view text, std::string_view needle, std::size_t 
   };
   std::size_t i = from;
 #if defined(__SSE2__)
+  // The first three bytes are tested together: a position is checked whole only where they
+  // match, which in English text is rare (a 't' or an 'l', even "th", is not).
   const __m128i bit = _mm_set1_epi8(0x20), want = _mm_set1_epi8(first);
-  for (; i + 16 + needle.size() <= text.size() + 1; i += 16) {  // starts i..i+15 all fit
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    const __m128i hits = _mm_cmpeq_epi8(_mm_or_si128(v, bit), want);
-    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
-    for (; mask != 0; mask &= mask - 1) {
-      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
-      if (rest_matches(at)) return at;
+  const bool three = needle.size() >= 3;
+  // (c | 0x20) == (n | 0x20) holds for every byte c that rest_matches() takes for n.
+  const __m128i want1 = _mm_set1_epi8(three ? static_cast<char>(needle[1] | 0x20) : 0);
+  const __m128i want2 = _mm_set1_epi8(three ? static_cast<char>(needle[2] | 0x20) : 0);
+  // The starts base + [0, count) (count <= 16), their bytes read from p (p[0, 18) readable).
+  const auto block = [&](const char* p, std::size_t base, std::size_t count) {
+    const auto at = [&](std::size_t k) {
+      return _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k)), bit);
+    };
+    __m128i hits = _mm_cmpeq_epi8(at(0), want);
+    if (three) {
+      hits = _mm_and_si128(hits, _mm_and_si128(_mm_cmpeq_epi8(at(1), want1),
+                                               _mm_cmpeq_epi8(at(2), want2)));
     }
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (count < 16) mask &= (1u << count) - 1;
+    for (; mask != 0; mask &= mask - 1) {
+      const std::size_t start = base + static_cast<std::size_t>(__builtin_ctz(mask));
+      if (rest_matches(start)) return start;
+    }
+    return std::string_view::npos;
+  };
+  // Sixteen starts at a time while they all fit (then i + 18 <= text.size() when three).
+  for (; i + 16 + needle.size() <= text.size() + 1; i += 16) {
+    if (const std::size_t r = block(text.data() + i, i, 16); r != std::string_view::npos) return r;
+  }
+  // The last starts (fewer than sixteen) from a zero-padded copy of the rest of the text.
+  if (i + needle.size() <= text.size() && text.size() - i <= 30) {
+    char pad[48] = {};
+    std::memcpy(pad, text.data() + i, text.size() - i);
+    return block(pad, i, text.size() - needle.size() + 1 - i);
   }
 #endif
   for (; i + needle.size() <= text.size(); ++i) {

@@ -199,6 +199,24 @@ TEST(Sarcasm, PraiseAroundAServiceProblemIsNoPraise) {
   EXPECT_FALSE(sarcastic(""));
 }
 
+// The "thanks ... for the extra" and "love how ... can't" shapes are found wherever they sit:
+// find_ci() tests sixteen starts at a time and the last ones from a padded copy, so the
+// phrases are moved across every offset of a block, into the last bytes, with capitals, and
+// one byte short of a match.
+TEST(Sarcasm, ShapesFoundAtEveryOffset) {
+  for (std::size_t pad = 0; pad < 40; ++pad) {
+    const std::string lead(pad, 'x');
+    EXPECT_TRUE(sarcastic(lead + " Thanks Acme FOR THE EXTRA fee")) << pad;
+    EXPECT_TRUE(sarcastic(lead + " thanks for the extra")) << pad;
+    EXPECT_FALSE(sarcastic(lead + " thanks for the extr")) << pad;
+    EXPECT_FALSE(sarcastic(lead + " for the extra thanks")) << pad;
+    EXPECT_TRUE(sarcastic(lead + " LOVE HOW it sells but can't")) << pad;
+    EXPECT_TRUE(sarcastic("can't " + lead + " love how")) << pad;
+    EXPECT_FALSE(sarcastic(lead + " love ho can't")) << pad;
+    EXPECT_FALSE(sarcastic(lead + " love how it sells but cant")) << pad;
+  }
+}
+
 // Customer-service cues in six more languages (intent_foreign_cues.h), with each language's
 // lexicon scorer as the post-level sentiment, as the enricher does for those languages.
 // Each (text, intent) of `cases`, written in `lang`, is classified as that intent.

@@ -240,6 +240,52 @@ TEST(LanguageDetector, AsciiGramTableGivesTheHashedAnswer) {
   EXPECT_EQ(differ, 0u);
 }
 
+// A plain ASCII post takes the fast path of language.cc (words queued, their cache sets
+// prefetched, scored in batches of 32); a post with one more token of no letters (" ·", a
+// non-ASCII byte) takes the general one. Both must give the same guess to the last bit of the
+// margin: with the default 12 languages (the word cache) and with 13 (no cache), on the test
+// texts and on posts made to reach the paths' edges (words past kMaxWord letters, more words
+// than a batch, letters between digits and punctuation, skipped tokens).
+TEST(LanguageDetector, AsciiFastPathGivesTheGeneralAnswer) {
+  ASSERT_TRUE(loaded().has_value()) << loaded().error();
+  LanguageDetector::Options thirteen;
+  thirteen.latin_languages = {"en", "es", "fr", "de", "pt", "it", "nl",
+                              "sv", "da", "pl", "tr", "id", "fi"};
+  auto uncached = LanguageDetector::load(thirteen);
+  ASSERT_TRUE(uncached.has_value()) << uncached.error();
+  std::vector<std::string> ascii;
+  for (const std::string& text : many_texts()) {
+    if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
+      ascii.push_back(text);
+    }
+  }
+  ASSERT_GE(ascii.size(), 30000u);
+  std::string many_words, long_words;
+  for (int k = 0; k < 70; ++k) many_words += k % 3 ? "the service was slow " : "Das ist gut ";
+  long_words = std::string(47, 'a') + " " + std::string(48, 'b') + " " + std::string(49, 'c') +
+               "x " + std::string(120, 'q') + "EST " + std::string(48, 'z');
+  for (const std::string& extra :
+       {many_words, long_words, std::string("well2go4it...de:la,vie;SUPER-cool__thx!!"),
+        std::string("@user #tag www.example.com http://x.y/z a://b c:d e: f :g ok then"),
+        std::string("ab"), std::string("x y z 1 2 3")}) {
+    ascii.push_back(extra);
+  }
+  const LanguageDetector& with_cache = detector();
+  const LanguageDetector& without_cache = *uncached;
+  for (const LanguageDetector* d : {&with_cache, &without_cache}) {
+    std::vector<std::string> general;
+    for (const std::string& text : ascii) general.push_back(text + " \u00B7");
+    std::vector<Bits> fast, slow;
+    std::thread a([&] { fast = guesses(*d, ascii, false); });
+    a.join();
+    std::thread b([&] { slow = guesses(*d, general, false); });
+    b.join();
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < ascii.size(); ++i) differ += !(fast[i] == slow[i]);
+    EXPECT_EQ(differ, 0u);
+  }
+}
+
 TEST(LanguageDetector, IsFastOnShortPosts) {
   ASSERT_TRUE(loaded().has_value()) << loaded().error();
   const auto rows = read_rows("language.tsv");

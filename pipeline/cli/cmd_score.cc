@@ -176,7 +176,8 @@ int run_score(const ScoreArgs& args) {
       {.http = pipeline::http::make_cpprest_client(
            {.address_policy = config ? pipeline::config::address_policy(config->outbound)
                                      : pipeline::core::AddressPolicy()}),
-       .log = log.get()});
+       .log = log.get()},
+      args.lang);  // --lang: no detector to load, one lexicon at most
   if (!enricher) {
     throw Exit{enricher.error().code == pipeline::core::ErrorCode::kInvalidArgument ? kExitUsage
                                                                                     : kExitRuntime,

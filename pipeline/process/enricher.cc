@@ -8,7 +8,8 @@ namespace earshot::pipeline::process {
 
 core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* config,
                                                         std::string_view model,
-                                                        const link::DirectoryIo& io) {
+                                                        const link::DirectoryIo& io,
+                                                        std::string_view known_lang) {
   std::unique_ptr<Enricher> e(new Enricher());
   std::string name(model.empty() ? (config ? config->sentiment.model : "default") : model);
   auto scorer = sentiment::load_scorer(name);
@@ -17,10 +18,15 @@ core::Result<std::unique_ptr<Enricher>> Enricher::build(const config::Config* co
                       "sentiment model '" + name + "': " + scorer.error());
   e->scorer_ = std::move(*scorer);
   e->targeted_ = std::make_unique<sentiment::TargetedScorer>(*e->scorer_);
-  auto lang = sentiment::LanguageDetector::load();
-  if (!lang) return core::fail(core::ErrorCode::kUnavailable, "language detector: " + lang.error());
-  e->language_.emplace(std::move(*lang));
+  e->known_lang_ = std::string(known_lang);
+  if (known_lang.empty()) {
+    auto lang = sentiment::LanguageDetector::load();
+    if (!lang)
+      return core::fail(core::ErrorCode::kUnavailable, "language detector: " + lang.error());
+    e->language_.emplace(std::move(*lang));
+  }
   for (const char* lang : {"de", "fr", "es", "pt", "it", "nl", "ja"}) {
+    if (!known_lang.empty() && known_lang != lang) continue;
     auto lexicon = sentiment::make_lexicon_scorer(lang);
     if (!lexicon) return core::fail(core::ErrorCode::kUnavailable, lexicon.error());
     e->lexicons_.emplace(lang, std::move(*lexicon));
@@ -50,11 +56,7 @@ core::ScoredPost Enricher::enrich(core::Post post, std::string_view lang) const 
   core::ScoredPost s;
   s.post = std::move(post);
   const std::string& text = s.post.text;
-  // `lang` given (`earshot score --lang`): known, not detected, never a fallback.
-  sentiment::LanguageChoice choice =
-      lang.empty() ? sentiment::choose_language(language_->guess(text), s.post.lang.value_or(""),
-                                                language_policy_)
-                   : sentiment::LanguageChoice{std::string(lang), false};
+  sentiment::LanguageChoice choice = choose(text, s.post.lang, lang);
   s.sentiment = score_in(choice, text);
   // The targeted rules are English; other languages give each entity the post's score.
   const bool supported = sentiment::sentiment_supported(choice.lang);
@@ -96,12 +98,16 @@ core::ScoredPost Enricher::enrich(core::Post post, std::string_view lang) const 
 }
 
 sentiment::Sentiment Enricher::sentiment_of(const core::Post& post, std::string_view lang) const {
-  // As enrich() decides it.
-  sentiment::LanguageChoice choice =
-      lang.empty() ? sentiment::choose_language(language_->guess(post.text), post.lang.value_or(""),
-                                                language_policy_)
-                   : sentiment::LanguageChoice{std::string(lang), false};
-  return score_in(choice, post.text);
+  return score_in(choose(post.text, post.lang, lang), post.text);  // as enrich() decides it
+}
+
+sentiment::LanguageChoice Enricher::choose(std::string_view text,
+                                           const std::optional<std::string>& tag,
+                                           std::string_view lang) const {
+  // A language given (`earshot score --lang`): known, not detected, never a fallback.
+  if (lang.empty()) lang = known_lang_;
+  if (!lang.empty()) return {std::string(lang), false};
+  return sentiment::choose_language(language_->guess(text), tag.value_or(""), language_policy_);
 }
 
 sentiment::Sentiment Enricher::score_in(const sentiment::LanguageChoice& choice,

@@ -50,10 +50,15 @@ class Enricher {
   // Entities and customers come from `config` when given (nullptr: score only). `model`
   // overrides config.sentiment.model when non-empty. `io` serves the customer directories
   // that do IO: its Log `type: kafka`, its HTTP client `type: http` (without them those are
-  // a config error). Errors name what failed to load.
+  // a config error). Errors name what failed to load. `known_lang` non-empty: every text
+  // this enricher sees is in that language (`earshot score --lang`), so the language
+  // detector is not loaded and, of the other languages' lexicons, only that one (start-up
+  // is then about half: the detector's tables and six lexicons are most of it); enrich()
+  // and sentiment_of() then treat an empty `lang` as `known_lang`.
   static core::Result<std::unique_ptr<Enricher>> build(const config::Config* config,
                                                        std::string_view model,
-                                                       const link::DirectoryIo& io = {});
+                                                       const link::DirectoryIo& io = {},
+                                                       std::string_view known_lang = {});
 
   // `lang` non-empty: the text's language is known (`earshot score --lang`), detection is
   // skipped and post.lang becomes `lang`.
@@ -77,9 +82,14 @@ class Enricher {
   // language was a fallback.
   sentiment::Sentiment score_in(const sentiment::LanguageChoice& choice,
                                 std::string_view text) const;
+  // The language enrich() and sentiment_of() work in: `lang` or the build's known_lang, or
+  // the detector's choice (with the post's tag and the policy) when both are empty.
+  sentiment::LanguageChoice choose(std::string_view text, const std::optional<std::string>& tag,
+                                   std::string_view lang) const;
   std::unique_ptr<sentiment::Scorer> scorer_;
   std::unique_ptr<sentiment::TargetedScorer> targeted_;
-  std::optional<sentiment::LanguageDetector> language_;
+  std::optional<sentiment::LanguageDetector> language_;  // empty when known_lang_ is set
+  std::string known_lang_;
   sentiment::LanguagePolicy language_policy_;
   // Lexicon scorers for de, fr, es, pt, it, nl, ja (sentiment/lexicon_scorer.h), by language.
   std::map<std::string, std::unique_ptr<sentiment::Scorer>, std::less<>> lexicons_;

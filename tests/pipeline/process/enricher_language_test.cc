@@ -103,5 +103,40 @@ TEST(EnricherLanguage, OtherLanguagesAreScoredByTheirLexicon) {
   EXPECT_EQ(sv.sentiment.model, "none");
 }
 
+// `earshot score --lang`: an enricher built for one known language loads neither the
+// detector nor the other lexicons, and scores exactly as the full one does when told the
+// language per call — German by its lexicon, English by the model, with entities linked.
+TEST(EnricherLanguage, BuiltForAKnownLanguageScoresAsTheFullOneToldIt) {
+  config::Config cfg;
+  cfg.entities.push_back({.id = "acme", .name = "Acme", .aliases = {"Acme"}});
+  auto full = Enricher::build(&cfg, "vader");
+  ASSERT_TRUE(full.has_value()) << full.error().message;
+  const struct {
+    const char* lang;
+    const char* text;
+  } cases[] = {
+      {"de", "Der Kundenservice von Acme war unfreundlich, total enttäuscht"},
+      {"en", "Acme lost my bag again, worst airline ever"},
+      {"en", "Fear for myself, fear for my family."},  // the detector would doubt it
+      {"sv", "Jag har väntat på min återbetalning i sex veckor"},  // no model: none
+  };
+  for (const auto& c : cases) {
+    auto known = Enricher::build(&cfg, "vader", {}, c.lang);
+    ASSERT_TRUE(known.has_value()) << known.error().message;
+    const core::ScoredPost want = (*full)->enrich(post(c.text), c.lang);
+    const core::ScoredPost got = (*known)->enrich(post(c.text));  // no lang: the known one
+    EXPECT_EQ(got.post.lang, c.lang) << c.text;
+    EXPECT_EQ(codec::encode(got), codec::encode(want)) << c.text;
+    std::string got_alone, want_alone;
+    codec::encode_to((*known)->sentiment_of(post(c.text)), got_alone);
+    codec::encode_to((*full)->sentiment_of(post(c.text), c.lang), want_alone);
+    EXPECT_EQ(got_alone, want_alone) << c.text;
+  }
+  auto de = Enricher::build(nullptr, "vader", {}, "de");
+  ASSERT_TRUE(de.has_value());
+  EXPECT_EQ((*de)->enrich(post("Servizio orribile, non ordino mai più")).sentiment.model,
+            "lexicon-de-1");  // told German: German, not detected as Italian
+}
+
 }  // namespace
 }  // namespace earshot::pipeline::process

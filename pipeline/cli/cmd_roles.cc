@@ -191,7 +191,9 @@ void add_roles(CLI::App& app) {
       "process.dedup_capacity (default 500,000) committed post uids as 128-bit hashes with their "
       "dedup values (~140 bytes each: ~70 MB when full), the near-duplicate window the "
       "last 50,000 fingerprints, batches in flight process.max_inflight_bytes; entities and "
-      "customer files stay loaded (10,000 entities + 1,000,000 handles: ~155 MB).");
+      "customer files stay loaded (10,000 entities + 1,000,000 handles: ~155 MB); each "
+      "scoring thread (process.threads workers and the loop thread) keeps fixed-size word "
+      "caches: 1 MiB for language detection, 1.5 MiB for the default model.");
   add_role_options(process, *args);
   add_metrics_option(process, *args);
   process->callback(

@@ -46,12 +46,7 @@ const CueIndex& cue_index() {
       // Folded like the post's words: a cue written "remboursé" is "rembourse" here.
       std::string& folded = idx.folded.emplace_back();
       latin_fold::append(source.phrase, &folded);
-      std::string_view phrase = folded;
-      while (!phrase.empty()) {
-        const std::size_t space = std::min(phrase.find(' '), phrase.size());
-        cue.parts.push_back(phrase.substr(0, space));
-        phrase.remove_prefix(std::min(space + 1, phrase.size()));
-      }
+      cue.parts = split_words(folded);
       if (cue.parts.empty()) continue;
       const auto at = static_cast<std::uint16_t>(idx.cues.size());
       const std::string_view first = cue.parts[0];

@@ -20,12 +20,6 @@ constexpr std::array<char, 256> kAsciiLetterLower = [] {
   for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c + 32);
   return t;
 }();
-// The bytes that end a token: ASCII whitespace as for_each_token has it.
-constexpr std::array<bool, 256> kAsciiSpace = [] {
-  std::array<bool, 256> t{};
-  for (const char c : {' ', '\t', '\n', '\r'}) t[static_cast<unsigned char>(c)] = true;
-  return t;
-}();
 
 // The run of ASCII letters at p[i, n) (p[i] is one; `lower`: its lower case), at most kMaxWord
 // of them: returns how many, *hash = ngram_key's FNV of their lower case (before the 0 → 1).
@@ -303,20 +297,19 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
     // looked for when the text has a ':'); other bytes than letters end a word.
     const char* const p = text.data();
     const std::size_t n = text.size();
-    const auto space = [](char c) { return kAsciiSpace[static_cast<unsigned char>(c)]; };
     const bool colon = std::memchr(p, ':', n) != nullptr;
     std::size_t i = 0;
     while (i < n) {
-      while (i < n && space(p[i])) ++i;
+      while (i < n && token_space(p[i])) ++i;
       if (i == n) break;
       bool skip = p[i] == '@' || p[i] == '#' || (p[i] == 'w' && text.substr(i, 4) == "www.");
       if (!skip && colon) {
         std::size_t j = i;
-        while (j < n && !space(p[j])) ++j;
+        while (j < n && !token_space(p[j])) ++j;
         skip = text.substr(i, j - i).find("://") != std::string_view::npos;
       }
       if (skip) {
-        while (i < n && !space(p[i])) ++i;
+        while (i < n && !token_space(p[i])) ++i;
         continue;
       }
       // A word is a run of letters, read in registers; with the word cache it is queued
@@ -326,7 +319,7 @@ std::string_view LanguageDetector::detect_latin(std::string_view text, bool asci
         const char ch = p[i];
         char lower = kAsciiLetterLower[static_cast<unsigned char>(ch)];
         if (lower == 0) {
-          if (space(ch)) break;
+          if (token_space(ch)) break;
           ++i;
           continue;
         }

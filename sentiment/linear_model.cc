@@ -273,7 +273,9 @@ std::array<float, 3> LinearModel::logits(std::string_view text) const {
     std::size_t count = 0;
     WordSlot* slot = nullptr;
     std::uint64_t key[2] = {0, 0};
-    if (cw.size <= kCachedWordMax) {
+    // Only a word whose n-grams fit a slot is looked for (and kept): a longer one would be
+    // packed and compared for nothing.
+    if (cw.size <= kCachedWordMax && extractor_.char_ngram_count(cw.size) <= kCachedRows) {
       slot = &slots[(cw.hash >> 17) & (kWordSlots - 1)];
       pack_word(bytes, cw.size, key);
       if (slot->serial == serial_ && slot->size == cw.size && slot->key[0] == key[0] &&
@@ -285,10 +287,9 @@ std::array<float, 3> LinearModel::logits(std::string_view text) const {
     if (r == nullptr) {
       count = extractor_.char_ngrams(std::string_view(bytes, cw.size), buckets.data());
       // No prefetch: these loads are independent, so the misses overlap anyway.
-      const bool keep = slot != nullptr && count <= kCachedRows;
-      std::int32_t* out = keep ? slot->rows : rows.data();
+      std::int32_t* out = slot != nullptr ? slot->rows : rows.data();
       for (std::size_t j = 0; j < count; ++j) std::memcpy(&out[j], row_of(buckets[j]), 4);
-      if (keep) {
+      if (slot != nullptr) {
         slot->serial = serial_;
         slot->key[0] = key[0];
         slot->key[1] = key[1];
